@@ -1,0 +1,323 @@
+/**
+ * Where the bearer token for the ReSim API comes from (resim-api.md, "The resim CLI's
+ * conventions"; DESIGN.md, "Command line": `RESIM_TOKEN`, `RESIM_CLIENT_ID`/`RESIM_CLIENT_SECRET`,
+ * else the token in `~/.resim/cache.json`).
+ *
+ * Security: a provider never logs, writes or describes a token or a client secret; its errors are
+ * `ApiError`s (operation `GetToken`, kind `auth`) with every secret redacted.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import fetch from 'node-fetch';
+import { ApiError, extractApiMessage, redact } from './errors';
+
+/** Auth0 tenant of ReSim (the resim CLI's default `--auth-url`). */
+export const DEFAULT_AUTH_URL = 'https://resim.us.auth0.com/';
+/** OAuth audience of the ReSim API. */
+export const RESIM_AUDIENCE = 'https://api.resim.ai';
+/** The resim CLI's public OAuth client ID for people (device-code flow). */
+export const CLI_INTERACTIVE_CLIENT_ID = 'gTp1Y0kOyQ7QzIo2lZm0auGM6FJZZVvy';
+/** The resim CLI's public OAuth client ID for machines (client-credentials flow). */
+export const CLI_NON_INTERACTIVE_CLIENT_ID = '0Ip56H1LLAo6Dc6IfePaNzgpUxbJGyVI';
+
+/** A source of bearer tokens for the ReSim API. */
+export interface AuthProvider {
+  /** A valid access token (without the `Bearer ` prefix). Rejects with an `ApiError` (kind `auth`, or `aborted`). */
+  getToken(signal?: AbortSignal): Promise<string>;
+  readonly kind: 'token' | 'client-credentials' | 'cli-cache';
+  /** Where the credentials come from, for logs and the status bar; never contains a secret. */
+  describe(): string;
+  /** Forgets a cached token so that the next `getToken` fetches a new one (after a 401). */
+  invalidate?(): void;
+}
+
+export interface ResolveAuthOptions {
+  /** An explicit bearer token (highest precedence). */
+  token?: string;
+  clientId?: string;
+  clientSecret?: string;
+  /** Auth0 base URL; default `RESIM_AUTH_URL`, else https://resim.us.auth0.com/. */
+  authUrl?: string;
+  /** OAuth audience; default https://api.resim.ai. */
+  audience?: string;
+  /** Environment to read `RESIM_*` from; default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /** Home directory holding `.resim/cache.json`; default `os.homedir()`. */
+  homeDir?: string;
+}
+
+/**
+ * The credentials to use, in this order:
+ * 1. `opts.token`; 2. `RESIM_TOKEN`;
+ * 3. client credentials (`opts.clientId`/`opts.clientSecret`, else `RESIM_CLIENT_ID`/`RESIM_CLIENT_SECRET`;
+ *    each half may come from either), exchanged at `<authUrl>/oauth/token`;
+ * 4. the resim CLI's token cache `<home>/.resim/cache.json` (read again whenever its token expires).
+ * Returns `undefined` when none of these exists. A cache file that exists but holds only expired
+ * tokens (or is unreadable) still yields a provider, whose `getToken` rejects saying so.
+ */
+export function resolveAuth(opts: ResolveAuthOptions = {}): AuthProvider | undefined {
+  const env = opts.env ?? process.env;
+  const explicit = nonEmpty(opts.token);
+  if (explicit) return new StaticTokenAuth(explicit, 'a bearer token given explicitly');
+  const envToken = nonEmpty(env.RESIM_TOKEN);
+  if (envToken) return new StaticTokenAuth(envToken, 'a bearer token from RESIM_TOKEN');
+
+  const clientId = nonEmpty(opts.clientId) ?? nonEmpty(env.RESIM_CLIENT_ID);
+  const clientSecret = nonEmpty(opts.clientSecret) ?? nonEmpty(env.RESIM_CLIENT_SECRET);
+  if (clientId && clientSecret) {
+    return new ClientCredentialsAuth({
+      clientId,
+      clientSecret,
+      authUrl: nonEmpty(opts.authUrl) ?? nonEmpty(env.RESIM_AUTH_URL) ?? DEFAULT_AUTH_URL,
+      audience: nonEmpty(opts.audience) ?? RESIM_AUDIENCE,
+    });
+  }
+
+  const cacheFile = path.join(opts.homeDir ?? os.homedir(), '.resim', 'cache.json');
+  if (!fs.existsSync(cacheFile)) return undefined;
+  const cache = new CliCacheAuth(cacheFile, clientId);
+  return cache.hasAnyToken() ? cache : undefined;
+}
+
+function nonEmpty(s: string | undefined): string | undefined {
+  const t = s?.trim();
+  return t ? t : undefined;
+}
+
+function abortedError(signal: AbortSignal | undefined): ApiError | undefined {
+  return signal?.aborted ? new ApiError({ operation: 'GetToken', kind: 'aborted' }) : undefined;
+}
+
+/** Races `p` against `signal`: rejects with an aborted `ApiError` as soon as the signal fires. */
+function withSignal<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return p;
+  const early = abortedError(signal);
+  if (early) return Promise.reject(early);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new ApiError({ operation: 'GetToken', kind: 'aborted' }));
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => { signal.removeEventListener('abort', onAbort); resolve(v); },
+      (e) => { signal.removeEventListener('abort', onAbort); reject(e); },
+    );
+  });
+}
+
+/** A fixed bearer token (`--token`, `RESIM_TOKEN`, a setting's secret storage…). */
+export class StaticTokenAuth implements AuthProvider {
+  readonly kind = 'token' as const;
+  constructor(private readonly token: string, private readonly source: string) {}
+  getToken(signal?: AbortSignal): Promise<string> {
+    const err = abortedError(signal);
+    return err ? Promise.reject(err) : Promise.resolve(this.token);
+  }
+  describe(): string {
+    return this.source;
+  }
+}
+
+interface ClientCredentialsConfig {
+  clientId: string;
+  clientSecret: string;
+  authUrl: string;
+  audience: string;
+}
+
+/**
+ * OAuth 2 client credentials against Auth0 (as the resim CLI's non-interactive login):
+ * `POST <authUrl>/oauth/token` with JSON `{grant_type: "client_credentials", client_id,
+ * client_secret, audience}`, answer `{access_token, expires_in (seconds), token_type}`.
+ * The token is kept in memory (never written) until shortly before it expires; concurrent
+ * callers share one request.
+ */
+export class ClientCredentialsAuth implements AuthProvider {
+  readonly kind = 'client-credentials' as const;
+  private cached: { token: string; refreshAt: number } | undefined;
+  private inflight: Promise<string> | undefined;
+  readonly tokenUrl: string;
+
+  constructor(private readonly cfg: ClientCredentialsConfig, private readonly now: () => number = Date.now) {
+    const base = cfg.authUrl.endsWith('/') ? cfg.authUrl : `${cfg.authUrl}/`;
+    this.tokenUrl = new URL('oauth/token', base).toString();
+  }
+
+  describe(): string {
+    return `client credentials for OAuth client ${this.cfg.clientId} (token from ${this.tokenUrl})`;
+  }
+
+  invalidate(): void {
+    this.cached = undefined;
+  }
+
+  getToken(signal?: AbortSignal): Promise<string> {
+    const early = abortedError(signal);
+    if (early) return Promise.reject(early);
+    if (this.cached && this.now() < this.cached.refreshAt) return Promise.resolve(this.cached.token);
+    if (!this.inflight) {
+      this.inflight = this.fetchToken().finally(() => { this.inflight = undefined; });
+    }
+    return withSignal(this.inflight, signal);
+  }
+
+  private async fetchToken(): Promise<string> {
+    const secrets = [this.cfg.clientSecret];
+    const fail = (init: { status?: number; detail?: string; apiMessage?: string; retriable: boolean; code?: string }) =>
+      new ApiError({
+        operation: 'GetToken',
+        kind: 'auth',
+        method: 'POST',
+        url: this.tokenUrl,
+        ...init,
+        hint: 'Check the client ID and secret (--client-id/--client-secret, RESIM_CLIENT_ID/RESIM_CLIENT_SECRET) and --auth-url (RESIM_AUTH_URL).',
+      });
+    let res;
+    try {
+      res = await fetch(this.tokenUrl, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify({
+          grant_type: 'client_credentials',
+          client_id: this.cfg.clientId,
+          client_secret: this.cfg.clientSecret,
+          audience: this.cfg.audience,
+        }),
+      });
+    } catch (e) {
+      const err = e as { code?: string; message?: string };
+      return Promise.reject(fail({
+        detail: `cannot reach the token endpoint: ${redact(err.code ?? err.message ?? String(e), secrets)}`,
+        retriable: err.code !== 'ENOTFOUND',
+        code: err.code,
+      }));
+    }
+    const text = await res.text().catch(() => '');
+    if (!res.ok) {
+      const apiMessage = extractApiMessage(redact(text, secrets));
+      return Promise.reject(fail({ status: res.status, apiMessage, retriable: res.status === 429 || res.status >= 500 }));
+    }
+    let body: { access_token?: unknown; expires_in?: unknown };
+    try {
+      body = JSON.parse(text) as typeof body;
+    } catch {
+      return Promise.reject(fail({ status: res.status, detail: 'the token endpoint did not answer JSON', retriable: false }));
+    }
+    if (typeof body.access_token !== 'string' || !body.access_token) {
+      return Promise.reject(fail({ status: res.status, detail: 'the token endpoint answered without access_token', retriable: false }));
+    }
+    const lifetimeMs = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in * 1000 : Infinity;
+    // Refresh a minute early (or half-way for short-lived tokens).
+    const margin = Math.min(60_000, lifetimeMs / 2);
+    this.cached = { token: body.access_token, refreshAt: this.now() + lifetimeMs - margin };
+    return body.access_token;
+  }
+}
+
+/** One entry of the resim CLI's `~/.resim/cache.json` (Go `oauth2.Token` as JSON). */
+interface CachedToken {
+  access_token?: unknown;
+  token_type?: unknown;
+  refresh_token?: unknown;
+  expiry?: unknown;
+}
+
+/**
+ * The token the resim CLI cached after `resim` signed in (`~/.resim/cache.json`, an object keyed by
+ * OAuth client ID). Preference: the client ID given (`--client-id`/`RESIM_CLIENT_ID` without a
+ * secret), then the CLI's interactive client, then its non-interactive one, then any other.
+ * Expired tokens are skipped (10 s early, as Go's oauth2). The file is only read, never written,
+ * and its refresh token is not used (a refresh could rotate it away from under the CLI); it is read
+ * again once the token in use expires, so signing in again with the CLI is picked up.
+ */
+export class CliCacheAuth implements AuthProvider {
+  readonly kind = 'cli-cache' as const;
+  private current: { token: string; clientId: string; expiresAt: number } | undefined;
+
+  constructor(readonly file: string, private readonly preferredClientId?: string, private readonly now: () => number = Date.now) {}
+
+  describe(): string {
+    const who = this.current ? `, OAuth client ${this.current.clientId}` : '';
+    return `the resim CLI's token cache (${this.file}${who})`;
+  }
+
+  /** Whether the file holds at least one entry with an access token (expired or not). */
+  hasAnyToken(): boolean {
+    try {
+      return this.read().some(([, t]) => typeof t.access_token === 'string' && t.access_token !== '');
+    } catch {
+      return true; // unreadable: let getToken explain it
+    }
+  }
+
+  invalidate(): void {
+    this.current = undefined;
+  }
+
+  getToken(signal?: AbortSignal): Promise<string> {
+    const early = abortedError(signal);
+    if (early) return Promise.reject(early);
+    if (this.current && this.now() < this.current.expiresAt) return Promise.resolve(this.current.token);
+    try {
+      return Promise.resolve(this.pick());
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  private fail(detail: string): ApiError {
+    return new ApiError({
+      operation: 'GetToken',
+      kind: 'auth',
+      detail,
+      hint: 'Sign in again with the resim CLI (any `resim` command, e.g. `resim projects list`), or set RESIM_TOKEN, or RESIM_CLIENT_ID and RESIM_CLIENT_SECRET.',
+    });
+  }
+
+  private read(): Array<[string, CachedToken]> {
+    const json: unknown = JSON.parse(fs.readFileSync(this.file, 'utf8'));
+    if (!json || typeof json !== 'object' || Array.isArray(json)) throw new Error('not a JSON object keyed by OAuth client ID');
+    return Object.entries(json as Record<string, unknown>)
+      .filter((e): e is [string, CachedToken] => !!e[1] && typeof e[1] === 'object');
+  }
+
+  private pick(): string {
+    let entries: Array<[string, CachedToken]>;
+    try {
+      entries = this.read();
+    } catch (e) {
+      const why = e instanceof SyntaxError ? 'not valid JSON' : (e as Error).message;
+      throw this.fail(`cannot read the resim CLI's token cache ${this.file}: ${why}`);
+    }
+    const order = [this.preferredClientId, CLI_INTERACTIVE_CLIENT_ID, CLI_NON_INTERACTIVE_CLIENT_ID];
+    const rank = (id: string) => { const i = order.indexOf(id); return i < 0 ? order.length : i; };
+    const sorted = [...entries].sort((a, b) => rank(a[0]) - rank(b[0]));
+    const expired: string[] = [];
+    for (const [clientId, t] of sorted) {
+      if (typeof t.access_token !== 'string' || !t.access_token) continue;
+      const expiresAt = parseExpiry(t.expiry);
+      if (this.now() >= expiresAt - 10_000) {
+        expired.push(`${clientId} (expired ${typeof t.expiry === 'string' ? t.expiry : 'at an unknown time'})`);
+        continue;
+      }
+      this.current = { token: t.access_token, clientId, expiresAt };
+      return t.access_token;
+    }
+    this.current = undefined;
+    if (expired.length > 0) {
+      throw this.fail(`the resim CLI's cached tokens in ${this.file} have expired: ${expired.join(', ')}`);
+    }
+    throw this.fail(`the resim CLI's token cache ${this.file} holds no access token`);
+  }
+}
+
+/**
+ * Expiry of a Go `oauth2.Token` (RFC 3339). Go's zero time (`0001-01-01T00:00:00Z`) or a missing
+ * expiry means "does not expire"; an unparsable one is treated as expired.
+ */
+function parseExpiry(expiry: unknown): number {
+  if (expiry === undefined || expiry === null || expiry === '') return Infinity;
+  if (typeof expiry !== 'string') return -Infinity;
+  if (expiry.startsWith('0001-01-01')) return Infinity;
+  const t = Date.parse(expiry);
+  return Number.isNaN(t) ? -Infinity : t;
+}

@@ -1,0 +1,16 @@
+/**
+ * The ReSim API client (DESIGN.md "Pieces": HTTP over node-fetch, auth, paging, retries,
+ * concurrency limit). The contract is `ResimApi` (types.ts); endpoints: `shared/resim-api.md`.
+ */
+export type { RequestEvent, ResimApi } from './types';
+export {
+  createResimClient, normalizeApiUrl, parseRetryAfter, DEFAULT_API_URL, PAGE_SIZE, MAX_RETRY_AFTER_MS,
+} from './client';
+export type { ResimClient, ResimClientOptions } from './client';
+export { ApiError, isAbortError, redact, sanitizeUrl } from './errors';
+export type { ApiErrorKind } from './errors';
+export {
+  resolveAuth, StaticTokenAuth, ClientCredentialsAuth, CliCacheAuth, DEFAULT_AUTH_URL, RESIM_AUDIENCE,
+  CLI_INTERACTIVE_CLIENT_ID, CLI_NON_INTERACTIVE_CLIENT_ID,
+} from './auth';
+export type { AuthProvider, ResolveAuthOptions } from './auth';

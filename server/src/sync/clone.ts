@@ -1,0 +1,72 @@
+/**
+ * Clone: writes a project's state as a sync config (the resim CLI's `--clone`), extended as
+ * DESIGN.md says so that clone → preview says "No changes":
+ * - unarchived experiences, sorted by name, with their experienceID, every field that is set,
+ *   their tags and systems;
+ * - every project tag as `managedExperienceTags`;
+ * - the test suites with their members (a suite holding an archived experience cannot be
+ *   expressed in a config, so it is left out with a comment saying why).
+ * The first line links the file to the project: `# resim-project: <name>`.
+ */
+import { stringify } from 'yaml';
+import type { ConfigExperience, ConfigTestSuite, ProjectState, SyncConfig } from './model';
+
+const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+/** The config that describes `state` exactly (plain data; see `cloneConfig` for the text). */
+export function stateToConfig(state: ProjectState): { config: SyncConfig; skippedSuites: string[] } {
+  const tagsOf = new Map<string, string[]>();
+  const systemsOf = new Map<string, string[]>();
+  const collect = (into: Map<string, string[]>, sets: { name: string; experienceIDs: string[] }[]) => {
+    for (const s of sets) for (const id of s.experienceIDs) into.set(id, [...(into.get(id) ?? []), s.name]);
+  };
+  collect(tagsOf, state.tags);
+  collect(systemsOf, state.systems);
+
+  const active = state.experiences.filter((e) => !e.archived).sort(byName);
+  const experiences: ConfigExperience[] = active.map((e) => {
+    const out: ConfigExperience = { name: e.name, experienceID: e.experienceID, description: e.description ?? '', locations: [...(e.locations ?? [])] };
+    if (e.profile) out.profile = e.profile;
+    if (e.environmentVariables?.length) out.environmentVariables = e.environmentVariables.map((v) => ({ name: v.name, value: v.value }));
+    if (e.cacheExempt) out.cacheExempt = true;
+    if (e.containerTimeoutSeconds) out.containerTimeoutSeconds = e.containerTimeoutSeconds;
+    if (e.customFields?.length) out.customFields = e.customFields.map((f) => ({ name: f.name, type: f.type, values: [...f.values] }));
+    const tags = tagsOf.get(e.experienceID);
+    if (tags?.length) out.tags = [...tags].sort();
+    const systems = systemsOf.get(e.experienceID);
+    if (systems?.length) out.systems = [...systems].sort();
+    return out;
+  });
+
+  const nameOf = new Map(state.experiences.map((e) => [e.experienceID, e]));
+  const managedTestSuites: ConfigTestSuite[] = [];
+  const skippedSuites: string[] = [];
+  for (const s of [...state.testSuites].sort(byName)) {
+    const members = s.experiences.map((id) => nameOf.get(id));
+    if (members.some((m) => !m || m.archived)) {
+      skippedSuites.push(s.name);
+      continue;
+    }
+    managedTestSuites.push({ name: s.name, experiences: members.map((m) => m!.name) });
+  }
+  return {
+    config: { experiences, managedTestSuites, managedExperienceTags: state.tags.map((t) => t.name).sort() },
+    skippedSuites,
+  };
+}
+
+/** The config text of a clone, starting with `# resim-project: <project name>`. */
+export function cloneConfig(state: ProjectState): string {
+  const { config, skippedSuites } = stateToConfig(state);
+  const header = [
+    `# resim-project: ${state.project.name}`,
+    `# Cloned from ReSim project "${state.project.name}" (${state.project.id}) by resim-sync.`,
+    '# Preview before you apply: unlisted experiences are archived by a sync.',
+  ];
+  for (const s of skippedSuites) header.push(`# Test suite "${s}" is not managed here: it holds archived experiences, which a config cannot list.`);
+  const body = stringify(
+    { experiences: config.experiences, managedTestSuites: config.managedTestSuites, managedExperienceTags: config.managedExperienceTags },
+    { lineWidth: 0, indentSeq: true },
+  );
+  return `${header.join('\n')}\n${body}`;
+}

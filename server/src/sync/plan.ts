@@ -1,0 +1,494 @@
+/**
+ * The plan: the one place that decides what a sync changes (DESIGN.md, "Sync semantics").
+ * Pure: no I/O, no clock. Every view (CLI text and JSON, diagnostics, hover, code lens,
+ * webview) renders the `Plan` this returns.
+ *
+ * Rules (the design doc `seeds/experience-syncing-README.md` and the resim CLI's
+ * `experiences.go`, `tags.go`, `systems.go`, `test_suites.go`, plus DESIGN.md's additions):
+ * - Matching, per config entry in file order: by name (archived experiences included); else by
+ *   `experienceID` among the not-yet-matched; else new.
+ * - Unmatched, unarchived experiences are archived unless `archiveUnlisted` is false; a matched
+ *   archived experience is restored (unless the entry says `archived: true`).
+ * - Tags named on an entry must exist and are added; tags in `managedExperienceTags` are removed
+ *   from the config's experiences that do not list them; unmanaged tags are never removed.
+ * - Systems must exist and are added, never removed.
+ * - Managed test suites must exist and are revised to exactly their listed experiences, only
+ *   when membership differs.
+ * - Field-level diff: only changed fields go into the update mask; omitted optional fields are
+ *   left alone; an explicit empty list clears.
+ *
+ * Static problems (duplicates, schema, unknown suite members) are the config loader's; this
+ * function stays robust to them (it never throws) but reports only the live codes.
+ */
+import { fingerprintConfig, fingerprintState } from './fingerprint';
+import type {
+  ConfigExperience, CreateExperienceInput, Experience, ExperienceField, FieldChange, MemberSet, Plan,
+  PlanError, PlanNotice, PlannedExperience, PlannedSystem, PlannedTag, PlannedTestSuite, ProjectState,
+  SyncConfig, UpdateExperienceFields,
+} from './model';
+
+export interface PlanOptions {
+  /** Archive unarchived experiences the config does not list (the resim CLI's default: true). */
+  archiveUnlisted: boolean;
+}
+
+/** Mass-archive guard threshold (DESIGN.md): max(10, 25% of active experiences, rounded up). */
+export function massArchiveThreshold(activeCount: number): number {
+  return Math.max(10, Math.ceil(activeCount * 0.25));
+}
+
+/** Prefix of the placeholder IDs that `Plan.suiteMembers` uses for experiences created by the plan. */
+export const NEW_ID_PREFIX = 'new:';
+
+const isStr = (v: unknown): v is string => typeof v === 'string';
+const strList = (v: unknown): string[] => (Array.isArray(v) ? v.filter(isStr) : []);
+
+/** Config values as the API holds them, for comparing: absent optional values read as their zero. */
+function norm(field: ExperienceField, value: unknown): unknown {
+  switch (field) {
+    case 'profile':
+    case 'description':
+    case 'name':
+      return value ?? '';
+    case 'locations':
+      return value ?? [];
+    case 'environmentVariables':
+      return ((value as { name: string; value: string }[] | undefined) ?? []).map((e) => ({ name: e?.name, value: e?.value }));
+    case 'cacheExempt':
+      return value ?? false;
+    case 'containerTimeoutSeconds':
+      return value ?? 0;
+    case 'customFields':
+      return [...((value as { name: string; type: string; values: string[] }[] | undefined) ?? [])]
+        .map((f) => ({ name: String(f?.name ?? '').toLowerCase(), type: f?.type, values: f?.values ?? [] }))
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    default:
+      return value;
+  }
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** The API fields a config entry sets: required ones always, optional ones only when present. */
+const REQUIRED_FIELDS: ExperienceField[] = ['description', 'locations'];
+const OPTIONAL_FIELDS: ExperienceField[] = ['profile', 'environmentVariables', 'cacheExempt', 'containerTimeoutSeconds', 'customFields'];
+
+function fieldDiff(cfg: ConfigExperience, live: Experience, renamed: boolean): { changes: FieldChange[]; update: UpdateExperienceFields; mask: ExperienceField[] } {
+  const changes: FieldChange[] = [];
+  const update: Record<string, unknown> = {};
+  const mask: ExperienceField[] = [];
+  const consider = (field: ExperienceField) => {
+    const want = (cfg as unknown as Record<string, unknown>)[field];
+    if (want === undefined) return;
+    const have = (live as unknown as Record<string, unknown>)[field];
+    if (sameJson(norm(field, want), norm(field, have))) return;
+    changes.push({ field, before: have ?? null, after: want });
+    update[field] = want;
+    mask.push(field);
+  };
+  if (renamed) consider('name');
+  REQUIRED_FIELDS.forEach(consider);
+  OPTIONAL_FIELDS.forEach(consider);
+  return { changes, update: update as UpdateExperienceFields, mask };
+}
+
+function createInput(cfg: ConfigExperience, tagIDs: string[], systemIDs: string[]): CreateExperienceInput {
+  const input: CreateExperienceInput = { name: cfg.name, description: cfg.description ?? '', locations: cfg.locations ?? [] };
+  for (const f of OPTIONAL_FIELDS) {
+    const v = (cfg as unknown as Record<string, unknown>)[f];
+    if (v !== undefined) (input as unknown as Record<string, unknown>)[f] = v;
+  }
+  if (tagIDs.length) input.experienceTagIDs = tagIDs;
+  if (systemIDs.length) input.systemIDs = systemIDs;
+  return input;
+}
+
+function createChanges(cfg: ConfigExperience): FieldChange[] {
+  const changes: FieldChange[] = [];
+  for (const f of ['description', 'locations', ...OPTIONAL_FIELDS] as const) {
+    const v = (cfg as unknown as Record<string, unknown>)[f];
+    if (v !== undefined) changes.push({ field: f, before: null, after: v });
+  }
+  const tags = strList(cfg.tags);
+  if (tags.length) changes.push({ field: 'tags', before: null, after: tags });
+  const systems = strList(cfg.systems);
+  if (systems.length) changes.push({ field: 'systems', before: null, after: systems });
+  return changes;
+}
+
+const quote = (s: string) => JSON.stringify(s);
+
+/** Closest name by edit distance, for "did you mean" (null when nothing is close). */
+export function closest(name: string, candidates: Iterable<string>): string | null {
+  let best: string | null = null;
+  let bestD = Infinity;
+  const lower = name.toLowerCase();
+  for (const c of candidates) {
+    const d = editDistance(lower, c.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  return best !== null && bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : null;
+}
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 8) return Math.abs(a.length - b.length);
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+function didYouMean(name: string, candidates: Iterable<string>): string {
+  const c = closest(name, candidates);
+  return c ? ` Did you mean ${quote(c)}?` : '';
+}
+
+interface Match {
+  index: number;
+  cfg: ConfigExperience;
+  live: Experience | null;
+  matchedBy: 'name' | 'id' | null;
+}
+
+/**
+ * Computes the plan that makes the project match the config.
+ * @param config the normalised config (from `loadConfig`); entries that failed validation are
+ *   skipped where they lack a name.
+ * @param state the project's state (from `ingest`).
+ * @returns the plan; `plan.errors` non-empty means it must not be applied.
+ */
+export function computePlan(config: SyncConfig, state: ProjectState, options: PlanOptions): Plan {
+  const errors: PlanError[] = [];
+  const notices: PlanNotice[] = [];
+  const warnings: string[] = [];
+
+  const byName = new Map<string, Experience>();
+  const byID = new Map<string, Experience>();
+  for (const e of state.experiences) {
+    byName.set(e.name, e);
+    byID.set(e.experienceID, e);
+  }
+  const tagByName = new Map(state.tags.map((t) => [t.name, t]));
+  const systemByName = new Map(state.systems.map((s) => [s.name, s]));
+  const suiteByName = new Map(state.testSuites.map((s) => [s.name, s]));
+  const memberSets = (sets: MemberSet[]) => new Map(sets.map((s) => [s.id, new Set(s.experienceIDs)]));
+  const tagMembers = memberSets(state.tags);
+  const systemMembers = memberSets(state.systems);
+
+  // 1. Matching.
+  const matchedIDs = new Map<string, number>(); // experienceID -> config index
+  const matches: Match[] = [];
+  const seenNames = new Set<string>();
+  const experiencesCfg = Array.isArray(config.experiences) ? config.experiences : [];
+  experiencesCfg.forEach((cfg, index) => {
+    if (!cfg || !isStr(cfg.name) || cfg.name === '' || seenNames.has(cfg.name)) return; // static problems
+    seenNames.add(cfg.name);
+    const wantID = isStr(cfg.experienceID) ? cfg.experienceID : undefined;
+    const named = byName.get(cfg.name);
+    if (named) {
+      if (wantID && wantID !== named.experienceID) {
+        const owner = byID.get(wantID);
+        errors.push({
+          code: 'name-taken',
+          message:
+            `Experience ${quote(cfg.name)} has experienceID ${wantID}` +
+            (owner ? ` (now named ${quote(owner.name)})` : '') +
+            `, but the name ${quote(cfg.name)} belongs to another experience (${named.experienceID}${named.archived ? ', archived' : ''}). ` +
+            `Names are unique in a project, archived experiences included: choose another name, or remove the experienceID to update ${named.experienceID}.`,
+          path: ['experiences', index, 'name'],
+        });
+        return;
+      }
+      const prior = matchedIDs.get(named.experienceID);
+      if (prior !== undefined) {
+        errors.push({
+          code: 'ambiguous-match',
+          message: `Experience ${quote(cfg.name)} matches ${named.experienceID} by name, but that experience is already matched by entry ${quote(experiencesCfg[prior].name)} (by experienceID). One live experience cannot be two entries: rename one of them.`,
+          path: ['experiences', index, 'name'],
+          related: [{ path: ['experiences', prior, 'experienceID'], message: 'already matched here' }],
+        });
+        return;
+      }
+      matchedIDs.set(named.experienceID, index);
+      matches.push({ index, cfg, live: named, matchedBy: 'name' });
+      return;
+    }
+    if (wantID) {
+      const live = byID.get(wantID);
+      if (!live) {
+        errors.push({
+          code: 'unknown-experience-id',
+          message: `No experience with ID ${wantID} in project ${quote(state.project.name)}. Remove the experienceID to create ${quote(cfg.name)} as a new experience, or correct the ID.`,
+          path: ['experiences', index, 'experienceID'],
+        });
+        return;
+      }
+      const prior = matchedIDs.get(wantID);
+      if (prior !== undefined) {
+        errors.push({
+          code: 'ambiguous-match',
+          message: `experienceID ${wantID} (${quote(live.name)}) is already matched by entry ${quote(experiencesCfg[prior].name)}. One live experience cannot be two entries.`,
+          path: ['experiences', index, 'experienceID'],
+          related: [{ path: ['experiences', prior, 'name'], message: 'already matched here' }],
+        });
+        return;
+      }
+      matchedIDs.set(wantID, index);
+      matches.push({ index, cfg, live, matchedBy: 'id' });
+      return;
+    }
+    matches.push({ index, cfg, live: null, matchedBy: null });
+  });
+
+  // 2. Tag, system and suite references must exist.
+  const tagIDsFor = (m: Match): string[] => {
+    const ids: string[] = [];
+    strList(m.cfg.tags).forEach((t) => {
+      const tag = tagByName.get(t);
+      if (tag) ids.push(tag.id);
+      else
+        errors.push({
+          code: 'unknown-tag',
+          message: `Tag ${quote(t)} does not exist in project ${quote(state.project.name)}.${didYouMean(t, tagByName.keys())} Sync does not create tags: create it in ReSim first.`,
+          path: ['experiences', m.index, 'tags', (m.cfg.tags as string[]).indexOf(t)],
+        });
+    });
+    return [...new Set(ids)];
+  };
+  const systemIDsFor = (m: Match): string[] => {
+    const ids: string[] = [];
+    strList(m.cfg.systems).forEach((s) => {
+      const sys = systemByName.get(s);
+      if (sys) ids.push(sys.id);
+      else
+        errors.push({
+          code: 'unknown-system',
+          message: `System ${quote(s)} does not exist in project ${quote(state.project.name)}.${didYouMean(s, systemByName.keys())} Sync does not create systems: create it in ReSim first.`,
+          path: ['experiences', m.index, 'systems', (m.cfg.systems as string[]).indexOf(s)],
+        });
+    });
+    return [...new Set(ids)];
+  };
+  const managedTagIDs = new Set<string>();
+  strList(config.managedExperienceTags).forEach((t, k) => {
+    const tag = tagByName.get(t);
+    if (tag) managedTagIDs.add(tag.id);
+    else
+      errors.push({
+        code: 'unknown-managed-tag',
+        message: `Managed tag ${quote(t)} does not exist in project ${quote(state.project.name)}.${didYouMean(t, tagByName.keys())}`,
+        path: ['managedExperienceTags', k],
+      });
+  });
+
+  // 3. Experiences: actions and field diffs.
+  const planned: PlannedExperience[] = [];
+  const createInputs: Plan['createInputs'] = {};
+  const updateInputs: Plan['updateInputs'] = {};
+  const tagAdds = new Map<string, string[]>(); // tagID -> experience IDs
+  const tagRemoves = new Map<string, string[]>();
+  const systemAdds = new Map<string, string[]>();
+  const push = (m: Map<string, string[]>, k: string, v: string) => {
+    const l = m.get(k);
+    if (l) l.push(v);
+    else m.set(k, [v]);
+  };
+  const tagName = new Map(state.tags.map((t) => [t.id, t.name]));
+  const systemName = new Map(state.systems.map((s) => [s.id, s.name]));
+  const idToFinalName = new Map<string, string>();
+
+  for (const m of matches) {
+    const tagIDs = tagIDsFor(m);
+    const systemIDs = systemIDsFor(m);
+    if (!m.live) {
+      if (m.cfg.archived === true) {
+        warnings.push(`Experience ${quote(m.cfg.name)} is marked archived: true but does not exist; nothing to create.`);
+        continue;
+      }
+      createInputs[m.cfg.name] = createInput(m.cfg, tagIDs, systemIDs);
+      planned.push({ name: m.cfg.name, action: 'create', experienceID: null, matchedBy: null, changes: createChanges(m.cfg), configIndex: m.index });
+      continue;
+    }
+    const live = m.live;
+    idToFinalName.set(live.experienceID, m.cfg.name);
+    const { changes, update, mask } = fieldDiff(m.cfg, live, live.name !== m.cfg.name);
+    if (mask.length) updateInputs[live.experienceID] = { experience: update, updateMask: mask };
+
+    // Tags: add listed ones, remove managed ones not listed.
+    const has = (set: Map<string, Set<string>>, id: string) => set.get(id)?.has(live.experienceID) ?? false;
+    const beforeTags = state.tags.filter((t) => has(tagMembers, t.id)).map((t) => t.name).sort();
+    const afterTagSet = new Set(beforeTags);
+    for (const id of tagIDs) {
+      if (!has(tagMembers, id)) {
+        push(tagAdds, id, live.experienceID);
+        afterTagSet.add(tagName.get(id)!);
+      }
+    }
+    for (const id of managedTagIDs) {
+      if (has(tagMembers, id) && !tagIDs.includes(id)) {
+        push(tagRemoves, id, live.experienceID);
+        afterTagSet.delete(tagName.get(id)!);
+      }
+    }
+    const afterTags = [...afterTagSet].sort();
+    if (!sameJson(beforeTags, afterTags)) changes.push({ field: 'tags', before: beforeTags, after: afterTags });
+    const beforeSystems = state.systems.filter((s) => has(systemMembers, s.id)).map((s) => s.name).sort();
+    const afterSystems = new Set(beforeSystems);
+    for (const id of systemIDs) {
+      if (!has(systemMembers, id)) {
+        push(systemAdds, id, live.experienceID);
+        afterSystems.add(systemName.get(id)!);
+      }
+    }
+    if (afterSystems.size !== beforeSystems.length) changes.push({ field: 'systems', before: beforeSystems, after: [...afterSystems].sort() });
+
+    let action: PlannedExperience['action'];
+    if (live.archived && m.cfg.archived !== true) {
+      action = 'restore';
+      notices.push({
+        code: 'will-restore',
+        message: `Experience ${quote(live.name)} (${live.experienceID}) is archived; sync will restore it.`,
+        path: ['experiences', m.index, 'name'],
+        severity: 'information',
+      });
+    } else if (!live.archived && m.cfg.archived === true) action = 'archive';
+    else action = changes.length ? 'update' : 'unchanged';
+    planned.push({
+      name: m.cfg.name,
+      action,
+      experienceID: live.experienceID,
+      matchedBy: m.matchedBy,
+      changes,
+      configIndex: m.index,
+      ...(live.name !== m.cfg.name ? { previousName: live.name } : {}),
+    });
+  }
+
+  // 4. Unlisted experiences.
+  const activeCount = state.experiences.filter((e) => !e.archived).length;
+  const unlisted = state.experiences.filter((e) => !e.archived && !matchedIDs.has(e.experienceID)).sort((a, b) => (a.name < b.name ? -1 : 1));
+  if (options.archiveUnlisted) {
+    for (const e of unlisted) planned.push({ name: e.name, action: 'archive', experienceID: e.experienceID, matchedBy: null, changes: [] });
+    if (unlisted.length)
+      notices.push({
+        code: 'will-archive',
+        message: `Sync will archive ${unlisted.length} experience${unlisted.length === 1 ? '' : 's'} of project ${quote(state.project.name)} that this file does not list: ${unlisted.slice(0, 5).map((e) => quote(e.name)).join(', ')}${unlisted.length > 5 ? ', …' : ''}. Add them to the file, or turn archiving off (--no-archive / resim.archiveUnlisted).`,
+        path: ['experiences'],
+        severity: 'warning',
+      });
+  } else if (unlisted.length) {
+    warnings.push(`${unlisted.length} experience${unlisted.length === 1 ? '' : 's'} not in the config kept (archiving is off).`);
+  }
+
+  // 5. Test suites.
+  const idOfName = new Map<string, string>();
+  const archivedInConfig = new Set<string>();
+  for (const m of matches) {
+    if (m.cfg.archived === true) archivedInConfig.add(m.cfg.name);
+    idOfName.set(m.cfg.name, m.live ? m.live.experienceID : NEW_ID_PREFIX + m.cfg.name);
+  }
+  const nameOfID = (id: string) => idToFinalName.get(id) ?? byID.get(id)?.name ?? id;
+  const suites: PlannedTestSuite[] = [];
+  const suiteMembers: Plan['suiteMembers'] = {};
+  const suitesCfg = Array.isArray(config.managedTestSuites) ? config.managedTestSuites : [];
+  suitesCfg.forEach((s, k) => {
+    if (!s || !isStr(s.name)) return;
+    const live = suiteByName.get(s.name);
+    if (!live) {
+      errors.push({
+        code: 'unknown-test-suite',
+        message: `Test suite ${quote(s.name)} does not exist in project ${quote(state.project.name)}.${didYouMean(s.name, suiteByName.keys())} Sync revises existing test suites; it does not create them.`,
+        path: ['managedTestSuites', k, 'name'],
+      });
+      return;
+    }
+    const names = strList(s.experiences);
+    const after: string[] = [];
+    let ok = true;
+    names.forEach((n, j) => {
+      if (archivedInConfig.has(n)) {
+        errors.push({
+          code: 'archived-experience-in-suite',
+          message: `Test suite ${quote(s.name)} lists ${quote(n)}, which the config marks archived: true. A test suite can only hold unarchived experiences.`,
+          path: ['managedTestSuites', k, 'experiences', j],
+        });
+        ok = false;
+      }
+      const id = idOfName.get(n);
+      if (id) after.push(id);
+      else ok = false; // not in the config, or an entry with errors: the loader or matching reports it
+    });
+    if (!ok) return;
+    const uniqueAfter = [...new Set(after)];
+    const beforeSet = new Set(live.experiences);
+    const changed = uniqueAfter.length !== beforeSet.size || uniqueAfter.some((id) => !beforeSet.has(id));
+    if (changed) suiteMembers[live.testSuiteID] = uniqueAfter;
+    suites.push({
+      name: s.name,
+      testSuiteID: live.testSuiteID,
+      before: live.experiences.map(nameOfID),
+      after: uniqueAfter.map((id) => (id.startsWith(NEW_ID_PREFIX) ? id.slice(NEW_ID_PREFIX.length) : nameOfID(id))),
+      changed,
+    });
+  });
+
+  // 6. Tag and system changes, by name.
+  const tags: PlannedTag[] = state.tags
+    .filter((t) => tagAdds.has(t.id) || tagRemoves.has(t.id))
+    .map((t) => {
+      const addIDs = tagAdds.get(t.id) ?? [];
+      const removeIDs = tagRemoves.get(t.id) ?? [];
+      return { name: t.name, tagID: t.id, add: addIDs.map(nameOfID), remove: removeIDs.map(nameOfID), addIDs, removeIDs };
+    });
+  const systems: PlannedSystem[] = state.systems
+    .filter((s) => systemAdds.has(s.id))
+    .map((s) => ({ name: s.name, systemID: s.id, add: systemAdds.get(s.id)!.map(nameOfID), addIDs: systemAdds.get(s.id)! }));
+
+  const count = (a: PlannedExperience['action']) => planned.filter((p) => p.action === a).length;
+  const archiveCount = count('archive');
+  const threshold = massArchiveThreshold(activeCount);
+  return {
+    project: { ...state.project },
+    stateFingerprint: fingerprintState(state),
+    configFingerprint: fingerprintConfig(config),
+    archiveUnlisted: options.archiveUnlisted,
+    summary: {
+      create: count('create'),
+      update: count('update'),
+      restore: count('restore'),
+      archive: archiveCount,
+      unchanged: count('unchanged'),
+      tagAdditions: tags.reduce((n, t) => n + t.add.length, 0),
+      tagRemovals: tags.reduce((n, t) => n + t.remove.length, 0),
+      systemAdditions: systems.reduce((n, s) => n + s.add.length, 0),
+      testSuiteRevisions: suites.filter((s) => s.changed).length,
+    },
+    experiences: planned,
+    tags,
+    systems,
+    testSuites: suites,
+    warnings,
+    errors,
+    notices,
+    massArchive: { tripped: archiveCount >= threshold, archiveCount, activeCount, threshold },
+    createInputs,
+    updateInputs,
+    suiteMembers,
+  };
+}
+
+/** True when applying the plan would make no API write. */
+export function planHasChanges(plan: Plan): boolean {
+  const s = plan.summary;
+  return s.create + s.update + s.restore + s.archive + s.tagAdditions + s.tagRemovals + s.systemAdditions + s.testSuiteRevisions > 0;
+}
