@@ -1,47 +1,59 @@
 /**
  * Credentials for the API, kept in memory only.
  *
- * - The client may send the notification `resim/setCredentials` `{apiUrl, token}` (a bearer
- *   token for that API URL; `token: null` signs out, after which the server falls back to the
- *   environment like the CLI does). VS Code's client keeps the token in SecretStorage.
+ * - The client may send the notification `resim/setCredentials`
+ *   `{apiUrl, token, clientId?, clientSecret?}`: a bearer token, or OAuth client credentials,
+ *   for that API URL (`apiUrl: null` means the default URL). `token: null` without client
+ *   credentials forgets what the client gave; the server then falls back to the environment.
  * - Otherwise the server resolves auth as the resim CLI does (`resolveAuth`: `RESIM_TOKEN`,
  *   `RESIM_CLIENT_ID`/`RESIM_CLIENT_SECRET`, the token cache `~/.resim/cache.json`).
  *
- * A token is never logged, never put in a diagnostic or a response. Note for client authors:
- * an LSP message trace shows notification params, so `resim/setCredentials` must be excluded
- * from traces (VS Code's client: do not enable `resim.trace.server` while signing in, or send it
- * through a middleware that redacts it). This server never echoes the params back.
+ * A token or secret is never logged, never put in a diagnostic or a response. Note for client
+ * authors: an LSP message trace shows notification params, so a client must not trace
+ * `resim/setCredentials` (VS Code: keep `resim.trace.server` off, or redact it in a middleware).
+ * This server never echoes the params back.
  */
-import { resolveAuth } from '../resim/index';
-import { normalizeApiUrl } from './settings';
+import { resolveAuth, type AuthProvider } from '../resim/index';
+import { DEFAULT_API_URL, normalizeApiUrl } from './settings';
 
 /** Params of the `resim/setCredentials` notification. */
 export interface SetCredentialsParams {
-  apiUrl: string;
-  /** Bearer token; `null` (or empty) removes the stored token. */
+  apiUrl: string | null;
+  /** Bearer token; `null` (or empty) with no client credentials removes what the client gave. */
   token: string | null;
+  clientId?: string;
+  clientSecret?: string;
 }
 
-export type AuthFor = ReturnType<typeof resolveAuth>;
+/** What `forApi` answers: an auth provider to build a client with, or why there is none. */
+export type CredentialLookup =
+  | { auth: AuthProvider; source: 'client' | 'environment'; reason?: undefined }
+  | { auth: undefined; reason: string };
 
-/** What `forApi` answers: an auth to build a client with, or why there is none. */
-export type CredentialLookup = { auth: NonNullable<AuthFor>; source: 'client' | 'environment' } | { auth: undefined; reason: string };
+interface ClientGiven {
+  token?: string;
+  clientId?: string;
+  clientSecret?: string;
+}
 
 export class CredentialStore {
-  private tokens = new Map<string, string>();
+  private given = new Map<string, ClientGiven>();
+  private providers = new Map<string, CredentialLookup>();
   private listeners: ((apiUrl: string) => void)[] = [];
 
   constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
 
-  /** Applies a `resim/setCredentials` notification; bad params are ignored. */
+  /** Applies a `resim/setCredentials` notification; malformed params are ignored. */
   set(params: unknown): void {
     if (!params || typeof params !== 'object') return;
     const p = params as Partial<SetCredentialsParams>;
-    if (typeof p.apiUrl !== 'string' || !p.apiUrl.trim()) return;
-    const apiUrl = normalizeApiUrl(p.apiUrl.trim());
-    if (typeof p.token === 'string' && p.token.trim()) this.tokens.set(apiUrl, p.token.trim());
-    else if (p.token === null || p.token === '') this.tokens.delete(apiUrl);
-    else return;
+    const rawUrl = typeof p.apiUrl === 'string' && p.apiUrl.trim() ? p.apiUrl.trim() : DEFAULT_API_URL;
+    const apiUrl = normalizeApiUrl(rawUrl);
+    const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
+    const next: ClientGiven = { token: str(p.token), clientId: str(p.clientId), clientSecret: str(p.clientSecret) };
+    if (next.token || (next.clientId && next.clientSecret)) this.given.set(apiUrl, next);
+    else this.given.delete(apiUrl);
+    this.providers.delete(apiUrl);
     for (const l of this.listeners) l(apiUrl);
   }
 
@@ -50,25 +62,29 @@ export class CredentialStore {
     this.listeners.push(listener);
   }
 
-  /** Whether the client gave a token for this API URL. */
-  hasClientToken(apiUrl: string): boolean {
-    return this.tokens.has(normalizeApiUrl(apiUrl));
-  }
-
-  /** Auth for `apiUrl`: the client's token, else the CLI's sources; never throws. */
+  /**
+   * Auth for `apiUrl`: what the client gave, else the CLI's sources. Never throws. Providers are
+   * kept (a client-credentials provider caches its access token in memory).
+   */
   forApi(apiUrl: string): CredentialLookup {
     const url = normalizeApiUrl(apiUrl);
-    const token = this.tokens.get(url);
-    if (token) {
-      const auth = resolveAuth({ apiUrl: url, token, env: {}, useCache: false });
-      if (auth) return { auth, source: 'client' };
-    }
+    const cached = this.providers.get(url);
+    if (cached?.auth) return cached;
+    let found: CredentialLookup;
     try {
-      const auth = resolveAuth({ apiUrl: url, env: this.env });
-      if (auth) return { auth, source: 'environment' };
+      const g = this.given.get(url);
+      const fromClient = g
+        ? resolveAuth({ token: g.token, clientId: g.clientId, clientSecret: g.clientSecret, authUrl: this.env.RESIM_AUTH_URL, env: {} })
+        : undefined;
+      if (fromClient) found = { auth: fromClient, source: 'client' };
+      else {
+        const fromEnv = resolveAuth({ env: this.env });
+        found = fromEnv ? { auth: fromEnv, source: 'environment' } : { auth: undefined, reason: 'no token from the editor, no RESIM_TOKEN, no resim CLI login' };
+      }
     } catch (err) {
-      return { auth: undefined, reason: err instanceof Error ? err.message : String(err) };
+      found = { auth: undefined, reason: err instanceof Error ? err.message : String(err) };
     }
-    return { auth: undefined, reason: 'no credentials' };
+    if (found.auth) this.providers.set(url, found);
+    return found;
   }
 }

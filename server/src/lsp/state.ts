@@ -11,7 +11,7 @@
  */
 import type { ProjectState } from '../sync/model';
 import type { ResimApi } from '../resim/types';
-import { createResimClient } from '../resim/index';
+import { createResimClient, type AuthProvider } from '../resim/index';
 import { ingest } from '../sync/ingest';
 import type { CredentialStore } from './credentials';
 import { normalizeApiUrl } from './settings';
@@ -35,7 +35,7 @@ export interface StateSnapshot {
 }
 
 /** Builds an API client; replaced in tests. */
-export type ApiFactory = (apiUrl: string, auth: unknown) => ResimApi;
+export type ApiFactory = (apiUrl: string, auth: AuthProvider) => ResimApi;
 
 export interface StateCacheOptions {
   credentials: CredentialStore;
@@ -78,7 +78,7 @@ export class StateCache {
 
   constructor(private readonly opts: StateCacheOptions) {
     this.trusted = opts.trusted;
-    this.createApi = opts.createApi ?? ((apiUrl, auth) => createResimClient({ apiUrl, auth } as Parameters<typeof createResimClient>[0]));
+    this.createApi = opts.createApi ?? ((apiUrl, auth) => createResimClient({ apiUrl, auth }));
   }
 
   /** Called whenever a key's snapshot changes (loaded, failed). */

@@ -1,0 +1,60 @@
+/**
+ * "ReSim: Clone Project": pick a project (`resim/listProjects`), choose where to save, write the
+ * config the server renders from the project's state (`resim/clone`; it starts with
+ * `# resim-project: <name>`), and open it. Clone → preview says "No changes" (DESIGN.md).
+ */
+import * as vscode from 'vscode';
+import { ClientContext, UserError, requireTrust } from '../context';
+import type { CloneResult, ProjectItem } from '../protocol';
+import { Requests } from '../protocol';
+
+/** Lists the projects the credentials can see, for QuickPicks. */
+export async function listProjects(ctx: ClientContext): Promise<ProjectItem[]> {
+  const client = await ctx.client();
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'ReSim: listing projects' },
+    () => client.sendRequest<ProjectItem[]>(Requests.listProjects, {}));
+}
+
+/** A QuickPick of projects; the current one first. Resolves undefined when dismissed. */
+export async function pickProject(ctx: ClientContext, title: string): Promise<ProjectItem | undefined> {
+  const projects = await listProjects(ctx);
+  if (!projects.length) throw new UserError('ReSim: no project is visible with these credentials.');
+  const current = ctx.session.project;
+  const items = projects
+    .map((p) => ({ label: p.name, description: p.id, picked: p.name === current || p.id === current, project: p }))
+    .sort((a, b) => Number(b.picked) - Number(a.picked) || a.label.localeCompare(b.label));
+  const pick = await vscode.window.showQuickPick(items, { title, placeHolder: 'Project', matchOnDescription: true });
+  return pick?.project;
+}
+
+/** A file name from a project name: "My Project" → "my-project.experiences.yaml". */
+export function cloneFileName(projectName: string): string {
+  const slug = projectName.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'project';
+  return `${slug}.experiences.yaml`;
+}
+
+export async function cloneProject(ctx: ClientContext): Promise<vscode.Uri | undefined> {
+  await requireTrust('Clone Project');
+  const project = await pickProject(ctx, 'ReSim: clone which project?');
+  if (!project) return undefined;
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const target = await vscode.window.showSaveDialog({
+    title: `Save the sync config of ${project.name}`,
+    defaultUri: folder ? vscode.Uri.joinPath(folder, cloneFileName(project.name)) : undefined,
+    filters: { 'Experience sync config': ['experiences.yaml', 'yaml', 'yml'] },
+    saveLabel: 'Clone',
+  });
+  if (!target) return undefined;
+  const client = await ctx.client();
+  const { text } = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `ReSim: cloning ${project.name}` },
+    () => client.sendRequest<CloneResult>(Requests.clone, { project: project.id }));
+  await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
+  ctx.logger.info(`Cloned project ${project.name} into ${target.fsPath || target.toString()}`);
+  const doc = await vscode.workspace.openTextDocument(target);
+  if (doc.languageId !== 'resim-experiences' && /^# resim-project:/.test(doc.lineAt(0).text)) {
+    await vscode.languages.setTextDocumentLanguage(doc, 'resim-experiences');
+  }
+  await vscode.window.showTextDocument(doc);
+  return target;
+}

@@ -1,0 +1,173 @@
+/**
+ * "ReSim: Preview Sync" and "ReSim: Apply Sync" (brief steps 3–4; DESIGN.md "Stale-plan
+ * protection", "Mass-archive guard").
+ *
+ * Apply: a fresh plan (or the one shown in the webview, by its state fingerprint) → a modal
+ * confirmation with the counts → if the mass-archive guard trips, the project name typed in an
+ * InputBox → `resim/apply` under a cancellable progress notification (`$/progress` through a
+ * workDoneToken; Cancel sends `$/cancelRequest`) → the result in the plan view, with every
+ * failure. A stale plan is refused by the server: we offer "Preview Again".
+ */
+import { randomUUID } from 'crypto';
+import * as vscode from 'vscode';
+import { ResponseError, WorkDoneProgress } from 'vscode-languageclient/node';
+import { ClientContext, UserError, requireTrust } from '../context';
+import { formatSummary } from '../format';
+import type { ApplyParams, ApplyResultJson, PlanJson, PreviewResult } from '../protocol';
+import { Requests, isNoOp } from '../protocol';
+import { resolveTarget } from '../target';
+
+/** Asks the server for the plan of `uri` (no writes). */
+export async function requestPreview(ctx: ClientContext, uri: vscode.Uri, token?: vscode.CancellationToken): Promise<PreviewResult> {
+  const client = await ctx.client();
+  const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (!doc) await vscode.workspace.openTextDocument(uri); // the server plans open documents
+  const result = await client.sendRequest<PreviewResult>(Requests.preview, { uri: uri.toString() }, token);
+  ctx.statusBar.update(uri, result);
+  return result;
+}
+
+/** "ReSim: Preview Sync": computes the plan and shows it in the plan webview. */
+export async function previewSync(ctx: ClientContext, arg?: unknown): Promise<PreviewResult> {
+  const uri = resolveTarget(arg, ctx.planView.currentUri);
+  await requireTrust('Preview Sync');
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Window, title: 'ReSim: computing the sync plan' },
+    () => requestPreview(ctx, uri));
+  ctx.planView.showPlan(uri, result);
+  const plan = result.plan;
+  if (plan) ctx.logger.info(`Preview of ${uri.fsPath || uri.toString()} (project ${plan.project.name}): ${formatSummary(plan.summary)}`);
+  else ctx.logger.warn(`Preview of ${uri.toString()}: no plan (${(result.errors ?? []).map((e) => e.code).join(', ') || 'no state'})`);
+  return result;
+}
+
+/** The modal text listing what the apply will do. */
+function confirmationText(plan: PlanJson): string {
+  return `Apply sync to project "${plan.project.name}"?\n\n${formatSummary(plan.summary)}.` +
+    (plan.summary.archive ? `\n\n${plan.summary.archive} experience(s) will be archived.` : '');
+}
+
+/**
+ * Asks for the typed project name when the mass-archive guard trips. Resolves true only when
+ * the user typed it exactly.
+ */
+async function confirmMassArchive(plan: PlanJson): Promise<boolean> {
+  const m = plan.massArchive;
+  const typed = await vscode.window.showInputBox({
+    title: 'ReSim: confirm mass archive',
+    prompt: `This sync archives ${m?.archiveCount ?? plan.summary.archive} of ${m?.activeCount ?? '?'} active experiences. ` +
+      `Type the project name "${plan.project.name}" to confirm.`,
+    placeHolder: plan.project.name,
+    ignoreFocusOut: true,
+    validateInput: (v) => (v === plan.project.name ? undefined : `Type "${plan.project.name}" exactly to confirm`),
+  });
+  return typed === plan.project.name;
+}
+
+/**
+ * "ReSim: Apply Sync". `arg`: the target (Uri or URI string). `fingerprint`: the state
+ * fingerprint of a plan the user already reviewed (from the webview); without it a fresh plan
+ * is computed and confirmed.
+ */
+export async function applySync(ctx: ClientContext, arg?: unknown, fingerprint?: string): Promise<ApplyResultJson | undefined> {
+  const uri = resolveTarget(arg, ctx.planView.currentUri);
+  await requireTrust('Apply Sync');
+  const preview = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Window, title: 'ReSim: computing the sync plan' },
+    () => requestPreview(ctx, uri));
+  const plan = preview.plan;
+  if (preview.errors?.length || !plan) {
+    ctx.planView.showPlan(uri, preview);
+    const choice = await vscode.window.showErrorMessage(
+      `ReSim: the config has ${preview.errors?.length ?? 0} error(s); nothing was applied. Fix them and apply again.`, 'Show Problems');
+    if (choice) await vscode.commands.executeCommand('workbench.actions.view.problems');
+    return undefined;
+  }
+  if (fingerprint && fingerprint !== plan.stateFingerprint) {
+    return staleRefusal(ctx, uri);
+  }
+  if (isNoOp(plan.summary)) {
+    ctx.planView.showPlan(uri, preview);
+    void vscode.window.showInformationMessage(`ReSim: no changes. Project "${plan.project.name}" already matches this file.`);
+    return undefined;
+  }
+  const ok = await vscode.window.showWarningMessage(confirmationText(plan), { modal: true }, 'Apply');
+  if (ok !== 'Apply') return undefined;
+  let allowMassArchive = false;
+  if (plan.massArchive?.tripped) {
+    if (!(await confirmMassArchive(plan))) {
+      void vscode.window.showInformationMessage('ReSim: apply cancelled; nothing was written.');
+      return undefined;
+    }
+    allowMassArchive = true;
+  }
+  return runApply(ctx, uri, plan, { uri: uri.toString(), stateFingerprint: plan.stateFingerprint, allowMassArchive });
+}
+
+async function staleRefusal(ctx: ClientContext, uri: vscode.Uri): Promise<undefined> {
+  const choice = await vscode.window.showWarningMessage(
+    'ReSim: the project changed since this plan was computed (stale plan). Nothing was applied. Preview again to see the current plan.',
+    'Preview Again');
+  if (choice) await previewSync(ctx, uri);
+  return undefined;
+}
+
+async function runApply(ctx: ClientContext, uri: vscode.Uri, plan: PlanJson, params: ApplyParams): Promise<ApplyResultJson | undefined> {
+  const client = await ctx.client();
+  ctx.planView.setBusy(true);
+  ctx.logger.info(`Apply to project ${plan.project.name}: ${formatSummary(plan.summary)}`);
+  let cancelled = false;
+  try {
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `ReSim: applying sync to ${plan.project.name}`, cancellable: true },
+      async (progress, token) => {
+        token.onCancellationRequested(() => { cancelled = true; });
+        const workDoneToken = randomUUID();
+        let last = 0;
+        const sub = client.onProgress(WorkDoneProgress.type, workDoneToken, (value) => {
+          if (value.kind === 'end') return;
+          const pct = typeof value.percentage === 'number' ? value.percentage : undefined;
+          progress.report({ message: value.message, increment: pct !== undefined ? Math.max(0, pct - last) : undefined });
+          if (pct !== undefined) last = pct;
+        });
+        try {
+          return await client.sendRequest<ApplyResultJson>(Requests.apply, { ...params, workDoneToken }, token);
+        } finally {
+          sub.dispose();
+        }
+      });
+    ctx.planView.setBusy(false);
+    ctx.planView.showApplyResult(uri, result, plan.project.name);
+    for (const c of result.calls.filter((x) => !x.ok)) ctx.logger.warn(`Failed: ${c.operation} ${c.target}: ${c.error ?? ''}`);
+    if (result.failures > 0 || !result.ok) {
+      const choice = await vscode.window.showErrorMessage(
+        `ReSim: apply finished with ${result.failures} failed call(s) of ${result.calls.length}. Apply again to retry what is left.`,
+        'Show Output');
+      if (choice) ctx.logger.show();
+    } else {
+      ctx.logger.info(`Applied: ${result.calls.length} call(s), no failure.`);
+      void vscode.window.showInformationMessage(`ReSim: applied to ${plan.project.name}: ${formatSummary(plan.summary)}.`);
+    }
+    void requestPreview(ctx, uri).catch(() => undefined); // refresh the status bar counts
+    return result;
+  } catch (err) {
+    ctx.planView.setBusy(false);
+    if (cancelled) {
+      ctx.logger.warn('Apply cancelled by the user.');
+      void vscode.window.showWarningMessage('ReSim: apply cancelled. Calls already made stay made; preview again to see what is left.');
+      return undefined;
+    }
+    const code = err instanceof ResponseError ? (err.data as { code?: string } | undefined)?.code : undefined;
+    if (code === 'stale-plan') return staleRefusal(ctx, uri);
+    if (code === 'mass-archive' && !params.allowMassArchive) {
+      if (await confirmMassArchive(plan)) return runApply(ctx, uri, plan, { ...params, allowMassArchive: true });
+      return undefined;
+    }
+    if (code === 'config-errors') {
+      const choice = await vscode.window.showErrorMessage('ReSim: the config has errors; nothing was applied.', 'Show Problems');
+      if (choice) await vscode.commands.executeCommand('workbench.actions.view.problems');
+      return undefined;
+    }
+    throw new UserError(`ReSim: apply failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * The LanguageClient (vscode-languageclient@11) for the ReSim language server, dist/server.js,
+ * over Node IPC. Which files it handles: the language `resim-experiences` plus YAML files that
+ * match the `resim.configFiles` globs (DESIGN.md, "The file ↔ project link").
+ *
+ * Settings reach the server both ways: pulled (`workspace/configuration`, answered by the
+ * middleware below with this session's overrides: selected project, sandbox URL, trust) and
+ * pushed (`workspace/didChangeConfiguration` with `{resim: EffectiveSettings}`). Credentials go
+ * only by the `resim/setCredentials` notification, and only in a trusted workspace.
+ */
+import * as vscode from 'vscode';
+import {
+  DidChangeConfigurationNotification, LanguageClient, TransportKind,
+  type DocumentSelector, type LanguageClientOptions, type ServerOptions,
+} from 'vscode-languageclient/node';
+import type { Logger } from './log';
+import { Notifications } from './protocol';
+import type { EffectiveSettings, Session } from './session';
+
+export const LANGUAGE_ID = 'resim-experiences';
+
+/** The documents the server handles, for the current `resim.configFiles`. */
+export function documentSelector(configFiles: string[]): DocumentSelector {
+  return [
+    { language: LANGUAGE_ID },
+    ...configFiles.map((pattern) => ({ language: 'yaml', pattern })),
+  ];
+}
+
+/** True when `doc` is a sync config the server handles. */
+export function isSyncConfig(doc: vscode.TextDocument): boolean {
+  const files = vscode.workspace.getConfiguration('resim').get<string[]>('configFiles', []);
+  return vscode.languages.match(documentSelector(files) as vscode.DocumentSelector, doc) > 0;
+}
+
+export function createLanguageClient(ctx: vscode.ExtensionContext, session: Session, logger: Logger): LanguageClient {
+  const module = ctx.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const channel = logger.asOutputChannel();
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: documentSelector(session.settings.configFiles),
+    outputChannel: channel,
+    traceOutputChannel: channel,
+    initializationOptions: { workspaceTrusted: vscode.workspace.isTrusted, settings: session.settings },
+    middleware: {
+      workspace: {
+        // The server pulls `resim` settings: answer with this session's effective values.
+        configuration: async (params, token, next) => {
+          const result = await next(params, token);
+          if (!Array.isArray(result)) return result;
+          return result.map((value, i) => {
+            const section = params.items[i]?.section;
+            if (section === 'resim') return { ...(value ?? {}), ...session.settings };
+            if (section?.startsWith('resim.')) {
+              const key = section.slice('resim.'.length) as keyof EffectiveSettings;
+              return key in session.settings ? session.settings[key] : value;
+            }
+            return value;
+          });
+        },
+      },
+    },
+  };
+  return new LanguageClient('resim', 'ReSim Experience Sync', serverOptions, clientOptions);
+}
+
+/**
+ * Sends the session to a running client: settings (push) and, in a trusted workspace only,
+ * credentials. Never logs the credentials.
+ */
+export async function pushSession(client: LanguageClient, session: Session, logger: Logger): Promise<void> {
+  if (!client.isRunning()) return;
+  const settings = session.settings;
+  await client.sendNotification(DidChangeConfigurationNotification.type, { settings: { resim: settings } });
+  if (!settings.workspaceTrusted) {
+    logger.info('Workspace not trusted: no credentials sent, no API calls.');
+    return;
+  }
+  const creds = await session.credentials();
+  await client.sendNotification(Notifications.setCredentials, creds);
+  logger.info(`Session: API ${creds.apiUrl ?? '(default)'}, ${session.describeAuth()}, project ${settings.project ?? '(none)'}`);
+}

@@ -1,0 +1,96 @@
+/**
+ * The experience sync config's JSON schema (`schema/experience-sync.schema.json`), compiled once
+ * with ajv, and the key tables derived from it: the known camelCase keys of each kind of map and
+ * the design doc's snake_case aliases (seeds/experience-syncing-README.md), which the resim CLI
+ * ignores but this loader reads as their camelCase keys (DESIGN.md, "Both spellings").
+ */
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import schemaJson from '../../../schema/experience-sync.schema.json';
+
+/** The kinds of map in a config; each has its own known keys. */
+export type MapContext = 'root' | 'experience' | 'testSuite' | 'environmentVariable' | 'customField';
+
+/** How a message names a map of each kind ("Unknown key "x" in an experience"). */
+export const CONTEXT_LABEL: Record<MapContext, string> = {
+  root: 'at the top level',
+  experience: 'in an experience',
+  testSuite: 'in a test suite',
+  environmentVariable: 'in an environment variable',
+  customField: 'in a custom field',
+};
+
+type JsonSchema = {
+  properties?: Record<string, JsonSchema>;
+  definitions?: Record<string, JsonSchema>;
+  items?: JsonSchema;
+  $ref?: string;
+  [k: string]: unknown;
+};
+
+const schema = schemaJson as unknown as JsonSchema;
+const defs = schema.definitions ?? {};
+
+/** Known camelCase keys per map kind, in schema order. */
+export const KNOWN_KEYS: Record<MapContext, string[]> = {
+  root: Object.keys(schema.properties ?? {}),
+  experience: Object.keys(defs.experience?.properties ?? {}),
+  testSuite: Object.keys(defs.testSuite?.properties ?? {}),
+  environmentVariable: Object.keys(defs.environmentVariable?.properties ?? {}),
+  customField: Object.keys(defs.customField?.properties ?? {}),
+};
+
+/** The design doc's snake_case spellings, per map kind → the camelCase key they stand for. */
+export const SNAKE_ALIASES: Record<MapContext, Record<string, string>> = {
+  root: { managed_test_suites: 'managedTestSuites', managed_experience_tags: 'managedExperienceTags' },
+  experience: {
+    environment_variables: 'environmentVariables',
+    experience_id: 'experienceID',
+    cache_exempt: 'cacheExempt',
+    container_timeout_seconds: 'containerTimeoutSeconds',
+    custom_fields: 'customFields',
+  },
+  testSuite: {},
+  environmentVariable: {},
+  customField: {},
+};
+
+/** The map kind of the items of a list-valued key in a map of kind `ctx`, if they are maps. */
+export function childContext(ctx: MapContext, key: string): MapContext | undefined {
+  if (ctx === 'root' && key === 'experiences') return 'experience';
+  if (ctx === 'root' && key === 'managedTestSuites') return 'testSuite';
+  if (ctx === 'experience' && key === 'environmentVariables') return 'environmentVariable';
+  if (ctx === 'experience' && key === 'customFields') return 'customField';
+  return undefined;
+}
+
+const SCHEMA_ID = (schema.$id as string | undefined) ?? 'experience-sync';
+const ajv = new Ajv({ allErrors: true, strict: false });
+addFormats(ajv, ['uuid']);
+ajv.addSchema(schemaJson as object, SCHEMA_ID);
+
+function definition(name: string): ValidateFunction {
+  const v = ajv.getSchema(`${SCHEMA_ID}#/definitions/${name}`);
+  if (!v) throw new Error(`schema/experience-sync.schema.json has no definitions/${name}`);
+  return v;
+}
+
+/**
+ * The top level without the items of `experiences` and `managedTestSuites` (validated one by one,
+ * so that an edit to one experience re-validates only that experience).
+ */
+function shallowRoot(): object {
+  const props: Record<string, JsonSchema> = { ...(schema.properties ?? {}) };
+  for (const k of ['experiences', 'managedTestSuites']) {
+    if (props[k]) props[k] = { ...props[k], items: {} };
+  }
+  return { ...schema, $id: undefined, $schema: undefined, definitions: undefined, properties: props };
+}
+
+export const validators: { root: ValidateFunction; experience: ValidateFunction; testSuite: ValidateFunction } = {
+  root: ajv.compile(shallowRoot()),
+  experience: definition('experience'),
+  testSuite: definition('testSuite'),
+};
+
+export type SchemaError = ErrorObject;

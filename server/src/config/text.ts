@@ -1,0 +1,72 @@
+/**
+ * Text helpers: line index (offset ↔ LSP position: 0-based line, UTF-16 character) and
+ * applying LSP-style text edits.
+ */
+import type { Position, Range, TextEdit } from './types';
+
+/** Offsets at which each line starts (`\n` ends a line; a `\r` before it stays in the line). */
+export function lineStarts(text: string): number[] {
+  const starts = [0];
+  let i = text.indexOf('\n');
+  while (i !== -1) {
+    starts.push(i + 1);
+    i = text.indexOf('\n', i + 1);
+  }
+  return starts;
+}
+
+/** The index of the line holding `offset` (binary search over `starts`). */
+export function lineOf(starts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+export function positionAt(starts: readonly number[], textLength: number, offset: number): Position {
+  const o = Math.max(0, Math.min(offset, textLength));
+  const line = lineOf(starts, o);
+  return { line, character: o - starts[line] };
+}
+
+/** The offset of a position; characters past the end of a line clamp to the line's end. */
+export function offsetAt(starts: readonly number[], text: string, pos: Position): number {
+  if (pos.line < 0) return 0;
+  if (pos.line >= starts.length) return text.length;
+  const lineStart = starts[pos.line];
+  let lineEnd = pos.line + 1 < starts.length ? starts[pos.line + 1] - 1 : text.length;
+  if (lineEnd > lineStart && text.charCodeAt(lineEnd - 1) === 13) lineEnd--;
+  return Math.min(lineStart + Math.max(0, pos.character), lineEnd);
+}
+
+export function comparePositions(a: Position, b: Position): number {
+  return a.line - b.line || a.character - b.character;
+}
+
+export function rangeContains(r: Range, p: Position): boolean {
+  return comparePositions(r.start, p) <= 0 && comparePositions(p, r.end) <= 0;
+}
+
+/**
+ * Applies edits given in positions of `text` (all computed for the same text, as LSP does).
+ * Overlapping edits: throws an Error naming the overlap (a caller bug, not bad input).
+ */
+export function applyTextEdits(text: string, edits: readonly TextEdit[]): string {
+  if (edits.length === 0) return text;
+  const starts = lineStarts(text);
+  const spans = edits
+    .map((e, i) => ({ s: offsetAt(starts, text, e.range.start), e: offsetAt(starts, text, e.range.end), t: e.newText, i }))
+    .sort((a, b) => a.s - b.s || a.e - b.e || a.i - b.i);
+  let out = '';
+  let at = 0;
+  for (const sp of spans) {
+    if (sp.s < at) throw new Error(`applyTextEdits: overlapping edits at offset ${sp.s}`);
+    out += text.slice(at, sp.s) + sp.t;
+    at = Math.max(at, sp.e);
+  }
+  return out + text.slice(at);
+}

@@ -1,0 +1,75 @@
+/**
+ * The sync workflow that the CLI and the language server share: read the state, plan, and apply
+ * behind the safety guards of DESIGN.md (config errors, stale plan, mass archive). The guards
+ * live here, once, so no front end can skip one.
+ */
+import type { ResimApi } from '../resim/types';
+import { applyPlan, ApplyResult, PlanRefusedError } from './apply';
+import { ingest, IngestOptions } from './ingest';
+import type { Plan, ProjectState, SyncConfig } from './model';
+import { computePlan } from './plan';
+
+export interface LivePlan {
+  state: ProjectState;
+  plan: Plan;
+}
+
+/** Reads the project's state and plans the config against it. Rejects with the API's errors. */
+export async function planAgainstProject(
+  api: ResimApi,
+  project: { id: string; name: string },
+  config: SyncConfig,
+  opts: { archiveUnlisted: boolean } & IngestOptions,
+): Promise<LivePlan> {
+  const state = await ingest(api, project, opts);
+  return { state, plan: computePlan(config, state, { archiveUnlisted: opts.archiveUnlisted }) };
+}
+
+export interface GuardOptions {
+  /** The state fingerprint of the plan the user saw (preview); apply refuses when the state moved. */
+  expectedStateFingerprint?: string;
+  /** The config fingerprint of the plan the user saw; apply refuses when the config changed since. */
+  expectedConfigFingerprint?: string;
+  /** Allow a plan that trips the mass-archive guard (`--allow-mass-archive`, a typed confirmation). */
+  allowMassArchive?: boolean;
+}
+
+/**
+ * Throws `PlanRefusedError` when a plan must not be applied: it has errors ('config-errors'),
+ * it was computed from another state or config than the one previewed ('stale-plan'), or it
+ * archives too much without permission ('mass-archive').
+ */
+export function assertApplicable(plan: Plan, guards: GuardOptions): void {
+  if (plan.errors.length)
+    throw new PlanRefusedError(`The config has ${plan.errors.length} error${plan.errors.length === 1 ? '' : 's'}; a config with errors is never applied.`, 'config-errors');
+  if (guards.expectedConfigFingerprint && guards.expectedConfigFingerprint !== plan.configFingerprint)
+    throw new PlanRefusedError('Stale plan: the config changed since the plan was made. Preview again, then apply.', 'stale-plan');
+  if (guards.expectedStateFingerprint && guards.expectedStateFingerprint !== plan.stateFingerprint)
+    throw new PlanRefusedError(
+      `Stale plan: project "${plan.project.name}" changed since the plan was made (someone else synced or edited it). Preview again, then apply.`,
+      'stale-plan',
+    );
+  const m = plan.massArchive;
+  if (m.tripped && !guards.allowMassArchive)
+    throw new PlanRefusedError(
+      `Refused: this plan archives ${m.archiveCount} of ${m.activeCount} active experiences (the guard trips at ${m.threshold}). ` +
+        'If that is intended, allow it explicitly (--allow-mass-archive, or type the project name when asked); otherwise add the experiences to the config or turn archiving off (--no-archive).',
+      'mass-archive',
+    );
+}
+
+/**
+ * Re-reads the state, re-plans, checks the guards against what was previewed, and applies.
+ * @throws PlanRefusedError (nothing written), or the API client's ApiError while reading state.
+ */
+export async function guardedApply(
+  api: ResimApi,
+  project: { id: string; name: string },
+  config: SyncConfig,
+  opts: { archiveUnlisted: boolean; signal?: AbortSignal; onProgress?: (done: number, total: number, message: string) => void } & GuardOptions,
+): Promise<{ plan: Plan; result: ApplyResult }> {
+  const { plan } = await planAgainstProject(api, project, config, { archiveUnlisted: opts.archiveUnlisted, signal: opts.signal });
+  assertApplicable(plan, opts);
+  const result = await applyPlan(api, plan, { signal: opts.signal, onProgress: opts.onProgress });
+  return { plan, result };
+}
