@@ -83,10 +83,10 @@ function formatMessage(init: ApiErrorInit, url: string | undefined): string {
   } else {
     detail = init.apiMessage ?? 'unknown error';
   }
-  const verb = init.kind === 'aborted' ? '' : ' failed';
   const where = url !== undefined ? ` (${init.method ? `${init.method} ` : ''}${stripQuery(url)})` : '';
   const hint = init.hint ? ` ${init.hint}` : '';
-  return `${init.operation}${verb}: ${detail}${where}${hint}`;
+  const head = init.kind === 'aborted' && init.detail === undefined ? `${init.operation} aborted` : `${init.operation} failed: ${detail}`;
+  return `${head}${where}${hint}`;
 }
 
 /** True for the `ApiError` of an aborted call (or any error named `AbortError`). */

@@ -1,0 +1,118 @@
+/**
+ * The ReSim Experience Sync extension (DESIGN.md, "extension client"): starts the language
+ * server (dist/server.js) and wires the commands, the plan webview, sign-in and the status bar.
+ *
+ * Activation: on the `resim-experiences` language, on a workspace holding `*.experiences.yaml`,
+ * or on any ReSim command. The language client starts in the background so that activation
+ * stays short; commands wait for it.
+ */
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { refreshState, selectProject, signIn, signOut } from './commands/account';
+import { cloneProject } from './commands/clone';
+import { applySync, previewSync, requestPreview } from './commands/sync';
+import { ClientContext, guarded } from './context';
+import { LANGUAGE_ID, createLanguageClient, isSyncConfig, pushSession } from './languageClient';
+import { Logger, Redactor } from './log';
+import { PlanView } from './planView';
+import { Sandbox, startSandbox } from './sandbox';
+import { Session } from './session';
+import { StatusBar } from './statusBar';
+
+let client: LanguageClient | undefined;
+let starting: Promise<LanguageClient> | undefined;
+
+export function activate(ext: vscode.ExtensionContext): void {
+  const redactor = new Redactor();
+  const logger = new Logger(redactor);
+  const session = new Session(ext, redactor);
+  const statusBar = new StatusBar(session);
+  const sandbox = new Sandbox();
+  ext.subscriptions.push(logger, session, statusBar, sandbox);
+
+  const startClient = (): Promise<LanguageClient> => {
+    const c = createLanguageClient(ext, session, logger);
+    client = c;
+    starting = c.start()
+      .then(async () => { await pushSession(c, session, logger); return c; })
+      .catch((err: unknown) => {
+        logger.error('The ReSim language server did not start', err);
+        starting = undefined;
+        throw err;
+      });
+    return starting;
+  };
+  const restartClient = async (why: string): Promise<void> => {
+    logger.info(`Restarting the language server: ${why}`);
+    const old = client;
+    client = undefined;
+    starting = undefined;
+    if (old) await old.stop().catch(() => undefined);
+    await startClient().catch(() => undefined);
+  };
+
+  const ctx: ClientContext = {
+    ext, session, logger, statusBar,
+    planView: undefined as unknown as PlanView,
+    async client() {
+      const c = await (starting ?? startClient());
+      if (!c.isRunning()) throw new Error('the ReSim language server is not running (see ReSim: Show Output)');
+      return c;
+    },
+  };
+  const planView = new PlanView(ext.extensionUri, {
+    apply: (uri, fingerprint) => { void guarded(ctx, 'Apply Sync', () => applySync(ctx, uri, fingerprint))(); },
+    refresh: (uri) => { void guarded(ctx, 'Preview Sync', () => previewSync(ctx, uri))(); },
+  });
+  (ctx as { planView: PlanView }).planView = planView;
+  ext.subscriptions.push(planView);
+  statusBar.previewer = (uri) => requestPreview(ctx, uri);
+
+  const command = (id: string, title: string, fn: (...args: unknown[]) => Promise<unknown>) =>
+    ext.subscriptions.push(vscode.commands.registerCommand(id, guarded(ctx, title, fn)));
+  command('resim.previewSync', 'Preview Sync', (arg) => previewSync(ctx, arg));
+  command('resim.applySync', 'Apply Sync', (arg) => applySync(ctx, arg));
+  command('resim.cloneProject', 'Clone Project', () => cloneProject(ctx));
+  command('resim.signIn', 'Sign In', () => signIn(ctx));
+  command('resim.signOut', 'Sign Out', () => signOut(ctx));
+  command('resim.selectProject', 'Select Project', () => selectProject(ctx));
+  command('resim.refreshState', 'Refresh Project State', (arg) => refreshState(ctx, arg));
+  command('resim.startSandbox', 'Start Local Sandbox', () => startSandbox(ctx, sandbox));
+  command('resim.showOutput', 'Show Output', async () => logger.show());
+
+  ext.subscriptions.push(
+    session.onDidChange(() => {
+      statusBar.render();
+      if (client?.isRunning()) void pushSession(client, session, logger).then(() => statusBar.refreshSoon());
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('resim.configFiles')) void restartClient('resim.configFiles changed');
+      else if (e.affectsConfiguration('resim') && client?.isRunning()) void pushSession(client, session, logger).then(() => statusBar.refreshSoon());
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void restartClient('workspace trusted')),
+    vscode.window.onDidChangeActiveTextEditor(() => { statusBar.render(); statusBar.refreshSoon(); }),
+    vscode.workspace.onDidSaveTextDocument((doc) => { if (isSyncConfig(doc)) statusBar.refreshSoon(); }),
+    vscode.workspace.onDidOpenTextDocument(adoptByFirstLine),
+  );
+  vscode.workspace.textDocuments.forEach(adoptByFirstLine);
+
+  logger.info(`ReSim Experience Sync ${String(ext.extension.packageJSON.version)} activated` +
+    (vscode.workspace.isTrusted ? '' : ' (Restricted Mode: no API calls)'));
+  void startClient().then(() => statusBar.refreshSoon(), () => undefined);
+}
+
+/**
+ * A `.yaml`/`.yml` file whose first line is `# resim-project: …` is a sync config (DESIGN.md);
+ * VS Code's own detection prefers the `.yaml` extension, so switch its language here.
+ */
+function adoptByFirstLine(doc: vscode.TextDocument): void {
+  if (doc.languageId !== 'yaml' || doc.lineCount === 0) return;
+  if (/^# resim-project:/.test(doc.lineAt(0).text)) void vscode.languages.setTextDocumentLanguage(doc, LANGUAGE_ID);
+}
+
+export async function deactivate(): Promise<void> {
+  const c = client;
+  client = undefined;
+  starting = undefined;
+  if (c) await c.stop().catch(() => undefined);
+}

@@ -1,0 +1,78 @@
+/**
+ * The status bar item: project · pending changes · state age; click → Preview Sync (brief
+ * step 7). Counts come from the latest preview of the active config (the server caches the
+ * project state, so a preview after a save or editor switch is cheap).
+ */
+import * as vscode from 'vscode';
+import { formatAge, formatSummary } from './format';
+import { isSyncConfig } from './languageClient';
+import type { PreviewResult } from './protocol';
+import { changeCount } from './protocol';
+import type { Session } from './session';
+
+export class StatusBar implements vscode.Disposable {
+  private readonly item: vscode.StatusBarItem;
+  private latest?: { uri: string; result: PreviewResult };
+  private readonly timer: ReturnType<typeof setInterval>;
+  private pending?: ReturnType<typeof setTimeout>;
+  /** Set by the extension: computes a preview of `uri` (updates this bar through `update`). */
+  previewer?: (uri: vscode.Uri) => Promise<unknown>;
+
+  constructor(private readonly session: Session) {
+    this.item = vscode.window.createStatusBarItem('resim.status', vscode.StatusBarAlignment.Left, 10);
+    this.item.name = 'ReSim Experience Sync';
+    this.item.command = 'resim.previewSync';
+    this.timer = setInterval(() => this.render(), 30_000);
+    this.render();
+  }
+
+  /** Records a preview result for `uri` and redraws. */
+  update(uri: vscode.Uri, result: PreviewResult): void {
+    this.latest = { uri: uri.toString(), result };
+    this.render();
+  }
+
+  /** Recomputes the counts for the active config soon (debounced), in a trusted workspace only. */
+  refreshSoon(): void {
+    if (this.pending) clearTimeout(this.pending);
+    this.pending = setTimeout(() => {
+      this.pending = undefined;
+      const doc = vscode.window.activeTextEditor?.document;
+      if (doc && isSyncConfig(doc) && vscode.workspace.isTrusted && this.previewer) {
+        this.previewer(doc.uri).catch(() => undefined);
+      }
+      this.render();
+    }, 600);
+  }
+
+  render(): void {
+    const doc = vscode.window.activeTextEditor?.document;
+    const active = doc && isSyncConfig(doc) ? doc.uri.toString() : undefined;
+    const project = this.session.project;
+    if (!active && !project) { this.item.hide(); return; }
+    const tip = new vscode.MarkdownString(undefined, true);
+    tip.isTrusted = false;
+    if (!vscode.workspace.isTrusted) {
+      this.item.text = `$(shield) ReSim: ${project ?? 'no project'} (restricted)`;
+      tip.appendText('Restricted Mode: no API calls until the workspace is trusted.');
+    } else if (active && this.latest?.uri === active && this.latest.result.plan) {
+      const plan = this.latest.result.plan;
+      const n = changeCount(plan.summary);
+      const errors = this.latest.result.errors?.length ?? 0;
+      const age = formatAge(plan.stateFetchedAt, new Date());
+      this.item.text = `$(cloud) ${plan.project.name} · ${errors ? `$(error) ${errors}` : n ? `${n} change${n === 1 ? '' : 's'}` : 'no changes'} · ${age}`;
+      tip.appendText(`ReSim project ${plan.project.name}: ${formatSummary(plan.summary)}. State read ${age}. Signed in: ${this.session.describeAuth()}. Click to preview.`);
+    } else {
+      this.item.text = `$(cloud) ReSim: ${project ?? 'no project'}`;
+      tip.appendText(`Signed in: ${this.session.describeAuth()}. Click to preview the sync plan.`);
+    }
+    this.item.tooltip = tip;
+    this.item.show();
+  }
+
+  dispose(): void {
+    clearInterval(this.timer);
+    if (this.pending) clearTimeout(this.pending);
+    this.item.dispose();
+  }
+}

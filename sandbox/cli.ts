@@ -1,0 +1,89 @@
+/**
+ * `resim-sync sandbox [--port N] [--data FILE] [--seed demo|empty] [--latency-ms N]
+ * [--fail-rate R] [--token T] [--verbose]` (DESIGN.md, "Command line"): runs the sandbox in the
+ * foreground until SIGINT / SIGTERM (or `signal`), printing where it listens and how to point
+ * resim-sync at it. The token is never printed.
+ */
+import { startSandbox, type Sandbox } from './server';
+import type { SeedKind } from './seed';
+
+/** Options as the command line gives them (strings are parsed and checked here). */
+export interface SandboxCommandOptions {
+  port?: number | string;
+  /** Data file (`--data`): loaded if it exists, saved after every write. */
+  data?: string;
+  seed?: string;
+  latencyMs?: number | string;
+  failRate?: number | string;
+  token?: string;
+  /** Log each request as one line to stderr. */
+  verbose?: boolean;
+  /** Where the banner goes (default process.stdout). */
+  out?: { write(s: string): unknown };
+  /** Where request lines go (default process.stderr). */
+  err?: { write(s: string): unknown };
+  /** Stops the sandbox when aborted (tests); SIGINT/SIGTERM always do. */
+  signal?: AbortSignal;
+  /** Called once the sandbox listens (tests). */
+  onListening?: (sandbox: Sandbox) => void;
+}
+
+/** Bad command-line input; the message says which flag and what it accepts. */
+export class SandboxUsageError extends Error {}
+
+function num(value: number | string | undefined, flag: string, check: (n: number) => boolean, accepts: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = typeof value === 'number' ? value : value.trim() === '' ? NaN : Number(value);
+  if (!Number.isFinite(n) || !check(n)) throw new SandboxUsageError(`${flag} must be ${accepts}, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+/**
+ * Runs the sandbox until a signal; resolves with the exit code (0) after a clean shutdown.
+ * Rejects with SandboxUsageError for bad flags, or an Error if the port is taken or the data
+ * file is unusable.
+ */
+export async function runSandboxCommand(opts: SandboxCommandOptions = {}): Promise<number> {
+  const port = num(opts.port, '--port', (n) => Number.isInteger(n) && n >= 0 && n <= 65535, 'a port number from 0 to 65535 (0 = any free port)');
+  const latencyMs = num(opts.latencyMs, '--latency-ms', (n) => n >= 0, 'a number of milliseconds >= 0');
+  const failRate = num(opts.failRate, '--fail-rate', (n) => n >= 0 && n <= 1, 'a probability between 0 and 1 (e.g. 0.1)');
+  const seed = opts.seed ?? 'demo';
+  if (seed !== 'demo' && seed !== 'empty') throw new SandboxUsageError(`--seed must be "demo" or "empty", got ${JSON.stringify(seed)}`);
+  if (opts.token !== undefined && !/^\S+$/.test(opts.token)) throw new SandboxUsageError('--token must be a non-empty string without spaces');
+  const out = opts.out ?? process.stdout;
+  const err = opts.err ?? process.stderr;
+
+  const sandbox = await startSandbox({
+    port: port ?? 0,
+    dataFile: opts.data,
+    seed: seed as SeedKind,
+    latencyMs,
+    failRate,
+    token: opts.token,
+    log: opts.verbose ? (line) => err.write(`${line}\n`) : undefined,
+  });
+  const project = sandbox.store.projects[0]?.name ?? 'demo';
+  const token = opts.token === undefined ? 'sandbox' : '<the --token value>';
+  out.write(`ReSim sandbox listening on ${sandbox.url} (project "${project}")\n`);
+  out.write(`Try: RESIM_URL=${sandbox.url} RESIM_TOKEN=${token} resim-sync preview --project ${project} --config <file.experiences.yaml>\n`);
+  if (opts.data) out.write(`State is saved to ${opts.data} after every write.\n`);
+  if (latencyMs || failRate) out.write(`Fault injection: latency ${latencyMs ?? 0} ms, fail rate ${failRate ?? 0}.\n`);
+  out.write('Press Ctrl+C to stop.\n');
+  opts.onListening?.(sandbox);
+
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      opts.signal?.removeEventListener('abort', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    if (opts.signal?.aborted) stop();
+    else opts.signal?.addEventListener('abort', stop);
+  });
+  await sandbox.close();
+  out.write('ReSim sandbox stopped.\n');
+  return 0;
+}

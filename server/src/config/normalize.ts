@@ -1,0 +1,234 @@
+/**
+ * From a parsed tree to the canonical (camelCase) config values, with the key diagnostics
+ * (`unknown-key`, `snake-case-key`) and the JSON-schema diagnostics (`schema`) of that part.
+ * Works on one unit at a time (the top level, one experience, one test suite) so that the
+ * results of an unchanged experience can be reused after an edit elsewhere.
+ */
+import { closestKey } from './suggest';
+import { CONTEXT_LABEL, KNOWN_KEYS, SNAKE_ALIASES, childContext, type MapContext, type SchemaError } from './schema';
+import { setOwn, type LocalDiag, type SEntry, type SNode } from './source';
+
+const ALL_ALIASES: Record<string, string> = Object.assign({}, ...Object.values(SNAKE_ALIASES));
+
+/** The canonical key for a key as written (a snake_case alias → its camelCase key). */
+export function canonicalKey(key: string): string {
+  return Object.prototype.hasOwnProperty.call(ALL_ALIASES, key) ? ALL_ALIASES[key] : key;
+}
+
+/** The entry of a map for a canonical key: the camelCase spelling first, else an alias. */
+export function findEntry(entries: readonly SEntry[], canon: string): SEntry | undefined {
+  let alias: SEntry | undefined;
+  for (const e of entries) {
+    if (e.key === canon) return e;
+    if (!alias && canonicalKey(e.key) === canon) alias = e;
+  }
+  return alias;
+}
+
+/**
+ * The canonical value of `node` read as a map of kind `ctx` (or a list of them when `listOf`),
+ * pushing key diagnostics into `diags`. Unknown keys are left out of the value (reported once, as
+ * `unknown-key`, never again by the schema).
+ */
+export function canonicalValue(node: SNode | null, ctx: MapContext | undefined, diags: LocalDiag[]): unknown {
+  if (!node) return null;
+  if (node.k === 's') return node.v;
+  if (node.k === 'q') return node.items.map((it) => canonicalValue(it, ctx, diags));
+  if (!ctx) {
+    const o: Record<string, unknown> = {};
+    for (const e of node.entries) {
+      if (!Object.prototype.hasOwnProperty.call(o, e.key)) setOwn(o, e.key, canonicalValue(e.value, undefined, diags));
+    }
+    return o;
+  }
+  const o: Record<string, unknown> = {};
+  const known = KNOWN_KEYS[ctx];
+  const aliases = SNAKE_ALIASES[ctx];
+  for (const e of node.entries) {
+    const alias = Object.prototype.hasOwnProperty.call(aliases, e.key) ? aliases[e.key] : undefined;
+    const canon = alias ?? e.key;
+    if (!alias && !known.includes(e.key)) {
+      const suggestion = closestKey(e.key, known);
+      diags.push({
+        code: 'unknown-key',
+        message:
+          `Unknown key "${e.key}" ${CONTEXT_LABEL[ctx]}.` +
+          (suggestion ? ` Did you mean "${suggestion}"?` : ` Known keys: ${known.join(', ')}.`) +
+          ' The resim CLI ignores unknown keys.',
+        severity: 'error',
+        s: e.ks,
+        e: e.ke,
+        data: suggestion ? { key: e.key, suggestion } : { key: e.key },
+      });
+      continue;
+    }
+    if (alias) {
+      diags.push({
+        code: 'snake-case-key',
+        message:
+          `"${e.key}" is the design doc's snake_case spelling: the resim CLI ignores this key, so it would have no effect there. ` +
+          `Rename it to "${alias}" (this extension reads it as "${alias}").`,
+        severity: 'warning',
+        s: e.ks,
+        e: e.ke,
+        data: { key: e.key, camelCase: alias },
+        fix: { title: `Rename "${e.key}" to "${alias}"`, edits: [{ s: e.ks, e: e.ke, newText: alias }] },
+      });
+    }
+    if (Object.prototype.hasOwnProperty.call(o, canon)) continue; // a duplicate spelling: the first wins
+    setOwn(o, canon, canonicalValue(e.value, childContext(ctx, canon), diags));
+  }
+  return o;
+}
+
+/** Where a node sits in the tree: the node itself and, for a map value, its entry. */
+export interface Located {
+  node: SNode | null;
+  entry?: SEntry;
+  /** How many path segments were matched (less than asked when it fell back to an ancestor). */
+  depth: number;
+}
+
+/** Follows canonical path segments from `node` as far as they go. */
+export function locate(node: SNode | null, path: ReadonlyArray<string | number>): Located {
+  let cur: Located = { node, depth: 0 };
+  for (const seg of path) {
+    const n = cur.node;
+    if (!n) break;
+    if (n.k === 'm' && typeof seg === 'string') {
+      const e = findEntry(n.entries, seg);
+      if (!e) break;
+      cur = { node: e.value, entry: e, depth: cur.depth + 1 };
+    } else if (n.k === 'q' && typeof seg === 'number' && seg >= 0 && seg < n.items.length) {
+      cur = { node: n.items[seg], depth: cur.depth + 1 };
+    } else break;
+  }
+  return cur;
+}
+
+/** The span to underline for a located value: the value, or its key when the value is empty. */
+export function valueSpan(loc: Located, fallback: { s: number; e: number }): { s: number; e: number } {
+  const n = loc.node;
+  if (n && n.e > n.s) return { s: n.s, e: n.e };
+  if (loc.entry) return { s: loc.entry.ks, e: loc.entry.ke };
+  if (n) return { s: n.s, e: n.e };
+  return fallback;
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  string: 'a string',
+  array: 'a list',
+  object: 'a map of keys',
+  integer: 'a whole number',
+  number: 'a number',
+  boolean: 'true or false',
+  null: 'empty',
+};
+
+function describe(v: unknown): string {
+  if (v === null || v === undefined) return 'empty';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a map';
+  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)}`;
+  if (typeof v === 'number') return Number.isInteger(v) ? `the number ${v}` : `the number ${v}`;
+  return String(v);
+}
+
+function subject(segs: (string | number)[], unitLabel: string): string {
+  if (segs.length === 0) return unitLabel;
+  const last = segs[segs.length - 1];
+  if (typeof last === 'number') {
+    const parent = segs.length >= 2 ? segs[segs.length - 2] : undefined;
+    return typeof parent === 'string' ? `Entry ${last + 1} of "${parent}"` : `Entry ${last + 1}`;
+  }
+  return `"${last}"`;
+}
+
+function valueAt(v: unknown, segs: (string | number)[]): unknown {
+  let cur = v;
+  for (const s of segs) {
+    if (cur && typeof cur === 'object') cur = (cur as Record<string | number, unknown>)[s];
+    else return undefined;
+  }
+  return cur;
+}
+
+/**
+ * Turns ajv errors on `value` (the canonical value of `node`) into `schema` diagnostics at the
+ * offending node. `required` goes on the map that lacks the key (its first line). `text` is the
+ * node's source text frame (for line ends).
+ */
+export function schemaDiags(
+  errors: readonly SchemaError[] | null | undefined,
+  value: unknown,
+  node: SNode | null,
+  unitLabel: string,
+  text: string,
+  whole: { s: number; e: number },
+): LocalDiag[] {
+  const out: LocalDiag[] = [];
+  if (!errors) return out;
+  for (const err of errors) {
+    if (err.keyword === 'additionalProperties') continue; // reported as unknown-key
+    const segs = err.instancePath
+      .split('/')
+      .slice(1)
+      .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+      .map((p, i, arr) => (/^\d+$/.test(p) && isListAt(value, arr.slice(0, i)) ? Number(p) : p));
+    const loc = locate(node, segs);
+    const exact = loc.depth === segs.length;
+    const v = valueAt(value, segs);
+    const who = subject(segs, unitLabel);
+    let span = valueSpan(loc, whole);
+    let message: string;
+    switch (err.keyword) {
+      case 'required': {
+        const missing = String((err.params as { missingProperty?: string }).missingProperty);
+        const where = segs.length === 0 ? unitLabel : who;
+        message = `${where} lacks the required key "${missing}": add "${missing}: …".`;
+        const n = loc.node;
+        if (n && n.k === 'm') {
+          const nl = text.indexOf('\n', n.s);
+          const lineEnd = nl === -1 || nl > n.e ? n.e : nl;
+          span = { s: n.s, e: Math.max(n.s, text.charCodeAt(lineEnd - 1) === 13 ? lineEnd - 1 : lineEnd) };
+        }
+        break;
+      }
+      case 'type': {
+        const want = String((err.params as { type?: string }).type);
+        message = `${who} must be ${TYPE_WORDS[want] ?? want}, not ${describe(v)}.`;
+        if (want === 'string' && (typeof v === 'number' || typeof v === 'boolean')) message += ` Quote it: "${String(v)}".`;
+        break;
+      }
+      case 'format':
+        message = `${who} must be a UUID (like 3fa85f64-5717-4562-b3fc-2c963f66afa6), not ${describe(v)}. Copy the experience's ID from the ReSim app, or remove the key.`;
+        break;
+      case 'enum': {
+        const allowed = ((err.params as { allowedValues?: unknown[] }).allowedValues ?? []).map(String).join(', ');
+        message = `${who} must be one of ${allowed}, not ${describe(v)}.`;
+        break;
+      }
+      case 'minItems':
+        message = `${who} needs at least ${(err.params as { limit?: number }).limit} entry: add one.`;
+        break;
+      case 'minLength':
+        message = `${who} must not be empty.`;
+        break;
+      case 'minimum':
+        message = `${who} must be ${(err.params as { limit?: number }).limit} or more, not ${describe(v)}.`;
+        break;
+      case 'maximum':
+        message = `${who} must be at most ${(err.params as { limit?: number }).limit}, not ${describe(v)}.`;
+        break;
+      default:
+        message = `${who} ${err.message ?? 'is invalid'}.`;
+    }
+    if (!exact && err.keyword !== 'required') message += ' (at the nearest enclosing node)';
+    out.push({ code: 'schema', message, severity: 'error', s: span.s, e: span.e, data: { keyword: err.keyword, path: segs } });
+  }
+  return out;
+}
+
+function isListAt(value: unknown, segs: string[]): boolean {
+  return Array.isArray(valueAt(value, segs));
+}

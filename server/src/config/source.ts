@@ -1,0 +1,216 @@
+/**
+ * One piece of YAML text parsed with the `yaml` package's Document API and reduced to a light,
+ * plain-data tree with source offsets (`SNode`), so that parsed pieces can be cached and reused
+ * at another place of the file: offsets are relative to the piece's own text.
+ */
+import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import type { Severity } from './types';
+
+export interface SScalar {
+  k: 's';
+  s: number;
+  e: number;
+  v: unknown;
+}
+export interface SMap {
+  k: 'm';
+  s: number;
+  e: number;
+  entries: SEntry[];
+}
+export interface SSeq {
+  k: 'q';
+  s: number;
+  e: number;
+  items: SNode[];
+}
+export type SNode = SScalar | SMap | SSeq;
+
+/** A map entry: the key as a string, the key's range, and the value (null: no value node). */
+export interface SEntry {
+  key: string;
+  ks: number;
+  ke: number;
+  value: SNode | null;
+}
+
+/** A diagnostic with offsets relative to some base (a piece's start, or 0 for the whole text). */
+export interface LocalDiag {
+  code: string;
+  message: string;
+  severity: Severity;
+  s: number;
+  e: number;
+  data?: Record<string, unknown>;
+  fix?: { title: string; edits: { s: number; e: number; newText: string }[] };
+}
+
+export interface ParsedPiece {
+  root: SNode | null;
+  /** yaml-syntax diagnostics (errors and warnings of the yaml package). */
+  diags: LocalDiag[];
+  /** The yaml error codes seen (to decide whether a piece's errors could reach past it). */
+  codes: string[];
+  /** True when the piece uses anchors or aliases (they may refer across pieces). */
+  anchors: boolean;
+}
+
+const MAX_DEPTH = 400;
+const MAX_ALIAS_NODES = 20000;
+
+/** Parses `text` as one YAML document. Never throws: a crash of the parser becomes a diagnostic. */
+export function parsePiece(text: string): ParsedPiece {
+  const diags: LocalDiag[] = [];
+  const codes: string[] = [];
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, { prettyErrors: false, keepSourceTokens: false });
+  } catch (err) {
+    return {
+      root: null,
+      diags: [
+        {
+          code: 'yaml-syntax',
+          message: `The YAML parser gave up on this file (${err instanceof Error ? err.message : String(err)}). Simplify the structure near the top of the file (very deep nesting?).`,
+          severity: 'error',
+          s: 0,
+          e: Math.min(text.length, 1),
+        },
+      ],
+      codes: ['PARSER_CRASH'],
+      anchors: false,
+    };
+  }
+  for (const [list, severity] of [
+    [doc.errors, 'error'],
+    [doc.warnings, 'warning'],
+  ] as const) {
+    for (const err of list) {
+      codes.push(err.code);
+      diags.push({
+        code: 'yaml-syntax',
+        message: yamlMessage(err.message, err.code),
+        severity,
+        s: err.pos[0],
+        e: Math.max(err.pos[1], err.pos[0]),
+        data: { yamlCode: err.code },
+      });
+    }
+  }
+  const state = { aliasNodes: 0, anchors: false, overflow: false };
+  let root: SNode | null = null;
+  try {
+    root = build(doc.contents as YamlNode | null, doc, 0, state);
+  } catch (err) {
+    state.overflow = true;
+  }
+  if (state.overflow) {
+    diags.push({
+      code: 'yaml-syntax',
+      message: `This YAML is nested too deeply or expands too many aliases to be read (over ${MAX_DEPTH} levels or ${MAX_ALIAS_NODES} alias nodes). Flatten it.`,
+      severity: 'error',
+      s: 0,
+      e: Math.min(text.length, 1),
+    });
+  }
+  return { root, diags, codes, anchors: state.anchors };
+}
+
+function yamlMessage(raw: string, code: string): string {
+  const first = raw.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '').trim();
+  const hint: Record<string, string> = {
+    TAB_AS_INDENT: 'Indent with spaces, not tabs.',
+    BAD_INDENT: 'Line this up with its siblings (same number of spaces).',
+    DUPLICATE_KEY: 'Remove or rename one of the two keys.',
+    MISSING_CHAR: 'Close the quote or bracket, or add the missing ":".',
+    MULTILINE_IMPLICIT_KEY: 'A key must fit on one line and be followed by ":"; check the indentation of this line.',
+    BLOCK_AS_IMPLICIT_KEY: 'Check the indentation: this line is read as part of a key.',
+  };
+  const end = /[.!?]$/.test(first) ? '' : '.';
+  return `YAML syntax error: ${first}${end}${hint[code] ? ' ' + hint[code] : ''}`;
+}
+
+function build(
+  node: YamlNode | null | undefined,
+  doc: Document,
+  depth: number,
+  state: { aliasNodes: number; anchors: boolean; overflow: boolean },
+): SNode | null {
+  if (node == null) return null;
+  if (depth > MAX_DEPTH) {
+    state.overflow = true;
+    return null;
+  }
+  if ((node as { anchor?: string }).anchor) state.anchors = true;
+  if (isAlias(node)) {
+    state.anchors = true;
+    if (++state.aliasNodes > MAX_ALIAS_NODES) {
+      state.overflow = true;
+      return null;
+    }
+    const target = node.resolve(doc);
+    const range = node.range ?? [0, 0, 0];
+    if (!target) return { k: 's', s: range[0], e: range[1], v: null };
+    const built = build(target as YamlNode, doc, depth + 1, state);
+    if (!built) return null;
+    // The alias's own place, its content from the anchored node.
+    return { ...built, s: range[0], e: range[1] } as SNode;
+  }
+  const r = node.range ?? [0, 0, 0];
+  if (isScalar(node)) return { k: 's', s: r[0], e: r[1], v: node.value };
+  if (isSeq(node)) {
+    const items: SNode[] = [];
+    for (const it of node.items) {
+      const b = build(it as YamlNode, doc, depth + 1, state);
+      items.push(b ?? { k: 's', s: r[0], e: r[0], v: null });
+      if (state.aliasNodes > MAX_ALIAS_NODES) break;
+    }
+    return { k: 'q', s: r[0], e: r[1], items };
+  }
+  if (isMap(node)) {
+    const entries: SEntry[] = [];
+    for (const pair of node.items) {
+      const key = pair.key as YamlNode | null;
+      const value = build(pair.value as YamlNode | null, doc, depth + 1, state);
+      let keyText: string;
+      let ks: number;
+      let ke: number;
+      if (key && isScalar(key)) {
+        keyText = String(key.value);
+        ks = key.range?.[0] ?? r[0];
+        ke = key.range?.[1] ?? ks;
+      } else if (key) {
+        keyText = String(key);
+        ks = key.range?.[0] ?? r[0];
+        ke = key.range?.[1] ?? ks;
+      } else {
+        keyText = '';
+        ks = value ? value.s : r[0];
+        ke = ks;
+      }
+      entries.push({ key: keyText, ks, ke, value });
+      if (state.aliasNodes > MAX_ALIAS_NODES) break;
+    }
+    return { k: 'm', s: r[0], e: r[1], entries };
+  }
+  return null;
+}
+
+/** Plain JS of a node (maps as objects with their raw keys). */
+export function plain(node: SNode | null): unknown {
+  if (!node) return null;
+  if (node.k === 's') return node.v;
+  if (node.k === 'q') return node.items.map(plain);
+  const o: Record<string, unknown> = {};
+  for (const e of node.entries) {
+    if (Object.prototype.hasOwnProperty.call(o, e.key)) continue;
+    setOwn(o, e.key, plain(e.value));
+  }
+  return o;
+}
+
+/** Sets an own property, even one named `__proto__` (no prototype change). */
+export function setOwn(o: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+  else o[key] = value;
+}

@@ -1,0 +1,280 @@
+/**
+ * Completion (DESIGN.md, "Completion"): tag names in `tags:` and `managedExperienceTags:`,
+ * system names in `systems:`, test suite names in `managedTestSuites[].name`, experience names
+ * in a suite's `experiences:` (from the project's state and from the file), and keys from the
+ * schema (`schema/experience-sync.schema.json`) at key positions.
+ *
+ * The position's context comes from the text around the cursor (indentation of the lines
+ * above), not from a parse: while typing, the line is usually incomplete YAML and the last
+ * analysis is of an older version. Names come from the cached analysis; nothing is parsed here.
+ */
+import {
+  CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, type CompletionList, type Position,
+} from 'vscode-languageserver';
+import { stringify } from 'yaml';
+import schemaJson from '../../../schema/experience-sync.schema.json';
+import type { Analysis } from './analysis';
+
+type MapKind = 'root' | 'experience' | 'testSuite' | 'environmentVariable' | 'customField';
+type NameKind = 'tag' | 'system' | 'testSuite' | 'experience';
+
+interface JsonSchema {
+  description?: string;
+  type?: string | string[];
+  properties?: Record<string, JsonSchema>;
+  definitions?: Record<string, JsonSchema>;
+  items?: JsonSchema;
+  $ref?: string;
+}
+
+const schema = schemaJson as unknown as JsonSchema;
+
+function deref(s: JsonSchema | undefined): JsonSchema | undefined {
+  if (!s?.$ref) return s;
+  const m = /^#\/definitions\/(.+)$/.exec(s.$ref);
+  return m ? schema.definitions?.[m[1]] : undefined;
+}
+
+/** The schema of each kind of map (its `properties` are the keys offered). */
+function mapSchema(kind: MapKind): JsonSchema | undefined {
+  switch (kind) {
+    case 'root': return schema;
+    case 'experience': return deref(schema.properties?.experiences?.items);
+    case 'testSuite': return deref(schema.properties?.managedTestSuites?.items);
+    case 'environmentVariable': return deref(deref(mapSchema('experience')?.properties?.environmentVariables)?.items);
+    case 'customField': return deref(deref(mapSchema('experience')?.properties?.customFields)?.items);
+  }
+}
+
+/** snake_case → camelCase, so that the design doc's spelling finds its context too. */
+function canonicalKey(k: string): string {
+  if (k === 'experience_id') return 'experienceID';
+  return k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** Where the cursor is, in terms of the config's structure. */
+export type CompletionContext =
+  | { kind: 'key'; map: MapKind; prefix: string; start: number }
+  | { kind: 'name'; names: NameKind; prefix: string; start: number; flow: boolean };
+
+interface LineInfo {
+  indent: number;
+  /** Column of the first `- ` of the line, if the line is a list item. */
+  dashCol?: number;
+  /** Column and name of the line's key, if it has one. */
+  keyCol?: number;
+  key?: string;
+  /** Whether the key's value is empty on this line (a block follows). */
+  blockValue?: boolean;
+}
+
+const KEY_LINE = /^(\s*)((?:-[ \t]+)*)(["']?)([A-Za-z_][\w-]*)\3[ \t]*:(?:[ \t]+|$)(.*)$/;
+const DASH_LINE = /^(\s*)((?:-[ \t]+|-$)+)(.*)$/;
+
+function infoOf(line: string): LineInfo | undefined {
+  if (!line.trim() || /^\s*#/.test(line)) return undefined;
+  const indent = line.length - line.trimStart().length;
+  const k = KEY_LINE.exec(line);
+  if (k) {
+    const dashes = k[2];
+    const keyCol = k[1].length + dashes.length;
+    const rest = k[5].replace(/\s+#.*$/, '').trim();
+    return { indent, dashCol: dashes ? k[1].length : undefined, keyCol, key: canonicalKey(k[4]), blockValue: rest === '' || rest === '|' || rest === '>' };
+  }
+  const d = DASH_LINE.exec(line);
+  if (d) return { indent, dashCol: d[1].length };
+  return { indent };
+}
+
+/**
+ * The chain of ancestors of a node whose first token is at `col` on line `lineNo` (`isDash`:
+ * the node is a list item), outermost first; list items appear as '-'.
+ */
+function ancestors(lines: string[], lineNo: number, col: number, isDash: boolean): string[] {
+  const chain: string[] = [];
+  let target = col;
+  let targetIsDash = isDash;
+  for (let l = lineNo - 1; l >= 0 && target > 0 || (l >= 0 && targetIsDash && target === 0); l--) {
+    const info = infoOf(lines[l]);
+    if (!info) continue;
+    if (info.key !== undefined && info.keyCol !== undefined) {
+      const owns = info.keyCol < target || (targetIsDash && info.keyCol === target && info.blockValue);
+      if (owns) {
+        chain.push(info.key);
+        target = info.keyCol;
+        targetIsDash = false;
+        if (info.dashCol !== undefined) {
+          chain.push('-');
+          target = info.dashCol;
+          targetIsDash = true;
+        }
+        continue;
+      }
+    } else if (info.dashCol !== undefined && info.dashCol < target) {
+      chain.push('-');
+      target = info.dashCol;
+      targetIsDash = true;
+      continue;
+    }
+    if (info.indent < target && info.dashCol === undefined && info.key === undefined) break; // a stray scalar: give up
+    if (l > 0 && lineNo - l > 5000) break; // never scan a huge file to the top
+  }
+  return chain.reverse();
+}
+
+function mapKindOf(chain: readonly string[]): MapKind | undefined {
+  const c = chain.join('/');
+  if (c === '') return 'root';
+  if (c === 'experiences/-') return 'experience';
+  if (c === 'managedTestSuites/-') return 'testSuite';
+  if (c === 'experiences/-/environmentVariables/-') return 'environmentVariable';
+  if (c === 'experiences/-/customFields/-') return 'customField';
+  return undefined;
+}
+
+function namesOf(chain: readonly string[]): NameKind | undefined {
+  const c = chain.join('/');
+  if (c === 'experiences/-/tags' || c === 'managedExperienceTags') return 'tag';
+  if (c === 'experiences/-/systems') return 'system';
+  if (c === 'managedTestSuites/-/name') return 'testSuite';
+  if (c === 'managedTestSuites/-/experiences') return 'experience';
+  return undefined;
+}
+
+/** The completion context at `pos` in `text`, or undefined where nothing is offered. */
+export function completionContext(text: string, pos: Position): CompletionContext | undefined {
+  const lines = linesAround(text, pos.line);
+  const lineNo = lines.length - 1;
+  const line = lines[lineNo] ?? '';
+  const before = line.slice(0, pos.character);
+  if (/^\s*#/.test(before) || before.includes(' #')) return undefined;
+
+  // `key: value…` or `- key: value…`: a value position.
+  const kv = /^(\s*)((?:-[ \t]+)*)(["']?)([A-Za-z_][\w-]*)\3[ \t]*:[ \t]*(.*)$/.exec(before);
+  if (kv) {
+    const keyCol = kv[1].length + kv[2].length;
+    let chain = ancestors(lines, lineNo, kv[2] ? kv[1].length : keyCol, !!kv[2]);
+    if (kv[2]) chain = [...chain, '-'];
+    chain = [...chain, canonicalKey(kv[4])];
+    const names = namesOf(chain);
+    if (!names) return undefined;
+    const value = kv[5];
+    const valueStart = pos.character - value.length;
+    const flow = value.trimStart().startsWith('[');
+    if (flow) {
+      const lastSep = Math.max(value.lastIndexOf('['), value.lastIndexOf(','));
+      const rest = value.slice(lastSep + 1);
+      const lead = rest.length - rest.trimStart().length;
+      return { kind: 'name', names, prefix: rest.trimStart(), start: valueStart + lastSep + 1 + lead, flow: true };
+    }
+    if (names === 'testSuite' || chain[chain.length - 1] === 'name') return { kind: 'name', names, prefix: value, start: valueStart, flow: false };
+    return undefined; // `tags: x` on one line is not a list
+  }
+
+  // `- item` / `- ` / `  ke`: a list item or a key being typed.
+  const m = /^(\s*)((?:-[ \t]+|-$)*)(["']?[^\s:#]*)$/.exec(before);
+  if (!m) return undefined;
+  const dashed = m[2].length > 0;
+  const startCol = m[1].length;
+  const word = m[3];
+  const wordStart = pos.character - word.length;
+  let chain = ancestors(lines, lineNo, dashed ? startCol : startCol, dashed);
+  if (dashed) {
+    const names = namesOf(chain);
+    if (names && names !== 'testSuite') return { kind: 'name', names, prefix: word, start: wordStart, flow: false };
+    chain = [...chain, '-'];
+  }
+  const map = mapKindOf(chain);
+  if (map && /^[\w-]*$/.test(word)) return { kind: 'key', map, prefix: word, start: wordStart };
+  return undefined;
+}
+
+/** The lines up to `line` (at most a bounded window above it: ancestors are near). */
+function linesAround(text: string, line: number): string[] {
+  const out: string[] = [];
+  let start = 0;
+  for (let l = 0; l <= line; l++) {
+    const nl = text.indexOf('\n', start);
+    const end = nl < 0 ? text.length : nl;
+    out.push(text.slice(start, end).replace(/\r$/, ''));
+    if (nl < 0) break;
+    start = nl + 1;
+  }
+  while (out.length <= line) out.push('');
+  return out;
+}
+
+/** Names of each kind from the project's state and from the file. */
+function candidates(a: Analysis | undefined, kind: NameKind): Map<string, 'project' | 'file'> {
+  const out = new Map<string, 'project' | 'file'>();
+  const state = a?.snapshot?.state;
+  const cfg = a?.loaded.config;
+  const add = (n: unknown, from: 'project' | 'file') => {
+    if (typeof n === 'string' && n && !out.has(n)) out.set(n, from);
+  };
+  if (kind === 'tag') {
+    state?.tags.forEach((t) => add(t.name, 'project'));
+    cfg?.managedExperienceTags?.forEach((t) => add(t, 'file'));
+    cfg?.experiences?.forEach((e) => (Array.isArray(e?.tags) ? e.tags : []).forEach((t) => add(t, 'file')));
+  } else if (kind === 'system') {
+    state?.systems.forEach((s) => add(s.name, 'project'));
+    cfg?.experiences?.forEach((e) => (Array.isArray(e?.systems) ? e.systems : []).forEach((s) => add(s, 'file')));
+  } else if (kind === 'testSuite') {
+    state?.testSuites.forEach((s) => add(s.name, 'project'));
+  } else {
+    // A suite may list only experiences of the config (static rule `unknown-experience-in-suite`).
+    cfg?.experiences?.forEach((e) => add(e?.name, 'file'));
+  }
+  return out;
+}
+
+/** A name as YAML text: plain when YAML reads it back as the same string, else quoted. */
+export function yamlScalar(name: string, flow: boolean): string {
+  if (flow && /[,[\]{}]/.test(name)) return JSON.stringify(name);
+  try {
+    const s = stringify(name, { lineWidth: 0 }).replace(/\n$/, '');
+    return s.includes('\n') ? JSON.stringify(name) : s;
+  } catch {
+    return JSON.stringify(name);
+  }
+}
+
+const LABEL: Record<NameKind, string> = { tag: 'tag', system: 'system', testSuite: 'test suite', experience: 'experience' };
+
+/** Completion items at `pos` of `text`, using the (possibly older) analysis for names. */
+export function completionsAt(text: string, pos: Position, a: Analysis | undefined): CompletionList | null {
+  const ctx = completionContext(text, pos);
+  if (!ctx) return null;
+  const range = { start: { line: pos.line, character: ctx.start }, end: pos };
+  if (ctx.kind === 'key') {
+    const props = mapSchema(ctx.map)?.properties ?? {};
+    const items: CompletionItem[] = Object.entries(props).map(([key, s], i) => {
+      const d = deref(s);
+      const isList = d?.type === 'array';
+      return {
+        label: key,
+        kind: CompletionItemKind.Property,
+        detail: typeof d?.type === 'string' ? d.type : undefined,
+        documentation: d?.description ? { kind: MarkupKind.Markdown, value: d.description } : undefined,
+        sortText: String(i).padStart(3, '0'),
+        textEdit: { range, newText: isList ? `${key}:` : `${key}: ` },
+        insertTextFormat: InsertTextFormat.PlainText,
+      };
+    });
+    return { isIncomplete: false, items };
+  }
+  const items: CompletionItem[] = [];
+  const quoted = /^["']/.test(ctx.prefix);
+  for (const [name, from] of candidates(a, ctx.names)) {
+    const newText = quoted ? JSON.stringify(name) : yamlScalar(name, ctx.flow);
+    items.push({
+      label: name,
+      kind: ctx.names === 'experience' ? CompletionItemKind.Reference : CompletionItemKind.Value,
+      detail: from === 'project' ? `${LABEL[ctx.names]} of the project` : `${LABEL[ctx.names]} in this file`,
+      filterText: newText,
+      sortText: (from === 'project' ? '0' : '1') + name,
+      textEdit: { range, newText },
+    });
+  }
+  return { isIncomplete: false, items };
+}

@@ -1,0 +1,32 @@
+/**
+ * Markdown helpers for hovers and completion documentation. Every string that comes from a
+ * config or the API goes through `md()` (brief: "escape every string from a config or the API"):
+ * CommonMark lets any ASCII punctuation be backslash-escaped, so escaping all of it leaves no
+ * way to inject links, HTML, code spans or emphasis. Line breaks are flattened.
+ */
+
+const PUNCTUATION = /[!-/:-@[-`{-~]/g;
+
+/** `s` as literal Markdown text, single line, at most `max` characters (then "…"). */
+export function md(s: unknown, max = 300): string {
+  let t = typeof s === 'string' ? s : s === undefined ? 'undefined' : JSON.stringify(s) ?? String(s);
+  t = t.replace(/[\r\n\t\u2028\u2029]+/g, ' ');
+  if (t.length > max) t = t.slice(0, max) + '…';
+  return t.replace(PUNCTUATION, '\\$&');
+}
+
+/** A JSON value (a field's before/after) as escaped Markdown text. */
+export function mdValue(v: unknown, max = 200): string {
+  if (v === null || v === undefined) return '*(unset)*';
+  return md(JSON.stringify(v), max);
+}
+
+/** A link whose URL is built only from IDs (percent-encoded); the label is escaped. */
+export function mdLink(label: string, url: string): string {
+  return `[${md(label)}](${url.replace(/[()\s<>]/g, encodeURIComponent)})`;
+}
+
+/** The ReSim app's page of an experience. */
+export function experienceUrl(projectID: string, experienceID: string): string {
+  return `https://app.resim.ai/projects/${encodeURIComponent(projectID)}/experiences/${encodeURIComponent(experienceID)}`;
+}
