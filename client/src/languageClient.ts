@@ -11,7 +11,7 @@
 import * as vscode from 'vscode';
 import {
   DidChangeConfigurationNotification, LanguageClient, TransportKind,
-  type DocumentSelector, type LanguageClientOptions, type ServerOptions,
+  type CancellationToken, ConfigurationRequest, type ConfigurationParams, type DocumentSelector, type LanguageClientOptions, type ServerOptions,
 } from 'vscode-languageclient/node';
 import type { Logger } from './log';
 import { Notifications } from './protocol';
@@ -48,7 +48,7 @@ export function createLanguageClient(ctx: vscode.ExtensionContext, session: Sess
     middleware: {
       workspace: {
         // The server pulls `resim` settings: answer with this session's effective values.
-        configuration: async (params, token, next) => {
+        configuration: async (params: ConfigurationParams, token: CancellationToken, next: ConfigurationRequest.HandlerSignature) => {
           const result = await next(params, token);
           if (!Array.isArray(result)) return result;
           return result.map((value, i) => {

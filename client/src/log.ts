@@ -35,26 +35,33 @@ export class Logger implements vscode.Disposable {
   dispose(): void { this.channel.dispose(); }
 
   /**
-   * An OutputChannel for the language client (server log and trace) that writes into the same
-   * channel, redacted.
+   * A LogOutputChannel for the language client (server log and JSON-RPC trace) that writes into
+   * the same channel, redacted.
    */
-  asOutputChannel(): vscode.OutputChannel {
+  asOutputChannel(): vscode.LogOutputChannel {
     const ch = this.channel;
-    const r = this.redactor;
-    let pending = '';
+    const r = (s: string) => this.redactor.redact(s);
     return {
       name: ch.name,
-      append(value: string) {
-        pending += value;
-        const nl = pending.lastIndexOf('\n');
-        if (nl >= 0) { ch.appendLine(r.redact(pending.slice(0, nl))); pending = pending.slice(nl + 1); }
-      },
-      appendLine(value: string) { ch.appendLine(r.redact(pending + value)); pending = ''; },
-      replace(value: string) { ch.replace(r.redact(value)); },
-      clear() { ch.clear(); },
-      show(a?: unknown, b?: boolean) { ch.show(typeof a === 'boolean' ? a : b); },
-      hide() { ch.hide(); },
-      dispose() { /* owned by Logger */ },
+      get logLevel() { return ch.logLevel; },
+      onDidChangeLogLevel: ch.onDidChangeLogLevel,
+      append: (value: string) => ch.append(r(value)),
+      appendLine: (value: string) => ch.appendLine(r(value)),
+      replace: (value: string) => ch.replace(r(value)),
+      clear: () => ch.clear(),
+      show: (a?: unknown, b?: boolean) => ch.show(typeof a === 'boolean' ? a : b),
+      hide: () => ch.hide(),
+      trace: (m: string, ...args: unknown[]) => ch.trace(r(m), ...args.map(redactArg(r))),
+      debug: (m: string, ...args: unknown[]) => ch.debug(r(m), ...args.map(redactArg(r))),
+      info: (m: string, ...args: unknown[]) => ch.info(r(m), ...args.map(redactArg(r))),
+      warn: (m: string, ...args: unknown[]) => ch.warn(r(m), ...args.map(redactArg(r))),
+      error: (e: string | Error, ...args: unknown[]) => ch.error(r(typeof e === 'string' ? e : e.message), ...args.map(redactArg(r))),
+      dispose: () => { /* owned by Logger */ },
     };
   }
+}
+
+/** Extra log arguments are stringified (as the channel would) and redacted. */
+function redactArg(r: (s: string) => string): (a: unknown) => string {
+  return (a) => r(typeof a === 'string' ? a : a instanceof Error ? a.message : JSON.stringify(a));
 }

@@ -10,7 +10,9 @@
  */
 import { randomUUID } from 'crypto';
 import * as vscode from 'vscode';
-import { ResponseError, WorkDoneProgress } from 'vscode-languageclient/node';
+import {
+  ResponseError, WorkDoneProgress, type WorkDoneProgressBegin, type WorkDoneProgressEnd, type WorkDoneProgressReport,
+} from 'vscode-languageclient/node';
 import { ClientContext, UserError, requireTrust } from '../context';
 import { formatSummary } from '../format';
 import type { ApplyParams, ApplyResultJson, PlanJson, PreviewResult } from '../protocol';
@@ -124,7 +126,7 @@ async function runApply(ctx: ClientContext, uri: vscode.Uri, plan: PlanJson, par
         token.onCancellationRequested(() => { cancelled = true; });
         const workDoneToken = randomUUID();
         let last = 0;
-        const sub = client.onProgress(WorkDoneProgress.type, workDoneToken, (value) => {
+        const sub = client.onProgress(WorkDoneProgress.type, workDoneToken, (value: WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd) => {
           if (value.kind === 'end') return;
           const pct = typeof value.percentage === 'number' ? value.percentage : undefined;
           progress.report({ message: value.message, increment: pct !== undefined ? Math.max(0, pct - last) : undefined });

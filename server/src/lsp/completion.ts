@@ -86,38 +86,65 @@ function infoOf(line: string): LineInfo | undefined {
   return { indent };
 }
 
+/** Reads the lines above a line, upwards, without splitting the whole text. */
+class LinesAbove {
+  constructor(private readonly text: string, private end: number) {}
+  /** The next line up, or undefined at the top. */
+  next(): string | undefined {
+    if (this.end <= 0) return undefined;
+    const nl = this.text.lastIndexOf('\n', this.end - 2);
+    const line = this.text.slice(nl + 1, this.end - 1).replace(/\r$/, '');
+    this.end = nl + 1;
+    return line;
+  }
+}
+
+function indentOf(line: string): number {
+  let i = 0;
+  while (i < line.length && (line[i] === ' ' || line[i] === '\t')) i++;
+  return i;
+}
+
 /**
- * The chain of ancestors of a node whose first token is at `col` on line `lineNo` (`isDash`:
- * the node is a list item), outermost first; list items appear as '-'.
+ * The chain of ancestors of a node whose first token is at `col` (`isDash`: the node is a list
+ * item), read from the lines above, outermost first; list items appear as '-'.
  */
-function ancestors(lines: string[], lineNo: number, col: number, isDash: boolean): string[] {
+function ancestors(above: LinesAbove, col: number, isDash: boolean): string[] {
   const chain: string[] = [];
   let target = col;
   let targetIsDash = isDash;
-  for (let l = lineNo - 1; l >= 0 && target > 0 || (l >= 0 && targetIsDash && target === 0); l--) {
-    const info = infoOf(lines[l]);
+  for (let line = above.next(); line !== undefined && (target > 0 || targetIsDash); line = above.next()) {
+    const indent = indentOf(line);
+    if (indent > target || indent === line.length || line[indent] === '#') continue; // deeper, blank or comment: cheap skip
+    if (indent === target && !targetIsDash) continue; // a sibling
+    const info = infoOf(line);
     if (!info) continue;
     if (info.key !== undefined && info.keyCol !== undefined) {
       const owns = info.keyCol < target || (targetIsDash && info.keyCol === target && info.blockValue);
-      if (owns) {
-        chain.push(info.key);
-        target = info.keyCol;
-        targetIsDash = false;
-        if (info.dashCol !== undefined) {
+      if (!owns) {
+        // `- name: x` at the item's own key column: its dash is the parent list item.
+        if (info.dashCol !== undefined && info.dashCol < target) {
           chain.push('-');
           target = info.dashCol;
           targetIsDash = true;
         }
         continue;
       }
+      chain.push(info.key);
+      target = info.keyCol;
+      targetIsDash = false;
+      if (info.dashCol !== undefined) {
+        chain.push('-');
+        target = info.dashCol;
+        targetIsDash = true;
+      }
     } else if (info.dashCol !== undefined && info.dashCol < target) {
       chain.push('-');
       target = info.dashCol;
       targetIsDash = true;
-      continue;
+    } else if (indent < target) {
+      break; // a stray scalar: the structure is unclear, offer nothing specific
     }
-    if (info.indent < target && info.dashCol === undefined && info.key === undefined) break; // a stray scalar: give up
-    if (l > 0 && lineNo - l > 5000) break; // never scan a huge file to the top
   }
   return chain.reverse();
 }
@@ -143,17 +170,19 @@ function namesOf(chain: readonly string[]): NameKind | undefined {
 
 /** The completion context at `pos` in `text`, or undefined where nothing is offered. */
 export function completionContext(text: string, pos: Position): CompletionContext | undefined {
-  const lines = linesAround(text, pos.line);
-  const lineNo = lines.length - 1;
-  const line = lines[lineNo] ?? '';
+  const lineStart = offsetOfLine(text, pos.line);
+  if (lineStart < 0) return undefined;
+  const nl = text.indexOf('\n', lineStart);
+  const line = text.slice(lineStart, nl < 0 ? text.length : nl).replace(/\r$/, '');
   const before = line.slice(0, pos.character);
+  const above = () => new LinesAbove(text, lineStart);
   if (/^\s*#/.test(before) || before.includes(' #')) return undefined;
 
   // `key: value…` or `- key: value…`: a value position.
   const kv = /^(\s*)((?:-[ \t]+)*)(["']?)([A-Za-z_][\w-]*)\3[ \t]*:[ \t]*(.*)$/.exec(before);
   if (kv) {
     const keyCol = kv[1].length + kv[2].length;
-    let chain = ancestors(lines, lineNo, kv[2] ? kv[1].length : keyCol, !!kv[2]);
+    let chain = ancestors(above(), kv[2] ? kv[1].length : keyCol, !!kv[2]);
     if (kv[2]) chain = [...chain, '-'];
     chain = [...chain, canonicalKey(kv[4])];
     const names = namesOf(chain);
@@ -178,7 +207,7 @@ export function completionContext(text: string, pos: Position): CompletionContex
   const startCol = m[1].length;
   const word = m[3];
   const wordStart = pos.character - word.length;
-  let chain = ancestors(lines, lineNo, dashed ? startCol : startCol, dashed);
+  let chain = ancestors(above(), startCol, dashed);
   if (dashed) {
     const names = namesOf(chain);
     if (names && names !== 'testSuite') return { kind: 'name', names, prefix: word, start: wordStart, flow: false };
@@ -189,19 +218,15 @@ export function completionContext(text: string, pos: Position): CompletionContex
   return undefined;
 }
 
-/** The lines up to `line` (at most a bounded window above it: ancestors are near). */
-function linesAround(text: string, line: number): string[] {
-  const out: string[] = [];
-  let start = 0;
-  for (let l = 0; l <= line; l++) {
-    const nl = text.indexOf('\n', start);
-    const end = nl < 0 ? text.length : nl;
-    out.push(text.slice(start, end).replace(/\r$/, ''));
-    if (nl < 0) break;
-    start = nl + 1;
+/** The offset where line `line` starts, or -1 past the end. */
+function offsetOfLine(text: string, line: number): number {
+  let off = 0;
+  for (let l = 0; l < line; l++) {
+    const nl = text.indexOf('\n', off);
+    if (nl < 0) return -1;
+    off = nl + 1;
   }
-  while (out.length <= line) out.push('');
-  return out;
+  return off;
 }
 
 /** Names of each kind from the project's state and from the file. */

@@ -295,7 +295,6 @@ export function createResimClient(opts: ResimClientOptions): ResimClient {
           error: new ApiError({
             operation, kind: 'network', method, url, code, retriable,
             detail: `${what} (${reason})`,
-            apiMessage: reason,
             hint: API_URL_HINT,
           }),
         };
