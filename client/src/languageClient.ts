@@ -44,7 +44,7 @@ export function createLanguageClient(ctx: vscode.ExtensionContext, session: Sess
     documentSelector: documentSelector(session.settings.configFiles),
     outputChannel: channel,
     traceOutputChannel: channel,
-    initializationOptions: { workspaceTrusted: vscode.workspace.isTrusted, settings: session.settings },
+    initializationOptions: { trusted: vscode.workspace.isTrusted, resim: session.settings },
     middleware: {
       workspace: {
         // The server pulls `resim` settings: answer with this session's effective values.

@@ -5,19 +5,7 @@
  * `resim/setCredentials` never shows a token (brief "Security": tokens never in logs).
  */
 import * as vscode from 'vscode';
-
-export class Redactor {
-  private readonly secrets = new Set<string>();
-  /** Registers a secret to hide from every log line. Short strings (< 6 chars) are ignored. */
-  add(secret: string | undefined | null): void {
-    if (secret && secret.length >= 6) this.secrets.add(secret);
-  }
-  redact(text: string): string {
-    let out = text;
-    for (const s of this.secrets) out = out.split(s).join('***');
-    return out;
-  }
-}
+import type { Redactor } from './redact';
 
 /** The redacting logger used by every module of the client. */
 export class Logger implements vscode.Disposable {

@@ -52,8 +52,8 @@ export function renderFieldChange(change: FieldChange): string {
       .join('');
     return `<li class="change">${field} <span class="value worddiff">${parts}</span></li>`;
   }
-  if (isStringList(before) && isStringList(after)) {
-    const items = diffArrays(before, after).flatMap((p) => p.value.map((v) =>
+  if (Array.isArray(before) && Array.isArray(after)) {
+    const items = diffArrays(before.map(itemText), after.map(itemText)).flatMap((p) => p.value.map((v) =>
       p.added ? `<li class="added"><span class="sign">+</span> ${escapeHtml(v)}</li>`
         : p.removed ? `<li class="removed"><span class="sign">−</span> ${escapeHtml(v)}</li>`
         : `<li class="same"><span class="sign"> </span> ${escapeHtml(v)}</li>`));
@@ -63,8 +63,20 @@ export function renderFieldChange(change: FieldChange): string {
     `<ins>${escapeHtml(valueText(after))}</ins></li>`;
 }
 
-function isStringList(v: unknown): v is string[] {
-  return Array.isArray(v) && v.every((x) => typeof x === 'string');
+/**
+ * One list item as the user reads it: strings bare, `{name, value}` (environment variables) as
+ * `NAME=value`, `{name, type, values}` (custom fields) as `name (type): a, b`, else JSON.
+ */
+export function itemText(item: unknown): string {
+  if (typeof item === 'string') return item;
+  if (item && typeof item === 'object') {
+    const o = item as Record<string, unknown>;
+    if (typeof o.name === 'string' && typeof o.value === 'string' && Object.keys(o).length === 2) return `${o.name}=${o.value}`;
+    if (typeof o.name === 'string' && typeof o.type === 'string' && Array.isArray(o.values)) {
+      return `${o.name} (${o.type}): ${o.values.map(String).join(', ')}`;
+    }
+  }
+  return valueText(item);
 }
 
 const ACTION_LABEL: Record<PlanJsonExperience['action'], { sign: string; label: string }> = {
@@ -206,7 +218,11 @@ export function renderApplyResultBody(result: ApplyResultJson, opts: { fileLabel
   const okCount = result.calls.length - failed.length;
   const head = `<header><h1>Apply result <span class="muted">for</span> <span class="file">${escapeHtml(opts.fileLabel)}</span></h1>` +
     `<p class="meta">Project <span class="project">${escapeHtml(opts.projectName)}</span></p></header>`;
-  const status = result.ok && !failed.length
+  const status = result.cancelled
+    ? `<section class="mass-archive" role="alert"><h2>Cancelled</h2><p>${okCount} call${okCount === 1 ? '' : 's'} ran before the cancel; preview again to see what is left.</p>` +
+      (failed.length ? `<ul class="failures">${failed.map((c) => `<li><span class="code">${escapeHtml(c.operation)}</span> ` +
+        `<span class="name">${escapeHtml(c.target)}</span>: ${escapeHtml(c.error ?? 'failed')}</li>`).join('')}</ul>` : '') + '</section>'
+    : result.ok && !failed.length
     ? `<section class="nochanges"><h2>✓ Applied</h2><p>${okCount} API call${okCount === 1 ? '' : 's'} succeeded.</p></section>`
     : `<section class="errors" role="alert"><h2>⚠ ${escapeHtml(result.failures || failed.length)} of ${result.calls.length} calls failed</h2>` +
       `<p>${okCount} succeeded. Running Apply again converges: it only redoes what is still missing.</p>` +

@@ -65,6 +65,8 @@ export interface ApplyResultJson {
   ok: boolean;
   calls: ApplyCall[];
   failures: number;
+  /** True when the apply was cancelled before every call ran. */
+  cancelled?: boolean;
 }
 
 /** `data.code` of a `resim/apply` ResponseError. */

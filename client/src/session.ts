@@ -8,7 +8,7 @@
  * chosen the server falls back to `RESIM_TOKEN` and then to the CLI's cache.
  */
 import * as vscode from 'vscode';
-import type { Redactor } from './log';
+import type { Redactor } from './redact';
 import type { SetCredentialsParams } from './protocol';
 
 export type AuthMethod = 'token' | 'clientCredentials' | 'cliCache';

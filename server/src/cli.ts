@@ -318,7 +318,7 @@ function build(): Command {
       };
       await runSandboxCommand({
         port: num(o.port, 'port', 0, 65535),
-        dataFile: o.data,
+        data: o.data,
         seed: o.seed,
         latencyMs: num(o.latencyMs, 'latency-ms', 0, 600000),
         failRate: num(o.failRate, 'fail-rate', 0, 1),

@@ -141,7 +141,10 @@ async function runApply(ctx: ClientContext, uri: vscode.Uri, plan: PlanJson, par
     ctx.planView.setBusy(false);
     ctx.planView.showApplyResult(uri, result, plan.project.name);
     for (const c of result.calls.filter((x) => !x.ok)) ctx.logger.warn(`Failed: ${c.operation} ${c.target}: ${c.error ?? ''}`);
-    if (result.failures > 0 || !result.ok) {
+    if (result.cancelled || cancelled) {
+      ctx.logger.warn(`Apply cancelled after ${result.calls.length} call(s).`);
+      void vscode.window.showWarningMessage(`ReSim: apply cancelled after ${result.calls.length} call(s). Calls already made stay made; preview again to see what is left.`);
+    } else if (result.failures > 0 || !result.ok) {
       const choice = await vscode.window.showErrorMessage(
         `ReSim: apply finished with ${result.failures} failed call(s) of ${result.calls.length}. Apply again to retry what is left.`,
         'Show Output');
@@ -150,7 +153,10 @@ async function runApply(ctx: ClientContext, uri: vscode.Uri, plan: PlanJson, par
       ctx.logger.info(`Applied: ${result.calls.length} call(s), no failure.`);
       void vscode.window.showInformationMessage(`ReSim: applied to ${plan.project.name}: ${formatSummary(plan.summary)}.`);
     }
-    void requestPreview(ctx, uri).catch(() => undefined); // refresh the status bar counts
+    // Read the state as the apply left it, then preview again for the status bar's counts.
+    void client.sendRequest(Requests.refreshState, { uri: uri.toString() })
+      .then(() => requestPreview(ctx, uri))
+      .catch((err: unknown) => ctx.logger.warn(`Refresh after apply failed: ${err instanceof Error ? err.message : String(err)}`));
     return result;
   } catch (err) {
     ctx.planView.setBusy(false);

@@ -42,43 +42,53 @@ export function canonicalValue(node: SNode | null, ctx: MapContext | undefined, 
     return o;
   }
   const o: Record<string, unknown> = {};
-  const known = KNOWN_KEYS[ctx];
-  const aliases = SNAKE_ALIASES[ctx];
   for (const e of node.entries) {
-    const alias = Object.prototype.hasOwnProperty.call(aliases, e.key) ? aliases[e.key] : undefined;
-    const canon = alias ?? e.key;
-    if (!alias && !known.includes(e.key)) {
-      const suggestion = closestKey(e.key, known);
-      diags.push({
-        code: 'unknown-key',
-        message:
-          `Unknown key "${e.key}" ${CONTEXT_LABEL[ctx]}.` +
-          (suggestion ? ` Did you mean "${suggestion}"?` : ` Known keys: ${known.join(', ')}.`) +
-          ' The resim CLI ignores unknown keys.',
-        severity: 'error',
-        s: e.ks,
-        e: e.ke,
-        data: suggestion ? { key: e.key, suggestion } : { key: e.key },
-      });
-      continue;
-    }
-    if (alias) {
-      diags.push({
-        code: 'snake-case-key',
-        message:
-          `"${e.key}" is the design doc's snake_case spelling: the resim CLI ignores this key, so it would have no effect there. ` +
-          `Rename it to "${alias}" (this extension reads it as "${alias}").`,
-        severity: 'warning',
-        s: e.ks,
-        e: e.ke,
-        data: { key: e.key, camelCase: alias },
-        fix: { title: `Rename "${e.key}" to "${alias}"`, edits: [{ s: e.ks, e: e.ke, newText: alias }] },
-      });
-    }
-    if (Object.prototype.hasOwnProperty.call(o, canon)) continue; // a duplicate spelling: the first wins
+    const canon = checkKey(e, ctx, diags);
+    if (canon === undefined) continue;
+    if (Object.prototype.hasOwnProperty.call(o, canon)) continue; // a second spelling of a key: the first wins
     setOwn(o, canon, canonicalValue(e.value, childContext(ctx, canon), diags));
   }
   return o;
+}
+
+/**
+ * The canonical key of a map entry of kind `ctx`, or undefined for an unknown key. Pushes
+ * `unknown-key` (with the closest known key) or `snake-case-key` (with its rename fix).
+ */
+export function checkKey(e: SEntry, ctx: MapContext, diags: LocalDiag[]): string | undefined {
+  const known = KNOWN_KEYS[ctx];
+  const aliases = SNAKE_ALIASES[ctx];
+  const alias = Object.prototype.hasOwnProperty.call(aliases, e.key) ? aliases[e.key] : undefined;
+  if (!alias && !known.includes(e.key)) {
+    const suggestion = closestKey(e.key, known);
+    diags.push({
+      code: 'unknown-key',
+      message:
+        `Unknown key "${e.key}" ${CONTEXT_LABEL[ctx]}.` +
+        (suggestion ? ` Did you mean "${suggestion}"?` : ` Known keys: ${known.join(', ')}.`) +
+        ' The resim CLI ignores unknown keys.',
+      severity: 'error',
+      s: e.ks,
+      e: e.ke,
+      data: suggestion ? { key: e.key, suggestion } : { key: e.key },
+    });
+    return undefined;
+  }
+  if (alias) {
+    diags.push({
+      code: 'snake-case-key',
+      message:
+        `"${e.key}" is the design doc's snake_case spelling: the resim CLI ignores this key, so it would have no effect there. ` +
+        `Rename it to "${alias}" (this extension already reads it as "${alias}").`,
+      severity: 'warning',
+      s: e.ks,
+      e: e.ke,
+      data: { key: e.key, camelCase: alias },
+      fix: { title: `Rename "${e.key}" to "${alias}"`, edits: [{ s: e.ks, e: e.ke, newText: alias }] },
+    });
+    return alias;
+  }
+  return e.key;
 }
 
 /** Where a node sits in the tree: the node itself and, for a map value, its entry. */
@@ -224,7 +234,7 @@ export function schemaDiags(
         message = `${who} ${err.message ?? 'is invalid'}.`;
     }
     if (!exact && err.keyword !== 'required') message += ' (at the nearest enclosing node)';
-    out.push({ code: 'schema', message, severity: 'error', s: span.s, e: span.e, data: { keyword: err.keyword, path: segs } });
+    out.push({ code: 'schema', message, severity: 'error', s: span.s, e: span.e, data: { keyword: err.keyword } });
   }
   return out;
 }

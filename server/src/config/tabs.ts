@@ -76,11 +76,15 @@ export function untab(text: string, tabLines: readonly TabLine[], width: number)
 }
 
 /**
- * The tab width under which the file parses best: fewest YAML errors, then the most tab lines
+ * The tab width under which the file parses best (and how many YAML errors remain under it): fewest YAML errors, then the most tab lines
  * that line up with the indentation of a nearby line without tabs, then the closest to 4.
  * Candidates: 2, 4, 8 and every width that aligns a tab line with a neighbouring line.
  */
-export function chooseTabWidth(text: string, starts: readonly number[], tabLines: readonly TabLine[]): number {
+export function chooseTabWidth(
+  text: string,
+  starts: readonly number[],
+  tabLines: readonly TabLine[],
+): { width: number; errors: number } {
   const tabSet = new Set(tabLines.map((t) => t.line));
   const nearby = (line: number): number[] => {
     const out: number[] = [];
@@ -120,7 +124,7 @@ export function chooseTabWidth(text: string, starts: readonly number[], tabLines
       bestScore = score;
     }
   }
-  return best;
+  return { width: best, errors: bestScore ? bestScore[0] : 0 };
 }
 
 function lexLess(a: number[], b: number[]): boolean {

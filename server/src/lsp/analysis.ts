@@ -132,13 +132,19 @@ export class Analyzer {
     for (const a of this.latestByUri.values()) {
       if (a.key !== snapshot.key) continue;
       setImmediate(() => {
-        const cur = this.latestByUri.get(a.uri);
-        if (cur !== a) return; // a newer run already used the new state
-        const next = this.plan({ ...a, snapshot: undefined, plan: undefined, planSkipped: undefined, byIndex: new Map() });
-        this.latestByUri.set(a.uri, next);
-        this.opts.publish(a.uri, next);
+        if (this.latestByUri.get(a.uri) === a) this.replanNow(a.uri);
       });
     }
+  }
+
+  /** Re-plans the latest analysis of `uri` against the cached state now, and publishes it. */
+  replanNow(uri: string): Analysis | undefined {
+    const a = this.latestByUri.get(uri);
+    if (!a) return undefined;
+    const next = this.plan({ ...a, snapshot: undefined, plan: undefined, planSkipped: undefined, byIndex: new Map() });
+    this.latestByUri.set(uri, next);
+    this.opts.publish(uri, next);
+    return next;
   }
 
   private run(uri: string): Promise<Analysis | undefined> {

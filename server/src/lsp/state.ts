@@ -44,6 +44,8 @@ export interface StateCacheOptions {
   createApi?: ApiFactory;
   /** For the output channel; never given a token. */
   log?: (message: string) => void;
+  /** Keys that open documents use; the periodic refresh drops the others first. */
+  inUse?: () => Set<string>;
 }
 
 interface Entry {
@@ -167,7 +169,10 @@ export class StateCache {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     if (seconds > 0) {
-      this.timer = setInterval(() => void this.refreshAll(), Math.max(1, seconds) * 1000);
+      this.timer = setInterval(() => {
+        if (this.opts.inUse) this.retain(this.opts.inUse());
+        void this.refreshAll();
+      }, Math.max(1, seconds) * 1000);
       this.timer.unref();
     }
   }
@@ -211,7 +216,7 @@ export class StateCache {
         else {
           try {
             const p = await made.api.resolveProject(project, controller.signal);
-            const state = await ingest(made.api, p.projectID, { signal: controller.signal });
+            const state = await ingest(made.api, { id: p.projectID, name: p.name }, { signal: controller.signal });
             next = { key, apiUrl, project, loading: false, state };
             this.opts.log?.(`Read project ${p.name} (${state.experiences.length} experiences) from ${apiUrl}.`);
           } catch (err) {

@@ -1,0 +1,120 @@
+/**
+ * The whole preview at scale: `node dist/cli.js preview` of a 50,000-experience config (about
+ * 12 MB; 200 tags, 50 systems, 100 test suites) against the sandbox with no latency: parse +
+ * ingest + plan + print, as a user runs it. Measures wall time and the CLI process's peak RSS
+ * (getrusage at exit, and /proc VmHWM while it runs), then a second run under --cpu-prof to say
+ * where the time goes, and the config loader alone on the same text.
+ * Targets: ≤ 5 s and ≤ 1 GiB.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { startSandbox, generateStore, GENERATED_PROJECT_ID } from '../sandbox/server';
+import { loadConfig } from '../server/src/config';
+import { computePlan } from '../server/src/sync/plan';
+import { configYaml, stateOf } from './lib/configs';
+import { MiB, now, round, runNode } from './lib/measure';
+import { summarizeProfile } from './lib/profile';
+import { runSection, type Row, type Section } from './lib/results';
+import { driftedConfig } from './plan.bench';
+
+const N = Number(process.env.BENCH_PREVIEW_EXPERIENCES ?? 50_000);
+const SHAPE = { tags: 200, systems: 50, suites: 100 };
+const root = path.resolve(__dirname, '..');
+/** The CLI bundle measured: dist/cli.js, or $BENCH_CLI (to measure another build). */
+const cli = process.env.BENCH_CLI ?? path.join(root, 'dist', 'cli.js');
+
+async function main(): Promise<Section> {
+  if (!fs.existsSync(cli)) return { name: 'preview', title: 'Whole preview', rows: [], details: {}, notes: [], skipped: 'dist/cli.js is missing (run node esbuild.mjs)' };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-preview-'));
+  const sb = await startSandbox({ store: generateStore({ experiences: N, ...SHAPE }) });
+  try {
+    const state = await stateOf(sb, { id: GENERATED_PROJECT_ID, name: 'bench' });
+    const config = driftedConfig(state);
+    const text = configYaml(config, ['resim-project: bench']);
+    const file = path.join(dir, 'bench.experiences.yaml');
+    fs.writeFileSync(file, text);
+    const lines = text.split('\n').length - 1;
+    const expected = computePlan(config, state, { archiveUnlisted: true }).summary;
+
+    // The config loader alone, in this process (its share of the CLI's time).
+    let t0 = now();
+    const loaded = loadConfig(text);
+    const loadMs = now() - t0;
+    if (!loaded.ok) throw new Error(`the generated config has static errors: ${loaded.diagnostics.slice(0, 3).map((d) => d.message).join('; ')}`);
+    if (loaded.config.experiences.length !== config.experiences.length) throw new Error('the config loader read a different number of experiences');
+
+    const env = { PATH: process.env.PATH, HOME: dir, NO_COLOR: '1', RESIM_URL: sb.url, RESIM_TOKEN: 'bench-token' };
+    const args = ['preview', '--project', 'bench', '--experience-config', file];
+    sb.requestLog.length = 0;
+    const run = await runNode(cli, args, { env, timeoutMs: 240_000 });
+    const requests = sb.requestLog.length;
+    if (run.code !== 0) throw new Error(`preview exited ${run.code ?? run.signal}: ${run.stderr.slice(0, 500)}`);
+    const m = /Plan: (\d+) to create, (\d+) to update, (\d+) to restore, (\d+) to archive/.exec(run.stdout);
+    const printed = m ? { create: +m[1], update: +m[2], restore: +m[3], archive: +m[4] } : undefined;
+    const agrees = !!printed && printed.create === expected.create && printed.update === expected.update && printed.archive === expected.archive;
+
+    // Where the time goes: the same run under --cpu-prof.
+    const profDir = path.join(dir, 'prof');
+    t0 = now();
+    const profiled = await runNode(cli, args, { env, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`], timeoutMs: 240_000 });
+    const profiledMs = now() - t0;
+    const profFile = fs.existsSync(profDir) ? fs.readdirSync(profDir).find((f) => f.endsWith('.cpuprofile')) : undefined;
+    const profile = profFile && profiled.code === 0 ? summarizeProfile(path.join(profDir, profFile), cli, 12) : undefined;
+
+    const sizeMiB = round(text.length / MiB, 1);
+    const rows: Row[] = [
+      {
+        benchmark: `Whole preview: ${N.toLocaleString('en')} experiences (${sizeMiB} MiB, ${lines.toLocaleString('en')} lines), no latency`,
+        metric: 'wall time (ms)',
+        ours: round(run.wallMs, 0),
+        target: '≤ 5,000 ms',
+        met: run.wallMs <= 5000,
+        note: run.wallMs <= 5000 ? undefined : `${round(run.wallMs / 5000, 2)} × the target; see "where the time goes" below`,
+      },
+      {
+        benchmark: 'Whole preview (same)',
+        metric: 'peak RSS of the CLI (MiB)',
+        ours: round(run.peakRss / MiB, 0),
+        target: '≤ 1,024 MiB',
+        met: run.peakRss <= 1024 * MiB,
+      },
+      {
+        benchmark: 'Whole preview (same): config loader alone (loadConfig, in process)',
+        metric: 'time (ms)',
+        ours: round(loadMs, 0),
+        met: null,
+        note: `${round(loadMs / (text.length / (1.2 * 1e6)), 0)} ms per 1.2 MB (yaml's parseDocument alone: ~900 ms per 1.2 MB)`,
+      },
+    ];
+    return {
+      name: 'preview',
+      title: 'Whole preview',
+      rows,
+      details: {
+        experiences: N,
+        bytes: text.length,
+        lines,
+        wallMs: round(run.wallMs),
+        peakRssMiB: round(run.peakRss / MiB),
+        rssSource: run.rssSource,
+        requests,
+        loadConfigMs: round(loadMs),
+        printedSummary: printed,
+        expectedSummary: expected,
+        summaryAgrees: agrees,
+        profiledWallMs: round(profiledMs),
+        profile,
+      },
+      notes: [
+        `The config is the generated project's clone with drift (${expected.create} creates, ${expected.update} updates, ${expected.archive} archives); the CLI's printed summary ${agrees ? 'matches' : 'does NOT match'} computePlan's.`,
+        'The sandbox runs in the benchmark process on the same 2 cores: its time serving the listings is part of the wall time.',
+      ],
+    };
+  } finally {
+    await sb.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) runSection('preview', 'Whole preview', main);

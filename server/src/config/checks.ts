@@ -1,0 +1,149 @@
+/**
+ * Static checks across entries of a loaded config (DESIGN.md, "Diagnostics"): duplicate
+ * experience names / IDs / test suites / tags, test suites naming experiences that are not in
+ * the config, and tags that sync adds but never removes. Linear in the size of the config.
+ */
+import type { ConfigPath, SyncConfig } from '../sync/model';
+import type { ConfigDiagnostic, Range } from './types';
+
+type Locate = (path: ConfigPath, part?: 'key' | 'value') => Range | undefined;
+
+const NOWHERE: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+/**
+ * `unmanaged-tag` is reported only when the file has a `managedExperienceTags` key (either
+ * spelling): without one the file manages no tags at all, and flagging every tag would be noise.
+ * It is reported once per tag name, at its first use, with the number of experiences using it.
+ */
+export function crossChecks(config: SyncConfig, hasManagedTagsKey: boolean, locate: Locate): ConfigDiagnostic[] {
+  const out: ConfigDiagnostic[] = [];
+  const at = (path: ConfigPath, part?: 'key' | 'value') => locate(path, part) ?? NOWHERE;
+  const line = (r: Range) => r.start.line + 1;
+
+  const firstByName = new Map<string, number>();
+  const firstByID = new Map<string, number>();
+  config.experiences.forEach((exp, i) => {
+    if (exp.name !== '') {
+      const first = firstByName.get(exp.name);
+      if (first === undefined) firstByName.set(exp.name, i);
+      else {
+        const firstRange = at(['experiences', first, 'name']);
+        out.push({
+          code: 'duplicate-experience-name',
+          severity: 'error',
+          message: `Experience "${exp.name}" is listed twice (first at line ${line(firstRange)}). Experience names are unique in a ReSim project: rename or remove one.`,
+          range: at(['experiences', i, 'name']),
+          related: [{ range: firstRange, message: `First "${exp.name}" is here.` }],
+          data: { name: exp.name, firstIndex: first, index: i },
+        });
+      }
+    }
+    if (exp.experienceID !== undefined && exp.experienceID !== '') {
+      const id = exp.experienceID.toLowerCase();
+      const first = firstByID.get(id);
+      if (first === undefined) firstByID.set(id, i);
+      else {
+        const firstRange = at(['experiences', first, 'experienceID']);
+        out.push({
+          code: 'duplicate-experience-id',
+          severity: 'error',
+          message: `Experience ID ${exp.experienceID} is given twice (first on "${config.experiences[first].name}" at line ${line(firstRange)}). An ID stands for one experience: remove it from the entry it does not belong to.`,
+          range: at(['experiences', i, 'experienceID']),
+          related: [{ range: firstRange, message: `First use of ${exp.experienceID}.` }],
+          data: { experienceID: exp.experienceID, firstIndex: first, index: i },
+        });
+      }
+    }
+    const tags = exp.tags;
+    if (tags && tags.length > 1) {
+      for (let j = 1; j < tags.length; j++) {
+        const first = tags.indexOf(tags[j]);
+        if (first === j) continue;
+        const tag = tags[j];
+        const firstRange = at(['experiences', i, 'tags', first]);
+        out.push({
+          code: 'duplicate-tag',
+          severity: 'warning',
+          message: `Tag "${tag}" is listed twice on experience "${exp.name}" (first at line ${line(firstRange)}): remove one.`,
+          range: at(['experiences', i, 'tags', j]),
+          related: [{ range: firstRange, message: `First "${tag}" is here.` }],
+          data: { tag },
+        });
+      }
+    }
+  });
+
+  const managed = new Map<string, number>();
+  config.managedExperienceTags.forEach((tag, j) => {
+    const first = managed.get(tag);
+    if (first === undefined) {
+      managed.set(tag, j);
+      return;
+    }
+    const firstRange = at(['managedExperienceTags', first]);
+    out.push({
+      code: 'duplicate-tag',
+      severity: 'warning',
+      message: `Tag "${tag}" is listed twice in managedExperienceTags (first at line ${line(firstRange)}): remove one.`,
+      range: at(['managedExperienceTags', j]),
+      related: [{ range: firstRange, message: `First "${tag}" is here.` }],
+      data: { tag },
+    });
+  });
+
+  const firstSuite = new Map<string, number>();
+  config.managedTestSuites.forEach((suite, i) => {
+    if (suite.name !== '') {
+      const first = firstSuite.get(suite.name);
+      if (first === undefined) firstSuite.set(suite.name, i);
+      else {
+        const firstRange = at(['managedTestSuites', first, 'name']);
+        out.push({
+          code: 'duplicate-test-suite',
+          severity: 'error',
+          message: `Test suite "${suite.name}" is listed twice (first at line ${line(firstRange)}). Sync revises a test suite to exactly one list of experiences: merge the two entries.`,
+          range: at(['managedTestSuites', i, 'name']),
+          related: [{ range: firstRange, message: `First "${suite.name}" is here.` }],
+          data: { name: suite.name, firstIndex: first, index: i },
+        });
+      }
+    }
+    suite.experiences.forEach((name, j) => {
+      if (firstByName.has(name)) return;
+      out.push({
+        code: 'unknown-experience-in-suite',
+        severity: 'error',
+        message: `Test suite "${suite.name}" lists experience "${name}", which is not under experiences in this file. A managed test suite can hold only experiences of this config: add "${name}" under experiences, or remove it from the suite.`,
+        range: at(['managedTestSuites', i, 'experiences', j]),
+        data: { testSuite: suite.name, experience: name },
+      });
+    });
+  });
+
+  if (hasManagedTagsKey) {
+    const uses = new Map<string, { i: number; j: number; count: number }>();
+    config.experiences.forEach((exp, i) => {
+      const tags = exp.tags;
+      if (!tags) return;
+      for (let j = 0; j < tags.length; j++) {
+        const tag = tags[j];
+        if (managed.has(tag) || tags.indexOf(tag) !== j) continue;
+        const u = uses.get(tag);
+        if (u) u.count++;
+        else uses.set(tag, { i, j, count: 1 });
+      }
+    });
+    for (const [tag, u] of uses) {
+      out.push({
+        code: 'unmanaged-tag',
+        severity: 'information',
+        message:
+          `Tag "${tag}" is not in managedExperienceTags: sync adds this tag but never removes it` +
+          ` (used by ${u.count} experience${u.count === 1 ? '' : 's'}). Add it to managedExperienceTags if this file should own it.`,
+        range: at(['experiences', u.i, 'tags', u.j]),
+        data: { tag, count: u.count },
+      });
+    }
+  }
+  return out;
+}

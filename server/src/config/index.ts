@@ -1,0 +1,9 @@
+/**
+ * The config loader of ReSim Experience Sync: YAML text → normalised `SyncConfig` with source
+ * ranges and static diagnostics, and the text edits behind `validate --fix`, `--update-config`
+ * and the quick fixes. See `types.ts` for the contract and DESIGN.md "Diagnostics" for the codes.
+ */
+export * from './types';
+export { loadConfig, loadStats, type LoadStats } from './load';
+export { fixConfig, setExperienceIDs, type FixKind } from './edit';
+export { applyTextEdits } from './text';

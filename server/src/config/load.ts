@@ -1,0 +1,496 @@
+/**
+ * `loadConfig`: experience sync config text → normalised config, source ranges and static
+ * diagnostics (DESIGN.md, "Diagnostics"). Never throws for bad input.
+ *
+ * Speed: a config is split into pieces (one per top-level key, one per item of the
+ * `experiences:` and `managedTestSuites:` block sequences, see chunks.ts); each piece is parsed
+ * with `yaml` and validated with ajv on its own, and with `opts.previous` the pieces whose text
+ * did not change are reused (the cache is keyed by piece text: moving a piece only moves its
+ * offsets). Shapes the splitter does not fully understand, tabs, anchors/aliases and YAML errors
+ * that may reach past a piece fall back to one whole-document parse, which yields the same result.
+ */
+import type { ConfigExperience, ConfigPath, ConfigTestSuite, SyncConfig } from '../sync/model';
+import { crossChecks } from './checks';
+import { splitPieces, type Piece } from './chunks';
+import { toExperience, toTagList, toTestSuite } from './coerce';
+import { canonicalKey, canonicalValue, checkKey, findEntry, locate, schemaDiags, valueSpan } from './normalize';
+import { validators, type MapContext } from './schema';
+import { parsePiece, setOwn, type LocalDiag, type ParsedPiece, type SEntry, type SMap, type SNode } from './source';
+import { chooseTabWidth, findTabLines, untab } from './tabs';
+import { comparePositions, lineOf, lineStarts } from './text';
+import type { ConfigDiagnostic, LoadedConfig, Position, Range } from './types';
+
+/** yaml error codes that stay inside the piece they occur in (anything else: whole parse). */
+const LOCAL_YAML_CODES = new Set([
+  'DUPLICATE_KEY',
+  'BAD_DQ_ESCAPE',
+  'TAG_RESOLVE_FAILED',
+  'MULTIPLE_TAGS',
+  'MULTIPLE_ANCHORS',
+  'BAD_PROP_ORDER',
+  'KEY_OVER_1024_CHARS',
+]);
+
+const LIST_KEYS: Record<string, 'experience' | 'testSuite'> = { experiences: 'experience', managedTestSuites: 'testSuite' };
+const UNIT_LABEL: Record<'experience' | 'testSuite', string> = { experience: 'This experience', testSuite: 'This test suite' };
+
+interface UnitResult {
+  value: unknown;
+  /** `value` typed for the engine (coerce.ts). */
+  typed: ConfigExperience | ConfigTestSuite;
+  /** yaml, key and schema diagnostics, offsets relative to the unit's base. */
+  diags: LocalDiag[];
+}
+interface PieceResult {
+  parsed: ParsedPiece;
+  unit?: UnitResult;
+}
+/** Parsed pieces by their exact text, one map per kind of piece. */
+interface Cache {
+  top: Map<string, PieceResult>;
+  experiences: Map<string, PieceResult>;
+  managedTestSuites: Map<string, PieceResult>;
+}
+const newCache = (): Cache => ({ top: new Map(), experiences: new Map(), managedTestSuites: new Map() });
+
+/** One experience or test suite: its node (offsets relative to `base`) and its results. */
+interface Unit extends UnitResult {
+  base: number;
+  node: SNode | null;
+}
+interface RootEntry extends SEntry {
+  canon: string;
+  /** Items of `experiences` / `managedTestSuites` when the value is a sequence. */
+  items?: Unit[];
+}
+interface Model {
+  /** The text that was parsed: the file, or the file with its tabs expanded. */
+  parsed: string;
+  root: SNode | null;
+  entries: RootEntry[];
+  /** Diagnostics with absolute offsets in `parsed`. */
+  diags: LocalDiag[];
+  mode: 'pieces' | 'whole';
+}
+
+const caches = new WeakMap<LoadedConfig, Cache>();
+
+/** How the last load went (for benchmarks and tests): which path, and how many pieces were reused. */
+export interface LoadStats {
+  mode: 'pieces' | 'whole';
+  pieces: number;
+  reused: number;
+}
+const stats = new WeakMap<LoadedConfig, LoadStats>();
+export function loadStats(c: LoadedConfig): LoadStats | undefined {
+  return stats.get(c);
+}
+
+/**
+ * Loads a config text. `opts.previous`: the result for an earlier version of the same file;
+ * unchanged experiences are not parsed or validated again. `opts.mode: 'whole'` forces the
+ * whole-document path (tests compare both paths).
+ */
+export function loadConfig(text: string, opts: { previous?: LoadedConfig; mode?: 'auto' | 'whole' } = {}): LoadedConfig {
+  try {
+    return load(typeof text === 'string' ? text : String(text ?? ''), opts);
+  } catch (err) {
+    // A bug of ours must not take the editor down: report it as a diagnostic.
+    return broken(typeof text === 'string' ? text : '', err);
+  }
+}
+
+function load(text: string, opts: { previous?: LoadedConfig; mode?: 'auto' | 'whole' }): LoadedConfig {
+  const starts = lineStarts(text);
+  const firstLine = text.slice(0, starts.length > 1 ? starts[1] : text.length);
+  const pc = /^#\s*resim-project:\s*(.*?)\s*$/.exec(firstLine.replace(/\r?\n$/, ''));
+  const projectComment = pc && pc[1] ? pc[1] : undefined;
+
+  // Tabs: report one diagnostic per line, and parse the text with the tabs expanded.
+  const tabLines = findTabLines(text, starts);
+  const tabDiags: ConfigDiagnostic[] = [];
+  let parsedText = text;
+  let adjust: Map<number, { orig: number; fixed: number }> | undefined;
+  if (tabLines.length > 0) {
+    const { width, errors: leftErrors } = chooseTabWidth(text, starts, tabLines);
+    const fixed = untab(text, tabLines, width);
+    parsedText = fixed.text;
+    adjust = new Map();
+    const title = `Replace tabs with spaces in the whole file (tab width ${width}, under which it parses)`;
+    tabLines.forEach((t, i) => {
+      const edit = fixed.edits[i];
+      adjust!.set(t.line, { orig: t.indent.length, fixed: edit.newText.length });
+      tabDiags.push({
+        code: 'tab-indent',
+        severity: 'error',
+        message:
+          `Tab character in the indentation of line ${t.line + 1}: YAML allows only spaces there. Replace the tabs with spaces` +
+          (leftErrors === 0 ? ` (a tab width of ${width} gives this file a valid structure).` : ` (no tab width makes this file parse; ${width} comes closest, then fix the indentation by hand).`),
+        range: { start: { line: t.line, character: 0 }, end: { line: t.line, character: t.indent.length } },
+        fix: { title, edits: fixed.edits },
+        data: { tabWidth: width },
+      });
+    });
+  }
+  const mapper = new PosMapper(parsedText, parsedText === text ? starts : lineStarts(parsedText), adjust);
+
+  const prevCache = opts.previous ? caches.get(opts.previous) : undefined;
+  const cache: Cache = newCache();
+  let model: Model | undefined;
+  let reused = 0;
+  let pieces: Piece[] | undefined;
+  if (tabLines.length === 0 && opts.mode !== 'whole') {
+    pieces = splitPieces(parsedText, starts);
+    if (pieces) {
+      const r = loadPieces(parsedText, pieces, prevCache, cache);
+      if (r) {
+        model = r.model;
+        reused = r.reused;
+      }
+    }
+  }
+  if (!model) model = loadWhole(parsedText);
+
+  const { config, diags: rootDiags, hasManagedTags } = finish(model);
+  const result = new Loaded(text, config, projectComment, model, mapper);
+  const diagnostics: ConfigDiagnostic[] = [...tabDiags];
+  for (const d of model.diags) diagnostics.push(toDiagnostic(d, 0, mapper));
+  for (const d of rootDiags) diagnostics.push(toDiagnostic(d, 0, mapper));
+  for (const e of model.entries) for (const u of e.items ?? []) for (const d of u.diags) diagnostics.push(toDiagnostic(d, u.base, mapper));
+  diagnostics.push(...crossChecks(config, hasManagedTags, (p, part) => result.rangeOf(p, part)));
+  diagnostics.sort((a, b) => comparePositions(a.range.start, b.range.start) || comparePositions(a.range.end, b.range.end) || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+  result.diagnostics = diagnostics;
+  result.ok = !diagnostics.some((d) => d.severity === 'error');
+  caches.set(result, cache);
+  stats.set(result, { mode: model.mode, pieces: pieces && model.mode === 'pieces' ? pieces.length : 1, reused });
+  return result;
+}
+
+function unitResult(node: SNode | null, ctx: 'experience' | 'testSuite', frame: string): UnitResult {
+  const diags: LocalDiag[] = [];
+  const value = canonicalValue(node, ctx, diags);
+  const validate = validators[ctx];
+  if (!validate(value)) {
+    const whole = node ? { s: node.s, e: node.e } : { s: 0, e: 0 };
+    diags.push(...schemaDiags(validate.errors, value, node, UNIT_LABEL[ctx], frame, whole));
+  }
+  return { value, typed: ctx === 'experience' ? toExperience(value) : toTestSuite(value), diags };
+}
+
+function loadPieces(
+  text: string,
+  pieces: Piece[],
+  prev: Cache | undefined,
+  cache: Cache,
+): { model: Model; reused: number } | undefined {
+  const entries: RootEntry[] = [];
+  const diags: LocalDiag[] = [];
+  let reused = 0;
+  let list: RootEntry | undefined;
+  for (const piece of pieces) {
+    const ptext = text.slice(piece.start, piece.end);
+    const kind = piece.kind === 'top' ? 'top' : piece.list!;
+    let res = cache[kind].get(ptext) ?? prev?.[kind].get(ptext);
+    if (res) reused++;
+    else {
+      const parsed = parsePiece(ptext);
+      res = { parsed };
+      if (piece.kind === 'item') {
+        const root = parsed.root;
+        const node = root && root.k === 'q' && root.items.length === 1 ? root.items[0] : null;
+        if (node) {
+          const u = unitResult(node, LIST_KEYS[piece.list!], ptext);
+          res.unit = { value: u.value, typed: u.typed, diags: parsed.diags.length ? [...parsed.diags, ...u.diags] : u.diags };
+        }
+      }
+    }
+    cache[kind].set(ptext, res);
+    const parsed = res.parsed;
+    if (parsed.anchors || parsed.codes.some((c) => !LOCAL_YAML_CODES.has(c))) return undefined;
+    if (piece.kind === 'top') {
+      const root = parsed.root;
+      if (!root || root.k !== 'm' || root.entries.length !== 1) return undefined;
+      const e = shiftEntry(root.entries[0], piece.start);
+      const entry: RootEntry = { ...e, canon: canonicalKey(e.key) };
+      for (const d of parsed.diags) diags.push({ ...d, s: d.s + piece.start, e: d.e + piece.start });
+      const ctx = LIST_KEYS[entry.canon];
+      if (ctx && entry.value && entry.value.k === 'q') {
+        entry.items = entry.value.items.map((n) => ({ base: 0, node: n, ...unitResult(n, ctx, text) }));
+      }
+      list = ctx && (!entry.value || (entry.value.k === 's' && entry.value.v === null)) ? entry : undefined;
+      entries.push(entry);
+    } else {
+      if (!res.unit || !list || list.canon !== piece.list) return undefined;
+      const root = parsed.root as SNode & { k: 'q' };
+      const node = root.items[0];
+      if (!list.items) {
+        list.items = [];
+        list.value = { k: 'q', s: piece.start + root.s, e: piece.start + root.e, items: [] };
+      }
+      list.items.push({ base: piece.start, node, value: res.unit.value, typed: res.unit.typed, diags: res.unit.diags });
+      (list.value as SNode).e = piece.start + root.e;
+    }
+  }
+  const root: SMap = { k: 'm', s: 0, e: text.length, entries };
+  return { model: { parsed: text, root, entries, diags, mode: 'pieces' }, reused };
+}
+
+function loadWhole(text: string): Model {
+  const parsed = parsePiece(text);
+  const diags: LocalDiag[] = [...parsed.diags];
+  const root = parsed.root;
+  const entries: RootEntry[] = [];
+  if (root && root.k === 'm') {
+    for (const e of root.entries) {
+      const entry: RootEntry = { ...e, canon: canonicalKey(e.key) };
+      const ctx = LIST_KEYS[entry.canon];
+      if (ctx && e.value && e.value.k === 'q') {
+        entry.items = e.value.items.map((n) => ({ base: 0, node: n, ...unitResult(n, ctx, text) }));
+      }
+      entries.push(entry);
+    }
+  }
+  return { parsed: text, root, entries, diags, mode: 'whole' };
+}
+
+/** The top level: key checks, the top-level schema, the typed config. */
+function finish(model: Model): { config: SyncConfig; diags: LocalDiag[]; hasManagedTags: boolean } {
+  const diags: LocalDiag[] = [];
+  const config: SyncConfig = { experiences: [], managedTestSuites: [], managedExperienceTags: [] };
+  const root = model.root;
+  if (!root || (root.k === 's' && root.v === null)) return { config, diags, hasManagedTags: false };
+  const whole = { s: root.s, e: root.e };
+  if (root.k !== 'm') {
+    diags.push({
+      code: 'schema',
+      severity: 'error',
+      message: `The config must be a map with the keys experiences, managedTestSuites and managedExperienceTags, not ${root.k === 'q' ? 'a list' : 'a single value'}.`,
+      s: root.s,
+      e: root.e,
+      data: { keyword: 'type' },
+    });
+    return { config, diags, hasManagedTags: false };
+  }
+  const forSchema: Record<string, unknown> = {};
+  const values: Record<string, unknown> = {};
+  for (const e of model.entries) {
+    const canon = checkKey(e, 'root' as MapContext, diags);
+    if (canon === undefined || Object.prototype.hasOwnProperty.call(forSchema, canon)) continue;
+    const chosen = (findEntry(model.entries, canon) as RootEntry | undefined) ?? (e as RootEntry);
+    if (chosen.items) {
+      setOwn(forSchema, canon, []);
+      setOwn(values, canon, chosen.items.map((u) => u.value));
+    } else {
+      const v = canonicalValue(chosen.value, undefined, diags);
+      setOwn(forSchema, canon, v);
+      setOwn(values, canon, v);
+    }
+  }
+  if (!validators.root(forSchema)) {
+    diags.push(...schemaDiags(validators.root.errors, forSchema, root, 'The config', model.parsed, whole));
+  }
+  const exp = values.experiences;
+  const suites = values.managedTestSuites;
+  const listEntry = (canon: string) => model.entries.find((e) => e.canon === canon && e.items);
+  const expItems = Array.isArray(exp) ? listEntry('experiences')?.items : undefined;
+  const suiteItems = Array.isArray(suites) ? listEntry('managedTestSuites')?.items : undefined;
+  if (expItems && expItems.length === (exp as unknown[]).length) config.experiences = expItems.map((u) => u.typed as ConfigExperience);
+  else if (Array.isArray(exp)) config.experiences = exp.map(toExperience);
+  if (suiteItems && suiteItems.length === (suites as unknown[]).length) config.managedTestSuites = suiteItems.map((u) => u.typed as ConfigTestSuite);
+  else if (Array.isArray(suites)) config.managedTestSuites = suites.map(toTestSuite);
+  config.managedExperienceTags = toTagList(values.managedExperienceTags);
+  return { config, diags, hasManagedTags: Object.prototype.hasOwnProperty.call(values, 'managedExperienceTags') };
+}
+
+function shiftNode(n: SNode | null, by: number): SNode | null {
+  if (!n) return null;
+  if (n.k === 's') return { k: 's', s: n.s + by, e: n.e + by, v: n.v };
+  if (n.k === 'q') return { k: 'q', s: n.s + by, e: n.e + by, items: n.items.map((i) => shiftNode(i, by) as SNode) };
+  return { k: 'm', s: n.s + by, e: n.e + by, entries: n.entries.map((e) => shiftEntry(e, by)) };
+}
+function shiftEntry(e: SEntry, by: number): SEntry {
+  return { key: e.key, ks: e.ks + by, ke: e.ke + by, value: shiftNode(e.value, by) };
+}
+
+/** Offsets of the parsed text ↔ LSP positions of the original text (tab lines differ in indentation). */
+class PosMapper {
+  constructor(
+    readonly text: string,
+    readonly starts: readonly number[],
+    readonly adjust?: Map<number, { orig: number; fixed: number }>,
+  ) {}
+  pos(offset: number): Position {
+    const o = Math.max(0, Math.min(offset, this.text.length));
+    const line = lineOf(this.starts, o);
+    let character = o - this.starts[line];
+    const a = this.adjust?.get(line);
+    if (a) character = character >= a.fixed ? character - (a.fixed - a.orig) : Math.min(character, a.orig);
+    return { line, character };
+  }
+  /** A range, without trailing whitespace/newlines (block nodes end at the next line). */
+  range(s: number, e: number): Range {
+    let end = Math.max(s, Math.min(e, this.text.length));
+    while (end > s && /\s/.test(this.text[end - 1])) end--;
+    return { start: this.pos(s), end: this.pos(end) };
+  }
+  offset(p: Position): number {
+    if (p.line < 0) return 0;
+    if (p.line >= this.starts.length) return this.text.length;
+    const a = this.adjust?.get(p.line);
+    let ch = Math.max(0, p.character);
+    if (a) ch = ch >= a.orig ? ch + (a.fixed - a.orig) : ch;
+    const lineEnd = p.line + 1 < this.starts.length ? this.starts[p.line + 1] - 1 : this.text.length;
+    return Math.min(this.starts[p.line] + ch, lineEnd);
+  }
+}
+
+function toDiagnostic(d: LocalDiag, base: number, m: PosMapper): ConfigDiagnostic {
+  const range = d.e > d.s ? m.range(base + d.s, base + d.e) : { start: m.pos(base + d.s), end: m.pos(base + d.e) };
+  const out: ConfigDiagnostic = { code: d.code, message: d.message, severity: d.severity, range };
+  if (d.fix) {
+    out.fix = {
+      title: d.fix.title,
+      edits: d.fix.edits.map((x) => ({ range: { start: m.pos(base + x.s), end: m.pos(base + x.e) }, newText: x.newText })),
+    };
+  }
+  if (d.data) out.data = d.data;
+  return out;
+}
+
+class Loaded implements LoadedConfig {
+  diagnostics: ConfigDiagnostic[] = [];
+  ok = true;
+  readonly #model: Model;
+  readonly #m: PosMapper;
+  constructor(
+    readonly text: string,
+    readonly config: SyncConfig,
+    readonly projectComment: string | undefined,
+    model: Model,
+    mapper: PosMapper,
+  ) {
+    this.#model = model;
+    this.#m = mapper;
+    if (projectComment === undefined) delete (this as { projectComment?: string }).projectComment;
+  }
+
+  rangeOf(path: ConfigPath, part: 'key' | 'value' = 'value'): Range | undefined {
+    return this.find(path, part).range;
+  }
+
+  /** `rangeOf`, and whether the whole path exists (false: the range is an ancestor's). */
+  find(path: ConfigPath, part: 'key' | 'value' = 'value'): { range: Range; exact: boolean } {
+    const m = this.#m;
+    const model = this.#model;
+    const doc = model.root ? m.range(model.root.s, model.root.e) : m.range(0, this.text.length);
+    if (path.length === 0) return { range: doc, exact: true };
+    const entry = typeof path[0] === 'string' ? (findEntry(model.entries, path[0]) as RootEntry | undefined) : undefined;
+    if (!entry) return { range: doc, exact: false };
+    const entryValue = (): Range => {
+      const sp = valueSpan({ node: entry.value, entry, depth: 1 }, { s: entry.ks, e: entry.ke });
+      return m.range(sp.s, sp.e);
+    };
+    if (path.length === 1) return { range: part === 'key' ? m.range(entry.ks, entry.ke) : entryValue(), exact: true };
+    let base = 0;
+    let node: SNode | null = entry.value;
+    let rest = path.slice(1);
+    if (entry.items) {
+      const idx = path[1];
+      const u = typeof idx === 'number' ? entry.items[idx] : undefined;
+      if (!u || !u.node) return { range: entryValue(), exact: false };
+      base = u.base;
+      node = u.node;
+      rest = path.slice(2);
+    }
+    const loc = locate(node, rest);
+    if (!node) return { range: entryValue(), exact: false };
+    const fallback = node ? { s: node.s, e: node.e } : { s: entry.ks, e: entry.ke };
+    let span: { s: number; e: number };
+    if (part === 'key' && loc.depth === rest.length && loc.entry && typeof rest[rest.length - 1] === 'string') {
+      span = { s: loc.entry.ks, e: loc.entry.ke };
+    } else if (loc.depth === 0) {
+      span = fallback;
+    } else {
+      span = valueSpan(loc, fallback);
+    }
+    return { range: m.range(base + span.s, base + span.e), exact: loc.depth === rest.length };
+  }
+
+  pathAt(pos: Position): ConfigPath | undefined {
+    const model = this.#model;
+    if (!model.root) return undefined;
+    const off = this.#m.offset(pos);
+    if (model.root.k !== 'm') return descend(model.root, off, []);
+    let entry: RootEntry | undefined;
+    for (const e of model.entries) {
+      if (e.ks <= off) entry = e;
+      else break;
+    }
+    if (!entry) return [];
+    if (off >= entry.ks && off <= entry.ke) return [entry.canon];
+    if (entry.items) {
+      const items = entry.items;
+      let lo = 0;
+      let hi = items.length - 1;
+      let found = -1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        const u = items[mid];
+        const s = u.base + (u.node ? u.node.s : 0);
+        if (s <= off) {
+          found = mid;
+          lo = mid + 1;
+        } else hi = mid - 1;
+      }
+      const u = found >= 0 ? items[found] : undefined;
+      if (u && u.node && off <= u.base + u.node.e) return descend(u.node, off - u.base, [entry.canon, found]);
+      return [entry.canon];
+    }
+    if (entry.value && off >= entry.value.s && off <= entry.value.e) return descend(entry.value, off, [entry.canon]);
+    return [entry.canon];
+  }
+}
+
+function descend(node: SNode, off: number, path: (string | number)[]): ConfigPath {
+  let cur: SNode = node;
+  for (;;) {
+    if (cur.k === 'm') {
+      let next: SNode | undefined;
+      for (const e of cur.entries) {
+        if (off >= e.ks && off <= e.ke) return [...path, canonicalKey(e.key)];
+        if (e.value && off >= e.value.s && off <= e.value.e && e.value.e > e.value.s) {
+          path = [...path, canonicalKey(e.key)];
+          next = e.value;
+          break;
+        }
+      }
+      if (!next) return path;
+      cur = next;
+    } else if (cur.k === 'q') {
+      const i = cur.items.findIndex((it) => off >= it.s && off <= it.e && it.e > it.s);
+      if (i === -1) return path;
+      path = [...path, i];
+      cur = cur.items[i];
+    } else return path;
+  }
+}
+
+function broken(text: string, err: unknown): LoadedConfig {
+  const config: SyncConfig = { experiences: [], managedTestSuites: [], managedExperienceTags: [] };
+  const zero = { line: 0, character: 0 };
+  return {
+    text,
+    config,
+    ok: false,
+    diagnostics: [
+      {
+        code: 'yaml-syntax',
+        severity: 'error',
+        message: `The config could not be read (${err instanceof Error ? err.message : String(err)}). Please report this with the file.`,
+        range: { start: zero, end: zero },
+      },
+    ],
+    rangeOf: () => ({ start: zero, end: zero }),
+    pathAt: () => undefined,
+  };
+}

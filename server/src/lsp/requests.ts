@@ -1,0 +1,235 @@
+/**
+ * The custom requests of the server (the extension client's `protocol.ts` mirrors them):
+ *
+ * - `resim/preview` `{uri}` → `{plan: planToJson(plan) + stateFetchedAt | null, errors?}`: the same
+ *   JSON as the CLI's `preview --json`; `errors` are `{code, message, line, column}` (1-based),
+ *   static (the loader's) and live (the plan's), or `state-unavailable`.
+ * - `resim/apply` `{uri, stateFingerprint, allowMassArchive?, workDoneToken?}` → the `ApplyResult`
+ *   (`{ok, calls, failures, experienceIDs, cancelled}`). Re-reads the state and re-plans first;
+ *   refuses with a `ResponseError` whose `data.code` is `config-errors` (the file has errors),
+ *   `stale-plan` (the state differs from the previewed fingerprint) or `mass-archive` (the guard
+ *   tripped without `allowMassArchive`); the guards are the engine's (`assertApplicable`).
+ *   Reports `$/progress` on the client's work-done token; `$/cancelRequest` aborts the API calls.
+ *   Afterwards the state is read again and every document's diagnostics are refreshed.
+ * - `resim/clone` `{project}` → `{text}` (the engine's `cloneConfig`).
+ * - `resim/refreshState` `{uri?}` → `{fetchedAt, problem}`: reads the state again (of the
+ *   document's project, or of every project in use).
+ * - `resim/listProjects` → `[{id, name}]` (unarchived projects).
+ */
+import {
+  LSPErrorCodes, ResponseError, type CancellationToken, type Connection, type TextDocuments,
+} from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { ResimApi } from '../resim/types';
+import { PlanRefusedError, type ApplyResult } from '../sync/apply';
+import { cloneConfig } from '../sync/clone';
+import { ingest } from '../sync/ingest';
+import { planToJson } from '../sync/render';
+import { guardedApply } from '../sync/service';
+import type { Analysis, Analyzer } from './analysis';
+import type { SettingsStore } from './settings';
+import { describeApiError, type StateCache } from './state';
+
+export const Methods = {
+  preview: 'resim/preview',
+  apply: 'resim/apply',
+  clone: 'resim/clone',
+  refreshState: 'resim/refreshState',
+  listProjects: 'resim/listProjects',
+  setCredentials: 'resim/setCredentials',
+} as const;
+
+/** `data.code` of a refused `resim/apply`. */
+export type ApplyRefusal = 'config-errors' | 'stale-plan' | 'mass-archive';
+
+export interface PreviewError {
+  code: string;
+  message: string;
+  line: number;
+  column: number;
+}
+
+export interface PreviewResult {
+  plan: (Record<string, unknown> & { stateFetchedAt: string }) | null;
+  errors?: PreviewError[];
+}
+
+export interface RequestDeps {
+  connection: Connection;
+  documents: TextDocuments<TextDocument>;
+  analyzer: Analyzer;
+  states: StateCache;
+  settings: SettingsStore;
+  log: (message: string) => void;
+}
+
+function uriParam(params: unknown): string {
+  const uri = (params as { uri?: unknown } | null)?.uri;
+  if (typeof uri !== 'string' || !uri) throw new ResponseError(LSPErrorCodes.RequestFailed, 'The request needs {uri} of an open document.');
+  return uri;
+}
+
+async function analysisOf(deps: RequestDeps, uri: string): Promise<Analysis> {
+  if (!deps.documents.get(uri)) throw new ResponseError(LSPErrorCodes.RequestFailed, `The document ${uri} is not open.`);
+  const a = await deps.analyzer.current(uri);
+  if (!a) throw new ResponseError(LSPErrorCodes.RequestFailed, `The document ${uri} is not a ReSim experience sync config.`);
+  return a;
+}
+
+/** Error-severity problems of the file and the plan, 1-based, sorted by position. */
+function errorsOf(a: Analysis): PreviewError[] {
+  const out: PreviewError[] = a.loaded.diagnostics
+    .filter((d) => d.severity === 'error')
+    .map((d) => ({ code: d.code, message: d.message, line: d.range.start.line + 1, column: d.range.start.character + 1 }));
+  for (const e of a.plan?.errors ?? []) {
+    const r = a.loaded.rangeOf(e.path);
+    out.push({ code: e.code, message: e.message, line: (r?.start.line ?? 0) + 1, column: (r?.start.character ?? 0) + 1 });
+  }
+  return out.sort((x, y) => x.line - y.line || x.column - y.column);
+}
+
+function refused(message: string, code: ApplyRefusal | 'state-unavailable'): ResponseError<{ code: string }> {
+  return new ResponseError(LSPErrorCodes.RequestFailed, message, { code });
+}
+
+export async function preview(deps: RequestDeps, params: unknown): Promise<PreviewResult> {
+  const uri = uriParam(params);
+  let a = await analysisOf(deps, uri);
+  if (!a.snapshot?.state && !a.snapshot?.problem) {
+    // The state is being read: wait for it, then plan against it.
+    await deps.states.load(a.settings.apiUrl, a.project);
+    a = deps.analyzer.replanNow(uri) ?? a;
+  }
+  const errors = errorsOf(a);
+  if (!a.plan) {
+    const problem = a.snapshot?.problem?.message ?? a.planSkipped ?? 'The project state is not available yet.';
+    if (!errors.length || a.snapshot?.problem) errors.unshift({ code: 'state-unavailable', message: problem, line: 1, column: 1 });
+    return { plan: null, errors };
+  }
+  const plan = { ...planToJson(a.plan), stateFetchedAt: a.snapshot?.state?.fetchedAt ?? '' };
+  return errors.length ? { plan, errors } : { plan };
+}
+
+const applyLocks = new Map<string, Promise<unknown>>();
+
+export async function apply(deps: RequestDeps, params: unknown, token: CancellationToken): Promise<ApplyResult> {
+  const uri = uriParam(params);
+  const p = params as { stateFingerprint?: unknown; allowMassArchive?: unknown; workDoneToken?: string | number };
+  if (typeof p.stateFingerprint !== 'string' || !p.stateFingerprint)
+    throw new ResponseError(LSPErrorCodes.RequestFailed, 'resim/apply needs the stateFingerprint of the previewed plan (preview first).');
+  const a = await analysisOf(deps, uri);
+  if (!a.loaded.ok) {
+    const n = a.loaded.diagnostics.filter((d) => d.severity === 'error').length;
+    throw refused(`The config has ${n} error${n === 1 ? '' : 's'}; a config with errors is never applied.`, 'config-errors');
+  }
+  if (!a.project) throw refused('No ReSim project is set for this file: add "# resim-project: <name or ID>" as its first line, or set resim.project.', 'state-unavailable');
+  const made = deps.states.apiFor(a.settings.apiUrl);
+  if (!made.api) throw refused(made.problem.message, 'state-unavailable');
+  const api = made.api;
+
+  // One apply per project at a time.
+  const prev = applyLocks.get(a.key) ?? Promise.resolve();
+  let release!: () => void;
+  const mine = new Promise<void>((r) => (release = r));
+  const chained = prev.then(() => mine);
+  applyLocks.set(a.key, chained);
+  await prev.catch(() => undefined);
+
+  const controller = new AbortController();
+  const sub = token.onCancellationRequested(() => controller.abort());
+  const progress = p.workDoneToken !== undefined ? deps.connection.window.attachWorkDoneProgress(p.workDoneToken) : undefined;
+  progress?.begin('ReSim: applying the sync plan', 0, 'Reading the project…', false);
+  try {
+    const project = a.snapshot?.state?.project ?? (await resolve(api, a.project, controller.signal));
+    let outcome;
+    try {
+      outcome = await guardedApply(api, project, a.loaded.config, {
+        archiveUnlisted: a.settings.archiveUnlisted,
+        signal: controller.signal,
+        expectedStateFingerprint: p.stateFingerprint,
+        allowMassArchive: p.allowMassArchive === true,
+        onProgress: (done, total, message) => progress?.report(total ? Math.round((done / total) * 100) : 100, `${done}/${total} ${message}`),
+      });
+    } catch (err) {
+      if (err instanceof PlanRefusedError) {
+        if (err.code === 'stale-plan') void deps.states.load(a.settings.apiUrl, a.project, { force: true });
+        throw refused(err.message, err.code);
+      }
+      throw new ResponseError(LSPErrorCodes.RequestFailed, `Apply failed while reading project "${a.project}": ${describeApiError(err, a.settings.apiUrl)}`);
+    }
+    const { result } = outcome;
+    deps.log(`Applied to ${project.name}: ${result.calls.length} calls, ${result.failures} failed${result.cancelled ? ', cancelled' : ''}.`);
+    return result;
+  } finally {
+    sub.dispose();
+    progress?.done();
+    release();
+    if (applyLocks.get(a.key) === chained) applyLocks.delete(a.key);
+    // Whatever happened, the project may have changed: read it again; diagnostics follow.
+    void deps.states.load(a.settings.apiUrl, a.project, { force: true });
+  }
+}
+
+async function resolve(api: ResimApi, project: string, signal?: AbortSignal): Promise<{ id: string; name: string }> {
+  const p = await api.resolveProject(project, signal);
+  return { id: p.projectID, name: p.name };
+}
+
+export async function clone(deps: RequestDeps, params: unknown, token: CancellationToken): Promise<{ text: string }> {
+  const project = (params as { project?: unknown } | null)?.project;
+  if (typeof project !== 'string' || !project.trim()) throw new ResponseError(LSPErrorCodes.RequestFailed, 'resim/clone needs {project}: a project name or ID.');
+  const uri = (params as { uri?: unknown }).uri;
+  const settings = await deps.settings.get(typeof uri === 'string' ? uri : undefined);
+  const made = deps.states.apiFor(settings.apiUrl);
+  if (!made.api) throw new ResponseError(LSPErrorCodes.RequestFailed, made.problem.message);
+  const controller = new AbortController();
+  const sub = token.onCancellationRequested(() => controller.abort());
+  try {
+    const p = await resolve(made.api, project.trim(), controller.signal);
+    const state = await ingest(made.api, p, { signal: controller.signal });
+    return { text: cloneConfig(state) };
+  } catch (err) {
+    throw new ResponseError(LSPErrorCodes.RequestFailed, `Clone of "${project}" failed: ${describeApiError(err, settings.apiUrl)}`);
+  } finally {
+    sub.dispose();
+  }
+}
+
+export async function refreshState(deps: RequestDeps, params: unknown): Promise<{ fetchedAt: string | null; problem: string | null }> {
+  const uri = (params as { uri?: unknown } | null)?.uri;
+  if (typeof uri === 'string' && uri) {
+    const a = await analysisOf(deps, uri);
+    const snap = await deps.states.load(a.settings.apiUrl, a.project, { force: true });
+    return { fetchedAt: snap.state?.fetchedAt ?? null, problem: snap.problem?.message ?? null };
+  }
+  const snaps = await deps.states.refreshAll();
+  const problem = snaps.find((s) => s.problem)?.problem?.message ?? null;
+  const fetchedAt = snaps.map((s) => s.state?.fetchedAt).filter((t): t is string => !!t).sort().pop() ?? null;
+  return { fetchedAt, problem };
+}
+
+export async function listProjects(deps: RequestDeps, token: CancellationToken): Promise<{ id: string; name: string }[]> {
+  const settings = await deps.settings.get();
+  const made = deps.states.apiFor(settings.apiUrl);
+  if (!made.api) throw new ResponseError(LSPErrorCodes.RequestFailed, made.problem.message);
+  const controller = new AbortController();
+  const sub = token.onCancellationRequested(() => controller.abort());
+  try {
+    const projects = await made.api.listProjects(controller.signal);
+    return projects.filter((p) => !p.archived).map((p) => ({ id: p.projectID, name: p.name }));
+  } catch (err) {
+    throw new ResponseError(LSPErrorCodes.RequestFailed, `Listing projects failed: ${describeApiError(err, settings.apiUrl)}`);
+  } finally {
+    sub.dispose();
+  }
+}
+
+/** Registers every custom request on the connection. */
+export function registerRequests(deps: RequestDeps): void {
+  const c = deps.connection;
+  c.onRequest(Methods.preview, (params: unknown) => preview(deps, params));
+  c.onRequest(Methods.apply, (params: unknown, token: CancellationToken) => apply(deps, params, token));
+  c.onRequest(Methods.clone, (params: unknown, token: CancellationToken) => clone(deps, params, token));
+  c.onRequest(Methods.refreshState, (params: unknown) => refreshState(deps, params));
+  c.onRequest(Methods.listProjects, (_params: unknown, token: CancellationToken) => listProjects(deps, token));
+}

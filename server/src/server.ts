@@ -1,0 +1,244 @@
+/**
+ * The ReSim Experience Sync language server (DESIGN.md, "Pieces"), bundled to `dist/server.js`.
+ *
+ * Transports: whatever `vscode-languageserver/node` reads from the command line: `--stdio`
+ * (Neovim, Helix, Emacs, any LSP client), `--node-ipc` (VS Code's client), `--socket=N`.
+ *
+ * Wiring only: each feature lives in its own module under `lsp/` (settings, credentials, state
+ * cache, analysis, diagnostics, hover, completion, code actions, code lens, symbols, custom
+ * requests). `initializationOptions` (all optional):
+ *   `{settings?: {resim…} | resim settings, resim?: {…}, workspaceTrusted?: boolean,
+ *     trusted?: boolean, diagnosticsDebounceMs?: number}`
+ */
+import {
+  CodeActionKind, CodeLensRefreshRequest, createConnection, DidChangeConfigurationNotification, ProposedFeatures, TextDocuments,
+  TextDocumentSyncKind, type InitializeParams, type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { Analyzer, type Analysis } from './lsp/analysis';
+import { codeActionsFor, WRITE_IDS_KIND } from './lsp/codeActions';
+import { codeLensesFor } from './lsp/codeLens';
+import { completionsAt } from './lsp/completion';
+import { CredentialStore } from './lsp/credentials';
+import { diagnosticsOf } from './lsp/diagnostics';
+import { isHandledDocument } from './lsp/documents';
+import { hoverAt } from './lsp/hover';
+import { Methods, registerRequests } from './lsp/requests';
+import { resimSection, SettingsStore } from './lsp/settings';
+import { StateCache } from './lsp/state';
+import { definitionAt, documentSymbolsFor } from './lsp/symbols';
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+const log = (message: string) => connection.console.log(message);
+
+let settings = new SettingsStore();
+const credentials = new CredentialStore();
+let workspaceFolders: string[] = [];
+let codeLensRefresh = false;
+let analyzer!: Analyzer;
+const states = new StateCache({ credentials, trusted: true, log, inUse: () => analyzer.keysInUse() });
+
+/** Guards a handler: a failure is logged and answered with `fallback`; the server never dies of it. */
+function safe<P extends unknown[], R>(name: string, fallback: R, f: (...args: P) => R | Promise<R>): (...args: P) => Promise<R> {
+  return async (...args: P) => {
+    try {
+      return await f(...args);
+    } catch (err) {
+      log(`${name} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      return fallback;
+    }
+  };
+}
+
+/** Trust from `initializationOptions` or pushed settings (`workspaceTrusted` / `trusted`). */
+function trustOf(payload: unknown): boolean | undefined {
+  if (!payload || typeof payload !== 'object') return undefined;
+  const p = payload as Record<string, unknown>;
+  for (const k of ['workspaceTrusted', 'trusted']) if (typeof p[k] === 'boolean') return p[k] as boolean;
+  for (const k of ['settings', 'resim']) {
+    const inner = trustOf(p[k]);
+    if (inner !== undefined) return inner;
+  }
+  return undefined;
+}
+
+/** The settings part of `initializationOptions`: `{resim}`, `{settings: {resim}}` or `{settings: flat}`. */
+function initialSettings(opts: Record<string, unknown>): unknown {
+  const section = resimSection(opts);
+  if (section) return { resim: section };
+  if (opts.settings && typeof opts.settings === 'object') return { resim: opts.settings };
+  return undefined;
+}
+
+const lastPlanSignature = new Map<string, string>();
+
+function publish(uri: string, a: Analysis | undefined): void {
+  if (!a) {
+    lastPlanSignature.delete(uri);
+    void connection.sendDiagnostics({ uri, diagnostics: [] });
+    return;
+  }
+  void connection.sendDiagnostics({ uri, version: a.version, diagnostics: diagnosticsOf(a) });
+  // Lenses follow edits by themselves; ask for new ones when the plan changed for another reason.
+  const sig = a.plan ? `${a.plan.stateFingerprint}` : a.snapshot?.problem ? 'problem' : 'none';
+  if (lastPlanSignature.get(uri) !== sig) {
+    lastPlanSignature.set(uri, sig);
+    if (codeLensRefresh) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+  }
+}
+
+connection.onInitialize((params: InitializeParams): InitializeResult => {
+  const opts = (params.initializationOptions ?? {}) as Record<string, unknown>;
+  settings = new SettingsStore(initialSettings(opts));
+  const trusted = trustOf(opts);
+  if (trusted === false) states.trusted = false;
+  workspaceFolders = (params.workspaceFolders ?? []).map((f) => f.uri);
+  if (!workspaceFolders.length && params.rootUri) workspaceFolders = [params.rootUri];
+  const caps = params.capabilities;
+  const pull = !!caps.workspace?.configuration;
+  settings.attach(connection, pull);
+  codeLensRefresh = !!caps.workspace?.codeLens?.refreshSupport;
+  const debounce = typeof opts.diagnosticsDebounceMs === 'number' && opts.diagnosticsDebounceMs >= 0 ? opts.diagnosticsDebounceMs : undefined;
+  analyzer = new Analyzer({
+    documents,
+    settings,
+    states,
+    isHandled: (doc, s) => isHandledDocument(doc, s, workspaceFolders),
+    publish,
+    debounceMs: debounce,
+    log,
+  });
+  return {
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      hoverProvider: true,
+      completionProvider: { triggerCharacters: ['-', ':', '[', ','], resolveProvider: false },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, WRITE_IDS_KIND], resolveProvider: false },
+      codeLensProvider: { resolveProvider: false },
+      definitionProvider: true,
+      documentSymbolProvider: { label: 'ReSim experiences' },
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+    },
+    serverInfo: { name: 'resim-experience-sync', version: '0.1.0' },
+  };
+});
+
+connection.onInitialized(async () => {
+  try {
+    await connection.client.register(DidChangeConfigurationNotification.type, { section: 'resim' });
+  } catch {
+    /* the client pushes settings without registration, or not at all */
+  }
+  try {
+    connection.workspace.onDidChangeWorkspaceFolders((e) => {
+      workspaceFolders = [...workspaceFolders.filter((f) => !e.removed.some((r) => r.uri === f)), ...e.added.map((f) => f.uri)];
+      analyzer.invalidateAll();
+    });
+  } catch {
+    /* no workspace folder support */
+  }
+  const s = await settings.get();
+  states.setRefreshInterval(s.stateRefreshSeconds);
+});
+
+connection.onDidChangeConfiguration(
+  safe('didChangeConfiguration', undefined, async (params) => {
+    settings.changed(params.settings);
+    const trusted = trustOf(params.settings);
+    if (trusted !== undefined && trusted !== states.trusted) {
+      states.trusted = trusted;
+      states.retain(new Set()); // every cached answer depended on the trust: read again
+    }
+    const s = await settings.get();
+    states.setRefreshInterval(s.stateRefreshSeconds);
+    analyzer.invalidateAll();
+  }),
+);
+
+connection.onNotification(Methods.setCredentials, (params: unknown) => {
+  // Never log params: they hold a token.
+  credentials.set(params);
+});
+
+credentials.onDidChange((apiUrl) => {
+  void states.refreshAll(apiUrl).then(() => analyzer.invalidateAll());
+});
+
+states.onDidChange((snapshot) => analyzer.stateChanged(snapshot));
+
+documents.onDidOpen((e) => analyzer.schedule(e.document.uri, 0));
+documents.onDidChangeContent((e) => analyzer.schedule(e.document.uri, analyzer.latest(e.document.uri) ? undefined : 0));
+documents.onDidClose((e) => {
+  analyzer.forget(e.document.uri);
+  settings.forget(e.document.uri);
+  lastPlanSignature.delete(e.document.uri);
+  states.retain(analyzer.keysInUse());
+});
+
+connection.onHover(
+  safe('hover', null, (params) => {
+    const a = analyzer.latest(params.textDocument.uri);
+    return a ? hoverAt(a, params.position) : null;
+  }),
+);
+
+connection.onCompletion(
+  safe('completion', null, (params) => {
+    const doc = documents.get(params.textDocument.uri);
+    const a = analyzer.latest(params.textDocument.uri);
+    if (!doc || !a) return null;
+    return completionsAt(doc.getText(), params.position, a);
+  }),
+);
+
+connection.onCodeAction(
+  safe('codeAction', [], async (params) => {
+    const doc = documents.get(params.textDocument.uri);
+    const a = await analyzer.current(params.textDocument.uri);
+    return doc && a ? codeActionsFor(a, doc, params) : [];
+  }),
+);
+
+connection.onCodeLens(
+  safe('codeLens', [], async (params) => {
+    const a = await analyzer.current(params.textDocument.uri);
+    return a ? codeLensesFor(a) : [];
+  }),
+);
+
+connection.onDefinition(
+  safe('definition', null, async (params) => {
+    const a = await analyzer.current(params.textDocument.uri);
+    return a ? definitionAt(a, params.position) : null;
+  }),
+);
+
+connection.onDocumentSymbol(
+  safe('documentSymbol', [], async (params) => {
+    const a = await analyzer.current(params.textDocument.uri);
+    return a ? documentSymbolsFor(a) : [];
+  }),
+);
+
+registerRequests({
+  connection,
+  documents,
+  get analyzer() {
+    return analyzer;
+  },
+  states,
+  get settings() {
+    return settings;
+  },
+  log,
+});
+
+connection.onShutdown(() => states.dispose());
+
+process.on('uncaughtException', (err) => log(`Uncaught: ${err.stack ?? err.message}`));
+process.on('unhandledRejection', (err) => log(`Unhandled rejection: ${err instanceof Error ? err.stack ?? err.message : String(err)}`));
+
+
+documents.listen(connection);
+connection.listen();

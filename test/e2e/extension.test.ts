@@ -1,0 +1,220 @@
+/**
+ * The packaged extension in real VS Code (code-server 4.100.3 + Chromium), driven as a user:
+ * diagnostics in the Problems panel, a hover with the matched experience ID, the plan webview,
+ * Apply (with the modal) changing the sandbox's state, Clone Project, an experience named
+ * `<img src=x onerror=alert(1)>` shown as text with no alert, and no token in any file the
+ * editor wrote. Screenshots: test-artifacts/e2e/*.png. Setup: scripts/e2e-setup.sh.
+ */
+import * as assert from 'assert';
+import { randomBytes } from 'crypto';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Browser, Page } from 'playwright-core';
+import {
+  ARTIFACTS, Proc, ROOT, ensureCodeServer, ensureVsix, filesContaining, freePort, getJson, launchBrowser,
+  openFile, runCommand, waitForFrameText,
+} from './harness';
+
+const XSS = '<img src=x onerror=alert(1)>';
+const ALPHA_ID = 'e0000000-0000-4000-8000-000000000001'; // sandbox/seed.ts: the demo's scenario-survey-alpha
+
+/** The workspace's config: the design doc's example, tab-free and camelCase, plus an HTML-like name. */
+const CONFIG = fs.readFileSync(path.join(__dirname, 'fixtures/demo.experiences.yaml'), 'utf8');
+
+interface SandboxState {
+  projects: { projectID: string; name: string }[];
+  experiences: Record<string, { experienceID: string; name: string; description: string; archived: boolean }[]>;
+}
+
+describe('ReSim Experience Sync in VS Code (code-server + Chromium)', function () {
+  this.timeout(600_000);
+  const token = `e2e-${randomBytes(16).toString('hex')}`;
+  const work = path.join(ROOT, '.work/e2e');
+  const ws = path.join(work, 'workspace');
+  const userData = path.join(work, 'user-data');
+  const extDir = path.join(work, 'extensions');
+  let sandbox: Proc | undefined;
+  let codeServer: Proc | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  let sandboxUrl = '';
+  const alerts: string[] = [];
+
+  const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
+  const sandboxState = async () => getJson<SandboxState>(new URL('/_sandbox/state', sandboxUrl).toString());
+
+  before(async () => {
+    const bin = ensureCodeServer();
+    const vsix = ensureVsix();
+    fs.rmSync(work, { recursive: true, force: true });
+    fs.mkdirSync(path.join(ws, '.vscode'), { recursive: true });
+    fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+
+    const sbPort = await freePort();
+    sandbox = Proc.start('sandbox', process.execPath, [path.join(ROOT, 'dist/cli.js'), 'sandbox', '--port', String(sbPort), '--seed', 'demo', '--token', token],
+      { cwd: ROOT, logFile: path.join(work, 'sandbox.log') });
+    sandboxUrl = (await sandbox.waitFor(/listening on (http:\/\/\S+)/, 20000))[1];
+
+    fs.writeFileSync(path.join(ws, 'demo.experiences.yaml'), CONFIG);
+    fs.writeFileSync(path.join(ws, '.vscode/settings.json'), JSON.stringify({ 'resim.apiUrl': sandboxUrl, 'resim.project': 'demo' }, null, 2));
+    fs.writeFileSync(path.join(userData, 'User/settings.json'), JSON.stringify({
+      'workbench.startupEditor': 'none',
+      'workbench.welcomePage.walkthroughs.openOnInstall': false,
+      'workbench.tips.enabled': false,
+      'git.openRepositoryInParentFolders': 'never',
+      'telemetry.telemetryLevel': 'off',
+      'extensions.ignoreRecommendations': true,
+      'update.mode': 'none',
+      'editor.hover.delay': 300,
+      'files.simpleDialog.enable': true,
+      'window.dialogStyle': 'custom',
+    }, null, 2));
+
+    execFileSync(bin, ['--user-data-dir', userData, '--extensions-dir', extDir, '--install-extension', vsix],
+      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } });
+
+    const csPort = await freePort();
+    codeServer = Proc.start('code-server', bin, [
+      '--auth', 'none', '--bind-addr', `127.0.0.1:${csPort}`, '--disable-telemetry', '--disable-update-check',
+      '--disable-workspace-trust', '--user-data-dir', userData, '--extensions-dir', extDir, ws,
+    ], { cwd: work, env: { ...process.env, RESIM_TOKEN: token }, logFile: path.join(work, 'code-server.log') });
+    await codeServer.waitFor(/HTTP server listening on/, 60000);
+
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
+    page.on('dialog', (d) => { alerts.push(`${d.type()}: ${d.message()}`); void d.dismiss(); });
+    await page.goto(`http://127.0.0.1:${csPort}/?folder=${encodeURIComponent(ws)}`);
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90000 });
+  });
+
+  afterEach(async function () {
+    if (page && this.currentTest?.state === 'failed') {
+      const name = (this.currentTest.title ?? 'test').replace(/[^a-z0-9]+/gi, '-').slice(0, 40);
+      await shot(`failed-${name}`).catch(() => undefined);
+    }
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => undefined);
+    await codeServer?.stop();
+    await sandbox?.stop();
+  });
+
+  it('shows live diagnostics from the project in the Problems panel', async () => {
+    await openFile(page, 'demo.experiences.yaml');
+    await page.keyboard.press('Control+Shift+M');
+    const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'will-archive' }).first();
+    await row.waitFor({ state: 'visible', timeout: 90000 });
+    const text = await row.innerText();
+    assert.match(text, /resim/);
+    assert.match(text, /archive/i);
+    await shot('01-problems');
+  });
+
+  it('hovers an experience name and shows the matched experience ID', async () => {
+    await page.locator('.monaco-editor .view-lines').first().click();
+    const word = page.locator('.monaco-editor .view-line span', { hasText: 'scenario-survey-alpha' }).first();
+    await word.waitFor({ state: 'visible', timeout: 15000 });
+    const hover = page.locator('.monaco-hover-content', { hasText: ALPHA_ID });
+    for (let i = 0; i < 5 && !(await hover.isVisible()); i++) {
+      await page.mouse.move(0, 0);
+      await word.hover();
+      await hover.waitFor({ state: 'visible', timeout: 6000 }).catch(() => undefined);
+    }
+    assert.ok(await hover.isVisible(), 'the hover names the experience ID');
+    await shot('02-hover');
+    await page.keyboard.press('Escape');
+  });
+
+  it('previews the sync in the plan webview, with the HTML-like name as text', async () => {
+    await openFile(page, 'demo.experiences.yaml');
+    await runCommand(page, 'ReSim: Preview Sync');
+    const { frame, text } = await waitForFrameText(page, 'main#plan', /Sync plan/, 60000);
+    assert.match(text, /Project\s+demo/);
+    assert.match(text, /create/);
+    assert.match(text, /scenario-survey-alpha/);
+    assert.match(text, /legacy-night-flight/, 'the unlisted experience is archived');
+    assert.match(text, /Basic Suite/);
+    assert.ok(text.includes(XSS), 'the experience named like HTML reads as text');
+    assert.strictEqual((await frame.$$('main#plan img')).length, 0, 'no <img> element was injected');
+    assert.ok(await frame.$('main#plan ins'), 'a word-level diff of the description');
+    await shot('03-plan');
+  });
+
+  it('applies the sync after the modal confirmation and changes the sandbox state', async () => {
+    const before = await sandboxState();
+    const demo = before.projects.find((p) => p.name === 'demo');
+    assert.ok(demo);
+    assert.ok(!before.experiences[demo.projectID].some((e) => e.name === XSS));
+    await openFile(page, 'demo.experiences.yaml');
+    await runCommand(page, 'ReSim: Apply Sync');
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 60000 });
+    assert.match(await dialog.innerText(), /Apply sync to project "demo"\?[\s\S]*create/);
+    await shot('04-apply-confirm');
+    await dialog.locator('.monaco-button', { hasText: /^Apply$/ }).click();
+    await page.locator('.notification-toast', { hasText: 'applied to demo' }).waitFor({ state: 'visible', timeout: 90000 });
+    const after = await sandboxState();
+    const exps = after.experiences[demo.projectID];
+    const created = exps.find((e) => e.name === XSS);
+    assert.ok(created && !created.archived, 'the new experience exists');
+    assert.strictEqual(exps.find((e) => e.experienceID === ALPHA_ID)?.description, 'Aerial survey over the north test zone');
+    assert.strictEqual(exps.find((e) => e.name === 'legacy-night-flight')?.archived, true);
+    await waitForFrameText(page, 'main#plan', /Applied/, 30000);
+    await shot('05-applied');
+  });
+
+  it('previews again after the apply and finds no changes', async () => {
+    await openFile(page, 'demo.experiences.yaml');
+    await runCommand(page, 'ReSim: Preview Sync');
+    await waitForFrameText(page, 'main#plan', /No changes/, 60000);
+    await page.locator('.statusbar-item', { hasText: /demo · no changes/ }).first().waitFor({ state: 'visible', timeout: 15000 });
+  });
+
+  it('clones the project into a new file and opens it', async () => {
+    await runCommand(page, 'ReSim: Clone Project');
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    const demoRow = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'demo' }).first();
+    await demoRow.waitFor({ state: 'visible', timeout: 30000 });
+    await input.fill('demo');
+    await page.keyboard.press('Enter');
+    // The save dialog (VS Code's simple file dialog in the browser): a path in the quick input.
+    const target = path.join(ws, 'cloned.experiences.yaml');
+    const until = Date.now() + 30000;
+    while (!(await input.inputValue().catch(() => '')).includes('.experiences.yaml')) {
+      if (Date.now() > until) throw new Error(`no save dialog; the input holds "${await input.inputValue().catch(() => '')}"`);
+      await page.waitForTimeout(200);
+    }
+    await input.fill(target);
+    await page.keyboard.press('Enter');
+    await page.locator('.tab', { hasText: 'cloned.experiences.yaml' }).waitFor({ state: 'visible', timeout: 30000 });
+    const deadline = Date.now() + 15000;
+    while (!fs.existsSync(target) && Date.now() < deadline) await page.waitForTimeout(200);
+    const text = fs.readFileSync(target, 'utf8');
+    assert.match(text, /^# resim-project: demo/);
+    assert.ok(text.includes('scenario-survey-alpha'));
+    await page.locator('.monaco-editor .view-line', { hasText: '# resim-project: demo' }).first().waitFor({ state: 'visible', timeout: 15000 });
+    await shot('06-clone');
+  });
+
+  it('fired no alert and never wrote the token to settings, logs, state or the output channel', async () => {
+    assert.deepStrictEqual(alerts, []);
+    await runCommand(page, 'ReSim: Show Output');
+    const outputText = await page.locator('.part.panel .monaco-editor .view-lines').first().innerText({ timeout: 15000 }).catch(() => '');
+    assert.ok(!outputText.includes(token), 'the output channel does not show the token');
+    await shot('07-output');
+    await new Promise((r) => setTimeout(r, 1500)); // let log writers flush
+    const leaks = [
+      ...filesContaining(userData, token),
+      ...filesContaining(ws, token),
+      ...filesContaining(extDir, token),
+    ];
+    const csLog = codeServer?.output.join('') ?? '';
+    assert.deepStrictEqual(leaks, [], 'no file holds the token');
+    assert.ok(!csLog.includes(token), 'code-server\'s output does not hold the token');
+    const logs = filesContaining(userData, 'ReSim Experience Sync');
+    assert.ok(logs.length > 0, 'the grep did search the log files (the extension logged)');
+  });
+});

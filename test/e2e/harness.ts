@@ -1,0 +1,175 @@
+/**
+ * The e2e harness (shared/notes/code-server.md): code-server 4.100.3 (VS Code 1.100.3) from npm
+ * serving the packaged .vsix on loopback, the bundled sandbox as the ReSim API, and Debian's
+ * Chromium driven by playwright-core. Everything it starts runs in its own process group and
+ * is killed by `stop()`.
+ */
+import { ChildProcess, execFileSync, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as path from 'path';
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+
+export const ROOT = path.resolve(__dirname, '../..');
+export const VSIX = path.join(ROOT, 'resim-experience-sync.vsix');
+export const ARTIFACTS = path.join(ROOT, 'test-artifacts/e2e');
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+
+/** Runs scripts/e2e-setup.sh (idempotent) and returns the code-server binary. */
+export function ensureCodeServer(): string {
+  const out = execFileSync('bash', [path.join(ROOT, 'scripts/e2e-setup.sh')], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const bin = out.trim().split('\n').pop() ?? '';
+  if (!fs.existsSync(bin)) throw new Error(`e2e-setup.sh did not give a code-server binary (got "${bin}")`);
+  return bin;
+}
+
+/** Builds the .vsix unless it exists and is newer than every bundle input it ships. */
+export function ensureVsix(): string {
+  if (!fs.existsSync(VSIX) || process.env.E2E_REPACKAGE === '1') {
+    execFileSync('npm', ['run', '--silent', 'package'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  }
+  return VSIX;
+}
+
+/** A child process in its own process group, with its output collected into a log file. */
+export class Proc {
+  readonly output: string[] = [];
+  constructor(readonly name: string, readonly child: ChildProcess, logFile: string) {
+    const log = fs.createWriteStream(logFile);
+    for (const s of [child.stdout, child.stderr]) {
+      s?.setEncoding('utf8');
+      s?.on('data', (d: string) => { this.output.push(d); log.write(d); });
+    }
+    child.once('exit', () => log.end());
+  }
+
+  static start(name: string, cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; logFile: string }): Proc {
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    return new Proc(name, child, opts.logFile);
+  }
+
+  /** Resolves with the first match of `re` in the output (within `ms`). */
+  waitFor(re: RegExp, ms: number): Promise<RegExpMatchArray> {
+    return new Promise((resolve, reject) => {
+      const check = () => { const m = this.output.join('').match(re); if (m) { done(); resolve(m); } };
+      const timer = setTimeout(() => { done(); reject(new Error(`${this.name}: no ${re} within ${ms} ms:\n${this.output.join('').slice(-2000)}`)); }, ms);
+      const exit = (code: number | null) => { done(); reject(new Error(`${this.name} exited (${code}):\n${this.output.join('').slice(-2000)}`)); };
+      const onData = () => check();
+      const done = () => { clearTimeout(timer); this.child.stdout?.off('data', onData); this.child.stderr?.off('data', onData); this.child.off('exit', exit); };
+      this.child.stdout?.on('data', onData);
+      this.child.stderr?.on('data', onData);
+      this.child.once('exit', exit);
+      check();
+    });
+  }
+
+  /** Kills the whole process group (code-server leaves a file watcher and the extension host). */
+  async stop(): Promise<void> {
+    const pid = this.child.pid;
+    if (!pid || this.child.exitCode !== null) return;
+    const exited = new Promise<void>((r) => this.child.once('exit', () => r()));
+    try { process.kill(-pid, 'SIGTERM'); } catch { return; }
+    const t = setTimeout(() => { try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ } }, 5000);
+    await exited;
+    clearTimeout(t);
+    try { process.kill(-pid, 'SIGKILL'); } catch { /* the group is gone */ }
+  }
+}
+
+/** GET a sandbox URL (admin or /v1 API) as JSON. */
+export async function getJson<T>(url: string, token?: string): Promise<T> {
+  const res = await fetch(url, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  if (!res.ok) throw new Error(`GET ${url}: ${res.status}`);
+  return (await res.json()) as T;
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+  });
+}
+
+/** Runs a command from the palette by its title ("ReSim: Preview Sync"). */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+Shift+P');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: 15000 });
+  await input.fill(`>${title}`);
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+  await row.waitFor({ state: 'visible', timeout: 15000 });
+  await row.click();
+}
+
+/** Opens a workspace file with Quick Open. */
+export async function openFile(page: Page, name: string): Promise<void> {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: 15000 });
+  await input.fill(name);
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first();
+  await row.waitFor({ state: 'visible', timeout: 15000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.monaco-editor .view-lines').first().waitFor({ state: 'visible', timeout: 15000 });
+}
+
+/** The webview frame holding `selector` (webviews are nested iframes), within `ms`. */
+export async function findFrame(page: Page, selector: string, ms = 30000): Promise<Frame> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    for (const f of page.frames()) {
+      try {
+        if (await f.$(selector)) return f;
+      } catch { /* frame detached while looping */ }
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no frame holds ${selector}`);
+}
+
+/** Waits until some frame's `selector` text matches `re`; returns that text. */
+export async function waitForFrameText(page: Page, selector: string, re: RegExp, ms = 30000): Promise<{ frame: Frame; text: string }> {
+  const end = Date.now() + ms;
+  let last = '';
+  while (Date.now() < end) {
+    for (const f of page.frames()) {
+      try {
+        const el = await f.$(selector);
+        if (!el) continue;
+        last = await el.innerText();
+        if (re.test(last)) return { frame: f, text: last };
+      } catch { /* detached */ }
+    }
+    await page.waitForTimeout(300);
+  }
+  throw new Error(`no frame's ${selector} matched ${re}; last text:\n${last}`);
+}
+
+/** Every file under `dir` whose bytes contain `needle` (binary files too). */
+export function filesContaining(dir: string, needle: string): string[] {
+  const hits: string[] = [];
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) {
+        try { if (fs.readFileSync(p).includes(needle)) hits.push(p); } catch { /* unreadable socket etc. */ }
+      }
+    }
+  };
+  if (fs.existsSync(dir)) walk(dir);
+  return hits;
+}

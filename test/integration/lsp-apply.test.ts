@@ -1,0 +1,150 @@
+/**
+ * `resim/apply` over stdio against a fresh sandbox: the guards (config errors, stale plan, mass
+ * archive), progress on the client's work-done token, and the refresh of state and diagnostics
+ * afterwards (a second preview says "No changes").
+ */
+import { strict as assert } from 'assert';
+import { ResponseError } from 'vscode-jsonrpc/node';
+import { startSandbox, type Sandbox } from '../../sandbox/server';
+import { LspClient } from './lsp-helpers';
+
+const CONFIG = `# resim-project: demo
+experiences:
+  - name: scenario-survey-alpha
+    description: Aerial survey over test zone
+    locations: [s3://drone-missions/surveys/alpha-test-zone]
+    tags: [regression]
+  - name: new-scenario-system-check
+    description: Regression validation run
+    locations: [s3://drone-missions/system-checks/regression-1]
+  - name: hover-stability-baseline
+    description: Hover in still air for 10 minutes
+    locations: [s3://drone-missions/baselines/hover, s3://drone-missions/baselines/hover-imu]
+  - name: wind-gust-landing
+    description: Landing with 15 m/s gusts
+    locations: [s3://drone-missions/landing/gusts]
+  - name: legacy-night-flight
+    description: Night flight on the retired airframe
+    locations: [s3://drone-missions/legacy/night-flight]
+  - name: created-by-the-lsp-test
+    description: New
+    locations: [s3://new]
+managedTestSuites:
+  - name: Basic Suite
+    experiences: [scenario-survey-alpha, created-by-the-lsp-test]
+`;
+
+type Preview = { plan: { stateFingerprint: string; summary: Record<string, number> } | null; errors?: { code: string }[] };
+
+async function refusal(p: Promise<unknown>): Promise<{ code: string; message: string }> {
+  try {
+    await p;
+  } catch (err) {
+    assert.ok(err instanceof ResponseError, String(err));
+    return { code: (err.data as { code: string }).code, message: err.message };
+  }
+  assert.fail('expected a refusal');
+}
+
+describe('language server: resim/apply', function () {
+  this.timeout(30_000);
+  let sb: Sandbox;
+  let c: LspClient;
+
+  beforeEach(async () => {
+    sb = await startSandbox({ seed: 'demo' });
+    c = await LspClient.start({ settings: { apiUrl: sb.url } });
+    c.notify('resim/setCredentials', { apiUrl: sb.url, token: 'any' });
+  });
+  afterEach(async () => {
+    await c?.stop();
+    await sb?.close();
+  });
+
+  async function open(text: string, name: string): Promise<string> {
+    const uri = `file:///ws/${name}.experiences.yaml`;
+    c.open(uri, text);
+    await c.diagnosticsFor(uri, (d) => d.some((x) => x.code === 'will-archive' || x.code === 'will-restore'));
+    return uri;
+  }
+
+  it('applies the previewed plan with progress, then refreshes state and diagnostics', async () => {
+    const uri = await open(CONFIG, 'apply');
+    const pv = await c.request<Preview>('resim/preview', { uri });
+    assert.equal(pv.errors, undefined);
+    assert.equal(pv.plan!.summary.create, 1);
+    const result = await c.request<{ ok: boolean; failures: number; calls: { operation: string }[]; cancelled: boolean }>('resim/apply', {
+      uri, stateFingerprint: pv.plan!.stateFingerprint, workDoneToken: 'apply-1',
+    });
+    assert.equal(result.ok, true, JSON.stringify(result));
+    assert.equal(result.failures, 0);
+    assert.ok(result.calls.some((x) => x.operation === 'CreateExperience'));
+    assert.ok(result.calls.some((x) => x.operation === 'ReviseTestSuite'));
+    const kinds = c.progress.map((p) => (p as { token: string; value: { kind: string } })).filter((p) => p.token === 'apply-1').map((p) => p.value.kind);
+    assert.equal(kinds[0], 'begin');
+    assert.equal(kinds[kinds.length - 1], 'end');
+    assert.ok(kinds.includes('report'));
+    assert.ok(sb.store.experiences['d0000000-0000-4000-8000-000000000001'].some((e) => e.name === 'created-by-the-lsp-test'));
+    // State is read again: the lenses and the preview now say there is nothing to do.
+    const after = await c.until(() => {
+      const p = c.diagnostics.get(uri);
+      return p && !p.diagnostics.some((d) => d.code === 'will-restore') ? p : undefined;
+    }, 10_000, 'diagnostics after apply');
+    assert.ok(after);
+    const again = await c.request<Preview>('resim/preview', { uri });
+    assert.ok(Object.entries(again.plan!.summary).every(([k, v]) => k === 'unchanged' || v === 0), JSON.stringify(again.plan!.summary));
+    assert.equal((await c.codeLens(uri))[0].command?.title, 'No changes');
+  });
+
+  it('refuses a stale plan (the project changed after the preview)', async () => {
+    const uri = await open(CONFIG, 'stale');
+    const pv = await c.request<Preview>('resim/preview', { uri });
+    // Someone else changes the project.
+    const res = await fetch(`${sb.url}projects/d0000000-0000-4000-8000-000000000001/experiences/e0000000-0000-4000-8000-000000000005`, {
+      method: 'PATCH', headers: { Authorization: 'Bearer any', 'Content-Type': 'application/json' },
+      body: JSON.stringify({ experience: { description: 'changed elsewhere' }, updateMask: ['description'] }),
+    });
+    assert.equal(res.status, 200);
+    const before = sb.requestLog.length;
+    const r = await refusal(c.request('resim/apply', { uri, stateFingerprint: pv.plan!.stateFingerprint }));
+    assert.equal(r.code, 'stale-plan');
+    assert.match(r.message, /Stale plan/);
+    const writes = sb.requestLog.slice(before).filter((e) => e.method !== 'GET');
+    assert.deepEqual(writes, [], 'nothing written');
+  });
+
+  it('refuses a tripped mass-archive guard unless allowed', async () => {
+    // Another project with many experiences, synced from an empty config.
+    const uri = await open('# resim-project: demo\nexperiences: []\n', 'mass');
+    const pv = await c.request<Preview>('resim/preview', { uri });
+    assert.ok(pv.plan!.summary.archive >= 3);
+    // The demo project has 4 active experiences: under the guard's floor of 10, so it passes.
+    // Make a bigger project by creating 12 experiences, then archive them all.
+    for (let i = 0; i < 12; i++) {
+      const res = await fetch(`${sb.url}projects/d0000000-0000-4000-8000-000000000001/experiences`, {
+        method: 'POST', headers: { Authorization: 'Bearer any', 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: `bulk-${i}`, description: 'bulk', locations: ['s3://bulk'] }),
+      });
+      assert.equal(res.status, 201);
+    }
+    await c.request('resim/refreshState', { uri });
+    const pv2 = await c.request<Preview>('resim/preview', { uri });
+    assert.equal(pv2.plan!.summary.archive, 16);
+    const r = await refusal(c.request('resim/apply', { uri, stateFingerprint: pv2.plan!.stateFingerprint }));
+    assert.equal(r.code, 'mass-archive');
+    const ok = await c.request<{ ok: boolean }>('resim/apply', { uri, stateFingerprint: pv2.plan!.stateFingerprint, allowMassArchive: true });
+    assert.equal(ok.ok, true);
+  });
+
+  it('refuses a config with errors', async () => {
+    const uri = await open(CONFIG.replace('tags: [regression]', 'tags: [no-such-tag]'), 'errors');
+    const pv = await c.request<Preview>('resim/preview', { uri });
+    assert.ok(pv.errors?.some((e) => e.code === 'unknown-tag'));
+    const r = await refusal(c.request('resim/apply', { uri, stateFingerprint: pv.plan!.stateFingerprint }));
+    assert.equal(r.code, 'config-errors');
+    const bad = `file:///ws/static-errors.experiences.yaml`;
+    c.open(bad, '# resim-project: demo\nexperiences:\n  - name: a\n');
+    await c.diagnosticsFor(bad, (d) => d.some((x) => x.code === 'schema'));
+    assert.equal((await refusal(c.request('resim/apply', { uri: bad, stateFingerprint: pv.plan!.stateFingerprint }))).code, 'config-errors');
+  });
+});

@@ -1,0 +1,223 @@
+/**
+ * A minimal LSP client for the language server tests: spawns `node dist/server.js --stdio` and
+ * speaks JSON-RPC over its stdin/stdout with vscode-jsonrpc's StreamMessageReader/Writer, as any
+ * editor would. Collects `textDocument/publishDiagnostics`, answers `workspace/configuration`.
+ */
+import { spawn, type ChildProcess } from 'child_process';
+import * as path from 'path';
+import {
+  createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection,
+} from 'vscode-jsonrpc/node';
+import type {
+  CodeAction, CodeLens, CompletionList, Diagnostic, DocumentSymbol, Hover, InitializeResult, Location, Position,
+  PublishDiagnosticsParams, Range, TextEdit,
+} from 'vscode-languageserver-protocol';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+export const SERVER = path.join(ROOT, 'dist', 'server.js');
+
+export interface StartOptions {
+  /** `resim` settings answered to `workspace/configuration` (null: the client has no configuration support). */
+  settings?: Record<string, unknown> | null;
+  initializationOptions?: Record<string, unknown>;
+  env?: NodeJS.ProcessEnv;
+  /** Whether the client advertises `workspace/codeLens/refresh` etc. */
+  capabilities?: Record<string, unknown>;
+}
+
+export class LspClient {
+  readonly diagnostics = new Map<string, PublishDiagnosticsParams>();
+  readonly progress: unknown[] = [];
+  stderr = '';
+  private waiters: (() => void)[] = [];
+  private versions = new Map<string, number>();
+  settings: Record<string, unknown> | null;
+
+  private constructor(readonly proc: ChildProcess, readonly conn: MessageConnection, settings: Record<string, unknown> | null) {
+    this.settings = settings;
+  }
+
+  static async start(opts: StartOptions = {}): Promise<LspClient> {
+    const proc = spawn(process.execPath, [SERVER, '--stdio'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      // No credentials or CLI cache from the machine running the tests.
+      env: { PATH: process.env.PATH, HOME: '/nonexistent-home-for-tests', ...opts.env },
+    });
+    const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+    const client = new LspClient(proc, conn, opts.settings === undefined ? {} : opts.settings);
+    proc.stderr!.on('data', (d: Buffer) => (client.stderr += d.toString()));
+    conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+      client.diagnostics.set(p.uri, p);
+      client.wake();
+    });
+    conn.onNotification('window/logMessage', () => undefined);
+    conn.onNotification('$/progress', (p: unknown) => client.progress.push(p));
+    conn.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) =>
+      p.items.map((i) => (i.section === 'resim' ? client.settings : null)),
+    );
+    conn.onRequest('client/registerCapability', () => null);
+    conn.onRequest('window/workDoneProgress/create', () => null);
+    conn.onRequest('workspace/codeLens/refresh', () => null);
+    conn.listen();
+    const pull = opts.settings !== null;
+    const result = await conn.sendRequest<InitializeResult>('initialize', {
+      processId: process.pid,
+      rootUri: null,
+      workspaceFolders: null,
+      capabilities: {
+        workspace: { configuration: pull, didChangeConfiguration: { dynamicRegistration: true }, codeLens: { refreshSupport: true } },
+        textDocument: { publishDiagnostics: { relatedInformation: true, versionSupport: true } },
+        window: { workDoneProgress: true },
+        ...opts.capabilities,
+      },
+      initializationOptions: { diagnosticsDebounceMs: 10, ...opts.initializationOptions },
+    });
+    if (!result.capabilities.hoverProvider) throw new Error('server did not announce hover');
+    await conn.sendNotification('initialized', {});
+    return client;
+  }
+
+  private wake(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    w.forEach((f) => f());
+  }
+
+  /** Waits until `cond()` is true (re-checked on each published diagnostic and every 50 ms). */
+  async until<T>(cond: () => T | undefined | false, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const v = cond();
+      if (v) return v;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; stderr: ${this.stderr.slice(-2000)}`);
+      await new Promise<void>((r) => {
+        const t = setTimeout(r, 50);
+        this.waiters.push(() => {
+          clearTimeout(t);
+          r();
+        });
+      });
+    }
+  }
+
+  /** Diagnostics of `uri` for its current version that satisfy `pred`. */
+  diagnosticsFor(uri: string, pred: (d: Diagnostic[]) => boolean = () => true, timeoutMs = 10_000): Promise<Diagnostic[]> {
+    return this.until(() => {
+      const p = this.diagnostics.get(uri);
+      if (!p || (p.version !== undefined && p.version !== this.versions.get(uri))) return undefined;
+      return pred(p.diagnostics) ? p.diagnostics : undefined;
+    }, timeoutMs, `diagnostics of ${uri}`);
+  }
+
+  open(uri: string, text: string, languageId = 'resim-experiences'): void {
+    this.versions.set(uri, 1);
+    void this.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
+  }
+
+  /** Replaces the whole text (a full-document change). */
+  change(uri: string, text: string): number {
+    const version = (this.versions.get(uri) ?? 0) + 1;
+    this.versions.set(uri, version);
+    void this.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+    return version;
+  }
+
+  /** An incremental change. */
+  edit(uri: string, range: Range, text: string): number {
+    const version = (this.versions.get(uri) ?? 0) + 1;
+    this.versions.set(uri, version);
+    void this.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range, text }] });
+    return version;
+  }
+
+  close(uri: string): void {
+    void this.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  }
+
+  hover(uri: string, position: Position): Promise<Hover | null> {
+    return this.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position });
+  }
+
+  completion(uri: string, position: Position): Promise<CompletionList | null> {
+    return this.conn.sendRequest('textDocument/completion', { textDocument: { uri }, position });
+  }
+
+  codeActions(uri: string, range: Range, diagnostics: Diagnostic[], only?: string[]): Promise<CodeAction[]> {
+    return this.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range, context: { diagnostics, ...(only ? { only } : {}) } });
+  }
+
+  codeLens(uri: string): Promise<CodeLens[]> {
+    return this.conn.sendRequest('textDocument/codeLens', { textDocument: { uri } });
+  }
+
+  definition(uri: string, position: Position): Promise<Location | null> {
+    return this.conn.sendRequest('textDocument/definition', { textDocument: { uri }, position });
+  }
+
+  symbols(uri: string): Promise<DocumentSymbol[]> {
+    return this.conn.sendRequest('textDocument/documentSymbol', { textDocument: { uri } });
+  }
+
+  request<R>(method: string, params: unknown): Promise<R> {
+    return this.conn.sendRequest(method, params);
+  }
+
+  notify(method: string, params: unknown): void {
+    void this.conn.sendNotification(method, params);
+  }
+
+  async stop(): Promise<void> {
+    try {
+      await Promise.race([this.conn.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
+      void this.conn.sendNotification('exit');
+    } catch {
+      /* already gone */
+    }
+    await new Promise<void>((r) => {
+      if (this.proc.exitCode !== null) return r();
+      const t = setTimeout(() => {
+        this.proc.kill('SIGKILL');
+        r();
+      }, 2000);
+      this.proc.once('exit', () => {
+        clearTimeout(t);
+        r();
+      });
+    });
+    this.conn.dispose();
+  }
+}
+
+/** Applies LSP text edits to a text (edits must not overlap). */
+export function applyEdits(text: string, edits: TextEdit[]): string {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
+  const off = (p: Position) => Math.min(text.length, (starts[p.line] ?? text.length) + p.character);
+  const sorted = [...edits].sort((a, b) => off(b.range.start) - off(a.range.start));
+  let out = text;
+  for (const e of sorted) out = out.slice(0, off(e.range.start)) + e.newText + out.slice(off(e.range.end));
+  return out;
+}
+
+/** The text covered by `range`. */
+export function textAt(text: string, range: Range): string {
+  const lines = text.split('\n');
+  if (range.start.line === range.end.line) return (lines[range.start.line] ?? '').slice(range.start.character, range.end.character);
+  const parts = [(lines[range.start.line] ?? '').slice(range.start.character)];
+  for (let l = range.start.line + 1; l < range.end.line; l++) parts.push(lines[l] ?? '');
+  parts.push((lines[range.end.line] ?? '').slice(0, range.end.character));
+  return parts.join('\n');
+}
+
+/** Position of the `nth` (0-based) occurrence of `needle` in `text`, plus `delta` characters. */
+export function posOf(text: string, needle: string, nth = 0, delta = 0): Position {
+  let idx = -1;
+  for (let i = 0; i <= nth; i++) {
+    idx = text.indexOf(needle, idx + 1);
+    if (idx < 0) throw new Error(`"${needle}" #${nth} not in text`);
+  }
+  idx += delta;
+  const before = text.slice(0, idx);
+  const line = before.split('\n').length - 1;
+  return { line, character: idx - (before.lastIndexOf('\n') + 1) };
+}

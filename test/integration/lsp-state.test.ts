@@ -1,0 +1,131 @@
+/**
+ * The language server's settings, credentials, state cache and document selection over stdio:
+ * why live checks are off (`state-unavailable`: no credentials, a refused token, an untrusted
+ * workspace), settings from `initializationOptions` and `didChangeConfiguration` for clients
+ * without `workspace/configuration`, which documents are handled, sign-out, refreshes.
+ */
+import { strict as assert } from 'assert';
+import type { Diagnostic } from 'vscode-languageserver-protocol';
+import { startSandbox, type Sandbox } from '../../sandbox/server';
+import { LspClient } from './lsp-helpers';
+
+const DOC = '# resim-project: demo\nexperiences:\n  - name: scenario-survey-alpha\n    description: d\n    locations: [s3://x]\n    tags: [regresion]\n';
+
+const stateUnavailable = (ds: Diagnostic[]) => ds.find((d) => d.code === 'state-unavailable');
+const live = (ds: Diagnostic[]) => ds.some((d) => d.code === 'will-archive');
+
+describe('language server: settings, credentials, state', function () {
+  this.timeout(30_000);
+  let sb: Sandbox;
+  let c: LspClient | undefined;
+
+  before(async () => {
+    sb = await startSandbox({ seed: 'demo', token: 'the-right-token' });
+  });
+  afterEach(async () => {
+    await c?.stop();
+    c = undefined;
+  });
+  after(async () => {
+    await sb?.close();
+  });
+
+  it('without credentials: state-unavailable says how to sign in; static checks still run', async () => {
+    c = await LspClient.start({ settings: { apiUrl: sb.url } });
+    c.open('file:///a.experiences.yaml', DOC);
+    const ds = await c.diagnosticsFor('file:///a.experiences.yaml', (d) => !!stateUnavailable(d));
+    const d = stateUnavailable(ds)!;
+    assert.match(d.message, /not signed in/);
+    assert.match(d.message, /RESIM_TOKEN/);
+    assert.deepEqual(d.range, { start: { line: 0, character: 0 }, end: { line: 0, character: '# resim-project: demo'.length } });
+    assert.equal(ds.filter((x) => x.code === 'unknown-tag').length, 0, 'no live checks');
+  });
+
+  it('a refused token: the API error text; then the right token turns live checks on; null signs out', async () => {
+    c = await LspClient.start({ settings: { apiUrl: sb.url } });
+    c.notify('resim/setCredentials', { apiUrl: sb.url, token: 'a-wrong-token' });
+    const uri = 'file:///b.experiences.yaml';
+    c.open(uri, DOC);
+    let ds = await c.diagnosticsFor(uri, (d) => !!stateUnavailable(d));
+    assert.match(stateUnavailable(ds)!.message, /401/);
+    assert.ok(!stateUnavailable(ds)!.message.includes('a-wrong-token'), 'the token never appears');
+    c.notify('resim/setCredentials', { apiUrl: sb.url, token: 'the-right-token' });
+    ds = await c.diagnosticsFor(uri, live);
+    assert.equal(ds.filter((x) => x.code === 'unknown-tag').length, 1);
+    assert.ok(!c.stderr.includes('the-right-token'));
+    c.notify('resim/setCredentials', { apiUrl: sb.url, token: null });
+    ds = await c.diagnosticsFor(uri, (d) => !!stateUnavailable(d));
+    assert.match(stateUnavailable(ds)!.message, /not signed in/);
+  });
+
+  it('RESIM_TOKEN from the environment works like the CLI', async () => {
+    c = await LspClient.start({ settings: { apiUrl: sb.url }, env: { RESIM_TOKEN: 'the-right-token' } });
+    c.open('file:///c.experiences.yaml', DOC);
+    await c.diagnosticsFor('file:///c.experiences.yaml', live);
+  });
+
+  it('an untrusted workspace makes no API call', async () => {
+    c = await LspClient.start({ settings: { apiUrl: sb.url }, initializationOptions: { trusted: false } });
+    c.notify('resim/setCredentials', { apiUrl: sb.url, token: 'the-right-token' });
+    const before = sb.requestLog.length;
+    c.open('file:///d.experiences.yaml', DOC);
+    const ds = await c.diagnosticsFor('file:///d.experiences.yaml', (d) => !!stateUnavailable(d));
+    assert.match(stateUnavailable(ds)!.message, /not trusted/);
+    assert.equal(sb.requestLog.length, before);
+  });
+
+  it('a client without workspace/configuration: initializationOptions, then didChangeConfiguration', async () => {
+    c = await LspClient.start({
+      settings: null,
+      initializationOptions: { settings: { resim: { apiUrl: sb.url, project: 'perception', archiveUnlisted: false } } },
+    });
+    c.notify('resim/setCredentials', { apiUrl: sb.url, token: 'the-right-token' });
+    const uri = 'file:///e.experiences.yaml';
+    const text = 'experiences:\n  - name: scenario-survey-alpha\n    description: Same name as in the demo project, different experience\n    locations: [s3://perception-logs/survey-alpha]\n';
+    c.open(uri, text);
+    const pv = await c.request<{ plan: { project: { name: string }; summary: { archive: number } } }>('resim/preview', { uri });
+    assert.equal(pv.plan.project.name, 'perception');
+    assert.equal(pv.plan.summary.archive, 0, 'archiveUnlisted: false');
+    c.notify('workspace/didChangeConfiguration', { settings: { resim: { apiUrl: sb.url, project: 'demo' } } });
+    await c.diagnosticsFor(uri, live);
+    const pv2 = await c.request<{ plan: { project: { name: string }; summary: { archive: number } } }>('resim/preview', { uri });
+    assert.equal(pv2.plan.project.name, 'demo');
+    assert.ok(pv2.plan.summary.archive > 0);
+  });
+
+  it('handles resim-experiences, *.experiences.yaml, first-line comments and resim.configFiles globs; ignores other YAML', async () => {
+    c = await LspClient.start({ settings: { apiUrl: sb.url, configFiles: ['**/sync/*.yaml'] } });
+    const bad = 'experiences:\n  - name: a\n';
+    c.open('file:///ws/sync/mine.yaml', bad, 'yaml');
+    c.open('file:///ws/other.yaml', bad, 'yaml');
+    c.open('file:///ws/commented.yaml', '# resim-project: demo\n' + bad, 'yaml');
+    c.open('file:///ws/x.experiences.yml', bad, 'yaml');
+    c.open('file:///ws/anything.txt', bad, 'resim-experiences');
+    for (const uri of ['file:///ws/sync/mine.yaml', 'file:///ws/commented.yaml', 'file:///ws/x.experiences.yml', 'file:///ws/anything.txt'])
+      await c.diagnosticsFor(uri, (d) => d.some((x) => x.code === 'schema'));
+    // The unhandled document gets nothing, and no features.
+    const syms = await c.symbols('file:///ws/other.yaml');
+    assert.deepEqual(syms, []);
+    assert.equal(c.diagnostics.get('file:///ws/other.yaml')?.diagnostics.length ?? 0, 0);
+  });
+
+  it('resim/refreshState reads the project again and the diagnostics follow', async () => {
+    c = await LspClient.start({ settings: { apiUrl: sb.url } });
+    c.notify('resim/setCredentials', { apiUrl: sb.url, token: 'the-right-token' });
+    const uri = 'file:///f.experiences.yaml';
+    const text = DOC.replace('regresion', 'fresh-tag');
+    c.open(uri, text);
+    let ds = await c.diagnosticsFor(uri, live);
+    assert.equal(ds.filter((x) => x.code === 'unknown-tag').length, 1);
+    const res = await fetch(`${sb.url}projects/d0000000-0000-4000-8000-000000000001/experienceTags`, {
+      method: 'POST', headers: { Authorization: 'Bearer the-right-token', 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'fresh-tag', description: 'made by a test' }),
+    });
+    assert.equal(res.status, 201);
+    const r = await c.request<{ fetchedAt: string | null; problem: string | null }>('resim/refreshState', { uri });
+    assert.equal(r.problem, null);
+    assert.ok(r.fetchedAt);
+    ds = await c.diagnosticsFor(uri, (d) => live(d) && !d.some((x) => x.code === 'unknown-tag'));
+    sb.reset('demo');
+  });
+});
