@@ -172,8 +172,8 @@ function build(): Command {
     .option('--json', 'print the plan as JSON')
     .option('--detailed-exitcode', 'exit 2 when there are changes, 0 when none')
     .option('--out <file>', 'save the plan (JSON) for `apply --plan`')
-    .action(async (o: { project?: string; experienceConfig?: string; archive: boolean; json?: boolean; detailedExitcode?: boolean; out?: string }) => {
-      const { file, text } = readConfigFile(o.experienceConfig);
+    .action(async (o: { project?: string; config?: string; archive: boolean; json?: boolean; detailedExitcode?: boolean; out?: string }) => {
+      const { file, text } = readConfigFile(o.config);
       const loaded = loadOrFail(file, text, Boolean(o.json));
       const { plan } = await livePlan(g(), projectRef(o.project, loaded), loaded, o.archive);
       failOnPlanErrors(file, loaded, plan, Boolean(o.json));
@@ -197,8 +197,8 @@ function build(): Command {
     .option('--allow-mass-archive', 'allow a plan that archives at least max(10, 25%) of the active experiences')
     .option('--update-config', 'write matched and created experience IDs into the config (keeps comments)')
     .option('--plan <file>', 'a plan saved by `preview --out`: refuse if the project or the config changed since')
-    .action(async (o: { project?: string; experienceConfig?: string; archive: boolean; yes?: boolean; allowMassArchive?: boolean; updateConfig?: boolean; plan?: string }) => {
-      const { file, text } = readConfigFile(o.experienceConfig);
+    .action(async (o: { project?: string; config?: string; archive: boolean; yes?: boolean; allowMassArchive?: boolean; updateConfig?: boolean; plan?: string }) => {
+      const { file, text } = readConfigFile(o.config);
       const loaded = loadOrFail(file, text, false);
       let saved: { stateFingerprint?: string; configFingerprint?: string; project?: { id?: string } } | undefined;
       if (o.plan) {
@@ -250,8 +250,8 @@ function build(): Command {
     .description("write the project's experiences, tags and test suites into a config file")
     .addOption(projectOpt())
     .addOption(configOpt())
-    .action(async (o: { project?: string; experienceConfig?: string }) => {
-      const file = o.experienceConfig;
+    .action(async (o: { project?: string; config?: string }) => {
+      const file = o.config;
       if (!file) throw new CliError('No output file: pass --experience-config <path> for the cloned config.');
       const ref = projectRef(o.project, undefined);
       const api = makeClient(g());
@@ -271,8 +271,8 @@ function build(): Command {
     .option('--fix', 'apply the safe fixes (tabs → spaces, snake_case → camelCase), keeping comments')
     .option('--no-archive', 'with --project: do not count unlisted experiences as archived')
     .option('--json', 'print errors as JSON')
-    .action(async (o: { experienceConfig?: string; project?: string; fix?: boolean; archive: boolean; json?: boolean }) => {
-      let { file, text } = readConfigFile(o.experienceConfig);
+    .action(async (o: { config?: string; project?: string; fix?: boolean; archive: boolean; json?: boolean }) => {
+      let { file, text } = readConfigFile(o.config);
       if (o.fix) {
         const fixed = fixConfig(text, ['tabs', 'snake-case']);
         if (fixed.text !== text) {
