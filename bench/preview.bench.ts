@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { startSandbox, generateStore, GENERATED_PROJECT_ID } from '../sandbox/server';
-import { loadConfig } from '../server/src/config';
+import { loadConfig, loadStats } from '../server/src/config';
 import { computePlan } from '../server/src/sync/plan';
 import { configYaml, stateOf } from './lib/configs';
 import { MiB, now, round, runNode } from './lib/measure';
@@ -50,9 +50,9 @@ async function main(): Promise<Section> {
     const run = await runNode(cli, args, { env, timeoutMs: 240_000 });
     const requests = sb.requestLog.length;
     if (run.code !== 0) throw new Error(`preview exited ${run.code ?? run.signal}: ${run.stderr.slice(0, 500)}`);
-    const m = /Plan: (\d+) to create, (\d+) to update, (\d+) to restore, (\d+) to archive/.exec(run.stdout);
-    const printed = m ? { create: +m[1], update: +m[2], restore: +m[3], archive: +m[4] } : undefined;
-    const agrees = !!printed && printed.create === expected.create && printed.update === expected.update && printed.archive === expected.archive;
+    const m = /Plan: (\d+) to create, (\d+) to update, (?:(\d+) to restore, )?(\d+) to archive.*?(\d+) unchanged/.exec(run.stdout);
+    const printed = m ? { create: +m[1], update: +m[2], restore: +(m[3] ?? 0), archive: +m[4], unchanged: +m[5] } : undefined;
+    const agrees = !!printed && printed.create === expected.create && printed.update === expected.update && printed.archive === expected.archive && printed.unchanged === expected.unchanged;
 
     // Where the time goes: the same run under --cpu-prof.
     const profDir = path.join(dir, 'prof');
@@ -100,6 +100,8 @@ async function main(): Promise<Section> {
         rssSource: run.rssSource,
         requests,
         loadConfigMs: round(loadMs),
+        loadStats: loadStats(loaded),
+        stdoutLines: run.stdout.split('\n').length,
         printedSummary: printed,
         expectedSummary: expected,
         summaryAgrees: agrees,

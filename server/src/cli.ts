@@ -26,7 +26,7 @@ import { cloneConfig } from './sync/clone';
 import { ingest } from './sync/ingest';
 import type { Plan } from './sync/model';
 import { computePlan, planHasChanges } from './sync/plan';
-import { planToJson, renderPlanText, summaryLine } from './sync/render';
+import { planToJson, renderPlanText } from './sync/render';
 import { assertApplicable } from './sync/service';
 import { collectProblems, formatProblems, problemsJson } from './cli/output';
 import { runSandboxCommand } from '../../sandbox/cli';
@@ -242,7 +242,6 @@ function build(): Command {
         }
       }
       if (!result.ok) throw new CliError('', EXIT.error);
-      process.stdout.write(summaryLine(plan).replace(/^Plan: /, 'Applied: ') + '\n');
     });
 
   program

@@ -157,7 +157,7 @@ describe('language server fuzz', function () {
       assert.ok(Array.isArray(symbols), `change ${i}: documentSymbol answered ${JSON.stringify(symbols)}`);
       if (i % 7 === 0) {
         const pos = { line: Math.floor(rand() * 40), character: Math.floor(rand() * 30) };
-        await within(i % 14 === 0 ? c.hover(uri, pos) : c.completion(uri, pos), 1000, `hover/completion after change ${i}`);
+        await within<unknown>(i % 14 === 0 ? c.hover(uri, pos) : c.completion(uri, pos), 1000, `hover/completion after change ${i}`);
       }
       slowest = Math.max(slowest, Date.now() - started);
       assert.equal(exited, false, `the server exited after change ${i}`);

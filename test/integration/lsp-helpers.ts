@@ -41,7 +41,7 @@ export class LspClient {
     const proc = spawn(process.execPath, [SERVER, '--stdio'], {
       stdio: ['pipe', 'pipe', 'pipe'],
       // No credentials or CLI cache from the machine running the tests.
-      env: { PATH: process.env.PATH, HOME: '/nonexistent-home-for-tests', ...opts.env },
+      env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent-home-for-tests', ...opts.env } as NodeJS.ProcessEnv,
     });
     const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
     const client = new LspClient(proc, conn, opts.settings === undefined ? {} : opts.settings);
@@ -51,7 +51,9 @@ export class LspClient {
       client.wake();
     });
     conn.onNotification('window/logMessage', () => undefined);
-    conn.onNotification('$/progress', (p: unknown) => client.progress.push(p));
+    conn.onNotification('$/progress', (p: unknown) => {
+      client.progress.push(p);
+    });
     conn.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) =>
       p.items.map((i) => (i.section === 'resim' ? client.settings : null)),
     );
@@ -186,6 +188,11 @@ export class LspClient {
     });
     this.conn.dispose();
   }
+}
+
+/** A diagnostic's message as text (LSP 3.18 allows markup). */
+export function msg(d: Diagnostic): string {
+  return typeof d.message === 'string' ? d.message : d.message.value;
 }
 
 /** Applies LSP text edits to a text (edits must not overlap). */

@@ -7,7 +7,7 @@
 import { strict as assert } from 'assert';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
-import { LspClient } from './lsp-helpers';
+import { LspClient, msg } from './lsp-helpers';
 
 const DOC = '# resim-project: demo\nexperiences:\n  - name: scenario-survey-alpha\n    description: d\n    locations: [s3://x]\n    tags: [regresion]\n';
 
@@ -35,8 +35,8 @@ describe('language server: settings, credentials, state', function () {
     c.open('file:///a.experiences.yaml', DOC);
     const ds = await c.diagnosticsFor('file:///a.experiences.yaml', (d) => !!stateUnavailable(d));
     const d = stateUnavailable(ds)!;
-    assert.match(d.message, /not signed in/);
-    assert.match(d.message, /RESIM_TOKEN/);
+    assert.match(msg(d), /not signed in/);
+    assert.match(msg(d), /RESIM_TOKEN/);
     assert.deepEqual(d.range, { start: { line: 0, character: 0 }, end: { line: 0, character: '# resim-project: demo'.length } });
     assert.equal(ds.filter((x) => x.code === 'unknown-tag').length, 0, 'no live checks');
   });
@@ -47,15 +47,15 @@ describe('language server: settings, credentials, state', function () {
     const uri = 'file:///b.experiences.yaml';
     c.open(uri, DOC);
     let ds = await c.diagnosticsFor(uri, (d) => !!stateUnavailable(d));
-    assert.match(stateUnavailable(ds)!.message, /401/);
-    assert.ok(!stateUnavailable(ds)!.message.includes('a-wrong-token'), 'the token never appears');
+    assert.match(msg(stateUnavailable(ds)!), /401/);
+    assert.ok(!msg(stateUnavailable(ds)!).includes('a-wrong-token'), 'the token never appears');
     c.notify('resim/setCredentials', { apiUrl: sb.url, token: 'the-right-token' });
     ds = await c.diagnosticsFor(uri, live);
     assert.equal(ds.filter((x) => x.code === 'unknown-tag').length, 1);
     assert.ok(!c.stderr.includes('the-right-token'));
     c.notify('resim/setCredentials', { apiUrl: sb.url, token: null });
     ds = await c.diagnosticsFor(uri, (d) => !!stateUnavailable(d));
-    assert.match(stateUnavailable(ds)!.message, /not signed in/);
+    assert.match(msg(stateUnavailable(ds)!), /not signed in/);
   });
 
   it('RESIM_TOKEN from the environment works like the CLI', async () => {
@@ -70,7 +70,7 @@ describe('language server: settings, credentials, state', function () {
     const before = sb.requestLog.length;
     c.open('file:///d.experiences.yaml', DOC);
     const ds = await c.diagnosticsFor('file:///d.experiences.yaml', (d) => !!stateUnavailable(d));
-    assert.match(stateUnavailable(ds)!.message, /not trusted/);
+    assert.match(msg(stateUnavailable(ds)!), /not trusted/);
     assert.equal(sb.requestLog.length, before);
   });
 

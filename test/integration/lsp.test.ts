@@ -8,7 +8,7 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import type { CompletionList, Diagnostic, Range } from 'vscode-languageserver-protocol';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
-import { applyEdits, LspClient, posOf, textAt } from './lsp-helpers';
+import { applyEdits, LspClient, msg, posOf, textAt } from './lsp-helpers';
 
 const SEED_EXAMPLE = fs.readFileSync('/work/shared/examples/seed-example.yaml', 'utf8');
 
@@ -186,10 +186,10 @@ describe('language server (stdio) against the sandbox', function () {
       at('ambiguous-match', 'e0000000-0000-4000-8000-000000000004');
       at('will-restore', 'new-scenario-system-check');
       at('will-archive', 'experiences');
-      assert.match(one(diags, 'unknown-tag').message, /Did you mean "regression"/);
+      assert.match(msg(one(diags, 'unknown-tag')), /Did you mean "regression"/);
       const archive = one(diags, 'will-archive');
       assert.equal(archive.severity, 2);
-      assert.match(archive.message, /archive 2 experiences/);
+      assert.match(msg(archive), /archive 2 experiences/);
       assert.equal(one(diags, 'will-restore').severity, 3);
       const amb = one(diags, 'ambiguous-match');
       assert.equal(amb.relatedInformation?.[0].location.range.start.line, posOf(LIVE, 'name: hover-stability-baseline').line);
@@ -233,8 +233,8 @@ describe('language server (stdio) against the sandbox', function () {
       const d = one(ds, 'state-unavailable');
       assert.deepEqual(d.range, { start: { line: 0, character: 0 }, end: { line: 0, character: 'experiences:'.length } });
       assert.equal(d.severity, 2);
-      assert.match(d.message, /# resim-project:/);
-      assert.match(d.message, /resim\.project/);
+      assert.match(msg(d), /# resim-project:/);
+      assert.match(msg(d), /resim\.project/);
       assert.deepEqual(await c.codeLens(uri), [], 'no lenses without state');
     });
 
@@ -242,7 +242,7 @@ describe('language server (stdio) against the sandbox', function () {
       const uri = nextUri('unknownproject');
       c.open(uri, '# resim-project: no-such-project\nexperiences: []\n');
       const ds = await c.diagnosticsFor(uri, (d) => d.some((x) => x.code === 'state-unavailable'));
-      assert.match(one(ds, 'state-unavailable').message, /no-such-project/);
+      assert.match(msg(one(ds, 'state-unavailable')), /no-such-project/);
     });
 
     it('updates diagnostics on an incremental edit', async () => {

@@ -21,9 +21,9 @@ export function collectProblems(loaded: LoadedConfig | undefined, planErrors: Pl
   for (const d of loaded?.diagnostics ?? [])
     out.push({ code: d.code, message: d.message, severity: d.severity, line: d.range.start.line + 1, column: d.range.start.character + 1 });
   const fromPath = (code: string, message: string, severity: Problem['severity'], path: PlanError['path']) => {
-    const range = loaded?.rangeOf(path, 'value');
+    const range = loaded?.rangeOf(path, path.length === 1 ? 'key' : 'value');
     const label = loaded ? entryLabel(loaded.config, path) : undefined;
-    out.push({ code, message: label && !message.includes(label) ? `${label}: ${message}` : message, severity, line: range ? range.start.line + 1 : undefined, column: range ? range.start.character + 1 : undefined });
+    out.push({ code, message: label && !message.toLowerCase().includes(label.toLowerCase()) ? `${label}: ${message}` : message, severity, line: range ? range.start.line + 1 : undefined, column: range ? range.start.character + 1 : undefined });
   };
   for (const e of planErrors) fromPath(e.code, e.message, 'error', e.path);
   for (const n of notices) fromPath(n.code, n.message, n.severity, n.path);
