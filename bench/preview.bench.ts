@@ -63,6 +63,9 @@ async function main(): Promise<Section> {
     const profile = profFile && profiled.code === 0 ? summarizeProfile(path.join(profDir, profFile), cli, 12) : undefined;
 
     const sizeMiB = round(text.length / MiB, 1);
+    const whereTime = profile
+      ? `Where the time goes (CPU profile of the CLI, self time of ${profile.totalMs} ms): by module ${profile.byModule.slice(0, 6).map(([k, v]) => `${k} ${v} ms`).join(', ')}; by function ${profile.byFunction.slice(0, 5).map(([k, v]) => `${k} ${v} ms`).join(', ')}.`
+      : 'No CPU profile was taken.';
     const rows: Row[] = [
       {
         benchmark: `Whole preview: ${N.toLocaleString('en')} experiences (${sizeMiB} MiB, ${lines.toLocaleString('en')} lines), no latency`,
@@ -70,7 +73,7 @@ async function main(): Promise<Section> {
         ours: round(run.wallMs, 0),
         target: '≤ 5,000 ms',
         met: run.wallMs <= 5000,
-        note: run.wallMs <= 5000 ? undefined : `${round(run.wallMs / 5000, 2)} × the target; see "where the time goes" below`,
+        note: run.wallMs <= 5000 ? undefined : `${round(run.wallMs / 5000, 2)} × the target. ${whereTime}`,
       },
       {
         benchmark: 'Whole preview (same)',
@@ -109,6 +112,7 @@ async function main(): Promise<Section> {
         profile,
       },
       notes: [
+        whereTime,
         `The config is the generated project's clone with drift (${expected.create} creates, ${expected.update} updates, ${expected.archive} archives); the CLI's printed summary ${agrees ? 'matches' : 'does NOT match'} computePlan's.`,
         'The sandbox runs in the benchmark process on the same 2 cores: its time serving the listings is part of the wall time.',
       ],

@@ -63,7 +63,7 @@ export async function runSandboxCommand(opts: SandboxCommandOptions = {}): Promi
     log: opts.verbose ? (line) => err.write(`${line}\n`) : undefined,
   });
   const project = sandbox.store.projects[0]?.name ?? 'demo';
-  const token = opts.token === undefined ? 'sandbox' : '<the --token value>';
+  const token = opts.token === undefined ? 'sandbox' : '<your --token>';
   out.write(`ReSim sandbox listening on ${sandbox.url} (project "${project}")\n`);
   out.write(`Try: RESIM_URL=${sandbox.url} RESIM_TOKEN=${token} resim-sync preview --project ${project} --config <file.experiences.yaml>\n`);
   if (opts.data) out.write(`State is saved to ${opts.data} after every write.\n`);

@@ -95,7 +95,7 @@ function makeClient(g: GlobalOpts): ResimClient {
 }
 
 function loadOrFail(file: string, text: string, json: boolean): LoadedConfig {
-  const loaded = loadConfig(text);
+  const loaded = loadConfig(text, { fast: true });
   if (!loaded.ok) {
     const problems = collectProblems(loaded).filter((p) => p.severity === 'error');
     if (json) process.stdout.write(problemsJson(problems) + '\n');
@@ -181,7 +181,8 @@ function build(): Command {
       if (o.out) writeFileAtomic(o.out, JSON.stringify(json, null, 2) + '\n');
       process.stdout.write(o.json ? JSON.stringify(json, null, 2) + '\n' : renderPlanText(plan, { color }));
       if (!o.json) {
-        const problems = collectProblems(loaded, [], plan.notices).filter((p) => p.severity !== 'error' && p.code !== 'will-archive');
+        // Warnings of the file itself (the plan above already shows restores and archives).
+        const problems = collectProblems(loaded).filter((p) => p.severity !== 'error');
         if (problems.length) process.stderr.write(formatProblems(file, problems, color) + '\n');
       }
       if (o.detailedExitcode && planHasChanges(plan)) throw new CliError('', EXIT.changes);
@@ -280,7 +281,7 @@ function build(): Command {
           process.stderr.write(`Fixed ${file}: ${fixed.applied.join('; ')}.\n`);
         } else process.stderr.write(`Nothing to fix automatically in ${file}.\n`);
       }
-      const loaded = loadConfig(text);
+      const loaded = loadConfig(text, { fast: true });
       let plan: Plan | undefined;
       const ref = o.project || env.RESIM_PROJECT;
       if (ref && loaded.ok) plan = (await livePlan(g(), ref, loaded, o.archive)).plan;

@@ -163,29 +163,32 @@ describe('sandbox: command', () => {
     let err = '';
     const stop = new AbortController();
     let sandbox: Sandbox | undefined;
-    const listening = new Promise<void>((resolve) => {
-      void runSandboxCommand({
-        port: '0', seed: 'demo', verbose: true, token: 'super-secret',
-        out: { write: (x: string) => (out += x) },
-        err: { write: (x: string) => (err += x) },
-        signal: stop.signal,
-        onListening: (sb) => {
-          sandbox = sb;
-          resolve();
-        },
-      }).then((code) => done.resolve(code), (e) => done.reject(e));
+    let listening!: () => void;
+    const started = new Promise<void>((resolve) => (listening = resolve));
+    const finished = runSandboxCommand({
+      port: '0', seed: 'demo', verbose: true, token: 'super-secret',
+      out: { write: (x: string) => (out += x) },
+      err: { write: (x: string) => (err += x) },
+      signal: stop.signal,
+      onListening: (sb) => {
+        sandbox = sb;
+        listening();
+      },
     });
-    const done: { resolve: (n: number) => void; reject: (e: unknown) => void; promise?: Promise<number> } = { resolve: () => {}, reject: () => {} };
-    done.promise = new Promise<number>((resolve, reject) => Object.assign(done, { resolve, reject }));
-    await listening;
-    assert.match(out, /^ReSim sandbox listening on http:\/\/127\.0\.0\.1:\d+\/v1\/ \(project "demo"\)\n/);
-    assert.match(out, /RESIM_URL=http:\/\/127\.0\.0\.1:\d+\/v1\/ RESIM_TOKEN=\S+ resim-sync preview --project demo --config /);
-    const res = await fetch(new URL('projects', sandbox!.url), { headers: { Authorization: 'Bearer super-secret' } });
-    assert.equal(res.status, 200);
-    await res.text();
-    assert.match(err, /GET \/v1\/projects → 200/);
-    stop.abort();
-    assert.equal(await done.promise, 0);
+    try {
+      await Promise.race([started, finished]);
+      assert.ok(sandbox, 'listening');
+      assert.match(out, /^ReSim sandbox listening on http:\/\/127\.0\.0\.1:\d+\/v1\/ \(project "demo"\)\n/);
+      assert.match(out, /RESIM_URL=http:\/\/127\.0\.0\.1:\d+\/v1\/ RESIM_TOKEN=<your --token> resim-sync preview --project demo --config /);
+      const res = await fetch(new URL('projects', sandbox.url), { headers: { Authorization: 'Bearer super-secret' } });
+      assert.equal(res.status, 200);
+      await res.text();
+      assert.match(err, /GET \/v1\/projects → 200/);
+    } finally {
+      stop.abort();
+    }
+    assert.equal(await finished, 0);
+    assert.match(out, /stopped/);
     assert.ok(!out.includes('super-secret') && !err.includes('super-secret'), 'the token is never printed');
     await assert.rejects(fetch(new URL('projects', sandbox!.url)), 'closed after abort');
   });

@@ -104,3 +104,30 @@ describe('config loader: pieces and whole document agree', () => {
     }
   });
 });
+
+describe('config loader: the fast path (fast.ts) agrees with the full loader', () => {
+  const clean = base.replace(/, nightly/g, '');
+  for (const [name, text] of [['clean file', clean] as [string, string], ...variants]) {
+    it(name, () => {
+      const fast = loadConfig(text, { fast: true });
+      const full = loadConfig(text);
+      assert.deepEqual(snapshot(fast), snapshot(full));
+      for (let i = 0; i < 14; i += 3) {
+        const p = ['experiences', i, 'name'];
+        assert.deepEqual(fast.rangeOf(p), full.rangeOf(p), JSON.stringify(p));
+      }
+      assert.deepEqual(fast.pathAt({ line: 5, character: 6 }), full.pathAt({ line: 5, character: 6 }));
+    });
+  }
+
+  it('takes the fast path only for a file without YAML, key or schema problems', () => {
+    const clean = base.replace(/, nightly/g, '');
+    assert.equal(loadConfig(clean).diagnostics.length, 0);
+    assert.equal(loadStats(loadConfig(clean, { fast: true })), undefined, 'clean: fast path (no piece stats)');
+    assert.equal(loadStats(loadConfig(base, { fast: true })), undefined, 'cross-entry checks only: fast path');
+    assert.ok(loadStats(loadConfig(base.replace('tags: [regression]', 'tgas: [regression]'), { fast: true })), 'an unknown key: full loader');
+    assert.ok(loadStats(loadConfig(base.replace('description: "Experience 4"', 'description: 4'), { fast: true })), 'a schema error: full loader');
+    const typo = clean.replace('description: "Experience 4"', 'description: 2024-01-01');
+    assert.equal(loadConfig(typo, { fast: true }).ok, loadConfig(typo).ok);
+  });
+});

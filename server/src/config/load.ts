@@ -11,6 +11,7 @@
  */
 import type { ConfigExperience, ConfigPath, ConfigTestSuite, SyncConfig } from '../sync/model';
 import { crossChecks } from './checks';
+import { fastLoad } from './fast';
 import { splitPieces, type Piece } from './chunks';
 import { toExperience, toTagList, toTestSuite } from './coerce';
 import { canonicalKey, canonicalValue, checkKey, findEntry, locate, schemaDiags, valueSpan } from './normalize';
@@ -91,8 +92,12 @@ export function loadStats(c: LoadedConfig): LoadStats | undefined {
  * unchanged experiences are not parsed or validated again. `opts.mode: 'whole'` forces the
  * whole-document path (tests compare both paths).
  */
-export function loadConfig(text: string, opts: { previous?: LoadedConfig; mode?: 'auto' | 'whole' } = {}): LoadedConfig {
+export function loadConfig(text: string, opts: { previous?: LoadedConfig; mode?: 'auto' | 'whole'; fast?: boolean } = {}): LoadedConfig {
   try {
+    if (opts.fast && !opts.previous && typeof text === 'string') {
+      const fast = fastLoad(text, (t) => load(t, {}), projectCommentOf(text));
+      if (fast) return fast;
+    }
     return load(typeof text === 'string' ? text : String(text ?? ''), opts);
   } catch (err) {
     // A bug of ours must not take the editor down: report it as a diagnostic.
@@ -100,11 +105,17 @@ export function loadConfig(text: string, opts: { previous?: LoadedConfig; mode?:
   }
 }
 
+/** The value of a first-line `# resim-project: <name or ID>` comment. */
+function projectCommentOf(text: string): string | undefined {
+  const nl = text.indexOf('\n');
+  const firstLine = nl < 0 ? text : text.slice(0, nl);
+  const pc = /^#\s*resim-project:\s*(.*?)\s*$/.exec(firstLine.replace(/\r$/, ''));
+  return pc && pc[1] ? pc[1] : undefined;
+}
+
 function load(text: string, opts: { previous?: LoadedConfig; mode?: 'auto' | 'whole' }): LoadedConfig {
   const starts = lineStarts(text);
-  const firstLine = text.slice(0, starts.length > 1 ? starts[1] : text.length);
-  const pc = /^#\s*resim-project:\s*(.*?)\s*$/.exec(firstLine.replace(/\r?\n$/, ''));
-  const projectComment = pc && pc[1] ? pc[1] : undefined;
+  const projectComment = projectCommentOf(text);
 
   // Tabs: report one diagnostic per line, and parse the text with the tabs expanded.
   const tabLines = findTabLines(text, starts);

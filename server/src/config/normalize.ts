@@ -4,7 +4,7 @@
  * Works on one unit at a time (the top level, one experience, one test suite) so that the
  * results of an unchanged experience can be reused after an edit elsewhere.
  */
-import { closestKey } from './suggest';
+import { closestName } from '../util/closest';
 import { CONTEXT_LABEL, KNOWN_KEYS, SNAKE_ALIASES, childContext, type MapContext, type SchemaError } from './schema';
 import { setOwn, type LocalDiag, type SEntry, type SNode } from './source';
 
@@ -60,7 +60,7 @@ export function checkKey(e: SEntry, ctx: MapContext, diags: LocalDiag[]): string
   const aliases = SNAKE_ALIASES[ctx];
   const alias = Object.prototype.hasOwnProperty.call(aliases, e.key) ? aliases[e.key] : undefined;
   if (!alias && !known.includes(e.key)) {
-    const suggestion = closestKey(e.key, known);
+    const suggestion = closestName(e.key, known);
     diags.push({
       code: 'unknown-key',
       message:

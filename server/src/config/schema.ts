@@ -94,3 +94,10 @@ export const validators: { root: ValidateFunction; experience: ValidateFunction;
 };
 
 export type SchemaError = ErrorObject;
+
+/** The whole config in one validation (the fast path of fast.ts; the loader validates piece by piece). */
+export const validateWholeConfig: ValidateFunction = (() => {
+  const v = ajv.getSchema(SCHEMA_ID);
+  if (!v) throw new Error('schema/experience-sync.schema.json did not compile');
+  return v;
+})();

@@ -3,7 +3,7 @@
  * - the quick fixes the config loader attaches to its diagnostics (`fix`: tabs → spaces with the
  *   tab width that makes the file parse, snake_case → camelCase, closest key for unknown-key);
  * - "did you mean" for `unknown-tag`, `unknown-system`, `unknown-test-suite`,
- *   `unknown-managed-tag` (the closest name of the project, by the engine's `closest`);
+ *   `unknown-managed-tag` (the closest name of the project, by `closestName`);
  * - "Add … to managedExperienceTags" for `unmanaged-tag`;
  * - the source action "Write matched experience IDs into the file" (the loader's
  *   `setExperienceIDs`, which edits the YAML document in place and keeps comments).
@@ -15,7 +15,7 @@ import {
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { setExperienceIDs } from '../config/index';
-import { closest } from '../sync/plan';
+import { closestName } from '../util/closest';
 import type { Analysis } from './analysis';
 import { yamlScalar } from './completion';
 import { SOURCE, type DiagnosticData } from './diagnostics';
@@ -101,7 +101,7 @@ function didYouMean(a: Analysis, doc: TextDocument, d: Diagnostic, kind: 'tag' |
   if (!state) return undefined;
   const names = kind === 'tag' ? state.tags.map((t) => t.name) : kind === 'system' ? state.systems.map((s) => s.name) : state.testSuites.map((s) => s.name);
   const name = scalarAt(doc, d.range);
-  const best = closest(name, names);
+  const best = closestName(name, names);
   if (!best || best === name) return undefined;
   const flow = isInFlow(doc, d.range);
   return {

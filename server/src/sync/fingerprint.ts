@@ -30,6 +30,15 @@ const byKey = <T>(key: (t: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -
  * list order does not matter.
  */
 export function fingerprintState(state: ProjectState): string {
+  let fp = stateFingerprints.get(state);
+  if (fp === undefined) stateFingerprints.set(state, (fp = computeStateFingerprint(state)));
+  return fp;
+}
+
+/** States are not mutated once read (ingest builds a new one each time), so a state's fingerprint is cached. */
+const stateFingerprints = new WeakMap<ProjectState, string>();
+
+function computeStateFingerprint(state: ProjectState): string {
   const sets = (xs: { id: string; name: string; experienceIDs: string[] }[]) =>
     xs.map((x) => ({ id: x.id, name: x.name, m: [...x.experienceIDs].sort() })).sort(byKey((x) => x.id));
   return sha256(
@@ -45,7 +54,10 @@ export function fingerprintState(state: ProjectState): string {
   );
 }
 
-/** sha-256 (hex) of the normalised config: a saved plan is only valid for the same config. */
+/**
+ * sha-256 (hex) of the normalised config: a saved plan is only valid for the same config.
+ * The loader builds every config object with the same key order, so plain JSON is canonical here.
+ */
 export function fingerprintConfig(config: SyncConfig): string {
-  return sha256(canonicalJson(config));
+  return sha256(JSON.stringify(config));
 }

@@ -1,6 +1,6 @@
 /** The sync engine's public surface (DESIGN.md, "engine"). */
 export * from './model';
-export { computePlan, planHasChanges, massArchiveThreshold, closest, NEW_ID_PREFIX } from './plan';
+export { computePlan, planHasChanges, massArchiveThreshold, NEW_ID_PREFIX } from './plan';
 export type { PlanOptions } from './plan';
 export { ingest } from './ingest';
 export type { IngestOptions } from './ingest';

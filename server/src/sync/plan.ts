@@ -20,6 +20,7 @@
  * Static problems (duplicates, schema, unknown suite members) are the config loader's; this
  * function stays robust to them (it never throws) but reports only the live codes.
  */
+import { closestName } from '../util/closest';
 import { fingerprintConfig, fingerprintState } from './fingerprint';
 import type {
   ConfigExperience, CreateExperienceInput, Experience, ExperienceField, FieldChange, MemberSet, Plan,
@@ -120,36 +121,8 @@ function createChanges(cfg: ConfigExperience): FieldChange[] {
 
 const quote = (s: string) => JSON.stringify(s);
 
-/** Closest name by edit distance, for "did you mean" (null when nothing is close). */
-export function closest(name: string, candidates: Iterable<string>): string | null {
-  let best: string | null = null;
-  let bestD = Infinity;
-  const lower = name.toLowerCase();
-  for (const c of candidates) {
-    const d = editDistance(lower, c.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
-      best = c;
-    }
-  }
-  return best !== null && bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : null;
-}
-
-function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 8) return Math.abs(a.length - b.length);
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length];
-}
-
 function didYouMean(name: string, candidates: Iterable<string>): string {
-  const c = closest(name, candidates);
+  const c = closestName(name, candidates);
   return c ? ` Did you mean ${quote(c)}?` : '';
 }
 
