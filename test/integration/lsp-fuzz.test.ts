@@ -38,8 +38,8 @@ function generated(n: number): string {
 }
 
 const BASES = [
-  fs.readFileSync('/work/shared/examples/seed-example.yaml', 'utf8'),
-  '# resim-project: demo\n' + fs.readFileSync('/work/shared/examples/seed-example.yaml', 'utf8').replace(/\t/g, '    '),
+  fs.readFileSync(path.resolve(__dirname, '../fixtures/seed-example.yaml'), 'utf8'),
+  '# resim-project: demo\n' + fs.readFileSync(path.resolve(__dirname, '../fixtures/seed-example.yaml'), 'utf8').replace(/\t/g, '    '),
   generated(12),
   '# resim-project: demo\nexperiences:\n  - name: a\n    description: b\n    locations: [s3://c]\n    experienceID: e0000000-0000-4000-8000-000000000001\n',
 ];

@@ -6,11 +6,12 @@
  */
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
+import * as path from 'path';
 import type { CompletionList, Diagnostic, Range } from 'vscode-languageserver-protocol';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
 import { applyEdits, LspClient, msg, posOf, textAt } from './lsp-helpers';
 
-const SEED_EXAMPLE = fs.readFileSync('/work/shared/examples/seed-example.yaml', 'utf8');
+const SEED_EXAMPLE = fs.readFileSync(path.resolve(__dirname, '../fixtures/seed-example.yaml'), 'utf8');
 
 const LIVE = `# resim-project: demo
 experiences:

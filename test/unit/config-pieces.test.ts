@@ -52,7 +52,7 @@ const variants: [string, string][] = [
   ['block scalar with dash lines', base.replace('description: "Experience 4"', 'description: |\n      - line\n  \n      more')],
   ['CRLF', base.replace(/\n/g, '\r\n')],
   ['no final newline', base.trimEnd()],
-  ['seed example', fs.readFileSync(path.resolve(__dirname, '../../../shared/examples/seed-example.yaml'), 'utf8')],
+  ['seed example', fs.readFileSync(path.resolve(__dirname, '../fixtures/seed-example.yaml'), 'utf8')],
   ['unknown top-level key', base + 'extra: 1\n'],
   ['document marker', '---\n' + base],
 ];

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { applyTextEdits, fixConfig, loadConfig, setExperienceIDs, type ConfigDiagnostic, type LoadedConfig, type Range } from '../../server/src/config';
 
-const SEED = path.resolve(__dirname, '../../../shared/examples/seed-example.yaml');
+const SEED = path.resolve(__dirname, '../fixtures/seed-example.yaml');
 
 function codes(l: LoadedConfig, code: string): ConfigDiagnostic[] {
   return l.diagnostics.filter((d) => d.code === code);
