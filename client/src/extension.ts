@@ -99,7 +99,11 @@ export function activate(ext: vscode.ExtensionContext): void {
 
   logger.info(`ReSim Experience Sync ${String(ext.extension.packageJSON.version)} activated` +
     (vscode.workspace.isTrusted ? '' : ' (Restricted Mode: no API calls)'));
-  void startClient().then(() => statusBar.refreshSoon(), () => undefined);
+  // Spawning the server is left to the next turn of the event loop, so that it does not count
+  // against activation (commands that need the server wait for it).
+  setImmediate(() => {
+    if (!starting) void startClient().then(() => statusBar.refreshSoon(), () => undefined);
+  });
 }
 
 /**
