@@ -124,6 +124,7 @@ describe('ReSim Experience Sync in VS Code (code-server + Chromium)', function (
       await hover.waitFor({ state: 'visible', timeout: 6000 }).catch(() => undefined);
     }
     assert.ok(await hover.isVisible(), 'the hover names the experience ID');
+    await page.waitForTimeout(400); // let the hover's fade-in finish before the screenshot
     await shot('02-hover');
     await page.keyboard.press('Escape');
   });
