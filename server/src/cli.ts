@@ -28,6 +28,7 @@ import type { Plan } from './sync/model';
 import { computePlan, planHasChanges } from './sync/plan';
 import { planToJson, renderPlanText } from './sync/render';
 import { assertApplicable } from './sync/service';
+import { fingerprintConfig } from './sync/fingerprint';
 import { collectProblems, formatProblems, problemsJson } from './cli/output';
 import { runSandboxCommand } from '../../sandbox/cli';
 
@@ -177,7 +178,7 @@ function build(): Command {
       const loaded = loadOrFail(file, text, Boolean(o.json));
       const { plan } = await livePlan(g(), projectRef(o.project, loaded), loaded, o.archive);
       failOnPlanErrors(file, loaded, plan, Boolean(o.json));
-      const json = planToJson(plan);
+      const json = planToJson(plan, { configFingerprint: o.out || o.json ? fingerprintConfig(loaded.config) : undefined });
       if (o.out) writeFileAtomic(o.out, JSON.stringify(json, null, 2) + '\n');
       process.stdout.write(o.json ? JSON.stringify(json, null, 2) + '\n' : renderPlanText(plan, { color }));
       if (!o.json) {
@@ -217,7 +218,7 @@ function build(): Command {
       if (saved?.project?.id && saved.project.id !== plan.project.id)
         throw new CliError(`The saved plan is for another project (${saved.project.id}), not "${plan.project.name}" (${plan.project.id}).`, EXIT.refused);
       const guards = { expectedStateFingerprint: saved?.stateFingerprint, expectedConfigFingerprint: saved?.configFingerprint, allowMassArchive: o.allowMassArchive };
-      assertApplicable(plan, guards);
+      assertApplicable(plan, guards, loaded.config);
       process.stdout.write(renderPlanText(plan, { color }));
       if (!planHasChanges(plan)) return;
       if (!o.yes) {
@@ -225,7 +226,7 @@ function build(): Command {
         if (!(await confirm(`\nApply these changes to project "${plan.project.name}"? Only 'yes' will be accepted: `))) throw new CliError('Not applied: not confirmed.', EXIT.refused);
         // The state may have moved while the user read the plan: re-read, and refuse if it did.
         const fresh = await livePlan(globals, ref, loaded, o.archive);
-        assertApplicable(fresh.plan, { ...guards, expectedStateFingerprint: plan.stateFingerprint });
+        assertApplicable(fresh.plan, { ...guards, expectedStateFingerprint: plan.stateFingerprint }, loaded.config);
         ({ api, plan } = fresh);
       }
       const result = await applyPlan(api, plan, { onProgress: (done, total, what) => progress(`Applying ${done}/${total}: ${what}`) });

@@ -3,6 +3,7 @@ import { applyPlan, countWriteCalls, PlanRefusedError } from '../../server/src/s
 import type { ConfigExperience, Experience, ProjectState, SyncConfig } from '../../server/src/sync/model';
 import { computePlan } from '../../server/src/sync/plan';
 import { assertApplicable } from '../../server/src/sync/service';
+import { fingerprintConfig } from '../../server/src/sync/fingerprint';
 import type { ResimApi } from '../../server/src/resim/types';
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -112,6 +113,8 @@ describe('apply', () => {
     assert.throws(() => assertApplicable(plan, {}), (e: PlanRefusedError) => e.code === 'mass-archive' && /archives 11 of 12/.test(e.message));
     assert.doesNotThrow(() => assertApplicable(plan, { allowMassArchive: true }));
     assert.throws(() => assertApplicable(plan, { allowMassArchive: true, expectedStateFingerprint: 'other' }), (e: PlanRefusedError) => e.code === 'stale-plan');
-    assert.throws(() => assertApplicable(plan, { allowMassArchive: true, expectedConfigFingerprint: 'other' }), (e: PlanRefusedError) => e.code === 'stale-plan' && /config changed/.test(e.message));
+    const config = cfg([entry('e0')]);
+    assert.throws(() => assertApplicable(plan, { allowMassArchive: true, expectedConfigFingerprint: 'other' }, config), (e: PlanRefusedError) => e.code === 'stale-plan' && /config changed/.test(e.message));
+    assert.doesNotThrow(() => assertApplicable(plan, { allowMassArchive: true, expectedConfigFingerprint: fingerprintConfig(config) }, config));
   });
 });

@@ -6,18 +6,6 @@
 import { createHash } from 'crypto';
 import type { ProjectState, SyncConfig } from './model';
 
-/** JSON with object keys sorted, so equal data always gives equal text. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (v && typeof v === 'object' && !Array.isArray(v)) {
-      const sorted: Record<string, unknown> = {};
-      for (const k of Object.keys(v as object).sort()) sorted[k] = (v as Record<string, unknown>)[k];
-      return sorted;
-    }
-    return v;
-  });
-}
-
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
@@ -38,20 +26,25 @@ export function fingerprintState(state: ProjectState): string {
 /** States are not mutated once read (ingest builds a new one each time), so a state's fingerprint is cached. */
 const stateFingerprints = new WeakMap<ProjectState, string>();
 
+/** The experience fields a plan reads, and the keys of their nested objects (JSON.stringify's key list). */
+const EXPERIENCE_KEYS = [
+  'experienceID', 'name', 'description', 'locations', 'profile', 'environmentVariables', 'cacheExempt',
+  'containerTimeoutSeconds', 'customFields', 'archived', 'updateTimestamp', 'value', 'type', 'values',
+];
+
 function computeStateFingerprint(state: ProjectState): string {
-  const sets = (xs: { id: string; name: string; experienceIDs: string[] }[]) =>
-    xs.map((x) => ({ id: x.id, name: x.name, m: [...x.experienceIDs].sort() })).sort(byKey((x) => x.id));
-  return sha256(
-    canonicalJson({
-      project: state.project.id,
-      experiences: [...state.experiences].sort(byKey((e) => e.experienceID)),
-      tags: sets(state.tags),
-      systems: sets(state.systems),
-      testSuites: state.testSuites
-        .map((s) => ({ id: s.testSuiteID, name: s.name, m: [...s.experiences].sort() }))
-        .sort(byKey((s) => s.id)),
-    }),
-  );
+  const hash = createHash('sha256');
+  hash.update(`project ${state.project.id}\n`);
+  const lines: [string, string][] = state.experiences.map((e) => [e.experienceID, JSON.stringify(e, EXPERIENCE_KEYS)]);
+  lines.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+  for (const [, line] of lines) hash.update(line + '\n');
+  const sets = (kind: string, xs: { id: string; name: string; experienceIDs: string[] }[]) => {
+    for (const x of [...xs].sort(byKey((v) => v.id))) hash.update(`${kind} ${x.id} ${JSON.stringify(x.name)} ${[...x.experienceIDs].sort().join(',')}\n`);
+  };
+  sets('tag', state.tags);
+  sets('system', state.systems);
+  sets('suite', state.testSuites.map((t) => ({ id: t.testSuiteID, name: t.name, experienceIDs: t.experiences })));
+  return hash.digest('hex');
 }
 
 /**

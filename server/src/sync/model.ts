@@ -272,8 +272,6 @@ export interface Plan {
   project: { id: string; name: string };
   /** sha-256 (hex) of the state the plan was computed from (see `fingerprintState`). */
   stateFingerprint: string;
-  /** sha-256 (hex) of the normalised config the plan was computed from. */
-  configFingerprint: string;
   /** Whether unlisted experiences are archived (`--no-archive` turns it off). */
   archiveUnlisted: boolean;
   summary: PlanSummary;

@@ -21,7 +21,7 @@
  * function stays robust to them (it never throws) but reports only the live codes.
  */
 import { closestName } from '../util/closest';
-import { fingerprintConfig, fingerprintState } from './fingerprint';
+import { fingerprintState } from './fingerprint';
 import type {
   ConfigExperience, CreateExperienceInput, Experience, ExperienceField, FieldChange, MemberSet, Plan,
   PlanError, PlanNotice, PlannedExperience, PlannedSystem, PlannedTag, PlannedTestSuite, ProjectState,
@@ -72,6 +72,25 @@ function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+/** Whether the config's value of `field` equals the live one (absent optional values as their zero). */
+function sameValue(field: ExperienceField, want: unknown, have: unknown): boolean {
+  switch (field) {
+    case 'name':
+    case 'description':
+    case 'profile':
+    case 'cacheExempt':
+    case 'containerTimeoutSeconds':
+      return norm(field, want) === norm(field, have);
+    case 'locations': {
+      const a = (want ?? []) as unknown[];
+      const b = (have ?? []) as unknown[];
+      return a.length === b.length && a.every((x, i) => x === b[i]);
+    }
+    default:
+      return sameJson(norm(field, want), norm(field, have));
+  }
+}
+
 /** The API fields a config entry sets: required ones always, optional ones only when present. */
 const REQUIRED_FIELDS: ExperienceField[] = ['description', 'locations'];
 const OPTIONAL_FIELDS: ExperienceField[] = ['profile', 'environmentVariables', 'cacheExempt', 'containerTimeoutSeconds', 'customFields'];
@@ -84,7 +103,7 @@ function fieldDiff(cfg: ConfigExperience, live: Experience, renamed: boolean): {
     const want = (cfg as unknown as Record<string, unknown>)[field];
     if (want === undefined) return;
     const have = (live as unknown as Record<string, unknown>)[field];
-    if (sameJson(norm(field, want), norm(field, have))) return;
+    if (sameValue(field, want, have)) return;
     changes.push({ field, before: have ?? null, after: want });
     update[field] = want;
     mask.push(field);
@@ -120,6 +139,9 @@ function createChanges(cfg: ConfigExperience): FieldChange[] {
 }
 
 const quote = (s: string) => JSON.stringify(s);
+const NONE: readonly string[] = [];
+/** Sorted names of tag or system IDs. */
+const namesOf = (ids: readonly string[], names: Map<string, string>): string[] => ids.map((i) => names.get(i) ?? i).sort();
 
 function didYouMean(name: string, candidates: Iterable<string>): string {
   const c = closestName(name, candidates);
@@ -131,6 +153,62 @@ interface Match {
   cfg: ConfigExperience;
   live: Experience | null;
   matchedBy: 'name' | 'id' | null;
+}
+
+/** Lookups derived from a state. States are not mutated once read, so they are built once per state. */
+interface StateIndex {
+  byName: Map<string, Experience>;
+  byID: Map<string, Experience>;
+  tagByName: Map<string, MemberSet>;
+  systemByName: Map<string, MemberSet>;
+  suiteByName: Map<string, ProjectState['testSuites'][number]>;
+  /** Experience ID → the IDs of its tags / systems (memberships inverted once, so that the work per
+   * experience is proportional to its own tags, not to the project's). */
+  tagsOfExperience: Map<string, string[]>;
+  systemsOfExperience: Map<string, string[]>;
+  tagName: Map<string, string>;
+  systemName: Map<string, string>;
+  activeCount: number;
+}
+
+const stateIndexes = new WeakMap<ProjectState, StateIndex>();
+
+function indexState(state: ProjectState): StateIndex {
+  const cached = stateIndexes.get(state);
+  if (cached) return cached;
+  const byName = new Map<string, Experience>();
+  const byID = new Map<string, Experience>();
+  let activeCount = 0;
+  for (const e of state.experiences) {
+    byName.set(e.name, e);
+    byID.set(e.experienceID, e);
+    if (!e.archived) activeCount++;
+  }
+  const invert = (sets: MemberSet[]) => {
+    const of = new Map<string, string[]>();
+    for (const s of sets) {
+      for (const id of s.experienceIDs) {
+        const l = of.get(id);
+        if (l) l.push(s.id);
+        else of.set(id, [s.id]);
+      }
+    }
+    return of;
+  };
+  const index: StateIndex = {
+    byName,
+    byID,
+    tagByName: new Map(state.tags.map((t) => [t.name, t])),
+    systemByName: new Map(state.systems.map((s) => [s.name, s])),
+    suiteByName: new Map(state.testSuites.map((s) => [s.name, s])),
+    tagsOfExperience: invert(state.tags),
+    systemsOfExperience: invert(state.systems),
+    tagName: new Map(state.tags.map((t) => [t.id, t.name])),
+    systemName: new Map(state.systems.map((s) => [s.id, s.name])),
+    activeCount,
+  };
+  stateIndexes.set(state, index);
+  return index;
 }
 
 /**
@@ -145,18 +223,7 @@ export function computePlan(config: SyncConfig, state: ProjectState, options: Pl
   const notices: PlanNotice[] = [];
   const warnings: string[] = [];
 
-  const byName = new Map<string, Experience>();
-  const byID = new Map<string, Experience>();
-  for (const e of state.experiences) {
-    byName.set(e.name, e);
-    byID.set(e.experienceID, e);
-  }
-  const tagByName = new Map(state.tags.map((t) => [t.name, t]));
-  const systemByName = new Map(state.systems.map((s) => [s.name, s]));
-  const suiteByName = new Map(state.testSuites.map((s) => [s.name, s]));
-  const memberSets = (sets: MemberSet[]) => new Map(sets.map((s) => [s.id, new Set(s.experienceIDs)]));
-  const tagMembers = memberSets(state.tags);
-  const systemMembers = memberSets(state.systems);
+  const { byName, byID, tagByName, systemByName, suiteByName, tagsOfExperience, systemsOfExperience, tagName, systemName, activeCount } = indexState(state);
 
   // 1. Matching.
   const matchedIDs = new Map<string, number>(); // experienceID -> config index
@@ -228,29 +295,31 @@ export function computePlan(config: SyncConfig, state: ProjectState, options: Pl
     const ids: string[] = [];
     strList(m.cfg.tags).forEach((t) => {
       const tag = tagByName.get(t);
-      if (tag) ids.push(tag.id);
-      else
+      if (tag) {
+        if (!ids.includes(tag.id)) ids.push(tag.id);
+      } else
         errors.push({
           code: 'unknown-tag',
           message: `Tag ${quote(t)} does not exist in project ${quote(state.project.name)}.${didYouMean(t, tagByName.keys())} Sync does not create tags: create it in ReSim first.`,
           path: ['experiences', m.index, 'tags', (m.cfg.tags as string[]).indexOf(t)],
         });
     });
-    return [...new Set(ids)];
+    return ids;
   };
   const systemIDsFor = (m: Match): string[] => {
     const ids: string[] = [];
     strList(m.cfg.systems).forEach((s) => {
       const sys = systemByName.get(s);
-      if (sys) ids.push(sys.id);
-      else
+      if (sys) {
+        if (!ids.includes(sys.id)) ids.push(sys.id);
+      } else
         errors.push({
           code: 'unknown-system',
           message: `System ${quote(s)} does not exist in project ${quote(state.project.name)}.${didYouMean(s, systemByName.keys())} Sync does not create systems: create it in ReSim first.`,
           path: ['experiences', m.index, 'systems', (m.cfg.systems as string[]).indexOf(s)],
         });
     });
-    return [...new Set(ids)];
+    return ids;
   };
   const managedTagIDs = new Set<string>();
   strList(config.managedExperienceTags).forEach((t, k) => {
@@ -276,8 +345,6 @@ export function computePlan(config: SyncConfig, state: ProjectState, options: Pl
     if (l) l.push(v);
     else m.set(k, [v]);
   };
-  const tagName = new Map(state.tags.map((t) => [t.id, t.name]));
-  const systemName = new Map(state.systems.map((s) => [s.id, s.name]));
   const idToFinalName = new Map<string, string>();
 
   for (const m of matches) {
@@ -297,33 +364,33 @@ export function computePlan(config: SyncConfig, state: ProjectState, options: Pl
     const { changes, update, mask } = fieldDiff(m.cfg, live, live.name !== m.cfg.name);
     if (mask.length) updateInputs[live.experienceID] = { experience: update, updateMask: mask };
 
-    // Tags: add listed ones, remove managed ones not listed.
-    const has = (set: Map<string, Set<string>>, id: string) => set.get(id)?.has(live.experienceID) ?? false;
-    const beforeTags = state.tags.filter((t) => has(tagMembers, t.id)).map((t) => t.name).sort();
-    const afterTagSet = new Set(beforeTags);
-    for (const id of tagIDs) {
-      if (!has(tagMembers, id)) {
-        push(tagAdds, id, live.experienceID);
-        afterTagSet.add(tagName.get(id)!);
+    // Tags: add listed ones, remove managed ones not listed. Names are only built for a change.
+    const id = live.experienceID;
+    const currentTags = tagsOfExperience.get(id) ?? NONE;
+    let tagsChange = false;
+    for (const t of tagIDs) {
+      if (!currentTags.includes(t)) {
+        push(tagAdds, t, id);
+        tagsChange = true;
       }
     }
-    for (const id of managedTagIDs) {
-      if (has(tagMembers, id) && !tagIDs.includes(id)) {
-        push(tagRemoves, id, live.experienceID);
-        afterTagSet.delete(tagName.get(id)!);
+    for (const t of currentTags) {
+      if (managedTagIDs.has(t) && !tagIDs.includes(t)) {
+        push(tagRemoves, t, id);
+        tagsChange = true;
       }
     }
-    const afterTags = [...afterTagSet].sort();
-    if (!sameJson(beforeTags, afterTags)) changes.push({ field: 'tags', before: beforeTags, after: afterTags });
-    const beforeSystems = state.systems.filter((s) => has(systemMembers, s.id)).map((s) => s.name).sort();
-    const afterSystems = new Set(beforeSystems);
-    for (const id of systemIDs) {
-      if (!has(systemMembers, id)) {
-        push(systemAdds, id, live.experienceID);
-        afterSystems.add(systemName.get(id)!);
-      }
+    if (tagsChange) {
+      const after = currentTags.filter((t) => !managedTagIDs.has(t) || tagIDs.includes(t));
+      for (const t of tagIDs) if (!after.includes(t)) after.push(t);
+      changes.push({ field: 'tags', before: namesOf(currentTags, tagName), after: namesOf(after, tagName) });
     }
-    if (afterSystems.size !== beforeSystems.length) changes.push({ field: 'systems', before: beforeSystems, after: [...afterSystems].sort() });
+    const currentSystems = systemsOfExperience.get(id) ?? NONE;
+    const newSystems = systemIDs.filter((t) => !currentSystems.includes(t));
+    if (newSystems.length) {
+      for (const t of newSystems) push(systemAdds, t, id);
+      changes.push({ field: 'systems', before: namesOf(currentSystems, systemName), after: namesOf([...currentSystems, ...newSystems], systemName) });
+    }
 
     let action: PlannedExperience['action'];
     if (live.archived && m.cfg.archived !== true) {
@@ -348,7 +415,6 @@ export function computePlan(config: SyncConfig, state: ProjectState, options: Pl
   }
 
   // 4. Unlisted experiences.
-  const activeCount = state.experiences.filter((e) => !e.archived).length;
   const unlisted = state.experiences.filter((e) => !e.archived && !matchedIDs.has(e.experienceID)).sort((a, b) => (a.name < b.name ? -1 : 1));
   if (options.archiveUnlisted) {
     for (const e of unlisted) planned.push({ name: e.name, action: 'archive', experienceID: e.experienceID, matchedBy: null, changes: [] });
@@ -433,7 +499,6 @@ export function computePlan(config: SyncConfig, state: ProjectState, options: Pl
   return {
     project: { ...state.project },
     stateFingerprint: fingerprintState(state),
-    configFingerprint: fingerprintConfig(config),
     archiveUnlisted: options.archiveUnlisted,
     summary: {
       create: count('create'),

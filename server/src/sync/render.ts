@@ -5,12 +5,15 @@
 import type { ConfigPath, Plan, SyncConfig } from './model';
 import { planHasChanges } from './plan';
 
-/** The plan JSON of DESIGN.md (plus `configFingerprint`, `archiveUnlisted`, `massArchive`, `notices`). */
-export function planToJson(plan: Plan): Record<string, unknown> {
+/**
+ * The plan JSON of DESIGN.md (plus `archiveUnlisted` and `massArchive`; plus `configFingerprint`
+ * when given, which a saved plan carries so that `apply --plan` refuses a changed config).
+ */
+export function planToJson(plan: Plan, extra: { configFingerprint?: string } = {}): Record<string, unknown> {
   return {
     project: plan.project,
     stateFingerprint: plan.stateFingerprint,
-    configFingerprint: plan.configFingerprint,
+    ...(extra.configFingerprint ? { configFingerprint: extra.configFingerprint } : {}),
     archiveUnlisted: plan.archiveUnlisted,
     summary: plan.summary,
     experiences: plan.experiences.map((e) => ({

@@ -5,6 +5,7 @@
  */
 import type { ResimApi } from '../resim/types';
 import { applyPlan, ApplyResult, PlanRefusedError } from './apply';
+import { fingerprintConfig } from './fingerprint';
 import { ingest, IngestOptions } from './ingest';
 import type { Plan, ProjectState, SyncConfig } from './model';
 import { computePlan } from './plan';
@@ -28,7 +29,7 @@ export async function planAgainstProject(
 export interface GuardOptions {
   /** The state fingerprint of the plan the user saw (preview); apply refuses when the state moved. */
   expectedStateFingerprint?: string;
-  /** The config fingerprint of the plan the user saw; apply refuses when the config changed since. */
+  /** `fingerprintConfig` of the config the user previewed; apply refuses when the config changed since. */
   expectedConfigFingerprint?: string;
   /** Allow a plan that trips the mass-archive guard (`--allow-mass-archive`, a typed confirmation). */
   allowMassArchive?: boolean;
@@ -39,10 +40,10 @@ export interface GuardOptions {
  * it was computed from another state or config than the one previewed ('stale-plan'), or it
  * archives too much without permission ('mass-archive').
  */
-export function assertApplicable(plan: Plan, guards: GuardOptions): void {
+export function assertApplicable(plan: Plan, guards: GuardOptions, config?: SyncConfig): void {
   if (plan.errors.length)
     throw new PlanRefusedError(`The config has ${plan.errors.length} error${plan.errors.length === 1 ? '' : 's'}; a config with errors is never applied.`, 'config-errors');
-  if (guards.expectedConfigFingerprint && guards.expectedConfigFingerprint !== plan.configFingerprint)
+  if (guards.expectedConfigFingerprint && (!config || guards.expectedConfigFingerprint !== fingerprintConfig(config)))
     throw new PlanRefusedError('Stale plan: the config changed since the plan was made. Preview again, then apply.', 'stale-plan');
   if (guards.expectedStateFingerprint && guards.expectedStateFingerprint !== plan.stateFingerprint)
     throw new PlanRefusedError(
@@ -69,7 +70,7 @@ export async function guardedApply(
   opts: { archiveUnlisted: boolean; signal?: AbortSignal; onProgress?: (done: number, total: number, message: string) => void } & GuardOptions,
 ): Promise<{ plan: Plan; result: ApplyResult }> {
   const { plan } = await planAgainstProject(api, project, config, { archiveUnlisted: opts.archiveUnlisted, signal: opts.signal });
-  assertApplicable(plan, opts);
+  assertApplicable(plan, opts, config);
   const result = await applyPlan(api, plan, { signal: opts.signal, onProgress: opts.onProgress });
   return { plan, result };
 }
