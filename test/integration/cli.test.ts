@@ -135,6 +135,23 @@ describe('resim-sync CLI against the sandbox', function () {
     assert.deepEqual(writes(sb), []);
   });
 
+  it('refuses a saved plan once the config changed (exit 3, nothing written)', async () => {
+    const file = path.join(dir, 'c.experiences.yaml');
+    fs.writeFileSync(file, 'experiences:\n  - name: brand-new\n    description: d\n    locations: [s3://x]\n');
+    const planFile = path.join(dir, 'plan.json');
+    assert.equal((await run(['preview', '--no-archive', '--out', planFile, '--project', 'demo', '--config', file], env)).code, 0);
+    fs.writeFileSync(file, 'experiences:\n  - name: brand-new\n    description: edited after the preview\n    locations: [s3://x]\n');
+    sb.requestLog.length = 0;
+    const a = await run(['apply', '--yes', '--no-archive', '--plan', planFile, '--project', 'demo', '--config', file], env);
+    assert.equal(a.code, 3, a.stdout + a.stderr);
+    assert.match(a.stderr, /the config changed since the plan was made/);
+    assert.deepEqual(writes(sb), []);
+    const same = await run(['preview', '--no-archive', '--out', planFile, '--project', 'demo', '--config', file], env);
+    assert.equal(same.code, 0);
+    const ok = await run(['apply', '--yes', '--no-archive', '--plan', planFile, '--project', 'demo', '--config', file], env);
+    assert.equal(ok.code, 0, ok.stderr);
+  });
+
   it('refuses a mass archive with exit 3 unless --allow-mass-archive', async () => {
     const many = path.join(dir, 'many.experiences.yaml');
     const names = Array.from({ length: 14 }, (_, i) => `bulk-${i}`);
