@@ -81,7 +81,7 @@ async function main(): Promise<Section> {
         met,
         note: met
           ? undefined
-          : `Our ingest is bounded by paging ListExperiences (archived=false): ${Math.ceil(INGEST_SIZE.experiences * 0.95 / 100)} pages of 100 must be read one after another (each needs the previous page's token), ≥ ${bound} ms at ${LATENCY_MS} ms latency; the resim CLI's slowest goroutine (tags, sequential) takes ${round(r, 0)} ms. 0.25 × would need fewer sequential pages, not more concurrency.`,
+          : `Our ingest is bounded by paging ListExperiences (archived=false): ${Math.ceil(INGEST_SIZE.experiences * 0.95 / 100)} pages of 100 must be read one after another (each needs the previous page's token), ≥ ${bound} ms at ${LATENCY_MS} ms latency; the resim CLI's pattern takes ${round(r, 0)} ms (its slowest goroutine: the tags, one listing after another). 0.25 × would need fewer sequential pages, not more concurrency.`,
       },
       { benchmark: 'Ingest (same): ListExperiences archived=false alone, all pages', metric: 'wall time (ms)', ours: round(floor[0], 0), met: null, note: 'the floor of any ingest that pages this listing' },
       { benchmark: 'Ingest (same)', metric: 'HTTP requests', ours: ourCalls, anchor: refCalls, ratio: ratioOf(ourCalls, refCalls), met: null },

@@ -61,10 +61,10 @@ export function summarizeProfile(profilePath: string, bundlePath: string, top = 
     const url = n.callFrame.url;
     let mod: string;
     if (url.endsWith(bundleName)) mod = group(moduleAt(marks, n.callFrame.lineNumber));
-    else if (!url) mod = `(${n.callFrame.functionName || 'native'})`;
+    else if (!url) mod = n.callFrame.functionName.startsWith('(') ? n.callFrame.functionName : n.callFrame.functionName.startsWith('RegExp:') ? '(regexp)' : '(native)';
     else mod = url.startsWith('node:') ? 'node internals' : url;
     byModule.set(mod, (byModule.get(mod) ?? 0) + us);
-    const fn = `${n.callFrame.functionName || '(anonymous)'} [${mod}]`;
+    const fn = mod.startsWith('(') ? mod : `${n.callFrame.functionName || '(anonymous)'} [${mod}]`;
     byFunction.set(fn, (byFunction.get(fn) ?? 0) + us);
   }
   const sorted = (m: Map<string, number>) => [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, v]) => [k, Math.round(v / 1000)] as [string, number]);
