@@ -81,11 +81,17 @@ export function parsePiece(text: string): ParsedPiece {
       anchors: false,
     };
   }
+  let overflowInParser = false;
   for (const [list, severity] of [
     [doc.errors, 'error'],
     [doc.warnings, 'warning'],
   ] as const) {
     for (const err of list) {
+      // The parser's own stack overflow on very deep nesting: reported once, below, in plain words.
+      if (/Maximum call stack size exceeded/.test(err.message)) {
+        overflowInParser = true;
+        continue;
+      }
       codes.push(err.code);
       diags.push({
         code: 'yaml-syntax',
@@ -97,7 +103,7 @@ export function parsePiece(text: string): ParsedPiece {
       });
     }
   }
-  const state = { aliasNodes: 0, anchors: false, overflow: false };
+  const state = { aliasNodes: 0, anchors: false, overflow: overflowInParser };
   let root: SNode | null = null;
   try {
     root = build(doc.contents as YamlNode | null, doc, 0, state);

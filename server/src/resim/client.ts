@@ -9,7 +9,7 @@
 import * as http from 'http';
 import * as https from 'https';
 import fetch from 'node-fetch';
-import pLimit from 'p-limit';
+import PQueue from 'p-queue';
 import type {
   CreateExperienceInput, Experience, ExperienceField, ExperienceTag, Project, System, TestSuite,
   UpdateExperienceFields,
@@ -75,6 +75,8 @@ interface CallSpec {
   path: string;
   query?: Query;
   body?: unknown;
+  /** Queue priority (higher first); listings pass the number of pages already read. */
+  priority?: number;
 }
 
 type Outcome =
@@ -165,7 +167,10 @@ export function createResimClient(opts: ResimClientOptions): ResimClient {
   const sleep = opts.sleep ?? defaultSleep;
   const userAgent = opts.userAgent ?? `resim-experience-sync (node ${process.version})`;
   const auth = opts.auth;
-  const limit = pLimit(concurrency);
+  // One queue for every HTTP attempt of this client. A listing's later pages run before new
+  // work (priority = pages already read), so the longest page chain, the critical path of
+  // ingest, is not stalled behind dozens of short listings queued after it.
+  const queue = new PQueue({ concurrency });
   const agent = baseUrl.startsWith('https:')
     ? new https.Agent({ keepAlive: true })
     : new http.Agent({ keepAlive: true });
@@ -301,7 +306,7 @@ export function createResimClient(opts: ResimClientOptions): ResimClient {
       }
     };
 
-    return raceAbort(limit(run), signal, () => abortError(operation, method, url));
+    return raceAbort(queue.add(run, { priority: spec.priority ?? 0 }), signal, () => abortError(operation, method, url));
   }
 
   /**
@@ -338,7 +343,7 @@ export function createResimClient(opts: ResimClientOptions): ResimClient {
     let pageToken: string | undefined;
     for (;;) {
       const q: Query = { ...query, pageSize: PAGE_SIZE, pageToken };
-      const data = (await call({ operation, method: 'GET', path, query: q }, signal)) as Record<string, unknown> | undefined;
+      const data = (await call({ operation, method: 'GET', path, query: q, priority: seen.size }, signal)) as Record<string, unknown> | undefined;
       const items = data?.[key] ?? [];
       if (!Array.isArray(items)) {
         throw new ApiError({
