@@ -15,7 +15,7 @@ import * as path from 'path';
 import { renderMarkdown } from './lib/report';
 import { machine, type Section } from './lib/results';
 
-const SECTIONS = ['plan', 'ingest', 'apply', 'preview', 'editor'];
+const SECTIONS = ['plan', 'ingest', 'apply', 'preview', 'editor', 'activation'];
 const SECTION_TIMEOUT_MS = Number(process.env.BENCH_SECTION_TIMEOUT_MS ?? 180_000);
 const benchDir = __dirname;
 
@@ -38,7 +38,8 @@ function runSectionProcess(name: string): Promise<Section> {
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout = (stdout + d.toString('utf8')).slice(-2_000_000)));
     child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString('utf8')).slice(-20_000)));
-    const timer = setTimeout(() => child.kill('SIGKILL'), SECTION_TIMEOUT_MS);
+    const timeoutMs = name === 'activation' ? Math.max(SECTION_TIMEOUT_MS, 480_000) : SECTION_TIMEOUT_MS;
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       const secs = Math.round((Date.now() - started) / 100) / 10;
@@ -52,7 +53,7 @@ function runSectionProcess(name: string): Promise<Section> {
       }
       fs.rmSync(path.dirname(out), { recursive: true, force: true });
       if (!section) {
-        const why = signal === 'SIGKILL' ? `timed out after ${SECTION_TIMEOUT_MS / 1000} s` : `exited ${code ?? signal} without a result`;
+        const why = signal === 'SIGKILL' ? `timed out after ${timeoutMs / 1000} s` : `exited ${code ?? signal} without a result`;
         section = { name, title: name, rows: [], details: { stderr: stderr.slice(-2000) }, notes: [], skipped: why };
       }
       section.details = { ...section.details, sectionSeconds: secs };

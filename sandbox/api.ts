@@ -437,7 +437,7 @@ function listExperiencesWithTag(ctx: Ctx): ApiResponse {
   const archived = queryBool(ctx.req.query, 'archived') ?? false;
   const id = tag.experienceTagID;
   const { page, nextPageToken } = pageOfExperiences(ctx, px, ['tagExperiences', px.project.projectID, id, archived],
-    (e) => e.archived === archived && e.experienceTagIDs.includes(id));
+    (e) => e.archived === archived && e.experienceTagIDs.includes(id), ctx.db.membersOf(px, 'tag', id));
   return ok({ experiences: page.map((e) => experienceOut(e, false)), nextPageToken });
 }
 
@@ -490,7 +490,7 @@ function listExperiencesForSystem(ctx: Ctx): ApiResponse {
   const includeCustomFields = queryBool(ctx.req.query, 'includeCustomFields') ?? false;
   const id = system.systemID;
   const { page, nextPageToken } = pageOfExperiences(ctx, px, ['systemExperiences', px.project.projectID, id, archived],
-    (e) => e.archived === archived && e.systemIDs.includes(id));
+    (e) => e.archived === archived && e.systemIDs.includes(id), ctx.db.membersOf(px, 'system', id));
   return ok({ experiences: page.map((e) => experienceOut(e, includeCustomFields)), nextPageToken });
 }
 

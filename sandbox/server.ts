@@ -210,7 +210,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     try {
       const denied = authError(req);
       if (denied) throw denied;
+      if (method !== 'GET') db.dropDerived(); // before the handler: a write that fails half-way still invalidates
       const result = handleApiRequest(db, { method, segments, query: url.searchParams, body: parseJson(raw) }, randomUUID, timestamp);
+      if (result.wrote) db.dropDerived();
       if (result.wrote && dataFile) saveStore(dataFile, db.store);
       status = result.status;
       body = result.body;

@@ -89,6 +89,8 @@ export interface ProjectIndex {
   suiteByID: Map<string, StoredTestSuite>;
   /** Experiences sorted by name, built on demand, dropped on create/rename. */
   byNameCache?: StoredExperience[];
+  /** Members of a tag or system (`tag:<id>` / `system:<id>`), built on demand, dropped on any write. */
+  membersCache?: Map<string, StoredExperience[]>;
 }
 
 /**
@@ -179,6 +181,33 @@ export class SandboxDb {
     px.tags.push(tag);
     px.tagByID.set(tag.experienceTagID, tag);
     px.tagByName.set(tag.name, tag);
+  }
+
+  /**
+   * The experiences (creation order) that carry a tag or system, so that membership listings do
+   * not scan the whole project per page. Cached until `dropDerived()` (after every write).
+   */
+  membersOf(px: ProjectIndex, kind: 'tag' | 'system', id: string): StoredExperience[] {
+    if (!px.membersCache) {
+      // One pass over the project builds every tag's and system's list.
+      const cache = new Map<string, StoredExperience[]>();
+      const add = (key: string, e: StoredExperience) => {
+        const l = cache.get(key);
+        if (l) l.push(e);
+        else cache.set(key, [e]);
+      };
+      for (const e of px.experiences) {
+        for (const t of e.experienceTagIDs) add(`tag:${t}`, e);
+        for (const sys of e.systemIDs) add(`system:${sys}`, e);
+      }
+      px.membersCache = cache;
+    }
+    return px.membersCache.get(`${kind}:${id}`) ?? [];
+  }
+
+  /** Drops the membership caches (called after every write request). */
+  dropDerived(): void {
+    for (const px of this.projectIndex.values()) px.membersCache = undefined;
   }
 
   /** Experiences sorted by name (code-unit order), cached until the next create or rename. */

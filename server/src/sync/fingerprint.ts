@@ -4,7 +4,7 @@
  * fingerprint differs.
  */
 import { createHash } from 'crypto';
-import type { ProjectState, SyncConfig } from './model';
+import type { Experience, ProjectState, SyncConfig } from './model';
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
@@ -26,16 +26,22 @@ export function fingerprintState(state: ProjectState): string {
 /** States are not mutated once read (ingest builds a new one each time), so a state's fingerprint is cached. */
 const stateFingerprints = new WeakMap<ProjectState, string>();
 
-/** The experience fields a plan reads, and the keys of their nested objects (JSON.stringify's key list). */
-const EXPERIENCE_KEYS = [
-  'experienceID', 'name', 'description', 'locations', 'profile', 'environmentVariables', 'cacheExempt',
-  'containerTimeoutSeconds', 'customFields', 'archived', 'updateTimestamp', 'value', 'type', 'values',
-];
+/**
+ * One line per experience with every field a plan reads (fixed order; NUL-separated, so no
+ * field can run into the next). Nested lists go through JSON.stringify, which only they need.
+ */
+function experienceLine(e: Experience): string {
+  const nested = (v: unknown) => (v === undefined ? '' : JSON.stringify(v));
+  return [
+    e.experienceID, e.name, e.description, (e.locations ?? []).join('\u0001'), e.profile ?? '', nested(e.environmentVariables),
+    String(e.cacheExempt ?? ''), String(e.containerTimeoutSeconds ?? ''), nested(e.customFields), String(e.archived), e.updateTimestamp ?? '',
+  ].join('\u0000');
+}
 
 function computeStateFingerprint(state: ProjectState): string {
   const hash = createHash('sha256');
   hash.update(`project ${state.project.id}\n`);
-  const lines: [string, string][] = state.experiences.map((e) => [e.experienceID, JSON.stringify(e, EXPERIENCE_KEYS)]);
+  const lines: [string, string][] = state.experiences.map((e) => [e.experienceID, experienceLine(e)]);
   lines.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
   for (const [, line] of lines) hash.update(line + '\n');
   const sets = (kind: string, xs: { id: string; name: string; experienceIDs: string[] }[]) => {

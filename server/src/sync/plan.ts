@@ -95,23 +95,26 @@ function sameValue(field: ExperienceField, want: unknown, have: unknown): boolea
 const REQUIRED_FIELDS: ExperienceField[] = ['description', 'locations'];
 const OPTIONAL_FIELDS: ExperienceField[] = ['profile', 'environmentVariables', 'cacheExempt', 'containerTimeoutSeconds', 'customFields'];
 
-function fieldDiff(cfg: ConfigExperience, live: Experience, renamed: boolean): { changes: FieldChange[]; update: UpdateExperienceFields; mask: ExperienceField[] } {
-  const changes: FieldChange[] = [];
-  const update: Record<string, unknown> = {};
-  const mask: ExperienceField[] = [];
-  const consider = (field: ExperienceField) => {
+const DIFF_FIELDS: ExperienceField[] = [...REQUIRED_FIELDS, ...OPTIONAL_FIELDS];
+const DIFF_FIELDS_RENAMED: ExperienceField[] = ['name', ...DIFF_FIELDS];
+
+/**
+ * Appends the config's changes to `live` to `changes` (omitted optional fields are left alone);
+ * returns the UpdateExperience body, or undefined when no API field changes.
+ */
+function fieldDiff(cfg: ConfigExperience, live: Experience, renamed: boolean, changes: FieldChange[]): Plan['updateInputs'][string] | undefined {
+  let update: Record<string, unknown> | undefined;
+  let mask: ExperienceField[] | undefined;
+  for (const field of renamed ? DIFF_FIELDS_RENAMED : DIFF_FIELDS) {
     const want = (cfg as unknown as Record<string, unknown>)[field];
-    if (want === undefined) return;
+    if (want === undefined) continue;
     const have = (live as unknown as Record<string, unknown>)[field];
-    if (sameValue(field, want, have)) return;
+    if (sameValue(field, want, have)) continue;
     changes.push({ field, before: have ?? null, after: want });
-    update[field] = want;
-    mask.push(field);
-  };
-  if (renamed) consider('name');
-  REQUIRED_FIELDS.forEach(consider);
-  OPTIONAL_FIELDS.forEach(consider);
-  return { changes, update: update as UpdateExperienceFields, mask };
+    (update ??= {})[field] = want;
+    (mask ??= []).push(field);
+  }
+  return update && mask ? { experience: update as UpdateExperienceFields, updateMask: mask } : undefined;
 }
 
 function createInput(cfg: ConfigExperience, tagIDs: string[], systemIDs: string[]): CreateExperienceInput {
@@ -153,6 +156,8 @@ interface Match {
   cfg: ConfigExperience;
   live: Experience | null;
   matchedBy: 'name' | 'id' | null;
+  /** Matching failed with an error: the name is taken by this entry, but nothing is planned for it. */
+  failed?: boolean;
 }
 
 /** Lookups derived from a state. States are not mutated once read, so they are built once per state. */
@@ -164,8 +169,8 @@ interface StateIndex {
   suiteByName: Map<string, ProjectState['testSuites'][number]>;
   /** Experience ID → the IDs of its tags / systems (memberships inverted once, so that the work per
    * experience is proportional to its own tags, not to the project's). */
-  tagsOfExperience: Map<string, string[]>;
-  systemsOfExperience: Map<string, string[]>;
+  /** Keyed by the experience object (identity hashing, no string compares on the hot path). */
+  membershipOf: Map<Experience, { tags: string[]; systems: string[] }>;
   tagName: Map<string, string>;
   systemName: Map<string, string>;
   activeCount: number;
@@ -184,25 +189,27 @@ function indexState(state: ProjectState): StateIndex {
     byID.set(e.experienceID, e);
     if (!e.archived) activeCount++;
   }
-  const invert = (sets: MemberSet[]) => {
-    const of = new Map<string, string[]>();
+  const membershipOf = new Map<Experience, { tags: string[]; systems: string[] }>();
+  const invert = (sets: MemberSet[], kind: 'tags' | 'systems') => {
     for (const s of sets) {
       for (const id of s.experienceIDs) {
-        const l = of.get(id);
-        if (l) l.push(s.id);
-        else of.set(id, [s.id]);
+        const e = byID.get(id);
+        if (!e) continue; // a member the listings did not return: nothing to plan for it
+        let m = membershipOf.get(e);
+        if (!m) membershipOf.set(e, (m = { tags: [], systems: [] }));
+        m[kind].push(s.id);
       }
     }
-    return of;
   };
+  invert(state.tags, 'tags');
+  invert(state.systems, 'systems');
   const index: StateIndex = {
     byName,
     byID,
     tagByName: new Map(state.tags.map((t) => [t.name, t])),
     systemByName: new Map(state.systems.map((s) => [s.name, s])),
     suiteByName: new Map(state.testSuites.map((s) => [s.name, s])),
-    tagsOfExperience: invert(state.tags),
-    systemsOfExperience: invert(state.systems),
+    membershipOf,
     tagName: new Map(state.tags.map((t) => [t.id, t.name])),
     systemName: new Map(state.systems.map((s) => [s.id, s.name])),
     activeCount,
@@ -223,16 +230,20 @@ export function computePlan(config: SyncConfig, state: ProjectState, options: Pl
   const notices: PlanNotice[] = [];
   const warnings: string[] = [];
 
-  const { byName, byID, tagByName, systemByName, suiteByName, tagsOfExperience, systemsOfExperience, tagName, systemName, activeCount } = indexState(state);
+  const { byName, byID, tagByName, systemByName, suiteByName, membershipOf, tagName, systemName, activeCount } = indexState(state);
 
   // 1. Matching.
-  const matchedIDs = new Map<string, number>(); // experienceID -> config index
+  const matchOfLive = new Map<Experience, Match>(); // keyed by object: no string hashing
   const matches: Match[] = [];
-  const seenNames = new Set<string>();
+  const matchByName = new Map<string, Match>(); // config name -> its match (first entry wins)
+  const record = (m: Match) => {
+    matches.push(m);
+    matchByName.set(m.cfg.name, m);
+    if (m.live) matchOfLive.set(m.live, m);
+  };
   const experiencesCfg = Array.isArray(config.experiences) ? config.experiences : [];
   experiencesCfg.forEach((cfg, index) => {
-    if (!cfg || !isStr(cfg.name) || cfg.name === '' || seenNames.has(cfg.name)) return; // static problems
-    seenNames.add(cfg.name);
+    if (!cfg || !isStr(cfg.name) || cfg.name === '' || matchByName.has(cfg.name)) return; // static problems
     const wantID = isStr(cfg.experienceID) ? cfg.experienceID : undefined;
     const named = byName.get(cfg.name);
     if (named) {
@@ -247,9 +258,10 @@ export function computePlan(config: SyncConfig, state: ProjectState, options: Pl
             `Names are unique in a project, archived experiences included: choose another name, or remove the experienceID to update ${named.experienceID}.`,
           path: ['experiences', index, 'name'],
         });
+        matchByName.set(cfg.name, { index, cfg, live: null, matchedBy: null, failed: true });
         return;
       }
-      const prior = matchedIDs.get(named.experienceID);
+      const prior = matchOfLive.get(named)?.index;
       if (prior !== undefined) {
         errors.push({
           code: 'ambiguous-match',
@@ -257,10 +269,10 @@ export function computePlan(config: SyncConfig, state: ProjectState, options: Pl
           path: ['experiences', index, 'name'],
           related: [{ path: ['experiences', prior, 'experienceID'], message: 'already matched here' }],
         });
+        matchByName.set(cfg.name, { index, cfg, live: null, matchedBy: null, failed: true });
         return;
       }
-      matchedIDs.set(named.experienceID, index);
-      matches.push({ index, cfg, live: named, matchedBy: 'name' });
+      record({ index, cfg, live: named, matchedBy: 'name' });
       return;
     }
     if (wantID) {
@@ -271,9 +283,10 @@ export function computePlan(config: SyncConfig, state: ProjectState, options: Pl
           message: `No experience with ID ${wantID} in project ${quote(state.project.name)}. Remove the experienceID to create ${quote(cfg.name)} as a new experience, or correct the ID.`,
           path: ['experiences', index, 'experienceID'],
         });
+        matchByName.set(cfg.name, { index, cfg, live: null, matchedBy: null, failed: true });
         return;
       }
-      const prior = matchedIDs.get(wantID);
+      const prior = matchOfLive.get(live)?.index;
       if (prior !== undefined) {
         errors.push({
           code: 'ambiguous-match',
@@ -281,44 +294,37 @@ export function computePlan(config: SyncConfig, state: ProjectState, options: Pl
           path: ['experiences', index, 'experienceID'],
           related: [{ path: ['experiences', prior, 'name'], message: 'already matched here' }],
         });
+        matchByName.set(cfg.name, { index, cfg, live: null, matchedBy: null, failed: true });
         return;
       }
-      matchedIDs.set(wantID, index);
-      matches.push({ index, cfg, live, matchedBy: 'id' });
+      record({ index, cfg, live, matchedBy: 'id' });
       return;
     }
-    matches.push({ index, cfg, live: null, matchedBy: null });
+    record({ index, cfg, live: null, matchedBy: null });
   });
 
   // 2. Tag, system and suite references must exist.
-  const tagIDsFor = (m: Match): string[] => {
+  /** IDs of the tags or systems an entry names; a name the project lacks is an error at its node. */
+  const refIDs = (m: Match, kind: 'tags' | 'systems'): string[] => {
     const ids: string[] = [];
-    strList(m.cfg.tags).forEach((t) => {
-      const tag = tagByName.get(t);
-      if (tag) {
-        if (!ids.includes(tag.id)) ids.push(tag.id);
-      } else
-        errors.push({
-          code: 'unknown-tag',
-          message: `Tag ${quote(t)} does not exist in project ${quote(state.project.name)}.${didYouMean(t, tagByName.keys())} Sync does not create tags: create it in ReSim first.`,
-          path: ['experiences', m.index, 'tags', (m.cfg.tags as string[]).indexOf(t)],
-        });
-    });
-    return ids;
-  };
-  const systemIDsFor = (m: Match): string[] => {
-    const ids: string[] = [];
-    strList(m.cfg.systems).forEach((s) => {
-      const sys = systemByName.get(s);
-      if (sys) {
-        if (!ids.includes(sys.id)) ids.push(sys.id);
-      } else
-        errors.push({
-          code: 'unknown-system',
-          message: `System ${quote(s)} does not exist in project ${quote(state.project.name)}.${didYouMean(s, systemByName.keys())} Sync does not create systems: create it in ReSim first.`,
-          path: ['experiences', m.index, 'systems', (m.cfg.systems as string[]).indexOf(s)],
-        });
-    });
+    const names = m.cfg[kind];
+    if (!Array.isArray(names)) return ids;
+    const known = kind === 'tags' ? tagByName : systemByName;
+    for (let j = 0; j < names.length; j++) {
+      const n = names[j];
+      if (typeof n !== 'string') continue;
+      const ref = known.get(n);
+      if (ref) {
+        if (!ids.includes(ref.id)) ids.push(ref.id);
+        continue;
+      }
+      const what = kind === 'tags' ? 'Tag' : 'System';
+      errors.push({
+        code: kind === 'tags' ? 'unknown-tag' : 'unknown-system',
+        message: `${what} ${quote(n)} does not exist in project ${quote(state.project.name)}.${didYouMean(n, known.keys())} Sync does not create ${kind}: create it in ReSim first.`,
+        path: ['experiences', m.index, kind, j],
+      });
+    }
     return ids;
   };
   const managedTagIDs = new Set<string>();
@@ -345,11 +351,10 @@ export function computePlan(config: SyncConfig, state: ProjectState, options: Pl
     if (l) l.push(v);
     else m.set(k, [v]);
   };
-  const idToFinalName = new Map<string, string>();
 
   for (const m of matches) {
-    const tagIDs = tagIDsFor(m);
-    const systemIDs = systemIDsFor(m);
+    const tagIDs = refIDs(m, 'tags');
+    const systemIDs = refIDs(m, 'systems');
     if (!m.live) {
       if (m.cfg.archived === true) {
         warnings.push(`Experience ${quote(m.cfg.name)} is marked archived: true but does not exist; nothing to create.`);
@@ -360,13 +365,14 @@ export function computePlan(config: SyncConfig, state: ProjectState, options: Pl
       continue;
     }
     const live = m.live;
-    idToFinalName.set(live.experienceID, m.cfg.name);
-    const { changes, update, mask } = fieldDiff(m.cfg, live, live.name !== m.cfg.name);
-    if (mask.length) updateInputs[live.experienceID] = { experience: update, updateMask: mask };
+    const changes: FieldChange[] = [];
+    const update = fieldDiff(m.cfg, live, live.name !== m.cfg.name, changes);
+    if (update) updateInputs[live.experienceID] = update;
 
     // Tags: add listed ones, remove managed ones not listed. Names are only built for a change.
     const id = live.experienceID;
-    const currentTags = tagsOfExperience.get(id) ?? NONE;
+    const membership = membershipOf.get(live);
+    const currentTags = membership?.tags ?? NONE;
     let tagsChange = false;
     for (const t of tagIDs) {
       if (!currentTags.includes(t)) {
@@ -385,7 +391,7 @@ export function computePlan(config: SyncConfig, state: ProjectState, options: Pl
       for (const t of tagIDs) if (!after.includes(t)) after.push(t);
       changes.push({ field: 'tags', before: namesOf(currentTags, tagName), after: namesOf(after, tagName) });
     }
-    const currentSystems = systemsOfExperience.get(id) ?? NONE;
+    const currentSystems = membership?.systems ?? NONE;
     const newSystems = systemIDs.filter((t) => !currentSystems.includes(t));
     if (newSystems.length) {
       for (const t of newSystems) push(systemAdds, t, id);
@@ -415,7 +421,7 @@ export function computePlan(config: SyncConfig, state: ProjectState, options: Pl
   }
 
   // 4. Unlisted experiences.
-  const unlisted = state.experiences.filter((e) => !e.archived && !matchedIDs.has(e.experienceID)).sort((a, b) => (a.name < b.name ? -1 : 1));
+  const unlisted = state.experiences.filter((e) => !e.archived && !matchOfLive.has(e)).sort((a, b) => (a.name < b.name ? -1 : 1));
   if (options.archiveUnlisted) {
     for (const e of unlisted) planned.push({ name: e.name, action: 'archive', experienceID: e.experienceID, matchedBy: null, changes: [] });
     if (unlisted.length)
@@ -430,13 +436,12 @@ export function computePlan(config: SyncConfig, state: ProjectState, options: Pl
   }
 
   // 5. Test suites.
-  const idOfName = new Map<string, string>();
-  const archivedInConfig = new Set<string>();
-  for (const m of matches) {
-    if (m.cfg.archived === true) archivedInConfig.add(m.cfg.name);
-    idOfName.set(m.cfg.name, m.live ? m.live.experienceID : NEW_ID_PREFIX + m.cfg.name);
-  }
-  const nameOfID = (id: string) => idToFinalName.get(id) ?? byID.get(id)?.name ?? id;
+  /** The name an experience ID will have after the sync (the config's name for a rename). */
+  const nameOfID = (id: string) => {
+    const live = byID.get(id);
+    if (!live) return id;
+    return matchOfLive.get(live)?.cfg.name ?? live.name;
+  };
   const suites: PlannedTestSuite[] = [];
   const suiteMembers: Plan['suiteMembers'] = {};
   const suitesCfg = Array.isArray(config.managedTestSuites) ? config.managedTestSuites : [];
@@ -455,7 +460,8 @@ export function computePlan(config: SyncConfig, state: ProjectState, options: Pl
     const after: string[] = [];
     let ok = true;
     names.forEach((n, j) => {
-      if (archivedInConfig.has(n)) {
+      const m = matchByName.get(n);
+      if (m?.cfg.archived === true) {
         errors.push({
           code: 'archived-experience-in-suite',
           message: `Test suite ${quote(s.name)} lists ${quote(n)}, which the config marks archived: true. A test suite can only hold unarchived experiences.`,
@@ -463,8 +469,7 @@ export function computePlan(config: SyncConfig, state: ProjectState, options: Pl
         });
         ok = false;
       }
-      const id = idOfName.get(n);
-      if (id) after.push(id);
+      if (m && !m.failed) after.push(m.live ? m.live.experienceID : NEW_ID_PREFIX + n);
       else ok = false; // not in the config, or an entry with errors: the loader or matching reports it
     });
     if (!ok) return;
@@ -472,13 +477,9 @@ export function computePlan(config: SyncConfig, state: ProjectState, options: Pl
     const beforeSet = new Set(live.experiences);
     const changed = uniqueAfter.length !== beforeSet.size || uniqueAfter.some((id) => !beforeSet.has(id));
     if (changed) suiteMembers[live.testSuiteID] = uniqueAfter;
-    suites.push({
-      name: s.name,
-      testSuiteID: live.testSuiteID,
-      before: live.experiences.map(nameOfID),
-      after: uniqueAfter.map((id) => (id.startsWith(NEW_ID_PREFIX) ? id.slice(NEW_ID_PREFIX.length) : nameOfID(id))),
-      changed,
-    });
+    // The config's names are the members after; an unchanged suite holds the same before.
+    const afterNames = [...new Set(names)];
+    suites.push({ name: s.name, testSuiteID: live.testSuiteID, before: changed ? live.experiences.map(nameOfID) : afterNames, after: afterNames, changed });
   });
 
   // 6. Tag and system changes, by name.
