@@ -12,7 +12,8 @@ import { refreshState, selectProject, signIn, signOut } from './commands/account
 import { cloneProject } from './commands/clone';
 import { applySync, previewSync, requestPreview } from './commands/sync';
 import { ClientContext, guarded } from './context';
-import { LANGUAGE_ID, createLanguageClient, isSyncConfig, pushSession } from './languageClient';
+import { LANGUAGE_ID, isSyncConfig } from './documents';
+import { languageClientModule } from './lazy';
 import { Logger } from './log';
 import { Redactor } from './redact';
 import { PlanView } from './planView';
@@ -32,10 +33,10 @@ export function activate(ext: vscode.ExtensionContext): void {
   ext.subscriptions.push(logger, session, statusBar, sandbox);
 
   const startClient = (): Promise<LanguageClient> => {
-    const c = createLanguageClient(ext, session, logger);
+    const c = languageClientModule().createLanguageClient(ext, session, logger);
     client = c;
     starting = c.start()
-      .then(async () => { await pushSession(c, session, logger); return c; })
+      .then(async () => { await languageClientModule().pushSession(c, session, logger); return c; })
       .catch((err: unknown) => {
         logger.error('The ReSim language server did not start', err);
         starting = undefined;
@@ -84,11 +85,11 @@ export function activate(ext: vscode.ExtensionContext): void {
   ext.subscriptions.push(
     session.onDidChange(() => {
       statusBar.render();
-      if (client?.isRunning()) void pushSession(client, session, logger).then(() => statusBar.refreshSoon());
+      if (client?.isRunning()) void languageClientModule().pushSession(client, session, logger).then(() => statusBar.refreshSoon());
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('resim.configFiles')) void restartClient('resim.configFiles changed');
-      else if (e.affectsConfiguration('resim') && client?.isRunning()) void pushSession(client, session, logger).then(() => statusBar.refreshSoon());
+      else if (e.affectsConfiguration('resim') && client?.isRunning()) void languageClientModule().pushSession(client, session, logger).then(() => statusBar.refreshSoon());
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void restartClient('workspace trusted')),
     vscode.window.onDidChangeActiveTextEditor(() => { statusBar.render(); statusBar.refreshSoon(); }),

@@ -1,7 +1,7 @@
 /**
  * The LanguageClient (vscode-languageclient@11) for the ReSim language server, dist/server.js,
- * over Node IPC. Which files it handles: the language `resim-experiences` plus YAML files that
- * match the `resim.configFiles` globs (DESIGN.md, "The file ↔ project link").
+ * over Node IPC. Bundled on its own (dist/languageClient.js) and loaded after activation
+ * (see lazy.ts): vscode-languageclient takes longer to load than the rest of the extension.
  *
  * Settings reach the server both ways: pulled (`workspace/configuration`, answered by the
  * middleware below with this session's overrides: selected project, sandbox URL, trust) and
@@ -11,27 +11,14 @@
 import * as vscode from 'vscode';
 import {
   DidChangeConfigurationNotification, LanguageClient, TransportKind,
-  type CancellationToken, ConfigurationRequest, type ConfigurationParams, type DocumentSelector, type LanguageClientOptions, type ServerOptions,
+  type CancellationToken, ConfigurationRequest, type ConfigurationParams, type LanguageClientOptions, type ServerOptions,
 } from 'vscode-languageclient/node';
+import { documentSelector } from './documents';
 import type { Logger } from './log';
 import { Notifications } from './protocol';
 import type { EffectiveSettings, Session } from './session';
 
-export const LANGUAGE_ID = 'resim-experiences';
-
-/** The documents the server handles, for the current `resim.configFiles`. */
-export function documentSelector(configFiles: string[]): DocumentSelector {
-  return [
-    { language: LANGUAGE_ID },
-    ...configFiles.map((pattern) => ({ language: 'yaml', pattern })),
-  ];
-}
-
-/** True when `doc` is a sync config the server handles. */
-export function isSyncConfig(doc: vscode.TextDocument): boolean {
-  const files = vscode.workspace.getConfiguration('resim').get<string[]>('configFiles', []);
-  return vscode.languages.match(documentSelector(files) as vscode.DocumentSelector, doc) > 0;
-}
+export { ResponseError, WorkDoneProgress } from 'vscode-languageclient/node';
 
 export function createLanguageClient(ctx: vscode.ExtensionContext, session: Session, logger: Logger): LanguageClient {
   const module = ctx.asAbsolutePath('dist/server.js');

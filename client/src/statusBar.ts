@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { formatAge, formatSummary } from './format';
-import { isSyncConfig } from './languageClient';
+import { isSyncConfig } from './documents';
 import type { PreviewResult } from './protocol';
 import { changeCount } from './protocol';
 import type { Session } from './session';

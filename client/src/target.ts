@@ -1,7 +1,7 @@
 /** Which config file a command acts on: an argument (code lens, menus), the active editor, or the plan shown. */
 import * as vscode from 'vscode';
 import { UserError } from './context';
-import { isSyncConfig } from './languageClient';
+import { isSyncConfig } from './documents';
 
 /**
  * Resolves a command's target. `arg` may be a `vscode.Uri`, a URI string (code lens arguments

@@ -10,9 +10,8 @@
  */
 import { randomUUID } from 'crypto';
 import * as vscode from 'vscode';
-import {
-  ResponseError, WorkDoneProgress, type WorkDoneProgressBegin, type WorkDoneProgressEnd, type WorkDoneProgressReport,
-} from 'vscode-languageclient/node';
+import type { WorkDoneProgressBegin, WorkDoneProgressEnd, WorkDoneProgressReport } from 'vscode-languageclient/node';
+import { languageClientModule } from '../lazy';
 import { ClientContext, UserError, requireTrust } from '../context';
 import { formatSummary } from '../format';
 import type { ApplyParams, ApplyResultJson, PlanJson, PreviewResult } from '../protocol';
@@ -126,7 +125,7 @@ async function runApply(ctx: ClientContext, uri: vscode.Uri, plan: PlanJson, par
         token.onCancellationRequested(() => { cancelled = true; });
         const workDoneToken = randomUUID();
         let last = 0;
-        const sub = client.onProgress(WorkDoneProgress.type, workDoneToken, (value: WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd) => {
+        const sub = client.onProgress(languageClientModule().WorkDoneProgress.type, workDoneToken, (value: WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd) => {
           if (value.kind === 'end') return;
           const pct = typeof value.percentage === 'number' ? value.percentage : undefined;
           progress.report({ message: value.message, increment: pct !== undefined ? Math.max(0, pct - last) : undefined });
@@ -165,7 +164,7 @@ async function runApply(ctx: ClientContext, uri: vscode.Uri, plan: PlanJson, par
       void vscode.window.showWarningMessage('ReSim: apply cancelled. Calls already made stay made; preview again to see what is left.');
       return undefined;
     }
-    const code = err instanceof ResponseError ? (err.data as { code?: string } | undefined)?.code : undefined;
+    const code = err instanceof languageClientModule().ResponseError ? (err.data as { code?: string } | undefined)?.code : undefined;
     if (code === 'stale-plan') return staleRefusal(ctx, uri);
     if (code === 'mass-archive' && !params.allowMassArchive) {
       if (await confirmMassArchive(plan)) return runApply(ctx, uri, plan, { ...params, allowMassArchive: true });
