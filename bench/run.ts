@@ -64,6 +64,22 @@ function runSectionProcess(name: string): Promise<Section> {
   });
 }
 
+/**
+ * The README quotes the table: everything of results.md from its first line to its "Notes"
+ * section goes between the README's `<!-- bench:start -->` and `<!-- bench:end -->` markers.
+ */
+function updateReadme(md: string): void {
+  const readme = path.resolve(benchDir, '..', 'README.md');
+  const text = fs.readFileSync(readme, 'utf8');
+  const start = '<!-- bench:start -->';
+  const end = '<!-- bench:end -->';
+  const a = text.indexOf(start);
+  const b = text.indexOf(end);
+  if (a < 0 || b < a) return;
+  const body = md.split('\n## Notes')[0].replace(/^# Benchmarks\n+/, '').trim();
+  fs.writeFileSync(readme, `${text.slice(0, a + start.length)}\n${body}\n\nEvery sample and note: [bench/results.md](bench/results.md), [bench/results.json](bench/results.json).\n${text.slice(b)}`);
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const m = machine();
@@ -77,6 +93,7 @@ async function main(): Promise<void> {
   fs.writeFileSync(path.join(benchDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   const md = renderMarkdown(results);
   fs.writeFileSync(path.join(benchDir, 'results.md'), md);
+  updateReadme(md);
   process.stdout.write(md);
 }
 
