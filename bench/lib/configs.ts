@@ -8,6 +8,9 @@ import type { ResimClient } from '../../server/src/resim';
 import { ingest } from '../../server/src/sync/ingest';
 import type { ConfigExperience, ProjectState, SyncConfig } from '../../server/src/sync/model';
 import type { Sandbox } from '../../sandbox/server';
+import { seeded } from '../../test/support/random';
+
+export { seeded };
 
 const RESERVED = /^(?:true|false|null|yes|no|on|off|y|n|~|[-+]?(?:\d[\d_]*)?\.?\d*(?:e[-+]?\d+)?|\.inf|\.nan)$/i;
 
@@ -71,14 +74,3 @@ export async function stateOf(sb: Sandbox, project: { id: string; name: string }
   }
 }
 
-/** A deterministic pseudo-random source in [0, 1) (mulberry32). */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -9,23 +9,13 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { seeded } from '../support/random';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
 import { LspClient } from './lsp-helpers';
 
 const ITERATIONS = Number(process.env.LSP_FUZZ_ITERATIONS ?? 10_000);
 const SEED = Number(process.env.LSP_FUZZ_SEED ?? 20250106);
 
-/** mulberry32: a small seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function generated(n: number): string {
   const out = ['# resim-project: demo', 'experiences:'];
@@ -131,7 +121,7 @@ describe('language server fuzz', function () {
   });
 
   it(`survives ${ITERATIONS} mutated configs and answers after each within 1 s`, async () => {
-    const rand = prng(SEED);
+    const rand = seeded(SEED);
     const uri = 'file:///fuzz/fuzz.experiences.yaml';
     c.open(uri, BASES[0]);
     let exited = false;

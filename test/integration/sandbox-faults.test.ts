@@ -5,6 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { startSandbox, SEED_IDS, type Sandbox } from '../../sandbox/server';
+import { seeded } from '../support/random';
 
 const DEMO = SEED_IDS.demoProject;
 const AUTH = { Authorization: 'Bearer test-token' };
@@ -19,17 +20,6 @@ function scripted(values: number[], fallback = 0.99): { random: () => number; pu
   };
 }
 
-/** mulberry32: a small seeded PRNG. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function get(s: Sandbox, path: string): Promise<Response> {
   return fetch(new URL(path, s.url), { headers: AUTH });

@@ -5,7 +5,7 @@
  */
 import type { ConfigPath } from '../sync/model';
 import { loadConfig } from './load';
-import { applyTextEdits, lineStarts } from './text';
+import { applyTextEdits, lineStarts, positionAt } from './text';
 import type { LoadedConfig, Range, TextEdit } from './types';
 
 /** The safe fixes: `tabs` (tab-indent → spaces), `snake-case` (snake_case keys → camelCase). */
@@ -91,7 +91,7 @@ export function setExperienceIDs(text: string, ids: ReadonlyMap<number, string>)
       if (sameAsKey) {
         // `experienceID:` with no value: write after the colon.
         const colon = text.indexOf(':', offsetOf(existingKey.end));
-        const at = colon === -1 ? existingKey.end : posAt(starts, colon + 1);
+        const at = colon === -1 ? existingKey.end : positionAt(starts, text.length, colon + 1);
         edits.push({ range: { start: at, end: at }, newText: ' ' + value });
       } else edits.push({ range: existing, newText: value });
       continue;
@@ -101,7 +101,7 @@ export function setExperienceIDs(text: string, ids: ReadonlyMap<number, string>)
       const end = offsetOf(item.end);
       const close = text.lastIndexOf('}', end);
       if (close > itemStart) {
-        const at = posAt(starts, close);
+        const at = positionAt(starts, text.length, close);
         const inner = text.slice(itemStart + 1, close).trim();
         edits.push({ range: { start: at, end: at }, newText: `${inner ? ', ' : ''}experienceID: ${value}` });
       }
@@ -127,20 +127,10 @@ export function setExperienceIDs(text: string, ids: ReadonlyMap<number, string>)
       const at = { line: afterLine + 1, character: 0 };
       edits.push({ range: { start: at, end: at }, newText: line + nl });
     } else {
-      const end = posAt(starts, text.length);
+      const end = positionAt(starts, text.length, text.length);
       edits.push({ range: { start: end, end }, newText: (text.endsWith('\n') ? '' : nl) + line + nl });
     }
   }
   return applyTextEdits(text, edits);
 }
 
-function posAt(starts: readonly number[], offset: number): { line: number; character: number } {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo, character: offset - starts[lo] };
-}

@@ -367,6 +367,12 @@ export function createResimClient(opts: ResimClientOptions): ResimClient {
 
   const experiencesPath = (projectID: string) => `projects/${seg(projectID)}/experiences`;
 
+  /** The experience IDs of a membership listing (a tag's or a system's experiences), all pages. */
+  async function memberIDs(operation: string, path: string, archived: boolean, signal?: AbortSignal): Promise<string[]> {
+    const list = await listAll<Experience>(operation, path, 'experiences', { archived }, signal);
+    return list.map((e) => e.experienceID);
+  }
+
   /** ListExperiences with `name=` (both `archived` values), keeping exact name matches only. */
   async function findExperiencesByName(projectID: string, name: string, signal?: AbortSignal): Promise<Experience[]> {
     const lists = await Promise.all([false, true].map((archived) =>
@@ -531,10 +537,8 @@ export function createResimClient(opts: ResimClientOptions): ResimClient {
     },
 
     /** ListExperiencesWithExperienceTag (resim-api.md): GET `/projects/{projectID}/experienceTags/{tagID}/experiences?archived=…`, IDs of all pages. */
-    async listExperienceIDsWithTag(projectID, tagID, archived, signal) {
-      const list = await listAll<Experience>('ListExperiencesWithExperienceTag',
-        `projects/${seg(projectID)}/experienceTags/${seg(tagID)}/experiences`, 'experiences', { archived }, signal);
-      return list.map((e) => e.experienceID);
+    listExperienceIDsWithTag(projectID, tagID, archived, signal) {
+      return memberIDs('ListExperiencesWithExperienceTag', `projects/${seg(projectID)}/experienceTags/${seg(tagID)}/experiences`, archived, signal);
     },
 
     /** AddTagsToExperiences (resim-api.md): POST `/projects/{projectID}/experienceTags/addExperiences` `{experienceTagIDs, experiences}`, 201. */
@@ -559,10 +563,8 @@ export function createResimClient(opts: ResimClientOptions): ResimClient {
     },
 
     /** ListExperiencesForSystem (resim-api.md): GET `/projects/{projectID}/systems/{systemID}/experiences?archived=…`, IDs of all pages. */
-    async listExperienceIDsForSystem(projectID, systemID, archived, signal) {
-      const list = await listAll<Experience>('ListExperiencesForSystem',
-        `projects/${seg(projectID)}/systems/${seg(systemID)}/experiences`, 'experiences', { archived }, signal);
-      return list.map((e) => e.experienceID);
+    listExperienceIDsForSystem(projectID, systemID, archived, signal) {
+      return memberIDs('ListExperiencesForSystem', `projects/${seg(projectID)}/systems/${seg(systemID)}/experiences`, archived, signal);
     },
 
     /** AddSystemsToExperiences (resim-api.md): POST `/projects/{projectID}/systems/addExperiences` `{systemIDs, experiences}`, 201. */
