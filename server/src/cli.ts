@@ -56,7 +56,8 @@ const env = process.env;
 const stderrTty = Boolean(process.stderr.isTTY);
 const color = Boolean(process.stdout.isTTY) && !env.NO_COLOR;
 
-function readConfigFile(file: string | undefined): { file: string; text: string } {
+function readConfigFile(given: string | undefined): { file: string; text: string } {
+  const file = given || env.RESIM_EXPERIENCES_CONFIG;
   if (!file) throw new CliError('No config file: pass --experience-config <path> (or set RESIM_EXPERIENCES_CONFIG).');
   let stat: fs.Stats;
   try {
@@ -154,14 +155,15 @@ function printApplyResult(result: ApplyResult): void {
 function build(): Command {
   const program = new Command('resim-sync')
     .description('Preview and apply ReSim experience sync configs (the engine of the ReSim Experience Sync VS Code extension).')
-    .option('--url <url>', 'ReSim API base URL (env RESIM_URL)', env.RESIM_URL)
-    .option('--auth-url <url>', 'OAuth server for client credentials (env RESIM_AUTH_URL)', env.RESIM_AUTH_URL)
-    .option('--client-id <id>', 'OAuth client ID for client credentials (env RESIM_CLIENT_ID)', env.RESIM_CLIENT_ID)
-    .option('--client-secret <secret>', 'OAuth client secret (env RESIM_CLIENT_SECRET)', env.RESIM_CLIENT_SECRET)
+    // No commander defaults from the environment: `--help` prints defaults, and a secret must never be printed.
+    .option('--url <url>', 'ReSim API base URL (env RESIM_URL)')
+    .option('--auth-url <url>', 'OAuth server for client credentials (env RESIM_AUTH_URL)')
+    .option('--client-id <id>', 'OAuth client ID for client credentials (env RESIM_CLIENT_ID)')
+    .option('--client-secret <secret>', 'OAuth client secret (env RESIM_CLIENT_SECRET)')
     .showHelpAfterError()
     .exitOverride();
   const g = () => program.opts<GlobalOpts>();
-  const configOpt = () => new Option('--experience-config, --config <path>', 'the experience sync config (env RESIM_EXPERIENCES_CONFIG)').default(env.RESIM_EXPERIENCES_CONFIG);
+  const configOpt = () => new Option('--experience-config, --config <path>', 'the experience sync config (env RESIM_EXPERIENCES_CONFIG)');
   const projectOpt = () => new Option('--project <name or ID>', 'the ReSim project (env RESIM_PROJECT; else the file\'s `# resim-project:` line)');
 
   program
@@ -252,7 +254,7 @@ function build(): Command {
     .addOption(projectOpt())
     .addOption(configOpt())
     .action(async (o: { project?: string; config?: string }) => {
-      const file = o.config;
+      const file = o.config || env.RESIM_EXPERIENCES_CONFIG;
       if (!file) throw new CliError('No output file: pass --experience-config <path> for the cloned config.');
       const ref = projectRef(o.project, undefined);
       const api = makeClient(g());

@@ -221,6 +221,15 @@ describe('resim-sync CLI against the sandbox', function () {
     }
   });
 
+  it('never prints a secret from the environment, not even in --help', async () => {
+    const secretEnv = { ...env, RESIM_CLIENT_SECRET: 'super-secret-value', RESIM_TOKEN: 'token-value-123' };
+    for (const args of [['--help'], ['preview', '--help'], ['apply', '--help']]) {
+      const r = await run(args, secretEnv);
+      assert.equal(r.code, 0);
+      assert.doesNotMatch(r.stdout + r.stderr, /super-secret-value|token-value-123/);
+    }
+  });
+
   describe('bad input: a clear message, exit 1, nothing written', () => {
     const cases: [string, string, RegExp][] = [
       ['malformed YAML', 'experiences:\n  - name: [unclosed\n', /yaml-syntax/],
