@@ -17,6 +17,7 @@ import { Command, Option } from 'commander';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as readline from 'readline';
+import { isMainThread, parentPort, Worker, workerData } from 'worker_threads';
 import { fixConfig, loadConfig, setExperienceIDs } from './config';
 import type { LoadedConfig } from './config/types';
 import { ApiError, createResimClient, DEFAULT_API_URL, resolveAuth } from './resim';
@@ -24,7 +25,7 @@ import type { ResimClient } from './resim';
 import { applyPlan, ApplyResult, PlanRefusedError } from './sync/apply';
 import { cloneConfig } from './sync/clone';
 import { ingest } from './sync/ingest';
-import type { Plan } from './sync/model';
+import type { Plan, ProjectState } from './sync/model';
 import { computePlan, planHasChanges } from './sync/plan';
 import { planToJson, renderPlanText } from './sync/render';
 import { assertApplicable } from './sync/service';
@@ -97,7 +98,10 @@ function makeClient(g: GlobalOpts): ResimClient {
 }
 
 function loadOrFail(file: string, text: string, json: boolean): LoadedConfig {
-  const loaded = loadConfig(text, { fast: true });
+  return failIfInvalid(file, loadConfig(text, { fast: true }), json);
+}
+
+function failIfInvalid(file: string, loaded: LoadedConfig, json: boolean): LoadedConfig {
   if (!loaded.ok) {
     const problems = collectProblems(loaded).filter((p) => p.severity === 'error');
     if (json) process.stdout.write(problemsJson(problems) + '\n');
@@ -113,15 +117,72 @@ function projectRef(opt: string | undefined, loaded: LoadedConfig | undefined): 
   return ref;
 }
 
-async function livePlan(g: GlobalOpts, ref: string, loaded: LoadedConfig, archiveUnlisted: boolean): Promise<{ api: ResimClient; plan: Plan }> {
+/** Resolves the project and reads its state (progress on a terminal). */
+async function readState(g: GlobalOpts, ref: string, signal?: AbortSignal): Promise<{ api: ResimClient; state: ProjectState }> {
   const api = makeClient(g);
   progress(`Resolving project ${ref}…`);
-  const project = await api.resolveProject(ref);
+  const project = await api.resolveProject(ref, signal);
   const state = await ingest(api, { id: project.projectID, name: project.name }, {
+    signal,
     onProgress: (done, total, what) => progress(`Reading project "${project.name}": ${done}/${total} (${what})`),
   });
   progressDone();
+  return { api, state };
+}
+
+async function livePlan(g: GlobalOpts, ref: string, loaded: LoadedConfig, archiveUnlisted: boolean): Promise<{ api: ResimClient; plan: Plan }> {
+  const { api, state } = await readState(g, ref);
   return { api, plan: computePlan(loaded.config, state, { archiveUnlisted }) };
+}
+
+/** Files at least this big are parsed on a worker thread while the project's state is read. */
+const PARALLEL_PARSE_BYTES = 1024 * 1024;
+
+/**
+ * Loads the config (exit 1 on errors) and plans it against the project. A large file is parsed
+ * on a worker thread while the state is read (a 12 MB file takes over a second to parse); if
+ * it has errors, the reading is cancelled. A small file is checked before anything is sent.
+ */
+async function loadAndPlan(g: GlobalOpts, file: string, text: string, projectOpt: string | undefined, archiveUnlisted: boolean, json: boolean): Promise<{ loaded: LoadedConfig; api: ResimClient; plan: Plan }> {
+  const early = projectOpt || env.RESIM_PROJECT || firstLineProject(text);
+  if (text.length < PARALLEL_PARSE_BYTES || !early) {
+    const loaded = loadOrFail(file, text, json);
+    const { api, plan } = await livePlan(g, projectRef(projectOpt, loaded), loaded, archiveUnlisted);
+    return { loaded, api, plan };
+  }
+  const reading = new AbortController();
+  const stateP = readState(g, early, reading.signal);
+  stateP.catch(() => undefined); // awaited below, unless the config fails first
+  let loaded: LoadedConfig;
+  try {
+    loaded = failIfInvalid(file, await loadConfigOnWorker(text), json);
+  } catch (err) {
+    reading.abort();
+    throw err;
+  }
+  const { api, state } = await stateP;
+  return { loaded, api, plan: computePlan(loaded.config, state, { archiveUnlisted }) };
+}
+
+/** The `# resim-project:` value of the first line, without parsing the file. */
+function firstLineProject(text: string): string | undefined {
+  const m = /^#\s*resim-project:[ \t]*([^\r\n]*?)[ \t]*\r?(?:\n|$)/.exec(text);
+  return m && m[1] ? m[1] : undefined;
+}
+
+/** `loadConfig(text, {fast: true})` on a worker thread; ranges are computed on the main thread when first asked for. */
+function loadConfigOnWorker(text: string): Promise<LoadedConfig> {
+  return new Promise((resolve) => {
+    const worker = new Worker(__filename, { workerData: { task: 'load-config', text } });
+    const onMain = () => resolve(loadConfig(text, { fast: true }));
+    worker.once('message', (d: Pick<LoadedConfig, 'config' | 'diagnostics' | 'ok' | 'projectComment'>) => {
+      let located: LoadedConfig | undefined;
+      const locate = () => (located ??= loadConfig(text, { fast: true }));
+      resolve({ text, ...d, rangeOf: (path, part) => locate().rangeOf(path, part), pathAt: (pos) => locate().pathAt(pos) });
+      void worker.terminate();
+    });
+    worker.once('error', onMain); // a worker that cannot start: parse here instead
+  });
 }
 
 function failOnPlanErrors(file: string, loaded: LoadedConfig, plan: Plan, json: boolean): void {
@@ -177,8 +238,7 @@ function build(): Command {
     .option('--out <file>', 'save the plan (JSON) for `apply --plan`')
     .action(async (o: { project?: string; config?: string; archive: boolean; json?: boolean; detailedExitcode?: boolean; out?: string }) => {
       const { file, text } = readConfigFile(o.config);
-      const loaded = loadOrFail(file, text, Boolean(o.json));
-      const { plan } = await livePlan(g(), projectRef(o.project, loaded), loaded, o.archive);
+      const { loaded, plan } = await loadAndPlan(g(), file, text, o.project, o.archive, Boolean(o.json));
       failOnPlanErrors(file, loaded, plan, Boolean(o.json));
       const json = planToJson(plan, { configFingerprint: o.out || o.json ? fingerprintConfig(loaded.config) : undefined });
       if (o.out) writeFileAtomic(o.out, JSON.stringify(json, null, 2) + '\n');
@@ -203,7 +263,6 @@ function build(): Command {
     .option('--plan <file>', 'a plan saved by `preview --out`: refuse if the project or the config changed since')
     .action(async (o: { project?: string; config?: string; archive: boolean; yes?: boolean; allowMassArchive?: boolean; updateConfig?: boolean; plan?: string }) => {
       const { file, text } = readConfigFile(o.config);
-      const loaded = loadOrFail(file, text, false);
       let saved: { stateFingerprint?: string; configFingerprint?: string; project?: { id?: string } } | undefined;
       if (o.plan) {
         try {
@@ -214,8 +273,10 @@ function build(): Command {
         if (!saved?.stateFingerprint) throw new CliError(`${o.plan} is not a plan saved by \`resim-sync preview --out\` (no stateFingerprint).`);
       }
       const globals = g();
+      const first = await loadAndPlan(globals, file, text, o.project, o.archive, false);
+      const loaded = first.loaded;
       const ref = projectRef(o.project, loaded);
-      let { api, plan } = await livePlan(globals, ref, loaded, o.archive);
+      let { api, plan } = first;
       failOnPlanErrors(file, loaded, plan, false);
       if (saved?.project?.id && saved.project.id !== plan.project.id)
         throw new CliError(`The saved plan is for another project (${saved.project.id}), not "${plan.project.name}" (${plan.project.id}).`, EXIT.refused);
@@ -360,7 +421,11 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (require.main === module) {
+if (!isMainThread && (workerData as { task?: string } | null)?.task === 'load-config') {
+  // The worker of loadConfigOnWorker: same bundle, other entry.
+  const l = loadConfig((workerData as { text: string }).text, { fast: true });
+  parentPort!.postMessage({ config: l.config, diagnostics: l.diagnostics, ok: l.ok, projectComment: l.projectComment });
+} else if (require.main === module) {
   main(process.argv).then((code) => {
     process.exitCode = code;
   });

@@ -221,6 +221,25 @@ describe('resim-sync CLI against the sandbox', function () {
     }
   });
 
+  it('parses a large file on a worker thread while it reads the project, with the same results', async () => {
+    const big = path.join(dir, 'big.experiences.yaml');
+    const entries = Array.from({ length: 5000 }, (_, i) => `  - name: big-${i}\n    description: "Experience ${i}, long enough to make the file large: ${'x'.repeat(120)}"\n    locations: [s3://b/${i}]\n`);
+    fs.writeFileSync(big, `# resim-project: demo\nexperiences:\n${entries.join('')}`);
+    assert.ok(fs.statSync(big).size > 1024 * 1024);
+    const r = await run(['preview', '--no-archive', '--json', '--config', big], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).summary.create, 5000);
+    // An error deep in the file: exit 1 with its line, nothing written.
+    const broken = entries.slice();
+    broken[4000] = broken[4000].replace('locations: [s3://b/4000]', 'locations: s3://not-a-list');
+    fs.writeFileSync(big, `# resim-project: demo\nexperiences:\n${broken.join('')}`);
+    sb.requestLog.length = 0;
+    const bad = await run(['apply', '--yes', '--no-archive', '--config', big], env);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /big\.experiences\.yaml:12005:\d+: error: .*\[schema\]/);
+    assert.deepEqual(writes(sb), []);
+  });
+
   it('never prints a secret from the environment, not even in --help', async () => {
     const secretEnv = { ...env, RESIM_CLIENT_SECRET: 'super-secret-value', RESIM_TOKEN: 'token-value-123' };
     for (const args of [['--help'], ['preview', '--help'], ['apply', '--help']]) {
