@@ -54,10 +54,18 @@ async function main(): Promise<Section> {
 
     const env = { PATH: process.env.PATH, HOME: dir, NO_COLOR: '1', RESIM_URL: sb.url, RESIM_TOKEN: 'bench-token' };
     const args = ['preview', '--project', 'bench', '--experience-config', file];
-    sb.requestLog.length = 0;
-    const run = await runNode(cli, args, { env, timeoutMs: 240_000 });
-    const requests = sb.requestLog.length;
-    if (run.code !== 0) throw new Error(`preview exited ${run.code ?? run.signal}: ${run.stderr.slice(0, 500)}`);
+    // Three runs; the figures are the median wall time and the highest peak RSS.
+    const runs: Awaited<ReturnType<typeof runNode>>[] = [];
+    let requests = 0;
+    for (let i = 0; i < 3; i++) {
+      sb.requestLog.length = 0;
+      const r = await runNode(cli, args, { env, timeoutMs: 240_000 });
+      requests = sb.requestLog.length;
+      if (r.code !== 0) throw new Error(`preview exited ${r.code ?? r.signal}: ${r.stderr.slice(0, 500)}`);
+      runs.push(r);
+    }
+    const wallSamples = runs.map((r) => round(r.wallMs, 0));
+    const run = { ...[...runs].sort((a, b) => a.wallMs - b.wallMs)[1], peakRss: Math.max(...runs.map((r) => r.peakRss)) };
     const m = /Plan: (\d+) to create, (\d+) to update, (?:(\d+) to restore, )?(\d+) to archive.*?(\d+) unchanged/.exec(run.stdout);
     const printed = m ? { create: +m[1], update: +m[2], restore: +(m[3] ?? 0), archive: +m[4], unchanged: +m[5] } : undefined;
     const agrees = !!printed && printed.create === expected.create && printed.update === expected.update && printed.archive === expected.archive && printed.unchanged === expected.unchanged;
@@ -81,11 +89,11 @@ async function main(): Promise<Section> {
     const rows: Row[] = [
       {
         benchmark: `Whole preview: ${N.toLocaleString('en')} experiences (${sizeMiB} MiB, ${lines.toLocaleString('en')} lines), no latency`,
-        metric: 'wall time (ms)',
+        metric: 'wall time (ms, median of 3)',
         ours: round(run.wallMs, 0),
         target: '≤ 5,000 ms',
         met: run.wallMs <= 5000,
-        note: run.wallMs <= 5000 ? undefined : `${round(run.wallMs / 5000, 2)} × the target. ${whereTime}`,
+        note: `runs: ${wallSamples.join(', ')} ms.${run.wallMs <= 5000 ? '' : ` ${round(run.wallMs / 5000, 2)} × the target. ${whereTime}`}`,
       },
       {
         benchmark: 'Whole preview (same)',

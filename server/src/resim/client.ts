@@ -238,8 +238,9 @@ export function createResimClient(opts: ResimClientOptions): ResimClient {
     const run = async (): Promise<Outcome> => {
       if (signal?.aborted) return { ok: false, error: abortError(operation, method, url) };
       const started = Date.now();
-      const event = (status: number | undefined) =>
-        emit({ operation, method, url: sanitizeUrl(url), status, attempt, durationMs: Date.now() - started });
+      const event = (status: number | undefined) => {
+        if (opts.onRequest) emit({ operation, method, url: sanitizeUrl(url), status, attempt, durationMs: Date.now() - started });
+      };
       const headers: Record<string, string> = {
         Authorization: `Bearer ${token}`,
         Accept: 'application/json',
@@ -261,7 +262,7 @@ export function createResimClient(opts: ResimClientOptions): ResimClient {
         const text = await res.text();
         event(status);
         if (res.ok) {
-          if (!text.trim()) return { ok: true, status, data: undefined };
+          if (!/\S/.test(text)) return { ok: true, status, data: undefined }; // no copy of a large body, unlike trim()
           try {
             return { ok: true, status, data: JSON.parse(text) as unknown };
           } catch {
