@@ -143,6 +143,8 @@ function createChanges(cfg: ConfigExperience): FieldChange[] {
 
 const quote = (s: string) => JSON.stringify(s);
 const NONE: readonly string[] = [];
+/** The IDs of an entry without tags or systems (shared: callers only read it). */
+const NO_IDS: string[] = [];
 /** Sorted names of tag or system IDs. */
 const namesOf = (ids: readonly string[], names: Map<string, string>): string[] => ids.map((i) => names.get(i) ?? i).sort();
 
@@ -306,9 +308,9 @@ export function computePlan(config: SyncConfig, state: ProjectState, options: Pl
   // 2. Tag, system and suite references must exist.
   /** IDs of the tags or systems an entry names; a name the project lacks is an error at its node. */
   const refIDs = (m: Match, kind: 'tags' | 'systems'): string[] => {
-    const ids: string[] = [];
     const names = m.cfg[kind];
-    if (!Array.isArray(names)) return ids;
+    if (!Array.isArray(names) || names.length === 0) return NO_IDS;
+    const ids: string[] = [];
     const known = kind === 'tags' ? tagByName : systemByName;
     for (let j = 0; j < names.length; j++) {
       const n = names[j];
@@ -409,15 +411,9 @@ export function computePlan(config: SyncConfig, state: ProjectState, options: Pl
       });
     } else if (!live.archived && m.cfg.archived === true) action = 'archive';
     else action = changes.length ? 'update' : 'unchanged';
-    planned.push({
-      name: m.cfg.name,
-      action,
-      experienceID: live.experienceID,
-      matchedBy: m.matchedBy,
-      changes,
-      configIndex: m.index,
-      ...(live.name !== m.cfg.name ? { previousName: live.name } : {}),
-    });
+    const entry: PlannedExperience = { name: m.cfg.name, action, experienceID: live.experienceID, matchedBy: m.matchedBy, changes, configIndex: m.index };
+    if (live.name !== m.cfg.name) entry.previousName = live.name;
+    planned.push(entry);
   }
 
   // 4. Unlisted experiences.
