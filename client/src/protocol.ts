@@ -85,7 +85,8 @@ export const Notifications = {
   setCredentials: 'resim/setCredentials',
 } as const;
 
-export interface PreviewParams { uri: string }
+/** `fresh`: read the project again first if the server's copy is more than a few seconds old. */
+export interface PreviewParams { uri: string; fresh?: boolean }
 export interface ApplyParams {
   uri: string;
   stateFingerprint: string;

@@ -8,7 +8,7 @@
  * cache, analysis, diagnostics, hover, completion, code actions, code lens, symbols, custom
  * requests). `initializationOptions` (all optional):
  *   `{settings?: {resim…} | resim settings, resim?: {…}, workspaceTrusted?: boolean,
- *     trusted?: boolean, diagnosticsDebounceMs?: number}`
+ *     trusted?: boolean, diagnosticsDebounceMs?: number, freshPreviewMaxAgeMs?: number}`
  */
 import {
   CodeActionKind, CodeLensRefreshRequest, createConnection, DidChangeConfigurationNotification, ProposedFeatures, TextDocuments,
@@ -23,7 +23,7 @@ import { CredentialStore } from './lsp/credentials';
 import { diagnosticsOf } from './lsp/diagnostics';
 import { isHandledDocument } from './lsp/documents';
 import { hoverAt } from './lsp/hover';
-import { Methods, registerRequests } from './lsp/requests';
+import { FRESH_PREVIEW_MAX_AGE_MS, Methods, registerRequests } from './lsp/requests';
 import { resimSection, SettingsStore } from './lsp/settings';
 import { StateCache } from './lsp/state';
 import { definitionAt, documentSymbolsFor } from './lsp/symbols';
@@ -99,6 +99,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   const pull = !!caps.workspace?.configuration;
   settings.attach(connection, pull);
   codeLensRefresh = !!caps.workspace?.codeLens?.refreshSupport;
+  if (typeof opts.freshPreviewMaxAgeMs === 'number' && opts.freshPreviewMaxAgeMs >= 0) freshPreviewMaxAgeMs = opts.freshPreviewMaxAgeMs;
   const debounce = typeof opts.diagnosticsDebounceMs === 'number' && opts.diagnosticsDebounceMs >= 0 ? opts.diagnosticsDebounceMs : undefined;
   analyzer = new Analyzer({
     documents,
@@ -221,6 +222,8 @@ connection.onDocumentSymbol(
   }),
 );
 
+let freshPreviewMaxAgeMs = FRESH_PREVIEW_MAX_AGE_MS;
+
 registerRequests({
   connection,
   documents,
@@ -230,6 +233,9 @@ registerRequests({
   states,
   get settings() {
     return settings;
+  },
+  get freshPreviewMaxAgeMs() {
+    return freshPreviewMaxAgeMs;
   },
   log,
 });

@@ -128,4 +128,26 @@ describe('language server: settings, credentials, state', function () {
     ds = await c.diagnosticsFor(uri, (d) => live(d) && !d.some((x) => x.code === 'unknown-tag'));
     sb.reset('demo');
   });
+
+  it('resim/preview with fresh: true reads a state older than the limit again; without it, the cache serves', async () => {
+    c = await LspClient.start({ settings: { apiUrl: sb.url }, initializationOptions: { freshPreviewMaxAgeMs: 0 } });
+    c.notify('resim/setCredentials', { apiUrl: sb.url, token: 'the-right-token' });
+    const uri = 'file:///g.experiences.yaml';
+    c.open(uri, DOC.replace('    tags: [regresion]\n', ''));
+    await c.diagnosticsFor(uri, live);
+    type Preview = { plan: { experiences: { name: string; action: string }[] } | null };
+    const archives = (p: Preview) => (p.plan?.experiences ?? []).filter((e) => e.action === 'archive').map((e) => e.name);
+    const first = await c.request<Preview>('resim/preview', { uri });
+    assert.ok(!archives(first).includes('second-writer'));
+    const res = await fetch(`${sb.url}projects/d0000000-0000-4000-8000-000000000001/experiences`, {
+      method: 'POST', headers: { Authorization: 'Bearer the-right-token', 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'second-writer', description: 'made by a test', locations: ['s3://y'] }),
+    });
+    assert.equal(res.status, 201);
+    const cached = await c.request<Preview>('resim/preview', { uri });
+    assert.ok(!archives(cached).includes('second-writer'), 'the status bar\'s preview uses the cached state');
+    const fresh = await c.request<Preview>('resim/preview', { uri, fresh: true });
+    assert.ok(archives(fresh).includes('second-writer'), 'Preview Sync reads the project again');
+    sb.reset('demo');
+  });
 });

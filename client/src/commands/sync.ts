@@ -14,16 +14,21 @@ import type { WorkDoneProgressBegin, WorkDoneProgressEnd, WorkDoneProgressReport
 import { languageClientModule } from '../lazy';
 import { ClientContext, UserError, requireTrust } from '../context';
 import { formatSummary } from '../format';
-import type { ApplyParams, ApplyResultJson, PlanJson, PreviewResult } from '../protocol';
+import type { ApplyParams, ApplyResultJson, PlanJson, PreviewParams, PreviewResult } from '../protocol';
 import { Requests, isNoOp } from '../protocol';
 import { resolveTarget } from '../target';
 
 /** Asks the server for the plan of `uri` (no writes). */
-export async function requestPreview(ctx: ClientContext, uri: vscode.Uri, token?: vscode.CancellationToken): Promise<PreviewResult> {
+/**
+ * `resim/preview`. `fresh`: the user asked for the plan (Preview Sync, Apply Sync), so the server
+ * reads the project again if its copy is more than a few seconds old; the status bar uses the cache.
+ */
+export async function requestPreview(ctx: ClientContext, uri: vscode.Uri, opts: { fresh?: boolean; token?: vscode.CancellationToken } = {}): Promise<PreviewResult> {
   const client = await ctx.client();
   const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
   if (!doc) await vscode.workspace.openTextDocument(uri); // the server plans open documents
-  const result = await client.sendRequest<PreviewResult>(Requests.preview, { uri: uri.toString() }, token);
+  const params: PreviewParams = { uri: uri.toString(), ...(opts.fresh ? { fresh: true } : {}) };
+  const result = await client.sendRequest<PreviewResult>(Requests.preview, params, opts.token);
   ctx.statusBar.update(uri, result);
   return result;
 }
@@ -34,7 +39,7 @@ export async function previewSync(ctx: ClientContext, arg?: unknown): Promise<Pr
   await requireTrust('Preview Sync');
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: 'ReSim: computing the sync plan' },
-    () => requestPreview(ctx, uri));
+    () => requestPreview(ctx, uri, { fresh: true }));
   ctx.planView.showPlan(uri, result);
   const plan = result.plan;
   if (plan) ctx.logger.info(`Preview of ${uri.fsPath || uri.toString()} (project ${plan.project.name}): ${formatSummary(plan.summary)}`);
@@ -75,7 +80,7 @@ export async function applySync(ctx: ClientContext, arg?: unknown, fingerprint?:
   await requireTrust('Apply Sync');
   const preview = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: 'ReSim: computing the sync plan' },
-    () => requestPreview(ctx, uri));
+    () => requestPreview(ctx, uri, { fresh: true }));
   const plan = preview.plan;
   if (preview.errors?.length || !plan) {
     ctx.planView.showPlan(uri, preview);

@@ -60,6 +60,8 @@ export interface RequestDeps {
   analyzer: Analyzer;
   states: StateCache;
   settings: SettingsStore;
+  /** Default FRESH_PREVIEW_MAX_AGE_MS; `initializationOptions.freshPreviewMaxAgeMs` (tests) changes it. */
+  freshPreviewMaxAgeMs?: number;
   log: (message: string) => void;
 }
 
@@ -92,12 +94,22 @@ function refused(message: string, code: ApplyRefusal | 'state-unavailable'): Res
   return new ResponseError(LSPErrorCodes.RequestFailed, message, { code });
 }
 
+/**
+ * `resim/preview` with `{fresh: true}` (the Preview Sync command: "the exact plan") reads the
+ * project again first when the cached state is older than this; without it (status bar counts,
+ * code lens) the cached state is used.
+ */
+export const FRESH_PREVIEW_MAX_AGE_MS = 10_000;
+
 export async function preview(deps: RequestDeps, params: unknown): Promise<PreviewResult> {
   const uri = uriParam(params);
+  const fresh = (params as { fresh?: unknown }).fresh === true;
   let a = await analysisOf(deps, uri);
-  if (!a.snapshot?.state && !a.snapshot?.problem) {
-    // The state is being read: wait for it, then plan against it.
-    await deps.states.load(a.settings.apiUrl, a.project);
+  const fetchedAt = a.snapshot?.state ? Date.parse(a.snapshot.state.fetchedAt) : NaN;
+  const old = fresh && a.project !== undefined && Number.isFinite(fetchedAt) && Date.now() - fetchedAt > (deps.freshPreviewMaxAgeMs ?? FRESH_PREVIEW_MAX_AGE_MS);
+  if ((!a.snapshot?.state && !a.snapshot?.problem) || old) {
+    // The state is being read (or too old for an explicit preview): wait for it, then plan against it.
+    await deps.states.load(a.settings.apiUrl, a.project, { force: old });
     a = deps.analyzer.replanNow(uri) ?? a;
   }
   const errors = errorsOf(a);
