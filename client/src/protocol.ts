@@ -85,7 +85,7 @@ export const Notifications = {
   setCredentials: 'resim/setCredentials',
 } as const;
 
-/** `fresh`: read the project again first if the server's copy is more than a few seconds old. */
+/** `fresh`: read the project again first unless the server's copy was read in the last 2 s. */
 export interface PreviewParams { uri: string; fresh?: boolean }
 export interface ApplyParams {
   uri: string;

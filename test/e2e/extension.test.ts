@@ -174,6 +174,38 @@ describe('ReSim Experience Sync in VS Code (code-server + Chromium)', function (
     await page.locator('.statusbar-item', { hasText: /demo · no changes/ }).first().waitFor({ state: 'visible', timeout: 15000 });
   });
 
+  it('refuses a stale plan: the project changed after the preview, nothing is written, Preview Again is offered', async () => {
+    const demoID = 'd0000000-0000-4000-8000-000000000001'; // sandbox/seed.ts
+    const createExperience = async (name: string) => {
+      const res = await fetch(new URL(`projects/${demoID}/experiences`, sandboxUrl), {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name, description: 'made by a second writer', locations: ['s3://elsewhere'] }),
+      });
+      assert.strictEqual(res.status, 201);
+    };
+    await createExperience('second-writer-a');
+    await page.waitForTimeout(2500); // Preview Sync reads the project again when its copy is over 2 s old
+    await openFile(page, 'demo.experiences.yaml');
+    await runCommand(page, 'ReSim: Preview Sync');
+    const { frame } = await waitForFrameText(page, 'main#plan', /second-writer-a/, 60000);
+    await createExperience('second-writer-b'); // the project moves on after the preview
+    await frame.locator('#apply').click();
+    // The client may find the change itself, or the server may refuse after the modal: either way, a stale plan.
+    const stale = page.locator('.notification-toast', { hasText: 'stale plan' });
+    const dialog = page.locator('.monaco-dialog-box');
+    await Promise.race([stale.waitFor({ state: 'visible', timeout: 60000 }), dialog.waitFor({ state: 'visible', timeout: 60000 })]);
+    if (await dialog.isVisible()) await dialog.locator('.monaco-button', { hasText: /^Apply$/ }).click();
+    await stale.waitFor({ state: 'visible', timeout: 60000 });
+    assert.ok(await stale.locator('.monaco-button', { hasText: 'Preview Again' }).isVisible(), 'Preview Again is offered');
+    await shot('06-stale-plan');
+    const state = await sandboxState();
+    const exps = state.experiences[demoID];
+    for (const name of ['second-writer-a', 'second-writer-b']) assert.strictEqual(exps.find((e) => e.name === name)?.archived, false, `${name} was not archived`);
+    await stale.locator('.monaco-button', { hasText: 'Preview Again' }).click();
+    await waitForFrameText(page, 'main#plan', /second-writer-b/, 60000);
+  });
+
   it('clones the project into a new file and opens it', async () => {
     await runCommand(page, 'ReSim: Clone Project');
     const input = page.locator('.quick-input-widget .quick-input-box input');
@@ -197,7 +229,7 @@ describe('ReSim Experience Sync in VS Code (code-server + Chromium)', function (
     assert.match(text, /^# resim-project: demo/);
     assert.ok(text.includes('scenario-survey-alpha'));
     await page.locator('.monaco-editor .view-line', { hasText: '# resim-project: demo' }).first().waitFor({ state: 'visible', timeout: 15000 });
-    await shot('06-clone');
+    await shot('07-clone');
   });
 
   it('fired no alert and never wrote the token to settings, logs, state or the output channel', async () => {
@@ -205,7 +237,7 @@ describe('ReSim Experience Sync in VS Code (code-server + Chromium)', function (
     await runCommand(page, 'ReSim: Show Output');
     const outputText = await page.locator('.part.panel .monaco-editor .view-lines').first().innerText({ timeout: 15000 }).catch(() => '');
     assert.ok(!outputText.includes(token), 'the output channel does not show the token');
-    await shot('07-output');
+    await shot('08-output');
     await new Promise((r) => setTimeout(r, 1500)); // let log writers flush
     const leaks = [
       ...filesContaining(userData, token),

@@ -21,7 +21,7 @@ import { resolveTarget } from '../target';
 /** Asks the server for the plan of `uri` (no writes). */
 /**
  * `resim/preview`. `fresh`: the user asked for the plan (Preview Sync, Apply Sync), so the server
- * reads the project again if its copy is more than a few seconds old; the status bar uses the cache.
+ * reads the project again unless it just did (2 s); the status bar uses the cache.
  */
 export async function requestPreview(ctx: ClientContext, uri: vscode.Uri, opts: { fresh?: boolean; token?: vscode.CancellationToken } = {}): Promise<PreviewResult> {
   const client = await ctx.client();

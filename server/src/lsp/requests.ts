@@ -96,10 +96,10 @@ function refused(message: string, code: ApplyRefusal | 'state-unavailable'): Res
 
 /**
  * `resim/preview` with `{fresh: true}` (the Preview Sync command: "the exact plan") reads the
- * project again first when the cached state is older than this; without it (status bar counts,
- * code lens) the cached state is used.
+ * project again first unless the cached state was read in the last 2 s (a burst of previews
+ * shares one read); without it (status bar counts, code lens) the cached state is used.
  */
-export const FRESH_PREVIEW_MAX_AGE_MS = 10_000;
+export const FRESH_PREVIEW_MAX_AGE_MS = 2_000;
 
 export async function preview(deps: RequestDeps, params: unknown): Promise<PreviewResult> {
   const uri = uriParam(params);
