@@ -206,6 +206,36 @@ describe('ReSim Experience Sync in VS Code (code-server + Chromium)', function (
     await waitForFrameText(page, 'main#plan', /second-writer-b/, 60000);
   });
 
+  it('asks for the typed project name before a mass archive, then applies it', async () => {
+    const demoID = 'd0000000-0000-4000-8000-000000000001'; // sandbox/seed.ts
+    for (let i = 0; i < 12; i++) {
+      const res = await fetch(new URL(`projects/${demoID}/experiences`, sandboxUrl), {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: `bulk-${i}`, description: 'not in the file', locations: ['s3://bulk'] }),
+      });
+      assert.strictEqual(res.status, 201);
+    }
+    await page.waitForTimeout(2500); // older than the 2 s a fresh preview reuses
+    await openFile(page, 'demo.experiences.yaml');
+    await runCommand(page, 'ReSim: Apply Sync');
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 60000 });
+    assert.match(await dialog.innerText(), /14 experience\(s\) will be archived/);
+    await dialog.locator('.monaco-button', { hasText: /^Apply$/ }).click();
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await page.locator('.quick-input-widget', { hasText: 'Type the project name "demo"' }).waitFor({ state: 'visible', timeout: 30000 });
+    await input.fill('dem');
+    await page.locator('.quick-input-widget', { hasText: 'Type "demo" exactly to confirm' }).waitFor({ state: 'visible', timeout: 10000 });
+    await shot('07-mass-archive');
+    assert.ok(!(await sandboxState()).experiences[demoID].find((e) => e.name === 'bulk-0')?.archived, 'nothing archived before the confirmation');
+    await input.fill('demo');
+    await page.keyboard.press('Enter');
+    await page.locator('.notification-toast', { hasText: 'applied to demo' }).waitFor({ state: 'visible', timeout: 90000 });
+    const exps = (await sandboxState()).experiences[demoID];
+    for (let i = 0; i < 12; i++) assert.strictEqual(exps.find((e) => e.name === `bulk-${i}`)?.archived, true);
+  });
+
   it('clones the project into a new file and opens it', async () => {
     await runCommand(page, 'ReSim: Clone Project');
     const input = page.locator('.quick-input-widget .quick-input-box input');
@@ -229,7 +259,7 @@ describe('ReSim Experience Sync in VS Code (code-server + Chromium)', function (
     assert.match(text, /^# resim-project: demo/);
     assert.ok(text.includes('scenario-survey-alpha'));
     await page.locator('.monaco-editor .view-line', { hasText: '# resim-project: demo' }).first().waitFor({ state: 'visible', timeout: 15000 });
-    await shot('07-clone');
+    await shot('08-clone');
   });
 
   it('fired no alert and never wrote the token to settings, logs, state or the output channel', async () => {
@@ -237,7 +267,7 @@ describe('ReSim Experience Sync in VS Code (code-server + Chromium)', function (
     await runCommand(page, 'ReSim: Show Output');
     const outputText = await page.locator('.part.panel .monaco-editor .view-lines').first().innerText({ timeout: 15000 }).catch(() => '');
     assert.ok(!outputText.includes(token), 'the output channel does not show the token');
-    await shot('08-output');
+    await shot('09-output');
     await new Promise((r) => setTimeout(r, 1500)); // let log writers flush
     const leaks = [
       ...filesContaining(userData, token),
