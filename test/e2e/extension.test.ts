@@ -7,13 +7,11 @@
  */
 import * as assert from 'assert';
 import { randomBytes } from 'crypto';
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
-  ARTIFACTS, Proc, ROOT, ensureCodeServer, ensureVsix, filesContaining, freePort, getJson, launchBrowser,
-  openFile, runCommand, waitForFrameText,
+  ARTIFACTS, filesContaining, getJson, openFile, runCommand, startWorkbench, waitForFrameText, type Workbench,
 } from './harness';
 
 const XSS = '<img src=x onerror=alert(1)>';
@@ -30,63 +28,23 @@ interface SandboxState {
 describe('ReSim Experience Sync in VS Code (code-server + Chromium)', function () {
   this.timeout(600_000);
   const token = `e2e-${randomBytes(16).toString('hex')}`;
-  const work = path.join(ROOT, '.work/e2e');
-  const ws = path.join(work, 'workspace');
-  const userData = path.join(work, 'user-data');
-  const extDir = path.join(work, 'extensions');
-  let sandbox: Proc | undefined;
-  let codeServer: Proc | undefined;
-  let browser: Browser | undefined;
+  let wb: Workbench;
   let page: Page;
+  let ws = '';
   let sandboxUrl = '';
-  const alerts: string[] = [];
-
   const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
   const sandboxState = async () => getJson<SandboxState>(new URL('/_sandbox/state', sandboxUrl).toString());
 
   before(async () => {
-    const bin = ensureCodeServer();
-    const vsix = ensureVsix();
-    fs.rmSync(work, { recursive: true, force: true });
-    fs.mkdirSync(path.join(ws, '.vscode'), { recursive: true });
-    fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-
-    const sbPort = await freePort();
-    sandbox = Proc.start('sandbox', process.execPath, [path.join(ROOT, 'dist/cli.js'), 'sandbox', '--port', String(sbPort), '--seed', 'demo', '--token', token],
-      { cwd: ROOT, logFile: path.join(work, 'sandbox.log') });
-    sandboxUrl = (await sandbox.waitFor(/listening on (http:\/\/\S+)/, 20000))[1];
-
-    fs.writeFileSync(path.join(ws, 'demo.experiences.yaml'), CONFIG);
-    fs.writeFileSync(path.join(ws, '.vscode/settings.json'), JSON.stringify({ 'resim.apiUrl': sandboxUrl, 'resim.project': 'demo' }, null, 2));
-    fs.writeFileSync(path.join(userData, 'User/settings.json'), JSON.stringify({
-      'workbench.startupEditor': 'none',
-      'workbench.welcomePage.walkthroughs.openOnInstall': false,
-      'workbench.tips.enabled': false,
-      'git.openRepositoryInParentFolders': 'never',
-      'telemetry.telemetryLevel': 'off',
-      'extensions.ignoreRecommendations': true,
-      'update.mode': 'none',
-      'editor.hover.delay': 300,
-      'files.simpleDialog.enable': true,
-      'window.dialogStyle': 'custom',
-    }, null, 2));
-
-    execFileSync(bin, ['--user-data-dir', userData, '--extensions-dir', extDir, '--install-extension', vsix],
-      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } });
-
-    const csPort = await freePort();
-    codeServer = Proc.start('code-server', bin, [
-      '--auth', 'none', '--bind-addr', `127.0.0.1:${csPort}`, '--disable-telemetry', '--disable-update-check',
-      '--disable-workspace-trust', '--user-data-dir', userData, '--extensions-dir', extDir, ws,
-    ], { cwd: work, env: { ...process.env, RESIM_TOKEN: token }, logFile: path.join(work, 'code-server.log') });
-    await codeServer.waitFor(/HTTP server listening on/, 60000);
-
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
-    page.on('dialog', (d) => { alerts.push(`${d.type()}: ${d.message()}`); void d.dismiss(); });
-    await page.goto(`http://127.0.0.1:${csPort}/?folder=${encodeURIComponent(ws)}`);
-    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90000 });
+    wb = await startWorkbench({
+      name: 'e2e',
+      files: { 'demo.experiences.yaml': CONFIG },
+      token,
+      sandboxToken: token,
+      trusted: true,
+      userSettings: { 'editor.hover.delay': 300, 'files.simpleDialog.enable': true },
+    });
+    ({ page, ws, sandboxUrl } = wb);
   });
 
   afterEach(async function () {
@@ -97,9 +55,7 @@ describe('ReSim Experience Sync in VS Code (code-server + Chromium)', function (
   });
 
   after(async () => {
-    await browser?.close().catch(() => undefined);
-    await codeServer?.stop();
-    await sandbox?.stop();
+    await wb?.stop();
   });
 
   it('shows live diagnostics from the project in the Problems panel', async () => {
@@ -263,21 +219,21 @@ describe('ReSim Experience Sync in VS Code (code-server + Chromium)', function (
   });
 
   it('fired no alert and never wrote the token to settings, logs, state or the output channel', async () => {
-    assert.deepStrictEqual(alerts, []);
+    assert.deepStrictEqual(wb.alerts, []);
     await runCommand(page, 'ReSim: Show Output');
     const outputText = await page.locator('.part.panel .monaco-editor .view-lines').first().innerText({ timeout: 15000 }).catch(() => '');
     assert.ok(!outputText.includes(token), 'the output channel does not show the token');
     await shot('09-output');
     await new Promise((r) => setTimeout(r, 1500)); // let log writers flush
     const leaks = [
-      ...filesContaining(userData, token),
-      ...filesContaining(ws, token),
-      ...filesContaining(extDir, token),
+      ...filesContaining(wb.userData, token),
+      ...filesContaining(wb.ws, token),
+      ...filesContaining(wb.extDir, token),
     ];
-    const csLog = codeServer?.output.join('') ?? '';
+    const csLog = wb.codeServer.output.join('');
     assert.deepStrictEqual(leaks, [], 'no file holds the token');
     assert.ok(!csLog.includes(token), 'code-server\'s output does not hold the token');
-    const logs = filesContaining(userData, 'ReSim Experience Sync');
+    const logs = filesContaining(wb.userData, 'ReSim Experience Sync');
     assert.ok(logs.length > 0, 'the grep did search the log files (the extension logged)');
   });
 });

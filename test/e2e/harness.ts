@@ -173,3 +173,101 @@ export function filesContaining(dir: string, needle: string): string[] {
   if (fs.existsSync(dir)) walk(dir);
   return hits;
 }
+
+/** A running e2e setup: the sandbox, code-server with the .vsix installed, and a Chromium page on the workspace. */
+export interface Workbench {
+  work: string;
+  ws: string;
+  userData: string;
+  extDir: string;
+  sandboxUrl: string;
+  sandbox: Proc;
+  codeServer: Proc;
+  browser: Browser;
+  page: Page;
+  /** window.alert / confirm / prompt calls the page made (each is dismissed). */
+  alerts: string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a workbench in `.work/<name>` (wiped first): the sandbox (`demo` seed; `sandboxToken`
+ * required when given), a workspace holding `files` and `.vscode/settings.json` pointing
+ * `resim.apiUrl` at the sandbox and `resim.project` at "demo", code-server (trusted unless
+ * `trusted: false`, which leaves VS Code's trust prompt to the test), `RESIM_TOKEN` in its
+ * environment, and a Chromium page on the workspace.
+ */
+export async function startWorkbench(opts: {
+  name: string;
+  files: Record<string, string>;
+  token: string;
+  sandboxToken?: string;
+  trusted: boolean;
+  userSettings?: Record<string, unknown>;
+}): Promise<Workbench> {
+  const bin = ensureCodeServer();
+  const vsix = ensureVsix();
+  const work = path.join(ROOT, '.work', opts.name);
+  const ws = path.join(work, 'workspace');
+  const userData = path.join(work, 'user-data');
+  const extDir = path.join(work, 'extensions');
+  fs.rmSync(work, { recursive: true, force: true });
+  fs.mkdirSync(path.join(ws, '.vscode'), { recursive: true });
+  fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+
+  const started: Proc[] = [];
+  let browser: Browser | undefined;
+  try {
+  const sbPort = await freePort();
+  const sandbox = Proc.start('sandbox', process.execPath,
+    [path.join(ROOT, 'dist/cli.js'), 'sandbox', '--port', String(sbPort), '--seed', 'demo', ...(opts.sandboxToken ? ['--token', opts.sandboxToken] : [])],
+    { cwd: ROOT, logFile: path.join(work, 'sandbox.log') });
+  started.push(sandbox);
+  const sandboxUrl = (await sandbox.waitFor(/listening on (http:\/\/\S+)/, 20000))[1];
+
+  for (const [name, text] of Object.entries(opts.files)) fs.writeFileSync(path.join(ws, name), text);
+  fs.writeFileSync(path.join(ws, '.vscode/settings.json'), JSON.stringify({ 'resim.apiUrl': sandboxUrl, 'resim.project': 'demo' }, null, 2));
+  fs.writeFileSync(path.join(userData, 'User/settings.json'), JSON.stringify({
+    'workbench.startupEditor': 'none',
+    'workbench.welcomePage.walkthroughs.openOnInstall': false,
+    'workbench.tips.enabled': false,
+    'git.openRepositoryInParentFolders': 'never',
+    'telemetry.telemetryLevel': 'off',
+    'extensions.ignoreRecommendations': true,
+    'update.mode': 'none',
+    'window.dialogStyle': 'custom',
+    ...opts.userSettings,
+  }, null, 2));
+  execFileSync(bin, ['--user-data-dir', userData, '--extensions-dir', extDir, '--install-extension', vsix], { stdio: ['ignore', 'pipe', 'pipe'] });
+
+  const csPort = await freePort();
+  const codeServer = Proc.start('code-server', bin, [
+    '--auth', 'none', '--bind-addr', `127.0.0.1:${csPort}`, '--disable-telemetry', '--disable-update-check',
+    ...(opts.trusted ? ['--disable-workspace-trust'] : []), '--user-data-dir', userData, '--extensions-dir', extDir, ws,
+  ], { cwd: work, env: { ...process.env, RESIM_TOKEN: opts.token }, logFile: path.join(work, 'code-server.log') });
+  started.push(codeServer);
+  await codeServer.waitFor(/HTTP server listening on/, 60000);
+
+  browser = await launchBrowser();
+  const page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
+  const alerts: string[] = [];
+  page.on('dialog', (d) => { alerts.push(`${d.type()}: ${d.message()}`); void d.dismiss(); });
+  await page.goto(`http://127.0.0.1:${csPort}/?folder=${encodeURIComponent(ws)}`);
+  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90000 });
+  const b = browser;
+  return {
+    work, ws, userData, extDir, sandboxUrl, sandbox, codeServer, browser: b, page, alerts,
+    async stop() {
+      await b.close().catch(() => undefined);
+      await codeServer.stop();
+      await sandbox.stop();
+    },
+  };
+  } catch (err) {
+    // Nothing started may outlive a failed start.
+    await browser?.close().catch(() => undefined);
+    for (const p of started.reverse()) await p.stop();
+    throw err;
+  }
+}
