@@ -9,7 +9,7 @@
  * archive the unlisted `legacy-night-flight`, `hover-stability-baseline` and
  * `wind-gust-landing`, and revise `Basic Suite`.
  */
-import type { CustomField, EnvironmentVariable, ExperienceTag, Project, System } from '../server/src/sync/model';
+import type { ConfigExperience, ExperienceTag, Project, System } from '../server/src/sync/model';
 import { emptyStore, type SandboxStore, type StoredExperience, type StoredTestSuite } from './store';
 
 export type SeedKind = 'demo' | 'empty';
@@ -64,16 +64,8 @@ export const EXPERIENCE_DEFAULTS = {
   containerTimeoutSeconds: 3600,
 } as const;
 
-interface ExperienceSpec {
-  name: string;
-  description: string;
-  locations: string[];
-  profile?: string;
-  environmentVariables?: EnvironmentVariable[];
-  cacheExempt?: boolean;
-  containerTimeoutSeconds?: number;
-  customFields?: CustomField[];
-  archived?: boolean;
+/** A seeded experience: the config's fields (model.ts), with tags and systems by ID. */
+interface ExperienceSpec extends Omit<ConfigExperience, 'experienceID' | 'tags' | 'systems'> {
   tagIDs?: string[];
   systemIDs?: string[];
 }

@@ -317,14 +317,10 @@ function build(): Command {
     .action(async (o: { project?: string; config?: string }) => {
       const file = o.config || env.RESIM_EXPERIENCES_CONFIG;
       if (!file) throw new CliError('No output file: pass --experience-config <path> for the cloned config.');
-      const ref = projectRef(o.project, undefined);
-      const api = makeClient(g());
-      const project = await api.resolveProject(ref);
-      const state = await ingest(api, { id: project.projectID, name: project.name }, { onProgress: (d, t, w) => progress(`Reading project "${project.name}": ${d}/${t} (${w})`) });
-      progressDone();
+      const { state } = await readState(g(), projectRef(o.project, undefined));
       writeFileAtomic(file, cloneConfig(state));
       const n = state.experiences.filter((e) => !e.archived).length;
-      process.stdout.write(`Cloned project "${project.name}" into ${file}: ${n} experience${n === 1 ? '' : 's'}, ${state.tags.length} tags, ${state.testSuites.length} test suites.\n`);
+      process.stdout.write(`Cloned project "${state.project.name}" into ${file}: ${n} experience${n === 1 ? '' : 's'}, ${state.tags.length} tags, ${state.testSuites.length} test suites.\n`);
     });
 
   program

@@ -94,8 +94,7 @@ function pieceLocator(
       let mini = loaded.get(piece);
       if (!mini) loaded.set(piece, (mini = fullLoad(text.slice(piece.start, piece.end))));
       // A piece holds one top-level key; rangeOf falls back to the document when it is another.
-      const probe = mini.rangeOf([top], 'key');
-      if (probe && mini.config && Object.prototype.hasOwnProperty.call(mini.config, top) && pieceHasKey(mini, String(top))) {
+      if (pieceHasKey(mini, String(top))) {
         return shift(mini.rangeOf(path, part), lineOf(starts, piece.start));
       }
     }

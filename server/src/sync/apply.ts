@@ -91,8 +91,8 @@ export async function applyPlan(api: ResimApi, plan: Plan, opts: ApplyOptions = 
     );
 
   const experienceIDs: Record<string, string> = {};
-  for (const e of plan.experiences) if (e.experienceID && e.action !== 'archive') experienceIDs[e.name] = e.experienceID;
-  for (const e of plan.experiences) if (e.action === 'archive' && e.configIndex !== undefined && e.experienceID) experienceIDs[e.name] = e.experienceID;
+  // Every experience the config lists (an `archived: true` entry too), not the unlisted ones archived.
+  for (const e of plan.experiences) if (e.experienceID && (e.action !== 'archive' || e.configIndex !== undefined)) experienceIDs[e.name] = e.experienceID;
 
   // Phase 1a: restores; 1b: field updates (of restored experiences too).
   await runPhase(
