@@ -8,7 +8,7 @@ import { redact } from '../../server/src/security/redact';
 
 export class Redactor {
   private readonly secrets = new Set<string>();
-  /** Registers a secret to hide from every log line. Short strings (< 6 chars) are ignored. */
+  /** Registers a secret to hide from every log line. Short strings (< 6 chars) are ignored, as by `redact`. */
   add(secret: string | undefined | null): void {
     if (secret && secret.length >= 6) this.secrets.add(secret);
   }

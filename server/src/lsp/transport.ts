@@ -2,11 +2,12 @@
  * The language server's connection, with one exit for every message: a `MessageWriter` that
  * passes what a person may read through the one redaction function (security/redact.ts) before
  * it leaves the process (docs/security.md, "Secrets in messages"):
- * - the params of `textDocument/publishDiagnostics`, `window/logMessage`, `window/showMessage`,
- *   `window/showMessageRequest`, `$/logTrace` and `telemetry/event`;
+ * - in the params of `textDocument/publishDiagnostics`, `window/logMessage`, `window/showMessage`,
+ *   `window/showMessageRequest` and `$/logTrace`, every message (see below; a URI or a
+ *   diagnostic's code is not text for a person), and all of `telemetry/event`;
  * - the `error` of every response (`ResponseError` message and data);
  * - in the results of requests, every string under a key that holds messages (`message`,
- *   `error`, `errors`, `detail`, `reason`, `warnings`, `problem`), e.g. `resim/preview`'s errors
+ *   `verbose`, `title`, `error`, `errors`, `detail`, `reason`, `warnings`, `problem`), e.g. `resim/preview`'s errors
  *   and `resim/apply`'s failed calls. Other results (edits, the text of a clone) are data and
  *   are left exactly as they are.
  *
@@ -26,7 +27,7 @@ const TEXT_METHODS = new Set([
 ]);
 
 /** Keys of a request's result under which strings are messages. */
-const MESSAGE_KEYS = new Set(['message', 'error', 'errors', 'detail', 'reason', 'warnings', 'problem']);
+const MESSAGE_KEYS = new Set(['message', 'verbose', 'title', 'error', 'errors', 'detail', 'reason', 'warnings', 'problem']);
 
 function redactMessagesIn(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactMessagesIn);
@@ -41,7 +42,10 @@ function redactMessagesIn(value: unknown): unknown {
 /** `msg` as it may leave the process (see the module comment). */
 export function redactOutgoing(msg: Message): Message {
   const m = msg as Message & { method?: string; params?: unknown; error?: unknown; result?: unknown };
-  if (typeof m.method === 'string') return TEXT_METHODS.has(m.method) ? ({ ...m, params: redactDeep(m.params) } as Message) : msg;
+  if (typeof m.method === 'string') {
+    if (m.method === 'telemetry/event') return { ...m, params: redactDeep(m.params) } as Message;
+    return TEXT_METHODS.has(m.method) ? ({ ...m, params: redactMessagesIn(m.params) } as Message) : msg;
+  }
   if (m.error !== undefined) return { ...m, error: redactDeep(m.error) } as Message;
   if (m.result !== undefined && m.result !== null && typeof m.result === 'object') return { ...m, result: redactMessagesIn(m.result) } as Message;
   return msg;

@@ -12,11 +12,14 @@
  * - OAuth and password parameters in URLs, form bodies and JSON: `access_token`, `refresh_token`,
  *   `id_token`, `client_secret`, `password`, `token` (`name=value` and `"name": "value"`);
  * - the exact secrets in use: every string given to `registerSecret` (tokens, client secrets,
- *   sandbox tokens) and the `extra` secrets of the call. Secrets shorter than 4 characters are
+ *   sandbox tokens) and the `extra` secrets of the call. Secrets shorter than 6 characters are
  *   ignored (they would mangle ordinary text).
  *
  * Pure string work, no I/O.
  */
+
+/** Shorter secrets are not hidden by value (they would mangle ordinary text); patterns still apply. */
+const MIN_SECRET_LENGTH = 6;
 
 /** What a hidden secret is replaced with. */
 export const REDACTED = '[redacted]';
@@ -25,10 +28,10 @@ const registered = new Set<string>();
 
 /**
  * Adds a secret in use (a bearer token, a client secret, a sandbox token) to the secrets that
- * `redact` hides in this process from now on. Empty or short (< 4 characters) values are ignored.
+ * `redact` hides in this process from now on. Empty or short (< 6 characters) values are ignored.
  */
 export function registerSecret(secret: string | undefined | null): void {
-  if (typeof secret === 'string' && secret.length >= 4) registered.add(secret);
+  if (typeof secret === 'string' && secret.length >= MIN_SECRET_LENGTH) registered.add(secret);
 }
 
 /** Forgets every registered secret (tests). */
@@ -62,7 +65,7 @@ export function redact(text: string, extra: ReadonlyArray<string | undefined | n
   if (/bearer/i.test(out)) out = out.replace(AUTH_SCHEME_RE, `$1$2${REDACTED}`);
   if (out.includes('=')) out = out.replace(PARAM_RE, `$1$2=${REDACTED}`);
   if (out.includes('"')) out = out.replace(JSON_RE, `$1$2$1$3$1${REDACTED}$1`);
-  for (const s of extra) if (s && s.length >= 4 && out.includes(s)) out = out.split(s).join(REDACTED);
+  for (const s of extra) if (s && s.length >= MIN_SECRET_LENGTH && out.includes(s)) out = out.split(s).join(REDACTED);
   for (const s of registered) if (out.includes(s)) out = out.split(s).join(REDACTED);
   return out;
 }
