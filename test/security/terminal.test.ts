@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { renderPlanBody } from '../../client/src/planHtml';
+import { md } from '../../server/src/lsp/markdown';
 import type { PlanJson } from '../../client/src/protocol';
 import { seedStore, SEED_IDS, startSandbox, type Sandbox } from '../../sandbox/server';
 import { runCli } from './helpers';
@@ -79,5 +80,10 @@ describe('security: names are shown escaped in the terminal and the plan webview
     assert.doesNotMatch(html, RAW, 'no raw control, bidi or zero-width character in the page');
     assert.ok(html.includes('zz-temp\\x1b[2K\\r  ✓ unchanged  nightly-check\\x1b[8m'));
     assert.ok(html.includes('wind-\\u202egnidnal\\u202c-gust\\u200b'));
+  });
+
+  it('hovers (Markdown) show the same escapes', () => {
+    for (const name of [INJECTION, BIDI]) assert.doesNotMatch(md(name), RAW, JSON.stringify(md(name)));
+    assert.ok(md(BIDI).includes('\\u202e'), md(BIDI)); // the escape's backslash is itself escaped for Markdown
   });
 });
