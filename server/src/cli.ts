@@ -84,7 +84,7 @@ function writeFileAtomic(file: string, text: string): void {
 }
 
 function progress(message: string): void {
-  if (stderrTty) process.stderr.write(`\r\x1b[K${message}`);
+  if (stderrTty) process.stderr.write(`\r\x1b[K${escapeVisible(message)}`);
 }
 function progressDone(): void {
   if (stderrTty) process.stderr.write('\r\x1b[K');
@@ -288,7 +288,7 @@ function build(): Command {
       if (!planHasChanges(plan)) return;
       if (!o.yes) {
         if (!process.stdin.isTTY) throw new CliError('Not applied: no terminal to confirm on. Pass --yes to apply without asking (review the plan with `resim-sync preview` first).', EXIT.refused);
-        if (!(await confirm(`\nApply these changes to project "${plan.project.name}"? Only 'yes' will be accepted: `))) throw new CliError('Not applied: not confirmed.', EXIT.refused);
+        if (!(await confirm(`\nApply these changes to project ${quote(plan.project.name)}? Only 'yes' will be accepted: `))) throw new CliError('Not applied: not confirmed.', EXIT.refused);
         // The state may have moved while the user read the plan: re-read, and refuse if it did.
         const fresh = await livePlan(globals, ref, loaded, o.archive);
         assertApplicable(fresh.plan, { ...guards, expectedStateFingerprint: plan.stateFingerprint }, loaded.config);
