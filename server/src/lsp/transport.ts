@@ -19,7 +19,7 @@ import {
   createConnection, createServerPipeTransport, createServerSocketTransport, IPCMessageReader, IPCMessageWriter,
   ProposedFeatures, StreamMessageWriter, type Connection, type Message, type MessageReader, type MessageWriter,
 } from 'vscode-languageserver/node';
-import { redact, redactDeep } from '../security/redact';
+import { mapStrings, redact, redactDeep } from '../security/redact';
 
 /** Notifications and requests from the server whose params are text for a person. */
 const TEXT_METHODS = new Set([
@@ -30,24 +30,19 @@ const TEXT_METHODS = new Set([
 const MESSAGE_KEYS = new Set(['message', 'verbose', 'title', 'error', 'errors', 'detail', 'reason', 'warnings', 'problem']);
 
 function redactMessagesIn(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redactMessagesIn);
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = MESSAGE_KEYS.has(k) ? redactDeep(v) : redactMessagesIn(v);
-    return out;
-  }
-  return value;
+  return mapStrings(value, (key) => MESSAGE_KEYS.has(key));
 }
 
 /** `msg` as it may leave the process (see the module comment). */
 export function redactOutgoing(msg: Message): Message {
   const m = msg as Message & { method?: string; params?: unknown; error?: unknown; result?: unknown };
+  const swap = (key: 'params' | 'error' | 'result', value: unknown): Message => (value === m[key] ? msg : ({ ...m, [key]: value } as Message));
   if (typeof m.method === 'string') {
-    if (m.method === 'telemetry/event') return { ...m, params: redactDeep(m.params) } as Message;
-    return TEXT_METHODS.has(m.method) ? ({ ...m, params: redactMessagesIn(m.params) } as Message) : msg;
+    if (m.method === 'telemetry/event') return swap('params', redactDeep(m.params));
+    return TEXT_METHODS.has(m.method) ? swap('params', redactMessagesIn(m.params)) : msg;
   }
-  if (m.error !== undefined) return { ...m, error: redactDeep(m.error) } as Message;
-  if (m.result !== undefined && m.result !== null && typeof m.result === 'object') return { ...m, result: redactMessagesIn(m.result) } as Message;
+  if (m.error !== undefined) return swap('error', redactDeep(m.error));
+  if (m.result !== undefined && m.result !== null && typeof m.result === 'object') return swap('result', redactMessagesIn(m.result));
   return msg;
 }
 

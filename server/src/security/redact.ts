@@ -70,14 +70,35 @@ export function redact(text: string, extra: ReadonlyArray<string | undefined | n
   return out;
 }
 
-/** Every string inside `value` (objects and arrays, recursively) passed through `redact`; other values as they are. */
+/**
+ * Every string inside `value` (objects and arrays, recursively) passed through `redact`; other
+ * values as they are. Parts without a secret are returned as they are (no copy).
+ */
 export function redactDeep<T>(value: T): T {
-  if (typeof value === 'string') return redact(value) as unknown as T;
-  if (Array.isArray(value)) return value.map((v) => redactDeep(v)) as unknown as T;
+  return mapStrings(value, () => true) as T;
+}
+
+/**
+ * `value` with `redact` applied to the strings under the keys `inKey` accepts (and everything
+ * below such a key). Parts without a change are returned as they are (no copy).
+ */
+export function mapStrings(value: unknown, inKey: (key: string) => boolean, under = false): unknown {
+  if (typeof value === 'string') return under ? redact(value) : value;
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    value.forEach((v, i) => {
+      const r = mapStrings(v, inKey, under);
+      if (r !== v) (out ??= value.slice())[i] = r;
+    });
+    return out ?? value;
+  }
   if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = redactDeep(v);
-    return out as T;
+    let out: Record<string, unknown> | undefined;
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      const r = mapStrings(v, inKey, under || inKey(k));
+      if (r !== v) (out ??= { ...(value as Record<string, unknown>) })[k] = r;
+    }
+    return out ?? value;
   }
   return value;
 }
