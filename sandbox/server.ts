@@ -25,6 +25,7 @@ import * as http from 'http';
 import type { AddressInfo } from 'net';
 import { handleApiRequest, operationOf } from './api';
 import { ApiError } from './errors';
+import { isLoopbackHostHeader } from '../server/src/security/loopback';
 import { decideFault, mergeFaults, type FaultDecision, type FaultKind, type FaultSettings, type FaultSpec } from './faults';
 import { loadStore, saveStore } from './persist';
 import { seedStore, type SeedKind } from './seed';
@@ -167,9 +168,6 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** Loopback host names a request may be addressed to (the `Host` header without its port). */
-const LOOPBACK_HOST_RE = /^(?:127(?:\.\d{1,3}){3}|localhost|\[::1\])(?::\d{1,5})?$/i;
-
 /**
  * Why a request is refused before anything else, or undefined: a `Host` that is not a loopback
  * name (a DNS-rebinding page reaches 127.0.0.1 under its own host name), or an `Origin` header
@@ -177,7 +175,7 @@ const LOOPBACK_HOST_RE = /^(?:127(?:\.\d{1,3}){3}|localhost|\[::1\])(?::\d{1,5})
  */
 export function foreignRequest(req: Pick<http.IncomingMessage, 'headers'>): string | undefined {
   const host = req.headers.host ?? '';
-  if (!LOOPBACK_HOST_RE.test(host)) return `refused: the sandbox answers only requests addressed to a loopback host (127.0.0.1, localhost), not ${JSON.stringify(host)}`;
+  if (!isLoopbackHostHeader(host)) return `refused: the sandbox answers only requests addressed to a loopback host (127.0.0.1, localhost), not ${JSON.stringify(host)}`;
   if (req.headers.origin !== undefined) return `refused: requests from a web page (Origin ${JSON.stringify(req.headers.origin)}) are not accepted`;
   return undefined;
 }

@@ -11,6 +11,7 @@ import * as os from 'os';
 import * as path from 'path';
 import fetch from 'node-fetch';
 import { ApiError, extractApiMessage, redact } from './errors';
+import { isLoopbackHost } from '../security/loopback';
 import { registerSecret } from '../security/redact';
 
 /** Auth0 tenant of ReSim (the resim CLI's default `--auth-url`). */
@@ -121,12 +122,6 @@ export function insecureTokenUrl(tokenUrl: string): string | undefined {
   if (u.protocol === 'https:') return undefined;
   if (u.protocol === 'http:' && isLoopbackHost(u.hostname)) return undefined;
   return `the token endpoint must use https (plain http only on loopback), got ${u.protocol}//${u.host}; the client secret was not sent`;
-}
-
-/** True for `localhost`, an address in 127.0.0.0/8, or `::1` (`[::1]` as URL hostnames write it). */
-export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
 }
 
 /**
