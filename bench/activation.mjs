@@ -77,7 +77,7 @@ async function oneRun(bin, i) {
     'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'git.openRepositoryInParentFolders': 'never',
   }));
   const sbPort = await freePort();
-  const sandbox = startGroup(process.execPath, [path.join(ROOT, 'dist/cli.js'), 'sandbox', '--port', String(sbPort), '--seed', 'demo'], { cwd: ROOT });
+  const sandbox = startGroup(process.execPath, [path.join(ROOT, 'dist/cli.js'), 'sandbox', '--port', String(sbPort), '--seed', 'demo'], { cwd: ROOT, env: { ...process.env, RESIM_SANDBOX_TOKEN: 'sandbox' } });
   const url = (await sandbox.waitFor(/listening on (http:\/\/\S+)/, 20000))[1];
   fs.writeFileSync(path.join(ws, '.vscode/settings.json'), JSON.stringify({ 'resim.apiUrl': url, 'resim.project': 'demo' }));
   execFileSync(bin, ['--user-data-dir', userData, '--extensions-dir', extDir, '--install-extension', VSIX], { stdio: 'ignore' });

@@ -1,9 +1,16 @@
 /**
  * `resim-sync sandbox [--port N] [--data FILE] [--seed demo|empty] [--latency-ms N]
- * [--fail-rate R] [--token T] [--verbose]` (DESIGN.md, "Command line"): runs the sandbox in the
- * foreground until SIGINT / SIGTERM (or `signal`), printing where it listens and how to point
- * resim-sync at it. The token is never printed.
+ * [--fail-rate R] [--token-file FILE] [--token T] [--verbose]` (DESIGN.md, "Command line"):
+ * runs the sandbox in the foreground until SIGINT / SIGTERM (or `signal`), printing where it
+ * listens and how to point resim-sync at it.
+ *
+ * The bearer token (API and admin endpoints) comes from `RESIM_SANDBOX_TOKEN`, `--token-file`
+ * or `--token` (visible to every local user in `ps`: prefer the other two); without any, a
+ * random one is generated and printed, the only case where the token is printed
+ * (docs/security.md, "The local sandbox").
  */
+import { randomBytes } from 'crypto';
+import * as fs from 'fs';
 import { startSandbox, type Sandbox } from './server';
 import type { SeedKind } from './seed';
 
@@ -16,6 +23,10 @@ export interface SandboxCommandOptions {
   latencyMs?: number | string;
   failRate?: number | string;
   token?: string;
+  /** `--token-file`: a file whose first line is the token. */
+  tokenFile?: string;
+  /** Environment to read `RESIM_SANDBOX_TOKEN` from (default process.env). */
+  env?: NodeJS.ProcessEnv;
   /** Log each request as one line to stderr. */
   verbose?: boolean;
   /** Where the banner goes (default process.stdout). */
@@ -38,6 +49,27 @@ function num(value: number | string | undefined, flag: string, check: (n: number
   return n;
 }
 
+/** The token given (`--token`, `--token-file`, `RESIM_SANDBOX_TOKEN`, in that order) and where it came from; undefined when none is. */
+function tokenOf(opts: SandboxCommandOptions): { value: string; source: string } | undefined {
+  const check = (value: string, source: string) => {
+    if (!/^\S+$/.test(value)) throw new SandboxUsageError(`${source} must give a non-empty token without spaces`);
+    return { value, source };
+  };
+  if (opts.token !== undefined) return check(opts.token, '--token');
+  if (opts.tokenFile !== undefined) {
+    let text: string;
+    try {
+      text = fs.readFileSync(opts.tokenFile, 'utf8');
+    } catch (e) {
+      throw new SandboxUsageError(`--token-file ${opts.tokenFile} cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    return check(text.split(/\r?\n/)[0].trim(), '--token-file');
+  }
+  const fromEnv = (opts.env ?? process.env).RESIM_SANDBOX_TOKEN;
+  if (fromEnv !== undefined && fromEnv !== '') return check(fromEnv.trim(), 'RESIM_SANDBOX_TOKEN');
+  return undefined;
+}
+
 /**
  * Runs the sandbox until a signal; resolves with the exit code (0) after a clean shutdown.
  * Rejects with SandboxUsageError for bad flags, or an Error if the port is taken or the data
@@ -49,9 +81,11 @@ export async function runSandboxCommand(opts: SandboxCommandOptions = {}): Promi
   const failRate = num(opts.failRate, '--fail-rate', (n) => n >= 0 && n <= 1, 'a probability between 0 and 1 (e.g. 0.1)');
   const seed = opts.seed ?? 'demo';
   if (seed !== 'demo' && seed !== 'empty') throw new SandboxUsageError(`--seed must be "demo" or "empty", got ${JSON.stringify(seed)}`);
-  if (opts.token !== undefined && !/^\S+$/.test(opts.token)) throw new SandboxUsageError('--token must be a non-empty string without spaces');
+  const given = tokenOf(opts);
+  const token = given?.value ?? randomBytes(24).toString('hex');
   const out = opts.out ?? process.stdout;
   const err = opts.err ?? process.stderr;
+  if (given !== undefined && given.source === '--token') err.write('Warning: --token is visible to every user of this machine (ps); use RESIM_SANDBOX_TOKEN or --token-file.\n');
 
   const sandbox = await startSandbox({
     port: port ?? 0,
@@ -59,13 +93,14 @@ export async function runSandboxCommand(opts: SandboxCommandOptions = {}): Promi
     seed: seed as SeedKind,
     latencyMs,
     failRate,
-    token: opts.token,
+    token,
     log: opts.verbose ? (line) => err.write(`${line}\n`) : undefined,
   });
   const project = sandbox.store.projects[0]?.name ?? 'demo';
-  const token = opts.token === undefined ? 'sandbox' : '<your --token>';
+  const shown = given ? `<the token of ${given.source}>` : sandbox.adminToken;
   out.write(`ReSim sandbox listening on ${sandbox.url} (project "${project}")\n`);
-  out.write(`Try: RESIM_URL=${sandbox.url} RESIM_TOKEN=${token} resim-sync preview --project ${project} --config <file.experiences.yaml>\n`);
+  if (!given) out.write(`Bearer token (generated; set RESIM_SANDBOX_TOKEN or --token-file to choose one): ${sandbox.adminToken}\n`);
+  out.write(`Try: RESIM_URL=${sandbox.url} RESIM_TOKEN=${shown} resim-sync preview --project ${project} --config <file.experiences.yaml>\n`);
   if (opts.data) out.write(`State is saved to ${opts.data} after every write.\n`);
   if (latencyMs || failRate) out.write(`Fault injection: latency ${latencyMs ?? 0} ms, fail rate ${failRate ?? 0}.\n`);
   out.write('Press Ctrl+C to stop.\n');

@@ -6,19 +6,26 @@
  * connections, writes whose answer is lost).
  *
  * Outside `/v1/` it serves admin endpoints for tests that run it in another process (not part
- * of the ReSim API, no auth):
+ * of the ReSim API). They need `Authorization: Bearer <adminToken>` (the `token` option when
+ * given, else a random one: `Sandbox.adminToken`):
  *   GET    /_sandbox/requests  the request log (RequestLogEntry[])
  *   DELETE /_sandbox/requests  clears it (204)
  *   GET    /_sandbox/faults    the fault settings
  *   PUT    /_sandbox/faults    `{latencyMs?, failRate?, next?}` → the new settings (400 on bad values)
  *   GET    /_sandbox/state     the whole store (SandboxStore)
  *   POST   /_sandbox/reset     `{seed?: "demo"|"empty"}` → starts again from that seed (204)
+ *
+ * Every request (API and admin) is refused with 403 when its `Host` header is not a loopback
+ * name (`127.0.0.1`, `localhost`, `[::1]`, with any port: DNS rebinding) or when it carries an
+ * `Origin` header (a web page in the user's browser; no ReSim client sends one). See
+ * docs/security.md, "The local sandbox".
  */
-import { randomUUID } from 'crypto';
+import { randomBytes, randomUUID, timingSafeEqual } from 'crypto';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import { handleApiRequest, operationOf } from './api';
 import { ApiError } from './errors';
+import { isLoopbackHostHeader } from '../server/src/security/loopback';
 import { decideFault, mergeFaults, type FaultDecision, type FaultKind, type FaultSettings, type FaultSpec } from './faults';
 import { loadStore, saveStore } from './persist';
 import { seedStore, type SeedKind } from './seed';
@@ -39,7 +46,11 @@ export interface SandboxOptions {
   latencyMs?: number;
   /** Probability in [0, 1] that a `/v1/` request fails (default 0); see faults.ts. */
   failRate?: number;
-  /** When set, requests must carry exactly `Authorization: Bearer <token>`; otherwise any bearer token is accepted. */
+  /**
+   * When set, requests must carry exactly `Authorization: Bearer <token>` (API and admin
+   * endpoints); otherwise the API accepts any bearer token and the admin endpoints need
+   * `adminToken`.
+   */
   token?: string;
   /** Called with one line per `/v1/` request (never contains the token). */
   log?: (line: string) => void;
@@ -71,6 +82,8 @@ export interface RequestLogEntry {
 export interface Sandbox {
   /** Base URL of the API, `http://127.0.0.1:PORT/v1/`. */
   url: string;
+  /** The bearer token of the `/_sandbox/` admin endpoints: the `token` option, else a random one. */
+  readonly adminToken: string;
   port: number;
   /** Every `/v1/` request, oldest first. Clear it with `requestLog.length = 0`. */
   requestLog: RequestLogEntry[];
@@ -148,6 +161,25 @@ function parseJson(body: Buffer): unknown {
   }
 }
 
+/** Constant-time comparison of two secrets. */
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * Why a request is refused before anything else, or undefined: a `Host` that is not a loopback
+ * name (a DNS-rebinding page reaches 127.0.0.1 under its own host name), or an `Origin` header
+ * (sent by browsers with cross-site and form requests; ReSim clients never send one).
+ */
+export function foreignRequest(req: Pick<http.IncomingMessage, 'headers'>): string | undefined {
+  const host = req.headers.host ?? '';
+  if (!isLoopbackHostHeader(host)) return `refused: the sandbox answers only requests addressed to a loopback host (127.0.0.1, localhost), not ${JSON.stringify(host)}`;
+  if (req.headers.origin !== undefined) return `refused: requests from a web page (Origin ${JSON.stringify(req.headers.origin)}) are not accepted`;
+  return undefined;
+}
+
 /** Starts the sandbox on loopback. Rejects if the port is taken or the data file is unusable. */
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
   const random = opts.random ?? Math.random;
@@ -170,12 +202,15 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     }
   };
 
-  const authError = (req: http.IncomingMessage): ApiError | undefined => {
+  const adminToken = opts.token ?? randomBytes(24).toString('hex');
+
+  /** 401 unless the request carries `Bearer <expected>` (any bearer token when `expected` is undefined). */
+  const authError = (req: http.IncomingMessage, expected: string | undefined = opts.token): ApiError | undefined => {
     const header = req.headers.authorization;
     const m = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
     const challenge = { 'WWW-Authenticate': 'Bearer' };
     if (!m) return new ApiError(401, 'missing or malformed Authorization header: expected "Authorization: Bearer <token>"', challenge);
-    if (opts.token !== undefined && m[1] !== opts.token) return new ApiError(401, 'invalid bearer token', challenge);
+    if (expected !== undefined && !sameSecret(m[1], expected)) return new ApiError(401, 'invalid bearer token', challenge);
     return undefined;
   };
 
@@ -240,6 +275,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const handleAdmin = (req: http.IncomingMessage, res: http.ServerResponse, url: URL, raw: Buffer): void => {
     const key = `${req.method} ${url.pathname}`;
     try {
+      const denied = authError(req, adminToken);
+      if (denied) throw denied;
       switch (key) {
         case 'GET /_sandbox/requests': return send(res, 200, requestLog);
         case 'DELETE /_sandbox/requests': requestLog.length = 0; return send(res, 204);
@@ -265,7 +302,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       }
     } catch (err) {
       const status = err instanceof ApiError ? err.status : 500;
-      send(res, status, { message: (err as Error).message });
+      send(res, status, { message: (err as Error).message }, err instanceof ApiError ? err.headers : {});
     }
   };
 
@@ -276,6 +313,12 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       url = new URL(req.url ?? '/', 'http://127.0.0.1');
     } catch {
       send(res, 400, { message: 'malformed request URL' });
+      return;
+    }
+    const foreign = foreignRequest(req);
+    if (foreign) {
+      req.resume();
+      send(res, 403, { message: foreign });
       return;
     }
     readBody(req).then(
@@ -308,6 +351,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 
   const sandbox: Sandbox = {
     url: `http://${host}:${port}/v1/`,
+    adminToken,
     port,
     requestLog,
     get store() {

@@ -3,6 +3,7 @@
 // validate (the tab error at line 7) → validate --fix → preview → apply → preview ("No changes")
 // → clone → preview of the clone ("No changes"). Nothing leaves this machine.
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +18,9 @@ const config = path.join(work, 'seed.experiences.yaml');
 fs.copyFileSync(fs.existsSync(seedExample) ? seedExample : path.join(root, 'test', 'fixtures', 'seed-example.yaml'), config);
 const clone = path.join(work, 'clone.experiences.yaml');
 
-const sandbox = spawn(process.execPath, [cli, 'sandbox', '--port', '0', '--seed', 'demo', '--data', path.join(work, 'sandbox.json')], { stdio: ['ignore', 'pipe', 'inherit'] });
+// The sandbox's token goes through the environment, never the command line (docs/security.md).
+const token = randomBytes(24).toString('hex');
+const sandbox = spawn(process.execPath, [cli, 'sandbox', '--port', '0', '--seed', 'demo', '--data', path.join(work, 'sandbox.json')], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, RESIM_SANDBOX_TOKEN: token } });
 const url = await new Promise((resolve, reject) => {
   let out = '';
   sandbox.stdout.on('data', (d) => {
@@ -28,7 +31,7 @@ const url = await new Promise((resolve, reject) => {
   sandbox.on('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
   setTimeout(() => reject(new Error('sandbox did not start in 15 s')), 15000);
 });
-const env = { ...process.env, RESIM_URL: url, RESIM_TOKEN: 'sandbox-demo-token', RESIM_PROJECT: 'demo', NO_COLOR: process.stdout.isTTY ? '' : '1' };
+const env = { ...process.env, RESIM_URL: url, RESIM_TOKEN: token, RESIM_PROJECT: 'demo', NO_COLOR: process.stdout.isTTY ? '' : '1' };
 
 let failed = false;
 function step(title, args, expectCode) {

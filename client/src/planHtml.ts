@@ -4,21 +4,26 @@
  *
  * Security rule (DESIGN.md, brief "Webviews"): every string that comes from a config or the API
  * (experience, tag, system, suite and project names, field values, messages) goes through
- * `escapeHtml` exactly once, here. The page itself runs no inline script or style: the CSP of
+ * `escapeHtml` exactly once, here (HTML and visible escapes of control and bidi characters). The page itself runs no inline script or style: the CSP of
  * `renderDocument` allows only the nonce'd media/plan.js and the media/ stylesheet.
  */
 import { diffArrays, diffWords } from 'diff';
 import type { FieldChange } from '../../server/src/sync/model';
+import { escapeVisible } from '../../server/src/security/text';
 import { formatAge, formatSummary } from './format';
 import type { ApplyResultJson, PlanJson, PlanJsonExperience, PreviewError, PreviewResult } from './protocol';
 import { isNoOp } from './protocol';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-/** Escapes text for an HTML text node or a quoted attribute value. Non-strings are stringified. */
+/**
+ * Escapes text for an HTML text node or a quoted attribute value. Non-strings are stringified.
+ * Control, bidirectional and invisible characters become visible escapes first (`\u202e`;
+ * security/text.ts), so a name cannot reorder or hide what the reviewer reads.
+ */
 export function escapeHtml(value: unknown): string {
   const s = typeof value === 'string' ? value : value === undefined ? '' : String(value);
-  return s.replace(/[&<>"']/g, (c) => ESCAPES[c]);
+  return escapeVisible(s, { keepLines: true }).replace(/[&<>"']/g, (c) => ESCAPES[c]);
 }
 
 /** A field value as the user reads it: strings bare, everything else as compact JSON. */

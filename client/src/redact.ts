@@ -1,13 +1,18 @@
-/** Hides registered secrets (tokens, client secrets) in any text before it is logged. No I/O. */
+/**
+ * Hides secrets in any text before the extension logs or shows it: the one redaction function
+ * of the project (server/src/security/redact.ts: user info in URLs, bearer tokens, OAuth
+ * parameters) plus the secrets this window holds (API token, client secret, sandbox token).
+ * No I/O.
+ */
+import { redact } from '../../server/src/security/redact';
+
 export class Redactor {
   private readonly secrets = new Set<string>();
-  /** Registers a secret to hide from every log line. Short strings (< 6 chars) are ignored. */
+  /** Registers a secret to hide from every log line. Short strings (< 6 chars) are ignored, as by `redact`. */
   add(secret: string | undefined | null): void {
     if (secret && secret.length >= 6) this.secrets.add(secret);
   }
   redact(text: string): string {
-    let out = text;
-    for (const s of this.secrets) out = out.split(s).join('***');
-    return out;
+    return redact(text, [...this.secrets]);
   }
 }

@@ -1,15 +1,16 @@
 /**
  * "ReSim: Start Local Sandbox": runs the bundled CLI's sandbox (`dist/cli.js sandbox --port N
- * --seed demo --token T`) with the extension host's own Node (`process.execPath`, with
- * ELECTRON_RUN_AS_NODE in desktop VS Code) on a free loopback port, and points this window's
- * session at it (API URL + a random token, in memory only). Stopped with the extension.
+ * --seed demo`, the token in its environment: sandboxSpawn.ts) with the extension host's own
+ * Node on a free loopback port, and points this window's session at it (API URL + a random
+ * token, in memory only). Stopped with the extension.
  */
-import { ChildProcess, spawn } from 'child_process';
+import type { ChildProcess } from 'child_process';
 import { randomBytes } from 'crypto';
 import * as net from 'net';
 import * as vscode from 'vscode';
 import type { ClientContext } from './context';
 import { UserError } from './context';
+import { spawnSandbox } from './sandboxSpawn';
 
 /** A free TCP port on 127.0.0.1 (asks the OS for one and releases it). */
 export function freePort(): Promise<number> {
@@ -42,10 +43,7 @@ export class Sandbox implements vscode.Disposable {
     const port = await freePort();
     const token = randomBytes(24).toString('hex');
     ctx.logger.info(`Starting the sandbox on 127.0.0.1:${port}`);
-    const proc = spawn(process.execPath, [cli, 'sandbox', '--port', String(port), '--seed', 'demo', '--token', token], {
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const proc = spawnSandbox(cli, port, token);
     this.proc = proc;
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';

@@ -5,7 +5,7 @@
  *   resim-sync apply    --project P --experience-config F [--no-archive] [--yes] [--allow-mass-archive] [--update-config] [--plan plan.json]
  *   resim-sync clone    --project P --experience-config F
  *   resim-sync validate --experience-config F [--project P] [--fix]
- *   resim-sync sandbox  [--port N] [--data FILE] [--seed demo|empty] [--latency-ms N] [--fail-rate R] [--token T]
+ *   resim-sync sandbox  [--port N] [--data FILE] [--seed demo|empty] [--latency-ms N] [--fail-rate R] [--token-file F]
  *
  * Flags fall back to the environment as the resim CLI's do (`RESIM_URL`, `RESIM_PROJECT`,
  * `RESIM_EXPERIENCES_CONFIG`, `RESIM_TOKEN`, `RESIM_CLIENT_ID`/`RESIM_CLIENT_SECRET`,
@@ -31,7 +31,9 @@ import { planToJson, renderPlanText } from './sync/render';
 import { assertApplicable } from './sync/service';
 import { fingerprintConfig } from './sync/fingerprint';
 import { collectProblems, formatProblems, problemsJson } from './cli/output';
-import { runSandboxCommand } from '../../sandbox/cli';
+import { runSandboxCommand, SandboxUsageError } from '../../sandbox/cli';
+import { redactStream, registerSecret } from './security/redact';
+import { escapeVisible, quote } from './security/text';
 
 /** Exit codes of DESIGN.md. */
 export const EXIT = { ok: 0, error: 1, changes: 2, refused: 3 } as const;
@@ -82,7 +84,7 @@ function writeFileAtomic(file: string, text: string): void {
 }
 
 function progress(message: string): void {
-  if (stderrTty) process.stderr.write(`\r\x1b[K${message}`);
+  if (stderrTty) process.stderr.write(`\r\x1b[K${escapeVisible(message)}`);
 }
 function progressDone(): void {
   if (stderrTty) process.stderr.write('\r\x1b[K');
@@ -206,7 +208,7 @@ function printApplyResult(result: ApplyResult): void {
   const ok = result.calls.length - failed.length;
   if (failed.length) {
     process.stderr.write(`\nApply finished with ${failed.length} failed call${failed.length === 1 ? '' : 's'} (${ok} succeeded):\n`);
-    for (const c of failed) process.stderr.write(`  ✗ ${c.operation} ${c.target}: ${c.error}\n`);
+    for (const c of failed) process.stderr.write(`  ✗ ${c.operation} ${escapeVisible(c.target)}: ${escapeVisible(String(c.error))}\n`);
     process.stderr.write(`\nRun the same sync again: it plans only what is still missing.\n`);
   } else {
     process.stdout.write(`\nApply complete: ${ok} call${ok === 1 ? '' : 's'} succeeded.\n`);
@@ -286,7 +288,7 @@ function build(): Command {
       if (!planHasChanges(plan)) return;
       if (!o.yes) {
         if (!process.stdin.isTTY) throw new CliError('Not applied: no terminal to confirm on. Pass --yes to apply without asking (review the plan with `resim-sync preview` first).', EXIT.refused);
-        if (!(await confirm(`\nApply these changes to project "${plan.project.name}"? Only 'yes' will be accepted: `))) throw new CliError('Not applied: not confirmed.', EXIT.refused);
+        if (!(await confirm(`\nApply these changes to project ${quote(plan.project.name)}? Only 'yes' will be accepted: `))) throw new CliError('Not applied: not confirmed.', EXIT.refused);
         // The state may have moved while the user read the plan: re-read, and refuse if it did.
         const fresh = await livePlan(globals, ref, loaded, o.archive);
         assertApplicable(fresh.plan, { ...guards, expectedStateFingerprint: plan.stateFingerprint }, loaded.config);
@@ -320,7 +322,7 @@ function build(): Command {
       const { state } = await readState(g(), projectRef(o.project, undefined));
       writeFileAtomic(file, cloneConfig(state));
       const n = state.experiences.filter((e) => !e.archived).length;
-      process.stdout.write(`Cloned project "${state.project.name}" into ${file}: ${n} experience${n === 1 ? '' : 's'}, ${state.tags.length} tags, ${state.testSuites.length} test suites.\n`);
+      process.stdout.write(`Cloned project ${quote(state.project.name)} into ${file}: ${n} experience${n === 1 ? '' : 's'}, ${state.tags.length} tags, ${state.testSuites.length} test suites.\n`);
     });
 
   program
@@ -368,23 +370,30 @@ function build(): Command {
     .addOption(new Option('--seed <kind>', 'initial data').choices(['demo', 'empty']).default('demo'))
     .option('--latency-ms <n>', 'delay every answer', '0')
     .option('--fail-rate <r>', 'fail this fraction of API requests (500, 503, 429, dropped connections)', '0')
-    .option('--token <t>', 'accept only this bearer token (default: any)')
+    .option('--token-file <file>', 'accept only the bearer token in this file (else env RESIM_SANDBOX_TOKEN, else a random one, printed)')
+    .option('--token <t>', 'accept only this bearer token (visible in ps: prefer --token-file or RESIM_SANDBOX_TOKEN)')
     .option('--verbose', 'log every request to stderr')
-    .action(async (o: { port: string; data?: string; seed: 'demo' | 'empty'; latencyMs: string; failRate: string; token?: string; verbose?: boolean }) => {
+    .action(async (o: { port: string; data?: string; seed: 'demo' | 'empty'; latencyMs: string; failRate: string; token?: string; tokenFile?: string; verbose?: boolean }) => {
       const num = (v: string, name: string, min: number, max: number) => {
         const n = Number(v);
         if (!Number.isFinite(n) || n < min || n > max) throw new CliError(`--${name} must be a number from ${min} to ${max}, got "${v}".`);
         return n;
       };
-      await runSandboxCommand({
-        port: num(o.port, 'port', 0, 65535),
-        data: o.data,
-        seed: o.seed,
-        latencyMs: num(o.latencyMs, 'latency-ms', 0, 600000),
-        failRate: num(o.failRate, 'fail-rate', 0, 1),
-        token: o.token,
-        verbose: o.verbose,
-      });
+      try {
+        await runSandboxCommand({
+          port: num(o.port, 'port', 0, 65535),
+          data: o.data,
+          seed: o.seed,
+          latencyMs: num(o.latencyMs, 'latency-ms', 0, 600000),
+          failRate: num(o.failRate, 'fail-rate', 0, 1),
+          token: o.token,
+          tokenFile: o.tokenFile,
+          verbose: o.verbose,
+        });
+      } catch (err) {
+        if (err instanceof SandboxUsageError) throw new CliError(err.message);
+        throw err;
+      }
     });
   return program;
 }
@@ -398,15 +407,15 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     progressDone();
     if (err instanceof CliError) {
-      if (err.message) process.stderr.write(`Error: ${err.message}\n`);
+      if (err.message) process.stderr.write(`Error: ${escapeVisible(err.message, { keepLines: true })}\n`);
       return err.exitCode;
     }
     if (err instanceof PlanRefusedError) {
-      process.stderr.write(`${err.message}\nNothing was changed.\n`);
+      process.stderr.write(`${escapeVisible(err.message, { keepLines: true })}\nNothing was changed.\n`);
       return err.code === 'config-errors' ? EXIT.error : EXIT.refused;
     }
     if (err instanceof ApiError) {
-      process.stderr.write(`Error: ${err.message}\nNothing was changed by this step.\n`);
+      process.stderr.write(`Error: ${escapeVisible(err.message, { keepLines: true })}\nNothing was changed by this step.\n`);
       return EXIT.error;
     }
     const code = (err as { code?: string }).code;
@@ -422,6 +431,10 @@ if (!isMainThread && (workerData as { task?: string } | null)?.task === 'load-co
   const l = loadConfig((workerData as { text: string }).text, { fast: true });
   parentPort!.postMessage({ config: l.config, diagnostics: l.diagnostics, ok: l.ok, projectComment: l.projectComment });
 } else if (require.main === module) {
+  // Everything this process prints passes through the one redaction function (docs/security.md).
+  for (const v of ['RESIM_TOKEN', 'RESIM_CLIENT_SECRET', 'RESIM_SANDBOX_TOKEN']) registerSecret(env[v]);
+  redactStream(process.stdout);
+  redactStream(process.stderr);
   main(process.argv).then((code) => {
     process.exitCode = code;
   });

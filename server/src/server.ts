@@ -11,7 +11,7 @@
  *     trusted?: boolean, diagnosticsDebounceMs?: number, freshPreviewMaxAgeMs?: number}`
  */
 import {
-  CodeActionKind, CodeLensRefreshRequest, createConnection, DidChangeConfigurationNotification, ProposedFeatures, TextDocuments,
+  CodeActionKind, CodeLensRefreshRequest, DidChangeConfigurationNotification, TextDocuments,
   TextDocumentSyncKind, type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -27,8 +27,10 @@ import { FRESH_PREVIEW_MAX_AGE_MS, Methods, registerRequests } from './lsp/reque
 import { resimSection, SettingsStore } from './lsp/settings';
 import { StateCache } from './lsp/state';
 import { definitionAt, documentSymbolsFor } from './lsp/symbols';
+import { createRedactingConnection } from './lsp/transport';
 
-const connection = createConnection(ProposedFeatures.all);
+// Every message leaves through the one redaction function (lsp/transport.ts).
+const connection = createRedactingConnection();
 const documents = new TextDocuments(TextDocument);
 const log = (message: string) => connection.console.log(message);
 

@@ -33,7 +33,7 @@ describe('ReSim Experience Sync in VS Code (code-server + Chromium)', function (
   let ws = '';
   let sandboxUrl = '';
   const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
-  const sandboxState = async () => getJson<SandboxState>(new URL('/_sandbox/state', sandboxUrl).toString());
+  const sandboxState = async () => getJson<SandboxState>(new URL('/_sandbox/state', sandboxUrl).toString(), token);
 
   before(async () => {
     wb = await startWorkbench({

@@ -181,6 +181,8 @@ export interface Workbench {
   userData: string;
   extDir: string;
   sandboxUrl: string;
+  /** The sandbox's bearer token (API and `/_sandbox/` admin endpoints). */
+  sandboxToken: string;
   sandbox: Proc;
   codeServer: Proc;
   browser: Browser;
@@ -191,8 +193,8 @@ export interface Workbench {
 }
 
 /**
- * Starts a workbench in `.work/<name>` (wiped first): the sandbox (`demo` seed; `sandboxToken`
- * required when given), a workspace holding `files` and `.vscode/settings.json` pointing
+ * Starts a workbench in `.work/<name>` (wiped first): the sandbox (`demo` seed; its bearer token
+ * is `sandboxToken`, else `token`, passed in its environment), a workspace holding `files` and `.vscode/settings.json` pointing
  * `resim.apiUrl` at the sandbox and `resim.project` at "demo", code-server (trusted unless
  * `trusted: false`, which leaves VS Code's trust prompt to the test), `RESIM_TOKEN` in its
  * environment, and a Chromium page on the workspace.
@@ -220,9 +222,10 @@ export async function startWorkbench(opts: {
   let browser: Browser | undefined;
   try {
   const sbPort = await freePort();
+  const sandboxToken = opts.sandboxToken ?? opts.token;
   const sandbox = Proc.start('sandbox', process.execPath,
-    [path.join(ROOT, 'dist/cli.js'), 'sandbox', '--port', String(sbPort), '--seed', 'demo', ...(opts.sandboxToken ? ['--token', opts.sandboxToken] : [])],
-    { cwd: ROOT, logFile: path.join(work, 'sandbox.log') });
+    [path.join(ROOT, 'dist/cli.js'), 'sandbox', '--port', String(sbPort), '--seed', 'demo'],
+    { cwd: ROOT, env: { ...process.env, RESIM_SANDBOX_TOKEN: sandboxToken }, logFile: path.join(work, 'sandbox.log') });
   started.push(sandbox);
   const sandboxUrl = (await sandbox.waitFor(/listening on (http:\/\/\S+)/, 20000))[1];
 
@@ -257,7 +260,7 @@ export async function startWorkbench(opts: {
   await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90000 });
   const b = browser;
   return {
-    work, ws, userData, extDir, sandboxUrl, sandbox, codeServer, browser: b, page, alerts,
+    work, ws, userData, extDir, sandboxUrl, sandboxToken, sandbox, codeServer, browser: b, page, alerts,
     async stop() {
       await b.close().catch(() => undefined);
       await codeServer.stop();

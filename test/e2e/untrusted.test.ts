@@ -14,7 +14,7 @@ describe('ReSim Experience Sync in an untrusted workspace (code-server + Chromiu
   let wb: Workbench;
   let page: Page;
   /** The sandbox's request log (admin endpoint, sandbox/server.ts). */
-  const requestLog = () => getJson<{ path: string }[]>(new URL('/_sandbox/requests', wb.sandboxUrl).toString());
+  const requestLog = () => getJson<{ path: string }[]>(new URL('/_sandbox/requests', wb.sandboxUrl).toString(), wb.sandboxToken);
 
   before(async () => {
     wb = await startWorkbench({

@@ -1,7 +1,8 @@
 /**
  * A minimal LSP client for the language server tests: spawns `node dist/server.js --stdio` and
  * speaks JSON-RPC over its stdin/stdout with vscode-jsonrpc's StreamMessageReader/Writer, as any
- * editor would. Collects `textDocument/publishDiagnostics`, answers `workspace/configuration`.
+ * editor would. Collects `textDocument/publishDiagnostics` and `window/logMessage`, answers
+ * `workspace/configuration`.
  */
 import { spawn, type ChildProcess } from 'child_process';
 import * as path from 'path';
@@ -28,6 +29,8 @@ export interface StartOptions {
 export class LspClient {
   readonly diagnostics = new Map<string, PublishDiagnosticsParams>();
   readonly progress: unknown[] = [];
+  /** Every `window/logMessage` text, in order. */
+  readonly logs: string[] = [];
   stderr = '';
   private waiters: (() => void)[] = [];
   private versions = new Map<string, number>();
@@ -50,7 +53,9 @@ export class LspClient {
       client.diagnostics.set(p.uri, p);
       client.wake();
     });
-    conn.onNotification('window/logMessage', () => undefined);
+    conn.onNotification('window/logMessage', (p: { message: string }) => {
+      client.logs.push(p.message);
+    });
     conn.onNotification('$/progress', (p: unknown) => {
       client.progress.push(p);
     });

@@ -177,6 +177,8 @@ describe('sandbox: admin endpoints', () => {
     s = await startSandbox({ seed: 'demo' });
     base = `http://127.0.0.1:${s.port}/_sandbox/`;
   });
+  /** An admin request: they need the sandbox's admin token (docs/security.md). */
+  const admin = (url: string, init: RequestInit = {}) => fetch(url, { ...init, headers: { Authorization: `Bearer ${s.adminToken}` } });
   afterEach(async () => {
     await s.close();
   });
@@ -184,7 +186,7 @@ describe('sandbox: admin endpoints', () => {
   it('serves and clears the request log (without logging itself)', async () => {
     await (await get(s, `projects/${DEMO}/experiences?pageSize=5&archived=true`)).text();
     await (await fetch(new URL('projects', s.url))).text(); // 401
-    const log = (await (await fetch(`${base}requests`)).json()) as any[];
+    const log = (await (await admin(`${base}requests`)).json()) as any[];
     assert.equal(log.length, 2);
     assert.equal(log[0].method, 'GET');
     assert.equal(log[0].path, `/v1/projects/${DEMO}/experiences`);
@@ -194,19 +196,19 @@ describe('sandbox: admin endpoints', () => {
     assert.ok(!Number.isNaN(Date.parse(log[0].timestamp)));
     assert.equal(log[1].status, 401);
     assert.ok(!JSON.stringify(log).includes('test-token'), 'the token is never logged');
-    assert.equal((await fetch(`${base}requests`, { method: 'DELETE' })).status, 204);
+    assert.equal((await admin(`${base}requests`, { method: 'DELETE' })).status, 204);
     assert.equal(s.requestLog.length, 0);
   });
 
   it('sets faults over HTTP and rejects bad values', async () => {
-    const put = await fetch(`${base}faults`, { method: 'PUT', body: JSON.stringify({ failRate: 1, latencyMs: 0, next: [] }) });
+    const put = await admin(`${base}faults`, { method: 'PUT', body: JSON.stringify({ failRate: 1, latencyMs: 0, next: [] }) });
     assert.equal(put.status, 200);
     assert.equal(((await put.json()) as any).failRate, 1);
     assert.equal(s.getFaults().failRate, 1);
-    const bad = await fetch(`${base}faults`, { method: 'PUT', body: JSON.stringify({ failRate: 'often' }) });
+    const bad = await admin(`${base}faults`, { method: 'PUT', body: JSON.stringify({ failRate: 'often' }) });
     assert.equal(bad.status, 400);
     await bad.text();
-    const scripted = await fetch(`${base}faults`, { method: 'PUT', body: JSON.stringify({ failRate: 0, next: [{ kind: 'http503' }] }) });
+    const scripted = await admin(`${base}faults`, { method: 'PUT', body: JSON.stringify({ failRate: 0, next: [{ kind: 'http503' }] }) });
     await scripted.text();
     const r = await get(s, 'projects');
     assert.equal(r.status, 503);
@@ -215,11 +217,11 @@ describe('sandbox: admin endpoints', () => {
 
   it('serves the state and resets it to a seed', async () => {
     await (await create(s, 'to-be-reset')).text();
-    const state = (await (await fetch(`${base}state`)).json()) as any;
+    const state = (await (await admin(`${base}state`)).json()) as any;
     assert.ok(state.experiences[DEMO].some((e: any) => e.name === 'to-be-reset'));
-    const reset = await fetch(`${base}reset`, { method: 'POST', body: JSON.stringify({ seed: 'empty' }) });
+    const reset = await admin(`${base}reset`, { method: 'POST', body: JSON.stringify({ seed: 'empty' }) });
     assert.equal(reset.status, 204);
     assert.deepEqual(s.store.projects.map((p) => p.name), ['empty-project']);
-    assert.equal((await fetch(`${base}nothing`)).status, 404);
+    assert.equal((await admin(`${base}nothing`)).status, 404);
   });
 });

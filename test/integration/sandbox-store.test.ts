@@ -179,7 +179,7 @@ describe('sandbox: command', () => {
       await Promise.race([started, finished]);
       assert.ok(sandbox, 'listening');
       assert.match(out, /^ReSim sandbox listening on http:\/\/127\.0\.0\.1:\d+\/v1\/ \(project "demo"\)\n/);
-      assert.match(out, /RESIM_URL=http:\/\/127\.0\.0\.1:\d+\/v1\/ RESIM_TOKEN=<your --token> resim-sync preview --project demo --config /);
+      assert.match(out, /RESIM_URL=http:\/\/127\.0\.0\.1:\d+\/v1\/ RESIM_TOKEN=<the token of --token> resim-sync preview --project demo --config /);
       const res = await fetch(new URL('projects', sandbox.url), { headers: { Authorization: 'Bearer super-secret' } });
       assert.equal(res.status, 200);
       await res.text();

@@ -15,7 +15,7 @@ describe('client text helpers', () => {
     r.add(null);
     assert.strictEqual(
       r.redact('{"token":"tok-123456","clientSecret":"s3cr3t-value"} tok-123456 abc'),
-      '{"token":"***","clientSecret":"***"} *** abc');
+      '{"token":"[redacted]","clientSecret":"[redacted]"} [redacted] abc');
   });
 
   it('formats the state age relative to now', () => {

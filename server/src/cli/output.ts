@@ -5,6 +5,7 @@
 import type { LoadedConfig } from '../config/types';
 import type { PlanError, PlanNotice } from '../sync/model';
 import { entryLabel } from '../sync/render';
+import { escapeVisible } from '../security/text';
 
 /** A problem as the CLI prints it; `line` and `column` are 1-based. */
 export interface Problem {
@@ -33,7 +34,7 @@ export function collectProblems(loaded: LoadedConfig | undefined, planErrors: Pl
 export function formatProblems(file: string, problems: Problem[], color: boolean): string {
   const paint = (sev: Problem['severity'], s: string) => (!color ? s : sev === 'error' ? `\x1b[31m${s}\x1b[0m` : sev === 'warning' ? `\x1b[33m${s}\x1b[0m` : `\x1b[36m${s}\x1b[0m`);
   return problems
-    .map((p) => `${file}${p.line ? `:${p.line}:${p.column ?? 1}` : ''}: ${paint(p.severity, p.severity === 'information' ? 'info' : p.severity)}: ${p.message} [${p.code}]`)
+    .map((p) => `${file}${p.line ? `:${p.line}:${p.column ?? 1}` : ''}: ${paint(p.severity, p.severity === 'information' ? 'info' : p.severity)}: ${escapeVisible(p.message)} [${p.code}]`)
     .join('\n');
 }
 

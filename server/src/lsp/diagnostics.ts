@@ -14,6 +14,7 @@ import {
 import type { ConfigDiagnostic, LoadedConfig, Severity } from '../config/types';
 import type { ConfigPath, Plan } from '../sync/model';
 import type { Analysis } from './analysis';
+import { suspiciousCharacterDiagnostics } from './suspicious';
 
 export const SOURCE = 'resim';
 
@@ -95,7 +96,7 @@ export function stateUnavailable(text: string, message: string): Diagnostic {
   return { range: firstLineRange(text), severity: DiagnosticSeverity.Warning, code: 'state-unavailable', source: SOURCE, message };
 }
 
-/** All diagnostics of an analysis: static, live (plan), and `state-unavailable` when live checks are off. */
+/** All diagnostics of an analysis: static, live (plan), `state-unavailable` when live checks are off, and `suspicious-characters`. */
 export function diagnosticsOf(a: Analysis): Diagnostic[] {
   const out = staticDiagnostics(a.uri, a.loaded, a.version);
   if (a.plan) {
@@ -104,6 +105,7 @@ export function diagnosticsOf(a: Analysis): Diagnostic[] {
   } else if (a.snapshot?.problem) {
     out.push(stateUnavailable(a.loaded.text, a.snapshot.problem.message));
   }
+  out.push(...suspiciousCharacterDiagnostics(a.loaded.text, SOURCE, a.version));
   return out;
 }
 

@@ -2,8 +2,10 @@
  * Markdown helpers for hovers and completion documentation. Every string that comes from a
  * config or the API goes through `md()` (brief: "escape every string from a config or the API"):
  * CommonMark lets any ASCII punctuation be backslash-escaped, so escaping all of it leaves no
- * way to inject links, HTML, code spans or emphasis. Line breaks are flattened.
+ * way to inject links, HTML, code spans or emphasis. Line breaks are flattened; control, bidi
+ * and invisible characters are shown as escapes (`\u202e`).
  */
+import { escapeVisible } from '../security/text';
 
 const PUNCTUATION = /[!-/:-@[-`{-~]/g;
 
@@ -12,6 +14,7 @@ export function md(s: unknown, max = 300): string {
   let t = typeof s === 'string' ? s : s === undefined ? 'undefined' : JSON.stringify(s) ?? String(s);
   t = t.replace(/[\r\n\t\u2028\u2029]+/g, ' ');
   if (t.length > max) t = t.slice(0, max) + '…';
+  t = escapeVisible(t); // control, bidi and invisible characters as visible escapes (security/text.ts)
   return t.replace(PUNCTUATION, '\\$&');
 }
 

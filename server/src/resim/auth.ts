@@ -11,6 +11,8 @@ import * as os from 'os';
 import * as path from 'path';
 import fetch from 'node-fetch';
 import { ApiError, extractApiMessage, redact } from './errors';
+import { isLoopbackHost } from '../security/loopback';
+import { registerSecret } from '../security/redact';
 
 /** Auth0 tenant of ReSim (the resim CLI's default `--auth-url`). */
 export const DEFAULT_AUTH_URL = 'https://resim.us.auth0.com/';
@@ -59,6 +61,8 @@ export interface ResolveAuthOptions {
 export function resolveAuth(opts: ResolveAuthOptions = {}): AuthProvider | undefined {
   const env = opts.env ?? process.env;
   const explicit = nonEmpty(opts.token);
+  // Every secret in use is hidden from every message of this process (security/redact.ts).
+  for (const s of [explicit, env.RESIM_TOKEN, opts.clientSecret, env.RESIM_CLIENT_SECRET]) registerSecret(nonEmpty(s));
   if (explicit) return new StaticTokenAuth(explicit, 'a bearer token given explicitly');
   const envToken = nonEmpty(env.RESIM_TOKEN);
   if (envToken) return new StaticTokenAuth(envToken, 'a bearer token from RESIM_TOKEN');
@@ -102,6 +106,39 @@ function withSignal<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<
       (e) => { signal.removeEventListener('abort', onAbort); reject(e); },
     );
   });
+}
+
+/**
+ * Why a token endpoint may not be used, or undefined when it may: it must be `https:`, except on
+ * loopback (`localhost`, 127.0.0.0/8, `::1`), where `http:` is accepted for local servers.
+ */
+export function insecureTokenUrl(tokenUrl: string): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(tokenUrl);
+  } catch {
+    return `the token endpoint is not a URL`;
+  }
+  if (u.protocol === 'https:') return undefined;
+  if (u.protocol === 'http:' && isLoopbackHost(u.hostname)) return undefined;
+  return `the token endpoint must use https (plain http only on loopback), got ${u.protocol}//${u.host}; the client secret was not sent`;
+}
+
+/**
+ * The message of a refused redirect: `<status> redirect to <host> refused: …`. Redirects are
+ * never followed by any HTTP call of this project (docs/security.md), so that no credential
+ * reaches another address. The target is named by its host only.
+ */
+export function redirectRefused(status: number, location: string | null, from: string): string {
+  let host = 'an unnamed location';
+  if (location) {
+    try {
+      host = new URL(location, from).host || host;
+    } catch {
+      host = 'an unparsable location';
+    }
+  }
+  return `${status} redirect to ${host} refused: credentials are never sent to a redirect target`;
 }
 
 /** A fixed bearer token (`--token`, `RESIM_TOKEN`, a setting's secret storage…). */
@@ -162,6 +199,13 @@ export class ClientCredentialsAuth implements AuthProvider {
 
   private async fetchToken(): Promise<string> {
     const secrets = [this.cfg.clientSecret];
+    const insecure = insecureTokenUrl(this.tokenUrl);
+    if (insecure) {
+      return Promise.reject(new ApiError({
+        operation: 'GetToken', kind: 'auth', method: 'POST', url: this.tokenUrl, retriable: false, detail: insecure,
+        hint: 'Use an https:// --auth-url (RESIM_AUTH_URL); plain http is accepted on loopback only.',
+      }));
+    }
     const fail = (init: { status?: number; detail?: string; apiMessage?: string; retriable: boolean; code?: string }) =>
       new ApiError({
         operation: 'GetToken',
@@ -182,6 +226,8 @@ export class ClientCredentialsAuth implements AuthProvider {
           client_secret: this.cfg.clientSecret,
           audience: this.cfg.audience,
         }),
+        // A redirect is never followed: it would re-send the client secret to wherever it points.
+        redirect: 'manual',
       });
     } catch (e) {
       const err = e as { code?: string; message?: string };
@@ -192,6 +238,9 @@ export class ClientCredentialsAuth implements AuthProvider {
       }));
     }
     const text = await res.text().catch(() => '');
+    if (res.status >= 300 && res.status < 400) {
+      return Promise.reject(fail({ status: res.status, detail: redirectRefused(res.status, res.headers.get('location'), this.tokenUrl), retriable: false }));
+    }
     if (!res.ok) {
       const apiMessage = extractApiMessage(redact(text, secrets));
       return Promise.reject(fail({ status: res.status, apiMessage, retriable: res.status === 429 || res.status >= 500 }));
@@ -208,6 +257,7 @@ export class ClientCredentialsAuth implements AuthProvider {
     const lifetimeMs = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in * 1000 : Infinity;
     // Refresh a minute early (or half-way for short-lived tokens).
     const margin = Math.min(60_000, lifetimeMs / 2);
+    registerSecret(body.access_token);
     this.cached = { token: body.access_token, refreshAt: this.now() + lifetimeMs - margin };
     return body.access_token;
   }
@@ -299,6 +349,7 @@ export class CliCacheAuth implements AuthProvider {
         expired.push(`${clientId} (expired ${typeof t.expiry === 'string' ? t.expiry : 'at an unknown time'})`);
         continue;
       }
+      registerSecret(t.access_token);
       this.current = { token: t.access_token, clientId, expiresAt };
       return t.access_token;
     }

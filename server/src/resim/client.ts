@@ -14,7 +14,7 @@ import type {
   CreateExperienceInput, Experience, ExperienceField, ExperienceTag, Project, System, TestSuite,
   UpdateExperienceFields,
 } from '../sync/model';
-import type { AuthProvider } from './auth';
+import { redirectRefused, type AuthProvider } from './auth';
 import { ApiError, extractApiMessage, redact, sanitizeUrl } from './errors';
 import type { RequestEvent, ResimApi } from './types';
 
@@ -274,12 +274,13 @@ export function createResimClient(opts: ResimClientOptions): ResimClient {
         }
         const apiMessage = extractApiMessage(redact(text, [token]));
         const retriable = status === 429 || status >= 500;
-        const location = status >= 300 && status < 400 ? res.headers.get('location') : null;
+        // Redirects are never followed (the token would go with them): a clear error naming the target host.
+        const redirected = status >= 300 && status < 400;
         return {
           ok: false,
           error: new ApiError({
             operation, kind: 'http', status, apiMessage, method, url, retriable,
-            hint: location !== null ? `The server redirects to ${sanitizeUrl(location)}. ${API_URL_HINT}` : undefined,
+            ...(redirected ? { detail: redirectRefused(status, res.headers.get('location'), url), hint: API_URL_HINT } : {}),
           }),
           retryAfterMs: retriable ? parseRetryAfter(res.headers.get('retry-after')) : undefined,
         };

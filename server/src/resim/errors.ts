@@ -7,6 +7,7 @@
  * with the secrets of the call before it enters a message.
  */
 import { STATUS_CODES } from 'http';
+import { redact } from '../security/redact';
 
 /**
  * What went wrong:
@@ -58,7 +59,7 @@ export class ApiError extends Error {
 
   constructor(init: ApiErrorInit) {
     const url = init.url === undefined ? undefined : sanitizeUrl(init.url);
-    super(formatMessage(init, url));
+    super(redact(formatMessage(init, url)));
     this.name = init.kind === 'aborted' ? 'AbortError' : 'ApiError';
     this.operation = init.operation;
     this.kind = init.kind;
@@ -94,7 +95,7 @@ export function isAbortError(err: unknown): boolean {
   return err instanceof Error && err.name === 'AbortError';
 }
 
-/** A URL without user info (`user:pass@`) and without `pageToken`; unparsable input is returned cut at `?`. */
+/** A URL without user info (`user:pass@`) and without `pageToken`; unparsable input is returned cut at `?` and redacted. */
 export function sanitizeUrl(raw: string): string {
   try {
     const u = new URL(raw);
@@ -103,7 +104,7 @@ export function sanitizeUrl(raw: string): string {
     u.searchParams.delete('pageToken');
     return u.toString();
   } catch {
-    return stripQuery(raw);
+    return redact(stripQuery(raw));
   }
 }
 
@@ -112,17 +113,8 @@ function stripQuery(url: string): string {
   return i < 0 ? url : url.slice(0, i);
 }
 
-/**
- * Replaces every occurrence of each secret (tokens, client secrets) in `text` with `[redacted]`.
- * Secrets shorter than 4 characters are ignored (they would mangle ordinary text).
- */
-export function redact(text: string, secrets: ReadonlyArray<string | undefined>): string {
-  let out = text;
-  for (const s of secrets) {
-    if (s && s.length >= 4) out = out.split(s).join('[redacted]');
-  }
-  return out;
-}
+/** The one redaction function (security/redact.ts): secrets of the call in `secrets`, plus every registered one. */
+export { redact };
 
 /**
  * The message of an error body: `{message}`, `{error: {message}}`, `{error, error_description}`

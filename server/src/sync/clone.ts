@@ -6,10 +6,28 @@
  * - every project tag as `managedExperienceTags`;
  * - the test suites with their members (a suite holding an archived experience cannot be
  *   expressed in a config, so it is left out with a comment saying why).
- * The first line links the file to the project: `# resim-project: <name>`.
+ * The first line links the file to the project: `# resim-project: <name>`, or the project's ID
+ * when the name would not read back as exactly this project (see `projectCommentValue`). Every
+ * name written into a comment is quoted with visible escapes (security/text.ts `quote`), so a
+ * name holding a newline cannot end the comment and inject YAML (docs/security.md).
  */
 import { stringify } from 'yaml';
+import { hasUnsafeCharacters, quote } from '../security/text';
 import type { ConfigExperience, ConfigTestSuite, ProjectState, SyncConfig } from './model';
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * What the clone's first line `# resim-project: <value>` names: the project's name when a
+ * reader of that line gets exactly this project back (one line, no control, bidirectional or
+ * invisible character, no surrounding spaces, not a UUID, which would be read as a project ID),
+ * else the project's ID.
+ */
+export function projectCommentValue(project: { id: string; name: string }): string {
+  const n = project.name;
+  const safe = n !== '' && n === n.trim() && !hasUnsafeCharacters(n) && !UUID_RE.test(n);
+  return safe ? n : project.id;
+}
 
 const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
@@ -55,15 +73,15 @@ export function stateToConfig(state: ProjectState): { config: SyncConfig; skippe
   };
 }
 
-/** The config text of a clone, starting with `# resim-project: <project name>`. */
+/** The config text of a clone, starting with `# resim-project: <project name or ID>`. */
 export function cloneConfig(state: ProjectState): string {
   const { config, skippedSuites } = stateToConfig(state);
   const header = [
-    `# resim-project: ${state.project.name}`,
-    `# Cloned from ReSim project "${state.project.name}" (${state.project.id}) by resim-sync.`,
+    `# resim-project: ${projectCommentValue(state.project)}`,
+    `# Cloned from ReSim project ${quote(state.project.name)} (${state.project.id}) by resim-sync.`,
     '# Preview before you apply: unlisted experiences are archived by a sync.',
   ];
-  for (const s of skippedSuites) header.push(`# Test suite "${s}" is not managed here: it holds archived experiences, which a config cannot list.`);
+  for (const s of skippedSuites) header.push(`# Test suite ${quote(s)} is not managed here: it holds archived experiences, which a config cannot list.`);
   const body = stringify(
     { experiences: config.experiences, managedTestSuites: config.managedTestSuites, managedExperienceTags: config.managedExperienceTags },
     { lineWidth: 0, indentSeq: true },

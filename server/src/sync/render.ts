@@ -1,9 +1,14 @@
 /**
  * Renders a plan for people (text like `terraform plan`) and for machines (the JSON of
  * DESIGN.md, "--json on preview prints the plan"). Renders only: every decision is the plan's.
+ *
+ * Names and values come from the config and the API (anyone with project access sets them): in
+ * the text they are written with `escapeVisible`/`quote` (security/text.ts), so a control,
+ * bidirectional or invisible character shows as an escape and cannot rewrite the terminal.
  */
 import type { ConfigPath, Plan, SyncConfig } from './model';
 import { planHasChanges } from './plan';
+import { escapeVisible, quote } from '../security/text';
 
 /**
  * The plan JSON of DESIGN.md (plus `archiveUnlisted` and `massArchive`; plus `configFingerprint`
@@ -43,8 +48,7 @@ export const ACTION_SYMBOL = { create: '+', update: '~', restore: '↺', archive
 
 function fmt(v: unknown): string {
   if (v === null || v === undefined) return '(unset)';
-  if (typeof v === 'string') return JSON.stringify(v);
-  return JSON.stringify(v);
+  return escapeVisible(JSON.stringify(v));
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {
@@ -70,20 +74,20 @@ export function summaryLine(plan: Plan): string {
 export function renderPlanText(plan: Plan, style: Style = { color: false }): string {
   const c = (code: keyof typeof ANSI, s: string) => (style.color ? `${ANSI[code]}${s}${ANSI.reset}` : s);
   const colorOf = { create: 'green', update: 'yellow', restore: 'cyan', archive: 'red', unchanged: 'dim' } as const;
-  const out: string[] = [`ReSim project ${JSON.stringify(plan.project.name)} (${plan.project.id})`, ''];
+  const out: string[] = [`ReSim project ${quote(plan.project.name)} (${escapeVisible(plan.project.id)})`, ''];
   if (!planHasChanges(plan)) {
     out.push(c('green', summaryLine(plan)));
-    for (const w of plan.warnings) out.push(c('yellow', `Warning: ${w}`));
+    for (const w of plan.warnings) out.push(c('yellow', `Warning: ${escapeVisible(w)}`));
     return out.join('\n') + '\n';
   }
   out.push('Sync will perform these actions:', '');
   for (const e of plan.experiences) {
     if (e.action === 'unchanged') continue;
-    const label = `${ACTION_SYMBOL[e.action]} ${e.action.padEnd(7)} ${e.name}`;
-    const how = e.previousName !== undefined ? ` (renamed from ${JSON.stringify(e.previousName)}, matched by ID)` : e.experienceID ? ` (${e.experienceID})` : '';
+    const label = `${ACTION_SYMBOL[e.action]} ${e.action.padEnd(7)} ${escapeVisible(e.name)}`;
+    const how = e.previousName !== undefined ? ` (renamed from ${quote(e.previousName)}, matched by ID)` : e.experienceID ? ` (${escapeVisible(e.experienceID)})` : '';
     out.push(`  ${c(colorOf[e.action], label)}${c('dim', how)}`);
     for (const ch of e.changes) {
-      out.push(e.action === 'create' ? `      ${ch.field}: ${fmt(ch.after)}` : `      ${ch.field}: ${fmt(ch.before)} → ${fmt(ch.after)}`);
+      out.push(e.action === 'create' ? `      ${escapeVisible(ch.field)}: ${fmt(ch.after)}` : `      ${escapeVisible(ch.field)}: ${fmt(ch.before)} → ${fmt(ch.after)}`);
     }
   }
   const revised = plan.testSuites.filter((s) => s.changed);
@@ -92,21 +96,21 @@ export function renderPlanText(plan: Plan, style: Style = { color: false }): str
   for (const s of revised) {
     const before = new Set(s.before);
     const after = new Set(s.after);
-    out.push(`  ${c('yellow', `~ test suite ${JSON.stringify(s.name)}`)}: new revision with ${plural(s.after.length, 'experience')}`);
-    for (const n of s.after) if (!before.has(n)) out.push(`      ${c('green', `+ ${n}`)}`);
-    for (const n of s.before) if (!after.has(n)) out.push(`      ${c('red', `- ${n}`)}`);
+    out.push(`  ${c('yellow', `~ test suite ${quote(s.name)}`)}: new revision with ${plural(s.after.length, 'experience')}`);
+    for (const n of s.after) if (!before.has(n)) out.push(`      ${c('green', `+ ${escapeVisible(n)}`)}`);
+    for (const n of s.before) if (!after.has(n)) out.push(`      ${c('red', `- ${escapeVisible(n)}`)}`);
   }
   for (const t of plan.tags) {
-    out.push(`  ${c('yellow', `~ tag ${JSON.stringify(t.name)}`)}`);
-    for (const n of t.add) out.push(`      ${c('green', `+ ${n}`)}`);
-    for (const n of t.remove) out.push(`      ${c('red', `- ${n}`)}`);
+    out.push(`  ${c('yellow', `~ tag ${quote(t.name)}`)}`);
+    for (const n of t.add) out.push(`      ${c('green', `+ ${escapeVisible(n)}`)}`);
+    for (const n of t.remove) out.push(`      ${c('red', `- ${escapeVisible(n)}`)}`);
   }
   for (const s of plan.systems) {
-    out.push(`  ${c('yellow', `~ system ${JSON.stringify(s.name)}`)}`);
-    for (const n of s.add) out.push(`      ${c('green', `+ ${n}`)}`);
+    out.push(`  ${c('yellow', `~ system ${quote(s.name)}`)}`);
+    for (const n of s.add) out.push(`      ${c('green', `+ ${escapeVisible(n)}`)}`);
   }
   out.push('', c('bold', summaryLine(plan)));
-  for (const w of plan.warnings) out.push(c('yellow', `Warning: ${w}`));
+  for (const w of plan.warnings) out.push(c('yellow', `Warning: ${escapeVisible(w)}`));
   if (plan.massArchive.tripped)
     out.push(
       c('red', `Safety: this plan archives ${plan.massArchive.archiveCount} of ${plan.massArchive.activeCount} active experiences (threshold ${plan.massArchive.threshold}). Apply refuses it unless --allow-mass-archive is given.`),
@@ -119,11 +123,11 @@ export function entryLabel(config: SyncConfig, path: ConfigPath): string | undef
   const [top, index] = path;
   if (top === 'experiences' && typeof index === 'number') {
     const name = config.experiences?.[index]?.name;
-    return typeof name === 'string' ? `experience ${JSON.stringify(name)}` : `experience #${index + 1}`;
+    return typeof name === 'string' ? `experience ${quote(name)}` : `experience #${index + 1}`;
   }
   if (top === 'managedTestSuites' && typeof index === 'number') {
     const name = config.managedTestSuites?.[index]?.name;
-    return typeof name === 'string' ? `test suite ${JSON.stringify(name)}` : `test suite #${index + 1}`;
+    return typeof name === 'string' ? `test suite ${quote(name)}` : `test suite #${index + 1}`;
   }
   if (top === 'managedExperienceTags') return 'managedExperienceTags';
   return undefined;
