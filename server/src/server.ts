@@ -27,6 +27,7 @@ import { FRESH_PREVIEW_MAX_AGE_MS, Methods, registerRequests } from './lsp/reque
 import { resimSection, SettingsStore } from './lsp/settings';
 import { StateCache } from './lsp/state';
 import { definitionAt, documentSymbolsFor } from './lsp/symbols';
+import { VERSION } from './version';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -36,6 +37,8 @@ let settings = new SettingsStore();
 const credentials = new CredentialStore();
 let workspaceFolders: string[] = [];
 let codeLensRefresh = false;
+/** The client registers `workspace/didChangeConfiguration` dynamically (LSP: only when it says so). */
+let configRegistration = false;
 let analyzer!: Analyzer;
 const states = new StateCache({ credentials, trusted: true, log, inUse: () => analyzer.keysInUse() });
 
@@ -99,6 +102,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   const pull = !!caps.workspace?.configuration;
   settings.attach(connection, pull);
   codeLensRefresh = !!caps.workspace?.codeLens?.refreshSupport;
+  configRegistration = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
   if (typeof opts.freshPreviewMaxAgeMs === 'number' && opts.freshPreviewMaxAgeMs >= 0) freshPreviewMaxAgeMs = opts.freshPreviewMaxAgeMs;
   const debounce = typeof opts.diagnosticsDebounceMs === 'number' && opts.diagnosticsDebounceMs >= 0 ? opts.diagnosticsDebounceMs : undefined;
   analyzer = new Analyzer({
@@ -121,15 +125,17 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       documentSymbolProvider: { label: 'ReSim experiences' },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
-    serverInfo: { name: 'resim-experience-sync', version: '0.1.0' },
+    serverInfo: { name: 'resim-experience-sync', version: VERSION },
   };
 });
 
 connection.onInitialized(async () => {
-  try {
-    await connection.client.register(DidChangeConfigurationNotification.type, { section: 'resim' });
-  } catch {
-    /* the client pushes settings without registration, or not at all */
+  if (configRegistration) {
+    try {
+      await connection.client.register(DidChangeConfigurationNotification.type, { section: 'resim' });
+    } catch {
+      /* the client pushes settings without registration, or not at all */
+    }
   }
   try {
     connection.workspace.onDidChangeWorkspaceFolders((e) => {
