@@ -1,0 +1,129 @@
+-- Headless Neovim (0.7+: vim.lsp.start_client, buf_request_sync) driving resim-language-server
+-- the way docs/editors.md sets it up. Run by neovim.test.ts:
+--   nvim --headless --clean -u NONE -c "luafile check.lua"
+-- Env: RESIM_LS_CMD (JSON list: the server's command line), RESIM_SEED_FILE and RESIM_LIVE_FILE
+-- (files to open), RESIM_OUT (where to write the JSON results). The server inherits Neovim's
+-- environment (RESIM_URL, RESIM_TOKEN for the live file).
+local out = { steps = {} }
+local function step(name) table.insert(out.steps, name) end
+local TIMEOUT = 20000
+
+local function finish(err)
+  if err then out.error = err end
+  local f = assert(io.open(vim.env.RESIM_OUT, 'w'))
+  f:write(vim.fn.json_encode(out))
+  f:close()
+  vim.cmd('qa!')
+end
+
+local ok, err = pcall(function()
+  vim.lsp.set_log_level('warn')
+  out.nvim = vim.version()
+  out.lsp_log = vim.lsp.get_log_path()
+  local client_id = vim.lsp.start_client({
+    name = 'resim',
+    cmd = vim.fn.json_decode(vim.env.RESIM_LS_CMD),
+    root_dir = vim.fn.getcwd(),
+    -- Answered to the server's workspace/configuration requests (section "resim").
+    settings = { resim = { archiveUnlisted = true } },
+  })
+  assert(client_id, 'start_client failed')
+
+  local function open(file)
+    vim.cmd('edit ' .. vim.fn.fnameescape(file))
+    local bufnr = vim.api.nvim_get_current_buf()
+    vim.bo[bufnr].filetype = 'yaml'
+    assert(vim.lsp.buf_attach_client(bufnr, client_id), 'buf_attach_client failed')
+    return bufnr
+  end
+  local function lsp_diagnostics(bufnr)
+    local list = {}
+    for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+      local lsp = (d.user_data or {}).lsp or {}
+      -- Back to an LSP Diagnostic, as vim.lsp.buf.code_action() sends it (Neovim keeps `data` in user_data).
+      local as_lsp = {
+        range = { start = { line = d.lnum, character = d.col }, ['end'] = { line = d.end_lnum or d.lnum, character = d.end_col or d.col } },
+        severity = d.severity, message = d.message, source = d.source, code = d.code or lsp.code, data = lsp.data,
+      }
+      table.insert(list, { line = d.lnum, col = d.col, code = d.code or lsp.code, severity = d.severity, message = d.message, lsp = as_lsp })
+    end
+    return list
+  end
+  local function wait_for(bufnr, pred, what)
+    local found = vim.wait(TIMEOUT, function() return pred(lsp_diagnostics(bufnr)) end, 50)
+    assert(found, 'timed out waiting for ' .. what .. ': ' .. vim.fn.json_encode(lsp_diagnostics(bufnr)))
+    return lsp_diagnostics(bufnr)
+  end
+  local function has(list, code)
+    for _, d in ipairs(list) do if d.code == code then return d end end
+  end
+  local function request(bufnr, method, params)
+    local res, e = vim.lsp.buf_request_sync(bufnr, method, params, TIMEOUT)
+    assert(res, method .. ': ' .. tostring(e))
+    local r = res[client_id]
+    assert(r, method .. ': no answer')
+    assert(not r.err, method .. ': ' .. vim.inspect(r.err))
+    return r.result
+  end
+
+  -- 1. The seed example: tab-indent and snake-case diagnostics, then the tab quick fix.
+  local seed = open(vim.env.RESIM_SEED_FILE)
+  local ds = wait_for(seed, function(l) return has(l, 'tab-indent') end, 'tab-indent')
+  step('seed diagnostics')
+  out.seed = { diagnostics = {} }
+  for _, d in ipairs(ds) do table.insert(out.seed.diagnostics, { line = d.line, code = d.code }) end
+  local tab = has(ds, 'tab-indent')
+  local actions = request(seed, 'textDocument/codeAction', {
+    textDocument = { uri = vim.uri_from_bufnr(seed) },
+    range = tab.lsp.range,
+    context = { diagnostics = { tab.lsp } },
+  })
+  local fix
+  for _, a in ipairs(actions or {}) do
+    if a.edit and a.title:lower():find('tab') then fix = a end
+  end
+  assert(fix, 'no tab quick fix in ' .. vim.inspect(actions))
+  out.seed.fixTitle = fix.title
+  vim.lsp.util.apply_workspace_edit(fix.edit, 'utf-16')
+  local text = table.concat(vim.api.nvim_buf_get_lines(seed, 0, -1, false), '\n')
+  out.seed.tabsAfterFix = select(2, text:gsub('\t', ''))
+  ds = wait_for(seed, function(l) return not has(l, 'tab-indent') end, 'no tab-indent after the fix')
+  out.seed.codesAfterFix = {}
+  for _, d in ipairs(ds) do table.insert(out.seed.codesAfterFix, d.code) end
+  step('tab quick fix')
+
+  -- 2. A live config against the sandbox: diagnostics, hover, completion, resim/preview.
+  local live = open(vim.env.RESIM_LIVE_FILE)
+  ds = wait_for(live, function(l) return has(l, 'will-archive') or has(l, 'state-unavailable') end, 'live diagnostics')
+  out.live = { diagnostics = {} }
+  for _, d in ipairs(ds) do table.insert(out.live.diagnostics, { line = d.line, code = d.code, message = d.message }) end
+  step('live diagnostics')
+
+  local lines = vim.api.nvim_buf_get_lines(live, 0, -1, false)
+  local function pos_of(needle, delta)
+    for i, l in ipairs(lines) do
+      local s = l:find(needle, 1, true)
+      if s then return { line = i - 1, character = s - 1 + (delta or 0) } end
+    end
+    error('not in the file: ' .. needle)
+  end
+  local hover = request(live, 'textDocument/hover', { textDocument = { uri = vim.uri_from_bufnr(live) }, position = pos_of('scenario-survey-alpha', 3) })
+  -- What Neovim puts into the hover window (vim.lsp.handlers.hover does the same).
+  local shown = vim.lsp.util.trim_empty_lines(vim.lsp.util.convert_input_to_markdown_lines(hover.contents))
+  out.live.hover = table.concat(shown, '\n')
+  step('hover')
+
+  local completion = request(live, 'textDocument/completion', { textDocument = { uri = vim.uri_from_bufnr(live) }, position = pos_of('systems: [', 10) })
+  out.live.completion = {}
+  for _, item in ipairs(completion.items or completion) do table.insert(out.live.completion, item.label) end
+  step('completion')
+
+  local preview = request(live, 'resim/preview', { uri = vim.uri_from_bufnr(live) })
+  out.live.preview = { summary = preview.plan and preview.plan.summary, project = preview.plan and preview.plan.project, errors = preview.errors }
+  step('resim/preview')
+
+  vim.lsp.stop_client(client_id)
+  vim.wait(2000, function() return vim.lsp.get_client_by_id(client_id) == nil end, 50)
+end)
+
+if ok then finish() else finish(tostring(err)) end
