@@ -5,7 +5,7 @@
  * checks both editors' results must pass. Each editor's script writes the same JSON shape.
  */
 import { strict as assert } from 'assert';
-import { execFileSync } from 'child_process';
+import { execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -98,4 +98,19 @@ export function assertEditorResults(r: EditorResults): void {
   assert.equal((live.preview.summary!.update ?? 0) + (live.preview.summary!.unchanged ?? 0), 1, JSON.stringify(live.preview.summary));
 
   assert.deepEqual(r.warnings ?? [], [], 'no warning or error logged about the server');
+}
+
+/** Runs an editor to its end (killed after `timeoutMs`); resolves with its exit code and output. */
+export function runEditor(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
 }

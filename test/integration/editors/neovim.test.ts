@@ -6,27 +6,12 @@
  * RESIM_URL and RESIM_TOKEN from Neovim's environment.
  */
 import { strict as assert } from 'assert';
-import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { startSandbox, type Sandbox } from '../../../sandbox/server';
-import { assertEditorResults, ensureEditors, makeWorkspace, readResults, SERVER_CMD, type Workspace } from './editors';
+import { assertEditorResults, ensureEditors, makeWorkspace, readResults, runEditor, SERVER_CMD, type Workspace } from './editors';
 
 const TOKEN = 'nvim-token';
-
-function run(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
-}
 
 describe('Neovim (headless) with the language server', function () {
   this.timeout(180_000);
@@ -60,7 +45,7 @@ describe('Neovim (headless) with the language server', function () {
       RESIM_OUT: ws.out,
     };
     const script = path.join(__dirname, 'check.lua');
-    const r = await run('nvim', ['--headless', '--clean', '-u', 'NONE', '-c', `luafile ${script}`], { cwd: ws.dir, env, timeoutMs: 150_000 });
+    const r = await runEditor('nvim', ['--headless', '--clean', '-u', 'NONE', '-c', `luafile ${script}`], { cwd: ws.dir, env, timeoutMs: 150_000 });
     const results = readResults(ws.out, r.output);
     const log = (results as { lsp_log?: string }).lsp_log;
     const logText = log && fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : '';
