@@ -1,8 +1,8 @@
 ;;; check.el --- Emacs (batch) + eglot driving resim-language-server  -*- lexical-binding: t -*-
 ;; Run by emacs.test.ts: emacs --batch -q -l check.el (-q: no init file; Debian's site-start adds its elpa packages)
-;; Env: RESIM_LS_CMD (JSON list: the server's command line), RESIM_SEED_FILE and RESIM_LIVE_FILE
-;; (files to open), RESIM_OUT (where to write the JSON results). The server inherits Emacs's
-;; environment (RESIM_URL, RESIM_TOKEN for the live file). Set up as docs/editors.md says.
+;; Env: RESIM_EMACS_SETUP (the setup of docs/editors.md, as written), RESIM_SEED_FILE and
+;; RESIM_LIVE_FILE (files to open), RESIM_OUT (where to write the JSON results). The server
+;; inherits Emacs's environment (RESIM_URL, RESIM_TOKEN for the live file).
 (require 'package)
 (package-initialize)
 (require 'cl-lib)
@@ -41,18 +41,15 @@
   (goto-char (+ (match-beginning 0) delta)))
 
 (defun resim-run ()
-  (let* ((cmd (append (json-read-from-string (getenv "RESIM_LS_CMD")) nil))
-         (seed (getenv "RESIM_SEED_FILE"))
+  (let* ((seed (getenv "RESIM_SEED_FILE"))
          (live (getenv "RESIM_LIVE_FILE"))
          (out (list (cons 'emacs emacs-version) (cons 'eglot "1.9")))
          server)
-    ;; The setup of docs/editors.md.
-    (setq eglot-server-programs `((yaml-mode . ,cmd)))
-    (setq-default eglot-workspace-configuration '((:resim . (:archiveUnlisted t))))
+    (load (getenv "RESIM_EMACS_SETUP") nil t)
     ;; 1. The seed example.
     (find-file seed)
-    (yaml-mode)
-    ;; What M-x eglot (and eglot-ensure) do: the contact from eglot-server-programs.
+    ;; eglot-ensure (the setup's yaml-mode hook) connects from post-command-hook, which batch
+    ;; mode never runs: connect as that hook would, from eglot-server-programs.
     (apply #'eglot (eglot--guess-contact))
     (setq server (resim-wait (lambda () (eglot-current-server)) "eglot to connect"))
     (let* ((ds (resim-wait (lambda () (let ((l (resim-diags-of seed))) (and (resim-find l "tab-indent") l))) "tab-indent"))
@@ -78,7 +75,6 @@
                 out))))
     ;; 2. A live config against the sandbox.
     (find-file live)
-    (yaml-mode)
     (resim-wait (lambda () (eglot-current-server)) "eglot to manage the live file")
     (let ((ds (resim-wait (lambda () (let ((l (resim-diags-of live))) (and (or (resim-find l "will-archive") (resim-find l "state-unavailable")) l))) "live diagnostics"))
           live-out)

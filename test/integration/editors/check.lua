@@ -1,9 +1,9 @@
--- Headless Neovim (0.7+: vim.lsp.start_client, buf_request_sync) driving resim-language-server
--- the way docs/editors.md sets it up. Run by neovim.test.ts:
+-- Headless Neovim (0.7+ API: buf_request_sync, vim.diagnostic) driving resim-language-server
+-- with the setup of docs/editors.md, run as written. Run by neovim.test.ts:
 --   nvim --headless --clean -u NONE -c "luafile check.lua"
--- Env: RESIM_LS_CMD (JSON list: the server's command line), RESIM_SEED_FILE and RESIM_LIVE_FILE
--- (files to open), RESIM_OUT (where to write the JSON results). The server inherits Neovim's
--- environment (RESIM_URL, RESIM_TOKEN for the live file).
+-- Env: RESIM_NVIM_SETUP (a Lua file: the documented setup and code lens commands),
+-- RESIM_SEED_FILE and RESIM_LIVE_FILE (files to open), RESIM_OUT (where to write the JSON
+-- results). The server inherits Neovim's environment (RESIM_URL, RESIM_TOKEN for the live file).
 local out = { steps = {} }
 local function step(name) table.insert(out.steps, name) end
 local TIMEOUT = 20000
@@ -20,20 +20,17 @@ local ok, err = pcall(function()
   vim.lsp.set_log_level('warn')
   out.nvim = vim.version()
   out.lsp_log = vim.lsp.get_log_path()
-  local client_id = vim.lsp.start_client({
-    name = 'resim',
-    cmd = vim.fn.json_decode(vim.env.RESIM_LS_CMD),
-    root_dir = vim.fn.getcwd(),
-    -- Answered to the server's workspace/configuration requests (section "resim").
-    settings = { resim = { archiveUnlisted = true } },
-  })
-  assert(client_id, 'start_client failed')
+  dofile(vim.env.RESIM_NVIM_SETUP)
+  local client_id
 
   local function open(file)
     vim.cmd('edit ' .. vim.fn.fnameescape(file))
     local bufnr = vim.api.nvim_get_current_buf()
-    vim.bo[bufnr].filetype = 'yaml'
-    assert(vim.lsp.buf_attach_client(bufnr, client_id), 'buf_attach_client failed')
+    vim.bo[bufnr].filetype = 'yaml' -- the FileType autocommand of the setup attaches the server
+    assert(vim.wait(TIMEOUT, function() return next(vim.lsp.buf_get_clients(bufnr)) ~= nil end, 20), 'the setup attached no client')
+    local id = next(vim.lsp.buf_get_clients(bufnr))
+    assert(not client_id or client_id == id, 'a second client was started')
+    client_id = id
     return bufnr
   end
   local function lsp_diagnostics(bufnr)
@@ -118,8 +115,18 @@ local ok, err = pcall(function()
   for _, item in ipairs(completion.items or completion) do table.insert(out.live.completion, item.label) end
   step('completion')
 
-  local preview = request(live, 'resim/preview', { uri = vim.uri_from_bufnr(live) })
-  out.live.preview = { summary = preview.plan and preview.plan.summary, project = preview.plan and preview.plan.project, errors = preview.errors }
+  -- The summary lens's Preview command, run by the documented vim.lsp.commands handler (as
+  -- vim.lsp.codelens.run() would run it), which asks the server for resim/preview.
+  local lenses = request(live, 'textDocument/codeLens', { textDocument = { uri = vim.uri_from_bufnr(live) } })
+  local lens
+  for _, l in ipairs(lenses) do
+    if l.command and l.command.command == 'resim.previewSync' then lens = l end
+  end
+  assert(lens, 'no resim.previewSync lens in ' .. vim.inspect(lenses))
+  vim.lsp.commands['resim.previewSync'](lens.command, { client_id = client_id, bufnr = live })
+  assert(vim.wait(TIMEOUT, function() return vim.b[live].resim_plan ~= nil end, 20), 'the preview command stored no plan')
+  local plan = vim.b[live].resim_plan
+  out.live.preview = { summary = plan.summary, project = plan.project }
   step('resim/preview')
 
   vim.lsp.stop_client(client_id)

@@ -11,8 +11,31 @@ import * as os from 'os';
 import * as path from 'path';
 import { ROOT, SERVER } from '../lsp-helpers';
 
-/** The server's command line the editors start (`resim-language-server --stdio` when installed). */
-export const SERVER_CMD = [process.execPath, SERVER, '--stdio'];
+/**
+ * A code block of docs/editors.md, the one after `<!-- tested: <id> -->`: the editor tests run
+ * the documented setups as written.
+ */
+export function docBlock(id: string): string {
+  const text = fs.readFileSync(path.join(ROOT, 'docs/editors.md'), 'utf8');
+  const marker = `<!-- tested: ${id} -->`;
+  const at = text.indexOf(marker);
+  assert.ok(at >= 0, `docs/editors.md has no ${marker}`);
+  const m = /^```[a-z]*\n([\s\S]*?)^```$/m.exec(text.slice(at + marker.length));
+  assert.ok(m, `no code block after ${marker}`);
+  return m[1];
+}
+
+/**
+ * A folder with a `resim-language-server` that runs this checkout's dist/server.js, to put first
+ * on the editors' PATH (the documented setups start `resim-language-server --stdio`).
+ */
+export function serverOnPath(dir: string): string {
+  const bin = path.join(dir, 'bin');
+  fs.mkdirSync(bin, { recursive: true });
+  const shim = path.join(bin, 'resim-language-server');
+  fs.writeFileSync(shim, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(SERVER)} "$@"\n`, { mode: 0o755 });
+  return `${bin}${path.delimiter}${process.env.PATH ?? ''}`;
+}
 
 /** The ID the sandbox's `demo` seed gives `scenario-survey-alpha`. */
 export const ALPHA_ID = 'e0000000-0000-4000-8000-000000000001';

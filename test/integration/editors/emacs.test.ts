@@ -1,6 +1,6 @@
 /**
  * Emacs 28 in batch mode with eglot 1.9 (Debian's emacs-nox, elpa-eglot, elpa-yaml-mode; the
- * setup of docs/editors.md) and the language server against the sandbox: the seed example's
+ * setup of docs/editors.md, run as written) and the language server against the sandbox: the seed example's
  * diagnostics and the tab quick fix, a live config's diagnostics, hover as eglot shows it (the
  * matched ID verbatim), completion in `systems:` and `resim/preview`; no eglot warning (e.g. an
  * unsupported dynamic registration) and no server log at Error or Warning level. The server gets
@@ -10,7 +10,7 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { startSandbox, type Sandbox } from '../../../sandbox/server';
-import { assertEditorResults, ensureEditors, makeWorkspace, readResults, runEditor, SERVER_CMD, type Workspace } from './editors';
+import { assertEditorResults, docBlock, ensureEditors, makeWorkspace, readResults, runEditor, serverOnPath, type Workspace } from './editors';
 
 const TOKEN = 'emacs-token';
 
@@ -30,12 +30,15 @@ describe('Emacs (batch, eglot) with the language server', function () {
   });
 
   it('diagnostics, tab quick fix, hover, completion in systems:, resim/preview', async () => {
+    // docs/editors.md's eglot setup, as written.
+    const setup = path.join(ws.dir, 'setup.el');
+    fs.writeFileSync(setup, docBlock('eglot-setup'));
     const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
+      PATH: serverOnPath(ws.dir),
       HOME: ws.dir,
       RESIM_URL: sb.url,
       RESIM_TOKEN: TOKEN,
-      RESIM_LS_CMD: JSON.stringify(SERVER_CMD),
+      RESIM_EMACS_SETUP: setup,
       RESIM_SEED_FILE: ws.seed,
       RESIM_LIVE_FILE: ws.live,
       RESIM_OUT: ws.out,

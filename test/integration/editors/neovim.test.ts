@@ -1,6 +1,6 @@
 /**
- * Headless Neovim (Debian 12's 0.7.2; the API of docs/editors.md "Neovim 0.7 to 0.10") with the
- * language server against the sandbox: the seed example's diagnostics and the tab quick fix, a
+ * Headless Neovim (Debian 12's 0.7.2) set up as docs/editors.md says ("Neovim 0.7 to 0.10" and
+ * the code lens commands, run as written) with the language server against the sandbox: the seed example's diagnostics and the tab quick fix, a
  * live config's diagnostics, hover (the matched ID verbatim), completion in `systems:` and
  * `resim/preview`; nothing at WARN or ERROR in Neovim's LSP log. The server gets only
  * RESIM_URL and RESIM_TOKEN from Neovim's environment.
@@ -9,7 +9,7 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { startSandbox, type Sandbox } from '../../../sandbox/server';
-import { assertEditorResults, ensureEditors, makeWorkspace, readResults, runEditor, SERVER_CMD, type Workspace } from './editors';
+import { assertEditorResults, docBlock, ensureEditors, makeWorkspace, readResults, runEditor, serverOnPath, type Workspace } from './editors';
 
 const TOKEN = 'nvim-token';
 
@@ -30,8 +30,11 @@ describe('Neovim (headless) with the language server', function () {
 
   it('diagnostics, tab quick fix, hover, completion in systems:, resim/preview', async () => {
     const state = path.join(ws.dir, 'xdg');
+    // docs/editors.md's setup and code lens commands, as written.
+    const setup = path.join(ws.dir, 'setup.lua');
+    fs.writeFileSync(setup, `${docBlock('nvim-setup')}\n${docBlock('nvim-commands')}`);
     const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
+      PATH: serverOnPath(ws.dir),
       HOME: ws.dir,
       XDG_CONFIG_HOME: path.join(state, 'config'),
       XDG_CACHE_HOME: path.join(state, 'cache'),
@@ -39,7 +42,7 @@ describe('Neovim (headless) with the language server', function () {
       XDG_STATE_HOME: path.join(state, 'state'),
       RESIM_URL: sb.url,
       RESIM_TOKEN: TOKEN,
-      RESIM_LS_CMD: JSON.stringify(SERVER_CMD),
+      RESIM_NVIM_SETUP: setup,
       RESIM_SEED_FILE: ws.seed,
       RESIM_LIVE_FILE: ws.live,
       RESIM_OUT: ws.out,
