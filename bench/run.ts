@@ -77,10 +77,7 @@ function updateReadme(md: string): void {
   const b = text.indexOf(end);
   if (a < 0 || b < a) return;
   const body = md.split('\n## Notes')[0].replace(/^# Benchmarks\n+/, '').trim();
-  // Absolute links: the README is also the extension's page in VS Code, where bench/ is not shipped.
-  const repo = (JSON.parse(fs.readFileSync(path.resolve(benchDir, '..', 'package.json'), 'utf8')) as { repository: { url: string } }).repository.url.replace(/\.git$/, '');
-  const link = (f: string) => `[${f}](${repo}/blob/main/${f})`;
-  fs.writeFileSync(readme, `${text.slice(0, a + start.length)}\n${body}\n\nEvery sample and note: ${link('bench/results.md')}, ${link('bench/results.json')}.\n${text.slice(b)}`);
+  fs.writeFileSync(readme, `${text.slice(0, a + start.length)}\n${body}\n\nEvery sample and note: [bench/results.md](bench/results.md), [bench/results.json](bench/results.json).\n${text.slice(b)}`);
 }
 
 async function main(): Promise<void> {
