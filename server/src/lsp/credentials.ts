@@ -3,8 +3,9 @@
  *
  * - The client may send the notification `resim/setCredentials`
  *   `{apiUrl, token, clientId?, clientSecret?}`: a bearer token, or OAuth client credentials,
- *   for that API URL (`apiUrl: null` means the server's own: `RESIM_URL`, else the default). `token: null` without client
- *   credentials forgets what the client gave; the server then falls back to the environment.
+ *   for that API URL (`apiUrl: null` means the server's own: `RESIM_URL`, else the default).
+ *   `token: null` without client credentials forgets what the client gave; the server then
+ *   falls back to the environment.
  * - Otherwise the server resolves auth as the CLI does (resim/connection.ts: `RESIM_TOKEN`,
  *   `RESIM_CLIENT_ID`/`RESIM_CLIENT_SECRET`, the resim CLI's token cache `~/.resim/cache.json`).
  *
