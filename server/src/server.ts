@@ -27,7 +27,15 @@ import { FRESH_PREVIEW_MAX_AGE_MS, Methods, registerRequests } from './lsp/reque
 import { resimSection, SettingsStore } from './lsp/settings';
 import { StateCache } from './lsp/state';
 import { definitionAt, documentSymbolsFor } from './lsp/symbols';
+import { serverArgs } from './serverArgs';
 import { VERSION } from './version';
+
+// --version, --help, or no transport: answer and stop before the library parses the arguments.
+const cli = serverArgs(process.argv.slice(2));
+if (!cli.run) {
+  (cli.exitCode ? process.stderr : process.stdout).write(`${cli.text}\n`);
+  process.exit(cli.exitCode);
+}
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);

@@ -1,6 +1,6 @@
 /**
  * The npm package as a user gets it (README "The command line"): `npm pack`, then
- * `npm install -g --prefix <empty dir> <tgz>` (no dev dependency, no build, nothing fetched:
+ * `npm install -g --offline --prefix <empty dir> <tgz>` (no dev dependency, no build, nothing fetched:
  * the programs are bundled), then the two programs from the prefix's `bin/`:
  * `resim-sync --version`, `resim-sync validate` on the seed example, and an LSP `initialize` +
  * diagnostics round trip through `resim-language-server --stdio` (offline, and against the
@@ -36,8 +36,14 @@ describe('npm package: pack, global install into an empty prefix, run both progr
     assert.ok(!files.some((f) => /^(server|client|sandbox|test|bench|node_modules)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts')), `sources in the package: ${files.join(', ')}`);
     const prefix = path.join(tmp, 'prefix');
     fs.mkdirSync(prefix);
-    // The empty prefix and a fresh npm cache: nothing comes from this checkout but the tgz.
-    execFileSync('npm', ['install', '-g', '--prefix', prefix, '--cache', path.join(tmp, 'npm-cache'), tgz], { cwd: tmp, env: npmEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The empty prefix, a fresh npm cache and --offline: nothing comes from this checkout but
+    // the tgz, and nothing from the registry (the programs are bundled: no dependency).
+    try {
+      execFileSync('npm', ['install', '-g', '--offline', '--prefix', prefix, '--cache', path.join(tmp, 'npm-cache'), tgz], { cwd: tmp, env: npmEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (err) {
+      const deps = Object.keys(pkg.dependencies ?? {});
+      throw new Error(`npm install -g --offline of the tgz failed${deps.length ? ` (package.json lists dependencies: ${deps.join(', ')}; the programs are bundled by esbuild, so libraries belong in devDependencies)` : ''}: ${(err as { stderr?: Buffer }).stderr?.toString() ?? err}`);
+    }
     bin = path.join(prefix, 'bin');
     installed = path.join(prefix, 'lib', 'node_modules', pkg.name);
   });
@@ -58,6 +64,16 @@ describe('npm package: pack, global install into an empty prefix, run both progr
     const r = spawnSync(path.join(bin, 'resim-sync'), ['--version'], { encoding: 'utf8', env: { PATH: process.env.PATH } });
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout.trim(), pkg.version);
+  });
+
+  it('resim-language-server --version; without a transport: one line, exit 1, no stack trace', () => {
+    const v = spawnSync(path.join(bin, 'resim-language-server'), ['--version'], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+    assert.equal(v.status, 0, v.stderr);
+    assert.equal(v.stdout.trim(), pkg.version);
+    const bare = spawnSync(path.join(bin, 'resim-language-server'), [], { encoding: 'utf8', env: { PATH: process.env.PATH }, timeout: 10_000 });
+    assert.equal(bare.status, 1);
+    assert.equal(bare.stderr.trim().split('\n').length, 1, bare.stderr);
+    assert.match(bare.stderr, /--stdio/);
   });
 
   it('resim-sync validate on the seed example: the tab error at line 7, exit 1; valid after --fix', () => {
