@@ -20,7 +20,9 @@ import * as readline from 'readline';
 import { isMainThread, parentPort, Worker, workerData } from 'worker_threads';
 import { fixConfig, loadConfig, setExperienceIDs } from './config';
 import type { LoadedConfig } from './config/types';
-import { ApiError, createResimClient, DEFAULT_API_URL, resolveAuth } from './resim';
+import { ApiError, createResimClient } from './resim';
+import { NO_CREDENTIALS_HINT, resolveConnection, resolveProjectRef } from './resim/connection';
+import { VERSION } from './version';
 import type { ResimClient } from './resim';
 import { applyPlan, ApplyResult, PlanRefusedError } from './sync/apply';
 import { cloneConfig } from './sync/clone';
@@ -91,12 +93,9 @@ function progressDone(): void {
 }
 
 function makeClient(g: GlobalOpts): ResimClient {
-  const auth = resolveAuth({ clientId: g.clientId, clientSecret: g.clientSecret, authUrl: g.authUrl, env });
-  if (!auth)
-    throw new CliError(
-      'No ReSim credentials. Set RESIM_TOKEN to a bearer token, or RESIM_CLIENT_ID and RESIM_CLIENT_SECRET (or --client-id/--client-secret), or sign in with the resim CLI (`resim auth login`), which caches a token in ~/.resim/cache.json.',
-    );
-  return createResimClient({ apiUrl: g.url || env.RESIM_URL || DEFAULT_API_URL, auth });
+  const { apiUrl, auth } = resolveConnection({ url: g.url, clientId: g.clientId, clientSecret: g.clientSecret, authUrl: g.authUrl }, { env });
+  if (!auth) throw new CliError(`No ReSim credentials. ${NO_CREDENTIALS_HINT} Client credentials may also be given as --client-id/--client-secret.`);
+  return createResimClient({ apiUrl, auth });
 }
 
 function loadOrFail(file: string, text: string, json: boolean): LoadedConfig {
@@ -114,7 +113,7 @@ function failIfInvalid(file: string, loaded: LoadedConfig, json: boolean): Loade
 }
 
 function projectRef(opt: string | undefined, loaded: LoadedConfig | undefined): string {
-  const ref = opt || env.RESIM_PROJECT || loaded?.projectComment;
+  const ref = resolveProjectRef(opt, env, loaded?.projectComment);
   if (!ref) throw new CliError('No project: pass --project <name or ID> (or set RESIM_PROJECT, or start the file with `# resim-project: <name>`).');
   return ref;
 }
@@ -146,7 +145,7 @@ const PARALLEL_PARSE_BYTES = 1024 * 1024;
  * it has errors, the reading is cancelled. A small file is checked before anything is sent.
  */
 async function loadAndPlan(g: GlobalOpts, file: string, text: string, projectOpt: string | undefined, archiveUnlisted: boolean, json: boolean): Promise<{ loaded: LoadedConfig; api: ResimClient; plan: Plan }> {
-  const early = projectOpt || env.RESIM_PROJECT || firstLineProject(text);
+  const early = resolveProjectRef(projectOpt, env, firstLineProject(text));
   if (text.length < PARALLEL_PARSE_BYTES || !early) {
     const loaded = loadOrFail(file, text, json);
     const { api, plan } = await livePlan(g, projectRef(projectOpt, loaded), loaded, archiveUnlisted);
@@ -218,6 +217,7 @@ function printApplyResult(result: ApplyResult): void {
 function build(): Command {
   const program = new Command('resim-sync')
     .description('Preview and apply ReSim experience sync configs (the engine of the ReSim Experience Sync VS Code extension).')
+    .version(VERSION, '-V, --version', 'print the version')
     // No commander defaults from the environment: `--help` prints defaults, and a secret must never be printed.
     .option('--url <url>', 'ReSim API base URL (env RESIM_URL)')
     .option('--auth-url <url>', 'OAuth server for client credentials (env RESIM_AUTH_URL)')
@@ -345,7 +345,7 @@ function build(): Command {
       }
       const loaded = loadConfig(text, { fast: true });
       let plan: Plan | undefined;
-      const ref = o.project || env.RESIM_PROJECT;
+      const ref = resolveProjectRef(o.project, env);
       if (ref && loaded.ok) plan = (await livePlan(g(), ref, loaded, o.archive)).plan;
       const problems = collectProblems(loaded, plan?.errors, plan?.notices);
       const errors = problems.filter((p) => p.severity === 'error').length;

@@ -28,6 +28,15 @@ import { resimSection, SettingsStore } from './lsp/settings';
 import { StateCache } from './lsp/state';
 import { definitionAt, documentSymbolsFor } from './lsp/symbols';
 import { createRedactingConnection } from './lsp/transport';
+import { serverArgs } from './serverArgs';
+import { VERSION } from './version';
+
+// --version, --help, or no transport: answer and stop before the library parses the arguments.
+const cli = serverArgs(process.argv.slice(2));
+if (!cli.run) {
+  (cli.exitCode ? process.stderr : process.stdout).write(`${cli.text}\n`);
+  process.exit(cli.exitCode);
+}
 
 // Every message leaves through the one redaction function (lsp/transport.ts).
 const connection = createRedactingConnection();
@@ -38,6 +47,8 @@ let settings = new SettingsStore();
 const credentials = new CredentialStore();
 let workspaceFolders: string[] = [];
 let codeLensRefresh = false;
+/** The client registers `workspace/didChangeConfiguration` dynamically (LSP: only when it says so). */
+let configRegistration = false;
 let analyzer!: Analyzer;
 const states = new StateCache({ credentials, trusted: true, log, inUse: () => analyzer.keysInUse() });
 
@@ -101,6 +112,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   const pull = !!caps.workspace?.configuration;
   settings.attach(connection, pull);
   codeLensRefresh = !!caps.workspace?.codeLens?.refreshSupport;
+  configRegistration = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
   if (typeof opts.freshPreviewMaxAgeMs === 'number' && opts.freshPreviewMaxAgeMs >= 0) freshPreviewMaxAgeMs = opts.freshPreviewMaxAgeMs;
   const debounce = typeof opts.diagnosticsDebounceMs === 'number' && opts.diagnosticsDebounceMs >= 0 ? opts.diagnosticsDebounceMs : undefined;
   analyzer = new Analyzer({
@@ -123,15 +135,17 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       documentSymbolProvider: { label: 'ReSim experiences' },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
-    serverInfo: { name: 'resim-experience-sync', version: '0.1.0' },
+    serverInfo: { name: 'resim-experience-sync', version: VERSION },
   };
 });
 
 connection.onInitialized(async () => {
-  try {
-    await connection.client.register(DidChangeConfigurationNotification.type, { section: 'resim' });
-  } catch {
-    /* the client pushes settings without registration, or not at all */
+  if (configRegistration) {
+    try {
+      await connection.client.register(DidChangeConfigurationNotification.type, { section: 'resim' });
+    } catch {
+      /* the client pushes settings without registration, or not at all */
+    }
   }
   try {
     connection.workspace.onDidChangeWorkspaceFolders((e) => {

@@ -24,13 +24,16 @@ export interface StartOptions {
   env?: NodeJS.ProcessEnv;
   /** Whether the client advertises `workspace/codeLens/refresh` etc. */
   capabilities?: Record<string, unknown>;
+  /** The server's command line (default: `node dist/server.js --stdio`). */
+  command?: string[];
 }
 
 export class LspClient {
   readonly diagnostics = new Map<string, PublishDiagnosticsParams>();
   readonly progress: unknown[] = [];
-  /** Every `window/logMessage` text, in order. */
-  readonly logs: string[] = [];
+  /** `window/logMessage` notifications and `client/registerCapability` requests, as received. */
+  readonly logs: { type: number; message: string }[] = [];
+  readonly registrations: unknown[] = [];
   stderr = '';
   private waiters: (() => void)[] = [];
   private versions = new Map<string, number>();
@@ -41,7 +44,8 @@ export class LspClient {
   }
 
   static async start(opts: StartOptions = {}): Promise<LspClient> {
-    const proc = spawn(process.execPath, [SERVER, '--stdio'], {
+    const [cmd, ...args] = opts.command ?? [process.execPath, SERVER, '--stdio'];
+    const proc = spawn(cmd, args, {
       stdio: ['pipe', 'pipe', 'pipe'],
       // No credentials or CLI cache from the machine running the tests.
       env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent-home-for-tests', ...opts.env } as NodeJS.ProcessEnv,
@@ -53,16 +57,17 @@ export class LspClient {
       client.diagnostics.set(p.uri, p);
       client.wake();
     });
-    conn.onNotification('window/logMessage', (p: { message: string }) => {
-      client.logs.push(p.message);
-    });
+    conn.onNotification('window/logMessage', (p: { type: number; message: string }) => void client.logs.push(p));
     conn.onNotification('$/progress', (p: unknown) => {
       client.progress.push(p);
     });
     conn.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) =>
       p.items.map((i) => (i.section === 'resim' ? client.settings : null)),
     );
-    conn.onRequest('client/registerCapability', () => null);
+    conn.onRequest('client/registerCapability', (p: unknown) => {
+      client.registrations.push(p);
+      return null;
+    });
     conn.onRequest('window/workDoneProgress/create', () => null);
     conn.onRequest('workspace/codeLens/refresh', () => null);
     conn.listen();

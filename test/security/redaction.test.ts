@@ -134,7 +134,7 @@ describe('security: secrets never appear in messages', function () {
       assertClean('diagnostics', JSON.stringify(diags));
       assertClean('resim/preview', JSON.stringify(preview));
       assertClean('request errors', errors.join('\n'));
-      assertClean('window/logMessage', client.logs.join('\n'));
+      assertClean('window/logMessage', client.logs.map((l) => l.message).join('\n'));
       assertClean("stderr", client.stderr);
     });
   });

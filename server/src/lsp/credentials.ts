@@ -3,18 +3,20 @@
  *
  * - The client may send the notification `resim/setCredentials`
  *   `{apiUrl, token, clientId?, clientSecret?}`: a bearer token, or OAuth client credentials,
- *   for that API URL (`apiUrl: null` means the default URL). `token: null` without client
- *   credentials forgets what the client gave; the server then falls back to the environment.
- * - Otherwise the server resolves auth as the resim CLI does (`resolveAuth`: `RESIM_TOKEN`,
- *   `RESIM_CLIENT_ID`/`RESIM_CLIENT_SECRET`, the token cache `~/.resim/cache.json`).
+ *   for that API URL (`apiUrl: null` means the server's own: `RESIM_URL`, else the default).
+ *   `token: null` without client credentials forgets what the client gave; the server then
+ *   falls back to the environment.
+ * - Otherwise the server resolves auth as the CLI does (resim/connection.ts: `RESIM_TOKEN`,
+ *   `RESIM_CLIENT_ID`/`RESIM_CLIENT_SECRET`, the resim CLI's token cache `~/.resim/cache.json`).
  *
  * A token or secret is never logged, never put in a diagnostic or a response. Note for client
  * authors: an LSP message trace shows notification params, so a client must not trace
  * `resim/setCredentials` (VS Code: keep `resim.trace.server` off, or redact it in a middleware).
  * This server never echoes the params back.
  */
-import { resolveAuth, type AuthProvider } from '../resim/index';
-import { DEFAULT_API_URL, normalizeApiUrl } from './settings';
+import type { AuthProvider } from '../resim/index';
+import { resolveApiUrl, resolveCredentials } from '../resim/connection';
+import { normalizeApiUrl } from './settings';
 
 /** Params of the `resim/setCredentials` notification. */
 export interface SetCredentialsParams {
@@ -47,7 +49,7 @@ export class CredentialStore {
   set(params: unknown): void {
     if (!params || typeof params !== 'object') return;
     const p = params as Partial<SetCredentialsParams>;
-    const rawUrl = typeof p.apiUrl === 'string' && p.apiUrl.trim() ? p.apiUrl.trim() : DEFAULT_API_URL;
+    const rawUrl = resolveApiUrl(typeof p.apiUrl === 'string' ? p.apiUrl : undefined, this.env);
     const apiUrl = normalizeApiUrl(rawUrl);
     const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
     const next: ClientGiven = { token: str(p.token), clientId: str(p.clientId), clientSecret: str(p.clientSecret) };
@@ -74,11 +76,11 @@ export class CredentialStore {
     try {
       const g = this.given.get(url);
       const fromClient = g
-        ? resolveAuth({ token: g.token, clientId: g.clientId, clientSecret: g.clientSecret, authUrl: this.env.RESIM_AUTH_URL, env: {} })
+        ? resolveCredentials({ token: g.token, clientId: g.clientId, clientSecret: g.clientSecret, authUrl: this.env.RESIM_AUTH_URL }, { env: {} })
         : undefined;
       if (fromClient) found = { auth: fromClient, source: 'client' };
       else {
-        const fromEnv = resolveAuth({ env: this.env });
+        const fromEnv = resolveCredentials({}, { env: this.env });
         found = fromEnv ? { auth: fromEnv, source: 'environment' } : { auth: undefined, reason: 'no token from the editor, no RESIM_TOKEN, no resim CLI login' };
       }
     } catch (err) {

@@ -9,13 +9,13 @@
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
 import type { ConfigPath, PlannedExperience, ProjectState } from '../sync/model';
 import type { Analysis } from './analysis';
-import { experienceUrl, md, mdLink, mdValue } from './markdown';
+import { experienceUrl, md, mdCode, mdLink, mdValue } from './markdown';
 
 const ACTION_TITLE: Record<PlannedExperience['action'], string> = {
-  create: '\\+ create',
-  update: '\\~ update',
+  create: '+ create',
+  update: '~ update',
   restore: '↺ restore',
-  archive: '\\- archive',
+  archive: '- archive',
   unchanged: '✓ unchanged',
 };
 
@@ -53,7 +53,7 @@ function contentOf(a: Analysis, path: ConfigPath): string | null {
       const name = strAt(cfg.managedTestSuites?.[i]?.experiences, j);
       const index = name === undefined ? -1 : (cfg.experiences ?? []).findIndex((e) => e?.name === name);
       if (index >= 0) return experienceHover(a, index);
-      return name === undefined ? null : `**Experience** ${md(name)}\n\nNot in this config's \`experiences\`\\.`;
+      return name === undefined ? null : `**Experience** ${mdCode(name)}\n\nNot in this config's \`experiences\`.`;
     }
     return suiteHover(a, strAt([cfg.managedTestSuites?.[i]?.name], 0));
   }
@@ -76,21 +76,21 @@ function noState(a: Analysis): string {
 function experienceHover(a: Analysis, index: number): string {
   const cfg = a.loaded.config.experiences?.[index];
   const name = typeof cfg?.name === 'string' ? cfg.name : `#${index + 1}`;
-  const lines = [`**Experience** ${md(name)}`, ''];
+  const lines = [`**Experience** ${mdCode(name)}`, ''];
   const p = a.plan?.experiences && a.byIndex.get(index);
   if (!a.plan || !p) {
     const why = noState(a);
-    lines.push(why || 'Not part of the plan \\(the entry has errors\\)\\.');
+    lines.push(why || 'Not part of the plan (the entry has errors).');
     return lines.join('\n');
   }
   lines.push(`**${ACTION_TITLE[p.action]}**`, '');
-  if (p.matchedBy === 'name') lines.push(`Matched by name to ${md(p.experienceID ?? '')}`);
-  else if (p.matchedBy === 'id') lines.push(`Matched by ID to ${md(p.experienceID ?? '')}${p.previousName !== undefined ? ` \\(renamed from ${md(p.previousName)}\\)` : ''}`);
-  else lines.push('New: no experience of the project matches; sync creates it\\.');
+  if (p.matchedBy === 'name') lines.push(`Matched by name to ${mdCode(p.experienceID ?? '')}`);
+  else if (p.matchedBy === 'id') lines.push(`Matched by ID to ${mdCode(p.experienceID ?? '')}${p.previousName !== undefined ? ` (renamed from ${mdCode(p.previousName)})` : ''}`);
+  else lines.push('New: no experience of the project matches; sync creates it.');
   if (p.changes.length) {
     lines.push('', p.action === 'create' ? 'Fields:' : 'Changes:', '');
     for (const c of p.changes.slice(0, 30)) {
-      lines.push(p.action === 'create' ? `- ${md(c.field)}: ${mdValue(c.after)}` : `- ${md(c.field)}: ${mdValue(c.before)} → ${mdValue(c.after)}`);
+      lines.push(p.action === 'create' ? `- ${mdCode(c.field)}: ${mdValue(c.after)}` : `- ${mdCode(c.field)}: ${mdValue(c.before)} → ${mdValue(c.after)}`);
     }
     if (p.changes.length > 30) lines.push(`- … ${p.changes.length - 30} more`);
   }
@@ -101,57 +101,57 @@ function experienceHover(a: Analysis, index: number): string {
 function memberLine(state: ProjectState, ids: readonly string[]): string {
   const archived = new Set(state.experiences.filter((e) => e.archived).map((e) => e.experienceID));
   const n = ids.filter((id) => archived.has(id)).length;
-  return `${ids.length} experience${ids.length === 1 ? '' : 's'}${n ? ` \\(${n} archived\\)` : ''}`;
+  return `${ids.length} experience${ids.length === 1 ? '' : 's'}${n ? ` (${n} archived)` : ''}`;
 }
 
 function tagHover(a: Analysis, name: string | undefined): string | null {
   if (name === undefined) return null;
-  const lines = [`**Tag** ${md(name)}`, ''];
+  const lines = [`**Tag** ${mdCode(name)}`, ''];
   const state = a.snapshot?.state;
   if (!state) return [...lines, noState(a)].join('\n');
   const tag = state.tags.find((t) => t.name === name);
-  if (!tag) return [...lines, 'Not a tag of this project\\.'].join('\n');
-  lines.push(`ID ${md(tag.id)}`, '', `Members: ${memberLine(state, tag.experienceIDs)}`);
+  if (!tag) return [...lines, 'Not a tag of this project.'].join('\n');
+  lines.push(`ID ${mdCode(tag.id)}`, '', `Members: ${memberLine(state, tag.experienceIDs)}`);
   const planned = a.plan?.tags.find((t) => t.tagID === tag.id);
-  if (planned && (planned.add.length || planned.remove.length)) lines.push('', `Sync adds it to ${planned.add.length}, removes it from ${planned.remove.length}\\.`);
+  if (planned && (planned.add.length || planned.remove.length)) lines.push('', `Sync adds it to ${planned.add.length}, removes it from ${planned.remove.length}.`);
   const managed = (a.loaded.config.managedExperienceTags ?? []).includes(name);
-  lines.push('', managed ? 'Managed: removed from experiences that do not list it\\.' : 'Not managed: sync adds it, never removes it\\.');
+  lines.push('', managed ? 'Managed: removed from experiences that do not list it.' : 'Not managed: sync adds it, never removes it.');
   return lines.join('\n');
 }
 
 function systemHover(a: Analysis, name: string | undefined): string | null {
   if (name === undefined) return null;
-  const lines = [`**System** ${md(name)}`, ''];
+  const lines = [`**System** ${mdCode(name)}`, ''];
   const state = a.snapshot?.state;
   if (!state) return [...lines, noState(a)].join('\n');
   const sys = state.systems.find((s) => s.name === name);
-  if (!sys) return [...lines, 'Not a system of this project\\.'].join('\n');
-  lines.push(`ID ${md(sys.id)}`, '', `Members: ${memberLine(state, sys.experienceIDs)}`);
+  if (!sys) return [...lines, 'Not a system of this project.'].join('\n');
+  lines.push(`ID ${mdCode(sys.id)}`, '', `Members: ${memberLine(state, sys.experienceIDs)}`);
   const planned = a.plan?.systems.find((s) => s.systemID === sys.id);
-  if (planned?.add.length) lines.push('', `Sync adds it to ${planned.add.length}\\.`);
+  if (planned?.add.length) lines.push('', `Sync adds it to ${planned.add.length}.`);
   return lines.join('\n');
 }
 
 function suiteHover(a: Analysis, name: string | undefined): string | null {
   if (name === undefined) return null;
-  const lines = [`**Test suite** ${md(name)}`, ''];
+  const lines = [`**Test suite** ${mdCode(name)}`, ''];
   const state = a.snapshot?.state;
   if (!state) return [...lines, noState(a)].join('\n');
   const suite = state.testSuites.find((s) => s.name === name);
-  if (!suite) return [...lines, 'Not a test suite of this project\\.'].join('\n');
-  const rev = suite.testSuiteRevision !== undefined ? `, revision ${md(suite.testSuiteRevision)}` : '';
-  lines.push(`ID ${md(suite.testSuiteID)}${rev}`, '', `Members: ${memberLine(state, suite.experiences)}`);
+  if (!suite) return [...lines, 'Not a test suite of this project.'].join('\n');
+  const rev = suite.testSuiteRevision !== undefined ? `, revision ${mdCode(suite.testSuiteRevision)}` : '';
+  lines.push(`ID ${mdCode(suite.testSuiteID)}${rev}`, '', `Members: ${memberLine(state, suite.experiences)}`);
   const planned = a.plan?.testSuites.find((s) => s.testSuiteID === suite.testSuiteID);
   if (planned) {
-    if (!planned.changed) lines.push('', 'Membership matches: no new revision\\.');
+    if (!planned.changed) lines.push('', 'Membership matches: no new revision.');
     else {
       const before = new Set(planned.before);
       const after = new Set(planned.after);
       const added = planned.after.filter((n) => !before.has(n));
       const removed = planned.before.filter((n) => !after.has(n));
-      lines.push('', `Sync makes a new revision: ${added.length} added, ${removed.length} removed\\.`);
-      for (const n of added.slice(0, 20)) lines.push(`- \\+ ${md(n)}`);
-      for (const n of removed.slice(0, 20)) lines.push(`- \\- ${md(n)}`);
+      lines.push('', `Sync makes a new revision: ${added.length} added, ${removed.length} removed.`);
+      for (const n of added.slice(0, 20)) lines.push(`- added ${mdCode(n)}`);
+      for (const n of removed.slice(0, 20)) lines.push(`- removed ${mdCode(n)}`);
     }
   }
   return lines.join('\n');

@@ -4,6 +4,10 @@
  * CommonMark lets any ASCII punctuation be backslash-escaped, so escaping all of it leaves no
  * way to inject links, HTML, code spans or emphasis. Line breaks are flattened; control, bidi
  * and invisible characters are shown as escapes (`\u202e`).
+ *
+ * IDs, names and values go into code spans instead (`mdCode`): CommonMark shows a code span's
+ * content literally (no escapes are processed inside it), so a client that renders little or no
+ * markdown (eglot, Neovim's floating window) still shows and copies them verbatim.
  */
 import { escapeVisible } from '../security/text';
 
@@ -18,10 +22,25 @@ export function md(s: unknown, max = 300): string {
   return t.replace(PUNCTUATION, '\\$&');
 }
 
-/** A JSON value (a field's before/after) as escaped Markdown text. */
+/**
+ * `s` as a CommonMark code span, single line, at most `max` characters (then "…"): fenced by one
+ * more backtick than the longest backtick run inside, padded with a space when it starts or ends
+ * with a backtick or a space (CommonMark strips one such space on each side).
+ */
+export function mdCode(s: unknown, max = 300): string {
+  let t = typeof s === 'string' ? s : s === undefined ? 'undefined' : JSON.stringify(s) ?? String(s);
+  t = t.replace(/[\r\n\t\u2028\u2029]+/g, ' ');
+  if (t.length > max) t = t.slice(0, max) + '…';
+  const longest = Math.max(0, ...(t.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = /^[` ]|[` ]$/.test(t) ? ' ' : '';
+  return `${fence}${pad}${t}${pad}${fence}`;
+}
+
+/** A JSON value (a field's before/after) as a code span. */
 export function mdValue(v: unknown, max = 200): string {
   if (v === null || v === undefined) return '*(unset)*';
-  return md(JSON.stringify(v), max);
+  return mdCode(JSON.stringify(v), max);
 }
 
 /** A link whose URL is built only from IDs (percent-encoded); the label is escaped. */

@@ -10,8 +10,13 @@
  *
  * Settings never hold a token: credentials come from `resim/setCredentials` or the
  * environment (see credentials.ts).
+ *
+ * What the client leaves unset falls back as in the CLI (resim/connection.ts): `apiUrl` to
+ * `RESIM_URL`, `project` to `RESIM_PROJECT` (a file's `# resim-project:` line still wins).
  */
 import type { Connection } from 'vscode-languageserver';
+import { DEFAULT_API_URL } from '../resim/client';
+import { resolveApiUrl, resolveProjectRef } from '../resim/connection';
 
 /** The `resim` settings as the server uses them (defaults filled in). */
 export interface ResimSettings {
@@ -27,7 +32,7 @@ export interface ResimSettings {
   stateRefreshSeconds: number;
 }
 
-export const DEFAULT_API_URL = 'https://api.resim.ai/v1/';
+export { DEFAULT_API_URL };
 
 export const DEFAULT_SETTINGS: Readonly<ResimSettings> = Object.freeze({
   apiUrl: DEFAULT_API_URL,
@@ -41,10 +46,10 @@ export const DEFAULT_SETTINGS: Readonly<ResimSettings> = Object.freeze({
  * Reads whatever a client sent as the `resim` section into settings with defaults; wrong types
  * are ignored (the default is used), so a bad setting never stops the server.
  */
-export function normalizeSettings(raw: unknown): ResimSettings {
+export function normalizeSettings(raw: unknown, env: NodeJS.ProcessEnv = process.env): ResimSettings {
   const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
   const str = (v: unknown): string | undefined => (typeof v === 'string' ? v.trim() : undefined);
-  const apiUrl = str(r.apiUrl) || DEFAULT_API_URL;
+  const apiUrl = resolveApiUrl(str(r.apiUrl), env);
   const configFiles = Array.isArray(r.configFiles)
     ? r.configFiles.filter((g): g is string => typeof g === 'string' && g.trim() !== '').map((g) => g.trim())
     : typeof r.configFiles === 'string' && r.configFiles.trim() ? [r.configFiles.trim()] : [];
@@ -52,7 +57,7 @@ export function normalizeSettings(raw: unknown): ResimSettings {
     ? r.stateRefreshSeconds : DEFAULT_SETTINGS.stateRefreshSeconds;
   return {
     apiUrl: normalizeApiUrl(apiUrl),
-    project: str(r.project) ?? '',
+    project: resolveProjectRef(str(r.project), env) ?? '',
     archiveUnlisted: typeof r.archiveUnlisted === 'boolean' ? r.archiveUnlisted : true,
     configFiles,
     stateRefreshSeconds: refresh,

@@ -65,7 +65,7 @@ export function stateKey(apiUrl: string, project: string): string {
 export function describeApiError(err: unknown, apiUrl: string): string {
   const message = err instanceof Error ? err.message : String(err);
   const status = (err as { status?: unknown } | null)?.status;
-  if (status === 401) return `${message} (the API at ${apiUrl} refused the credentials: sign in again with "ReSim: Sign In", or refresh RESIM_TOKEN)`;
+  if (status === 401) return `${message} (the API at ${apiUrl} refused the credentials: sign in again, or refresh RESIM_TOKEN)`;
   if (status === 403) return `${message} (the credentials may not read this project)`;
   return message;
 }
@@ -101,7 +101,7 @@ export class StateCache {
       return {
         problem: {
           reason: 'no-credentials',
-          message: `Live checks are off: not signed in to ${url} (${creds.reason}). Run "ReSim: Sign In", set RESIM_TOKEN (or RESIM_CLIENT_ID and RESIM_CLIENT_SECRET), or log in with the resim CLI.`,
+          message: `Live checks are off: not signed in to ${url} (${creds.reason}). Sign in from the editor, or start it with RESIM_TOKEN (or RESIM_CLIENT_ID and RESIM_CLIENT_SECRET) set, or log in with the resim CLI.`,
         },
       };
     try {

@@ -6,6 +6,7 @@
  * Every method rejects with an `ApiError` (errors.ts). An aborted call rejects promptly with an
  * `ApiError` of kind `aborted` (name `AbortError`) and is never retried.
  */
+import { setMaxListeners } from 'events';
 import * as http from 'http';
 import * as https from 'https';
 import fetch from 'node-fetch';
@@ -211,6 +212,10 @@ export function createResimClient(opts: ResimClientOptions): ResimClient {
 
   /** One HTTP attempt, inside the concurrency limit. Never throws: failures are outcomes. */
   async function attemptOnce(spec: CallSpec, attempt: number, signal?: AbortSignal): Promise<Outcome> {
+    // One signal is shared by every call of an ingest or an apply (hundreds at once, each adding
+    // abort listeners while queued or in flight): lift Node's warning threshold of 10 on it, or
+    // every project read prints a MaxListenersExceededWarning (shown as an error by LSP clients).
+    if (signal) setMaxListeners(0, signal);
     const url = buildUrl(spec.path, spec.query);
     const { operation, method } = spec;
     if (signal?.aborted) return { ok: false, error: abortError(operation, method, url) };
