@@ -14,7 +14,7 @@ import type { WorkDoneProgressBegin, WorkDoneProgressEnd, WorkDoneProgressReport
 import { languageClientModule } from '../lazy';
 import { ClientContext, UserError, requireTrust } from '../context';
 import { formatSummary } from '../format';
-import type { ApplyParams, ApplyResultJson, PlanJson, PreviewParams, PreviewResult } from '../protocol';
+import type { ApplyParams, ApplyResultJson, PlanBinding, PlanJson, PreviewParams, PreviewResult } from '../protocol';
 import { Requests, isNoOp } from '../protocol';
 import { resolveTarget } from '../target';
 
@@ -71,11 +71,13 @@ async function confirmMassArchive(plan: PlanJson): Promise<boolean> {
 }
 
 /**
- * "ReSim: Apply Sync". `arg`: the target (Uri or URI string). `fingerprint`: the state
- * fingerprint of a plan the user already reviewed (from the webview); without it a fresh plan
- * is computed and confirmed.
+ * "ReSim: Apply Sync". `arg`: the target (Uri or URI string). `shown`: the fingerprints of a plan
+ * the user already reviewed (the webview's Apply); the fresh plan must have both, else nothing
+ * is applied and the webview shows the fresh plan. Without it a fresh plan is computed, shown in
+ * the plan view if it is open on this file, and confirmed. The modal, the webview and the apply
+ * (which sends the plan's two fingerprints, so the server refuses any later change) agree.
  */
-export async function applySync(ctx: ClientContext, arg?: unknown, fingerprint?: string): Promise<ApplyResultJson | undefined> {
+export async function applySync(ctx: ClientContext, arg?: unknown, shown?: PlanBinding): Promise<ApplyResultJson | undefined> {
   const uri = resolveTarget(arg, ctx.planView.currentUri);
   await requireTrust('Apply Sync');
   const preview = await vscode.window.withProgress(
@@ -89,9 +91,12 @@ export async function applySync(ctx: ClientContext, arg?: unknown, fingerprint?:
     if (choice) await vscode.commands.executeCommand('workbench.actions.view.problems');
     return undefined;
   }
-  if (fingerprint && fingerprint !== plan.stateFingerprint) {
-    return staleRefusal(ctx, uri);
+  if (shown && (shown.stateFingerprint !== plan.stateFingerprint || shown.configFingerprint !== plan.configFingerprint)) {
+    ctx.planView.showPlan(uri, preview);
+    void vscode.window.showWarningMessage('ReSim: the file or the project changed since this plan was computed (stale plan). Nothing was applied; the plan view now shows the current plan.');
+    return undefined;
   }
+  if (!shown && ctx.planView.currentUri?.toString() === uri.toString()) ctx.planView.showPlan(uri, preview);
   if (isNoOp(plan.summary)) {
     ctx.planView.showPlan(uri, preview);
     void vscode.window.showInformationMessage(`ReSim: no changes. Project "${plan.project.name}" already matches this file.`);
@@ -107,12 +112,12 @@ export async function applySync(ctx: ClientContext, arg?: unknown, fingerprint?:
     }
     allowMassArchive = true;
   }
-  return runApply(ctx, uri, plan, { uri: uri.toString(), stateFingerprint: plan.stateFingerprint, allowMassArchive });
+  return runApply(ctx, uri, plan, { uri: uri.toString(), stateFingerprint: plan.stateFingerprint, configFingerprint: plan.configFingerprint ?? '', allowMassArchive });
 }
 
 async function staleRefusal(ctx: ClientContext, uri: vscode.Uri): Promise<undefined> {
   const choice = await vscode.window.showWarningMessage(
-    'ReSim: the project changed since this plan was computed (stale plan). Nothing was applied. Preview again to see the current plan.',
+    'ReSim: the file or the project changed since this plan was computed (stale plan). Nothing was applied. Preview again to see the current plan.',
     'Preview Again');
   if (choice) await previewSync(ctx, uri);
   return undefined;

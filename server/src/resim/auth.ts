@@ -45,6 +45,8 @@ export interface ResolveAuthOptions {
   env?: NodeJS.ProcessEnv;
   /** Home directory holding `.resim/cache.json`; default `os.homedir()`. */
   homeDir?: string;
+  /** Limit of the token fetch of client credentials, in ms (headers and body); default 60000. */
+  timeoutMs?: number;
 }
 
 /**
@@ -71,6 +73,7 @@ export function resolveAuth(opts: ResolveAuthOptions = {}): AuthProvider | undef
       clientSecret,
       authUrl: nonEmpty(opts.authUrl) ?? nonEmpty(env.RESIM_AUTH_URL) ?? DEFAULT_AUTH_URL,
       audience: nonEmpty(opts.audience) ?? RESIM_AUDIENCE,
+      timeoutMs: opts.timeoutMs,
     });
   }
 
@@ -122,6 +125,8 @@ interface ClientCredentialsConfig {
   clientSecret: string;
   authUrl: string;
   audience: string;
+  /** Limit of one token fetch, in ms; default 60000. */
+  timeoutMs?: number;
 }
 
 /**
@@ -135,6 +140,7 @@ export class ClientCredentialsAuth implements AuthProvider {
   readonly kind = 'client-credentials' as const;
   private cached: { token: string; refreshAt: number } | undefined;
   private inflight: Promise<string> | undefined;
+  private waiters: { controller: AbortController; count: () => number; add: (n: number) => void } | undefined;
   readonly tokenUrl: string;
 
   constructor(private readonly cfg: ClientCredentialsConfig, private readonly now: () => number = Date.now) {
@@ -155,12 +161,23 @@ export class ClientCredentialsAuth implements AuthProvider {
     if (early) return Promise.reject(early);
     if (this.cached && this.now() < this.cached.refreshAt) return Promise.resolve(this.cached.token);
     if (!this.inflight) {
-      this.inflight = this.fetchToken().finally(() => { this.inflight = undefined; });
+      // The shared fetch is aborted when its time is up, or when every caller waiting on it gave up.
+      const controller = new AbortController();
+      let waiting = 0;
+      this.inflight = this.fetchToken(controller.signal).finally(() => { this.inflight = undefined; });
+      this.waiters = { controller, count: () => waiting, add: (n) => (waiting += n) };
     }
-    return withSignal(this.inflight, signal);
+    const waiters = this.waiters!;
+    waiters.add(1);
+    const settled = () => waiters.add(-1);
+    return withSignal(this.inflight, signal).then(
+      (t) => { settled(); return t; },
+      (e) => { settled(); if (waiters.count() === 0 && this.inflight) waiters.controller.abort(); throw e; },
+    );
   }
 
-  private async fetchToken(): Promise<string> {
+  private async fetchToken(signal: AbortSignal): Promise<string> {
+    const timeoutMs = this.cfg.timeoutMs ?? 60_000;
     const secrets = [this.cfg.clientSecret];
     const fail = (init: { status?: number; detail?: string; apiMessage?: string; retriable: boolean; code?: string }) =>
       new ApiError({
@@ -182,16 +199,25 @@ export class ClientCredentialsAuth implements AuthProvider {
           client_secret: this.cfg.clientSecret,
           audience: this.cfg.audience,
         }),
+        timeout: timeoutMs,
+        signal,
       });
     } catch (e) {
-      const err = e as { code?: string; message?: string };
+      const err = e as { code?: string; message?: string; type?: string; name?: string };
+      if (err.name === 'AbortError') return Promise.reject(new ApiError({ operation: 'GetToken', kind: 'aborted' }));
+      if (err.type === 'request-timeout')
+        return Promise.reject(fail({ detail: `the token endpoint did not answer within ${timeoutMs / 1000} s`, retriable: true, code: 'ETIMEDOUT' }));
       return Promise.reject(fail({
         detail: `cannot reach the token endpoint: ${redact(err.code ?? err.message ?? String(e), secrets)}`,
         retriable: err.code !== 'ENOTFOUND',
         code: err.code,
       }));
     }
-    const text = await res.text().catch(() => '');
+    const text = await res.text().catch((e: { type?: string; name?: string }) => {
+      if (e.name === 'AbortError') throw new ApiError({ operation: 'GetToken', kind: 'aborted' });
+      if (e.type === 'body-timeout') throw fail({ status: res.status, detail: `the token endpoint did not finish its answer within ${timeoutMs / 1000} s`, retriable: true, code: 'ETIMEDOUT' });
+      return '';
+    });
     if (!res.ok) {
       const apiMessage = extractApiMessage(redact(text, secrets));
       return Promise.reject(fail({ status: res.status, apiMessage, retriable: res.status === 429 || res.status >= 500 }));

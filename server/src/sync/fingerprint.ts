@@ -54,9 +54,10 @@ function computeStateFingerprint(state: ProjectState): string {
 }
 
 /**
- * sha-256 (hex) of the normalised config: a saved plan is only valid for the same config.
+ * sha-256 (hex) of the normalised config and of the one option that shapes a plan besides it
+ * (`archiveUnlisted`, `--no-archive`): a plan is only applied for the same config and option.
  * The loader builds every config object with the same key order, so plain JSON is canonical here.
  */
-export function fingerprintConfig(config: SyncConfig): string {
-  return sha256(JSON.stringify(config));
+export function fingerprintConfig(config: SyncConfig, archiveUnlisted: boolean): string {
+  return sha256(JSON.stringify({ archiveUnlisted, config }));
 }
