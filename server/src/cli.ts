@@ -18,6 +18,7 @@ import * as fs from 'fs';
 import * as readline from 'readline';
 import { isMainThread, parentPort, Worker, workerData } from 'worker_threads';
 import { fixConfig, loadConfig } from './config';
+import { EMPTY_CONFIG } from './config/load';
 import type { LoadedConfig } from './config/types';
 import { ApiError, createResimClient, DEFAULT_API_URL, resolveAuth } from './resim';
 import type { ResimClient } from './resim';
@@ -108,7 +109,8 @@ function failIfInvalid(file: string, loaded: LoadedConfig, json: boolean): Loade
     const problems = collectProblems(loaded).filter((p) => p.severity === 'error');
     if (json) process.stdout.write(problemsJson(problems) + '\n');
     else process.stderr.write(`${formatProblems(file, problems, color)}\n\n${problems.length} error${problems.length === 1 ? '' : 's'} in ${file}; nothing was sent to ReSim. \`resim-sync validate --fix\` repairs tabs and snake_case keys.\n`);
-    throw new CliError('', EXIT.error);
+    // An empty document would archive the whole project: refused like the mass-archive guard (exit 3).
+    throw new CliError('', problems.every((p) => p.code === EMPTY_CONFIG) ? EXIT.refused : EXIT.error);
   }
   return loaded;
 }

@@ -205,8 +205,9 @@ export class ClientCredentialsAuth implements AuthProvider {
     } catch (e) {
       const err = e as { code?: string; message?: string; type?: string; name?: string };
       if (err.name === 'AbortError') return Promise.reject(new ApiError({ operation: 'GetToken', kind: 'aborted' }));
+      // Not retried: a retry would multiply the wait the timeout bounds.
       if (err.type === 'request-timeout')
-        return Promise.reject(fail({ detail: `the token endpoint did not answer within ${timeoutMs / 1000} s`, retriable: true, code: 'ETIMEDOUT' }));
+        return Promise.reject(fail({ detail: `the token endpoint did not answer within ${timeoutMs / 1000} s`, retriable: false, code: 'ETIMEDOUT' }));
       return Promise.reject(fail({
         detail: `cannot reach the token endpoint: ${redact(err.code ?? err.message ?? String(e), secrets)}`,
         retriable: err.code !== 'ENOTFOUND',
@@ -215,7 +216,7 @@ export class ClientCredentialsAuth implements AuthProvider {
     }
     const text = await res.text().catch((e: { type?: string; name?: string }) => {
       if (e.name === 'AbortError') throw new ApiError({ operation: 'GetToken', kind: 'aborted' });
-      if (e.type === 'body-timeout') throw fail({ status: res.status, detail: `the token endpoint did not finish its answer within ${timeoutMs / 1000} s`, retriable: true, code: 'ETIMEDOUT' });
+      if (e.type === 'body-timeout') throw fail({ status: res.status, detail: `the token endpoint did not finish its answer within ${timeoutMs / 1000} s`, retriable: false, code: 'ETIMEDOUT' });
       return '';
     });
     if (!res.ok) {
