@@ -2,7 +2,7 @@
  * "ReSim: Preview Sync" and "ReSim: Apply Sync" (brief steps 3–4; DESIGN.md "Stale-plan
  * protection", "Mass-archive guard").
  *
- * Apply: a fresh plan (or the one shown in the webview, by its state fingerprint) → a modal
+ * Apply: a fresh plan (or the one shown in the webview, by its state and config fingerprints) → a modal
  * confirmation with the counts → if the mass-archive guard trips, the project name typed in an
  * InputBox → `resim/apply` under a cancellable progress notification (`$/progress` through a
  * workDoneToken; Cancel sends `$/cancelRequest`) → the result in the plan view, with every
@@ -92,9 +92,8 @@ export async function applySync(ctx: ClientContext, arg?: unknown, shown?: PlanB
     return undefined;
   }
   if (shown && (shown.stateFingerprint !== plan.stateFingerprint || shown.configFingerprint !== plan.configFingerprint)) {
-    ctx.planView.showPlan(uri, preview);
-    void vscode.window.showWarningMessage('ReSim: the file or the project changed since this plan was computed (stale plan). Nothing was applied; the plan view now shows the current plan.');
-    return undefined;
+    ctx.planView.markStale(shown.configFingerprint !== plan.configFingerprint ? 'The file changed since this plan was computed' : 'The project changed since this plan was computed');
+    return staleRefusal(ctx, uri);
   }
   if (!shown && ctx.planView.currentUri?.toString() === uri.toString()) ctx.planView.showPlan(uri, preview);
   if (isNoOp(plan.summary)) {
@@ -175,7 +174,10 @@ async function runApply(ctx: ClientContext, uri: vscode.Uri, plan: PlanJson, par
       return undefined;
     }
     const code = err instanceof languageClientModule().ResponseError ? (err.data as { code?: string } | undefined)?.code : undefined;
-    if (code === 'stale-plan') return staleRefusal(ctx, uri);
+    if (code === 'stale-plan') {
+      ctx.planView.markStale('The file or the project changed since this plan was computed');
+      return staleRefusal(ctx, uri);
+    }
     if (code === 'mass-archive' && !params.allowMassArchive) {
       if (await confirmMassArchive(plan)) return runApply(ctx, uri, plan, { ...params, allowMassArchive: true });
       return undefined;
