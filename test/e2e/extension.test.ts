@@ -147,11 +147,11 @@ describe('ReSim Experience Sync in VS Code (code-server + Chromium)', function (
     assert.ok(await previewed.frame.locator('#apply').isEnabled(), 'Apply is enabled on a fresh plan');
     // The user edits the file after the preview: the plan shown is no longer what Apply would do.
     await openFile(page, 'second.experiences.yaml');
-    await appendToLine('description: An experience whose name looks like HTML', ' - unpreviewed edit');
+    await appendToLine('description: Aerial survey over the north test zone', ' - unpreviewed edit');
     const stale = await waitForFrameText(page, 'main#plan', /Stale plan/, 30000);
     assert.ok(await stale.frame.locator('#apply').isDisabled(), 'Apply is disabled on a stale plan');
     assert.doesNotMatch(stale.text, /unpreviewed edit/, 'the stale plan still shows what was previewed');
-    await shot('06-stale-webview');
+    await shot('05b-stale-webview');
     assert.deepStrictEqual(await descriptions(), before, 'nothing was written');
     // Preview again: the plan shows both edits, and Apply is enabled again.
     await stale.frame.locator('#refresh').click();
