@@ -303,11 +303,11 @@ function build(): Command {
       progressDone();
       printApplyResult(result);
       if (o.updateConfig) {
-        const ids: { name: string; id: string }[] = [];
-        for (const e of loaded.config.experiences) {
+        const ids: { name: string; id: string; index: number }[] = [];
+        loaded.config.experiences.forEach((e, index) => {
           const id = result.experienceIDs[e.name];
-          if (id && !e.experienceID) ids.push({ name: e.name, id });
-        }
+          if (id && !e.experienceID) ids.push({ name: e.name, id, index });
+        });
         if (ids.length) {
           const how = writeExperienceIDs(file, text, ids, readConfigBytes);
           process.stdout.write(`Wrote ${ids.length} experience ID${ids.length === 1 ? '' : 's'} into ${file}${how === 'merged' ? ' (merged into the edits made while the sync ran)' : ''}.\n`);
@@ -349,6 +349,7 @@ function build(): Command {
       if (o.fix) {
         const fixed = fixConfig(text, ['tabs', 'snake-case']);
         if (fixed.text !== text) {
+          if (readConfigBytes(file).toString('utf8') !== text) throw new CliError(`${file} changed while it was being fixed; it was not written. Run validate --fix again.`);
           writeFileSafely(file, fixed.text);
           text = fixed.text;
           process.stderr.write(`Fixed ${file}: ${fixed.applied.join('; ')}.\n`);

@@ -13,10 +13,11 @@ import { loadConfig, setExperienceIDs } from '../config';
 import { writeFileSafely } from '../util/files';
 import { UserError } from '../util/userError';
 
-/** One ID to write: the experience named `name` in the config is `id` in ReSim. */
+/** One ID to write: the experience named `name` (entry `index` of the text the sync read) is `id` in ReSim. */
 export interface ExperienceIDToWrite {
   name: string;
   id: string;
+  index: number;
 }
 
 /**
@@ -33,7 +34,7 @@ export function writeExperienceIDs(file: string, readText: string, ids: readonly
     // Two tries: the file may change again between the second read and the write.
     for (let attempt = 0; attempt < 2; attempt++) {
       const current = read(file).toString('utf8');
-      const next = current === readText ? setExperienceIDs(current, indexes(readText, ids)) : mergeInto(current, ids, refuse, file);
+      const next = current === readText ? setExperienceIDs(current, new Map(ids.map((x) => [x.index, x.id]))) : mergeInto(current, ids, refuse, file);
       if (read(file).toString('utf8') !== current) continue;
       writeFileSafely(file, next);
       return current === readText ? 'written' : 'merged';
@@ -43,17 +44,6 @@ export function writeExperienceIDs(file: string, readText: string, ids: readonly
     if (err instanceof UserError && !err.message.includes(listing())) throw refuse(err.message.replace(/\.$/, ''));
     throw err;
   }
-}
-
-/** experience index → ID, by name, in `text`. */
-function indexes(text: string, ids: readonly ExperienceIDToWrite[]): Map<number, string> {
-  const byName = new Map(ids.map((x) => [x.name, x.id]));
-  const out = new Map<number, string>();
-  loadConfig(text).config.experiences.forEach((e, i) => {
-    const id = byName.get(e.name);
-    if (id !== undefined) out.set(i, id);
-  });
-  return out;
 }
 
 /** The current text with the IDs merged in, or a refusal when an entry is gone, doubled or has another ID. */
