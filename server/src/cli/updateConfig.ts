@@ -27,9 +27,10 @@ export interface ExperienceIDToWrite {
  *   changed its ID, the file no longer parses, or it cannot be written.
  */
 export function writeExperienceIDs(file: string, readText: string, ids: readonly ExperienceIDToWrite[], read: (file: string) => Buffer): 'written' | 'merged' {
-  const listing = () => ids.map((x) => `  ${x.name}: experienceID ${x.id}`).join('\n');
-  const refuse = (why: string) =>
-    new UserError(`${why}; the experience IDs were not written into it. Add them by hand (or apply again with --update-config):\n${listing()}`);
+  const refuse = (why: string) => new IDsNotWritten(
+    `${why.replace(/\.$/, '')}; the experience IDs were not written into it. Add them by hand (or apply again with --update-config):\n` +
+    ids.map((x) => `  ${x.name}: experienceID ${x.id}`).join('\n'),
+  );
   try {
     // Two tries: the file may change again between the second read and the write.
     for (let attempt = 0; attempt < 2; attempt++) {
@@ -41,13 +42,17 @@ export function writeExperienceIDs(file: string, readText: string, ids: readonly
     }
     throw refuse(`${file} kept changing while the IDs were written`);
   } catch (err) {
-    if (err instanceof UserError && !err.message.includes(listing())) throw refuse(err.message.replace(/\.$/, ''));
+    // A file that cannot be read or written (gone, read-only, …): say why, and list the IDs.
+    if (err instanceof UserError && !(err instanceof IDsNotWritten)) throw refuse(err.message);
     throw err;
   }
 }
 
+/** The IDs were not written; the message lists every one of them. */
+class IDsNotWritten extends UserError {}
+
 /** The current text with the IDs merged in, or a refusal when an entry is gone, doubled or has another ID. */
-function mergeInto(current: string, ids: readonly ExperienceIDToWrite[], refuse: (why: string) => UserError, file: string): string {
+function mergeInto(current: string, ids: readonly ExperienceIDToWrite[], refuse: (why: string) => IDsNotWritten, file: string): string {
   const loaded = loadConfig(current);
   if (loaded.diagnostics.some((d) => d.code === 'yaml-syntax')) throw refuse(`${file} changed while the sync ran and no longer parses`);
   const experiences = loaded.config.experiences;

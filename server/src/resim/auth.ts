@@ -139,8 +139,8 @@ interface ClientCredentialsConfig {
 export class ClientCredentialsAuth implements AuthProvider {
   readonly kind = 'client-credentials' as const;
   private cached: { token: string; refreshAt: number } | undefined;
-  private inflight: Promise<string> | undefined;
-  private waiters: { controller: AbortController; count: () => number; add: (n: number) => void } | undefined;
+  /** The token request in flight, shared by every caller; aborted when all of them gave up. */
+  private inflight: { token: Promise<string>; controller: AbortController; waiting: number } | undefined;
   readonly tokenUrl: string;
 
   constructor(private readonly cfg: ClientCredentialsConfig, private readonly now: () => number = Date.now) {
@@ -160,20 +160,20 @@ export class ClientCredentialsAuth implements AuthProvider {
     const early = abortedError(signal);
     if (early) return Promise.reject(early);
     if (this.cached && this.now() < this.cached.refreshAt) return Promise.resolve(this.cached.token);
-    if (!this.inflight) {
-      // The shared fetch is aborted when its time is up, or when every caller waiting on it gave up.
-      const controller = new AbortController();
-      let waiting = 0;
-      this.inflight = this.fetchToken(controller.signal).finally(() => { this.inflight = undefined; });
-      this.waiters = { controller, count: () => waiting, add: (n) => (waiting += n) };
+    let flight = this.inflight;
+    if (!flight) {
+      const f = { controller: new AbortController(), waiting: 0, token: Promise.resolve('') };
+      f.token = this.fetchToken(f.controller.signal).finally(() => { if (this.inflight === f) this.inflight = undefined; });
+      this.inflight = flight = f;
     }
-    const waiters = this.waiters!;
-    waiters.add(1);
-    const settled = () => waiters.add(-1);
-    return withSignal(this.inflight, signal).then(
-      (t) => { settled(); return t; },
-      (e) => { settled(); if (waiters.count() === 0 && this.inflight) waiters.controller.abort(); throw e; },
-    );
+    const f = flight;
+    f.waiting++;
+    return withSignal(f.token, signal).finally(() => {
+      if (--f.waiting > 0 || !signal?.aborted) return;
+      // Every caller gave up: abort the request (the next caller starts a new one).
+      if (this.inflight === f) this.inflight = undefined;
+      f.controller.abort();
+    });
   }
 
   private async fetchToken(signal: AbortSignal): Promise<string> {
