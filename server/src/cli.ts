@@ -75,21 +75,27 @@ function progressDone(): void {
 }
 
 function makeClient(g: GlobalOpts): ResimClient {
+  const apiUrl = g.url || env.RESIM_URL || DEFAULT_API_URL;
+  assertHttpUrl(apiUrl, '--url (RESIM_URL) takes the API base URL, e.g. ' + DEFAULT_API_URL);
+  const authUrl = g.authUrl || env.RESIM_AUTH_URL;
+  if (authUrl) assertHttpUrl(authUrl, '--auth-url (RESIM_AUTH_URL) takes the OAuth server\'s base URL');
   const auth = resolveAuth({ clientId: g.clientId, clientSecret: g.clientSecret, authUrl: g.authUrl, env, timeoutMs: timeoutMs(g) });
   if (!auth)
     throw new CliError(
       'No ReSim credentials. Set RESIM_TOKEN to a bearer token, or RESIM_CLIENT_ID and RESIM_CLIENT_SECRET (or --client-id/--client-secret), or sign in with the resim CLI (`resim auth login`), which caches a token in ~/.resim/cache.json.',
     );
-  const apiUrl = g.url || env.RESIM_URL || DEFAULT_API_URL;
+  return createResimClient({ apiUrl, auth, timeoutMs: timeoutMs(g) });
+}
+
+/** Refuses (one line, exit 1) a value that is not an http: or https: URL. */
+function assertHttpUrl(value: string, expects: string): void {
   let url: URL | undefined;
   try {
-    url = new URL(apiUrl);
+    url = new URL(value);
   } catch {
     url = undefined;
   }
-  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:'))
-    throw new CliError(`${JSON.stringify(apiUrl)} is not an http(s) URL: --url (RESIM_URL) takes the API base URL, e.g. ${DEFAULT_API_URL}`);
-  return createResimClient({ apiUrl, auth, timeoutMs: timeoutMs(g) });
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) throw new CliError(`${JSON.stringify(value)} is not an http(s) URL: ${expects}.`);
 }
 
 /** `--timeout` (seconds) in ms: the limit of every network call, the token fetch included. */

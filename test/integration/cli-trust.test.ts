@@ -313,6 +313,10 @@ describe('resim-sync: a plan is a contract, and nothing the user wrote is lost',
         oneLineError(await cli(['--url', url, 'preview', '--config', file]), /is not an http\(s\) URL/);
       });
     }
+    it('--auth-url that is not a URL', async () => {
+      const file = write('c.experiences.yaml', CONFIG);
+      oneLineError(await cli(['--auth-url', 'no url here', 'preview', '--config', file], { RESIM_TOKEN: '', RESIM_CLIENT_ID: 'id', RESIM_CLIENT_SECRET: 's' }), /is not an http\(s\) URL: --auth-url/);
+    });
     it('a sandbox port already in use', async () => {
       oneLineError(await cli(['sandbox', '--port', String(new URL(sb.url).port)], {}, 20_000), /already in use/);
     });
