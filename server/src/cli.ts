@@ -102,7 +102,7 @@ function assertHttpUrl(value: string, expects: string): void {
 function timeoutMs(g: GlobalOpts): number {
   const v = g.timeout ?? '60';
   const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0 || n > 3600) throw new CliError(`--timeout must be a number of seconds from 0 to 3600, got "${v}".`);
+  if (!Number.isFinite(n) || n <= 0 || n > 3600) throw new CliError(`--timeout must be a number of seconds above 0 and at most 3600, got "${v}".`);
   return Math.round(n * 1000);
 }
 
