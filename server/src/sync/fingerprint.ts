@@ -59,5 +59,12 @@ function computeStateFingerprint(state: ProjectState): string {
  * The loader builds every config object with the same key order, so plain JSON is canonical here.
  */
 export function fingerprintConfig(config: SyncConfig, archiveUnlisted: boolean): string {
-  return sha256(JSON.stringify({ archiveUnlisted, config }));
+  let byOption = configFingerprints.get(config);
+  if (!byOption) configFingerprints.set(config, (byOption = new Map()));
+  let fp = byOption.get(archiveUnlisted);
+  if (fp === undefined) byOption.set(archiveUnlisted, (fp = sha256(JSON.stringify({ archiveUnlisted, config }))));
+  return fp;
 }
+
+/** A loaded config is not mutated (each edit loads a new one), so its fingerprints are cached: previews ask on every edit. */
+const configFingerprints = new WeakMap<SyncConfig, Map<boolean, string>>();
