@@ -160,6 +160,14 @@ describe('ReSim Experience Sync in VS Code (code-server + Chromium)', function (
     assert.match(fresh.text, /2\s+update/);
     assert.ok(await fresh.frame.locator('#apply').isEnabled());
     assert.deepStrictEqual(await descriptions(), before, 'previewing writes nothing');
+    // Select Project (here the same one) also makes the plan shown stale: it may now be another project's.
+    await runCommand(page, 'ReSim: Select Project');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'demo' }).first().waitFor({ state: 'visible', timeout: 30000 });
+    await page.locator('.quick-input-widget .quick-input-box input').fill('demo');
+    await page.keyboard.press('Enter');
+    const afterSelect = await waitForFrameText(page, 'main#plan', /Stale plan[\s\S]*project or the sign-in changed/, 30000);
+    assert.ok(await afterSelect.frame.locator('#apply').isDisabled());
+    assert.deepStrictEqual(await descriptions(), before, 'nothing was written');
     await openFile(page, 'second.experiences.yaml');
     await runCommand(page, 'File: Revert File');
   });
