@@ -66,7 +66,7 @@ export function assertApplicable(plan: Plan, guards: GuardOptions, config?: Sync
   if (plan.errors.length)
     throw new PlanRefusedError(`The config has ${plan.errors.length} error${plan.errors.length === 1 ? '' : 's'}; a config with errors is never applied.`, 'config-errors');
   if (guards.expectedConfigFingerprint && (!config || guards.expectedConfigFingerprint !== fingerprintConfig(config, plan.archiveUnlisted)))
-    throw new PlanRefusedError('Stale plan: the config changed since the plan was made. Preview again, then apply.', 'stale-plan');
+    throw new PlanRefusedError('Stale plan: the config changed since the plan was made (its entries, or whether unlisted experiences are archived). Preview again, then apply.', 'stale-plan');
   if (guards.expectedStateFingerprint && guards.expectedStateFingerprint !== plan.stateFingerprint)
     throw new PlanRefusedError(
       `Stale plan: project "${plan.project.name}" changed since the plan was made (someone else synced or edited it). Preview again, then apply.`,
