@@ -13,6 +13,7 @@ import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import { startSandbox, type Sandbox } from './server';
 import type { SeedKind } from './seed';
+import { UserError } from '../server/src/util/userError';
 
 /** Options as the command line gives them (strings are parsed and checked here). */
 export interface SandboxCommandOptions {
@@ -40,7 +41,7 @@ export interface SandboxCommandOptions {
 }
 
 /** Bad command-line input; the message says which flag and what it accepts. */
-export class SandboxUsageError extends Error {}
+export class SandboxUsageError extends UserError {}
 
 function num(value: number | string | undefined, flag: string, check: (n: number) => boolean, accepts: string): number | undefined {
   if (value === undefined) return undefined;

@@ -1,36 +1,41 @@
 /**
  * The sandbox's data file: JSON of `SandboxStore`, loaded at start and written after every
- * write request. Writes are atomic (temp file in the same folder, then `rename`), so a crash
- * or a kill never leaves a half-written file.
+ * write request. Reads are bounded and writes atomic (`readFileBounded`/`writeFileSafely`, the
+ * project's one home for file I/O), so a crash or a kill never leaves a half-written file.
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { readFileBounded, writeFileSafely } from '../server/src/util/files';
+import { UserError } from '../server/src/util/userError';
 import { STORE_VERSION, type SandboxStore } from './store';
 
 /** A data file that cannot be used; the message says which file and what to do. */
-export class DataFileError extends Error {}
+export class DataFileError extends UserError {}
+
+/** Largest data file read (bytes). */
+const MAX_DATA_BYTES = 512 * 1024 * 1024;
 
 /**
  * The store in `file`, or `undefined` if the file does not exist.
  * Throws `DataFileError` if it is not a sandbox data file (bad JSON, wrong version or shape).
  */
 export function loadStore(file: string): SandboxStore | undefined {
+  if (!fs.existsSync(file)) return undefined;
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readFileBounded(file, { maxBytes: MAX_DATA_BYTES, expects: '--data takes a JSON file the sandbox writes' }).toString('utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new DataFileError(`cannot read sandbox data file ${file}: ${(err as Error).message}`);
+    throw new DataFileError(`cannot use sandbox data file: ${(err as Error).message}`);
   }
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new DataFileError(`sandbox data file ${file} is not valid JSON (${(err as Error).message}); delete it to start from the seed again`);
+    throw new DataFileError(`${file} is not a sandbox data file (not valid JSON: ${(err as Error).message}); pass --data a new file name, or a file the sandbox wrote`);
   }
   const problem = shapeProblem(data);
   if (problem) {
-    throw new DataFileError(`sandbox data file ${file} is not a sandbox store (${problem}); delete it to start from the seed again`);
+    throw new DataFileError(`${file} is not a sandbox data file (${problem}); pass --data a new file name, or a file the sandbox wrote`);
   }
   return data as SandboxStore;
 }
@@ -47,11 +52,8 @@ function shapeProblem(data: unknown): string | undefined {
   return undefined;
 }
 
-/** Writes `store` to `file` atomically (temp file + rename). Throws on I/O errors. */
+/** Writes `store` to `file` atomically (`writeFileSafely`). Throws a `UserError` on I/O errors. */
 export function saveStore(file: string, store: SandboxStore): void {
-  const dir = path.dirname(path.resolve(file));
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.tmp`);
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(tmp, JSON.stringify(store));
-  fs.renameSync(tmp, file);
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  writeFileSafely(file, JSON.stringify(store));
 }

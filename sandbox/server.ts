@@ -28,6 +28,7 @@ import { ApiError } from './errors';
 import { isLoopbackHostHeader } from '../server/src/security/loopback';
 import { decideFault, mergeFaults, type FaultDecision, type FaultKind, type FaultSettings, type FaultSpec } from './faults';
 import { loadStore, saveStore } from './persist';
+import { UserError } from '../server/src/util/userError';
 import { seedStore, type SeedKind } from './seed';
 import { SandboxDb, type SandboxStore } from './store';
 
@@ -338,7 +339,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   await new Promise<void>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException): void => {
       reject(err.code === 'EADDRINUSE'
-        ? new Error(`port ${opts.port} on ${host} is already in use: choose another port, or port 0 for a free one`)
+        ? new UserError(`port ${opts.port} on ${host} is already in use: choose another port, or port 0 for a free one`)
+        : err.code === 'EACCES'
+        ? new UserError(`port ${opts.port} on ${host} needs privileges: choose a port above 1023, or port 0 for a free one`)
         : err);
     };
     server.once('error', onError);

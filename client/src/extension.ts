@@ -63,7 +63,7 @@ export function activate(ext: vscode.ExtensionContext): void {
     },
   };
   const planView = new PlanView(ext.extensionUri, {
-    apply: (uri, fingerprint) => { void guarded(ctx, 'Apply Sync', () => applySync(ctx, uri, fingerprint))(); },
+    apply: (uri, shown) => { void guarded(ctx, 'Apply Sync', () => applySync(ctx, uri, shown))(); },
     refresh: (uri) => { void guarded(ctx, 'Preview Sync', () => previewSync(ctx, uri))(); },
   });
   (ctx as { planView: PlanView }).planView = planView;
@@ -84,6 +84,7 @@ export function activate(ext: vscode.ExtensionContext): void {
 
   ext.subscriptions.push(
     session.onDidChange(() => {
+      planView.markStale('The project or the sign-in changed since this plan was computed');
       statusBar.render();
       if (client?.isRunning()) void languageClientModule().pushSession(client, session, logger).then(() => statusBar.refreshSoon());
     }),

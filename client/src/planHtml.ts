@@ -141,6 +141,8 @@ export interface RenderPlanOptions {
   fileLabel: string;
   /** Disables the Apply button (an apply is running, or the workspace is untrusted). */
   applyDisabled?: boolean;
+  /** Why the plan no longer matches the file or the project (e.g. "the file changed"): shown, and Apply is disabled. */
+  stale?: string;
 }
 
 const SUMMARY_KEYS: [keyof PlanJson['summary'], string][] = [
@@ -160,6 +162,10 @@ export function renderPlanBody(result: PreviewResult, opts: RenderPlanOptions): 
       `<span class="muted id">${escapeHtml(plan.project.id)}</span> · state read <span class="age">${escapeHtml(formatAge(plan.stateFetchedAt, opts.now))}</span></p>`);
   }
   out.push('</header>');
+  if (opts.stale) {
+    out.push(`<section class="stale" role="alert"><h2>⚠ Stale plan</h2><p>${escapeHtml(opts.stale)}; this plan is no longer what Apply would do. ` +
+      'Preview again to see the current plan.</p></section>');
+  }
   out.push(renderErrors(errors));
   if (!plan) {
     if (!errors.length) out.push('<p class="muted">No plan: the project state could not be read.</p>');
@@ -206,7 +212,7 @@ export function renderPlanBody(result: PreviewResult, opts: RenderPlanOptions): 
   if (plan.warnings?.length) {
     out.push(`<section class="warnings"><h2>Warnings</h2><ul>${plan.warnings.map((w) => `<li>⚠ ${escapeHtml(w)}</li>`).join('')}</ul></section>`);
   }
-  out.push(renderToolbar(!noop && !errors.length && !opts.applyDisabled, false));
+  out.push(renderToolbar(!noop && !errors.length && !opts.applyDisabled && !opts.stale, Boolean(opts.stale)));
   return out.join('');
 }
 

@@ -9,18 +9,22 @@
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 import { renderApplyResultBody, renderDocument, renderPlanBody } from './planHtml';
-import type { ApplyResultJson, PreviewResult } from './protocol';
+import type { ApplyResultJson, PlanBinding, PreviewResult } from './protocol';
 
 export interface PlanViewHandlers {
-  /** The user pressed Apply on the plan shown for `uri` (computed from state `stateFingerprint`). */
-  apply(uri: vscode.Uri, stateFingerprint: string): void;
+  /** The user pressed Apply on the plan shown for `uri`, which `shown` binds (its state and config fingerprints). */
+  apply(uri: vscode.Uri, shown: PlanBinding): void;
   /** The user asked for a fresh preview of `uri`. */
   refresh(uri: vscode.Uri): void;
 }
 
-/** What the panel shows now. */
+/**
+ * What the panel shows now. A plan follows its document and the project: `stale` says why it no
+ * longer matches (the file was edited, the project or settings changed); Apply is then disabled
+ * until the plan is previewed again.
+ */
 export type PlanViewContent =
-  | { kind: 'plan'; uri: vscode.Uri; result: PreviewResult }
+  | { kind: 'plan'; uri: vscode.Uri; result: PreviewResult; stale?: string }
   | { kind: 'applyResult'; uri: vscode.Uri; result: ApplyResultJson; projectName: string };
 
 export class PlanView implements vscode.Disposable {
@@ -30,7 +34,24 @@ export class PlanView implements vscode.Disposable {
   private busy = false;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly handlers: PlanViewHandlers) {}
+  constructor(private readonly extensionUri: vscode.Uri, private readonly handlers: PlanViewHandlers) {
+    this.disposables.push(
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.contentChanges.length && e.document.uri.toString() === this.content?.uri.toString()) this.markStale('The file changed since this plan was computed');
+      }),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('resim')) this.markStale('The ReSim settings changed since this plan was computed');
+      }),
+    );
+  }
+
+  /** Marks the plan shown as stale (`reason` is shown) and disables Apply; a no-op when no plan is shown. */
+  markStale(reason: string): void {
+    const c = this.content;
+    if (!this.panel || c?.kind !== 'plan' || !c.result.plan || c.stale) return;
+    c.stale = reason;
+    this.render(false);
+  }
 
   /** The config file whose plan is shown, if the panel is open. */
   get currentUri(): vscode.Uri | undefined { return this.panel ? this.content?.uri : undefined; }
@@ -73,7 +94,9 @@ export class PlanView implements vscode.Disposable {
     const c = this.content;
     if (!c) return;
     if (msg.type === 'apply' && c.kind === 'plan' && c.result.plan) {
-      this.handlers.apply(c.uri, c.result.plan.stateFingerprint);
+      // A stale plan is never applied: the button is disabled, and a late click previews again.
+      if (c.stale) this.handlers.refresh(c.uri);
+      else this.handlers.apply(c.uri, { stateFingerprint: c.result.plan.stateFingerprint, configFingerprint: c.result.plan.configFingerprint ?? '' });
     } else if (msg.type === 'refresh') {
       this.handlers.refresh(c.uri);
     } else if (msg.type === 'ready' && this.busy) {
@@ -88,7 +111,7 @@ export class PlanView implements vscode.Disposable {
     const webview = panel.webview;
     const fileLabel = c.uri.path.split('/').pop() || c.uri.toString();
     const body = c.kind === 'plan'
-      ? renderPlanBody(c.result, { now: new Date(), fileLabel, applyDisabled: this.busy || !vscode.workspace.isTrusted })
+      ? renderPlanBody(c.result, { now: new Date(), fileLabel, applyDisabled: this.busy || !vscode.workspace.isTrusted, stale: c.stale })
       : renderApplyResultBody(c.result, { fileLabel, projectName: c.projectName });
     panel.title = c.kind === 'plan' ? `ReSim Plan: ${fileLabel}` : `ReSim Apply: ${fileLabel}`;
     const media = vscode.Uri.joinPath(this.extensionUri, 'media');

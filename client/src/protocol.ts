@@ -15,7 +15,7 @@ export interface PlanJsonExperience {
   previousName?: string;
 }
 
-/** The mass-archive guard (DESIGN.md): archives ≥ max(10, 25% of active experiences). */
+/** The mass-archive guard: archives ≥ max(10, 25% of active experiences), or every active experience. */
 export interface MassArchive {
   tripped: boolean;
   archiveCount: number;
@@ -27,6 +27,8 @@ export interface MassArchive {
 export interface PlanJson {
   project: { id: string; name: string };
   stateFingerprint: string;
+  /** sha-256 of the document's config (and archiveUnlisted) the plan was computed from; `resim/apply` needs it back. */
+  configFingerprint?: string;
   /** ISO time the project state was read. */
   stateFetchedAt?: string;
   summary: PlanSummary;
@@ -70,7 +72,7 @@ export interface ApplyResultJson {
 }
 
 /** `data.code` of a `resim/apply` ResponseError. */
-export type ApplyErrorCode = 'stale-plan' | 'mass-archive' | 'config-errors';
+export type ApplyErrorCode = 'stale-plan' | 'incomplete-plan' | 'mass-archive' | 'config-errors';
 
 export const Requests = {
   preview: 'resim/preview',
@@ -87,9 +89,14 @@ export const Notifications = {
 
 /** `fresh`: read the project again first unless the server's copy was read in the last 2 s. */
 export interface PreviewParams { uri: string; fresh?: boolean }
-export interface ApplyParams {
-  uri: string;
+/** The two fingerprints that bind an apply to the plan the user saw (a plan is a contract). */
+export interface PlanBinding {
   stateFingerprint: string;
+  configFingerprint: string;
+}
+
+export interface ApplyParams extends PlanBinding {
+  uri: string;
   allowMassArchive?: boolean;
   workDoneToken?: string;
 }

@@ -15,12 +15,12 @@
  */
 import { Command, Option } from 'commander';
 import * as fs from 'fs';
-import * as path from 'path';
 import * as readline from 'readline';
 import { isMainThread, parentPort, Worker, workerData } from 'worker_threads';
-import { fixConfig, loadConfig, setExperienceIDs } from './config';
+import { fixConfig, loadConfig } from './config';
+import { EMPTY_CONFIG } from './config/load';
 import type { LoadedConfig } from './config/types';
-import { ApiError, createResimClient } from './resim';
+import { ApiError, createResimClient, DEFAULT_API_URL } from './resim';
 import { NO_CREDENTIALS_HINT, resolveConnection, resolveProjectRef } from './resim/connection';
 import { VERSION } from './version';
 import type { ResimClient } from './resim';
@@ -30,31 +30,28 @@ import { ingest } from './sync/ingest';
 import type { Plan, ProjectState } from './sync/model';
 import { computePlan, planHasChanges } from './sync/plan';
 import { planToJson, renderPlanText } from './sync/render';
-import { assertApplicable } from './sync/service';
+import { assertApplicable, assertSavedPlanMatches } from './sync/service';
 import { fingerprintConfig } from './sync/fingerprint';
 import { collectProblems, formatProblems, problemsJson } from './cli/output';
-import { runSandboxCommand, SandboxUsageError } from '../../sandbox/cli';
+import { runSandboxCommand } from '../../sandbox/cli';
 import { redactStream, registerSecret } from './security/redact';
 import { escapeVisible, quote } from './security/text';
+import { writeExperienceIDs } from './cli/updateConfig';
+import { MAX_CONFIG_BYTES, readFileBounded, writeFileSafely } from './util/files';
+import { UserError } from './util/userError';
 
 /** Exit codes of DESIGN.md. */
 export const EXIT = { ok: 0, error: 1, changes: 2, refused: 3 } as const;
 
 /** An error the CLI reports as one clear message and an exit code (no stack trace). */
-class CliError extends Error {
-  constructor(message: string, readonly exitCode: number = EXIT.error) {
-    super(message);
-  }
-}
-
-/** Largest config file read (bytes). A 50,000-experience config is about 12 MB. */
-const MAX_CONFIG_BYTES = 64 * 1024 * 1024;
+class CliError extends UserError {}
 
 interface GlobalOpts {
   url?: string;
   authUrl?: string;
   clientId?: string;
   clientSecret?: string;
+  timeout?: string;
 }
 
 const env = process.env;
@@ -64,25 +61,14 @@ const color = Boolean(process.stdout.isTTY) && !env.NO_COLOR;
 function readConfigFile(given: string | undefined): { file: string; text: string } {
   const file = given || env.RESIM_EXPERIENCES_CONFIG;
   if (!file) throw new CliError('No config file: pass --experience-config <path> (or set RESIM_EXPERIENCES_CONFIG).');
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(file);
-  } catch {
-    throw new CliError(`Config file not found: ${file}. Check the path given to --experience-config.`);
-  }
-  if (stat.isDirectory()) throw new CliError(`${file} is a directory; --experience-config takes a YAML file.`);
-  if (stat.size > MAX_CONFIG_BYTES)
-    throw new CliError(`${file} is ${(stat.size / 1048576).toFixed(0)} MB; the largest config read is ${MAX_CONFIG_BYTES / 1048576} MB. Is this the right file?`);
-  const buf = fs.readFileSync(file);
+  const buf = readConfigBytes(file);
   if (buf.includes(0)) throw new CliError(`${file} is not a text file (it holds NUL bytes). --experience-config takes a YAML file.`);
   return { file, text: buf.toString('utf8') };
 }
 
-/** Writes a file by rename, so a crash never leaves half a file. */
-function writeFileAtomic(file: string, text: string): void {
-  const tmp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${process.pid}.tmp`);
-  fs.writeFileSync(tmp, text);
-  fs.renameSync(tmp, file);
+/** The bytes of a config file: a regular file of at most 64 MB. */
+function readConfigBytes(file: string): Buffer {
+  return readFileBounded(file, { maxBytes: MAX_CONFIG_BYTES, expects: '--experience-config takes a YAML file' });
 }
 
 function progress(message: string): void {
@@ -93,9 +79,32 @@ function progressDone(): void {
 }
 
 function makeClient(g: GlobalOpts): ResimClient {
-  const { apiUrl, auth } = resolveConnection({ url: g.url, clientId: g.clientId, clientSecret: g.clientSecret, authUrl: g.authUrl }, { env });
+  const url = g.url || env.RESIM_URL;
+  if (url) assertHttpUrl(url, '--url (RESIM_URL) takes the API base URL, e.g. ' + DEFAULT_API_URL);
+  const authUrl = g.authUrl || env.RESIM_AUTH_URL;
+  if (authUrl) assertHttpUrl(authUrl, '--auth-url (RESIM_AUTH_URL) takes the OAuth server\'s base URL');
+  const { apiUrl, auth } = resolveConnection({ url: g.url, clientId: g.clientId, clientSecret: g.clientSecret, authUrl: g.authUrl, timeoutMs: timeoutMs(g) }, { env });
   if (!auth) throw new CliError(`No ReSim credentials. ${NO_CREDENTIALS_HINT} Client credentials may also be given as --client-id/--client-secret.`);
-  return createResimClient({ apiUrl, auth });
+  return createResimClient({ apiUrl, auth, timeoutMs: timeoutMs(g) });
+}
+
+/** Refuses (one line, exit 1) a value that is not an http: or https: URL. */
+function assertHttpUrl(value: string, expects: string): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) throw new CliError(`${JSON.stringify(value)} is not an http(s) URL: ${expects}.`);
+}
+
+/** `--timeout` (seconds) in ms: the limit of every network call, the token fetch included. */
+function timeoutMs(g: GlobalOpts): number {
+  const v = g.timeout ?? '60';
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0 || n > 3600) throw new CliError(`--timeout must be a number of seconds above 0 and at most 3600, got "${v}".`);
+  return Math.round(n * 1000);
 }
 
 function loadOrFail(file: string, text: string, json: boolean): LoadedConfig {
@@ -107,7 +116,8 @@ function failIfInvalid(file: string, loaded: LoadedConfig, json: boolean): Loade
     const problems = collectProblems(loaded).filter((p) => p.severity === 'error');
     if (json) process.stdout.write(problemsJson(problems) + '\n');
     else process.stderr.write(`${formatProblems(file, problems, color)}\n\n${problems.length} error${problems.length === 1 ? '' : 's'} in ${file}; nothing was sent to ReSim. \`resim-sync validate --fix\` repairs tabs and snake_case keys.\n`);
-    throw new CliError('', EXIT.error);
+    // An empty document would archive the whole project: refused like the mass-archive guard (exit 3).
+    throw new CliError('', problems.every((p) => p.code === EMPTY_CONFIG) ? EXIT.refused : EXIT.error);
   }
   return loaded;
 }
@@ -223,6 +233,7 @@ function build(): Command {
     .option('--auth-url <url>', 'OAuth server for client credentials (env RESIM_AUTH_URL)')
     .option('--client-id <id>', 'OAuth client ID for client credentials (env RESIM_CLIENT_ID)')
     .option('--client-secret <secret>', 'OAuth client secret (env RESIM_CLIENT_SECRET)')
+    .option('--timeout <seconds>', 'limit of each network call, the token fetch included (default 60)')
     .showHelpAfterError()
     .exitOverride();
   const g = () => program.opts<GlobalOpts>();
@@ -242,8 +253,8 @@ function build(): Command {
       const { file, text } = readConfigFile(o.config);
       const { loaded, plan } = await loadAndPlan(g(), file, text, o.project, o.archive, Boolean(o.json));
       failOnPlanErrors(file, loaded, plan, Boolean(o.json));
-      const json = planToJson(plan, { configFingerprint: o.out || o.json ? fingerprintConfig(loaded.config) : undefined });
-      if (o.out) writeFileAtomic(o.out, JSON.stringify(json, null, 2) + '\n');
+      const json = planToJson(plan, { configFingerprint: o.out || o.json ? fingerprintConfig(loaded.config, plan.archiveUnlisted) : undefined });
+      if (o.out) writeFileSafely(o.out, JSON.stringify(json, null, 2) + '\n');
       process.stdout.write(o.json ? JSON.stringify(json, null, 2) + '\n' : renderPlanText(plan, { color }));
       if (!o.json) {
         // Warnings of the file itself (the plan above already shows restores and archives).
@@ -262,17 +273,18 @@ function build(): Command {
     .option('--yes', 'apply without asking')
     .option('--allow-mass-archive', 'allow a plan that archives at least max(10, 25%) of the active experiences')
     .option('--update-config', 'write matched and created experience IDs into the config (keeps comments)')
-    .option('--plan <file>', 'a plan saved by `preview --out`: refuse if the project or the config changed since')
+    .option('--plan <file>', 'a plan saved by `preview --out`: apply exactly it, or refuse if the project or the config changed since')
     .action(async (o: { project?: string; config?: string; archive: boolean; yes?: boolean; allowMassArchive?: boolean; updateConfig?: boolean; plan?: string }) => {
       const { file, text } = readConfigFile(o.config);
       let saved: { stateFingerprint?: string; configFingerprint?: string; project?: { id?: string } } | undefined;
       if (o.plan) {
+        const bytes = readFileBounded(o.plan, { maxBytes: MAX_CONFIG_BYTES, expects: '--plan takes a plan saved by `resim-sync preview --out`' });
         try {
-          saved = JSON.parse(fs.readFileSync(o.plan, 'utf8'));
+          saved = JSON.parse(bytes.toString('utf8'));
         } catch (err) {
-          throw new CliError(`Cannot read the saved plan ${o.plan}: ${(err as Error).message}. Save one with \`resim-sync preview --out ${o.plan}\`.`);
+          throw new CliError(`${o.plan} is not a saved plan (not JSON: ${(err as Error).message}). Save one with \`resim-sync preview --out ${o.plan}\`.`);
         }
-        if (!saved?.stateFingerprint) throw new CliError(`${o.plan} is not a plan saved by \`resim-sync preview --out\` (no stateFingerprint).`);
+        if (!saved || typeof saved !== 'object' || Array.isArray(saved)) throw new CliError(`${o.plan} is not a plan saved by \`resim-sync preview --out\`.`);
       }
       const globals = g();
       const first = await loadAndPlan(globals, file, text, o.project, o.archive, false);
@@ -282,8 +294,9 @@ function build(): Command {
       failOnPlanErrors(file, loaded, plan, false);
       if (saved?.project?.id && saved.project.id !== plan.project.id)
         throw new CliError(`The saved plan is for another project (${saved.project.id}), not "${plan.project.name}" (${plan.project.id}).`, EXIT.refused);
-      const guards = { expectedStateFingerprint: saved?.stateFingerprint, expectedConfigFingerprint: saved?.configFingerprint, allowMassArchive: o.allowMassArchive };
+      const guards = { expectedStateFingerprint: saved?.stateFingerprint, expectedConfigFingerprint: saved?.configFingerprint, requireFingerprints: Boolean(saved), allowMassArchive: o.allowMassArchive };
       assertApplicable(plan, guards, loaded.config);
+      if (saved) assertSavedPlanMatches(saved, planToJson(plan, { configFingerprint: fingerprintConfig(loaded.config, plan.archiveUnlisted) }));
       process.stdout.write(renderPlanText(plan, { color }));
       if (!planHasChanges(plan)) return;
       if (!o.yes) {
@@ -298,14 +311,14 @@ function build(): Command {
       progressDone();
       printApplyResult(result);
       if (o.updateConfig) {
-        const ids = new Map<number, string>();
-        loaded.config.experiences.forEach((e, i) => {
+        const ids: { name: string; id: string; index: number }[] = [];
+        loaded.config.experiences.forEach((e, index) => {
           const id = result.experienceIDs[e.name];
-          if (id && !e.experienceID) ids.set(i, id);
+          if (id && !e.experienceID) ids.push({ name: e.name, id, index });
         });
-        if (ids.size) {
-          writeFileAtomic(file, setExperienceIDs(text, ids));
-          process.stdout.write(`Wrote ${ids.size} experience ID${ids.size === 1 ? '' : 's'} into ${file}.\n`);
+        if (ids.length) {
+          const how = writeExperienceIDs(file, text, ids, readConfigBytes);
+          process.stdout.write(`Wrote ${ids.length} experience ID${ids.length === 1 ? '' : 's'} into ${file}${how === 'merged' ? ' (merged into the edits made while the sync ran)' : ''}.\n`);
         }
       }
       if (!result.ok) throw new CliError('', EXIT.error);
@@ -316,11 +329,17 @@ function build(): Command {
     .description("write the project's experiences, tags and test suites into a config file")
     .addOption(projectOpt())
     .addOption(configOpt())
-    .action(async (o: { project?: string; config?: string }) => {
+    .option('--force', 'overwrite the file if it exists')
+    .action(async (o: { project?: string; config?: string; force?: boolean }) => {
       const file = o.config || env.RESIM_EXPERIENCES_CONFIG;
       if (!file) throw new CliError('No output file: pass --experience-config <path> for the cloned config.');
+      const refuseExisting = () => {
+        if (!o.force && fileExists(file)) throw new CliError(`${file} already exists; clone did not overwrite it. Pass --force to replace it, or choose a new file.`, EXIT.refused);
+      };
+      refuseExisting();
       const { state } = await readState(g(), projectRef(o.project, undefined));
-      writeFileAtomic(file, cloneConfig(state));
+      refuseExisting(); // it may have appeared while the project was read
+      writeFileSafely(file, cloneConfig(state));
       const n = state.experiences.filter((e) => !e.archived).length;
       process.stdout.write(`Cloned project ${quote(state.project.name)} into ${file}: ${n} experience${n === 1 ? '' : 's'}, ${state.tags.length} tags, ${state.testSuites.length} test suites.\n`);
     });
@@ -338,7 +357,8 @@ function build(): Command {
       if (o.fix) {
         const fixed = fixConfig(text, ['tabs', 'snake-case']);
         if (fixed.text !== text) {
-          writeFileAtomic(file, fixed.text);
+          if (readConfigBytes(file).toString('utf8') !== text) throw new CliError(`${file} changed while it was being fixed; it was not written. Run validate --fix again.`);
+          writeFileSafely(file, fixed.text);
           text = fixed.text;
           process.stderr.write(`Fixed ${file}: ${fixed.applied.join('; ')}.\n`);
         } else process.stderr.write(`Nothing to fix automatically in ${file}.\n`);
@@ -379,23 +399,29 @@ function build(): Command {
         if (!Number.isFinite(n) || n < min || n > max) throw new CliError(`--${name} must be a number from ${min} to ${max}, got "${v}".`);
         return n;
       };
-      try {
-        await runSandboxCommand({
-          port: num(o.port, 'port', 0, 65535),
-          data: o.data,
-          seed: o.seed,
-          latencyMs: num(o.latencyMs, 'latency-ms', 0, 600000),
-          failRate: num(o.failRate, 'fail-rate', 0, 1),
-          token: o.token,
-          tokenFile: o.tokenFile,
-          verbose: o.verbose,
-        });
-      } catch (err) {
-        if (err instanceof SandboxUsageError) throw new CliError(err.message);
-        throw err;
-      }
+      // Its usage errors are UserErrors: one line, exit 1.
+      await runSandboxCommand({
+        port: num(o.port, 'port', 0, 65535),
+        data: o.data,
+        seed: o.seed,
+        latencyMs: num(o.latencyMs, 'latency-ms', 0, 600000),
+        failRate: num(o.failRate, 'fail-rate', 0, 1),
+        token: o.token,
+        tokenFile: o.tokenFile,
+        verbose: o.verbose,
+      });
     });
   return program;
+}
+
+/** Whether anything (a file, a folder, a link) is at `file`. */
+function fileExists(file: string): boolean {
+  try {
+    fs.lstatSync(file);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Runs the CLI; resolves to the exit code. */
@@ -406,7 +432,7 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   } catch (err) {
     progressDone();
-    if (err instanceof CliError) {
+    if (err instanceof UserError) {
       if (err.message) process.stderr.write(`Error: ${escapeVisible(err.message, { keepLines: true })}\n`);
       return err.exitCode;
     }

@@ -38,7 +38,7 @@ describe('ReSim Experience Sync in VS Code (code-server + Chromium)', function (
   before(async () => {
     wb = await startWorkbench({
       name: 'e2e',
-      files: { 'demo.experiences.yaml': CONFIG },
+      files: { 'demo.experiences.yaml': CONFIG, 'second.experiences.yaml': CONFIG },
       token,
       sandboxToken: token,
       trusted: true,
@@ -128,6 +128,48 @@ describe('ReSim Experience Sync in VS Code (code-server + Chromium)', function (
     await runCommand(page, 'ReSim: Preview Sync');
     await waitForFrameText(page, 'main#plan', /No changes/, 60000);
     await page.locator('.statusbar-item', { hasText: /demo · no changes/ }).first().waitFor({ state: 'visible', timeout: 15000 });
+  });
+
+  it('the plan follows its document: an edit after the preview makes it stale, Apply is disabled, nothing unpreviewed is written', async () => {
+    const demoID = 'd0000000-0000-4000-8000-000000000001'; // sandbox/seed.ts
+    const descriptions = async () => (await sandboxState()).experiences[demoID].map((e) => `${e.name}: ${e.description}`).sort();
+    const before = await descriptions();
+    const appendToLine = async (lineText: string, typed: string) => {
+      await page.locator('.monaco-editor .view-line', { hasText: lineText }).first().click();
+      await page.keyboard.press('End');
+      await page.keyboard.type(typed);
+    };
+    await openFile(page, 'second.experiences.yaml');
+    await appendToLine('description: Regression validation run', ' - first edit');
+    await runCommand(page, 'ReSim: Preview Sync');
+    const previewed = await waitForFrameText(page, 'main#plan', /first edit/, 60000);
+    assert.match(previewed.text, /1\s+update/);
+    assert.ok(await previewed.frame.locator('#apply').isEnabled(), 'Apply is enabled on a fresh plan');
+    // The user edits the file after the preview: the plan shown is no longer what Apply would do.
+    await openFile(page, 'second.experiences.yaml');
+    await appendToLine('description: Aerial survey over the north test zone', ' - unpreviewed edit');
+    const stale = await waitForFrameText(page, 'main#plan', /Stale plan/, 30000);
+    assert.ok(await stale.frame.locator('#apply').isDisabled(), 'Apply is disabled on a stale plan');
+    assert.doesNotMatch(stale.text, /unpreviewed edit/, 'the stale plan still shows what was previewed');
+    await shot('05b-stale-webview');
+    assert.deepStrictEqual(await descriptions(), before, 'nothing was written');
+    // Preview again: the plan shows both edits, and Apply is enabled again.
+    await stale.frame.locator('#refresh').click();
+    const fresh = await waitForFrameText(page, 'main#plan', /unpreviewed edit/, 60000);
+    assert.doesNotMatch(fresh.text, /Stale plan/);
+    assert.match(fresh.text, /2\s+update/);
+    assert.ok(await fresh.frame.locator('#apply').isEnabled());
+    assert.deepStrictEqual(await descriptions(), before, 'previewing writes nothing');
+    // Select Project (here the same one) also makes the plan shown stale: it may now be another project's.
+    await runCommand(page, 'ReSim: Select Project');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'demo' }).first().waitFor({ state: 'visible', timeout: 30000 });
+    await page.locator('.quick-input-widget .quick-input-box input').fill('demo');
+    await page.keyboard.press('Enter');
+    const afterSelect = await waitForFrameText(page, 'main#plan', /Stale plan[\s\S]*project or the sign-in changed/, 30000);
+    assert.ok(await afterSelect.frame.locator('#apply').isDisabled());
+    assert.deepStrictEqual(await descriptions(), before, 'nothing was written');
+    await openFile(page, 'second.experiences.yaml');
+    await runCommand(page, 'File: Revert File');
   });
 
   it('refuses a stale plan: the project changed after the preview, nothing is written, Preview Again is offered', async () => {

@@ -198,12 +198,13 @@ describe('resim-sync CLI against the sandbox', function () {
         'managedTestSuites:\n  - name: Basic Suite\n    experiences: [fault-0, fault-1, fault-2]\n',
     );
     sb.setFaults({ failRate: 0.2 });
-    await run(['apply', '--yes', '--project', 'demo', '--config', file], env);
-    await run(['apply', '--yes', '--project', 'demo', '--config', file], env);
+    // The config lists none of demo's 4 experiences: archiving them all needs --allow-mass-archive.
+    await run(['apply', '--yes', '--allow-mass-archive', '--project', 'demo', '--config', file], env);
+    await run(['apply', '--yes', '--allow-mass-archive', '--project', 'demo', '--config', file], env);
     sb.setFaults({ failRate: 0 });
     let check = await run(['preview', '--detailed-exitcode', '--project', 'demo', '--config', file], env);
     if (check.code === 2) {
-      await run(['apply', '--yes', '--project', 'demo', '--config', file], env);
+      await run(['apply', '--yes', '--allow-mass-archive', '--project', 'demo', '--config', file], env);
       check = await run(['preview', '--detailed-exitcode', '--project', 'demo', '--config', file], env);
     }
     assert.equal(check.code, 0, check.stdout + check.stderr);
@@ -271,7 +272,7 @@ describe('resim-sync CLI against the sandbox', function () {
     it('a missing file', async () => {
       const r = await run(['preview', '--project', 'demo', '--config', path.join(dir, 'nope.yaml')], env);
       assert.equal(r.code, 1);
-      assert.match(r.stderr, /Config file not found: .*nope\.yaml/);
+      assert.match(r.stderr, /nope\.yaml not found/);
     });
 
     it('an unreachable API', async () => {

@@ -34,7 +34,10 @@ managedTestSuites:
     experiences: [scenario-survey-alpha, created-by-the-lsp-test]
 `;
 
-type Preview = { plan: { stateFingerprint: string; summary: Record<string, number> } | null; errors?: { code: string }[] };
+type Preview = { plan: { stateFingerprint: string; configFingerprint: string; summary: Record<string, number>; massArchive: { tripped: boolean } } | null; errors?: { code: string }[] };
+
+/** The two fingerprints of a previewed plan, as `resim/apply` needs them. */
+const bound = (pv: Preview) => ({ stateFingerprint: pv.plan!.stateFingerprint, configFingerprint: pv.plan!.configFingerprint });
 
 async function refusal(p: Promise<unknown>): Promise<{ code: string; message: string }> {
   try {
@@ -74,7 +77,7 @@ describe('language server: resim/apply', function () {
     assert.equal(pv.errors, undefined);
     assert.equal(pv.plan!.summary.create, 1);
     const result = await c.request<{ ok: boolean; failures: number; calls: { operation: string }[]; cancelled: boolean }>('resim/apply', {
-      uri, stateFingerprint: pv.plan!.stateFingerprint, workDoneToken: 'apply-1',
+      uri, ...bound(pv), workDoneToken: 'apply-1',
     });
     assert.equal(result.ok, true, JSON.stringify(result));
     assert.equal(result.failures, 0);
@@ -106,7 +109,7 @@ describe('language server: resim/apply', function () {
     });
     assert.equal(res.status, 200);
     const before = sb.requestLog.length;
-    const r = await refusal(c.request('resim/apply', { uri, stateFingerprint: pv.plan!.stateFingerprint }));
+    const r = await refusal(c.request('resim/apply', { uri, ...bound(pv) }));
     assert.equal(r.code, 'stale-plan');
     assert.match(r.message, /Stale plan/);
     const writes = sb.requestLog.slice(before).filter((e) => e.method !== 'GET');
@@ -118,7 +121,6 @@ describe('language server: resim/apply', function () {
     const uri = await open('# resim-project: demo\nexperiences: []\n', 'mass');
     const pv = await c.request<Preview>('resim/preview', { uri });
     assert.ok(pv.plan!.summary.archive >= 3);
-    // The demo project has 4 active experiences: under the guard's floor of 10, so it passes.
     // Make a bigger project by creating 12 experiences, then archive them all.
     for (let i = 0; i < 12; i++) {
       const res = await fetch(`${sb.url}projects/d0000000-0000-4000-8000-000000000001/experiences`, {
@@ -130,9 +132,9 @@ describe('language server: resim/apply', function () {
     await c.request('resim/refreshState', { uri });
     const pv2 = await c.request<Preview>('resim/preview', { uri });
     assert.equal(pv2.plan!.summary.archive, 16);
-    const r = await refusal(c.request('resim/apply', { uri, stateFingerprint: pv2.plan!.stateFingerprint }));
+    const r = await refusal(c.request('resim/apply', { uri, ...bound(pv2) }));
     assert.equal(r.code, 'mass-archive');
-    const ok = await c.request<{ ok: boolean }>('resim/apply', { uri, stateFingerprint: pv2.plan!.stateFingerprint, allowMassArchive: true });
+    const ok = await c.request<{ ok: boolean }>('resim/apply', { uri, ...bound(pv2), allowMassArchive: true });
     assert.equal(ok.ok, true);
   });
 
@@ -140,11 +142,50 @@ describe('language server: resim/apply', function () {
     const uri = await open(CONFIG.replace('tags: [regression]', 'tags: [no-such-tag]'), 'errors');
     const pv = await c.request<Preview>('resim/preview', { uri });
     assert.ok(pv.errors?.some((e) => e.code === 'unknown-tag'));
-    const r = await refusal(c.request('resim/apply', { uri, stateFingerprint: pv.plan!.stateFingerprint }));
+    const r = await refusal(c.request('resim/apply', { uri, ...bound(pv) }));
     assert.equal(r.code, 'config-errors');
     const bad = `file:///ws/static-errors.experiences.yaml`;
     c.open(bad, '# resim-project: demo\nexperiences:\n  - name: a\n');
     await c.diagnosticsFor(bad, (d) => d.some((x) => x.code === 'schema'));
-    assert.equal((await refusal(c.request('resim/apply', { uri: bad, stateFingerprint: pv.plan!.stateFingerprint }))).code, 'config-errors');
+    assert.equal((await refusal(c.request('resim/apply', { uri: bad, ...bound(pv) }))).code, 'config-errors');
+  });
+
+  it('refuses a plan whose document changed after the preview (stale-plan), and writes nothing', async () => {
+    // Config A: 1 create; config B (typed after the preview): lists only 2 experiences, so 3 archives nobody previewed.
+    const uri = await open(CONFIG, 'edited');
+    const pv = await c.request<Preview>('resim/preview', { uri });
+    assert.equal(pv.plan!.summary.archive, 0);
+    assert.match(pv.plan!.configFingerprint, /^[0-9a-f]{64}$/);
+    const b = CONFIG.split('  - name: hover-stability-baseline')[0] + 'managedTestSuites: []\n';
+    c.change(uri, b);
+    const pvB = await c.request<Preview>('resim/preview', { uri });
+    assert.ok(pvB.plan!.summary.archive >= 3, JSON.stringify(pvB.plan!.summary));
+    assert.notEqual(pvB.plan!.configFingerprint, pv.plan!.configFingerprint);
+    const before = sb.requestLog.length;
+    const r = await refusal(c.request('resim/apply', { uri, ...bound(pv), allowMassArchive: true }));
+    assert.equal(r.code, 'stale-plan');
+    assert.match(r.message, /config changed/);
+    assert.deepEqual(sb.requestLog.slice(before).filter((e) => e.method !== 'GET'), [], 'nothing written');
+  });
+
+  it('refuses an apply without both fingerprints (incomplete-plan), before reading anything', async () => {
+    const uri = await open(CONFIG, 'unbound');
+    const pv = await c.request<Preview>('resim/preview', { uri });
+    const before = sb.requestLog.length;
+    for (const params of [{ uri, stateFingerprint: pv.plan!.stateFingerprint }, { uri, configFingerprint: pv.plan!.configFingerprint }, { uri }]) {
+      const r = await refusal(c.request('resim/apply', params));
+      assert.equal(r.code, 'incomplete-plan', JSON.stringify(params));
+    }
+    assert.deepEqual(sb.requestLog.slice(before), [], 'no API call');
+  });
+
+  it('a plan that archives every experience of a small project trips the guard', async () => {
+    const uri = await open('# resim-project: demo\nexperiences: []\n', 'small');
+    const pv = await c.request<Preview>('resim/preview', { uri });
+    assert.equal(pv.plan!.summary.archive, 4);
+    assert.equal(pv.plan!.massArchive.tripped, true);
+    const before = sb.requestLog.length;
+    assert.equal((await refusal(c.request('resim/apply', { uri, ...bound(pv) }))).code, 'mass-archive');
+    assert.deepEqual(sb.requestLog.slice(before).filter((e) => e.method !== 'GET'), [], 'nothing written');
   });
 });

@@ -118,7 +118,7 @@ describe('sandbox: persistence', () => {
   it('refuses a data file that is not a sandbox store, saying what to do', async () => {
     const file = path.join(dir, 'bad.json');
     fs.writeFileSync(file, '{"hello": 1');
-    await assert.rejects(startSandbox({ dataFile: file }), /not valid JSON.*delete it/);
+    await assert.rejects(startSandbox({ dataFile: file }), /not a sandbox data file \(not valid JSON.*pass --data a new file name/);
     fs.writeFileSync(file, '{"version": 99, "projects": []}');
     await assert.rejects(startSandbox({ dataFile: file }), /version 99/);
   });

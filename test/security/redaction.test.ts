@@ -77,7 +77,7 @@ describe('security: secrets never appear in messages', function () {
     it('an unparsable API URL with a password: the error does not print it', async () => {
       const r = await runCli(['preview', '--config', config], { HOME: dir, RESIM_URL: `http://user:${PASSWORD}@127.0.0.1:notaport/v1/`, RESIM_TOKEN: TOKEN });
       assert.equal(r.code, 1);
-      assert.match(r.stderr, /Invalid ReSim API URL/);
+      assert.match(r.stderr, /Invalid ReSim API URL|is not an http\(s\) URL/);
       assertClean('stdout+stderr', r.stdout + r.stderr);
     });
 

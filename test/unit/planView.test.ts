@@ -17,6 +17,7 @@ function plan(over: Partial<PlanJson> = {}): PlanJson {
   return {
     project: { id: 'p-1', name: 'demo' },
     stateFingerprint: 'f'.repeat(64),
+    configFingerprint: 'c'.repeat(64),
     stateFetchedAt: '2025-01-01T11:57:00Z',
     summary: { create: 0, update: 0, restore: 0, archive: 0, unchanged: 0, tagAdditions: 0, tagRemovals: 0, systemAdditions: 0, testSuiteRevisions: 0 },
     experiences: [], tags: [], systems: [], testSuites: [], warnings: [],
@@ -174,7 +175,13 @@ function stubVscode(panels: StubPanel[]) {
   return {
     Uri,
     ViewColumn: { Beside: -2 },
-    workspace: { isTrusted: true },
+    workspace: {
+      isTrusted: true,
+      docListeners: [] as ((e: { document: { uri: Uri }; contentChanges: unknown[] }) => void)[],
+      configListeners: [] as ((e: { affectsConfiguration(s: string): boolean }) => void)[],
+      onDidChangeTextDocument(l: (e: { document: { uri: Uri }; contentChanges: unknown[] }) => void) { this.docListeners.push(l); return { dispose() {} }; },
+      onDidChangeConfiguration(l: (e: { affectsConfiguration(s: string): boolean }) => void) { this.configListeners.push(l); return { dispose() {} }; },
+    },
     window: {
       createWebviewPanel(viewType: string, title: string, _col: unknown, options: StubPanel['options']): StubPanel {
         const panel: StubPanel = {
@@ -216,7 +223,7 @@ describe('PlanView (stub vscode)', () => {
     const refreshed: string[] = [];
     const ext = stub.Uri.file('/ext');
     const view = new PlanViewClass(ext as never, {
-      apply: (uri, fp) => applied.push(`${uri.toString()} ${fp}`),
+      apply: (uri, fp) => applied.push(`${uri.toString()} ${fp.stateFingerprint} ${fp.configFingerprint}`),
       refresh: (uri) => refreshed.push(uri.toString()),
     });
     const uri = stub.Uri.file('/ws/demo.experiences.yaml');
@@ -242,12 +249,44 @@ describe('PlanView (stub vscode)', () => {
 
     p.webview.listener?.({ type: 'apply' });
     p.webview.listener?.({ type: 'refresh' });
-    assert.deepStrictEqual(applied, [`file:///ws/demo.experiences.yaml ${'f'.repeat(64)}`]);
+    assert.deepStrictEqual(applied, [`file:///ws/demo.experiences.yaml ${'f'.repeat(64)} ${'c'.repeat(64)}`]);
     assert.deepStrictEqual(refreshed, ['file:///ws/demo.experiences.yaml']);
 
     view.setBusy(true);
     assert.deepStrictEqual(p.webview.posted.at(-1), { type: 'busy', busy: true });
     p.dispose();
     assert.strictEqual(view.currentUri, undefined, 'a closed panel shows nothing');
+  });
+
+  it('follows its document and the settings: an edit or a settings change makes the plan stale and Apply disabled', () => {
+    const applied: string[] = [];
+    const refreshed: string[] = [];
+    const view = new PlanViewClass(stub.Uri.file('/ext') as never, {
+      apply: (uri) => applied.push(uri.toString()),
+      refresh: (uri) => refreshed.push(uri.toString()),
+    });
+    const uri = stub.Uri.file('/ws/stale.experiences.yaml');
+    const other = stub.Uri.file('/ws/other.experiences.yaml');
+    const result: PreviewResult = { plan: plan({ summary: { ...plan().summary, update: 1 } }) };
+    const applyButton = (html: string) => /<button id="apply"[^>]*>/.exec(html)?.[0] ?? '';
+    for (const fire of [
+      () => stub.workspace.docListeners.forEach((l) => l({ document: { uri }, contentChanges: [{}] })),
+      () => stub.workspace.configListeners.forEach((l) => l({ affectsConfiguration: (s: string) => s === 'resim' })),
+    ]) {
+      view.showPlan(uri as never, result);
+      const p = panels.at(-1)!;
+      assert.doesNotMatch(applyButton(p.webview.html), /disabled/);
+      stub.workspace.docListeners.forEach((l) => l({ document: { uri: other }, contentChanges: [{}] }));
+      stub.workspace.configListeners.forEach((l) => l({ affectsConfiguration: () => false }));
+      assert.doesNotMatch(p.webview.html, /Stale plan/, 'another file or unrelated settings leave the plan as is');
+      fire();
+      assert.match(p.webview.html, /Stale plan/);
+      assert.match(applyButton(p.webview.html), /disabled/);
+      p.webview.listener?.({ type: 'apply' });
+      assert.deepStrictEqual(applied, [], 'a stale plan is never applied');
+      assert.deepStrictEqual(refreshed.splice(0), [uri.toString()], 'a click on a stale plan previews again');
+      view.showPlan(uri as never, result);
+      assert.doesNotMatch(p.webview.html, /Stale plan/, 'a new preview is not stale');
+    }
   });
 });

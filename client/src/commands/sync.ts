@@ -2,7 +2,7 @@
  * "ReSim: Preview Sync" and "ReSim: Apply Sync" (brief steps 3–4; DESIGN.md "Stale-plan
  * protection", "Mass-archive guard").
  *
- * Apply: a fresh plan (or the one shown in the webview, by its state fingerprint) → a modal
+ * Apply: a fresh plan (or the one shown in the webview, by its state and config fingerprints) → a modal
  * confirmation with the counts → if the mass-archive guard trips, the project name typed in an
  * InputBox → `resim/apply` under a cancellable progress notification (`$/progress` through a
  * workDoneToken; Cancel sends `$/cancelRequest`) → the result in the plan view, with every
@@ -14,7 +14,7 @@ import type { WorkDoneProgressBegin, WorkDoneProgressEnd, WorkDoneProgressReport
 import { languageClientModule } from '../lazy';
 import { ClientContext, UserError, requireTrust } from '../context';
 import { formatSummary } from '../format';
-import type { ApplyParams, ApplyResultJson, PlanJson, PreviewParams, PreviewResult } from '../protocol';
+import type { ApplyParams, ApplyResultJson, PlanBinding, PlanJson, PreviewParams, PreviewResult } from '../protocol';
 import { Requests, isNoOp } from '../protocol';
 import { resolveTarget } from '../target';
 
@@ -71,11 +71,13 @@ async function confirmMassArchive(plan: PlanJson): Promise<boolean> {
 }
 
 /**
- * "ReSim: Apply Sync". `arg`: the target (Uri or URI string). `fingerprint`: the state
- * fingerprint of a plan the user already reviewed (from the webview); without it a fresh plan
- * is computed and confirmed.
+ * "ReSim: Apply Sync". `arg`: the target (Uri or URI string). `shown`: the fingerprints of a plan
+ * the user already reviewed (the webview's Apply); the fresh plan must have both, else nothing
+ * is applied and the webview shows the fresh plan. Without it a fresh plan is computed, shown in
+ * the plan view if it is open on this file, and confirmed. The modal, the webview and the apply
+ * (which sends the plan's two fingerprints, so the server refuses any later change) agree.
  */
-export async function applySync(ctx: ClientContext, arg?: unknown, fingerprint?: string): Promise<ApplyResultJson | undefined> {
+export async function applySync(ctx: ClientContext, arg?: unknown, shown?: PlanBinding): Promise<ApplyResultJson | undefined> {
   const uri = resolveTarget(arg, ctx.planView.currentUri);
   await requireTrust('Apply Sync');
   const preview = await vscode.window.withProgress(
@@ -89,9 +91,11 @@ export async function applySync(ctx: ClientContext, arg?: unknown, fingerprint?:
     if (choice) await vscode.commands.executeCommand('workbench.actions.view.problems');
     return undefined;
   }
-  if (fingerprint && fingerprint !== plan.stateFingerprint) {
+  if (shown && (shown.stateFingerprint !== plan.stateFingerprint || shown.configFingerprint !== plan.configFingerprint)) {
+    ctx.planView.markStale(shown.configFingerprint !== plan.configFingerprint ? 'The file changed since this plan was computed' : 'The project changed since this plan was computed');
     return staleRefusal(ctx, uri);
   }
+  if (!shown && ctx.planView.currentUri?.toString() === uri.toString()) ctx.planView.showPlan(uri, preview);
   if (isNoOp(plan.summary)) {
     ctx.planView.showPlan(uri, preview);
     void vscode.window.showInformationMessage(`ReSim: no changes. Project "${plan.project.name}" already matches this file.`);
@@ -107,12 +111,12 @@ export async function applySync(ctx: ClientContext, arg?: unknown, fingerprint?:
     }
     allowMassArchive = true;
   }
-  return runApply(ctx, uri, plan, { uri: uri.toString(), stateFingerprint: plan.stateFingerprint, allowMassArchive });
+  return runApply(ctx, uri, plan, { uri: uri.toString(), stateFingerprint: plan.stateFingerprint, configFingerprint: plan.configFingerprint ?? '', allowMassArchive });
 }
 
 async function staleRefusal(ctx: ClientContext, uri: vscode.Uri): Promise<undefined> {
   const choice = await vscode.window.showWarningMessage(
-    'ReSim: the project changed since this plan was computed (stale plan). Nothing was applied. Preview again to see the current plan.',
+    'ReSim: the file or the project changed since this plan was computed (stale plan). Nothing was applied. Preview again to see the current plan.',
     'Preview Again');
   if (choice) await previewSync(ctx, uri);
   return undefined;
@@ -170,7 +174,10 @@ async function runApply(ctx: ClientContext, uri: vscode.Uri, plan: PlanJson, par
       return undefined;
     }
     const code = err instanceof languageClientModule().ResponseError ? (err.data as { code?: string } | undefined)?.code : undefined;
-    if (code === 'stale-plan') return staleRefusal(ctx, uri);
+    if (code === 'stale-plan') {
+      ctx.planView.markStale('The file or the project changed since this plan was computed');
+      return staleRefusal(ctx, uri);
+    }
     if (code === 'mass-archive' && !params.allowMassArchive) {
       if (await confirmMassArchive(plan)) return runApply(ctx, uri, plan, { ...params, allowMassArchive: true });
       return undefined;

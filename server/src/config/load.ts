@@ -264,12 +264,22 @@ function loadWhole(text: string): Model {
   return { parsed: text, root, entries, diags, mode: 'whole' };
 }
 
+/** The code of an empty, comment-only or null document (its own code: `experiences: []` is the explicit way to list none). */
+export const EMPTY_CONFIG = 'empty-config';
+const EMPTY_CONFIG_MESSAGE =
+  'The config is empty (no experiences key): syncing it would archive every experience of the project. To mean that, write `experiences: []`.';
+
 /** The top level: key checks, the top-level schema, the typed config. */
 function finish(model: Model): { config: SyncConfig; diags: LocalDiag[]; hasManagedTags: boolean } {
   const diags: LocalDiag[] = [];
   const config: SyncConfig = { experiences: [], managedTestSuites: [], managedExperienceTags: [] };
   const root = model.root;
-  if (!root || (root.k === 's' && root.v === null)) return { config, diags, hasManagedTags: false };
+  if (!root || (root.k === 's' && root.v === null)) {
+    // Empty, comment-only or `~`: a sync of it would archive every experience of the project.
+    if (!model.diags.some((d) => d.severity === 'error'))
+      diags.push({ code: EMPTY_CONFIG, severity: 'error', message: EMPTY_CONFIG_MESSAGE, s: root?.s ?? 0, e: root?.e ?? 0 });
+    return { config, diags, hasManagedTags: false };
+  }
   const whole = { s: root.s, e: root.e };
   if (root.k !== 'm') {
     diags.push({

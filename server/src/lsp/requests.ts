@@ -1,14 +1,17 @@
 /**
  * The custom requests of the server (the extension client's `protocol.ts` mirrors them):
  *
- * - `resim/preview` `{uri}` → `{plan: planToJson(plan) + stateFetchedAt | null, errors?}`: the same
- *   JSON as the CLI's `preview --json`; `errors` are `{code, message, line, column}` (1-based),
- *   static (the loader's) and live (the plan's), or `state-unavailable`.
- * - `resim/apply` `{uri, stateFingerprint, allowMassArchive?, workDoneToken?}` → the `ApplyResult`
- *   (`{ok, calls, failures, experienceIDs, cancelled}`). Re-reads the state and re-plans first;
- *   refuses with a `ResponseError` whose `data.code` is `config-errors` (the file has errors),
- *   `stale-plan` (the state differs from the previewed fingerprint) or `mass-archive` (the guard
- *   tripped without `allowMassArchive`); the guards are the engine's (`assertApplicable`).
+ * - `resim/preview` `{uri}` → `{plan: planToJson(plan) + configFingerprint + stateFetchedAt | null,
+ *   errors?}`: the same JSON as the CLI's `preview --json`, with both fingerprints (state and
+ *   config); `errors` are `{code, message, line, column}` (1-based), static (the loader's) and
+ *   live (the plan's), or `state-unavailable`.
+ * - `resim/apply` `{uri, stateFingerprint, configFingerprint, allowMassArchive?, workDoneToken?}`
+ *   → the `ApplyResult` (`{ok, calls, failures, experienceIDs, cancelled}`). A plan is a
+ *   contract: both fingerprints of the previewed plan are required. Re-reads the state and
+ *   re-plans the document as it is now; refuses with a `ResponseError` whose `data.code` is
+ *   `incomplete-plan` (a fingerprint is missing), `config-errors` (the file has errors),
+ *   `stale-plan` (the document or the project changed since the preview) or `mass-archive` (the
+ *   guard tripped without `allowMassArchive`); the guards are the engine's (`assertApplicable`).
  *   Reports `$/progress` on the client's work-done token; `$/cancelRequest` aborts the API calls.
  *   Afterwards the state is read again and every document's diagnostics are refreshed.
  * - `resim/clone` `{project}` → `{text}` (the engine's `cloneConfig`).
@@ -21,11 +24,12 @@ import {
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ResimApi } from '../resim/types';
-import { PlanRefusedError, type ApplyResult } from '../sync/apply';
+import { PlanRefusedError, type ApplyResult, type PlanRefusal } from '../sync/apply';
+import { fingerprintConfig } from '../sync/fingerprint';
 import { cloneConfig } from '../sync/clone';
 import { ingest } from '../sync/ingest';
 import { planToJson } from '../sync/render';
-import { guardedApply } from '../sync/service';
+import { assertBound, guardedApply, type GuardOptions } from '../sync/service';
 import type { Analysis, Analyzer } from './analysis';
 import type { SettingsStore } from './settings';
 import { describeApiError, type StateCache } from './state';
@@ -39,8 +43,8 @@ export const Methods = {
   setCredentials: 'resim/setCredentials',
 } as const;
 
-/** `data.code` of a refused `resim/apply`. */
-export type ApplyRefusal = 'config-errors' | 'stale-plan' | 'mass-archive';
+/** `data.code` of a refused `resim/apply` (the engine's `PlanRefusal`). */
+export type ApplyRefusal = PlanRefusal;
 
 export interface PreviewError {
   code: string;
@@ -118,7 +122,8 @@ export async function preview(deps: RequestDeps, params: unknown): Promise<Previ
     if (!errors.length || a.snapshot?.problem) errors.unshift({ code: 'state-unavailable', message: problem, line: 1, column: 1 });
     return { plan: null, errors };
   }
-  const plan = { ...planToJson(a.plan), stateFetchedAt: a.snapshot?.state?.fetchedAt ?? '' };
+  const configFingerprint = fingerprintConfig(a.loaded.config, a.plan.archiveUnlisted);
+  const plan = { ...planToJson(a.plan, { configFingerprint }), stateFetchedAt: a.snapshot?.state?.fetchedAt ?? '' };
   return errors.length ? { plan, errors } : { plan };
 }
 
@@ -126,9 +131,15 @@ const applyLocks = new Map<string, Promise<unknown>>();
 
 export async function apply(deps: RequestDeps, params: unknown, token: CancellationToken): Promise<ApplyResult> {
   const uri = uriParam(params);
-  const p = params as { stateFingerprint?: unknown; allowMassArchive?: unknown; workDoneToken?: string | number };
-  if (typeof p.stateFingerprint !== 'string' || !p.stateFingerprint)
-    throw new ResponseError(LSPErrorCodes.RequestFailed, 'resim/apply needs the stateFingerprint of the previewed plan (preview first).');
+  const p = params as { stateFingerprint?: unknown; configFingerprint?: unknown; allowMassArchive?: unknown; workDoneToken?: string | number };
+  const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+  const bound: GuardOptions = { expectedStateFingerprint: str(p.stateFingerprint), expectedConfigFingerprint: str(p.configFingerprint), requireFingerprints: true };
+  try {
+    assertBound(bound);
+  } catch (err) {
+    if (err instanceof PlanRefusedError) throw refused(err.message, err.code);
+    throw err;
+  }
   const a = await analysisOf(deps, uri);
   if (!a.loaded.ok) {
     const n = a.loaded.diagnostics.filter((d) => d.severity === 'error').length;
@@ -158,7 +169,7 @@ export async function apply(deps: RequestDeps, params: unknown, token: Cancellat
       outcome = await guardedApply(api, project, a.loaded.config, {
         archiveUnlisted: a.settings.archiveUnlisted,
         signal: controller.signal,
-        expectedStateFingerprint: p.stateFingerprint,
+        ...bound,
         allowMassArchive: p.allowMassArchive === true,
         onProgress: (done, total, message) => progress?.report(total ? Math.round((done / total) * 100) : 100, `${done}/${total} ${message}`),
       });

@@ -47,6 +47,8 @@ export interface ResolveAuthOptions {
   env?: NodeJS.ProcessEnv;
   /** Home directory holding `.resim/cache.json`; default `os.homedir()`. */
   homeDir?: string;
+  /** Limit of the token fetch of client credentials, in ms (headers and body); default 60000. */
+  timeoutMs?: number;
 }
 
 /**
@@ -75,6 +77,7 @@ export function resolveAuth(opts: ResolveAuthOptions = {}): AuthProvider | undef
       clientSecret,
       authUrl: nonEmpty(opts.authUrl) ?? nonEmpty(env.RESIM_AUTH_URL) ?? DEFAULT_AUTH_URL,
       audience: nonEmpty(opts.audience) ?? RESIM_AUDIENCE,
+      timeoutMs: opts.timeoutMs,
     });
   }
 
@@ -159,6 +162,8 @@ interface ClientCredentialsConfig {
   clientSecret: string;
   authUrl: string;
   audience: string;
+  /** Limit of one token fetch, in ms; default 60000. */
+  timeoutMs?: number;
 }
 
 /**
@@ -171,7 +176,8 @@ interface ClientCredentialsConfig {
 export class ClientCredentialsAuth implements AuthProvider {
   readonly kind = 'client-credentials' as const;
   private cached: { token: string; refreshAt: number } | undefined;
-  private inflight: Promise<string> | undefined;
+  /** The token request in flight, shared by every caller; aborted when all of them gave up. */
+  private inflight: { token: Promise<string>; controller: AbortController; waiting: number } | undefined;
   readonly tokenUrl: string;
 
   constructor(private readonly cfg: ClientCredentialsConfig, private readonly now: () => number = Date.now) {
@@ -191,13 +197,24 @@ export class ClientCredentialsAuth implements AuthProvider {
     const early = abortedError(signal);
     if (early) return Promise.reject(early);
     if (this.cached && this.now() < this.cached.refreshAt) return Promise.resolve(this.cached.token);
-    if (!this.inflight) {
-      this.inflight = this.fetchToken().finally(() => { this.inflight = undefined; });
+    let flight = this.inflight;
+    if (!flight) {
+      const f = { controller: new AbortController(), waiting: 0, token: Promise.resolve('') };
+      f.token = this.fetchToken(f.controller.signal).finally(() => { if (this.inflight === f) this.inflight = undefined; });
+      this.inflight = flight = f;
     }
-    return withSignal(this.inflight, signal);
+    const f = flight;
+    f.waiting++;
+    return withSignal(f.token, signal).finally(() => {
+      if (--f.waiting > 0 || !signal?.aborted) return;
+      // Every caller gave up: abort the request (the next caller starts a new one).
+      if (this.inflight === f) this.inflight = undefined;
+      f.controller.abort();
+    });
   }
 
-  private async fetchToken(): Promise<string> {
+  private async fetchToken(signal: AbortSignal): Promise<string> {
+    const timeoutMs = this.cfg.timeoutMs ?? 60_000;
     const secrets = [this.cfg.clientSecret];
     const insecure = insecureTokenUrl(this.tokenUrl);
     if (insecure) {
@@ -228,16 +245,26 @@ export class ClientCredentialsAuth implements AuthProvider {
         }),
         // A redirect is never followed: it would re-send the client secret to wherever it points.
         redirect: 'manual',
+        timeout: timeoutMs,
+        signal,
       });
     } catch (e) {
-      const err = e as { code?: string; message?: string };
+      const err = e as { code?: string; message?: string; type?: string; name?: string };
+      if (err.name === 'AbortError') return Promise.reject(new ApiError({ operation: 'GetToken', kind: 'aborted' }));
+      // Not retried: a retry would multiply the wait the timeout bounds.
+      if (err.type === 'request-timeout')
+        return Promise.reject(fail({ detail: `the token endpoint did not answer within ${timeoutMs / 1000} s`, retriable: false, code: 'ETIMEDOUT' }));
       return Promise.reject(fail({
         detail: `cannot reach the token endpoint: ${redact(err.code ?? err.message ?? String(e), secrets)}`,
         retriable: err.code !== 'ENOTFOUND',
         code: err.code,
       }));
     }
-    const text = await res.text().catch(() => '');
+    const text = await res.text().catch((e: { type?: string; name?: string }) => {
+      if (e.name === 'AbortError') throw new ApiError({ operation: 'GetToken', kind: 'aborted' });
+      if (e.type === 'body-timeout') throw fail({ status: res.status, detail: `the token endpoint did not finish its answer within ${timeoutMs / 1000} s`, retriable: false, code: 'ETIMEDOUT' });
+      return '';
+    });
     if (res.status >= 300 && res.status < 400) {
       return Promise.reject(fail({ status: res.status, detail: redirectRefused(res.status, res.headers.get('location'), this.tokenUrl), retriable: false }));
     }

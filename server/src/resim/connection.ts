@@ -29,6 +29,8 @@ export interface ConnectionGiven {
   clientSecret?: string;
   /** OAuth server of the client credentials (`--auth-url`). */
   authUrl?: string;
+  /** Limit of the token fetch, ms (`--timeout`); default that of `resolveAuth`. */
+  timeoutMs?: number;
 }
 
 /** Where the fallbacks are read: the environment and the home directory of the CLI's cache. */
@@ -78,6 +80,7 @@ export function resolveCredentials(g: ConnectionGiven = {}, sources: ConnectionS
     clientId: g.clientId,
     clientSecret: g.clientSecret,
     authUrl: g.authUrl,
+    timeoutMs: g.timeoutMs,
     env: sources.env ?? process.env,
     homeDir: sources.homeDir,
   });

@@ -39,8 +39,17 @@ export interface ApplyOptions {
   onProgress?: (done: number, total: number, message: string) => void;
 }
 
+/**
+ * Why a plan is not applied (`data.code` of a refused `resim/apply`; exit 3 of the CLI except
+ * `config-errors`, exit 1): `config-errors` the config has errors; `stale-plan` the project or the
+ * config changed since the preview; `incomplete-plan` the plan to apply lacks its state or config
+ * fingerprint; `plan-mismatch` a saved plan's actions are not what its project and config give
+ * (edited by hand); `mass-archive` the guard tripped without permission.
+ */
+export type PlanRefusal = 'config-errors' | 'stale-plan' | 'incomplete-plan' | 'plan-mismatch' | 'mass-archive';
+
 export class PlanRefusedError extends Error {
-  constructor(message: string, readonly code: 'config-errors' | 'mass-archive' | 'stale-plan') {
+  constructor(message: string, readonly code: PlanRefusal) {
     super(message);
     this.name = 'PlanRefusedError';
   }

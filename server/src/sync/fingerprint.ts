@@ -54,9 +54,17 @@ function computeStateFingerprint(state: ProjectState): string {
 }
 
 /**
- * sha-256 (hex) of the normalised config: a saved plan is only valid for the same config.
+ * sha-256 (hex) of the normalised config and of the one option that shapes a plan besides it
+ * (`archiveUnlisted`, `--no-archive`): a plan is only applied for the same config and option.
  * The loader builds every config object with the same key order, so plain JSON is canonical here.
  */
-export function fingerprintConfig(config: SyncConfig): string {
-  return sha256(JSON.stringify(config));
+export function fingerprintConfig(config: SyncConfig, archiveUnlisted: boolean): string {
+  let byOption = configFingerprints.get(config);
+  if (!byOption) configFingerprints.set(config, (byOption = new Map()));
+  let fp = byOption.get(archiveUnlisted);
+  if (fp === undefined) byOption.set(archiveUnlisted, (fp = sha256(JSON.stringify({ archiveUnlisted, config }))));
+  return fp;
 }
+
+/** A loaded config is not mutated (each edit loads a new one), so its fingerprints are cached: previews ask on every edit. */
+const configFingerprints = new WeakMap<SyncConfig, Map<boolean, string>>();

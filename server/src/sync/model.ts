@@ -282,7 +282,7 @@ export interface Plan {
   warnings: string[];
   errors: PlanError[];
   notices: PlanNotice[];
-  /** Mass-archive guard (DESIGN.md): archives ≥ max(10, 25% of active experiences). */
+  /** Mass-archive guard: archives ≥ max(10, 25% of active experiences), or every active one (`massArchiveTrips`). */
   massArchive: { tripped: boolean; archiveCount: number; activeCount: number; threshold: number };
   /** Creates as the API will receive them, keyed by experience name. */
   createInputs: Record<string, CreateExperienceInput>;

@@ -38,6 +38,14 @@ export function massArchiveThreshold(activeCount: number): number {
   return Math.max(10, Math.ceil(activeCount * 0.25));
 }
 
+/**
+ * Whether a plan's archives trip the mass-archive guard: at least `massArchiveThreshold`, or
+ * every active experience of the project (one or more), so a small project is covered too.
+ */
+export function massArchiveTrips(archiveCount: number, activeCount: number): boolean {
+  return archiveCount >= massArchiveThreshold(activeCount) || (archiveCount > 0 && archiveCount >= activeCount);
+}
+
 /** Prefix of the placeholder IDs that `Plan.suiteMembers` uses for experiences created by the plan. */
 export const NEW_ID_PREFIX = 'new:';
 
@@ -515,7 +523,7 @@ export function computePlan(config: SyncConfig, state: ProjectState, options: Pl
     warnings,
     errors,
     notices,
-    massArchive: { tripped: archiveCount >= threshold, archiveCount, activeCount, threshold },
+    massArchive: { tripped: massArchiveTrips(archiveCount, activeCount), archiveCount, activeCount, threshold },
     createInputs,
     updateInputs,
     suiteMembers,

@@ -3,6 +3,7 @@
  * behind the safety guards of DESIGN.md (config errors, stale plan, mass archive). The guards
  * live here, once, so no front end can skip one.
  */
+import { isDeepStrictEqual } from 'util';
 import type { ResimApi } from '../resim/types';
 import { applyPlan, ApplyResult, PlanRefusedError } from './apply';
 import { fingerprintConfig } from './fingerprint';
@@ -31,20 +32,41 @@ export interface GuardOptions {
   expectedStateFingerprint?: string;
   /** `fingerprintConfig` of the config the user previewed; apply refuses when the config changed since. */
   expectedConfigFingerprint?: string;
+  /**
+   * Refuse ('incomplete-plan') unless both fingerprints above are given: applying a plan someone
+   * saw (`resim/apply`, `apply --plan`) binds it to its state and its config.
+   */
+  requireFingerprints?: boolean;
   /** Allow a plan that trips the mass-archive guard (`--allow-mass-archive`, a typed confirmation). */
   allowMassArchive?: boolean;
 }
 
+/** Throws `PlanRefusedError` ('incomplete-plan') when `requireFingerprints` is set and a fingerprint is missing. */
+export function assertBound(guards: GuardOptions): void {
+  if (!guards.requireFingerprints) return;
+  const missing = [
+    ...(guards.expectedStateFingerprint ? [] : ['stateFingerprint']),
+    ...(guards.expectedConfigFingerprint ? [] : ['configFingerprint']),
+  ];
+  if (missing.length)
+    throw new PlanRefusedError(
+      `Refused: the plan to apply has no ${missing.join(' and ')}, so nothing ties it to what was previewed. Preview again, then apply that plan.`,
+      'incomplete-plan',
+    );
+}
+
 /**
- * Throws `PlanRefusedError` when a plan must not be applied: it has errors ('config-errors'),
- * it was computed from another state or config than the one previewed ('stale-plan'), or it
- * archives too much without permission ('mass-archive').
+ * Throws `PlanRefusedError` when a plan must not be applied: a fingerprint is missing where
+ * required ('incomplete-plan'), it has errors ('config-errors'), it was computed from another
+ * state or config (or `archiveUnlisted`) than the one previewed ('stale-plan'), or it archives
+ * too much without permission ('mass-archive': see `Plan.massArchive`).
  */
 export function assertApplicable(plan: Plan, guards: GuardOptions, config?: SyncConfig): void {
+  assertBound(guards);
   if (plan.errors.length)
     throw new PlanRefusedError(`The config has ${plan.errors.length} error${plan.errors.length === 1 ? '' : 's'}; a config with errors is never applied.`, 'config-errors');
-  if (guards.expectedConfigFingerprint && (!config || guards.expectedConfigFingerprint !== fingerprintConfig(config)))
-    throw new PlanRefusedError('Stale plan: the config changed since the plan was made. Preview again, then apply.', 'stale-plan');
+  if (guards.expectedConfigFingerprint && (!config || guards.expectedConfigFingerprint !== fingerprintConfig(config, plan.archiveUnlisted)))
+    throw new PlanRefusedError('Stale plan: the config changed since the plan was made (its entries, or whether unlisted experiences are archived). Preview again, then apply.', 'stale-plan');
   if (guards.expectedStateFingerprint && guards.expectedStateFingerprint !== plan.stateFingerprint)
     throw new PlanRefusedError(
       `Stale plan: project "${plan.project.name}" changed since the plan was made (someone else synced or edited it). Preview again, then apply.`,
@@ -53,9 +75,23 @@ export function assertApplicable(plan: Plan, guards: GuardOptions, config?: Sync
   const m = plan.massArchive;
   if (m.tripped && !guards.allowMassArchive)
     throw new PlanRefusedError(
-      `Refused: this plan archives ${m.archiveCount} of ${m.activeCount} active experiences (the guard trips at ${m.threshold}). ` +
+      `Refused: this plan archives ${m.archiveCount} of ${m.activeCount} active experiences (the guard trips at ${m.threshold}, or when every active experience would be archived). ` +
         'If that is intended, allow it explicitly (--allow-mass-archive, or type the project name when asked); otherwise add the experiences to the config or turn archiving off (--no-archive).',
       'mass-archive',
+    );
+}
+
+/**
+ * Refuses ('plan-mismatch') a saved plan (`preview --out`) whose JSON is not exactly the plan
+ * that its project state and config give now (`current`: `planToJson` with the config
+ * fingerprint): its actions were edited, so applying the recomputed plan would not apply it.
+ * Call after `assertApplicable` has matched both fingerprints.
+ */
+export function assertSavedPlanMatches(saved: unknown, current: Record<string, unknown>): void {
+  if (!isDeepStrictEqual(saved, current))
+    throw new PlanRefusedError(
+      'Refused: the saved plan is not the plan its project and config give (was it edited?). Save a new one with `resim-sync preview --out`, review it, then apply it.',
+      'plan-mismatch',
     );
 }
 
