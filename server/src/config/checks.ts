@@ -4,6 +4,7 @@
  * the config, and tags that sync adds but never removes. Linear in the size of the config.
  */
 import type { ConfigPath, SyncConfig } from '../sync/model';
+import { uuidKey } from '../util/uuid';
 import type { ConfigDiagnostic, Range } from './types';
 
 type Locate = (path: ConfigPath, part?: 'key' | 'value') => Range | undefined;
@@ -39,7 +40,7 @@ export function crossChecks(config: SyncConfig, hasManagedTagsKey: boolean, loca
       }
     }
     if (exp.experienceID !== undefined && exp.experienceID !== '') {
-      const id = exp.experienceID.toLowerCase();
+      const id = uuidKey(exp.experienceID); // one UUID, however it is spelled
       const first = firstByID.get(id);
       if (first === undefined) firstByID.set(id, i);
       else {
@@ -112,8 +113,8 @@ export function crossChecks(config: SyncConfig, hasManagedTagsKey: boolean, loca
       if (firstByName.has(name)) return;
       out.push({
         code: 'unknown-experience-in-suite',
-        severity: 'error',
-        message: `Test suite "${suite.name}" lists experience "${name}", which is not under experiences in this file. A managed test suite can hold only experiences of this config: add "${name}" under experiences, or remove it from the suite.`,
+        severity: 'warning',
+        message: `Test suite "${suite.name}" lists experience "${name}", which is not under experiences in this file. Sync accepts that only with archiving off (--no-archive) and "${name}" an unarchived experience of the project; otherwise it fails. Add "${name}" under experiences, or remove it from the suite.`,
         range: at(['managedTestSuites', i, 'experiences', j]),
         data: { testSuite: suite.name, experience: name },
       });

@@ -14,7 +14,7 @@ import { crossChecks } from './checks';
 import { fastLoad } from './fast';
 import { splitPieces, type Piece } from './chunks';
 import { toExperience, toTagList, toTestSuite } from './coerce';
-import { canonicalKey, canonicalValue, checkKey, findEntry, locate, schemaDiags, valueSpan } from './normalize';
+import { canonicalKey, canonicalValue, checkKey, fieldValue, findEntry, locate, schemaDiags, valueSpan } from './normalize';
 import { validators, type MapContext } from './schema';
 import { parsePiece, setOwn, type LocalDiag, type ParsedPiece, type SEntry, type SMap, type SNode } from './source';
 import { chooseTabWidth, findTabLines, untab } from './tabs';
@@ -180,12 +180,49 @@ function load(text: string, opts: { previous?: LoadedConfig; mode?: 'auto' | 'wh
 function unitResult(node: SNode | null, ctx: 'experience' | 'testSuite', frame: string): UnitResult {
   const diags: LocalDiag[] = [];
   const value = canonicalValue(node, ctx, diags);
+  if (ctx === 'testSuite') emptySuite(node, frame, diags);
   const validate = validators[ctx];
   if (!validate(value)) {
     const whole = node ? { s: node.s, e: node.e } : { s: 0, e: 0 };
     diags.push(...schemaDiags(validate.errors, value, node, UNIT_LABEL[ctx], frame, whole));
   }
   return { value, typed: ctx === 'experience' ? toExperience(value) : toTestSuite(value), diags };
+}
+
+/**
+ * `empty-test-suite`: a managed test suite without `experiences` (no key, or no value) is revised
+ * to an empty suite, as the resim CLI does; likely a mistake, so a warning with a fix that writes
+ * `experiences: []` (an explicit empty list is taken as meant, without a warning).
+ */
+function emptySuite(node: SNode | null, frame: string, diags: LocalDiag[]): void {
+  if (!node || node.k !== 'm') return;
+  const entry = findEntry(node.entries, 'experiences');
+  if (entry && !(entry.value === null || (entry.value.k === 's' && entry.value.v === null))) return;
+  const nameEntry = findEntry(node.entries, 'name');
+  const name = nameEntry?.value?.k === 's' ? String(nameEntry.value.v ?? '') : '';
+  let edit: { s: number; e: number; newText: string } | undefined;
+  if (entry) {
+    if (frame[entry.ke] === ':') edit = { s: entry.ks, e: entry.ke + 1, newText: 'experiences: []' };
+  } else if (frame[node.s] === '{') {
+    const close = frame.lastIndexOf('}', node.e);
+    if (close > node.s) edit = { s: close, e: close, newText: `${node.entries.length ? ', ' : ''}experiences: []` };
+  } else if (node.entries.length) {
+    const first = node.entries[0];
+    const lineStart = frame.lastIndexOf('\n', first.ks - 1) + 1;
+    const last = node.entries[node.entries.length - 1];
+    let end = last.value ? last.value.e : last.ke + 1;
+    while (end > last.ks && /\s/.test(frame[end - 1])) end--;
+    edit = { s: end, e: end, newText: `\n${' '.repeat(first.ks - lineStart)}experiences: []` };
+  }
+  const at = entry ? { s: entry.ks, e: entry.ke } : nameEntry ? { s: nameEntry.ks, e: nameEntry.ke } : { s: node.s, e: node.s };
+  diags.push({
+    code: 'empty-test-suite',
+    message: `Test suite${name ? ` "${name}"` : ''} lists no experiences: sync revises it to an empty test suite (as the resim CLI does). Write "experiences: []" if that is meant, or list its experiences.`,
+    severity: 'warning',
+    s: at.s,
+    e: at.e,
+    ...(edit ? { fix: { title: 'Write "experiences: []" (an empty test suite)', edits: [edit] } } : {}),
+  });
 }
 
 function loadPieces(
@@ -292,7 +329,7 @@ function finish(model: Model): { config: SyncConfig; diags: LocalDiag[]; hasMana
       setOwn(forSchema, canon, []);
       setOwn(values, canon, chosen.items.map((u) => u.value));
     } else {
-      const v = canonicalValue(chosen.value, undefined, diags);
+      const v = fieldValue('root', canon, chosen.value, diags);
       setOwn(forSchema, canon, v);
       setOwn(values, canon, v);
     }

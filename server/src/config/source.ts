@@ -11,6 +11,8 @@ export interface SScalar {
   s: number;
   e: number;
   v: unknown;
+  /** The source text of a plain scalar that YAML resolves to a number or boolean (`0x1F`, `1e3`, `true`). */
+  src?: string;
 }
 export interface SMap {
   k: 'm';
@@ -163,7 +165,12 @@ function build(
     return { ...built, s: range[0], e: range[1] } as SNode;
   }
   const r = node.range ?? [0, 0, 0];
-  if (isScalar(node)) return { k: 's', s: r[0], e: r[1], v: node.value };
+  if (isScalar(node)) {
+    const v = node.value;
+    const src = (node as { source?: unknown }).source;
+    if (v !== null && typeof v !== 'string' && typeof src === 'string') return { k: 's', s: r[0], e: r[1], v, src };
+    return { k: 's', s: r[0], e: r[1], v };
+  }
   if (isSeq(node)) {
     const items: SNode[] = [];
     for (const it of node.items) {
