@@ -19,6 +19,7 @@ import * as path from 'path';
 import * as readline from 'readline';
 import { isMainThread, parentPort, Worker, workerData } from 'worker_threads';
 import { fixConfig, loadConfig, setExperienceIDs } from './config';
+import { projectCommentOf } from './config/text';
 import type { LoadedConfig } from './config/types';
 import { ApiError, createResimClient, DEFAULT_API_URL, resolveAuth } from './resim';
 import type { ResimClient } from './resim';
@@ -144,7 +145,7 @@ const PARALLEL_PARSE_BYTES = 1024 * 1024;
  * it has errors, the reading is cancelled. A small file is checked before anything is sent.
  */
 async function loadAndPlan(g: GlobalOpts, file: string, text: string, projectOpt: string | undefined, archiveUnlisted: boolean, json: boolean): Promise<{ loaded: LoadedConfig; api: ResimClient; plan: Plan }> {
-  const early = projectOpt || env.RESIM_PROJECT || firstLineProject(text);
+  const early = projectOpt || env.RESIM_PROJECT || projectCommentOf(text);
   if (text.length < PARALLEL_PARSE_BYTES || !early) {
     const loaded = loadOrFail(file, text, json);
     const { api, plan } = await livePlan(g, projectRef(projectOpt, loaded), loaded, archiveUnlisted);
@@ -164,11 +165,6 @@ async function loadAndPlan(g: GlobalOpts, file: string, text: string, projectOpt
   return { loaded, api, plan: computePlan(loaded.config, state, { archiveUnlisted }) };
 }
 
-/** The `# resim-project:` value of the first line, without parsing the file. */
-function firstLineProject(text: string): string | undefined {
-  const m = /^#\s*resim-project:[ \t]*([^\r\n]*?)[ \t]*\r?(?:\n|$)/.exec(text);
-  return m && m[1] ? m[1] : undefined;
-}
 
 /** `loadConfig(text, {fast: true})` on a worker thread; ranges are computed on the main thread when first asked for. */
 function loadConfigOnWorker(text: string): Promise<LoadedConfig> {

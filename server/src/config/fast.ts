@@ -7,7 +7,10 @@
  * So this path parses with `js-yaml` (core schema, about 9 times faster, no positions),
  * validates the whole value with the same JSON schema, and runs the same cross-entry checks
  * (checks.ts). A YAML error, a tab, a duplicate key, a schema error, an unknown or snake_case
- * key: it returns `undefined` and the caller uses the full loader, the one source of truth.
+ * key, an anchor (aliases, their expansion cap, belong to the full loader), a NUL or a value the
+ * full loader reads differently (an unquoted number where text is expected, an empty value):
+ * it returns `undefined` and the caller uses the full loader, the one source of truth. So both
+ * paths give the same codes, ranges, values and fingerprint on every input (test/unit/loader-contract.test.ts).
  *
  * Ranges (for the cross-entry diagnostics, and `rangeOf` afterwards) come from the full loader
  * run on just the piece of text that holds the node (chunks.ts splits a file into one piece
@@ -32,9 +35,9 @@ export function fastLoad(text: string, fullLoad: FullLoad, projectComment: strin
   if (text.includes('\t')) return undefined; // tab-indent and its fix belong to the full loader
   let value: unknown;
   try {
-    value = loadYamlFast(text, { schema: CORE_SCHEMA, json: false });
+    value = loadYamlFast(text, { schema: CORE_SCHEMA, json: false, listener: refuseAnchors });
   } catch {
-    return undefined; // YAML errors, duplicate keys, several documents, unknown tags
+    return undefined; // YAML errors, duplicate keys, several documents, unknown tags, anchors
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
   if (!validateWholeConfig(value)) return undefined; // schema, unknown and snake_case keys
@@ -68,6 +71,12 @@ export function fastLoad(text: string, fullLoad: FullLoad, projectComment: strin
   };
 }
 
+const ANCHOR = new Error('anchor');
+/** js-yaml's node listener: stops at the first anchored node (js-yaml has no alias expansion cap). */
+function refuseAnchors(event: string, state: object): void {
+  if (event === 'close' && (state as { anchor?: string | null }).anchor != null) throw ANCHOR;
+}
+
 /** path → range by loading only the piece of text that holds the node. */
 function pieceLocator(
   text: string,
@@ -77,6 +86,7 @@ function pieceLocator(
   fullLoad: FullLoad,
 ): (path: ConfigPath, part?: 'key' | 'value') => Range | undefined {
   const loaded = new Map<Piece, LoadedConfig>();
+  const keyOf = new Map<Piece, string>();
   const shift = (r: Range | undefined, lines: number): Range | undefined =>
     r && { start: { line: r.start.line + lines, character: r.start.character }, end: { line: r.end.line + lines, character: r.end.character } };
   const topPieces = pieces.filter((p) => p.kind === 'top');
@@ -94,7 +104,9 @@ function pieceLocator(
       let mini = loaded.get(piece);
       if (!mini) loaded.set(piece, (mini = fullLoad(text.slice(piece.start, piece.end))));
       // A piece holds one top-level key; rangeOf falls back to the document when it is another.
-      if (pieceHasKey(mini, String(top))) {
+      let key = keyOf.get(piece);
+      if (key === undefined) keyOf.set(piece, (key = pieceKey(mini)));
+      if (key === String(top)) {
         return shift(mini.rangeOf(path, part), lineOf(starts, piece.start));
       }
     }
@@ -102,11 +114,8 @@ function pieceLocator(
   };
 }
 
-/** Whether a piece's own text defines the top-level key (either spelling). */
-function pieceHasKey(mini: LoadedConfig, key: string): boolean {
-  const r = mini.rangeOf([key], 'key');
-  if (!r) return false;
-  const lines = mini.text.split('\n');
-  const keyText = lines[r.start.line]?.slice(r.start.character, r.end.line === r.start.line ? r.end.character : undefined) ?? '';
-  return keyText.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase()) === key;
+/** The top-level key a piece defines, in its camelCase spelling (a piece holds one top-level key). */
+function pieceKey(mini: LoadedConfig): string {
+  const m = /^(?:\uFEFF)?(?:[ \t]*(?:#[^\n]*)?\r?\n)*([A-Za-z_][A-Za-z0-9_]*)[ ]*:/.exec(mini.text);
+  return m ? m[1].replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase()) : '';
 }

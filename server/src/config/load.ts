@@ -18,7 +18,7 @@ import { canonicalKey, canonicalValue, checkKey, fieldValue, findEntry, locate, 
 import { validators, type MapContext } from './schema';
 import { parsePiece, setOwn, type LocalDiag, type ParsedPiece, type SEntry, type SMap, type SNode } from './source';
 import { chooseTabWidth, findTabLines, untab } from './tabs';
-import { comparePositions, lineOf, lineStarts } from './text';
+import { comparePositions, lineOf, lineStarts, projectCommentOf } from './text';
 import type { ConfigDiagnostic, LoadedConfig, Position, Range } from './types';
 
 /** yaml error codes that stay inside the piece they occur in (anything else: whole parse). */
@@ -105,13 +105,6 @@ export function loadConfig(text: string, opts: { previous?: LoadedConfig; mode?:
   }
 }
 
-/** The value of a first-line `# resim-project: <name or ID>` comment. */
-function projectCommentOf(text: string): string | undefined {
-  const nl = text.indexOf('\n');
-  const firstLine = nl < 0 ? text : text.slice(0, nl);
-  const pc = /^#\s*resim-project:\s*(.*?)\s*$/.exec(firstLine.replace(/\r$/, ''));
-  return pc && pc[1] ? pc[1] : undefined;
-}
 
 function load(text: string, opts: { previous?: LoadedConfig; mode?: 'auto' | 'whole' }): LoadedConfig {
   const starts = lineStarts(text);

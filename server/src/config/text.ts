@@ -70,3 +70,17 @@ export function applyTextEdits(text: string, edits: readonly TextEdit[]): string
   }
   return out + text.slice(at);
 }
+
+const PROJECT_COMMENT = /^\uFEFF?#\s*resim-project:\s*(.*?)\s*$/;
+
+/**
+ * The value of a first-line `# resim-project: <name or ID>` comment, if any; the one reading of
+ * it for the CLI, the loader and the language server. A UTF-8 byte order mark before it is
+ * allowed (a file saved "with BOM"); only the first 4,096 characters of the line are read.
+ */
+export function projectCommentOf(text: string): string | undefined {
+  const nl = text.indexOf('\n');
+  const first = (nl < 0 ? text.slice(0, 4096) : text.slice(0, Math.min(nl, 4096))).replace(/\r$/, '');
+  const m = PROJECT_COMMENT.exec(first);
+  return m && m[1] ? m[1] : undefined;
+}
