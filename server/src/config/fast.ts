@@ -22,7 +22,7 @@ import { crossChecks } from './checks';
 import { splitPieces, type Piece } from './chunks';
 import { toExperience, toTagList, toTestSuite } from './coerce';
 import { validateWholeConfig } from './schema';
-import { comparePositions, lineOf, lineStarts } from './text';
+import { compareDiagnostics, lineOf, lineStarts } from './text';
 import type { LoadedConfig, Range } from './types';
 
 type FullLoad = (text: string) => LoadedConfig;
@@ -33,6 +33,7 @@ type FullLoad = (text: string) => LoadedConfig;
  */
 export function fastLoad(text: string, fullLoad: FullLoad, projectComment: string | undefined): LoadedConfig | undefined {
   if (text.includes('\t')) return undefined; // tab-indent and its fix belong to the full loader
+  if (/[\u0000\uFFFD]/.test(text)) return undefined; // nul-character, replacement-character
   let value: unknown;
   try {
     value = loadYamlFast(text, { schema: CORE_SCHEMA, json: false, listener: refuseAnchors });
@@ -56,9 +57,7 @@ export function fastLoad(text: string, fullLoad: FullLoad, projectComment: strin
   if (items.experiences.length !== config.experiences.length || items.managedTestSuites.length !== config.managedTestSuites.length) return undefined;
 
   const locate = pieceLocator(text, starts, pieces, items, fullLoad);
-  const diagnostics = crossChecks(config, 'managedExperienceTags' in o, locate).sort(
-    (a, b) => comparePositions(a.range.start, b.range.start) || comparePositions(a.range.end, b.range.end) || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
-  );
+  const diagnostics = crossChecks(config, 'managedExperienceTags' in o, locate).sort(compareDiagnostics);
   let full: LoadedConfig | undefined;
   return {
     text,

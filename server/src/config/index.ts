@@ -4,6 +4,7 @@
  * and the quick fixes. See `types.ts` for the contract and DESIGN.md "Diagnostics" for the codes.
  */
 export * from './types';
-export { loadConfig, loadStats, type LoadStats } from './load';
+export { loadConfig, loadStats, withDiagnostics, type LoadStats } from './load';
+export { decodeConfigBytes, type DecodedConfig } from './decode';
 export { fixConfig, setExperienceIDs, type FixKind } from './edit';
 export { applyTextEdits } from './text';

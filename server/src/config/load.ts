@@ -18,7 +18,7 @@ import { canonicalKey, canonicalValue, checkKey, fieldValue, findEntry, locate, 
 import { validators, type MapContext } from './schema';
 import { parsePiece, setOwn, type LocalDiag, type ParsedPiece, type SEntry, type SMap, type SNode } from './source';
 import { chooseTabWidth, findTabLines, untab } from './tabs';
-import { comparePositions, lineOf, lineStarts, projectCommentOf } from './text';
+import { compareDiagnostics, lineOf, lineStarts, projectCommentOf } from './text';
 import type { ConfigDiagnostic, LoadedConfig, Position, Range } from './types';
 
 /** yaml error codes that stay inside the piece they occur in (anything else: whole parse). */
@@ -137,6 +137,7 @@ function load(text: string, opts: { previous?: LoadedConfig; mode?: 'auto' | 'wh
     });
   }
   const mapper = new PosMapper(parsedText, parsedText === text ? starts : lineStarts(parsedText), adjust);
+  tabDiags.push(...characterDiagnostics(text, starts));
 
   const prevCache = opts.previous ? caches.get(opts.previous) : undefined;
   const cache: Cache = newCache();
@@ -162,12 +163,56 @@ function load(text: string, opts: { previous?: LoadedConfig; mode?: 'auto' | 'wh
   for (const d of rootDiags) diagnostics.push(toDiagnostic(d, 0, mapper));
   for (const e of model.entries) for (const u of e.items ?? []) for (const d of u.diags) diagnostics.push(toDiagnostic(d, u.base, mapper));
   diagnostics.push(...crossChecks(config, hasManagedTags, (p, part) => result.rangeOf(p, part)));
-  diagnostics.sort((a, b) => comparePositions(a.range.start, b.range.start) || comparePositions(a.range.end, b.range.end) || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+  diagnostics.sort(compareDiagnostics);
   result.diagnostics = diagnostics;
   result.ok = !diagnostics.some((d) => d.severity === 'error');
   caches.set(result, cache);
   stats.set(result, { mode: model.mode, pieces: pieces && model.mode === 'pieces' ? pieces.length : 1, reused });
   return result;
+}
+
+const MAX_CHARACTER_DIAGNOSTICS = 100;
+
+/**
+ * `nul-character` (error: no YAML file holds one; the resim CLI's parser refuses it) and
+ * `replacement-character` (warning: U+FFFD is what invalid UTF-8 becomes when an editor or a
+ * decoder replaces it, so a name holding one is almost surely damaged), once per line, at most
+ * MAX_CHARACTER_DIAGNOSTICS.
+ */
+function characterDiagnostics(text: string, starts: readonly number[]): ConfigDiagnostic[] {
+  const out: ConfigDiagnostic[] = [];
+  const re = /[\u0000\uFFFD]/g;
+  let lastLine = -1;
+  let lastCode = '';
+  for (let m = re.exec(text); m && out.length < MAX_CHARACTER_DIAGNOSTICS; m = re.exec(text)) {
+    const line = lineOf(starts, m.index);
+    const nul = m[0] === '\u0000';
+    const code = nul ? 'nul-character' : 'replacement-character';
+    if (line === lastLine && code === lastCode) continue;
+    lastLine = line;
+    lastCode = code;
+    const character = m.index - starts[line];
+    out.push({
+      code,
+      severity: nul ? 'error' : 'warning',
+      message: nul
+        ? `NUL character (U+0000) at line ${line + 1}, column ${character + 1}: a YAML file cannot hold one (the resim CLI refuses the file too). Is this a text file?`
+        : `Replacement character (U+FFFD) at line ${line + 1}, column ${character + 1}: this is what invalid UTF-8 turns into, so the text here is likely damaged. Retype it, or fix the file's encoding.`,
+      range: { start: { line, character }, end: { line, character: character + 1 } },
+    });
+  }
+  return out;
+}
+
+/**
+ * Adds diagnostics found outside the text (the bytes of the file: `decodeConfigBytes`) to a
+ * loaded config, in position order; `ok` follows. Returns the same object.
+ */
+export function withDiagnostics(loaded: LoadedConfig, extra: readonly ConfigDiagnostic[]): LoadedConfig {
+  if (!extra.length) return loaded;
+  loaded.diagnostics = [...extra, ...loaded.diagnostics].sort(compareDiagnostics);
+  loaded.ok = !loaded.diagnostics.some((d) => d.severity === 'error');
+  return loaded;
 }
 
 function unitResult(node: SNode | null, ctx: 'experience' | 'testSuite', frame: string): UnitResult {
