@@ -129,7 +129,7 @@ export function decodeConfigBytes(buf: Uint8Array): DecodedConfig {
       {
         code: 'invalid-utf8',
         severity: 'error',
-        message: `Invalid UTF-8 at byte offset ${offset} (line ${start.line + 1}, byte 0x${buf[offset].toString(16).toUpperCase().padStart(2, '0')}): this file is not UTF-8 text (Latin-1 or Windows-1252?). Save it as UTF-8 (each invalid byte reads as U+FFFD until then).`,
+        message: `Invalid UTF-8 at byte offset ${offset} (line ${start.line + 1}, byte 0x${buf[offset].toString(16).toUpperCase().padStart(2, '0')}): this is not UTF-8 text (Latin-1 or Windows-1252 text, or not a text file at all). Save it as UTF-8 (each invalid byte reads as U+FFFD until then).`,
         range: { start, end: { line: start.line, character: start.character + 1 } },
         data: { byteOffset: offset },
       },

@@ -75,6 +75,8 @@ interface Model {
 }
 
 const caches = new WeakMap<LoadedConfig, Cache>();
+/** What `loadSnapshot` needs beyond the public fields: the parsed model and the tab adjustments. */
+const internals = new WeakMap<LoadedConfig, { model: Model; adjust?: Map<number, { orig: number; fixed: number }> }>();
 
 /** How the last load went (for benchmarks and tests): which path, and how many pieces were reused. */
 export interface LoadStats {
@@ -109,9 +111,11 @@ export function loadConfig(text: string, opts: { previous?: LoadedConfig; mode?:
 function load(text: string, opts: { previous?: LoadedConfig; mode?: 'auto' | 'whole' }): LoadedConfig {
   const starts = lineStarts(text);
   const projectComment = projectCommentOf(text);
+  // A text with a NUL is not YAML: like the resim CLI, nothing of it is parsed (nul-character says why).
+  const notText = text.includes('\u0000');
 
   // Tabs: report one diagnostic per line, and parse the text with the tabs expanded.
-  const tabLines = findTabLines(text, starts);
+  const tabLines = notText ? [] : findTabLines(text, starts);
   const tabDiags: ConfigDiagnostic[] = [];
   let parsedText = text;
   let adjust: Map<number, { orig: number; fixed: number }> | undefined;
@@ -144,7 +148,8 @@ function load(text: string, opts: { previous?: LoadedConfig; mode?: 'auto' | 'wh
   let model: Model | undefined;
   let reused = 0;
   let pieces: Piece[] | undefined;
-  if (tabLines.length === 0 && opts.mode !== 'whole') {
+  if (notText) model = { parsed: text, root: null, entries: [], diags: [], mode: 'whole' };
+  else if (tabLines.length === 0 && opts.mode !== 'whole') {
     pieces = splitPieces(parsedText, starts);
     if (pieces) {
       const r = loadPieces(parsedText, pieces, prevCache, cache);
@@ -168,37 +173,98 @@ function load(text: string, opts: { previous?: LoadedConfig; mode?: 'auto' | 'wh
   result.ok = !diagnostics.some((d) => d.severity === 'error');
   caches.set(result, cache);
   stats.set(result, { mode: model.mode, pieces: pieces && model.mode === 'pieces' ? pieces.length : 1, reused });
+  internals.set(result, { model, adjust });
   return result;
 }
 
-const MAX_CHARACTER_DIAGNOSTICS = 100;
+/**
+ * A loaded config as plain data (structured-cloneable: it crosses `postMessage`), so that a
+ * large file can be loaded on a worker thread and used on the main one (`fromSnapshot`), with
+ * its piece cache for the incremental loads that follow.
+ */
+export interface LoadSnapshot {
+  text: string;
+  config: SyncConfig;
+  diagnostics: ConfigDiagnostic[];
+  ok: boolean;
+  projectComment?: string;
+  model: Model;
+  adjust?: Map<number, { orig: number; fixed: number }>;
+  cache: Cache;
+  stats: LoadStats;
+}
+
+/** `loadConfig(text)` (the full loader, no previous) as a `LoadSnapshot`. */
+export function loadSnapshot(text: string): LoadSnapshot {
+  const loaded = loadConfig(text);
+  const inner = internals.get(loaded);
+  if (!inner) throw new Error('loadSnapshot: the loader failed on this text');
+  return {
+    text: loaded.text,
+    config: loaded.config,
+    diagnostics: loaded.diagnostics,
+    ok: loaded.ok,
+    ...(loaded.projectComment !== undefined ? { projectComment: loaded.projectComment } : {}),
+    model: inner.model,
+    ...(inner.adjust ? { adjust: inner.adjust } : {}),
+    cache: caches.get(loaded) ?? newCache(),
+    stats: stats.get(loaded) ?? { mode: inner.model.mode, pieces: 1, reused: 0 },
+  };
+}
+
+/** The LoadedConfig of a snapshot: the same as `loadConfig(snapshot.text)` (rangeOf, pathAt, reuse as `previous`). */
+export function fromSnapshot(s: LoadSnapshot): LoadedConfig {
+  const parsed = s.model.parsed;
+  const mapper = new PosMapper(parsed, lineStarts(parsed), s.adjust);
+  const result = new Loaded(s.text, s.config, s.projectComment, s.model, mapper);
+  result.diagnostics = s.diagnostics;
+  result.ok = s.ok;
+  caches.set(result, s.cache);
+  stats.set(result, s.stats);
+  internals.set(result, { model: s.model, adjust: s.adjust });
+  return result;
+}
+
+const MAX_REPLACEMENT_DIAGNOSTICS = 20;
 
 /**
- * `nul-character` (error: no YAML file holds one; the resim CLI's parser refuses it) and
- * `replacement-character` (warning: U+FFFD is what invalid UTF-8 becomes when an editor or a
- * decoder replaces it, so a name holding one is almost surely damaged), once per line, at most
- * MAX_CHARACTER_DIAGNOSTICS.
+ * `nul-character` (error, at the first NUL: no YAML file holds one; the resim CLI's parser
+ * refuses it) and `replacement-character` (warning, once per line, at most
+ * MAX_REPLACEMENT_DIAGNOSTICS: U+FFFD is what invalid UTF-8 becomes when an editor or a decoder
+ * replaces it, so a name holding one is almost surely damaged).
  */
 function characterDiagnostics(text: string, starts: readonly number[]): ConfigDiagnostic[] {
   const out: ConfigDiagnostic[] = [];
-  const re = /[\u0000\uFFFD]/g;
-  let lastLine = -1;
-  let lastCode = '';
-  for (let m = re.exec(text); m && out.length < MAX_CHARACTER_DIAGNOSTICS; m = re.exec(text)) {
-    const line = lineOf(starts, m.index);
-    const nul = m[0] === '\u0000';
-    const code = nul ? 'nul-character' : 'replacement-character';
-    if (line === lastLine && code === lastCode) continue;
-    lastLine = line;
-    lastCode = code;
-    const character = m.index - starts[line];
+  const at = (index: number) => {
+    const line = lineOf(starts, index);
+    const character = index - starts[line];
+    return { line, character, range: { start: { line, character }, end: { line, character: character + 1 } } };
+  };
+  const nul = text.indexOf('\u0000');
+  if (nul !== -1) {
+    const p = at(nul);
+    let count = 0;
+    for (let i = nul; i !== -1; i = text.indexOf('\u0000', i + 1)) count++;
     out.push({
-      code,
-      severity: nul ? 'error' : 'warning',
-      message: nul
-        ? `NUL character (U+0000) at line ${line + 1}, column ${character + 1}: a YAML file cannot hold one (the resim CLI refuses the file too). Is this a text file?`
-        : `Replacement character (U+FFFD) at line ${line + 1}, column ${character + 1}: this is what invalid UTF-8 turns into, so the text here is likely damaged. Retype it, or fix the file's encoding.`,
-      range: { start: { line, character }, end: { line, character: character + 1 } },
+      code: 'nul-character',
+      severity: 'error',
+      message: `NUL character (U+0000) at line ${p.line + 1}, column ${p.character + 1}${count > 1 ? ` (and ${count - 1} more)` : ''}: this is not a text file, or a damaged one. YAML cannot hold NUL (the resim CLI refuses the file too).`,
+      range: p.range,
+      data: { count },
+    });
+  }
+  let lastLine = -1;
+  let shown = 0;
+  for (let i = text.indexOf('\uFFFD'); i !== -1 && shown < MAX_REPLACEMENT_DIAGNOSTICS; i = text.indexOf('\uFFFD', i + 1)) {
+    const p = at(i);
+    if (p.line === lastLine) continue;
+    lastLine = p.line;
+    shown++;
+    out.push({
+      code: 'replacement-character',
+      severity: 'warning',
+      message: `Replacement character (U+FFFD) at line ${p.line + 1}, column ${p.character + 1}: this is what invalid UTF-8 turns into, so the text here is likely damaged. Retype it, or fix the file's encoding.`,
+      range: p.range,
     });
   }
   return out;

@@ -12,10 +12,12 @@
  */
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextDocuments } from 'vscode-languageserver';
-import { loadConfig } from '../config/index';
+import { loadConfig, loadStats, withDiagnostics } from '../config/index';
 import type { LoadedConfig } from '../config/types';
 import type { Plan, PlannedExperience } from '../sync/model';
 import { computePlan } from '../sync/plan';
+import { fileByteDiagnostics, forgetFile } from './fileBytes';
+import { OFF_THREAD_MIN_CHARS, loadOffThread } from './offThread';
 import type { ResimSettings, SettingsStore } from './settings';
 import { stateKey, type StateCache, type StateSnapshot } from './state';
 
@@ -124,6 +126,7 @@ export class Analyzer {
     this.timers.delete(uri);
     this.latestByUri.delete(uri);
     this.dirty.delete(uri);
+    forgetFile(uri);
     if (this.handled.delete(uri)) this.opts.publish(uri, undefined);
   }
 
@@ -184,7 +187,14 @@ export class Analyzer {
     this.handled.add(uri);
     this.dirty.delete(uri);
     const version = doc.version;
-    const loaded = loadConfig(doc.getText(), prev ? { previous: prev.loaded } : undefined);
+    const text = doc.getText();
+    // A large text with nothing to reuse (first load, or a file that parses only whole) is parsed
+    // on the parsing thread: hover and completion elsewhere keep answering meanwhile.
+    const offThread = text.length >= OFF_THREAD_MIN_CHARS && (!prev || loadStats(prev.loaded)?.mode !== 'pieces');
+    const loaded = withDiagnostics(
+      offThread ? await loadOffThread(text) : loadConfig(text, prev ? { previous: prev.loaded } : undefined),
+      await fileByteDiagnostics(uri),
+    );
     const project = loaded.projectComment ?? settings.project;
     const key = stateKey(settings.apiUrl, project);
     let analysis: Analysis = { uri, version, loaded, settings, project, key, byIndex: new Map() };
