@@ -16,7 +16,8 @@
  * run on just the piece of text that holds the node (chunks.ts splits a file into one piece
  * per top-level key and per experience), so one lookup costs one small parse.
  */
-import { CORE_SCHEMA, load as loadYamlFast } from 'js-yaml';
+import { FAILSAFE_SCHEMA, Type, load as loadYamlFast, type Schema as FastSchema } from 'js-yaml';
+import { Schema as YamlSchema } from 'yaml';
 import type { ConfigPath, SyncConfig } from '../sync/model';
 import { crossChecks } from './checks';
 import { splitPieces, type Piece } from './chunks';
@@ -36,7 +37,7 @@ export function fastLoad(text: string, fullLoad: FullLoad, projectComment: strin
   if (/[\u0000\uFFFD]/.test(text)) return undefined; // nul-character, replacement-character
   let value: unknown;
   try {
-    value = loadYamlFast(text, { schema: CORE_SCHEMA, json: false, listener: refuseAnchors });
+    value = loadYamlFast(text, { schema: CORE_12, json: false, listener: refuseAnchors });
   } catch {
     return undefined; // YAML errors, duplicate keys, several documents, unknown tags, anchors
   }
@@ -69,6 +70,34 @@ export function fastLoad(text: string, fullLoad: FullLoad, projectComment: strin
     pathAt: (pos) => (full ??= fullLoad(text)).pathAt(pos),
   };
 }
+
+/**
+ * js-yaml with the `yaml` package's own YAML 1.2 core schema rules for plain scalars (their
+ * regular expressions and resolvers, taken from `yaml`), so that both paths read every plain
+ * scalar alike: js-yaml's CORE_SCHEMA differs (`-.5` and `+.5` are text there, floats in YAML 1.2).
+ */
+const CORE_12: FastSchema = (() => {
+  type Tag = { tag: string; test?: RegExp; resolve: (s: string, onError: (m: string) => void, opts: object) => unknown };
+  const byTag = new Map<string, Tag[]>();
+  for (const t of new YamlSchema({ schema: 'core' }).tags as unknown as Tag[]) {
+    if (!t.test) continue;
+    const list = byTag.get(t.tag) ?? [];
+    list.push(t);
+    byTag.set(t.tag, list);
+  }
+  const types = [...byTag].map(
+    ([tag, list]) =>
+      new Type(tag, {
+        kind: 'scalar',
+        resolve: (s: string | null) => list.some((t) => t.test!.test(s ?? '')),
+        construct: (s: string | null) => {
+          const t = list.find((x) => x.test!.test(s ?? ''))!;
+          return t.resolve(s ?? '', () => undefined, {});
+        },
+      }),
+  );
+  return FAILSAFE_SCHEMA.extend({ implicit: types });
+})();
 
 const ANCHOR = new Error('anchor');
 /** js-yaml's node listener: stops at the first anchored node (js-yaml has no alias expansion cap). */

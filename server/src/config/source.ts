@@ -65,10 +65,14 @@ const MAX_DEPTH = 400;
  * `*a` aliases still loads.
  */
 export const MAX_ALIAS_NODES = 100_000;
+/** Likewise for the text of the scalars built from aliases (a 50 KB string aliased 20,000 times is 1 GB). */
+export const MAX_ALIAS_CHARS = 10_000_000;
 
 interface BuildState {
   /** Nodes built while expanding aliases (the cap above). */
   aliasNodes: number;
+  /** Characters of the scalars built while expanding aliases (the cap above). */
+  aliasChars: number;
   anchors: boolean;
   overflow: boolean;
   /** Anchor name → the node it was last defined on, in document order (YAML: an alias refers to the latest). */
@@ -124,7 +128,7 @@ export function parsePiece(text: string): ParsedPiece {
       });
     }
   }
-  const state: BuildState = { aliasNodes: 0, anchors: false, overflow: overflowInParser, anchorNodes: new Map(), expanded: new Map(), inAlias: 0 };
+  const state: BuildState = { aliasNodes: 0, aliasChars: 0, anchors: false, overflow: overflowInParser, anchorNodes: new Map(), expanded: new Map(), inAlias: 0 };
   let root: SNode | null = null;
   try {
     root = build(doc.contents as YamlNode | null, doc, 0, state);
@@ -134,7 +138,7 @@ export function parsePiece(text: string): ParsedPiece {
   if (state.overflow) {
     diags.push({
       code: 'yaml-syntax',
-      message: `This YAML is nested too deeply or expands too many aliases to be read (over ${MAX_DEPTH} levels or ${MAX_ALIAS_NODES} alias nodes). Flatten it.`,
+      message: `This YAML is nested too deeply or expands too many aliases to be read (over ${MAX_DEPTH} levels, ${MAX_ALIAS_NODES} nodes or ${MAX_ALIAS_CHARS / 1_000_000} million characters built from aliases). Flatten it.`,
       severity: 'error',
       s: 0,
       e: Math.min(text.length, 1),
@@ -161,7 +165,8 @@ function yamlMessage(raw: string, code: string): string {
  * The SNode tree of a yaml node. Linear in the size of the expanded tree: an alias is resolved
  * through the anchors seen so far (the `yaml` package's own `Alias.resolve` walks the whole
  * document for each alias, which made 20,000 aliases take 40 s), and each anchored node is built
- * once and shared by its aliases. Every node built for an alias counts against MAX_ALIAS_NODES.
+ * once and shared by its aliases. Every node (and scalar text) built for an alias counts against
+ * MAX_ALIAS_NODES (and MAX_ALIAS_CHARS), whether built anew or shared.
  */
 function build(node: YamlNode | null | undefined, doc: Document, depth: number, state: BuildState): SNode | null {
   if (node == null) return null;
@@ -184,13 +189,17 @@ function build(node: YamlNode | null | undefined, doc: Document, depth: number, 
     const target = state.anchorNodes.get(node.source);
     if (!target) return { k: 's', s: range[0], e: range[1], v: null };
     let built = state.expanded.get(target);
-    if (built === undefined || state.aliasNodes + size(built) > MAX_ALIAS_NODES) {
+    if (built === undefined) {
       state.inAlias++;
       built = build(target, doc, depth + 1, state);
       state.inAlias--;
       if (!state.overflow) state.expanded.set(target, built);
-    } else state.aliasNodes += size(built);
-    if (state.aliasNodes > MAX_ALIAS_NODES) state.overflow = true;
+    } else {
+      const [nodes, chars] = size(built);
+      state.aliasNodes += nodes;
+      state.aliasChars += chars;
+    }
+    if (state.aliasNodes > MAX_ALIAS_NODES || state.aliasChars > MAX_ALIAS_CHARS) state.overflow = true;
     if (!built) return null;
     // The alias's own place, its content from the anchored node.
     return { ...built, s: range[0], e: range[1] } as SNode;
@@ -198,6 +207,7 @@ function build(node: YamlNode | null | undefined, doc: Document, depth: number, 
   const r = node.range ?? [0, 0, 0];
   if (isScalar(node)) {
     const v = node.value;
+    if (state.inAlias > 0 && typeof v === 'string' && (state.aliasChars += v.length) > MAX_ALIAS_CHARS) state.overflow = true;
     const src = (node as { source?: unknown }).source;
     if (v !== null && typeof v !== 'string' && typeof src === 'string') return { k: 's', s: r[0], e: r[1], v, src };
     return { k: 's', s: r[0], e: r[1], v };
@@ -240,15 +250,20 @@ function build(node: YamlNode | null | undefined, doc: Document, depth: number, 
   return null;
 }
 
-const sizes = new WeakMap<SNode, number>();
+const sizes = new WeakMap<SNode, [number, number]>();
 /** The number of nodes of a built tree (what re-using it for one more alias costs against the cap). */
-function size(n: SNode | null): number {
-  if (!n) return 1;
+function size(n: SNode | null): [nodes: number, chars: number] {
+  if (!n) return [1, 0];
   let k = sizes.get(n);
   if (k !== undefined) return k;
-  k = 1;
-  if (n.k === 'q') for (const it of n.items) k += size(it);
-  else if (n.k === 'm') for (const e of n.entries) k += 1 + size(e.value);
+  k = [1, n.k === 's' && typeof n.v === 'string' ? n.v.length : 0];
+  const add = (c: SNode | null) => {
+    const [a, b] = size(c);
+    k![0] += a;
+    k![1] += b;
+  };
+  if (n.k === 'q') for (const it of n.items) add(it);
+  else if (n.k === 'm') for (const e of n.entries) (k[0] += 1), add(e.value);
   sizes.set(n, k);
   return k;
 }

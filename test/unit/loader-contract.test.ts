@@ -1,0 +1,121 @@
+/**
+ * One loader contract: the CLI's fast path (`loadConfig(text, {fast: true})`, js-yaml) and the
+ * full loader (`yaml`, what the language server runs) give the same codes, ranges, messages,
+ * values and config fingerprint on every input: a hostile corpus and generated configs.
+ */
+import { strict as assert } from 'assert';
+import fc from 'fast-check';
+import { decodeConfigBytes, loadConfig, type LoadedConfig } from '../../server/src/config';
+import { fingerprintConfig } from '../../server/src/sync/fingerprint';
+import { hostileCorpus } from '../support/hostile';
+
+function contract(l: LoadedConfig) {
+  return { config: l.config, fingerprint: fingerprintConfig(l.config), diagnostics: l.diagnostics, ok: l.ok, projectComment: l.projectComment };
+}
+
+function assertSame(text: string, label: string): void {
+  const fast = loadConfig(text, { fast: true });
+  const full = loadConfig(text);
+  assert.deepEqual(contract(fast), contract(full), label);
+  for (const p of [['experiences', 0, 'name'], ['experiences', 1, 'tags', 0], ['managedTestSuites', 0], ['managedExperienceTags']]) {
+    assert.deepEqual(fast.rangeOf(p), full.rangeOf(p), `${label} rangeOf ${JSON.stringify(p)}`);
+  }
+}
+
+describe('loader contract: the fast path ≡ the full loader', () => {
+  for (const f of hostileCorpus({ big: true })) {
+    it(`hostile: ${f.name}`, () => assertSame(decodeConfigBytes(f.bytes).text, f.name));
+  }
+
+  it('the alias expansion cap is the same on both paths (a billion laughs is refused, 20,000 plain aliases load)', () => {
+    const [aliases, laughs] = hostileCorpus().map((f) => decodeConfigBytes(f.bytes).text);
+    for (const fast of [true, false]) {
+      const l = loadConfig(laughs, { fast });
+      assert.ok(l.diagnostics.some((d) => d.code === 'yaml-syntax' && /expands too many aliases/.test(d.message)), `fast=${fast}`);
+      const a = loadConfig(aliases, { fast });
+      assert.equal(a.config.managedExperienceTags.length, 20_001, `fast=${fast}`);
+      assert.equal(a.ok, true);
+    }
+  });
+
+  it('a BOM does not hide the first-line # resim-project: comment, on either path', () => {
+    const text = '\uFEFF# resim-project: demo\nexperiences: []\n';
+    assert.equal(loadConfig(text, { fast: true }).projectComment, 'demo');
+    assert.equal(loadConfig(text).projectComment, 'demo');
+  });
+
+  // Scalars that YAML tools read differently: plain, single- or double-quoted at random.
+  const tricky = ['123', '1e3', '0x1F', '0o17', '0b101', '1_000', '-.5', '+1', '.inf', '.NaN', 'true', 'False', 'yes', 'null', '~', '', '2024-01-01', 'a: b', '#x', '- y', 's3://b/l', 'x', 'y z', '"q"', "it's", '*a', '&b c', 'é'];
+  const scalar = fc.tuple(fc.constantFrom(...tricky), fc.constantFrom('plain', 'single', 'double')).map(([v, style]) =>
+    style === 'double' ? JSON.stringify(v) : style === 'single' ? `'${v.replace(/'/g, "''")}'` : v,
+  );
+  const maybe = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
+  const list = fc.oneof(fc.constant(''), fc.array(scalar, { maxLength: 3 }).map((xs) => ` [${xs.join(', ')}]`), fc.constant(' ~'));
+  const experience = fc.record({
+    name: scalar,
+    description: maybe(scalar),
+    locations: maybe(list),
+    experienceID: maybe(fc.constantFrom('a7e6ea61-61f5-42cd-a444-6d5074c4b19f', 'A7E6EA61-61F5-42CD-A444-6D5074C4B19F', '{a7e6ea61-61f5-42cd-a444-6d5074c4b19f}', 'nope')),
+    tags: maybe(list),
+    archived: maybe(fc.constantFrom('true', 'false', 'yes', '~', '1')),
+    extra: maybe(fc.constantFrom('    tagz: [x]\n', '    cache_exempt: true\n', '    # comment\n', '    profile:\n', '    containerTimeoutSeconds: "30"\n')),
+  });
+  const config = fc.record({
+    bom: fc.boolean(),
+    crlf: fc.boolean(),
+    project: fc.boolean(),
+    experiences: fc.oneof(fc.constant(null), fc.array(experience, { maxLength: 4 })),
+    suites: maybe(fc.array(fc.record({ name: scalar, experiences: maybe(list) }), { maxLength: 2 })),
+    managed: maybe(list),
+  });
+
+  it('generated configs (fast-check)', () => {
+    fc.assert(
+      fc.property(config, (c) => {
+        let t = c.project ? '# resim-project: demo\n' : '';
+        t += 'experiences:';
+        if (c.experiences === null) t += '\n';
+        else if (c.experiences.length === 0) t += ' []\n';
+        else {
+          t += '\n';
+          for (const e of c.experiences) {
+            t += `  - name: ${e.name}\n`;
+            if (e.description !== undefined) t += `    description: ${e.description}\n`;
+            if (e.locations !== undefined) t += `    locations:${e.locations}\n`;
+            if (e.experienceID !== undefined) t += `    experienceID: ${e.experienceID}\n`;
+            if (e.tags !== undefined) t += `    tags:${e.tags}\n`;
+            if (e.archived !== undefined) t += `    archived: ${e.archived}\n`;
+            if (e.extra !== undefined) t += e.extra;
+          }
+        }
+        if (c.suites) {
+          t += 'managedTestSuites:\n';
+          for (const s of c.suites) t += `  - name: ${s.name}\n${s.experiences !== undefined ? `    experiences:${s.experiences}\n` : ''}`;
+        }
+        if (c.managed !== undefined) t += `managedExperienceTags:${c.managed}\n`;
+        if (c.crlf) t = t.replace(/\n/g, '\r\n');
+        if (c.bom) t = '\uFEFF' + t;
+        assertSame(t, JSON.stringify(t));
+      }),
+      { numRuns: 400, seed: 20261130 },
+    );
+  });
+
+  it('generated valid configs with tricky scalars in text places (fast-check)', () => {
+    const plainText = fc.constantFrom(...tricky.filter((v) => /^[-+.0-9a-zA-Z_~]+$/.test(v)));
+    const item = fc.record({ name: plainText, description: plainText, value: plainText, tag: plainText, quoted: fc.boolean() });
+    fc.assert(
+      fc.property(fc.array(item, { minLength: 1, maxLength: 4 }), fc.boolean(), (items, flow) => {
+        let t = 'experiences:\n';
+        items.forEach((it, i) => {
+          const name = it.quoted ? JSON.stringify(`${it.name}-${i}`) : `${it.name}${i ? `-${i}` : ''}`;
+          t += flow
+            ? `  - {name: ${name}, description: ${it.description}, locations: [l], environmentVariables: [{name: N, value: ${it.value}}], tags: [${it.tag}]}\n`
+            : `  - name: ${name}\n    description: ${it.description}\n    locations:\n      - l\n    environmentVariables:\n      - name: N\n        value: ${it.value}\n    tags: [${it.tag}]\n`;
+        });
+        assertSame(t, JSON.stringify(t));
+      }),
+      { numRuns: 300, seed: 7 },
+    );
+  });
+});
