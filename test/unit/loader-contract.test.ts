@@ -119,3 +119,28 @@ describe('loader contract: the fast path ≡ the full loader', () => {
     );
   });
 });
+
+describe('decodeConfigBytes: the one reading of config bytes', () => {
+  const d = (b: Buffer) => decodeConfigBytes(b);
+  it('invalid UTF-8 is an error naming the byte offset of the bad sequence, never a silent replacement', () => {
+    const r = d(Buffer.concat([Buffer.from('experiences:\n  - name: caf'), Buffer.from([0xe9]), Buffer.from('\n')]));
+    assert.deepEqual(r.diagnostics.map((x) => [x.code, x.severity, x.range.start, x.data]), [['invalid-utf8', 'error', { line: 1, character: 13 }, { byteOffset: 26 }]]);
+    assert.match(r.diagnostics[0].message, /byte offset 26 \(line 2, byte 0xE9\)/);
+    const mid = d(Buffer.from([0x61, 0x3a, 0x20, 0xe2, 0x82, 0x41]));
+    assert.equal(mid.diagnostics[0].data?.byteOffset, 3, 'a sequence cut short: at its lead byte');
+    assert.equal(loadConfig(r.text).diagnostics.some((x) => x.code === 'replacement-character'), true, 'the replaced text is marked too');
+  });
+  it('UTF-16 and UTF-32 are named; a UTF-8 BOM is kept; NUL stays for the loader', () => {
+    const le = d(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('experiences: []\n', 'utf16le')]));
+    assert.match(le.diagnostics[0].message, /UTF-16 LE/);
+    assert.equal(le.text.replace(/^\uFEFF/, ''), 'experiences: []\n');
+    assert.match(d(Buffer.from(Buffer.from('experiences: []\n', 'utf16le').swap16())).diagnostics[0].message, /UTF-16 BE/);
+    assert.match(d(Buffer.from([0xff, 0xfe, 0, 0, 0x61, 0, 0, 0])).diagnostics[0].message, /UTF-32 LE/);
+    const bom = d(Buffer.from('\uFEFF# resim-project: p\n'));
+    assert.deepEqual(bom.diagnostics, []);
+    assert.equal(bom.text, '\uFEFF# resim-project: p\n');
+    const nul = d(Buffer.from('a: b\u0000\n'));
+    assert.deepEqual(nul.diagnostics, []);
+    assert.deepEqual(loadConfig(nul.text).diagnostics.map((x) => x.code), ['nul-character']);
+  });
+});

@@ -377,9 +377,8 @@ export function computePlan(config: SyncConfig, state: ProjectState, options: Pl
     }
     const live = m.live;
     if (archivedEntry) {
-      const entry: PlannedExperience = { name: m.cfg.name, action: live.archived ? 'unchanged' : 'archive', experienceID: live.experienceID, matchedBy: m.matchedBy, changes: [], configIndex: m.index };
-      if (live.name !== m.cfg.name) entry.previousName = live.name;
-      planned.push(entry);
+      // Not even a rename: the reference skips the update of an archived entry.
+      planned.push({ name: m.cfg.name, action: live.archived ? 'unchanged' : 'archive', experienceID: live.experienceID, matchedBy: m.matchedBy, changes: [], configIndex: m.index });
       continue;
     }
     const tagIDs = refIDs(m, 'tags');
