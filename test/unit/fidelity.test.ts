@@ -121,6 +121,18 @@ describe('fidelity: inputs the resim CLI accepts', () => {
     assert.deepEqual(again.config, l.config, 'quoting keeps the meaning');
   });
 
+  it('yes / no / on / off where true or false is expected is that boolean (yaml.v3), with a warning and a fix', () => {
+    const text = 'experiences:\n  - name: a\n    description: d\n    locations: [l]\n    archived: yes\n    cacheExempt: "off"\n';
+    const l = loadConfig(text);
+    assert.equal(l.ok, true);
+    assert.equal(l.config.experiences[0].archived, true);
+    assert.equal(l.config.experiences[0].cacheExempt, false);
+    assert.deepEqual(l.diagnostics.map((d) => `${d.code}@${d.range.start.line + 1}`), ['yaml11-boolean@5', 'yaml11-boolean@6']);
+    const fixed = loadConfig(applyTextEdits(text, l.diagnostics.flatMap((d) => d.fix!.edits)));
+    assert.deepEqual(fixed.diagnostics, []);
+    assert.deepEqual(fixed.config, l.config);
+  });
+
   it('under --no-archive a managed suite may list a live experience the file does not list; with archiving it is an error', () => {
     const live = state([exp(1, 'a'), exp(2, 'kept')]);
     const config = cfg([entry('a')], { managedTestSuites: [{ name: 'Suite', experiences: ['a', 'kept'] }] });

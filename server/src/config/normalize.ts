@@ -53,6 +53,11 @@ export function canonicalValue(node: SNode | null, ctx: MapContext | undefined, 
 }
 
 const OMITTED = Symbol('omitted');
+/** The YAML 1.1 spellings that gopkg.in/yaml.v3 still decodes into a Go bool (quoted or not). */
+const YAML11_BOOLEANS: Record<string, boolean> = Object.fromEntries([
+  ...['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON'].map((s) => [s, true]),
+  ...['n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF'].map((s) => [s, false]),
+]);
 const isNull = (n: SNode | null): boolean => !n || (n.k === 's' && n.v === null);
 
 /**
@@ -61,7 +66,9 @@ const isNull = (n: SNode | null): boolean => !n || (n.k === 's' && n.v === null)
  * - an empty value (`key:`, `~`) is the Go zero value: `""` for text, `[]` for a list; or, for a
  *   pointer-typed key (`NULL_MEANS_OMITTED`), the key is omitted;
  * - an unquoted number or boolean where text is expected (`name: 123`, `value: 0x1F`, `1e3`) is
- *   its source text, with an `unquoted-scalar` warning and a quick fix that quotes it.
+ *   its source text, with an `unquoted-scalar` warning and a quick fix that quotes it;
+ * - `yes`/`no`/`on`/`off`/`y`/`n` where true or false is expected is that boolean (yaml.v3's
+ *   YAML 1.1 compatibility), with a `yaml11-boolean` warning and a fix writing true or false.
  */
 export function fieldValue(ctx: MapContext, canon: string, node: SNode | null, diags: LocalDiag[]): unknown {
   const kind = fieldKind(ctx, canon);
@@ -72,6 +79,19 @@ export function fieldValue(ctx: MapContext, canon: string, node: SNode | null, d
     return null;
   }
   if (kind === 'string') return textValue(node, diags);
+  if (kind === 'boolean' && node!.k === 's' && typeof node!.v === 'string' && Object.prototype.hasOwnProperty.call(YAML11_BOOLEANS, node!.v)) {
+    const v = YAML11_BOOLEANS[node!.v];
+    diags.push({
+      code: 'yaml11-boolean',
+      message: `"${node!.v}" is read as ${v}, as the resim CLI reads it (YAML 1.1), but YAML 1.2 tools read it as text. Write ${v}.`,
+      severity: 'warning',
+      s: node!.s,
+      e: node!.e,
+      data: { value: v },
+      fix: { title: `Write ${v}`, edits: [{ s: node!.s, e: node!.e, newText: String(v) }] },
+    });
+    return v;
+  }
   if (kind === 'stringList' && node!.k === 'q') return node!.items.map((it) => (isNull(it) ? '' : textValue(it, diags)));
   return canonicalValue(node, childContext(ctx, canon), diags);
 }

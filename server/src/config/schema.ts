@@ -97,11 +97,12 @@ export const validators: { root: ValidateFunction; experience: ValidateFunction;
 export type SchemaError = ErrorObject;
 
 /** How a key's value is typed (from the schema): text, a list of texts, or anything else. */
-export type FieldKind = 'string' | 'stringList' | 'list' | 'other';
+export type FieldKind = 'string' | 'stringList' | 'list' | 'boolean' | 'other';
 
 function kindOf(p: JsonSchema | undefined): FieldKind {
   if (!p) return 'other';
   if (p.type === 'string') return 'string';
+  if (p.type === 'boolean') return 'boolean';
   if (p.type === 'array') return p.items && (p.items as JsonSchema).type === 'string' ? 'stringList' : 'list';
   return 'other';
 }
