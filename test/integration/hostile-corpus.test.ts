@@ -112,8 +112,11 @@ describe('hostile corpus: resim-sync validate --json ≡ the language server', f
     const smallText = 'experiences:\n  - name: hover-me\n    description: d\n    locations: [s3://b/l]\n';
     lsp.open(small, smallText);
     await lsp.diagnosticsFor(small);
-    const big = pathToFileURL(path.join(dir, 'aliases-20k.yaml')).href;
-    const text = editorText(fs.readFileSync(path.join(dir, 'aliases-20k.yaml')));
+    // A document the server has not seen (the corpus test opened aliases-20k.yaml already).
+    const bigFile = path.join(dir, 'aliases-hover.yaml');
+    fs.copyFileSync(path.join(dir, 'aliases-20k.yaml'), bigFile);
+    const big = pathToFileURL(bigFile).href;
+    const text = editorText(fs.readFileSync(bigFile));
     const latencies: number[] = [];
     let parsed = false;
     lsp.open(big, text);
