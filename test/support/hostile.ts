@@ -36,6 +36,7 @@ export function hostileCorpus(opts: { big?: boolean } = {}): HostileFile[] {
   ]);
   files.push(['null-lists.yaml', `experiences:\n${exp('a', '    tags:\n    systems: ~\n    customFields:\n')}managedTestSuites:\n  - name: S\nmanagedExperienceTags:\n`]);
   files.push(['tabs.yaml', `experiences:\n\t- name: a\n\t  description: d\n\t  locations: [l]\n`]);
+  files.push(['merge-keys.yaml', `experiences:\n  - &base\n    name: a\n    description: d\n    locations: [l]\n    tagz: [x]\n  - <<: *base\n    name: b\n  - <<: [*base, 7]\n    name: c\n`]);
   files.push(['anchors-across.yaml', `experiences:\n  - &e\n    name: a\n    description: d\n    locations: [l]\n  - *e\n`]);
   if (opts.big) {
     // 10 MB on one line: a description as one plain scalar.

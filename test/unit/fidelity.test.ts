@@ -133,6 +133,17 @@ describe('fidelity: inputs the resim CLI accepts', () => {
     assert.deepEqual(fixed.config, l.config);
   });
 
+  it('merge keys (<<: *defaults) are merged, as the resim CLI decodes them; the map\'s own keys win', () => {
+    const text = 'experiences:\n  - &base\n    name: a\n    description: base\n    locations: [l]\n    tags: [t]\n  - <<: *base\n    name: b\n  - <<: [*base, {profile: p}]\n    name: c\n    description: own\n';
+    const l = loadConfig(text);
+    assert.deepEqual(l.diagnostics, []);
+    assert.deepEqual(l.config.experiences.slice(1), [
+      { name: 'b', description: 'base', locations: ['l'], tags: ['t'] },
+      { name: 'c', description: 'own', locations: ['l'], profile: 'p', tags: ['t'] },
+    ]);
+    assert.deepEqual(codes('experiences:\n  - <<: 3\n    name: a\n    description: d\n    locations: [l]\n'), ['schema@2']);
+  });
+
   it('under --no-archive a managed suite may list a live experience the file does not list; with archiving it is an error', () => {
     const live = state([exp(1, 'a'), exp(2, 'kept')]);
     const config = cfg([entry('a')], { managedTestSuites: [{ name: 'Suite', experiences: ['a', 'kept'] }] });

@@ -42,15 +42,41 @@ export function canonicalValue(node: SNode | null, ctx: MapContext | undefined, 
     return o;
   }
   const o: Record<string, unknown> = {};
-  for (const e of node.entries) {
+  const merges: SEntry[] = [];
+  const seen = new Set<string>();
+  const add = (e: SEntry) => {
     const canon = checkKey(e, ctx, diags);
-    if (canon === undefined) continue;
-    if (Object.prototype.hasOwnProperty.call(o, canon)) continue; // a second spelling of a key: the first wins
+    if (canon === undefined || seen.has(canon)) return; // a second spelling of a key (or a merged one): the first wins
+    seen.add(canon);
     const v = fieldValue(ctx, canon, e.value, diags);
     if (v !== OMITTED) setOwn(o, canon, v);
+  };
+  for (const e of node.entries) {
+    if (e.key === MERGE_KEY) merges.push(e);
+    else add(e);
+  }
+  // `<<: *defaults` (or a list of them): the resim CLI's YAML decoder merges the keys the map
+  // does not set itself, earlier maps first.
+  for (const m of merges) {
+    const sources = m.value?.k === 'q' ? m.value.items : [m.value];
+    for (const src of sources) {
+      if (src?.k === 'm') src.entries.filter((x) => x.key !== MERGE_KEY).forEach(add);
+      else
+        diags.push({
+          code: 'schema',
+          message: 'A merge key ("<<") takes a map, or a list of maps (usually an alias like *defaults).',
+          severity: 'error',
+          s: m.ks,
+          e: m.ke,
+          data: { keyword: 'merge' },
+        });
+    }
   }
   return o;
 }
+
+/** YAML's merge key, which the resim CLI's decoder (gopkg.in/yaml.v3) honours in a map. */
+const MERGE_KEY = '<<';
 
 const OMITTED = Symbol('omitted');
 /** The YAML 1.1 spellings that gopkg.in/yaml.v3 still decodes into a Go bool (quoted or not). */
