@@ -105,7 +105,7 @@ describe('loader contract: the fast path ≡ the full loader', () => {
     const plainText = fc.constantFrom(...tricky.filter((v) => /^[-+.0-9a-zA-Z_~]+$/.test(v)));
     const item = fc.record({ name: plainText, description: plainText, value: plainText, tag: plainText, quoted: fc.boolean() });
     fc.assert(
-      fc.property(fc.array(item, { minLength: 1, maxLength: 4 }), fc.boolean(), (items, flow) => {
+      fc.property(fc.array(item, { minLength: 1, maxLength: 4 }), fc.boolean(), fc.array(fc.option(fc.constantFrom('[]', '[x]', ''), { nil: undefined }), { maxLength: 2 }), (items, flow, suites) => {
         let t = 'experiences:\n';
         items.forEach((it, i) => {
           const name = it.quoted ? JSON.stringify(`${it.name}-${i}`) : `${it.name}${i ? `-${i}` : ''}`;
@@ -113,9 +113,35 @@ describe('loader contract: the fast path ≡ the full loader', () => {
             ? `  - {name: ${name}, description: ${it.description}, locations: [l], environmentVariables: [{name: N, value: ${it.value}}], tags: [${it.tag}]}\n`
             : `  - name: ${name}\n    description: ${it.description}\n    locations:\n      - l\n    environmentVariables:\n      - name: N\n        value: ${it.value}\n    tags: [${it.tag}]\n`;
         });
+        if (suites.length) t += `managedTestSuites:\n${suites.map((e, k) => `  - name: s${k}\n${e === undefined ? '' : `    experiences: ${e}\n`}`).join('')}`;
         assertSame(t, JSON.stringify(t));
       }),
       { numRuns: 300, seed: 7 },
+    );
+  });
+});
+
+describe('loader contract: clean configs with empty values and suites (fast-check)', () => {
+  it('the fast path takes what it can and agrees with the full loader', () => {
+    const value = fc.constantFrom('', ' ~', ' []', ' [a]', ' [a, b]', ' null');
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ tags: fc.option(value, { nil: undefined }), profile: fc.option(fc.constantFrom(' p', ' ~', ''), { nil: undefined }) }), { maxLength: 3 }),
+        fc.array(fc.option(value, { nil: undefined }), { maxLength: 3 }),
+        fc.option(value, { nil: undefined }),
+        (exps, suites, managed) => {
+          let t = `experiences:${exps.length ? '' : ' []'}\n`;
+          exps.forEach((e, i) => {
+            t += `  - name: e${i}\n    description: d\n    locations: [l]\n`;
+            if (e.tags !== undefined) t += `    tags:${e.tags}\n`;
+            if (e.profile !== undefined) t += `    profile:${e.profile}\n`;
+          });
+          if (suites.length) t += `managedTestSuites:\n${suites.map((e, k) => `  - name: s${k}\n${e === undefined ? '' : `    experiences:${e}\n`}`).join('')}`;
+          if (managed !== undefined) t += `managedExperienceTags:${managed}\n`;
+          assertSame(t, JSON.stringify(t));
+        },
+      ),
+      { numRuns: 300, seed: 11 },
     );
   });
 });

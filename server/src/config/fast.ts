@@ -37,7 +37,8 @@ export function fastLoad(text: string, fullLoad: FullLoad, projectComment: strin
   if (/[\u0000\uFFFD]/.test(text)) return undefined; // nul-character, replacement-character
   let value: unknown;
   try {
-    value = loadYamlFast(text, { schema: CORE_12, json: false, listener: refuseAnchors });
+    // The listener costs a call per node: only for a text where an anchor may start (`&` after a space or `[{,`).
+    value = loadYamlFast(text, { schema: CORE_12, json: false, ...(MAY_ANCHOR.test(text) ? { listener: refuseAnchors } : {}) });
   } catch {
     return undefined; // YAML errors, duplicate keys, several documents, unknown tags, anchors
   }
@@ -48,6 +49,8 @@ export function fastLoad(text: string, fullLoad: FullLoad, projectComment: strin
   if (!pieces) return undefined;
   const o = value as Record<string, unknown>;
   const list = (v: unknown) => (Array.isArray(v) ? v : []);
+  // A suite without `experiences` gets the full loader's empty-test-suite warning (and its fix).
+  if (list(o.managedTestSuites).some((s) => !Array.isArray((s as Record<string, unknown>).experiences))) return undefined;
   const config: SyncConfig = {
     experiences: list(o.experiences).map(toExperience),
     managedTestSuites: list(o.managedTestSuites).map(toTestSuite),
@@ -85,11 +88,13 @@ const CORE_12: FastSchema = (() => {
     list.push(t);
     byTag.set(t.tag, list);
   }
+  // Every YAML 1.2 core scalar that is not text starts with one of these (or is empty: null).
+  const candidate = /^(?:$|[-+.0-9~nNtTfF])/;
   const types = [...byTag].map(
     ([tag, list]) =>
       new Type(tag, {
         kind: 'scalar',
-        resolve: (s: string | null) => list.some((t) => t.test!.test(s ?? '')),
+        resolve: (s: string | null) => candidate.test(s ?? '') && list.some((t) => t.test!.test(s ?? '')),
         construct: (s: string | null) => {
           const t = list.find((x) => x.test!.test(s ?? ''))!;
           return t.resolve(s ?? '', () => undefined, {});
@@ -100,6 +105,7 @@ const CORE_12: FastSchema = (() => {
 })();
 
 const ANCHOR = new Error('anchor');
+const MAY_ANCHOR = /(?:^|[\s[{,])&\S/;
 /** js-yaml's node listener: stops at the first anchored node (js-yaml has no alias expansion cap). */
 function refuseAnchors(event: string, state: object): void {
   if (event === 'close' && (state as { anchor?: string | null }).anchor != null) throw ANCHOR;
