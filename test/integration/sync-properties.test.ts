@@ -4,7 +4,9 @@
  * The rules are those of the resim CLI (docs/sync-rules.md): matching by name, then by ID (in
  * any UUID spelling); restore; archive of unlisted experiences unless --no-archive; managed tags
  * are the only tags removed; systems are only added; managed suites are revised to exactly their
- * list; and idempotence: after apply, a new plan has no changes.
+ * list; and idempotence: after apply, a new plan has no changes. And differentially: the plan fails
+ * exactly when the resim CLI would (test/support/reference-model.ts), and otherwise leaves the
+ * project the resim CLI would leave.
  */
 import { strict as assert } from 'assert';
 import fc from 'fast-check';
@@ -16,6 +18,7 @@ import { ingest } from '../../server/src/sync/ingest';
 import type { ConfigExperience, ProjectState, SyncConfig } from '../../server/src/sync/model';
 import { computePlan, planHasChanges } from '../../server/src/sync/plan';
 import { parseUUID } from '../../server/src/util/uuid';
+import { referenceSync } from '../support/reference-model';
 
 const TAGS = ['tag-0', 'tag-1', 'tag-2'];
 const SYSTEMS = ['system-0', 'system-1'];
@@ -139,6 +142,8 @@ describe('sync rules (fast-check, against the sandbox)', function () {
           const kept = !c.archiveUnlisted && byName.get(n) && !byName.get(n)!.archived && !claimed.has(byName.get(n)!.experienceID);
           assert.ok(!listed.has(n) && !kept, `${n} may be listed in a suite`);
         }
+        const reference = referenceSync(config, before, c.archiveUnlisted);
+        assert.equal(plan.errors.length > 0, 'failed' in reference, `errors ${JSON.stringify(plan.errors.map((e) => e.code))} vs the resim CLI: ${'failed' in reference ? reference.failed : 'ok'}`);
         if (plan.errors.length) return; // matching or reference errors: nothing to apply
         const result = await applyPlan(api, plan);
         assert.equal(result.ok, true, JSON.stringify(result.calls.filter((x) => !x.ok)));
@@ -180,6 +185,24 @@ describe('sync rules (fast-check, against the sandbox)', function () {
         for (const s of suites) {
           const suite = after.testSuites.find((t) => t.name === s.name)!;
           assert.deepEqual([...suite.experiences].sort(), [...new Set(s.experiences.map((n) => now.get(n)!.experienceID))].sort(), `${s.name}: exactly its list`);
+        }
+        // The project the resim CLI would leave.
+        if ('project' in reference) {
+          const idOf = (key: string) => (key.startsWith('new:') ? result.experienceIDs[key.slice(4)] : key);
+          for (const [key, want] of reference.project.experiences) {
+            const got = after.experiences.find((x) => x.experienceID === idOf(key));
+            assert.ok(got, `${key} exists`);
+            assert.deepEqual(
+              { name: got.name, description: got.description, archived: got.archived, tags: namesOf(after.tags, got.experienceID), systems: namesOf(after.systems, got.experienceID) },
+              { name: want.name, description: want.description, archived: want.archived, tags: [...want.tags].sort(), systems: [...want.systems].sort() },
+              `${key}: as the resim CLI leaves it`,
+            );
+          }
+          assert.equal(after.experiences.length, reference.project.experiences.size, 'no other experience');
+          for (const [name, members] of reference.project.suites) {
+            const suite = after.testSuites.find((t) => t.name === name)!;
+            assert.deepEqual([...suite.experiences].sort(), [...members].map(idOf).sort(), `suite ${name}: as the resim CLI leaves it`);
+          }
         }
         const again = computePlan(config, after, { archiveUnlisted: c.archiveUnlisted });
         assert.deepEqual(again.errors, []);
