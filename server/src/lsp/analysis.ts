@@ -188,9 +188,11 @@ export class Analyzer {
     this.dirty.delete(uri);
     const version = doc.version;
     const text = doc.getText();
-    // A large text with nothing to reuse (first load, or a file that parses only whole) is parsed
-    // on the parsing thread: hover and completion elsewhere keep answering meanwhile.
-    const offThread = text.length >= OFF_THREAD_MIN_CHARS && (!prev || loadStats(prev.loaded)?.mode !== 'pieces');
+    // A large text with little to reuse (a first load, a file that parses only whole, or pieces of
+    // 16 K characters and more on average) is parsed on the parsing thread: hover and completion
+    // elsewhere keep answering meanwhile. Small pieces re-parse on this thread in milliseconds.
+    const stats = prev ? loadStats(prev.loaded) : undefined;
+    const offThread = text.length >= OFF_THREAD_MIN_CHARS && (!stats || stats.mode !== 'pieces' || stats.pieces * OFF_THREAD_MIN_CHARS <= text.length);
     const loaded = withDiagnostics(
       offThread ? await loadOffThread(text) : loadConfig(text, prev ? { previous: prev.loaded } : undefined),
       await fileByteDiagnostics(uri),
