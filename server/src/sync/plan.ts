@@ -18,9 +18,9 @@
  * - Managed test suites must exist and are revised to exactly their listed experiences, only
  *   when membership differs. A member is an unarchived entry of the config or, with archiving
  *   off, an unarchived live experience the config does not list (the reference keeps those).
- * See docs/sync-rules.md for every rule and each deliberate difference from the resim CLI.
  * - Field-level diff: only changed fields go into the update mask; omitted optional fields are
  *   left alone; an explicit empty list clears.
+ * docs/sync-rules.md has every rule, and each deliberate difference from the resim CLI.
  *
  * Static problems (duplicates, schema, unknown suite members) are the config loader's; this
  * function stays robust to them (it never throws) but reports only the live codes.
