@@ -22,7 +22,8 @@
  *   left alone; an explicit empty list clears.
  * docs/sync-rules.md has every rule, and each deliberate difference from the resim CLI.
  *
- * Static problems (duplicates, schema, unknown suite members) are the config loader's; this
+ * Static problems (duplicates, schema) are the config loader's (suite members not in the file are
+ * only a warning there: whether they may stay depends on the archiving mode, so this reports them); this
  * function stays robust to them (it never throws) but reports only the live codes.
  */
 import { closestName } from '../util/closest';
