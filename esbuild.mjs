@@ -19,5 +19,7 @@ await Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/languageClient.ts'], outfile: 'dist/languageClient.js', external: ['vscode'] }),
   // Also the `resim-language-server` program of the npm package (package.json `bin`).
   esbuild.build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', banner: { js: '#!/usr/bin/env node' } }),
+  // The language server's parsing thread (server/src/lsp/offThread.ts).
+  esbuild.build({ ...common, entryPoints: ['server/src/lsp/loadWorker.ts'], outfile: 'dist/loadWorker.js' }),
   esbuild.build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
 ]);

@@ -17,8 +17,9 @@ import { Command, Option } from 'commander';
 import * as fs from 'fs';
 import * as readline from 'readline';
 import { isMainThread, parentPort, Worker, workerData } from 'worker_threads';
-import { fixConfig, loadConfig } from './config';
+import { decodeConfigBytes, fixConfig, loadConfig, withDiagnostics, type ConfigDiagnostic } from './config';
 import { EMPTY_CONFIG } from './config/load';
+import { projectCommentOf } from './config/text';
 import type { LoadedConfig } from './config/types';
 import { ApiError, createResimClient, DEFAULT_API_URL } from './resim';
 import { NO_CREDENTIALS_HINT, resolveConnection, resolveProjectRef } from './resim/connection';
@@ -58,12 +59,12 @@ const env = process.env;
 const stderrTty = Boolean(process.stderr.isTTY);
 const color = Boolean(process.stdout.isTTY) && !env.NO_COLOR;
 
-function readConfigFile(given: string | undefined): { file: string; text: string } {
+/** The config file's text and its byte-level problems (`decodeConfigBytes`: encoding, invalid UTF-8). */
+function readConfigFile(given: string | undefined): { file: string; text: string; bytes: ConfigDiagnostic[] } {
   const file = given || env.RESIM_EXPERIENCES_CONFIG;
   if (!file) throw new CliError('No config file: pass --experience-config <path> (or set RESIM_EXPERIENCES_CONFIG).');
-  const buf = readConfigBytes(file);
-  if (buf.includes(0)) throw new CliError(`${file} is not a text file (it holds NUL bytes). --experience-config takes a YAML file.`);
-  return { file, text: buf.toString('utf8') };
+  const { text, diagnostics } = decodeConfigBytes(readConfigBytes(file));
+  return { file, text, bytes: diagnostics };
 }
 
 /** The bytes of a config file: a regular file of at most 64 MB. */
@@ -107,8 +108,8 @@ function timeoutMs(g: GlobalOpts): number {
   return Math.round(n * 1000);
 }
 
-function loadOrFail(file: string, text: string, json: boolean): LoadedConfig {
-  return failIfInvalid(file, loadConfig(text, { fast: true }), json);
+function loadOrFail(file: string, text: string, json: boolean, bytes: ConfigDiagnostic[]): LoadedConfig {
+  return failIfInvalid(file, withDiagnostics(loadConfig(text, { fast: true }), bytes), json);
 }
 
 function failIfInvalid(file: string, loaded: LoadedConfig, json: boolean): LoadedConfig {
@@ -154,10 +155,10 @@ const PARALLEL_PARSE_BYTES = 1024 * 1024;
  * on a worker thread while the state is read (a 12 MB file takes over a second to parse); if
  * it has errors, the reading is cancelled. A small file is checked before anything is sent.
  */
-async function loadAndPlan(g: GlobalOpts, file: string, text: string, projectOpt: string | undefined, archiveUnlisted: boolean, json: boolean): Promise<{ loaded: LoadedConfig; api: ResimClient; plan: Plan }> {
-  const early = resolveProjectRef(projectOpt, env, firstLineProject(text));
+async function loadAndPlan(g: GlobalOpts, file: string, text: string, projectOpt: string | undefined, archiveUnlisted: boolean, json: boolean, bytes: ConfigDiagnostic[]): Promise<{ loaded: LoadedConfig; api: ResimClient; plan: Plan }> {
+  const early = resolveProjectRef(projectOpt, env, projectCommentOf(text));
   if (text.length < PARALLEL_PARSE_BYTES || !early) {
-    const loaded = loadOrFail(file, text, json);
+    const loaded = loadOrFail(file, text, json, bytes);
     const { api, plan } = await livePlan(g, projectRef(projectOpt, loaded), loaded, archiveUnlisted);
     return { loaded, api, plan };
   }
@@ -166,7 +167,7 @@ async function loadAndPlan(g: GlobalOpts, file: string, text: string, projectOpt
   stateP.catch(() => undefined); // awaited below, unless the config fails first
   let loaded: LoadedConfig;
   try {
-    loaded = failIfInvalid(file, await loadConfigOnWorker(text), json);
+    loaded = failIfInvalid(file, withDiagnostics(await loadConfigOnWorker(text), bytes), json);
   } catch (err) {
     reading.abort();
     throw err;
@@ -175,11 +176,6 @@ async function loadAndPlan(g: GlobalOpts, file: string, text: string, projectOpt
   return { loaded, api, plan: computePlan(loaded.config, state, { archiveUnlisted }) };
 }
 
-/** The `# resim-project:` value of the first line, without parsing the file. */
-function firstLineProject(text: string): string | undefined {
-  const m = /^#\s*resim-project:[ \t]*([^\r\n]*?)[ \t]*\r?(?:\n|$)/.exec(text);
-  return m && m[1] ? m[1] : undefined;
-}
 
 /** `loadConfig(text, {fast: true})` on a worker thread; ranges are computed on the main thread when first asked for. */
 function loadConfigOnWorker(text: string): Promise<LoadedConfig> {
@@ -250,8 +246,8 @@ function build(): Command {
     .option('--detailed-exitcode', 'exit 2 when there are changes, 0 when none')
     .option('--out <file>', 'save the plan (JSON) for `apply --plan`')
     .action(async (o: { project?: string; config?: string; archive: boolean; json?: boolean; detailedExitcode?: boolean; out?: string }) => {
-      const { file, text } = readConfigFile(o.config);
-      const { loaded, plan } = await loadAndPlan(g(), file, text, o.project, o.archive, Boolean(o.json));
+      const { file, text, bytes } = readConfigFile(o.config);
+      const { loaded, plan } = await loadAndPlan(g(), file, text, o.project, o.archive, Boolean(o.json), bytes);
       failOnPlanErrors(file, loaded, plan, Boolean(o.json));
       const json = planToJson(plan, { configFingerprint: o.out || o.json ? fingerprintConfig(loaded.config, plan.archiveUnlisted) : undefined });
       if (o.out) writeFileSafely(o.out, JSON.stringify(json, null, 2) + '\n');
@@ -275,7 +271,7 @@ function build(): Command {
     .option('--update-config', 'write matched and created experience IDs into the config (keeps comments)')
     .option('--plan <file>', 'a plan saved by `preview --out`: apply exactly it, or refuse if the project or the config changed since')
     .action(async (o: { project?: string; config?: string; archive: boolean; yes?: boolean; allowMassArchive?: boolean; updateConfig?: boolean; plan?: string }) => {
-      const { file, text } = readConfigFile(o.config);
+      const { file, text, bytes } = readConfigFile(o.config);
       let saved: { stateFingerprint?: string; configFingerprint?: string; project?: { id?: string } } | undefined;
       if (o.plan) {
         const bytes = readFileBounded(o.plan, { maxBytes: MAX_CONFIG_BYTES, expects: '--plan takes a plan saved by `resim-sync preview --out`' });
@@ -287,7 +283,7 @@ function build(): Command {
         if (!saved || typeof saved !== 'object' || Array.isArray(saved)) throw new CliError(`${o.plan} is not a plan saved by \`resim-sync preview --out\`.`);
       }
       const globals = g();
-      const first = await loadAndPlan(globals, file, text, o.project, o.archive, false);
+      const first = await loadAndPlan(globals, file, text, o.project, o.archive, false, bytes);
       const loaded = first.loaded;
       const ref = projectRef(o.project, loaded);
       let { api, plan } = first;
@@ -353,8 +349,11 @@ function build(): Command {
     .option('--no-archive', 'with --project: do not count unlisted experiences as archived')
     .option('--json', 'print errors as JSON')
     .action(async (o: { config?: string; project?: string; fix?: boolean; archive: boolean; json?: boolean }) => {
-      let { file, text } = readConfigFile(o.config);
-      if (o.fix) {
+      const read = readConfigFile(o.config);
+      const { file, bytes } = read;
+      let text = read.text;
+      // Never write a text decoded from bytes that were not UTF-8 (that would bake in the guess).
+      if (o.fix && !bytes.length) {
         const fixed = fixConfig(text, ['tabs', 'snake-case']);
         if (fixed.text !== text) {
           if (readConfigBytes(file).toString('utf8') !== text) throw new CliError(`${file} changed while it was being fixed; it was not written. Run validate --fix again.`);
@@ -363,7 +362,7 @@ function build(): Command {
           process.stderr.write(`Fixed ${file}: ${fixed.applied.join('; ')}.\n`);
         } else process.stderr.write(`Nothing to fix automatically in ${file}.\n`);
       }
-      const loaded = loadConfig(text, { fast: true });
+      const loaded = withDiagnostics(loadConfig(text, { fast: true }), bytes);
       let plan: Plan | undefined;
       const ref = resolveProjectRef(o.project, env);
       if (ref && loaded.ok) plan = (await livePlan(g(), ref, loaded, o.archive)).plan;

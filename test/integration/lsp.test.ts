@@ -209,7 +209,9 @@ describe('language server (stdio) against the sandbox', function () {
       at('duplicate-test-suite', 'Basic Suite', 1);
       at('unmanaged-tag', 'regression', 1);
       const schema = only(diags, 'schema');
-      assert.deepEqual(schema.map((d) => d.range), [rangeOf(STATIC, '42'), rangeOf(STATIC, '[]')]);
+      assert.deepEqual(schema.map((d) => d.range), [rangeOf(STATIC, '[]')]);
+      // An unquoted number where text is expected is its source text, as the resim CLI reads it.
+      at('unquoted-scalar', '42');
       const dupName = one(diags, 'duplicate-experience-name');
       assert.equal(dupName.relatedInformation?.length, 1);
       assert.deepEqual(dupName.relatedInformation![0].location.range, rangeOf(STATIC, 'alpha', 0));

@@ -2,7 +2,7 @@
  * Text helpers: line index (offset ↔ LSP position: 0-based line, UTF-16 character) and
  * applying LSP-style text edits.
  */
-import type { Position, Range, TextEdit } from './types';
+import type { ConfigDiagnostic, Position, Range, TextEdit } from './types';
 
 /** Offsets at which each line starts (`\n` ends a line; a `\r` before it stays in the line). */
 export function lineStarts(text: string): number[] {
@@ -69,4 +69,23 @@ export function applyTextEdits(text: string, edits: readonly TextEdit[]): string
     at = Math.max(at, sp.e);
   }
   return out + text.slice(at);
+}
+
+const PROJECT_COMMENT = /^\uFEFF?#\s*resim-project:\s*(.*?)\s*$/;
+
+/**
+ * The value of a first-line `# resim-project: <name or ID>` comment, if any; the one reading of
+ * it for the CLI, the loader and the language server. A UTF-8 byte order mark before it is
+ * allowed (a file saved "with BOM"); only the first 4,096 characters of the line are read.
+ */
+export function projectCommentOf(text: string): string | undefined {
+  const nl = text.indexOf('\n');
+  const first = (nl < 0 ? text.slice(0, 4096) : text.slice(0, Math.min(nl, 4096))).replace(/\r$/, '');
+  const m = PROJECT_COMMENT.exec(first);
+  return m && m[1] ? m[1] : undefined;
+}
+
+/** Position order, then code: the order of every diagnostics list of the loader. */
+export function compareDiagnostics(a: ConfigDiagnostic, b: ConfigDiagnostic): number {
+  return comparePositions(a.range.start, b.range.start) || comparePositions(a.range.end, b.range.end) || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
 }

@@ -14,6 +14,7 @@
  * What the client leaves unset falls back as in the CLI (resim/connection.ts): `apiUrl` to
  * `RESIM_URL`, `project` to `RESIM_PROJECT` (a file's `# resim-project:` line still wins).
  */
+import { projectCommentOf } from '../config/text';
 import type { Connection } from 'vscode-languageserver';
 import { DEFAULT_API_URL } from '../resim/client';
 import { resolveApiUrl, resolveProjectRef } from '../resim/connection';
@@ -78,15 +79,7 @@ export function resimSection(payload: unknown): unknown {
   return undefined;
 }
 
-const PROJECT_COMMENT = /^\uFEFF?#\s*resim-project:\s*(.*?)\s*$/;
-
-/** The value of a first-line `# resim-project: <name or ID>` comment (DESIGN.md), if any. */
-export function projectCommentOf(text: string): string | undefined {
-  const nl = text.indexOf('\n');
-  const first = (nl < 0 ? text.slice(0, 4096) : text.slice(0, Math.min(nl, 4096))).replace(/\r$/, '');
-  const m = PROJECT_COMMENT.exec(first);
-  return m && m[1] ? m[1] : undefined;
-}
+export { projectCommentOf };
 
 /** The project a document syncs to: its first-line comment, else `resim.project`; '' when neither. */
 export function projectFor(text: string, settings: ResimSettings): string {

@@ -6,21 +6,28 @@
  * Rules (the design doc `seeds/experience-syncing-README.md` and the resim CLI's
  * `experiences.go`, `tags.go`, `systems.go`, `test_suites.go`, plus DESIGN.md's additions):
  * - Matching, per config entry in file order: by name (archived experiences included); else by
- *   `experienceID` among the not-yet-matched; else new.
+ *   `experienceID` among the not-yet-matched; else new. IDs compare as UUIDs (`parseUUID`: any
+ *   case, `urn:uuid:`, braces and 32-hex spellings are one ID), as the resim CLI decodes them.
  * - Unmatched, unarchived experiences are archived unless `archiveUnlisted` is false; a matched
  *   archived experience is restored (unless the entry says `archived: true`).
+ * - An `archived: true` entry is archived (or left archived) and nothing else: its fields, tags
+ *   and systems are ignored, as the reference does. A new one is created, then archived.
  * - Tags named on an entry must exist and are added; tags in `managedExperienceTags` are removed
  *   from the config's experiences that do not list them; unmanaged tags are never removed.
  * - Systems must exist and are added, never removed.
  * - Managed test suites must exist and are revised to exactly their listed experiences, only
- *   when membership differs.
+ *   when membership differs. A member is an unarchived entry of the config or, with archiving
+ *   off, an unarchived live experience the config does not list (the reference keeps those).
  * - Field-level diff: only changed fields go into the update mask; omitted optional fields are
  *   left alone; an explicit empty list clears.
+ * docs/sync-rules.md has every rule, and each deliberate difference from the resim CLI.
  *
- * Static problems (duplicates, schema, unknown suite members) are the config loader's; this
+ * Static problems (duplicates, schema) are the config loader's (suite members not in the file are
+ * only a warning there: whether they may stay depends on the archiving mode, so this reports them); this
  * function stays robust to them (it never throws) but reports only the live codes.
  */
 import { closestName } from '../util/closest';
+import { uuidKey } from '../util/uuid';
 import { fingerprintState } from './fingerprint';
 import type {
   ConfigExperience, CreateExperienceInput, Experience, ExperienceField, FieldChange, MemberSet, Plan,
@@ -196,7 +203,7 @@ function indexState(state: ProjectState): StateIndex {
   let activeCount = 0;
   for (const e of state.experiences) {
     byName.set(e.name, e);
-    byID.set(e.experienceID, e);
+    byID.set(uuidKey(e.experienceID), e);
     if (!e.archived) activeCount++;
   }
   const membershipOf = new Map<Experience, { tags: string[]; systems: string[] }>();
@@ -254,10 +261,10 @@ export function computePlan(config: SyncConfig, state: ProjectState, options: Pl
   const experiencesCfg = Array.isArray(config.experiences) ? config.experiences : [];
   experiencesCfg.forEach((cfg, index) => {
     if (!cfg || !isStr(cfg.name) || cfg.name === '' || matchByName.has(cfg.name)) return; // static problems
-    const wantID = isStr(cfg.experienceID) ? cfg.experienceID : undefined;
+    const wantID = isStr(cfg.experienceID) && cfg.experienceID !== '' ? uuidKey(cfg.experienceID) : undefined;
     const named = byName.get(cfg.name);
     if (named) {
-      if (wantID && wantID !== named.experienceID) {
+      if (wantID && wantID !== uuidKey(named.experienceID)) {
         const owner = byID.get(wantID);
         errors.push({
           code: 'name-taken',
@@ -363,18 +370,28 @@ export function computePlan(config: SyncConfig, state: ProjectState, options: Pl
   };
 
   for (const m of matches) {
-    const tagIDs = refIDs(m, 'tags');
-    const systemIDs = refIDs(m, 'systems');
+    // An `archived: true` entry: archived (or left archived), its fields, tags and systems ignored.
+    const archivedEntry = m.cfg.archived === true;
     if (!m.live) {
-      if (m.cfg.archived === true) {
-        warnings.push(`Experience ${quote(m.cfg.name)} is marked archived: true but does not exist; nothing to create.`);
+      if (archivedEntry) {
+        // The reference creates it (fields only), then archives it.
+        createInputs[m.cfg.name] = createInput(m.cfg, NO_IDS, NO_IDS);
+        const changes = createChanges(m.cfg).filter((c) => c.field !== 'tags' && c.field !== 'systems');
+        planned.push({ name: m.cfg.name, action: 'create', experienceID: null, matchedBy: null, changes, configIndex: m.index, thenArchive: true });
         continue;
       }
-      createInputs[m.cfg.name] = createInput(m.cfg, tagIDs, systemIDs);
+      createInputs[m.cfg.name] = createInput(m.cfg, refIDs(m, 'tags'), refIDs(m, 'systems'));
       planned.push({ name: m.cfg.name, action: 'create', experienceID: null, matchedBy: null, changes: createChanges(m.cfg), configIndex: m.index });
       continue;
     }
     const live = m.live;
+    if (archivedEntry) {
+      // Not even a rename: the reference skips the update of an archived entry.
+      planned.push({ name: m.cfg.name, action: live.archived ? 'unchanged' : 'archive', experienceID: live.experienceID, matchedBy: m.matchedBy, changes: [], configIndex: m.index });
+      continue;
+    }
+    const tagIDs = refIDs(m, 'tags');
+    const systemIDs = refIDs(m, 'systems');
     const changes: FieldChange[] = [];
     const update = fieldDiff(m.cfg, live, live.name !== m.cfg.name, changes);
     if (update) updateInputs[live.experienceID] = update;
@@ -409,7 +426,7 @@ export function computePlan(config: SyncConfig, state: ProjectState, options: Pl
     }
 
     let action: PlannedExperience['action'];
-    if (live.archived && m.cfg.archived !== true) {
+    if (live.archived) {
       action = 'restore';
       notices.push({
         code: 'will-restore',
@@ -417,8 +434,7 @@ export function computePlan(config: SyncConfig, state: ProjectState, options: Pl
         path: ['experiences', m.index, 'name'],
         severity: 'information',
       });
-    } else if (!live.archived && m.cfg.archived === true) action = 'archive';
-    else action = changes.length ? 'update' : 'unchanged';
+    } else action = changes.length ? 'update' : 'unchanged';
     const entry: PlannedExperience = { name: m.cfg.name, action, experienceID: live.experienceID, matchedBy: m.matchedBy, changes, configIndex: m.index };
     if (live.name !== m.cfg.name) entry.previousName = live.name;
     planned.push(entry);
@@ -472,9 +488,29 @@ export function computePlan(config: SyncConfig, state: ProjectState, options: Pl
           path: ['managedTestSuites', k, 'experiences', j],
         });
         ok = false;
+        return;
       }
-      if (m && !m.failed) after.push(m.live ? m.live.experienceID : NEW_ID_PREFIX + n);
-      else ok = false; // not in the config, or an entry with errors: the loader or matching reports it
+      if (m) {
+        if (m.failed) ok = false; // an entry with errors: matching reports it
+        else after.push(m.live ? m.live.experienceID : NEW_ID_PREFIX + n);
+        return;
+      }
+      // Not in the config: with archiving off, an unarchived live experience stays and may be listed.
+      const kept = byName.get(n);
+      if (kept && !kept.archived && !matchOfLive.has(kept) && !options.archiveUnlisted) {
+        after.push(kept.experienceID);
+        return;
+      }
+      ok = false;
+      errors.push({
+        code: 'suite-experience-not-found',
+        message:
+          `Test suite ${quote(s.name)} lists ${quote(n)}, which is not under experiences in this file` +
+          (kept && !kept.archived && !matchOfLive.has(kept)
+            ? ` and which sync archives (archiving is on). Add ${quote(n)} under experiences, or turn archiving off (--no-archive / resim.archiveUnlisted) to keep it.`
+            : ` nor an unarchived experience of project ${quote(state.project.name)}.${didYouMean(n, matchByName.keys())} Add it under experiences, or remove it from the suite.`),
+        path: ['managedTestSuites', k, 'experiences', j],
+      });
     });
     if (!ok) return;
     const uniqueAfter = [...new Set(after)];
