@@ -23,6 +23,12 @@ import type { RequestEvent, ResimApi } from './types';
 export const DEFAULT_API_URL = 'https://api.resim.ai/v1/';
 /** Page size of every list call: what the resim CLI uses, and the API's maximum (resim-api.md "Pagination"). */
 export const PAGE_SIZE = 100;
+/**
+ * Default page size of ListExperiences, whose `pageSize` the API types as `pageSizeUnbounded`
+ * (resim-ai/api-client's generated client; every other listing is capped at PAGE_SIZE): fewer
+ * pages, each needing the previous page's token, so fewer sequential round trips.
+ */
+export const EXPERIENCES_PAGE_SIZE = 1000;
 /** Longest wait a `Retry-After` header can impose. */
 export const MAX_RETRY_AFTER_MS = 30_000;
 /** Longest exponential backoff between two attempts. */
@@ -45,6 +51,8 @@ export interface ResimClientOptions {
   auth: AuthProvider;
   /** Most HTTP requests in flight at once, across all calls of this client. Default 8. */
   concurrency?: number;
+  /** `pageSize` asked of ListExperiences (an integer ≥ 1). Default EXPERIENCES_PAGE_SIZE; pages of any size that come back are followed. */
+  experiencesPageSize?: number;
   /** Retries after the first attempt (429, 5xx, network errors). Default 5. */
   maxRetries?: number;
   /** Base of the exponential backoff, in ms (attempt n waits about base·2^(n-1), with jitter). Default 200. */
@@ -161,6 +169,8 @@ export function createResimClient(opts: ResimClientOptions): ResimClient {
   const baseUrl = normalizeApiUrl(opts.apiUrl);
   const concurrency = opts.concurrency ?? 8;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`concurrency must be an integer ≥ 1, got ${concurrency}`);
+  const experiencesPageSize = opts.experiencesPageSize ?? EXPERIENCES_PAGE_SIZE;
+  if (!Number.isInteger(experiencesPageSize) || experiencesPageSize < 1) throw new Error(`experiencesPageSize must be an integer ≥ 1, got ${experiencesPageSize}`);
   const maxRetries = opts.maxRetries ?? 5;
   if (!Number.isInteger(maxRetries) || maxRetries < 0) throw new Error(`maxRetries must be an integer ≥ 0, got ${maxRetries}`);
   const retryBaseMs = Math.max(0, opts.retryBaseMs ?? 200);
@@ -343,13 +353,16 @@ export function createResimClient(opts: ResimClientOptions): ResimClient {
     }
   }
 
-  /** Follows `nextPageToken` (pageSize 100) until it is empty/absent or a page is empty (resim-api.md "Pagination"). */
-  async function listAll<T>(operation: string, path: string, key: string, query: Query, signal?: AbortSignal): Promise<T[]> {
+  /**
+   * Follows `nextPageToken` (asking `pageSize`, default 100) until it is empty/absent or a page is
+   * empty, whatever the size of the pages that come back (resim-api.md "Pagination").
+   */
+  async function listAll<T>(operation: string, path: string, key: string, query: Query, signal?: AbortSignal, pageSize = PAGE_SIZE): Promise<T[]> {
     const out: T[] = [];
     const seen = new Set<string>();
     let pageToken: string | undefined;
     for (;;) {
-      const q: Query = { ...query, pageSize: PAGE_SIZE, pageToken };
+      const q: Query = { ...query, pageSize, pageToken };
       const data = (await call({ operation, method: 'GET', path, query: q, priority: seen.size }, signal)) as Record<string, unknown> | undefined;
       const items = data?.[key] ?? [];
       if (!Array.isArray(items)) {
@@ -508,10 +521,10 @@ export function createResimClient(opts: ResimClientOptions): ResimClient {
       });
     },
 
-    /** ListExperiences (resim-api.md): GET `/projects/{projectID}/experiences?archived=…&includeCustomFields=true`, all pages. */
+    /** ListExperiences (resim-api.md): GET `/projects/{projectID}/experiences?archived=…&includeCustomFields=true&pageSize=experiencesPageSize`, all pages. */
     listExperiences(projectID, archived, signal) {
       return listAll<Experience>('ListExperiences', experiencesPath(projectID), 'experiences',
-        { archived, includeCustomFields: true }, signal);
+        { archived, includeCustomFields: true }, signal, experiencesPageSize);
     },
 
     findExperiencesByName,
