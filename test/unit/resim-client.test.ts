@@ -341,7 +341,34 @@ describe('resim client: concurrency', () => {
     assert.equal(fake.maxInFlight, 3);
   });
 
+  it('runs writes many at once under their own limit (writeConcurrency), and lost creates are still adopted, never duplicated', async () => {
+    // 40 creates; the answers of every 7th are lost after the write (the connection drops).
+    const s = experienceStore({ onCreate: (n, _c, _res, raw) => { if (n % 7 === 0) { raw.socket.destroy(); return true; } return false; } });
+    let posts = 0;
+    let maxPosts = 0;
+    const fake = await startFake((req, res, raw) => {
+      if (req.method !== 'POST') return s.handler(req, res, raw);
+      posts++;
+      maxPosts = Math.max(maxPosts, posts);
+      setTimeout(() => {
+        posts--;
+        s.handler(req, res, raw);
+      }, 15);
+      return undefined;
+    });
+    const c = client(fake, { concurrency: 2, writeConcurrency: 5 });
+    const names = Array.from({ length: 40 }, (_, i) => `new-${i}`);
+    const created = await Promise.all(names.map((name) => c.createExperience(PROJECT, { name, description: 'd', locations: ['s3://b/k'] })));
+    assert.equal(maxPosts, 5, 'five creates in flight at once, never more');
+    assert.equal(s.store.length, 40, 'no create duplicated');
+    assert.deepEqual(created.map((e) => e.name), names);
+    assert.deepEqual(created.map((e) => e.experienceID), names.map((n) => s.store.find((e) => e.name === n)!.experienceID));
+    assert.ok(fake.requests.some((r) => r.method === 'GET' && r.query.get('name')), 'the lost creates were looked up');
+    assert.equal(s.creates(), 40, 'a lost create is adopted after the lookup, not sent again');
+  });
+
   it('rejects an invalid concurrency', () => {
+    assert.throws(() => createResimClient({ apiUrl: '', auth: new StaticTokenAuth('x', 't'), writeConcurrency: 0 }), /writeConcurrency/);
     assert.throws(() => createResimClient({ apiUrl: '', auth: new StaticTokenAuth('x', 't'), concurrency: 0 }), /concurrency/);
   });
 });

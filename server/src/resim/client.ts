@@ -29,6 +29,12 @@ export const PAGE_SIZE = 100;
  * pages, each needing the previous page's token, so fewer sequential round trips.
  */
 export const EXPERIENCES_PAGE_SIZE = 1000;
+/**
+ * Default limit of write requests in flight: twice the resim CLI's 16 apply workers (its
+ * `apply.go`), so that an apply of many creates or updates, each one round trip, is bounded by
+ * latency / 32 rather than latency / 16. A 429 is retried with backoff as always.
+ */
+export const WRITE_CONCURRENCY = 32;
 /** Longest wait a `Retry-After` header can impose. */
 export const MAX_RETRY_AFTER_MS = 30_000;
 /** Longest exponential backoff between two attempts. */
@@ -49,8 +55,13 @@ export interface ResimClientOptions {
   /** API base URL, e.g. `https://api.resim.ai/v1/` (a missing trailing `/` is added). Empty: the default. */
   apiUrl: string;
   auth: AuthProvider;
-  /** Most HTTP requests in flight at once, across all calls of this client. Default 8. */
+  /** Most read requests (GET) in flight at once, across all calls of this client. Default 8. */
   concurrency?: number;
+  /**
+   * Most write requests (creates, updates, archives, revisions…) in flight at once, across all
+   * calls of this client, on top of the reads. Default WRITE_CONCURRENCY.
+   */
+  writeConcurrency?: number;
   /** `pageSize` asked of ListExperiences (an integer ≥ 1). Default EXPERIENCES_PAGE_SIZE; pages of any size that come back are followed. */
   experiencesPageSize?: number;
   /** Retries after the first attempt (429, 5xx, network errors). Default 5. */
@@ -169,6 +180,8 @@ export function createResimClient(opts: ResimClientOptions): ResimClient {
   const baseUrl = normalizeApiUrl(opts.apiUrl);
   const concurrency = opts.concurrency ?? 8;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`concurrency must be an integer ≥ 1, got ${concurrency}`);
+  const writeConcurrency = opts.writeConcurrency ?? WRITE_CONCURRENCY;
+  if (!Number.isInteger(writeConcurrency) || writeConcurrency < 1) throw new Error(`writeConcurrency must be an integer ≥ 1, got ${writeConcurrency}`);
   const experiencesPageSize = opts.experiencesPageSize ?? EXPERIENCES_PAGE_SIZE;
   if (!Number.isInteger(experiencesPageSize) || experiencesPageSize < 1) throw new Error(`experiencesPageSize must be an integer ≥ 1, got ${experiencesPageSize}`);
   const maxRetries = opts.maxRetries ?? 5;
@@ -182,6 +195,8 @@ export function createResimClient(opts: ResimClientOptions): ResimClient {
   // work (priority = pages already read), so the longest page chain, the critical path of
   // ingest, is not stalled behind dozens of short listings queued after it.
   const queue = new PQueue({ concurrency });
+  // Writes have their own limit: an apply's creates and updates run many at once, each one round trip.
+  const writeQueue = new PQueue({ concurrency: writeConcurrency });
   const agent = baseUrl.startsWith('https:')
     ? new https.Agent({ keepAlive: true })
     : new http.Agent({ keepAlive: true });
@@ -323,7 +338,7 @@ export function createResimClient(opts: ResimClientOptions): ResimClient {
       }
     };
 
-    return raceAbort(queue.add(run, { priority: spec.priority ?? 0 }), signal, () => abortError(operation, method, url));
+    return raceAbort((method === 'GET' ? queue : writeQueue).add(run, { priority: spec.priority ?? 0 }), signal, () => abortError(operation, method, url));
   }
 
   /**
