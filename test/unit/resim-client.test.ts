@@ -272,7 +272,7 @@ describe('resim client: paging', () => {
     assert.deepEqual(fake.requests.map((r) => r.query.get('pageToken')), [null, '7', '8', '38']);
     assert.ok(fake.requests.every((r) => r.query.get('pageSize') === '25'));
     for (const bad of [0, -1, 2.5, Number.NaN]) {
-      assert.throws(() => createResimClient({ apiUrl: fake.url, auth: new StaticTokenAuth('t'), experiencesPageSize: bad }), /experiencesPageSize must be an integer/);
+      assert.throws(() => createResimClient({ apiUrl: fake.base, auth: new StaticTokenAuth('x', 't'), experiencesPageSize: bad }), /experiencesPageSize must be an integer/);
     }
   });
 

@@ -12,7 +12,7 @@
 import { suspiciousCharacterDiagnostics } from './suspicious';
 import type { ConfigExperience, ConfigPath, ConfigTestSuite, SyncConfig } from '../sync/model';
 import { crossChecks } from './checks';
-import { fastLoad } from './fast';
+import { fastLoaded, fastRead, type FastRead } from './fast';
 import { splitPieces, type Piece } from './chunks';
 import { toExperience, toTagList, toTestSuite } from './coerce';
 import { canonicalKey, canonicalValue, checkKey, fieldValue, findEntry, locate, schemaDiags, valueSpan } from './normalize';
@@ -44,8 +44,14 @@ interface UnitResult {
   diags: LocalDiag[];
 }
 interface PieceResult {
+  /** The piece parsed by `yaml`; a getter that parses on first use for a piece the fast path read (`lazy`). */
   parsed: ParsedPiece;
   unit?: UnitResult;
+  /**
+   * An item of a text the fast path read cleanly (no anchor, no YAML or schema problem): its
+   * unit is known without parsing, and `parsed` is computed only when a range is asked for.
+   */
+  lazy?: true;
 }
 /** Parsed pieces by their exact text, one map per kind of piece. */
 interface Cache {
@@ -79,9 +85,12 @@ const caches = new WeakMap<LoadedConfig, Cache>();
 /** What `loadSnapshot` needs beyond the public fields: the parsed model and the tab adjustments. */
 const internals = new WeakMap<LoadedConfig, { model: Model; adjust?: Map<number, { orig: number; fixed: number }> }>();
 
-/** How the last load went (for benchmarks and tests): which path, and how many pieces were reused. */
+/**
+ * How the last load went (for benchmarks and tests): which path (`fast`: the fast path of
+ * fast.ts), and how many pieces were reused.
+ */
 export interface LoadStats {
-  mode: 'pieces' | 'whole';
+  mode: 'pieces' | 'whole' | 'fast';
   pieces: number;
   reused: number;
 }
@@ -98,8 +107,9 @@ export function loadStats(c: LoadedConfig): LoadStats | undefined {
 export function loadConfig(text: string, opts: { previous?: LoadedConfig; mode?: 'auto' | 'whole'; fast?: boolean } = {}): LoadedConfig {
   try {
     if (opts.fast && !opts.previous && typeof text === 'string') {
-      const fast = fastLoad(text, (t) => load(t, {}), projectCommentOf(text));
-      if (fast) return fast;
+      const read = fastRead(text);
+      const fast = read && fastLoaded(text, read, undefined, (t) => load(t, {}), projectCommentOf(text));
+      if (read && fast) return withFastCache(fast, read);
     }
     return load(typeof text === 'string' ? text : String(text ?? ''), opts);
   } catch (err) {
@@ -144,7 +154,7 @@ function load(text: string, opts: { previous?: LoadedConfig; mode?: 'auto' | 'wh
   const mapper = new PosMapper(parsedText, parsedText === text ? starts : lineStarts(parsedText), adjust);
   tabDiags.push(...characterDiagnostics(text, starts));
 
-  const prevCache = opts.previous ? caches.get(opts.previous) : undefined;
+  const prevCache = opts.previous ? cacheOf(opts.previous) : undefined;
   const cache: Cache = newCache();
   let model: Model | undefined;
   let reused = 0;
@@ -206,7 +216,7 @@ export function loadSnapshot(text: string): LoadSnapshot {
     diagnostics: loaded.diagnostics,
     ok: loaded.ok,
     ...(loaded.projectComment !== undefined ? { projectComment: loaded.projectComment } : {}),
-    model: inner.model,
+    model: plainModel(inner.model),
     ...(inner.adjust ? { adjust: inner.adjust } : {}),
     cache: caches.get(loaded) ?? newCache(),
     stats: stats.get(loaded) ?? { mode: inner.model.mode, pieces: 1, reused: 0 },
@@ -346,6 +356,13 @@ function loadPieces(
     const ptext = text.slice(piece.start, piece.end);
     const kind = piece.kind === 'top' ? 'top' : piece.list!;
     let res = cache[kind].get(ptext) ?? prev?.[kind].get(ptext);
+    if (res?.lazy) {
+      reused++;
+      cache[kind].set(ptext, res);
+      if (piece.kind !== 'item' || !list || list.canon !== piece.list) return undefined;
+      pushItem(list, piece.start, res);
+      continue;
+    }
     if (res) reused++;
     else {
       const parsed = parsePiece(ptext);
@@ -376,18 +393,164 @@ function loadPieces(
       entries.push(entry);
     } else {
       if (!res.unit || !list || list.canon !== piece.list) return undefined;
-      const root = parsed.root as SNode & { k: 'q' };
-      const node = root.items[0];
-      if (!list.items) {
-        list.items = [];
-        list.value = { k: 'q', s: piece.start + root.s, e: piece.start + root.e, items: [] };
-      }
-      list.items.push({ base: piece.start, node, value: res.unit.value, typed: res.unit.typed, diags: res.unit.diags });
-      (list.value as SNode).e = piece.start + root.e;
+      pushItem(list, piece.start, res);
     }
   }
   const root: SMap = { k: 'm', s: 0, e: text.length, entries };
   return { model: { parsed: text, root, entries, diags, mode: 'pieces' }, reused };
+}
+
+/** The root of an item piece: a sequence of one item. */
+const itemRoot = (res: PieceResult) => res.parsed.root as SNode & { k: 'q' };
+
+/**
+ * Adds the unit of an item piece at `base` to a split list. Its node, and the list's span, are
+ * read from the parsed piece only when asked for (a lazy piece parses then).
+ */
+function pushItem(list: RootEntry, base: number, res: PieceResult): void {
+  if (!list.items) {
+    list.items = [];
+    list.value = new ItemsSpan(list.items as ItemUnit[]) as unknown as SNode;
+  }
+  list.items.push(new ItemUnit(base, res));
+}
+
+/** An item of a split list; its node is the parsed piece's (parsed when first asked for, for a lazy piece). */
+class ItemUnit implements Unit {
+  readonly value: unknown;
+  readonly typed: ConfigExperience | ConfigTestSuite;
+  readonly diags: LocalDiag[];
+  constructor(
+    readonly base: number,
+    readonly res: PieceResult,
+  ) {
+    this.value = res.unit!.value;
+    this.typed = res.unit!.typed;
+    this.diags = res.unit!.diags;
+  }
+  get node(): SNode {
+    return itemRoot(this.res).items[0];
+  }
+}
+
+/** The span of a split list: from its first item's sequence to its last one's. */
+class ItemsSpan {
+  readonly k = 'q';
+  readonly items: SNode[] = [];
+  constructor(private readonly units: ItemUnit[]) {}
+  get s(): number {
+    const u = this.units[0];
+    return u.base + itemRoot(u.res).s;
+  }
+  get e(): number {
+    const u = this.units[this.units.length - 1];
+    return u.base + itemRoot(u.res).e;
+  }
+}
+
+/** A piece the fast path read: its unit is known; `parsed` parses the piece when first asked for. */
+class LazyPiece implements PieceResult {
+  readonly lazy = true;
+  #parsed: ParsedPiece | undefined;
+  constructor(
+    private readonly ptext: string,
+    readonly unit: UnitResult,
+  ) {}
+  get parsed(): ParsedPiece {
+    return (this.#parsed ??= parsePiece(this.ptext));
+  }
+}
+
+/** The model as plain data (getters read), for structured cloning. */
+function plainModel(model: Model): Model {
+  const entries = model.entries.map((e) =>
+    e.items && e.value instanceof ItemsSpan
+      ? { ...e, value: { k: 'q' as const, s: e.value.s, e: e.value.e, items: [] }, items: e.items.map((u) => ({ base: u.base, node: u.node, value: u.value, typed: u.typed, diags: u.diags })) }
+      : e,
+  );
+  return { ...model, entries, root: model.root && model.root.k === 'm' ? { ...model.root, entries } : model.root };
+}
+
+/**
+ * Gives a fast-path result (fast.ts) the piece cache and stats of a full load, so that the next
+ * load of an edited text (`previous`) parses only the pieces that changed: the units of the
+ * others are known from the fast read (no diagnostic of their own: the fast path took the text).
+ */
+function withFastCache(fast: LoadedConfig, read: FastRead): LoadedConfig {
+  // Built when the next load asks for it (`cacheOf`): the first analysis does not wait for it.
+  fastReads.set(fast, read);
+  stats.set(fast, { mode: 'fast', pieces: read.pieces ? read.pieces.length : 1, reused: 0 });
+  return fast;
+}
+const fastReads = new WeakMap<LoadedConfig, FastRead>();
+
+/** The piece cache of a load: a full load's, or the one a fast read gives (built on first use). */
+function cacheOf(loaded: LoadedConfig): Cache | undefined {
+  const cached = caches.get(loaded);
+  const read = fastReads.get(loaded);
+  if (cached || !read) return cached;
+  const cache = newCache();
+  const pieces = read.pieces;
+  if (pieces) {
+    const next = { experiences: 0, managedTestSuites: 0 };
+    const text = loaded.text;
+    for (const piece of pieces) {
+      const ptext = text.slice(piece.start, piece.end);
+      if (piece.kind === 'top') {
+        if (!cache.top.has(ptext)) cache.top.set(ptext, { parsed: parsePiece(ptext) });
+        continue;
+      }
+      const list = piece.list!;
+      const typed = read.config[list][next[list]++];
+      cache[list].set(ptext, new LazyPiece(ptext, { value: typed, typed, diags: [] }));
+    }
+  }
+  caches.set(loaded, cache);
+  return cache;
+}
+
+/**
+ * The fast path's result as plain data (structured-cloneable, for the language server's parsing
+ * thread): undefined when the text needs the full loader (`loadSnapshot`).
+ */
+export interface FastSnapshot {
+  config: SyncConfig;
+  diagnostics: ConfigDiagnostic[];
+  hasManagedTags: boolean;
+  /** Pieces (chunks.ts) as [kind, start, end] triples: kind 0 top, 1 an experience, 2 a test suite; null: none. */
+  pieces: Int32Array | null;
+}
+const PIECE_KINDS = [undefined, 'experiences', 'managedTestSuites'] as const;
+
+/** `loadConfig(text, {fast: true})` as a `FastSnapshot` when the fast path takes the text. */
+export function loadFastSnapshot(text: string): FastSnapshot | undefined {
+  const read = fastRead(text);
+  const fast = read && fastLoaded(text, read, undefined, (t) => load(t, {}), projectCommentOf(text));
+  if (!read || !fast) return undefined;
+  let pieces: Int32Array | null = null;
+  if (read.pieces) {
+    pieces = new Int32Array(read.pieces.length * 3);
+    read.pieces.forEach((p, i) => {
+      pieces![3 * i] = p.kind === 'top' ? 0 : p.list === 'experiences' ? 1 : 2;
+      pieces![3 * i + 1] = p.start;
+      pieces![3 * i + 2] = p.end;
+    });
+  }
+  return { config: read.config, diagnostics: fast.diagnostics, hasManagedTags: read.hasManagedTags, pieces };
+}
+
+/** The LoadedConfig of a fast snapshot of `text`: the same as `loadConfig(text, {fast: true})`. */
+export function fromFastSnapshot(text: string, s: FastSnapshot): LoadedConfig {
+  let pieces: Piece[] | null = null;
+  if (s.pieces) {
+    pieces = [];
+    for (let i = 0; i < s.pieces.length; i += 3) {
+      const list = PIECE_KINDS[s.pieces[i]];
+      pieces.push(list ? { kind: 'item', list, start: s.pieces[i + 1], end: s.pieces[i + 2] } : { kind: 'top', start: s.pieces[i + 1], end: s.pieces[i + 2] });
+    }
+  }
+  const read: FastRead = { config: s.config, hasManagedTags: s.hasManagedTags, pieces };
+  return withFastCache(fastLoaded(text, read, s.diagnostics, (t) => load(t, {}), projectCommentOf(text))!, read);
 }
 
 function loadWhole(text: string): Model {
