@@ -190,11 +190,13 @@ export class Analyzer {
     const text = doc.getText();
     // A large text with little to reuse (a first load, a file that parses only whole, or pieces of
     // 16 K characters and more on average) is parsed on the parsing thread: hover and completion
-    // elsewhere keep answering meanwhile. Small pieces re-parse on this thread in milliseconds.
+    // elsewhere keep answering meanwhile. It takes the fast path there when it is clean (the
+    // same result, ranges from single pieces), and the next edits reuse its pieces on this
+    // thread, where small pieces re-parse in milliseconds.
     const stats = prev ? loadStats(prev.loaded) : undefined;
-    const offThread = text.length >= OFF_THREAD_MIN_CHARS && (!stats || stats.mode !== 'pieces' || stats.pieces * OFF_THREAD_MIN_CHARS <= text.length);
+    const offThread = text.length >= OFF_THREAD_MIN_CHARS && (!stats || stats.mode === 'whole' || stats.pieces * OFF_THREAD_MIN_CHARS <= text.length);
     const loaded = withDiagnostics(
-      offThread ? await loadOffThread(text) : loadConfig(text, prev ? { previous: prev.loaded } : undefined),
+      offThread ? await loadOffThread(text, { fast: true }) : loadConfig(text, prev ? { previous: prev.loaded } : undefined),
       await fileByteDiagnostics(uri),
     );
     const project = loaded.projectComment ?? settings.project;

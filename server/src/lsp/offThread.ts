@@ -9,13 +9,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
-import { fromSnapshot, loadConfig, type LoadSnapshot, type LoadedConfig } from '../config/index';
+import { fromFastSnapshot, fromSnapshot, loadConfig, type FastSnapshot, type LoadSnapshot, type LoadedConfig } from '../config/index';
 
 /** Texts at least this long (UTF-16 units) are loaded off the main thread when no piece can be reused. */
 export const OFF_THREAD_MIN_CHARS = 16 * 1024;
 
 interface Pending {
   text: string;
+  fast: boolean;
   resolve: (loaded: LoadedConfig) => void;
 }
 
@@ -24,7 +25,7 @@ const pending = new Map<number, Pending>();
 let nextId = 1;
 
 function onMain(p: Pending): void {
-  p.resolve(loadConfig(p.text));
+  p.resolve(loadConfig(p.text, { fast: p.fast }));
 }
 
 function getWorker(): Worker | null {
@@ -33,11 +34,12 @@ function getWorker(): Worker | null {
   if (!fs.existsSync(file)) return (worker = null);
   const w = new Worker(file);
   w.unref(); // never keeps the server process alive
-  w.on('message', (m: { id: number; snapshot?: LoadSnapshot; error?: string }) => {
+  w.on('message', (m: { id: number; snapshot?: LoadSnapshot; fast?: FastSnapshot; error?: string }) => {
     const p = pending.get(m.id);
     if (!p) return;
     pending.delete(m.id);
-    if (m.snapshot) p.resolve(fromSnapshot(m.snapshot));
+    if (m.fast) p.resolve(fromFastSnapshot(p.text, m.fast));
+    else if (m.snapshot) p.resolve(fromSnapshot(m.snapshot));
     else onMain(p);
   });
   const lost = () => {
@@ -51,18 +53,24 @@ function getWorker(): Worker | null {
   return (worker = w);
 }
 
-/** `loadConfig(text)`, computed on the parsing thread. Never rejects. */
-export function loadOffThread(text: string): Promise<LoadedConfig> {
+/**
+ * `loadConfig(text, { fast })`, computed on the parsing thread. Never rejects. `fast`: a text the
+ * fast path takes comes back without the full loader's parse (the first analysis of a large
+ * file); its ranges come from small parses of single pieces, and its pieces are reused by the
+ * next incremental load (`loadConfig(edited, { previous })`).
+ */
+export function loadOffThread(text: string, opts: { fast?: boolean } = {}): Promise<LoadedConfig> {
+  const fast = opts.fast ?? false;
   let w: Worker | null;
   try {
     w = getWorker();
   } catch {
     w = worker = null;
   }
-  if (!w) return Promise.resolve(loadConfig(text));
+  if (!w) return Promise.resolve(loadConfig(text, { fast }));
   const id = nextId++;
   return new Promise((resolve) => {
-    pending.set(id, { text, resolve });
-    w!.postMessage({ id, text });
+    pending.set(id, { text, fast, resolve });
+    w!.postMessage({ id, text, fast });
   });
 }
