@@ -35,6 +35,11 @@ export const EXPERIENCES_PAGE_SIZE = 1000;
  * latency / 32 rather than latency / 16. A 429 is retried with backoff as always.
  */
 export const WRITE_CONCURRENCY = 32;
+/**
+ * Default limit of read requests in flight. An ingest's many short listings (each tag's and
+ * system's members, in pages of 100) run side by side with the experiences' page chain.
+ */
+export const READ_CONCURRENCY = 16;
 /** Longest wait a `Retry-After` header can impose. */
 export const MAX_RETRY_AFTER_MS = 30_000;
 /** Longest exponential backoff between two attempts. */
@@ -55,7 +60,7 @@ export interface ResimClientOptions {
   /** API base URL, e.g. `https://api.resim.ai/v1/` (a missing trailing `/` is added). Empty: the default. */
   apiUrl: string;
   auth: AuthProvider;
-  /** Most read requests (GET) in flight at once, across all calls of this client. Default 8. */
+  /** Most read requests (GET) in flight at once, across all calls of this client. Default READ_CONCURRENCY. */
   concurrency?: number;
   /**
    * Most write requests (creates, updates, archives, revisions…) in flight at once, across all
@@ -178,7 +183,7 @@ const seg = encodeURIComponent;
  */
 export function createResimClient(opts: ResimClientOptions): ResimClient {
   const baseUrl = normalizeApiUrl(opts.apiUrl);
-  const concurrency = opts.concurrency ?? 8;
+  const concurrency = opts.concurrency ?? READ_CONCURRENCY;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`concurrency must be an integer ≥ 1, got ${concurrency}`);
   const writeConcurrency = opts.writeConcurrency ?? WRITE_CONCURRENCY;
   if (!Number.isInteger(writeConcurrency) || writeConcurrency < 1) throw new Error(`writeConcurrency must be an integer ≥ 1, got ${writeConcurrency}`);
