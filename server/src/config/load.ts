@@ -58,6 +58,12 @@ interface Cache {
   top: Map<string, PieceResult>;
   experiences: Map<string, PieceResult>;
   managedTestSuites: Map<string, PieceResult>;
+  /**
+   * Every piece of the load in text order with its result, and the text: the next load reuses
+   * the pieces before and after the changed part by position, without hashing their text (a
+   * 12 MB config is 50,000 pieces). The maps above hold only the pieces looked up by text.
+   */
+  placed?: { text: string; pieces: Piece[]; results: PieceResult[] };
 }
 const newCache = (): Cache => ({ top: new Map(), experiences: new Map(), managedTestSuites: new Map() });
 
@@ -352,13 +358,19 @@ function loadPieces(
   const diags: LocalDiag[] = [];
   let reused = 0;
   let list: RootEntry | undefined;
+  const results: PieceResult[] = [];
+  const { unchanged, moved } = prev?.placed ? byPosition(prev.placed, text) : {};
   for (const piece of pieces) {
     const ptext = text.slice(piece.start, piece.end);
     const kind = piece.kind === 'top' ? 'top' : piece.list!;
-    let res = cache[kind].get(ptext) ?? prev?.[kind].get(ptext);
+    let res = unchanged?.(piece);
+    if (!res) {
+      res = cache[kind].get(ptext) ?? prev?.[kind].get(ptext) ?? moved?.(kind, ptext);
+      if (res) cache[kind].set(ptext, res);
+    }
     if (res?.lazy) {
       reused++;
-      cache[kind].set(ptext, res);
+      results.push(res);
       if (piece.kind !== 'item' || !list || list.canon !== piece.list) return undefined;
       pushItem(list, piece.start, res);
       continue;
@@ -375,8 +387,9 @@ function loadPieces(
           res.unit = { value: u.value, typed: u.typed, diags: parsed.diags.length ? [...parsed.diags, ...u.diags] : u.diags };
         }
       }
+      cache[kind].set(ptext, res);
     }
-    cache[kind].set(ptext, res);
+    results.push(res);
     const parsed = res.parsed;
     if (parsed.anchors || parsed.codes.some((c) => !LOCAL_YAML_CODES.has(c))) return undefined;
     if (piece.kind === 'top') {
@@ -396,8 +409,76 @@ function loadPieces(
       pushItem(list, piece.start, res);
     }
   }
+  cache.placed = { text, pieces, results };
   const root: SMap = { k: 'm', s: 0, e: text.length, entries };
   return { model: { parsed: text, root, entries, diags, mode: 'pieces' }, reused };
+}
+
+/**
+ * Lookups of the last load's pieces for a new text: `unchanged` finds a piece of the common
+ * prefix or suffix of both texts by its position (same text, no hashing); `moved` finds a piece
+ * of the old text's changed part by its text (a cut and paste moves pieces there).
+ */
+function byPosition(
+  placed: NonNullable<Cache['placed']>,
+  text: string,
+): { unchanged: (p: Piece) => PieceResult | undefined; moved: (kind: keyof Omit<Cache, 'placed'>, ptext: string) => PieceResult | undefined } {
+  const old = placed.text;
+  const prefix = commonPrefix(old, text);
+  const suffix = commonSuffix(old, text, prefix);
+  const delta = text.length - old.length;
+  const pieces = placed.pieces;
+  const find = (start: number): number => {
+    let lo = 0;
+    let hi = pieces.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (pieces[mid].start <= start) lo = mid;
+      else hi = mid - 1;
+    }
+    return pieces[lo]?.start === start ? lo : -1;
+  };
+  const unchanged = (p: Piece): PieceResult | undefined => {
+    let i = -1;
+    if (p.end <= prefix) i = find(p.start);
+    else if (p.start >= text.length - suffix) i = find(p.start - delta);
+    else return undefined;
+    if (i < 0) return undefined;
+    const q = pieces[i];
+    const shift = p.end <= prefix ? 0 : delta;
+    return q.end + shift === p.end && q.kind === p.kind && q.list === p.list ? placed.results[i] : undefined;
+  };
+  let byText: Map<string, PieceResult> | undefined;
+  const moved = (kind: keyof Omit<Cache, 'placed'>, ptext: string): PieceResult | undefined => {
+    if (!byText) {
+      byText = new Map();
+      const end = old.length - suffix;
+      for (let i = 0; i < pieces.length; i++) {
+        const q = pieces[i];
+        if (q.end > prefix && q.start < end) byText.set(`${q.kind === 'top' ? 'top' : q.list}\u0000${old.slice(q.start, q.end)}`, placed.results[i]);
+      }
+    }
+    return byText.get(`${kind}\u0000${ptext}`);
+  };
+  return { unchanged, moved };
+}
+
+const CHUNK = 4096;
+/** Length of the longest common prefix of `a` and `b` (chunks compared natively, then characters). */
+function commonPrefix(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i + CHUNK <= n && a.slice(i, i + CHUNK) === b.slice(i, i + CHUNK)) i += CHUNK;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+/** Length of the longest common suffix of `a` and `b` that does not overlap a common prefix of length `prefix`. */
+function commonSuffix(a: string, b: string, prefix: number): number {
+  const n = Math.min(a.length, b.length) - prefix;
+  let i = 0;
+  while (i + CHUNK <= n && a.slice(a.length - i - CHUNK, a.length - i) === b.slice(b.length - i - CHUNK, b.length - i)) i += CHUNK;
+  while (i < n && a.charCodeAt(a.length - 1 - i) === b.charCodeAt(b.length - 1 - i)) i++;
+  return i;
 }
 
 /** The root of an item piece: a sequence of one item. */
@@ -494,16 +575,14 @@ function cacheOf(loaded: LoadedConfig): Cache | undefined {
   if (pieces) {
     const next = { experiences: 0, managedTestSuites: 0 };
     const text = loaded.text;
-    for (const piece of pieces) {
+    const results = pieces.map((piece): PieceResult => {
       const ptext = text.slice(piece.start, piece.end);
-      if (piece.kind === 'top') {
-        if (!cache.top.has(ptext)) cache.top.set(ptext, { parsed: parsePiece(ptext) });
-        continue;
-      }
+      if (piece.kind === 'top') return { parsed: parsePiece(ptext) };
       const list = piece.list!;
       const typed = read.config[list][next[list]++];
-      cache[list].set(ptext, new LazyPiece(ptext, { value: typed, typed, diags: [] }));
-    }
+      return new LazyPiece(ptext, { value: typed, typed, diags: [] });
+    });
+    cache.placed = { text, pieces, results };
   }
   caches.set(loaded, cache);
   return cache;
