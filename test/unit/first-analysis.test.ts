@@ -5,6 +5,7 @@
  * the full loader gives: diagnostics, config, ranges and paths, for block and flow style.
  */
 import { strict as assert } from 'assert';
+import fc from 'fast-check';
 import { fromFastSnapshot, loadConfig, loadFastSnapshot, loadStats, type LoadedConfig } from '../../server/src/config';
 import { lineStarts } from '../../server/src/config/text';
 
@@ -103,5 +104,50 @@ describe('first analysis: the fast path with ranges, then the incremental path',
     assert.notEqual(loadStats(loadConfig(dup, { fast: true }))?.mode, 'fast');
     assert.deepEqual(loadConfig(dup, { fast: true }).diagnostics, loadConfig(dup).diagnostics);
     assert.ok(loadConfig(dup).diagnostics.some((d) => d.code === 'duplicate-experience-name'));
+  });
+
+  it('edits anywhere (insert, delete, move, duplicate items; merge and split lines) give what the full loader gives, reusing unchanged pieces (fast-check)', () => {
+    const items = Array.from({ length: 24 }, (_, i) => experience(i));
+    const head = 'experiences:\n';
+    const tail = 'managedTestSuites:\n  - name: S\n    experiences: [exp-0, exp-1]\n';
+    const op = fc.oneof(
+      fc.record({ k: fc.constant('delete' as const), at: fc.nat() }),
+      fc.record({ k: fc.constant('insert' as const), at: fc.nat(), n: fc.integer({ min: 100, max: 120 }) }),
+      fc.record({ k: fc.constant('move' as const), at: fc.nat(), to: fc.nat() }),
+      fc.record({ k: fc.constant('duplicate' as const), at: fc.nat() }),
+      // A new item's first line inside an item: the item ends there, the rest of it is the new one's.
+      fc.record({ k: fc.constant('split' as const), at: fc.nat(), n: fc.integer({ min: 200, max: 220 }) }),
+      // An item's `- ` removed: it joins the item above (a YAML error there).
+      fc.record({ k: fc.constant('merge' as const), at: fc.nat() }),
+      fc.record({ k: fc.constant('edit' as const), at: fc.nat(), text: fc.constantFrom('cacheExempt: maybe', 'description: ""', 'name: exp-3', 'locatoins: [x]', '- name: split', 'description: "open') }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 1, maxLength: 8 }), (ops) => {
+        let list = [...items];
+        let prev = firstAnalysis(head + list.join('') + tail) ?? loadConfig(head + list.join('') + tail);
+        for (const o of ops) {
+          const i = list.length ? o.at % list.length : 0;
+          if (o.k === 'delete' && list.length > 1) list.splice(i, 1);
+          else if (o.k === 'insert') list.splice(i, 0, experience(o.n));
+          else if (o.k === 'move' && list.length > 1) list.splice(o.to % list.length, 0, ...list.splice(i, 1));
+          else if (o.k === 'duplicate' && list.length) list.splice(i, 0, list[i]);
+          else if (o.k === 'split' && list.length) list[i] = list[i].replace('\n', `\n  - name: split-${o.n}\n`);
+          else if (o.k === 'merge' && list.length) list[i] = list[i].replace('  - name:', '    name:');
+          else if (o.k === 'edit' && list.length) list[i] = list[i].replace(/(description|cacheExempt): [^\n]*/, `    ${o.text}`.trim());
+          const text = head + list.join('') + tail;
+          const next = loadConfig(text, { previous: prev });
+          const whole = loadConfig(text, { mode: 'whole' });
+          assert.deepEqual(next.config, whole.config);
+          assert.deepEqual(next.diagnostics, whole.diagnostics);
+          for (const k of [0, Math.floor(list.length / 2), list.length - 1]) {
+            assert.deepEqual(next.rangeOf(['experiences', k, 'name']), whole.rangeOf(['experiences', k, 'name']));
+          }
+          const stats = loadStats(next)!;
+          if (stats.mode === 'pieces' && loadStats(prev)!.mode !== 'whole' && o.k !== 'edit' && o.k !== 'split' && o.k !== 'merge') assert.ok(stats.reused >= stats.pieces - 2, `${o.k}: ${JSON.stringify(stats)}`);
+          prev = next;
+        }
+      }),
+      { numRuns: 60, seed: 15 },
+    );
   });
 });
