@@ -158,6 +158,7 @@ async function measureServer(kind: 'ours' | 'yls', doc: ReturnType<typeof editor
     step = 'open → first diagnostics';
     const t0 = now();
     const opened = client.waitFor('textDocument/publishDiagnostics', isDiag, budget.openTimeoutMs);
+    opened.catch(() => undefined);
     client.notify('textDocument/didOpen', { textDocument: { uri, languageId: kind === 'ours' ? 'resim-experiences' : 'yaml', version, text: doc.text } });
     const first = await opened;
     result.openMs = first.at - t0;
@@ -171,6 +172,7 @@ async function measureServer(kind: 'ours' | 'yls', doc: ReturnType<typeof editor
       const col = '    cacheExempt: '.length;
       const oldLen = (broken ? 'false' : 'maybe').length;
       const diagnostics = client.waitFor('textDocument/publishDiagnostics', (p) => isDiag(p) && errorsOn(p, doc.editLine) === expectError, budget.editTimeoutMs);
+      diagnostics.catch(() => undefined); // awaited later; a time-out while something else fails first must not end the process
       const sentAt = now();
       client.notify('textDocument/didChange', {
         textDocument: { uri, version: ++version },

@@ -72,6 +72,11 @@ describe('language server: first analysis on the fast path, then the incremental
       lsp.edit(uri, { start: at, end }, to);
       ds = await lsp.diagnosticsFor(uri, () => true, 60_000);
       assert.deepEqual(published(ds), expected(text), `after replacing ${JSON.stringify(from)}`);
+      // The config the server holds after the edit (hover reads the entry at the position).
+      for (const name of ['exp-0', 'exp-1000', 'exp-1999']) {
+        const h = await lsp.hover(uri, posOf(text, `name: ${name}\n`, 0, 7));
+        assert.ok(h && JSON.stringify(h.contents).includes(`\`${name}\``), `hover on ${name} after replacing ${JSON.stringify(from)}: ${JSON.stringify(h?.contents)}`);
+      }
     }
   });
 

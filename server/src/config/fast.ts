@@ -84,7 +84,9 @@ const NEEDS_RANGES = new Error('needs ranges');
 /**
  * The LoadedConfig of a fast read: `diagnostics` as given (a read made on another thread) or
  * computed by the cross-entry checks; undefined when a diagnostic needs a range and the text has
- * no pieces. Ranges and paths come from one small parse of the piece that holds the node.
+ * no pieces. Ranges and paths come from one small parse of the piece that holds the node; for a
+ * text without pieces, from the full loader on the whole text when it is at most `wholeMaxChars`
+ * long (else the document's start, and no path).
  */
 export function fastLoaded(
   text: string,
@@ -92,6 +94,7 @@ export function fastLoaded(
   given: ConfigDiagnostic[] | undefined,
   fullLoad: FullLoad,
   projectComment: string | undefined,
+  wholeMaxChars = Infinity,
 ): LoadedConfig | undefined {
   let starts: number[] | undefined;
   const startsOf = () => (starts ??= lineStarts(text));
@@ -118,8 +121,9 @@ export function fastLoaded(
     diagnostics,
     ok: !diagnostics.some((d) => d.severity === 'error'),
     ...(projectComment !== undefined ? { projectComment } : {}),
-    rangeOf: (path, part) => (pieces ? locate(path, part) : undefined) ?? whole().rangeOf(path, part),
-    pathAt: (pos) => (pieces ? piecePathAt(text, startsOf(), pieces, fullLoad, pos) : whole().pathAt(pos)),
+    rangeOf: (path, part) =>
+      (pieces ? locate(path, part) : undefined) ?? (text.length <= wholeMaxChars ? whole().rangeOf(path, part) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }),
+    pathAt: (pos) => (pieces ? piecePathAt(text, startsOf(), pieces, fullLoad, pos) : text.length <= wholeMaxChars ? whole().pathAt(pos) : undefined),
   };
 }
 

@@ -213,7 +213,12 @@ export interface LoadSnapshot {
 
 /** `loadConfig(text)` (the full loader, no previous) as a `LoadSnapshot`. */
 export function loadSnapshot(text: string): LoadSnapshot {
-  const loaded = loadConfig(text);
+  return snapshotOf(loadConfig(text));
+}
+
+/** A loaded config (of the full loader, or the fast path's) as a `LoadSnapshot`. */
+export function snapshotOf(loaded: LoadedConfig): LoadSnapshot {
+  if (fastReads.has(loaded) && !internals.has(loaded)) return snapshotOf(load(loaded.text, {}));
   const inner = internals.get(loaded);
   if (!inner) throw new Error('loadSnapshot: the loader failed on this text');
   return {
@@ -595,11 +600,34 @@ function cacheOf(loaded: LoadedConfig): Cache | undefined {
 export interface FastSnapshot {
   config: SyncConfig;
   diagnostics: ConfigDiagnostic[];
+  /** Whether the text has `managedExperienceTags` (only read when `diagnostics` are computed again). */
   hasManagedTags: boolean;
   /** Pieces (chunks.ts) as [kind, start, end] triples: kind 0 top, 1 an experience, 2 a test suite; null: none. */
   pieces: Int32Array | null;
 }
 const PIECE_KINDS = [undefined, 'experiences', 'managedTestSuites'] as const;
+
+/**
+ * A loaded config whose pieces are known (the fast path's, or an incremental load's) as a
+ * `FastSnapshot`, the same result with ranges from single pieces; undefined for a text loaded
+ * whole (tabs, anchors, YAML errors past a piece, shapes the splitter does not cut).
+ */
+export function piecesSnapshotOf(loaded: LoadedConfig): FastSnapshot | undefined {
+  const read = fastReads.get(loaded);
+  // A fast read of a text without pieces (flow style, one line) has null pieces: still a fast result.
+  const pieces = read ? read.pieces : stats.get(loaded)?.mode === 'pieces' ? caches.get(loaded)?.placed?.pieces : undefined;
+  if (pieces === undefined) return undefined;
+  let flat: Int32Array | null = null;
+  if (pieces) {
+    flat = new Int32Array(pieces.length * 3);
+    pieces.forEach((p, i) => {
+      flat![3 * i] = p.kind === 'top' ? 0 : p.list === 'experiences' ? 1 : 2;
+      flat![3 * i + 1] = p.start;
+      flat![3 * i + 2] = p.end;
+    });
+  }
+  return { config: loaded.config, diagnostics: loaded.diagnostics, hasManagedTags: read?.hasManagedTags ?? false, pieces: flat };
+}
 
 /** `loadConfig(text, {fast: true})` as a `FastSnapshot` when the fast path takes the text. */
 export function loadFastSnapshot(text: string): FastSnapshot | undefined {
@@ -618,7 +646,15 @@ export function loadFastSnapshot(text: string): FastSnapshot | undefined {
   return { config: read.config, diagnostics: fast.diagnostics, hasManagedTags: read.hasManagedTags, pieces };
 }
 
-/** The LoadedConfig of a fast snapshot of `text`: the same as `loadConfig(text, {fast: true})`. */
+/**
+ * The longest text without pieces whose ranges a snapshot's LoadedConfig computes on the calling
+ * thread (a whole-document parse, about 1 s per MB): past it, `rangeOf` gives the start of the
+ * document and `pathAt` nothing, so that hover on a 10 MB one-line file never holds up the
+ * language server (its diagnostics need no range: the fast path took the text).
+ */
+export const WHOLE_ON_THIS_THREAD_MAX_CHARS = 1_000_000;
+
+/** The LoadedConfig of a fast snapshot of `text`: the same as `loadConfig(text, {fast: true})` (ranges: see WHOLE_ON_THIS_THREAD_MAX_CHARS). */
 export function fromFastSnapshot(text: string, s: FastSnapshot): LoadedConfig {
   let pieces: Piece[] | null = null;
   if (s.pieces) {
@@ -629,7 +665,7 @@ export function fromFastSnapshot(text: string, s: FastSnapshot): LoadedConfig {
     }
   }
   const read: FastRead = { config: s.config, hasManagedTags: s.hasManagedTags, pieces };
-  return withFastCache(fastLoaded(text, read, s.diagnostics, (t) => load(t, {}), projectCommentOf(text))!, read);
+  return withFastCache(fastLoaded(text, read, s.diagnostics, (t) => load(t, {}), projectCommentOf(text), WHOLE_ON_THIS_THREAD_MAX_CHARS)!, read);
 }
 
 function loadWhole(text: string): Model {

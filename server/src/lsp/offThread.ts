@@ -1,31 +1,39 @@
 /**
  * Loads large config texts on a worker thread (`dist/loadWorker.js`), so that the main thread
- * keeps answering hover and completion on other documents while a file is parsed: the
- * full-document parse of a big or alias-heavy file takes hundreds of milliseconds to seconds
- * and cannot yield. The result is the same `LoadedConfig` as `loadConfig(text)` (via
- * `LoadSnapshot`). Where the worker bundle is absent (running from sources) or the worker
- * fails, the text is loaded on the main thread instead.
+ * keeps answering hover and completion while a file is parsed: the full-document parse of a big
+ * or alias-heavy file takes hundreds of milliseconds to seconds and cannot yield. The worker
+ * keeps each document's last load and loads its next version incrementally; the result is the
+ * same as `loadConfig(text, ...)`: a clean text's first load takes the fast path (`fast`), and a
+ * result whose pieces are known comes back without its parse (ranges and paths from single
+ * pieces, `fromFastSnapshot`) and with its config as a change to the last one (configDelta.ts),
+ * so that the main thread does little more than receive it. Where the worker bundle is absent
+ * (running from sources) or the worker fails, the text is loaded on the main thread instead.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { fromFastSnapshot, fromSnapshot, loadConfig, type FastSnapshot, type LoadSnapshot, type LoadedConfig } from '../config/index';
+import { applyConfigDelta, type ConfigDelta } from './configDelta';
+import type { LoadRequest } from './loadWorker';
 
-/** Texts at least this long (UTF-16 units) are loaded off the main thread when no piece can be reused. */
+/** Texts at least this long (UTF-16 units) are loaded off the main thread. */
 export const OFF_THREAD_MIN_CHARS = 16 * 1024;
 
 interface Pending {
   text: string;
   fast: boolean;
+  previous?: LoadedConfig;
   resolve: (loaded: LoadedConfig) => void;
 }
 
 let worker: Worker | null | undefined; // null: no worker bundle here
 const pending = new Map<number, Pending>();
 let nextId = 1;
+/** The worker's reply each result came from (the base of the next delta), while that worker lives. */
+const replyOf = new WeakMap<LoadedConfig, { worker: Worker; id: number }>();
 
 function onMain(p: Pending): void {
-  p.resolve(loadConfig(p.text, { fast: p.fast }));
+  p.resolve(loadConfig(p.text, p.previous ? { previous: p.previous } : { fast: p.fast }));
 }
 
 function getWorker(): Worker | null {
@@ -34,13 +42,17 @@ function getWorker(): Worker | null {
   if (!fs.existsSync(file)) return (worker = null);
   const w = new Worker(file);
   w.unref(); // never keeps the server process alive
-  w.on('message', (m: { id: number; snapshot?: LoadSnapshot; fast?: FastSnapshot; error?: string }) => {
+  w.on('message', (m: { id: number; snapshot?: LoadSnapshot; fast?: FastSnapshot; delta?: ConfigDelta; error?: string }) => {
     const p = pending.get(m.id);
     if (!p) return;
     pending.delete(m.id);
-    if (m.fast) p.resolve(fromFastSnapshot(p.text, m.fast));
-    else if (m.snapshot) p.resolve(fromSnapshot(m.snapshot));
-    else onMain(p);
+    let loaded: LoadedConfig | undefined;
+    if (m.fast && m.delta && p.previous) loaded = fromFastSnapshot(p.text, { ...m.fast, config: applyConfigDelta(p.previous.config, m.delta) });
+    else if (m.fast && m.fast.config) loaded = fromFastSnapshot(p.text, m.fast);
+    else if (m.snapshot) loaded = fromSnapshot(m.snapshot);
+    if (!loaded) return onMain(p);
+    replyOf.set(loaded, { worker: w, id: m.id });
+    p.resolve(loaded);
   });
   const lost = () => {
     if (worker === w) worker = undefined; // started again for the next text
@@ -54,12 +66,11 @@ function getWorker(): Worker | null {
 }
 
 /**
- * `loadConfig(text, { fast })`, computed on the parsing thread. Never rejects. `fast`: a text the
- * fast path takes comes back without the full loader's parse (the first analysis of a large
- * file); its ranges come from small parses of single pieces, and its pieces are reused by the
- * next incremental load (`loadConfig(edited, { previous })`).
+ * `loadConfig(text, ...)`, computed on the parsing thread. Never rejects. `uri`: the document, whose
+ * last load the worker reuses; `previous`: this thread's result for its last version (the base of
+ * the config change the worker sends back); `fast`: a clean text loaded afresh takes the fast path.
  */
-export function loadOffThread(text: string, opts: { fast?: boolean } = {}): Promise<LoadedConfig> {
+export function loadOffThread(text: string, opts: { fast?: boolean; uri?: string; previous?: LoadedConfig } = {}): Promise<LoadedConfig> {
   const fast = opts.fast ?? false;
   let w: Worker | null;
   try {
@@ -67,10 +78,18 @@ export function loadOffThread(text: string, opts: { fast?: boolean } = {}): Prom
   } catch {
     w = worker = null;
   }
-  if (!w) return Promise.resolve(loadConfig(text, { fast }));
+  if (!w) return Promise.resolve(loadConfig(text, opts.previous ? { previous: opts.previous } : { fast }));
   const id = nextId++;
+  const reply = opts.previous ? replyOf.get(opts.previous) : undefined;
+  const base = reply && reply.worker === w ? reply.id : undefined;
   return new Promise((resolve) => {
-    pending.set(id, { text, fast, resolve });
-    w!.postMessage({ id, text, fast });
+    pending.set(id, { text, fast, previous: base !== undefined ? opts.previous : undefined, resolve });
+    const request: LoadRequest = { id, text, fast, ...(opts.uri ? { uri: opts.uri } : {}), ...(base !== undefined ? { base } : {}) };
+    w!.postMessage(request);
   });
+}
+
+/** The document is closed: the worker forgets its last load. */
+export function forgetOffThread(uri: string): void {
+  if (worker) worker.postMessage({ id: 0, text: '', uri, forget: true } satisfies LoadRequest);
 }
