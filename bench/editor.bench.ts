@@ -41,10 +41,10 @@ const EDIT_TIMEOUT_MS = 120_000;
 
 /**
  * Each server's own delay between a change and the start of its validation: ours
- * `debounceMs` (server/src/lsp/analysis.ts, default 75 ms); yaml-language-server's
+ * `debounceMs` (server/src/lsp/analysis.ts, default 25 ms); yaml-language-server's
  * `validationDelayMs` (out/server/src/yamlSettings.js, 200 ms, not configurable).
  */
-const DEBOUNCE_MS = { ours: 75, yls: 200 };
+const DEBOUNCE_MS = { ours: 25, yls: 200 };
 
 /** The editor file: 9 lines per experience, no tags/systems, valid against the schema. */
 export function editorDocument(n = EDITOR_EXPERIENCES): { text: string; editLine: number; hoverLine: number; completionLine: number } {

@@ -15,7 +15,7 @@ import * as path from 'path';
 import { renderMarkdown } from './lib/report';
 import { machine, type Section } from './lib/results';
 
-const SECTIONS = ['plan', 'ingest', 'apply', 'preview', 'editor', 'flow', 'activation'];
+const SECTIONS = ['plan', 'ingest', 'apply', 'preview', 'editor', 'flow', 'activation', 'webview'];
 const SECTION_TIMEOUT_MS = Number(process.env.BENCH_SECTION_TIMEOUT_MS ?? 180_000);
 const benchDir = __dirname;
 

@@ -229,7 +229,7 @@ export function snapshotOf(loaded: LoadedConfig): LoadSnapshot {
     ...(loaded.projectComment !== undefined ? { projectComment: loaded.projectComment } : {}),
     model: plainModel(inner.model),
     ...(inner.adjust ? { adjust: inner.adjust } : {}),
-    cache: caches.get(loaded) ?? newCache(),
+    cache: plainCache(caches.get(loaded)),
     stats: stats.get(loaded) ?? { mode: inner.model.mode, pieces: 1, reused: 0 },
   };
 }
@@ -545,6 +545,17 @@ class LazyPiece implements PieceResult {
   get parsed(): ParsedPiece {
     return (this.#parsed ??= parsePiece(this.ptext));
   }
+}
+
+/** A piece cache as plain data, for structured cloning: without the fast path's lazy pieces (their parse is not there to send). */
+function plainCache(cache: Cache | undefined): Cache {
+  const out = newCache();
+  if (!cache) return out;
+  for (const kind of ['top', 'experiences', 'managedTestSuites'] as const) {
+    for (const [k, v] of cache[kind]) if (!v.lazy) out[kind].set(k, v);
+  }
+  if (cache.placed && !cache.placed.results.some((r) => r.lazy)) out.placed = cache.placed;
+  return out;
 }
 
 /** The model as plain data (getters read), for structured cloning. */

@@ -17,7 +17,7 @@ import type { LoadedConfig } from '../config/types';
 import type { Plan, PlannedExperience } from '../sync/model';
 import { computePlan } from '../sync/plan';
 import { fileByteDiagnostics, forgetFile } from './fileBytes';
-import { OFF_THREAD_MIN_CHARS, forgetOffThread, loadOffThread } from './offThread';
+import { OFF_THREAD_MIN_CHARS, forgetOffThread, loadOffThread, warmUpOffThread } from './offThread';
 import type { ResimSettings, SettingsStore } from './settings';
 import { stateKey, type StateCache, type StateSnapshot } from './state';
 
@@ -67,6 +67,7 @@ export class Analyzer {
 
   constructor(private readonly opts: AnalyzerOptions) {
     this.debounceMs = opts.debounceMs ?? 25;
+    warmUpOffThread();
   }
 
   /** The last analysis of the document, possibly of an older version. Never waits. */

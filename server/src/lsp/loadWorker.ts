@@ -27,6 +27,9 @@ export interface LoadRequest {
   forget?: boolean;
 }
 
+// Compile the schema and warm the parsers before the first text arrives.
+loadConfig('experiences:\n  - name: warm-up\n    description: d\n    locations: [l]\n', { fast: true });
+
 parentPort?.on('message', (m: LoadRequest) => {
   if (m.forget) {
     if (m.uri) documents.delete(m.uri);

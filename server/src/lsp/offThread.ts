@@ -89,6 +89,15 @@ export function loadOffThread(text: string, opts: { fast?: boolean; uri?: string
   });
 }
 
+/** Starts the parsing thread ahead of the first large text (its bundle and schema take a moment to load). */
+export function warmUpOffThread(): void {
+  try {
+    getWorker();
+  } catch {
+    worker = null;
+  }
+}
+
 /** The document is closed: the worker forgets its last load. */
 export function forgetOffThread(uri: string): void {
   if (worker) worker.postMessage({ id: 0, text: '', uri, forget: true } satisfies LoadRequest);
