@@ -14,6 +14,7 @@ import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { fromFastSnapshot, fromSnapshot, loadConfig, type FastSnapshot, type LoadSnapshot, type LoadedConfig } from '../config/index';
 import { applyConfigDelta, type ConfigDelta } from './configDelta';
+import type { SyncConfig } from '../sync/model';
 import type { LoadRequest } from './loadWorker';
 
 /** Texts at least this long (UTF-16 units) are loaded off the main thread. */
@@ -23,6 +24,8 @@ interface Pending {
   text: string;
   fast: boolean;
   previous?: LoadedConfig;
+  /** Experiences received in parts ahead of the result (loadWorker.ts). */
+  parts?: SyncConfig['experiences'][];
   resolve: (loaded: LoadedConfig) => void;
 }
 
@@ -42,10 +45,15 @@ function getWorker(): Worker | null {
   if (!fs.existsSync(file)) return (worker = null);
   const w = new Worker(file);
   w.unref(); // never keeps the server process alive
-  w.on('message', (m: { id: number; snapshot?: LoadSnapshot; fast?: FastSnapshot; delta?: ConfigDelta; error?: string }) => {
+  w.on('message', (m: { id: number; snapshot?: LoadSnapshot; fast?: FastSnapshot; delta?: ConfigDelta; part?: SyncConfig['experiences']; error?: string }) => {
     const p = pending.get(m.id);
     if (!p) return;
+    if (m.part) {
+      (p.parts ??= []).push(m.part);
+      return;
+    }
     pending.delete(m.id);
+    if (m.fast?.config && p.parts) m.fast.config.experiences = [...p.parts.flat(), ...m.fast.config.experiences];
     let loaded: LoadedConfig | undefined;
     if (m.fast && m.delta && p.previous) loaded = fromFastSnapshot(p.text, { ...m.fast, config: applyConfigDelta(p.previous.config, m.delta) });
     else if (m.fast && m.fast.config) loaded = fromFastSnapshot(p.text, m.fast);
