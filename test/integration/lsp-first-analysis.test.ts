@@ -80,9 +80,11 @@ describe('language server: first analysis on the fast path, then the incremental
     }
   });
 
-  it('a flow-style config on one line: the same diagnostics as the full loader, and hover answers', async () => {
+  it('a flow-style config on one line (10,200 experiences): the same diagnostics as the full loader, and hover answers', async () => {
     const file = path.join(dir, 'flow.experiences.yaml');
-    let text = flowText(N);
+    // 10,200 experiences (under 1 MB): the config crosses from the parsing thread in two parts.
+    let text = flowText(10_200);
+    assert.ok(text.length < 1_000_000);
     fs.writeFileSync(file, text);
     const uri = pathToFileURL(file).href;
     lsp.open(uri, text);
@@ -90,6 +92,8 @@ describe('language server: first analysis on the fast path, then the incremental
     assert.deepEqual(published(ds), expected(text));
     const hover = await lsp.hover(uri, posOf(text, 'description', 1000, 2));
     assert.ok(hover && JSON.stringify(hover.contents).includes('`exp-1000`'), JSON.stringify(hover));
+    const last = await lsp.hover(uri, posOf(text, 'name: exp-10150,', 0, 8));
+    assert.ok(last && JSON.stringify(last.contents).includes('`exp-10150`'), JSON.stringify(last));
     const from = 'name: exp-1500,';
     const at = posOf(text, from);
     text = text.replace(from, 'name: exp-3,');
