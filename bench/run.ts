@@ -69,7 +69,7 @@ function runSectionProcess(name: string): Promise<Section> {
  * The README quotes the table: everything of results.md from its first line to its "Notes"
  * section goes between the README's `<!-- bench:start -->` and `<!-- bench:end -->` markers.
  */
-function updateReadme(md: string): void {
+export function updateReadme(md: string): void {
   const readme = path.resolve(benchDir, '..', 'README.md');
   const text = fs.readFileSync(readme, 'utf8');
   const start = '<!-- bench:start -->';
@@ -98,7 +98,9 @@ async function main(): Promise<void> {
   process.stdout.write(md);
 }
 
-main().catch((err) => {
-  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((err) => {
+    process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  });
+}
