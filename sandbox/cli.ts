@@ -16,6 +16,8 @@ export interface SandboxCommandOptions {
   latencyMs?: number | string;
   failRate?: number | string;
   token?: string;
+  /** Accept the access tokens (JWTs) of this OAuth issuer (`--issuer`), as the real API accepts Auth0's. */
+  issuer?: string;
   /** Log each request as one line to stderr. */
   verbose?: boolean;
   /** Where the banner goes (default process.stdout). */
@@ -60,6 +62,7 @@ export async function runSandboxCommand(opts: SandboxCommandOptions = {}): Promi
     latencyMs,
     failRate,
     token: opts.token,
+    issuer: opts.issuer,
     log: opts.verbose ? (line) => err.write(`${line}\n`) : undefined,
   });
   const project = sandbox.store.projects[0]?.name ?? 'demo';

@@ -6,6 +6,7 @@
  *   resim-sync clone    --project P --experience-config F
  *   resim-sync validate --experience-config F [--project P] [--fix]
  *   resim-sync sandbox  [--port N] [--data FILE] [--seed demo|empty] [--latency-ms N] [--fail-rate R] [--token T]
+ *   resim-sync login [--no-browser] | logout | whoami   (cli/login.ts)
  *
  * Flags fall back to the environment as the resim CLI's do (`RESIM_URL`, `RESIM_PROJECT`,
  * `RESIM_EXPERIENCES_CONFIG`, `RESIM_TOKEN`, `RESIM_CLIENT_ID`/`RESIM_CLIENT_SECRET`,
@@ -21,7 +22,7 @@ import { isMainThread, parentPort, Worker, workerData } from 'worker_threads';
 import { fixConfig, loadConfig, setExperienceIDs } from './config';
 import type { LoadedConfig } from './config/types';
 import { ApiError, createResimClient, DEFAULT_API_URL, resolveAuth } from './resim';
-import type { ResimClient } from './resim';
+import type { AuthProvider, ResimClient } from './resim';
 import { applyPlan, ApplyResult, PlanRefusedError } from './sync/apply';
 import { cloneConfig } from './sync/clone';
 import { ingest } from './sync/ingest';
@@ -32,6 +33,8 @@ import { assertApplicable } from './sync/service';
 import { fingerprintConfig } from './sync/fingerprint';
 import { collectProblems, formatProblems, problemsJson } from './cli/output';
 import { runSandboxCommand } from '../../sandbox/cli';
+import { EXIT_CANCELLED, loginErrorText, registerLoginCommands } from './cli/login';
+import { LoginError } from './resim/login';
 
 /** Exit codes of DESIGN.md. */
 export const EXIT = { ok: 0, error: 1, changes: 2, refused: 3 } as const;
@@ -88,12 +91,16 @@ function progressDone(): void {
   if (stderrTty) process.stderr.write('\r\x1b[K');
 }
 
-function makeClient(g: GlobalOpts): ResimClient {
+function makeAuth(g: GlobalOpts): AuthProvider {
   const auth = resolveAuth({ clientId: g.clientId, clientSecret: g.clientSecret, authUrl: g.authUrl, env });
   if (!auth)
     throw new CliError(
-      'No ReSim credentials. Set RESIM_TOKEN to a bearer token, or RESIM_CLIENT_ID and RESIM_CLIENT_SECRET (or --client-id/--client-secret), or sign in with the resim CLI (`resim auth login`), which caches a token in ~/.resim/cache.json.',
+      'No ReSim credentials. Run `resim-sync login` (or the resim CLI\'s login; both cache a token in ~/.resim/cache.json), or set RESIM_TOKEN to a bearer token, or RESIM_CLIENT_ID and RESIM_CLIENT_SECRET (or --client-id/--client-secret).',
     );
+  return auth;
+}
+
+function makeClient(g: GlobalOpts, auth: AuthProvider = makeAuth(g)): ResimClient {
   return createResimClient({ apiUrl: g.url || env.RESIM_URL || DEFAULT_API_URL, auth });
 }
 
@@ -218,8 +225,8 @@ function build(): Command {
     .description('Preview and apply ReSim experience sync configs (the engine of the ReSim Experience Sync VS Code extension).')
     // No commander defaults from the environment: `--help` prints defaults, and a secret must never be printed.
     .option('--url <url>', 'ReSim API base URL (env RESIM_URL)')
-    .option('--auth-url <url>', 'OAuth server for client credentials (env RESIM_AUTH_URL)')
-    .option('--client-id <id>', 'OAuth client ID for client credentials (env RESIM_CLIENT_ID)')
+    .option('--auth-url <url>', 'OAuth server for login and client credentials (env RESIM_AUTH_URL)')
+    .option('--client-id <id>', 'OAuth client ID for client credentials (env RESIM_CLIENT_ID), or the client login signs in with')
     .option('--client-secret <secret>', 'OAuth client secret (env RESIM_CLIENT_SECRET)')
     .showHelpAfterError()
     .exitOverride();
@@ -360,6 +367,11 @@ function build(): Command {
       if (errors) throw new CliError('', EXIT.error);
     });
 
+  registerLoginCommands(program, {
+    globals: g, env, auth: () => makeAuth(g()), client: (auth) => makeClient(g(), auth),
+    apiUrl: () => g().url || env.RESIM_URL || DEFAULT_API_URL,
+  });
+
   program
     .command('sandbox')
     .description('start a local ReSim-compatible API server on 127.0.0.1 (demo data, fault injection)')
@@ -369,8 +381,9 @@ function build(): Command {
     .option('--latency-ms <n>', 'delay every answer', '0')
     .option('--fail-rate <r>', 'fail this fraction of API requests (500, 503, 429, dropped connections)', '0')
     .option('--token <t>', 'accept only this bearer token (default: any)')
+    .option('--issuer <url>', 'also accept access tokens (JWTs) of this OAuth issuer, as the API accepts Auth0\'s')
     .option('--verbose', 'log every request to stderr')
-    .action(async (o: { port: string; data?: string; seed: 'demo' | 'empty'; latencyMs: string; failRate: string; token?: string; verbose?: boolean }) => {
+    .action(async (o: { port: string; data?: string; seed: 'demo' | 'empty'; latencyMs: string; failRate: string; token?: string; issuer?: string; verbose?: boolean }) => {
       const num = (v: string, name: string, min: number, max: number) => {
         const n = Number(v);
         if (!Number.isFinite(n) || n < min || n > max) throw new CliError(`--${name} must be a number from ${min} to ${max}, got "${v}".`);
@@ -383,6 +396,7 @@ function build(): Command {
         latencyMs: num(o.latencyMs, 'latency-ms', 0, 600000),
         failRate: num(o.failRate, 'fail-rate', 0, 1),
         token: o.token,
+        issuer: o.issuer,
         verbose: o.verbose,
       });
     });
@@ -400,6 +414,10 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof CliError) {
       if (err.message) process.stderr.write(`Error: ${err.message}\n`);
       return err.exitCode;
+    }
+    if (err instanceof LoginError) {
+      process.stderr.write(err.code === 'cancelled' ? 'Sign-in cancelled.\n' : `Error: ${loginErrorText(err)}\n`);
+      return err.code === 'cancelled' ? EXIT_CANCELLED : EXIT.error;
     }
     if (err instanceof PlanRefusedError) {
       process.stderr.write(`${err.message}\nNothing was changed.\n`);
