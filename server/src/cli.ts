@@ -35,6 +35,7 @@ import { collectProblems, formatProblems, problemsJson } from './cli/output';
 import { runSandboxCommand } from '../../sandbox/cli';
 import { EXIT_CANCELLED, loginErrorText, registerLoginCommands } from './cli/login';
 import { LoginError } from './resim/login';
+import { apiProblem } from './resim/problems';
 
 /** Exit codes of DESIGN.md. */
 export const EXIT = { ok: 0, error: 1, changes: 2, refused: 3 } as const;
@@ -424,7 +425,9 @@ export async function main(argv: string[]): Promise<number> {
       return err.code === 'config-errors' ? EXIT.error : EXIT.refused;
     }
     if (err instanceof ApiError) {
-      process.stderr.write(`Error: ${err.message}\nNothing was changed by this step.\n`);
+      const problem = apiProblem(err, program.opts<GlobalOpts>().url || env.RESIM_URL || DEFAULT_API_URL);
+      const head = problem.code === 'not-resim-api' ? `${problem.message} Check --url (RESIM_URL).` : err.message;
+      process.stderr.write(`Error: ${head}\nNothing was changed by this step.\n`);
       return EXIT.error;
     }
     const code = (err as { code?: string }).code;

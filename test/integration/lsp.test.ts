@@ -311,7 +311,7 @@ describe('language server (stdio) against the sandbox', function () {
   });
 
   describe('hover', () => {
-    it('on an experience: action, match, changed fields, link', async () => {
+    it('on an experience: action, match, changed fields; no app link for an API without a known app', async () => {
       const { uri } = await openLive(LIVE, 'hover');
       const h = await c.hover(uri, posOf(LIVE, 'scenario-survey-alpha', 0, 3));
       const md = (h?.contents as { value: string }).value;
@@ -319,7 +319,7 @@ describe('language server (stdio) against the sandbox', function () {
       assert.match(md, /Matched by name to e0000000\\-0000\\-4000\\-8000\\-000000000001/);
       assert.match(md, /update/);
       assert.match(md, /description: \\"Aerial survey over the old test zone\\" → \\"Aerial survey over test zone\\"/);
-      assert.ok(md.includes('(https://app.resim.ai/projects/d0000000-0000-4000-8000-000000000001/experiences/e0000000-0000-4000-8000-000000000001)'));
+      assert.ok(!md.includes('Open in ReSim'), 'the sandbox has no ReSim app: no link to the production app');
       const broken = await c.hover(uri, posOf(LIVE, 'brand-new', 0, 2));
       assert.match((broken?.contents as { value: string }).value, /Not part of the plan/);
     });
