@@ -17,6 +17,8 @@ await Promise.all([
   // The language client is a bundle of its own, loaded after activation (client/src/lazy.ts).
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
   esbuild.build({ ...common, entryPoints: ['client/src/languageClient.ts'], outfile: 'dist/languageClient.js', external: ['vscode'] }),
+  // Sign-in flows (openid-client, the API client): loaded on first sign-in or token refresh (client/src/auth/lazy.ts).
+  esbuild.build({ ...common, entryPoints: ['client/src/auth/flows.ts'], outfile: 'dist/signInFlows.js', external: ['vscode'] }),
   esbuild.build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' }),
   esbuild.build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
 ]);
