@@ -116,11 +116,14 @@ export function activate(ext: vscode.ExtensionContext): void {
   setImmediate(() => {
     if (!starting) void startClient().then(() => statusBar.refreshSoon(), () => undefined);
     void sandboxAfterReload(ctx);
-    // No session yet: VS Code lists "Sign in with ReSim" in the Accounts menu.
-    if (vscode.workspace.isTrusted) {
-      void auth.session().then((s) => s ? undefined : vscode.authentication.getSession(PROVIDER_ID, [], { createIfNone: false })).then(undefined, () => undefined);
-    }
+    requestSignInEntry();
   });
+  // No session: VS Code lists "Sign in with ReSim" in the Accounts menu (again after a sign-out).
+  function requestSignInEntry(): void {
+    if (!vscode.workspace.isTrusted) return;
+    void auth.session().then((s) => s ? undefined : vscode.authentication.getSession(PROVIDER_ID, [], { createIfNone: false })).then(undefined, () => undefined);
+  }
+  ext.subscriptions.push(auth.onDidChangeSessions((e) => { if (e.removed?.length) requestSignInEntry(); }));
 }
 
 /**

@@ -202,6 +202,8 @@ export async function startWorkbench(opts: {
   files: Record<string, string>;
   token: string;
   sandboxToken?: string;
+  /** The sandbox also accepts this OAuth issuer's access tokens (`--issuer`). */
+  sandboxIssuer?: string;
   trusted: boolean;
   userSettings?: Record<string, unknown>;
 }): Promise<Workbench> {
@@ -221,7 +223,7 @@ export async function startWorkbench(opts: {
   try {
   const sbPort = await freePort();
   const sandbox = Proc.start('sandbox', process.execPath,
-    [path.join(ROOT, 'dist/cli.js'), 'sandbox', '--port', String(sbPort), '--seed', 'demo', ...(opts.sandboxToken ? ['--token', opts.sandboxToken] : [])],
+    [path.join(ROOT, 'dist/cli.js'), 'sandbox', '--port', String(sbPort), '--seed', 'demo', ...(opts.sandboxToken ? ['--token', opts.sandboxToken] : []), ...(opts.sandboxIssuer ? ['--issuer', opts.sandboxIssuer] : [])],
     { cwd: ROOT, logFile: path.join(work, 'sandbox.log') });
   started.push(sandbox);
   const sandboxUrl = (await sandbox.waitFor(/listening on (http:\/\/\S+)/, 20000))[1];
