@@ -3,7 +3,9 @@
  * "Sign in with ReSim", the browser flow (the extension opens the local OAuth server's page,
  * where the test confirms the code, logs in and consents), the account listed in the Accounts
  * menu, a preview with that sign-in, and signing out; a wrong API token refused at sign-in with
- * the reason; Start Local Sandbox → Stop Local Sandbox → signing in elsewhere uses the new API.
+ * the reason; Start Local Sandbox → Stop Local Sandbox → signing in elsewhere uses the new API;
+ * the token renewed before it expires; sandbox mode asking to be left when resim.apiUrl changes,
+ * and announced as stopped after a reload.
  * No message shown names a command-line flag or an environment variable.
  */
 import * as assert from 'assert';
@@ -34,6 +36,25 @@ describe('Sign in to ReSim in VS Code (code-server + Chromium)', function () {
     await page.locator('.quick-input-widget .quick-input-box input').fill(label);
     await page.keyboard.press('Enter');
   };
+  /**
+   * Waits until a notification holding `text` exists, as a toast or in the notification center
+   * (VS Code stops showing toasts after some are dismissed; the bell opens the center).
+   */
+  const waitForNotification = async (text: string, ms = 30000) => {
+    const end = Date.now() + ms;
+    const bell = page.locator('.statusbar-item .codicon-bell, .statusbar-item .codicon-bell-dot, .statusbar-item .codicon-bell-slash').first();
+    while (Date.now() < end) {
+      if (await page.locator('.notification-toast', { hasText: text }).count()) return;
+      await bell.click();
+      const found = await page.locator('.notifications-center .notification-list-item-message', { hasText: text }).first()
+        .waitFor({ state: 'visible', timeout: 1500 }).then(() => true, () => false);
+      await collect();
+      await bell.click();
+      if (found) return;
+      await page.waitForTimeout(500);
+    }
+    throw new Error(`no notification "${text}" within ${ms} ms`);
+  };
   const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
   const requestLog = () => getJson<{ path: string; status: number }[]>(new URL('/_sandbox/requests', wb.sandboxUrl).toString());
 
@@ -45,7 +66,8 @@ describe('Sign in to ReSim in VS Code (code-server + Chromium)', function () {
   };
 
   before(async () => {
-    oidc = await startTestOidc({ interval: 1 });
+    // Tokens live 5 min 8 s: the extension renews them 5 min before they expire, i.e. after 8 s.
+    oidc = await startTestOidc({ interval: 1, accessTokenTtl: 308 });
     elsewhere = await startSandbox({ port: 0, seed: 'demo', token: 'elsewhere-token' });
     wb = await startWorkbench({
       name: 'e2e-signin',
@@ -126,6 +148,14 @@ describe('Sign in to ReSim in VS Code (code-server + Chromium)', function () {
     assert.ok(log.some((r) => r.path === '/v1/projects' && r.status === 200), 'the API accepted the browser sign-in');
   });
 
+  it('renews the token before it expires (refresh token), and the API keeps answering', async () => {
+    const refreshes = () => oidc.grants.filter((g) => g === 'refresh_token').length;
+    for (let i = 0; i < 60 && refreshes() === 0; i++) await page.waitForTimeout(500);
+    assert.ok(refreshes() >= 1, `token requests: ${oidc.grants.join(', ')}`);
+    await runCommand(page, 'ReSim: Refresh Project State');
+    await page.locator('.statusbar-item:not(.warning-kind)', { hasText: /demo · / }).first().waitFor({ state: 'visible', timeout: 60000 });
+  });
+
   it('signs out: the account leaves the Accounts menu, which offers to sign in again', async () => {
     await runCommand(page, 'ReSim: Sign Out');
     await page.locator('.notification-toast', { hasText: 'signed out (engineer)' }).waitFor({ state: 'visible', timeout: 30000 });
@@ -156,10 +186,7 @@ describe('Sign in to ReSim in VS Code (code-server + Chromium)', function () {
     await page.locator('.notification-toast', { hasText: 'local sandbox running' }).waitFor({ state: 'visible', timeout: 60000 });
     await page.locator('.statusbar-item .codicon-beaker').first().waitFor({ state: 'visible', timeout: 30000 });
     await runCommand(page, 'ReSim: Stop Local Sandbox');
-    await runCommand(page, 'Notifications: Show Notifications');
-    await page.locator('.notifications-center .notification-list-item-message', { hasText: 'the local sandbox stopped' }).first().waitFor({ state: 'visible', timeout: 30000 });
-    await collect();
-    await page.keyboard.press('Escape');
+    await waitForNotification('the local sandbox stopped; this window uses');
     assert.equal(await page.locator('.statusbar-item .codicon-beaker').count(), 0, 'sandbox mode is off');
     fs.writeFileSync(path.join(wb.ws, '.vscode/settings.json'), JSON.stringify({ 'resim.apiUrl': elsewhere.url, 'resim.project': 'demo' }, null, 2));
     await page.waitForTimeout(1500);
@@ -169,13 +196,28 @@ describe('Sign in to ReSim in VS Code (code-server + Chromium)', function () {
     await page.locator('.quick-input-widget', { hasText: 'ReSim: API token' }).waitFor({ state: 'visible', timeout: 15000 });
     await input.fill('elsewhere-token');
     await page.keyboard.press('Enter');
-    await page.locator('.notification-toast', { hasText: `the API at ${elsewhere.url} answered` }).waitFor({ state: 'visible', timeout: 60000 });
+    await waitForNotification(`the API at ${elsewhere.url} answered`, 60000);
     await runCommand(page, 'ReSim: Preview Sync');
     await waitForFrameText(page, 'body', /demo/, 60000);
     // The sign-in check lists projects; only reading the project state reads its experiences.
     for (let i = 0; i < 60 && !elsewhere.requestLog.some((r) => /^\/v1\/projects\/[^/]+\/experiences/.test(r.path) && r.status === 200); i++) await page.waitForTimeout(500);
     assert.ok(elsewhere.requestLog.some((r) => /^\/v1\/projects\/[^/]+\/experiences/.test(r.path) && r.status === 200), 'the preview read the new API');
     await shot('signin-04-elsewhere');
+  });
+
+  it('changing resim.apiUrl in sandbox mode asks to leave it; after a reload the sandbox is said to have stopped, with a restart offered', async () => {
+    await runCommand(page, 'ReSim: Start Local Sandbox');
+    await page.locator('.statusbar-item .codicon-beaker').first().waitFor({ state: 'visible', timeout: 60000 });
+    fs.writeFileSync(path.join(wb.ws, '.vscode/settings.json'), JSON.stringify({ 'resim.apiUrl': wb.sandboxUrl, 'resim.project': 'demo' }, null, 2));
+    await waitForNotification('resim.apiUrl changed: leave sandbox mode to use it?');
+    await page.reload();
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90000 });
+    const notice = page.locator('.notification-toast', { hasText: 'the local sandbox stopped when the window reloaded' });
+    await notice.waitFor({ state: 'visible', timeout: 60000 });
+    assert.equal(await notice.locator('.monaco-button', { hasText: 'Start Local Sandbox' }).count(), 1);
+    await collect();
+    assert.equal(await page.locator('.statusbar-item .codicon-beaker').count(), 0, 'not in sandbox mode after the reload');
+    await shot('signin-05-after-reload');
   });
 
   it('showed no message naming a command-line flag or environment variable', async () => {

@@ -38,6 +38,8 @@ export interface TestOidc {
   polls: number[];
   /** Every request path seen (for discovery/fallback assertions). */
   paths: string[];
+  /** The `grant_type` of every token request, in order. */
+  grants: string[];
   approve(userCode: string, account?: string): Promise<void>;
   deny(userCode: string): Promise<void>;
   close(): Promise<void>;
@@ -129,6 +131,7 @@ export async function startTestOidc(opts: TestOidcOptions = {}): Promise<TestOid
 
   const polls: number[] = [];
   const paths: string[] = [];
+  const grants: string[] = [];
   let lastPoll = 0;
   provider.use(async (ctx: any, next: () => Promise<void>) => {
     paths.push(ctx.path);
@@ -145,6 +148,7 @@ export async function startTestOidc(opts: TestOidcOptions = {}): Promise<TestOid
         ctx.req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
       });
       ctx.req.body = raw; // oidc-provider reads a pre-parsed string body
+      grants.push(new URLSearchParams(raw).get('grant_type') ?? '');
       if (new URLSearchParams(raw).get('grant_type') === 'urn:ietf:params:oauth:grant-type:device_code') {
         const now = Date.now();
         polls.push(now);
@@ -204,6 +208,7 @@ export async function startTestOidc(opts: TestOidcOptions = {}): Promise<TestOid
     url,
     polls,
     paths,
+    grants,
     approve: (userCode, account = 'engineer') => browse(userCode, 'approve', account),
     deny: (userCode) => browse(userCode, 'deny', 'nobody'),
     close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
