@@ -97,7 +97,7 @@ export class Session implements vscode.Disposable {
   describeAuth(): string {
     if (this.sandbox) return 'local sandbox';
     const s = this.auth.peek;
-    return s ? `${s.account} (${METHOD_LABEL[s.method]})` : 'not signed in';
+    return !s ? 'not signed in' : s.account === METHOD_LABEL[s.method] ? s.account : `${s.account} (${METHOD_LABEL[s.method]})`;
   }
 
   dispose(): void { this.subscription.dispose(); this.changed.dispose(); }

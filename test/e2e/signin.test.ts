@@ -178,7 +178,7 @@ describe('Sign in to ReSim in VS Code (code-server + Chromium)', function () {
     await reason.waitFor({ state: 'visible', timeout: 60000 });
     await shot('signin-03-wrong-token');
     await page.keyboard.press('Escape');
-    assert.equal(await page.locator('.notification-toast', { hasText: 'signed in as' }).count(), 0, 'never says "signed in"');
+    assert.equal(await page.locator('.notification-toast', { hasText: 'ReSim: signed in' }).count(), 0, 'never says "signed in"');
   });
 
   it('Start Local Sandbox → Stop Local Sandbox → signing in elsewhere uses the new API', async () => {

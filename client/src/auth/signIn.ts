@@ -60,7 +60,8 @@ export async function runSignIn(deps: SignInDeps): Promise<StoredSession | undef
     const result = await runMethod(pick.id, deps);
     if (result === undefined) return undefined;
     if ('session' in result) {
-      void vscode.window.showInformationMessage(`ReSim: signed in as ${result.session.account} (${METHOD_LABEL[result.session.method]}); the API at ${result.session.apiUrl} answered.`);
+      const how = METHOD_LABEL[result.session.method];
+      void vscode.window.showInformationMessage(`ReSim: signed in ${result.session.account === how ? `with an ${how}` : `as ${result.session.account} (${how})`}; the API at ${result.session.apiUrl} answered.`);
       return result.session;
     }
     failure = result.failure;
