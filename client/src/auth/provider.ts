@@ -62,7 +62,7 @@ export class ResimAuthProvider implements vscode.AuthenticationProvider, vscode.
   private load(): Promise<void> {
     return (this.loading ??= (async () => {
       const raw = await this.secrets.get(KEY);
-      if (!raw) return;
+      if (!raw) { await this.forgetUnverified(); return; }
       try {
         const s = JSON.parse(raw) as StoredSession;
         if (s && typeof s.accessToken === 'string' && typeof s.id === 'string') {
@@ -74,6 +74,18 @@ export class ResimAuthProvider implements vscode.AuthenticationProvider, vscode.
         this.logger.warn('The stored ReSim session is unreadable; it is ignored.');
       }
     })());
+  }
+
+  /**
+   * Credentials stored by versions before this provider (never verified: an API token or client
+   * credentials under their own keys) are removed rather than left behind; the person signs in again.
+   */
+  private async forgetUnverified(): Promise<void> {
+    const old = ['resim.apiToken', 'resim.clientId', 'resim.clientSecret'];
+    const found = (await Promise.all(old.map((k) => this.secrets.get(k)))).some((v) => v !== undefined);
+    if (!found) return;
+    await Promise.all(old.map((k) => this.secrets.delete(k)));
+    this.logger.info('Credentials stored by an earlier version were removed: sign in again (ReSim: Sign In).');
   }
 
   private track(s: StoredSession): void {
