@@ -58,6 +58,38 @@ describe('language server: settings, credentials, state', function () {
     assert.match(msg(stateUnavailable(ds)!), /not signed in/);
   });
 
+  it('sends a stable reason with state-unavailable: not-signed-in, credentials-refused, not-resim-api, project-not-found', async () => {
+    type Preview = { plan: unknown; errors?: { code: string; reason?: string; message: string }[] };
+    const reasonOf = async (uri: string, text: string) => {
+      c!.open(uri, text);
+      const r = await c!.request<Preview>('resim/preview', { uri });
+      assert.equal(r.plan, null);
+      const e = r.errors?.find((x) => x.code === 'state-unavailable');
+      assert.ok(e, JSON.stringify(r));
+      assert.doesNotMatch(e.message, /RESIM_|--[a-z]|ReSim: [A-Z]/, 'client-neutral');
+      return e.reason;
+    };
+    c = await LspClient.start({ settings: { apiUrl: sb.url } });
+    assert.equal(await reasonOf('file:///r1.experiences.yaml', DOC), 'not-signed-in');
+    c.notify('resim/setCredentials', { apiUrl: sb.url, token: 'a-wrong-token' });
+    assert.equal(await reasonOf('file:///r2.experiences.yaml', DOC), 'credentials-refused');
+    c.notify('resim/setCredentials', { apiUrl: sb.url, token: 'the-right-token' });
+    assert.equal(await reasonOf('file:///r3.experiences.yaml', DOC.replace('resim-project: demo', 'resim-project: no-such-project')), 'project-not-found');
+    await c.stop();
+    // Something that answers at the API URL, but not as the ReSim API (404 to GET /projects).
+    const http = await import('http');
+    const other = http.createServer((_q, res) => { res.writeHead(404); res.end('Not Found'); });
+    await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
+    const otherUrl = `http://127.0.0.1:${(other.address() as { port: number }).port}/v1/`;
+    try {
+      c = await LspClient.start({ settings: { apiUrl: otherUrl } });
+      c.notify('resim/setCredentials', { apiUrl: otherUrl, token: 'any-token' });
+      assert.equal(await reasonOf('file:///r4.experiences.yaml', DOC), 'not-resim-api');
+    } finally {
+      other.close();
+    }
+  });
+
   it('RESIM_TOKEN from the environment works like the CLI', async () => {
     c = await LspClient.start({ settings: { apiUrl: sb.url }, env: { RESIM_TOKEN: 'the-right-token' } });
     c.open('file:///c.experiences.yaml', DOC);
