@@ -4,7 +4,7 @@
  */
 import { strict as assert } from 'assert';
 import { ApiError } from '../../server/src/resim/errors';
-import { apiProblem, notSignedIn } from '../../server/src/resim/problems';
+import { apiProblem, notSignedIn, withoutCliAdvice } from '../../server/src/resim/problems';
 import { appUrlFor, experienceUrl } from '../../server/src/lsp/markdown';
 
 const API = 'https://api.example.test/v1/';
@@ -34,6 +34,12 @@ describe('API problems: stable codes, client-neutral messages', () => {
       assert.doesNotMatch(p.message, NEUTRAL, 'no flag, variable or editor command');
     });
   }
+  it('drops command-line advice from an API error message', () => {
+    const err = new ApiError({ operation: 'CreateExperience', kind: 'network', code: 'ECONNRESET', method: 'POST', url: `${API}projects/p/experiences`, detail: 'cannot reach api.example.test (ECONNRESET)', hint: 'Check the API URL (--url, RESIM_URL, or the resim.apiUrl setting).' });
+    assert.match(err.message, /--url/);
+    assert.equal(withoutCliAdvice(err.message), 'CreateExperience failed: cannot reach api.example.test (ECONNRESET) (POST https://api.example.test/v1/projects/p/experiences)');
+    assert.equal(withoutCliAdvice('409 Conflict: name taken.'), '409 Conflict: name taken.');
+  });
   it('not signed in', () => {
     assert.deepEqual(notSignedIn(API), { code: 'not-signed-in', message: 'Not signed in to the ReSim API at https://api.example.test/v1/.' });
   });

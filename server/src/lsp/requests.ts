@@ -29,7 +29,7 @@ import { guardedApply } from '../sync/service';
 import type { Analysis, Analyzer } from './analysis';
 import type { SettingsStore } from './settings';
 import { describeApiError, type StateCache, type StateProblemReason } from './state';
-import { apiProblem } from '../resim/problems';
+import { apiProblem, withoutCliAdvice } from '../resim/problems';
 
 export const Methods = {
   preview: 'resim/preview',
@@ -179,7 +179,7 @@ export async function apply(deps: RequestDeps, params: unknown, token: Cancellat
     }
     const { result } = outcome;
     deps.log(`Applied to ${project.name}: ${result.calls.length} calls, ${result.failures} failed${result.cancelled ? ', cancelled' : ''}.`);
-    return result;
+    return { ...result, calls: result.calls.map((c) => (c.error ? { ...c, error: withoutCliAdvice(c.error) } : c)) };
   } finally {
     sub.dispose();
     progress?.done();

@@ -57,3 +57,15 @@ export function apiProblem(err: unknown, apiUrl: string): Problem {
 export function notSignedIn(apiUrl: string): Problem {
   return { code: 'not-signed-in', message: `Not signed in to the ReSim API at ${origin(apiUrl)}.` };
 }
+
+/**
+ * `text` without the sentences that give command-line advice (naming a `--flag` or a `RESIM_*`
+ * variable), as `ApiError` messages carry for the CLI: what the language server sends a client
+ * is client-neutral.
+ */
+export function withoutCliAdvice(text: string): string {
+  // A sentence ends at . ! ? or ) followed by a space and a capital (not inside a host name or URL).
+  const sentences = text.split(/(?<=[.!?)])\s+(?=[A-Z])/);
+  const kept = sentences.filter((s) => !/--[a-z][a-z-]*|\bRESIM_[A-Z_]+/.test(s));
+  return kept.join(' ').trim() || text;
+}
