@@ -205,7 +205,7 @@ connection.onCompletion(
     const doc = documents.get(params.textDocument.uri);
     const a = analyzer.latest(params.textDocument.uri);
     if (!doc || !a) return null;
-    return completionsAt(doc.getText(), params.position, a);
+    return completionsAt(doc.getText(), params.position, a, { lineCount: doc.lineCount, lineStart: (line) => doc.offsetAt({ line, character: 0 }) });
   }),
 );
 

@@ -13,6 +13,7 @@ import {
 } from 'vscode-languageserver';
 import { stringify } from 'yaml';
 import schemaJson from '../../../schema/experience-sync.schema.json';
+import { lineStarts } from '../config/text';
 import type { Analysis } from './analysis';
 
 type MapKind = 'root' | 'experience' | 'testSuite' | 'environmentVariable' | 'customField';
@@ -86,16 +87,47 @@ function infoOf(line: string): LineInfo | undefined {
   return { indent };
 }
 
-/** Reads the lines above a line, upwards, without splitting the whole text. */
+/**
+ * Where each line of a text starts: the document's own line offsets in the server
+ * (`TextDocument.offsetAt`, kept up to date by each edit), or `lineStarts` (config/text.ts).
+ */
+export interface LineIndex {
+  /** Lines in the text (a text ending in `\n` has an empty last line). */
+  lineCount: number;
+  /** The offset where line `line` (0-based, < lineCount) starts. */
+  lineStart(line: number): number;
+}
+
+/** A `LineIndex` computed from the text (O(length)). */
+export function lineIndexOf(text: string): LineIndex {
+  const starts = lineStarts(text);
+  return { lineCount: starts.length, lineStart: (line) => starts[line] };
+}
+
+/**
+ * Reads the lines above a line, upwards, through the line index: a line that cannot hold an
+ * ancestor is passed over by reading its first characters only (no slice), so that a cursor
+ * 400,000 lines down an `experiences:` list costs a few ms, not one string per line above.
+ */
 class LinesAbove {
-  constructor(private readonly text: string, private end: number) {}
-  /** The next line up, or undefined at the top. */
-  next(): string | undefined {
-    if (this.end <= 0) return undefined;
-    const nl = this.text.lastIndexOf('\n', this.end - 2);
-    const line = this.text.slice(nl + 1, this.end - 1).replace(/\r$/, '');
-    this.end = nl + 1;
-    return line;
+  constructor(private readonly text: string, private readonly index: LineIndex, private line: number) {}
+  /** The next line up that may hold an ancestor of a node at `target` (see `ancestors`), or undefined at the top. */
+  next(target: number, targetIsDash: boolean): string | undefined {
+    const text = this.text;
+    while (this.line > 0) {
+      const start = this.index.lineStart(--this.line);
+      let i = start;
+      let c = text.charCodeAt(i);
+      while (c === 32 || c === 9) c = text.charCodeAt(++i);
+      const indent = i - start;
+      // Deeper, blank, a comment, a sibling key, or a sibling list item: none is an ancestor.
+      if (indent > target) continue;
+      if (Number.isNaN(c) || c === 10 || c === 35 || (c === 13 && (i + 1 >= text.length || text.charCodeAt(i + 1) === 10))) continue;
+      if (indent === target && (!targetIsDash || c === 45)) continue;
+      const nl = text.indexOf('\n', start);
+      return text.slice(start, nl < 0 ? text.length : nl).replace(/\r$/, '');
+    }
+    return undefined;
   }
 }
 
@@ -113,10 +145,10 @@ function ancestors(above: LinesAbove, col: number, isDash: boolean): string[] {
   const chain: string[] = [];
   let target = col;
   let targetIsDash = isDash;
-  for (let line = above.next(); line !== undefined && (target > 0 || targetIsDash); line = above.next()) {
+  while (target > 0 || targetIsDash) {
+    const line = above.next(target, targetIsDash);
+    if (line === undefined) break;
     const indent = indentOf(line);
-    if (indent > target || indent === line.length || line[indent] === '#') continue; // deeper, blank or comment: cheap skip
-    if (indent === target && !targetIsDash) continue; // a sibling
     const info = infoOf(line);
     if (!info) continue;
     if (info.key !== undefined && info.keyCol !== undefined) {
@@ -169,13 +201,13 @@ function namesOf(chain: readonly string[]): NameKind | undefined {
 }
 
 /** The completion context at `pos` in `text`, or undefined where nothing is offered. */
-export function completionContext(text: string, pos: Position): CompletionContext | undefined {
-  const lineStart = offsetOfLine(text, pos.line);
-  if (lineStart < 0) return undefined;
+export function completionContext(text: string, pos: Position, index: LineIndex = lineIndexOf(text)): CompletionContext | undefined {
+  if (pos.line < 0 || pos.line >= index.lineCount) return undefined;
+  const lineStart = index.lineStart(pos.line);
   const nl = text.indexOf('\n', lineStart);
   const line = text.slice(lineStart, nl < 0 ? text.length : nl).replace(/\r$/, '');
   const before = line.slice(0, pos.character);
-  const above = () => new LinesAbove(text, lineStart);
+  const above = () => new LinesAbove(text, index, pos.line);
   if (/^\s*#/.test(before) || before.includes(' #')) return undefined;
 
   // `key: value…` or `- key: value…`: a value position.
@@ -218,17 +250,6 @@ export function completionContext(text: string, pos: Position): CompletionContex
   return undefined;
 }
 
-/** The offset where line `line` starts, or -1 past the end. */
-function offsetOfLine(text: string, line: number): number {
-  let off = 0;
-  for (let l = 0; l < line; l++) {
-    const nl = text.indexOf('\n', off);
-    if (nl < 0) return -1;
-    off = nl + 1;
-  }
-  return off;
-}
-
 /** Names of each kind from the project's state and from the file. */
 function candidates(a: Analysis | undefined, kind: NameKind): Map<string, 'project' | 'file'> {
   const out = new Map<string, 'project' | 'file'>();
@@ -266,9 +287,12 @@ export function yamlScalar(name: string, flow: boolean): string {
 
 const LABEL: Record<NameKind, string> = { tag: 'tag', system: 'system', testSuite: 'test suite', experience: 'experience' };
 
-/** Completion items at `pos` of `text`, using the (possibly older) analysis for names. */
-export function completionsAt(text: string, pos: Position, a: Analysis | undefined): CompletionList | null {
-  const ctx = completionContext(text, pos);
+/**
+ * Completion items at `pos` of `text`, using the (possibly older) analysis for names. `index`:
+ * the text's line starts when the caller has them (the server: the document's own).
+ */
+export function completionsAt(text: string, pos: Position, a: Analysis | undefined, index?: LineIndex): CompletionList | null {
+  const ctx = completionContext(text, pos, index);
   if (!ctx) return null;
   const range = { start: { line: pos.line, character: ctx.start }, end: pos };
   if (ctx.kind === 'key') {
