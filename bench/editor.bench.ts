@@ -88,7 +88,7 @@ interface ServerResult {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface Budget {
+export interface Budget {
   edits: number;
   samples: number;
   openTimeoutMs: number;
@@ -99,7 +99,7 @@ interface Budget {
 }
 const FULL_BUDGET: Budget = { edits: EDITS, samples: SAMPLES, openTimeoutMs: EDIT_TIMEOUT_MS, editTimeoutMs: EDIT_TIMEOUT_MS };
 
-async function measureServer(kind: 'ours' | 'yls', doc: ReturnType<typeof editorDocument>, dir: string, budget: Budget = FULL_BUDGET): Promise<ServerResult> {
+export async function measureServer(kind: 'ours' | 'yls', doc: ReturnType<typeof editorDocument>, dir: string, budget: Budget = FULL_BUDGET): Promise<ServerResult> {
   const file = path.join(dir, `bench-${kind}.experiences.yaml`);
   fs.writeFileSync(file, doc.text);
   const uri = pathToFileURL(file).toString();
