@@ -52,10 +52,13 @@ export function watchPeakRss(pid: number, everyMs = 20): { stop(): number; peak(
   };
 }
 
-/** A preload script that writes the process's own peak RSS (getrusage ru_maxrss) to $BENCH_RSS_FILE at exit. */
+/**
+ * A preload script that writes the process's own peak RSS (getrusage ru_maxrss, bytes) and CPU
+ * time (user + system, all threads, µs) to $BENCH_RSS_FILE at exit, separated by a space.
+ */
 const RSS_HOOK = `'use strict';
 process.on('exit', () => {
-  try { require('fs').writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS * 1024)); } catch {}
+  try { const u = process.resourceUsage(); require('fs').writeFileSync(process.env.BENCH_RSS_FILE, u.maxRSS * 1024 + ' ' + (u.userCPUTime + u.systemCPUTime)); } catch {}
 });
 `;
 
@@ -69,6 +72,8 @@ export interface ChildRun {
   peakRss: number;
   /** Where `peakRss` came from. */
   rssSource: 'getrusage' | 'VmHWM';
+  /** CPU time of the process (user + system, all its threads, ms), when its exit hook ran. */
+  cpuMs?: number;
 }
 
 /**
@@ -110,8 +115,11 @@ export function runNode(
       const polled = watch.stop();
       let peakRss = polled;
       let rssSource: ChildRun['rssSource'] = 'VmHWM';
+      let cpuMs: number | undefined;
       try {
-        const v = Number(fs.readFileSync(rssFile, 'utf8'));
+        const [rss, cpu] = fs.readFileSync(rssFile, 'utf8').split(' ').map(Number);
+        if (cpu >= 0) cpuMs = cpu / 1000;
+        const v = rss;
         if (v > 0) {
           peakRss = Math.max(v, polled);
           rssSource = 'getrusage';
@@ -120,7 +128,7 @@ export function runNode(
         /* the process died before its exit hook: keep the polled value */
       }
       fs.rmSync(dir, { recursive: true, force: true });
-      resolve({ code, signal, stdout, stderr, wallMs, peakRss, rssSource });
+      resolve({ code, signal, stdout, stderr, wallMs, peakRss, rssSource, ...(cpuMs !== undefined ? { cpuMs } : {}) });
     });
   });
 }

@@ -20,14 +20,16 @@ import type { LoadRequest } from './loadWorker';
 
 /**
  * How far (percent) V8 lets each heap of the server process grow past what the last full
- * collection kept before it collects again (V8's `--heap-growing-percent`; its own default lets
- * a heap grow up to 4 ×). Every edit of a large document leaves one copy of its text and of its
- * changed parse behind on each thread (about 50 MB at 50,000 experiences): with V8's default
- * both heaps grew to 300–500 MB of such garbage before a collection, and the server's peak RSS
- * reached 960 MiB; at 20 % it stays near what is live (about 400 MiB), for a few ms more per edit.
- * Process-wide: the parsing thread's heap follows it too.
+ * collection kept before it collects again (V8's `--heap-growing-percent`; by default it lets a
+ * heap grow up to 4 ×). Every edit of a large document leaves a copy of its text and of its
+ * changed parse behind on each thread (20–50 MB at 50,000 experiences): with V8's default both
+ * heaps grew to 300–500 MB of such garbage between collections and the server's peak RSS reached
+ * 960 MiB; at 10 % it stays near what is live (about 400 MiB), for more frequent collections
+ * (mostly concurrent; a few ms of each on the thread). Process-wide: the parsing thread follows it.
  */
 export const HEAP_GROWING_PERCENT = 10;
+/** The parsing thread's young generation (MiB; V8's default is 3 × a 16 MiB semi-space): what a parse keeps is promoted sooner, and the thread's RSS is that much lower. */
+const WORKER_YOUNG_GENERATION_MIB = 8;
 v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
 
 /** Texts at least this long (UTF-16 units) are loaded off the main thread. */
@@ -56,7 +58,7 @@ function getWorker(): Worker | null {
   if (worker !== undefined) return worker;
   const file = path.join(__dirname, 'loadWorker.js');
   if (!fs.existsSync(file)) return (worker = null);
-  const w = new Worker(file);
+  const w = new Worker(file, { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MIB } });
   w.unref(); // never keeps the server process alive
   w.on('message', (m: { id: number; snapshot?: LoadSnapshot; fast?: FastSnapshot; delta?: ConfigDelta; part?: SyncConfig['experiences']; error?: string }) => {
     const p = pending.get(m.id);
