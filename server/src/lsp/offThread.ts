@@ -24,10 +24,12 @@ import type { LoadRequest } from './loadWorker';
  * heap grow up to 4 ×). Every edit of a large document leaves a copy of its text and of its
  * changed parse behind on each thread (20–50 MB at 50,000 experiences): with V8's default both
  * heaps grew to 300–500 MB of such garbage between collections and the server's peak RSS reached
- * 960 MiB; at 10 % it stays near what is live (about 400 MiB), for more frequent collections
- * (mostly concurrent; a few ms of each on the thread). Process-wide: the parsing thread follows it.
+ * 800–960 MiB. Measured at 50,000 (bench/editor-large.ts): 10 % keeps it near 400 MiB but adds a
+ * full collection to nearly every edit (edit → diagnostics +50 ms, hover while validating
+ * +10–40 ms); 30 % keeps it near 430–450 MiB at the edit and hover times of V8's default.
+ * Process-wide: the parsing thread follows it.
  */
-export const HEAP_GROWING_PERCENT = 10;
+export const HEAP_GROWING_PERCENT = 30;
 /** The parsing thread's young generation (MiB; V8's default is 3 × a 16 MiB semi-space): what a parse keeps is promoted sooner, and the thread's RSS is that much lower. */
 const WORKER_YOUNG_GENERATION_MIB = 8;
 v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
