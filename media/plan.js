@@ -24,11 +24,38 @@
     apply.disabled = true;
     vscode.postMessage({ type: 'apply' });
   });
-  refresh?.addEventListener('click', () => vscode.postMessage({ type: 'refresh' }));
+  const refreshLabel = refresh?.textContent || 'Refresh';
+  /** Shows the Refresh in progress (disabled, "Refreshing…", aria-busy) until the new plan arrives. */
+  const setRefreshing = (on) => {
+    if (!refresh) return;
+    refresh.disabled = on;
+    refresh.textContent = on ? 'Refreshing…' : refreshLabel;
+    document.body.querySelector('main')?.setAttribute('aria-busy', on ? 'true' : 'false');
+  };
+  refresh?.addEventListener('click', () => {
+    setRefreshing(true);
+    vscode.postMessage({ type: 'refresh' });
+  });
+
+  // Names and [Ln, Col] reveal their place in the config; "Show more" renders the next page.
+  document.addEventListener('click', (event) => {
+    const target = /** @type {HTMLElement|null} */ (event.target instanceof HTMLElement ? event.target.closest('.reveal, .more') : null);
+    if (!target) return;
+    event.preventDefault();
+    if (target.classList.contains('more')) {
+      /** @type {HTMLButtonElement} */ (target).disabled = true;
+      vscode.postMessage({ type: 'more', key: target.dataset.more || '' });
+    } else if (target.dataset.line) {
+      vscode.postMessage({ type: 'reveal', line: Number(target.dataset.line), column: Number(target.dataset.column || '1') });
+    } else {
+      vscode.postMessage({ type: 'reveal', name: target.dataset.name || '', kind: target.dataset.kind || 'experience' });
+    }
+  });
 
   window.addEventListener('message', (event) => {
     const msg = event.data;
     if (msg && msg.type === 'busy' && apply) apply.disabled = !!msg.busy || apply.dataset.canApply !== 'true';
+    if (msg && msg.type === 'refreshing') setRefreshing(!!msg.busy);
   });
 
   let timer = 0;

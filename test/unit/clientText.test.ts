@@ -31,7 +31,7 @@ describe('client text helpers', () => {
 
   it('summarises only non-zero counts, and treats unchanged experiences as no change', () => {
     assert.strictEqual(formatSummary({ ...ZERO, create: 2, archive: 1, tagRemovals: 1, testSuiteRevisions: 2 }),
-      '2 create, 1 archive, 1 tag removal, 2 test suite revisions');
+      '2 to create, 1 to archive, 1 tag removal, 2 test suite revisions');
     assert.strictEqual(formatSummary({ ...ZERO, unchanged: 5 }), 'no changes');
     assert.ok(isNoOp({ ...ZERO, unchanged: 5 }));
     assert.ok(!isNoOp({ ...ZERO, systemAdditions: 1 }));
