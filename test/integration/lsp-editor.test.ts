@@ -12,7 +12,7 @@ import { startSandbox, type Sandbox } from '../../sandbox/server';
 import { SEED_IDS } from '../../sandbox/seed';
 import {
   ProjectViewMethods, type ProjectItemsResult, type ProjectTextResult,
-} from '../../server/src/lsp/projectView';
+} from '../../server/src/lsp/projectViewProtocol';
 import { applyEdits, LspClient, posOf } from './lsp-helpers';
 
 const ALPHA = SEED_IDS.demo.experiences['scenario-survey-alpha'];
