@@ -152,11 +152,14 @@ describe('language server editor features (stdio) against the sandbox', function
       assert.equal(applyEdits(text, edits(q, uri)), out);
     });
 
-    it('"Write matched experience IDs" is also a quick fix on an entry matched by name', async () => {
+    it('"Write matched experience IDs" is also a quick fix on the name of an entry matched by name', async () => {
       const text = ONE.replace(`    experienceID: ${ALPHA}\n`, '');
       const { uri } = await openLive(text, 'ids-quick');
-      const line = posOf(text, 'description').line;
-      const acts = await c.codeActions(uri, { start: { line, character: 4 }, end: { line, character: 4 } }, [], ['quickfix']);
+      const line = posOf(text, 'scenario-survey-alpha').line;
+      const other = posOf(text, 'description').line;
+      const none = await c.codeActions(uri, { start: { line: other, character: 4 }, end: { line: other, character: 4 } }, [], ['quickfix']);
+      assert.deepEqual(none.map((a) => a.title), [], 'only on the name the match is about');
+      const acts = await c.codeActions(uri, { start: { line, character: 12 }, end: { line, character: 12 } }, [], ['quickfix']);
       const w = acts.find((a) => /^Write matched experience IDs into the file/.test(a.title));
       assert.ok(w, JSON.stringify(acts.map((a) => a.title)));
       assert.equal(w.kind, 'quickfix');

@@ -320,13 +320,13 @@ function fixAllAction(a: Analysis, doc: TextDocument, kind: string): CodeAction 
   };
 }
 
-/** True when `range` touches an experience matched by name whose entry has no experienceID yet. */
+/** True when `range` touches the name of an experience matched by name whose entry has no experienceID yet. */
 function touchesUnwrittenID(a: Analysis, range: Range): boolean {
   if (!a.plan) return false;
   const exps = a.loaded.config.experiences ?? [];
   for (const [i, p] of a.byIndex) {
     if (p.matchedBy !== 'name' || !p.experienceID || exps[i]?.experienceID) continue;
-    const r = a.loaded.rangeOf(['experiences', i]);
+    const r = a.loaded.rangeOf(['experiences', i, 'name']);
     if (r && r.start.line <= range.end.line && r.end.line >= range.start.line) return true;
   }
   return false;
