@@ -132,6 +132,9 @@ describe('language server editor features (stdio) against the sandbox', function
       const d = diags.find((x) => x.code === 'unknown-tag')!;
       const acts = await c.codeActions(uri, d.range, diags.filter((x) => x.range.start.line === d.range.start.line), ['quickfix']);
       assert.deepEqual(acts.map((x) => x.title), ['Change to "regression"']);
+      // A client holding an older unmanaged-tag diagnostic for the typo is not offered to manage it either.
+      const old = { ...d, code: 'unmanaged-tag', data: { loader: { tag: 'regrssion' } } };
+      assert.deepEqual((await c.codeActions(uri, d.range, [old], ['quickfix'])).map((x) => x.title), []);
       // A tag of the project that the file does not manage still gets both.
       const ok = ONE + '    tags: [nightly]\nmanagedExperienceTags: [progression]\n';
       const r = await openLive(ok, 'typo-ok', (ds) => ds.some((x) => x.code === 'unmanaged-tag'));
