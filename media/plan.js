@@ -1,8 +1,10 @@
 // @ts-check
-// The plan webview's only script (loaded with the CSP nonce). It never builds HTML: the body is
-// rendered, escaped, by the extension host (client/src/planHtml.ts). This script wires the
-// buttons to the extension and keeps the view's UI state (open sections, scroll) across
-// hide/show with vscode.setState/getState, since retainContextWhenHidden is off.
+// The plan webview's only script (loaded with the CSP nonce). It never builds HTML from data:
+// the body and the rows of long lists are rendered, escaped, by the extension host
+// (client/src/planHtml.ts). This script wires the buttons to the extension, virtualises long
+// lists (only the blocks of rows near the viewport are in the DOM), and keeps the view's UI
+// state (open sections, scroll) across hide/show with vscode.setState/getState, since
+// retainContextWhenHidden is off.
 (function () {
   // eslint-disable-next-line no-undef
   const vscode = acquireVsCodeApi();
@@ -56,6 +58,62 @@
     const msg = event.data;
     if (msg && msg.type === 'busy' && apply) apply.disabled = !!msg.busy || apply.dataset.canApply !== 'true';
     if (msg && msg.type === 'refreshing') setRefreshing(!!msg.busy);
+  });
+
+  // Virtualised lists (<ul data-virtual="key" data-count="n">): rows arrive in chunks; blocks of
+  // BLOCK rows are placeholders of their (estimated, then measured) height, filled when they come
+  // near the viewport and emptied when they leave it.
+  const BLOCK = 50;
+  const ROW_ESTIMATE = 26;
+  /** @type {Record<string, string[]>} */
+  const rowsOf = {};
+  /** @type {Record<string, number>} */
+  const received = {};
+  const observer = new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      const block = /** @type {HTMLElement} */ (entry.target);
+      const list = rowsOf[block.dataset.list || ''] || [];
+      const start = Number(block.dataset.start);
+      if (entry.isIntersecting && block.dataset.filled !== '1') {
+        block.innerHTML = `<ul>${list.slice(start, start + BLOCK).join('')}</ul>`;
+        block.style.height = '';
+        block.dataset.filled = '1';
+      } else if (!entry.isIntersecting && block.dataset.filled === '1') {
+        block.style.height = `${block.getBoundingClientRect().height}px`;
+        block.textContent = '';
+        block.dataset.filled = '0';
+      }
+    }
+  }, { rootMargin: '1200px 0px' });
+
+  /** Builds the blocks of a list once all its rows are there. */
+  const buildVirtual = (key) => {
+    const ul = document.querySelector(`ul[data-virtual="${CSS.escape(key)}"]`);
+    const rows = rowsOf[key];
+    if (!ul || !rows) return;
+    const frag = document.createDocumentFragment();
+    for (let start = 0; start < rows.length; start += BLOCK) {
+      const block = document.createElement('li');
+      block.className = 'vblock';
+      block.dataset.list = key;
+      block.dataset.start = String(start);
+      block.style.height = `${Math.min(BLOCK, rows.length - start) * ROW_ESTIMATE}px`;
+      frag.appendChild(block);
+    }
+    ul.textContent = '';
+    ul.appendChild(frag);
+    ul.removeAttribute('aria-busy');
+    for (const block of ul.children) observer.observe(block);
+    if (saved.docId === docId && saved.scrollY) window.scrollTo(0, saved.scrollY);
+  };
+
+  window.addEventListener('message', (event) => {
+    const msg = event.data;
+    if (!msg || msg.type !== 'rows' || typeof msg.list !== 'string' || !Array.isArray(msg.rows)) return;
+    const list = (rowsOf[msg.list] ||= []);
+    for (let i = 0; i < msg.rows.length; i++) list[msg.start + i] = String(msg.rows[i]);
+    received[msg.list] = (received[msg.list] || 0) + msg.rows.length;
+    if (received[msg.list] >= msg.total) buildVirtual(msg.list);
   });
 
   let timer = 0;

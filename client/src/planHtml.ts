@@ -102,7 +102,7 @@ function revealLink(name: string, kind: 'experience' | 'testSuite'): string {
 
 /** Why an experience is archived: the file does not list it (archiving unlisted is on), or lists it with `archived: true`. */
 export function archiveReason(e: PlanJsonExperience): string {
-  return e.matchedBy ? 'archived: true in the file' : 'not listed in the file (unlisted experiences are archived; resim.archiveUnlisted)';
+  return e.matchedBy ? 'archived: true in the file' : 'not listed in the file';
 }
 
 function renderExperience(e: PlanJsonExperience): string {
@@ -110,7 +110,8 @@ function renderExperience(e: PlanJsonExperience): string {
   const id = e.experienceID ? ` <span class="muted id">${escapeHtml(e.experienceID)}</span>` : '';
   const matched = e.matchedBy ? ` <span class="muted">matched by ${escapeHtml(e.matchedBy)}</span>` : '';
   const renamed = e.previousName ? ` <span class="muted">was “${escapeHtml(e.previousName)}”</span>` : '';
-  const why = e.action === 'archive' ? ` <span class="muted why">${escapeHtml(archiveReason(e))}</span>` : '';
+  const why = e.action === 'archive'
+    ? ` <span class="muted why"${e.matchedBy ? '' : ' title="Unlisted experiences are archived (resim.archiveUnlisted; --no-archive turns it off)"'}>${escapeHtml(archiveReason(e))}</span>` : '';
   const changes = e.changes?.length && e.action !== 'archive'
     ? `<ul class="changes">${e.changes.map(renderFieldChange).join('')}</ul>` : '';
   // An unlisted experience has no entry in the file to reveal.
@@ -122,6 +123,32 @@ function renderExperience(e: PlanJsonExperience): string {
 
 /** How many entries of a long list the webview renders at first, and per "Show more". */
 export const PAGE_SIZE = 200;
+
+/**
+ * Experience lists longer than this are virtualised: the body holds an empty
+ * `<ul data-virtual="<key>" data-count="n">`, the rows (rendered and escaped here, by
+ * `virtualRows`) are posted to the page in chunks, and media/plan.js keeps in the DOM only the
+ * blocks of rows near the viewport, so a plan of 50,000 entries stays a few thousand nodes.
+ */
+export const VIRTUAL_MIN = PAGE_SIZE;
+
+/** The lists of a plan that `renderPlanBody` leaves to the page to virtualise, as escaped HTML rows. */
+export function virtualRows(result: PreviewResult): Record<string, string[]> {
+  const plan = result.plan ?? undefined;
+  if (!plan) return {};
+  const out: Record<string, string[]> = {};
+  const changed = plan.experiences.filter((e) => e.action !== 'unchanged');
+  const unchanged = plan.experiences.filter((e) => e.action === 'unchanged');
+  if (changed.length > VIRTUAL_MIN) out.changed = changed.map(renderExperience);
+  if (unchanged.length > VIRTUAL_MIN) out.unchanged = unchanged.map(renderExperience);
+  return out;
+}
+
+function experienceList(list: readonly PlanJsonExperience[], key: string): string {
+  return list.length > VIRTUAL_MIN
+    ? `<ul class="virtual" data-virtual="${escapeHtml(key)}" data-count="${list.length}" aria-busy="true"></ul>`
+    : `<ul>${list.map(renderExperience).join('')}</ul>`;
+}
 
 /**
  * The first `limit` of `items` rendered, then a "Show more" button (media/plan.js posts `more`
@@ -175,7 +202,7 @@ export interface RenderPlanOptions {
   applyDisabled?: boolean;
   /** Why the plan no longer matches the file or the project (e.g. "the file changed"): shown, and Apply is disabled. */
   stale?: string;
-  /** How many entries of each long list to render (`changed`, `unchanged`, `tags`, `suites`); default PAGE_SIZE. */
+  /** How many entries of each paged list to render (`suites`, `tag:<name>`); default PAGE_SIZE. */
   limits?: Record<string, number>;
 }
 
@@ -223,11 +250,11 @@ export function renderPlanBody(result: PreviewResult, opts: RenderPlanOptions): 
   const unchanged = plan.experiences.filter((e) => e.action === 'unchanged');
   const limits = opts.limits ?? {};
   if (changed.length) {
-    out.push(`<section class="experiences"><h2>Experiences</h2><ul>${paged(changed, 'changed', limits.changed, renderExperience)}</ul></section>`);
+    out.push(`<section class="experiences"><h2>Experiences</h2>${experienceList(changed, 'changed')}</section>`);
   }
   if (unchanged.length) {
     out.push(`<details class="unchanged" data-key="unchanged"><summary>${unchanged.length} unchanged experience${unchanged.length === 1 ? '' : 's'}</summary>` +
-      `<ul>${paged(unchanged, 'unchanged', limits.unchanged, renderExperience)}</ul></details>`);
+      `${experienceList(unchanged, 'unchanged')}</details>`);
   }
   const tags = plan.tags.filter((t) => t.add.length || t.remove.length);
   if (tags.length) {

@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
-import { PAGE_SIZE, renderApplyResultBody, renderDocument, renderPlanBody } from './planHtml';
+import { PAGE_SIZE, renderApplyResultBody, renderDocument, renderPlanBody, virtualRows } from './planHtml';
 import type { ApplyResultJson, PlanBinding, PreviewResult } from './protocol';
 
 export interface PlanViewHandlers {
@@ -147,8 +147,19 @@ export class PlanView implements vscode.Disposable {
     } else if (msg.type === 'reveal') {
       if (typeof msg.line === 'number' && msg.line >= 1) this.handlers.reveal(c.uri, { line: msg.line, column: typeof msg.column === 'number' ? msg.column : 1 });
       else if (typeof msg.name === 'string') this.handlers.reveal(c.uri, { name: msg.name, kind: msg.kind === 'testSuite' ? 'testSuite' : 'experience' });
-    } else if (msg.type === 'ready' && this.busy) {
-      void this.panel?.webview.postMessage({ type: 'busy', busy: true });
+    } else if (msg.type === 'ready') {
+      if (this.busy) void this.panel?.webview.postMessage({ type: 'busy', busy: true });
+      if (c.kind === 'plan') this.postRows(virtualRows(c.result));
+    }
+  }
+
+  /** Posts the rows of the virtualised lists, 2,000 at a time (each message stays small to clone). */
+  private postRows(lists: Record<string, string[]>): void {
+    const panel = this.panel;
+    for (const [list, rows] of Object.entries(lists)) {
+      for (let start = 0; start < rows.length; start += 2000) {
+        void panel?.webview.postMessage({ type: 'rows', list, start, total: rows.length, rows: rows.slice(start, start + 2000) });
+      }
     }
   }
 

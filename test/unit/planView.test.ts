@@ -7,7 +7,7 @@ import * as assert from 'assert';
 import Module = require('module');
 import type { ApplyResultJson, PlanJson, PreviewResult } from '../../client/src/protocol';
 import {
-  contentSecurityPolicy, escapeHtml, PAGE_SIZE, renderApplyResultBody, renderDocument, renderFieldChange, renderPlanBody,
+  contentSecurityPolicy, escapeHtml, PAGE_SIZE, renderApplyResultBody, renderDocument, renderFieldChange, renderPlanBody, VIRTUAL_MIN, virtualRows,
 } from '../../client/src/planHtml';
 
 const XSS = '<img src=x onerror=alert(1)>';
@@ -139,19 +139,23 @@ describe('plan webview HTML', () => {
     assert.ok(visibleText(html).includes(`AddTagsToExperiences ${XSS}: 409 ${XSS}`));
   });
 
-  it('renders a plan of 50,000 entries a page at a time, with a "Show more" button', () => {
-    const experiences = Array.from({ length: 50_000 }, (_, i) => ({ name: `exp-${i}`, action: 'update' as const, experienceID: `e-${i}`, matchedBy: 'id' as const,
+  it('leaves a plan of 50,000 entries to the page to virtualise: an empty list in the body, the escaped rows apart', () => {
+    const experiences = Array.from({ length: 50_000 }, (_, i) => ({ name: i === 49_999 ? XSS : `exp-${i}`, action: 'update' as const, experienceID: `e-${i}`, matchedBy: 'id' as const,
       changes: [{ field: 'description', before: 'a', after: 'b' }] }));
-    const big = plan({ summary: { ...plan().summary, update: 50_000 }, experiences });
-    const html = renderPlanBody({ plan: big }, { now: NOW, fileLabel: 'f' });
-    assert.strictEqual((html.match(/<li class="experience /g) ?? []).length, PAGE_SIZE);
-    assert.match(visibleText(html), new RegExp(`Show ${PAGE_SIZE} more ${PAGE_SIZE} of 50000 shown`));
-    assert.match(html, /<button class="secondary more" data-more="changed">/);
-    const more = renderPlanBody({ plan: big }, { now: NOW, fileLabel: 'f', limits: { changed: 2 * PAGE_SIZE } });
-    assert.strictEqual((more.match(/<li class="experience /g) ?? []).length, 2 * PAGE_SIZE);
-    const end = renderPlanBody({ plan: big }, { now: NOW, fileLabel: 'f', limits: { changed: 50_000 } });
-    assert.strictEqual((end.match(/<li class="experience /g) ?? []).length, 50_000);
-    assert.doesNotMatch(end, /data-more=/, 'no button once everything is shown');
+    const big: PreviewResult = { plan: plan({ summary: { ...plan().summary, update: 50_000 }, experiences }) };
+    const html = renderPlanBody(big, { now: NOW, fileLabel: 'f' });
+    assert.strictEqual((html.match(/<li class="experience /g) ?? []).length, 0, 'no row in the body');
+    assert.match(html, /<ul class="virtual" data-virtual="changed" data-count="50000" aria-busy="true"><\/ul>/);
+    assert.ok(html.length < 10_000, `the body stays small (${html.length})`);
+    const rows = virtualRows(big);
+    assert.strictEqual(rows.changed.length, 50_000);
+    assert.match(rows.changed[0], /^<li class="experience action-update">.*exp-0/);
+    assert.ok(!tagNames(rows.changed.join('')).has('img'), 'rows are escaped too');
+    assert.ok(rows.changed[49_999].includes(escapeHtml(XSS)));
+    // A short list stays in the body.
+    const small = renderPlanBody({ plan: plan({ experiences: experiences.slice(0, VIRTUAL_MIN) }) }, { now: NOW, fileLabel: 'f' });
+    assert.strictEqual((small.match(/<li class="experience /g) ?? []).length, VIRTUAL_MIN);
+    assert.deepStrictEqual(virtualRows({ plan: plan({ experiences: experiences.slice(0, VIRTUAL_MIN) }) }), {});
   });
 
   it('links names and [Ln, Col] to the config, says why an experience is archived, and counts in the right number', () => {
@@ -346,19 +350,23 @@ describe('PlanView (stub vscode)', () => {
     }
   });
 
-  it('"Show more" renders the next page; a restored panel (after a reload) previews its document again', () => {
+  it('posts the rows of a long list when the page is ready; "Show more" renders the next page; a restored panel (after a reload) previews again', () => {
     const refreshed: string[] = [];
     const view = new PlanViewClass(stub.Uri.file('/ext') as never, {
       apply: () => undefined, refresh: (uri) => { refreshed.push(uri.toString()); }, reveal: () => undefined,
     });
     const uri = stub.Uri.file('/ws/big.experiences.yaml');
-    const experiences = Array.from({ length: 1000 }, (_, i) => ({ name: `e${i}`, action: 'create' as const, experienceID: null, matchedBy: null, changes: [] }));
-    view.showPlan(uri as never, { plan: plan({ summary: { ...plan().summary, create: 1000 }, experiences }) });
+    const experiences = Array.from({ length: 5000 }, (_, i) => ({ name: `e${i}`, action: 'create' as const, experienceID: null, matchedBy: null, changes: [] }));
+    const testSuites = Array.from({ length: 1000 }, (_, i) => ({ name: `s${i}`, before: [], after: [], changed: false }));
+    view.showPlan(uri as never, { plan: plan({ summary: { ...plan().summary, create: 5000 }, experiences, testSuites }) });
     const p = panels.at(-1)!;
-    const rows = () => (p.webview.html.match(/<li class="experience /g) ?? []).length;
-    assert.strictEqual(rows(), PAGE_SIZE);
-    p.webview.listener?.({ type: 'more', key: 'changed' });
-    assert.strictEqual(rows(), 2 * PAGE_SIZE);
+    p.webview.listener?.({ type: 'ready' });
+    const rows = p.webview.posted.filter((m) => (m as { type: string }).type === 'rows') as { list: string; start: number; total: number; rows: string[] }[];
+    assert.deepStrictEqual(rows.map((m) => [m.list, m.start, m.total, m.rows.length]), [['changed', 0, 5000, 2000], ['changed', 2000, 5000, 2000], ['changed', 4000, 5000, 1000]]);
+    const suites = () => (p.webview.html.match(/<li class="suite">/g) ?? []).length;
+    assert.strictEqual(suites(), PAGE_SIZE);
+    p.webview.listener?.({ type: 'more', key: 'suites' });
+    assert.strictEqual(suites(), 2 * PAGE_SIZE);
     p.dispose();
 
     const restored = stubVscode([]).window.createWebviewPanel('resim.plan', 'ReSim Plan: big.experiences.yaml', undefined, {});
