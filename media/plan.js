@@ -79,7 +79,8 @@
         block.style.height = '';
         block.dataset.filled = '1';
       } else if (!entry.isIntersecting && block.dataset.filled === '1') {
-        block.style.height = `${block.getBoundingClientRect().height}px`;
+        // The observer's own measurement: reading the layout here would force one per block.
+        block.style.height = `${entry.boundingClientRect.height}px`;
         block.textContent = '';
         block.dataset.filled = '0';
       }

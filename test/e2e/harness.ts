@@ -206,6 +206,8 @@ export async function startWorkbench(opts: {
   sandboxToken?: string;
   trusted: boolean;
   userSettings?: Record<string, unknown>;
+  /** A sandbox data file (`--data`) to start from instead of the `demo` seed. */
+  sandboxData?: string;
 }): Promise<Workbench> {
   const bin = ensureCodeServer();
   const vsix = ensureVsix();
@@ -224,7 +226,7 @@ export async function startWorkbench(opts: {
   const sbPort = await freePort();
   const sandboxToken = opts.sandboxToken ?? opts.token;
   const sandbox = Proc.start('sandbox', process.execPath,
-    [path.join(ROOT, 'dist/cli.js'), 'sandbox', '--port', String(sbPort), '--seed', 'demo'],
+    [path.join(ROOT, 'dist/cli.js'), 'sandbox', '--port', String(sbPort), '--seed', 'demo', ...(opts.sandboxData ? ['--data', opts.sandboxData] : [])],
     { cwd: ROOT, env: { ...process.env, RESIM_SANDBOX_TOKEN: sandboxToken }, logFile: path.join(work, 'sandbox.log') });
   started.push(sandbox);
   const sandboxUrl = (await sandbox.waitFor(/listening on (http:\/\/\S+)/, 20000))[1];

@@ -47,4 +47,15 @@ describe('ReSim Experience Sync in an untrusted workspace (code-server + Chromiu
     await page.screenshot({ path: path.join(ARTIFACTS, 'untrusted.png') });
     assert.deepStrictEqual((await requestLog()).filter((r) => r.path.startsWith('/v1/')), [], 'no ReSim API request');
   });
+
+  it('the status bar follows a trust change at once', async () => {
+    await page.locator('.statusbar-item', { hasText: /ReSim: demo \(restricted\)/ }).first().waitFor({ state: 'visible', timeout: 30000 });
+    await runCommand(page, 'Workspaces: Manage Workspace Trust');
+    const trust = page.getByRole('button', { name: /^Trust( Folder)?$/ }).first();
+    await trust.waitFor({ state: 'visible', timeout: 30000 });
+    await trust.click();
+    const started = Date.now();
+    await page.locator('.statusbar-item', { hasText: /ReSim: demo/ }).filter({ hasNotText: 'restricted' }).first().waitFor({ state: 'visible', timeout: 10000 });
+    assert.ok(Date.now() - started < 10000);
+  });
 });
