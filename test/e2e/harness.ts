@@ -122,7 +122,9 @@ export async function openFile(page: Page, name: string): Promise<void> {
   await input.fill(name);
   const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first();
   await row.waitFor({ state: 'visible', timeout: 15000 });
-  await page.keyboard.press('Enter');
+  // Click the row: Enter opens the focused row, which may still be a recently opened other file.
+  await row.click();
+  await page.locator('.tab.active', { hasText: name }).first().waitFor({ state: 'visible', timeout: 15000 });
   await page.locator('.monaco-editor .view-lines').first().waitFor({ state: 'visible', timeout: 15000 });
 }
 
