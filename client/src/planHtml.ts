@@ -10,9 +10,12 @@
 import { diffArrays, diffWords } from 'diff';
 import type { FieldChange } from '../../server/src/sync/model';
 import { escapeVisible } from '../../server/src/security/text';
+import { itemText, valueText } from '../../server/src/sync/valueText';
 import { formatAge, formatSummary } from './format';
 import type { ApplyResultJson, PlanJson, PlanJsonExperience, PreviewError, PreviewResult } from './protocol';
 import { isNoOp } from './protocol';
+
+export { itemText, valueText };
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -24,13 +27,6 @@ const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;'
 export function escapeHtml(value: unknown): string {
   const s = typeof value === 'string' ? value : value === undefined ? '' : String(value);
   return escapeVisible(s, { keepLines: true }).replace(/[&<>"']/g, (c) => ESCAPES[c]);
-}
-
-/** A field value as the user reads it: strings bare, everything else as compact JSON. */
-export function valueText(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value === undefined) return '';
-  return JSON.stringify(value);
 }
 
 /** Text long enough that a word-level diff reads better than "before → after" (> 40 chars or several words). */
@@ -66,22 +62,6 @@ export function renderFieldChange(change: FieldChange): string {
   }
   return `<li class="change">${field} <del>${escapeHtml(valueText(before))}</del> <span class="arrow">→</span> ` +
     `<ins>${escapeHtml(valueText(after))}</ins></li>`;
-}
-
-/**
- * One list item as the user reads it: strings bare, `{name, value}` (environment variables) as
- * `NAME=value`, `{name, type, values}` (custom fields) as `name (type): a, b`, else JSON.
- */
-export function itemText(item: unknown): string {
-  if (typeof item === 'string') return item;
-  if (item && typeof item === 'object') {
-    const o = item as Record<string, unknown>;
-    if (typeof o.name === 'string' && typeof o.value === 'string' && Object.keys(o).length === 2) return `${o.name}=${o.value}`;
-    if (typeof o.name === 'string' && typeof o.type === 'string' && Array.isArray(o.values)) {
-      return `${o.name} (${o.type}): ${o.values.map(String).join(', ')}`;
-    }
-  }
-  return valueText(item);
 }
 
 const ACTION_LABEL: Record<PlanJsonExperience['action'], { sign: string; label: string }> = {

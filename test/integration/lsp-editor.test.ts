@@ -170,6 +170,17 @@ describe('language server editor features (stdio) against the sandbox', function
     });
   });
 
+  describe('go to definition', () => {
+    it('F12 on a tag of an experience goes to its managedExperienceTags entry', async () => {
+      const text = ONE + '    tags: [regression]\nmanagedExperienceTags:\n  - progression\n  - regression\n';
+      const { uri } = await openLive(text, 'def');
+      const loc = await c.definition(uri, posOf(text, 'tags: [regression]', 0, 9));
+      assert.ok(loc, 'a location');
+      assert.deepEqual(loc.range.start, posOf(text, '  - regression', 0, 4));
+      assert.equal(await c.definition(uri, posOf(text, '  - progression', 0, 5)), null, 'the managed entry is the definition itself');
+    });
+  });
+
   describe('completion', () => {
     it('leaves out the tags already in the list and the keys already in the entry', async () => {
       const text = ONE + '    tags:\n      - regression\n      - \n';

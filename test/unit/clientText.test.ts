@@ -1,6 +1,6 @@
 /** Pure helpers of the extension client: secret redaction, state age, summary text, no-op detection. */
 import * as assert from 'assert';
-import { formatAge, formatSummary } from '../../client/src/format';
+import { applyCounts, formatAge, formatSummary, plural } from '../../client/src/format';
 import { changeCount, isNoOp } from '../../client/src/protocol';
 import { Redactor } from '../../client/src/redact';
 
@@ -36,5 +36,18 @@ describe('client text helpers', () => {
     assert.ok(isNoOp({ ...ZERO, unchanged: 5 }));
     assert.ok(!isNoOp({ ...ZERO, systemAdditions: 1 }));
     assert.strictEqual(changeCount({ ...ZERO, update: 1, unchanged: 3, tagAdditions: 2 }), 3);
+  });
+
+  it('counts an apply as made, failed and skipped, and says 1 call / 2 calls', () => {
+    const calls = [
+      { operation: 'UpdateExperience', target: 'a', ok: true },
+      { operation: 'UpdateExperience', target: 'b', ok: false, error: '500' },
+      { operation: 'UpdateExperience', target: 'c', ok: false, skipped: true, error: 'cancelled' },
+      { operation: 'UpdateExperience', target: 'd', ok: false, skipped: true, error: 'cancelled' },
+    ];
+    assert.deepStrictEqual(applyCounts({ ok: false, failures: 3, cancelled: true, calls }), { made: 1, failed: 1, skipped: 2, ran: 2 });
+    assert.strictEqual(plural(1, 'call'), '1 call');
+    assert.strictEqual(plural(2, 'call'), '2 calls');
+    assert.strictEqual(plural(3, 'experience'), '3 experiences');
   });
 });
