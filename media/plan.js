@@ -69,36 +69,48 @@
   const rowsOf = {};
   /** @type {Record<string, number>} */
   const received = {};
+  /** Fills a block with its rows, if they have all arrived; else it is filled when they do. */
+  const fill = (block) => {
+    const list = rowsOf[block.dataset.list || ''] || [];
+    const start = Number(block.dataset.start);
+    const end = Math.min(start + BLOCK, Number(block.dataset.total));
+    if (block.dataset.filled === '1' || (received[block.dataset.list || ''] || 0) < end) return;
+    block.innerHTML = `<ul>${list.slice(start, end).join('')}</ul>`;
+    block.style.height = '';
+    block.dataset.filled = '1';
+  };
+  /** Blocks near the viewport (filled, or waiting for their rows). */
+  const near = new Set();
   const observer = new IntersectionObserver((entries) => {
     for (const entry of entries) {
       const block = /** @type {HTMLElement} */ (entry.target);
-      const list = rowsOf[block.dataset.list || ''] || [];
-      const start = Number(block.dataset.start);
-      if (entry.isIntersecting && block.dataset.filled !== '1') {
-        block.innerHTML = `<ul>${list.slice(start, start + BLOCK).join('')}</ul>`;
-        block.style.height = '';
-        block.dataset.filled = '1';
-      } else if (!entry.isIntersecting && block.dataset.filled === '1') {
-        // The observer's own measurement: reading the layout here would force one per block.
-        block.style.height = `${entry.boundingClientRect.height}px`;
-        block.textContent = '';
-        block.dataset.filled = '0';
+      if (entry.isIntersecting) {
+        near.add(block);
+        fill(block);
+      } else {
+        near.delete(block);
+        if (block.dataset.filled === '1') {
+          // The observer's own measurement: reading the layout here would force one per block.
+          block.style.height = `${entry.boundingClientRect.height}px`;
+          block.textContent = '';
+          block.dataset.filled = '0';
+        }
       }
     }
   }, { rootMargin: '1200px 0px' });
 
-  /** Builds the blocks of a list once all its rows are there. */
-  const buildVirtual = (key) => {
+  /** Builds the blocks of a list (placeholders of an estimated height) when its first rows arrive. */
+  const buildVirtual = (key, total) => {
     const ul = document.querySelector(`ul[data-virtual="${CSS.escape(key)}"]`);
-    const rows = rowsOf[key];
-    if (!ul || !rows) return;
+    if (!ul) return;
     const frag = document.createDocumentFragment();
-    for (let start = 0; start < rows.length; start += BLOCK) {
+    for (let start = 0; start < total; start += BLOCK) {
       const block = document.createElement('li');
       block.className = 'vblock';
       block.dataset.list = key;
       block.dataset.start = String(start);
-      block.style.height = `${Math.min(BLOCK, rows.length - start) * ROW_ESTIMATE}px`;
+      block.dataset.total = String(total);
+      block.style.height = `${Math.min(BLOCK, total - start) * ROW_ESTIMATE}px`;
       frag.appendChild(block);
     }
     ul.textContent = '';
@@ -111,10 +123,12 @@
   window.addEventListener('message', (event) => {
     const msg = event.data;
     if (!msg || msg.type !== 'rows' || typeof msg.list !== 'string' || !Array.isArray(msg.rows)) return;
+    const first = !rowsOf[msg.list];
     const list = (rowsOf[msg.list] ||= []);
     for (let i = 0; i < msg.rows.length; i++) list[msg.start + i] = String(msg.rows[i]);
     received[msg.list] = (received[msg.list] || 0) + msg.rows.length;
-    if (received[msg.list] >= msg.total) buildVirtual(msg.list);
+    if (first) buildVirtual(msg.list, Number(msg.total));
+    for (const block of near) fill(block);
   });
 
   let timer = 0;

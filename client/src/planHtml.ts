@@ -112,16 +112,26 @@ export const PAGE_SIZE = 200;
  */
 export const VIRTUAL_MIN = PAGE_SIZE;
 
-/** The lists of a plan that `renderPlanBody` leaves to the page to virtualise, as escaped HTML rows. */
-export function virtualRows(result: PreviewResult): Record<string, string[]> {
+/** The lists of a plan that `renderPlanBody` leaves to the page to virtualise (render them with `renderRows`). */
+export function virtualLists(result: PreviewResult): Record<string, PlanJsonExperience[]> {
   const plan = result.plan ?? undefined;
   if (!plan) return {};
-  const out: Record<string, string[]> = {};
+  const out: Record<string, PlanJsonExperience[]> = {};
   const changed = plan.experiences.filter((e) => e.action !== 'unchanged');
   const unchanged = plan.experiences.filter((e) => e.action === 'unchanged');
-  if (changed.length > VIRTUAL_MIN) out.changed = changed.map(renderExperience);
-  if (unchanged.length > VIRTUAL_MIN) out.unchanged = unchanged.map(renderExperience);
+  if (changed.length > VIRTUAL_MIN) out.changed = changed;
+  if (unchanged.length > VIRTUAL_MIN) out.unchanged = unchanged;
   return out;
+}
+
+/** Rows of a virtualised list as escaped HTML (`<li class="experience …">`). */
+export function renderRows(list: readonly PlanJsonExperience[]): string[] {
+  return list.map(renderExperience);
+}
+
+/** `virtualLists`, rendered. */
+export function virtualRows(result: PreviewResult): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(virtualLists(result)).map(([k, v]) => [k, renderRows(v)]));
 }
 
 function experienceList(list: readonly PlanJsonExperience[], key: string): string {

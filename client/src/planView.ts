@@ -8,8 +8,8 @@
  */
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
-import { PAGE_SIZE, renderApplyResultBody, renderDocument, renderPlanBody, virtualRows } from './planHtml';
-import type { ApplyResultJson, PlanBinding, PreviewResult } from './protocol';
+import { PAGE_SIZE, renderApplyResultBody, renderDocument, renderPlanBody, renderRows, virtualLists } from './planHtml';
+import type { ApplyResultJson, PlanBinding, PlanJsonExperience, PreviewResult } from './protocol';
 
 export interface PlanViewHandlers {
   /** The user pressed Apply on the plan shown for `uri`, which `shown` binds (its state and config fingerprints). */
@@ -149,18 +149,28 @@ export class PlanView implements vscode.Disposable {
       else if (typeof msg.name === 'string') this.handlers.reveal(c.uri, { name: msg.name, kind: msg.kind === 'testSuite' ? 'testSuite' : 'experience' });
     } else if (msg.type === 'ready') {
       if (this.busy) void this.panel?.webview.postMessage({ type: 'busy', busy: true });
-      if (c.kind === 'plan') this.postRows(virtualRows(c.result));
+      if (c.kind === 'plan') this.postRows(virtualLists(c.result));
     }
   }
 
-  /** Posts the rows of the virtualised lists, 2,000 at a time (each message stays small to clone). */
-  private postRows(lists: Record<string, string[]>): void {
+  /**
+   * Renders and posts the rows of the virtualised lists, 2,000 at a time (each message stays
+   * small to clone; the page shows the first rows while the rest are rendered).
+   */
+  private postRows(lists: Record<string, PlanJsonExperience[]>): void {
     const panel = this.panel;
-    for (const [list, rows] of Object.entries(lists)) {
-      for (let start = 0; start < rows.length; start += 2000) {
-        void panel?.webview.postMessage({ type: 'rows', list, start, total: rows.length, rows: rows.slice(start, start + 2000) });
-      }
+    const content = this.content;
+    const chunks: { list: string; start: number; items: PlanJsonExperience[]; total: number }[] = [];
+    for (const [list, items] of Object.entries(lists)) {
+      for (let start = 0; start < items.length; start += 2000) chunks.push({ list, start, items: items.slice(start, start + 2000), total: items.length });
     }
+    const next = (): void => {
+      const chunk = chunks.shift();
+      if (!chunk || this.panel !== panel || this.content !== content) return; // done, or the panel shows something else now
+      void panel?.webview.postMessage({ type: 'rows', list: chunk.list, start: chunk.start, total: chunk.total, rows: renderRows(chunk.items) });
+      if (chunks.length) setImmediate(next);
+    };
+    next();
   }
 
   private render(reveal: boolean): void {

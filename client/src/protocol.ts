@@ -43,6 +43,8 @@ export interface PlanJson {
 /** An error that stops a plan (config error or live error); `line`/`column` are 1-based. */
 export interface PreviewError {
   code: string;
+  /** With `state-unavailable`: the server's stable reason (`not-signed-in`, `credentials-refused`, `not-resim-api`, …). */
+  reason?: string;
   message: string;
   line?: number;
   column?: number;
@@ -108,9 +110,8 @@ export interface RefreshStateParams { uri?: string }
 export interface ProjectItem { id: string; name: string }
 
 /**
- * Credentials for the server. `token` null: the server falls back to `RESIM_TOKEN`, then to the
- * resim CLI's token cache (~/.resim/cache.json). `clientId`/`clientSecret`: OAuth client
- * credentials the server exchanges for a token.
+ * Credentials for the server: the signed-in session's access token (renewed by the extension).
+ * `token` null: the server falls back to what its environment gives (as the CLI does).
  */
 export interface SetCredentialsParams {
   apiUrl: string | null;

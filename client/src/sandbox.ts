@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import type { ClientContext } from './context';
 import { UserError } from './context';
 import { spawnSandbox } from './sandboxSpawn';
+import { enterSandboxMode, markSandboxProject } from './sandboxMode';
 
 /** A free TCP port on 127.0.0.1 (asks the OS for one and releases it). */
 export function freePort(): Promise<number> {
@@ -78,13 +79,24 @@ export class Sandbox implements vscode.Disposable {
   dispose(): void { this.stop(); }
 }
 
-/** The command: start, point the session at it, offer the "demo" project. */
+/** The command: start, point the session at it (sandbox mode, sandboxMode.ts), offer the "demo" project. */
 export async function startSandbox(ctx: ClientContext, sandbox: Sandbox): Promise<void> {
+  if (!vscode.workspace.isTrusted) {
+    const choice = await vscode.window.showWarningMessage(
+      'ReSim: the local sandbox needs a trusted workspace (in Restricted Mode nothing is read from an API). Trust this workspace to start it.',
+      'Manage Workspace Trust');
+    if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
+    return;
+  }
   const { url, token } = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'ReSim: starting the local sandbox' },
     () => sandbox.start(ctx));
+  await enterSandboxMode(ctx);
   ctx.session.useSandbox(url, token);
   const choice = await vscode.window.showInformationMessage(
-    `ReSim: local sandbox running at ${url} (this window only). Use its "demo" project?`, 'Select "demo"');
-  if (choice) await ctx.session.selectProject('demo');
+    `ReSim: local sandbox running at ${url} (this window only; ReSim: Stop Local Sandbox leaves it). Use its "demo" project?`, 'Select "demo"');
+  if (choice) {
+    await markSandboxProject(ctx);
+    await ctx.session.selectProject('demo');
+  }
 }

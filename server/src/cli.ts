@@ -6,6 +6,7 @@
  *   resim-sync clone    --project P --experience-config F
  *   resim-sync validate --experience-config F [--project P] [--fix]
  *   resim-sync sandbox  [--port N] [--data FILE] [--seed demo|empty] [--latency-ms N] [--fail-rate R] [--token-file F]
+ *   resim-sync login [--no-browser] | logout | whoami   (cli/login.ts)
  *
  * Flags fall back to the environment as the resim CLI's do (`RESIM_URL`, `RESIM_PROJECT`,
  * `RESIM_EXPERIENCES_CONFIG`, `RESIM_TOKEN`, `RESIM_CLIENT_ID`/`RESIM_CLIENT_SECRET`,
@@ -22,9 +23,9 @@ import { EMPTY_CONFIG } from './config/load';
 import { projectCommentOf } from './config/text';
 import type { LoadedConfig } from './config/types';
 import { ApiError, createResimClient, DEFAULT_API_URL } from './resim';
-import { NO_CREDENTIALS_HINT, resolveConnection, resolveProjectRef } from './resim/connection';
+import { NO_CREDENTIALS_HINT, resolveApiUrl, resolveCredentials, resolveProjectRef } from './resim/connection';
 import { VERSION } from './version';
-import type { ResimClient } from './resim';
+import type { AuthProvider, ResimClient } from './resim';
 import { applyPlan, ApplyResult, PlanRefusedError } from './sync/apply';
 import { cloneConfig } from './sync/clone';
 import { ingest } from './sync/ingest';
@@ -40,6 +41,9 @@ import { escapeVisible, quote } from './security/text';
 import { writeExperienceIDs } from './cli/updateConfig';
 import { MAX_CONFIG_BYTES, readFileBounded, writeFileSafely } from './util/files';
 import { UserError } from './util/userError';
+import { EXIT_CANCELLED, loginErrorText, registerLoginCommands } from './cli/login';
+import { LoginError } from './resim/login';
+import { apiProblem } from './resim/problems';
 
 /** Exit codes of DESIGN.md. */
 export const EXIT = { ok: 0, error: 1, changes: 2, refused: 3 } as const;
@@ -79,14 +83,20 @@ function progressDone(): void {
   if (stderrTty) process.stderr.write('\r\x1b[K');
 }
 
-function makeClient(g: GlobalOpts): ResimClient {
-  const url = g.url || env.RESIM_URL;
-  if (url) assertHttpUrl(url, '--url (RESIM_URL) takes the API base URL, e.g. ' + DEFAULT_API_URL);
+/** The credentials, in the order of resim/connection.ts; one line saying where they may come from when there are none. */
+function makeAuth(g: GlobalOpts): AuthProvider {
   const authUrl = g.authUrl || env.RESIM_AUTH_URL;
   if (authUrl) assertHttpUrl(authUrl, '--auth-url (RESIM_AUTH_URL) takes the OAuth server\'s base URL');
-  const { apiUrl, auth } = resolveConnection({ url: g.url, clientId: g.clientId, clientSecret: g.clientSecret, authUrl: g.authUrl, timeoutMs: timeoutMs(g) }, { env });
-  if (!auth) throw new CliError(`No ReSim credentials. ${NO_CREDENTIALS_HINT} Client credentials may also be given as --client-id/--client-secret.`);
-  return createResimClient({ apiUrl, auth, timeoutMs: timeoutMs(g) });
+  const auth = resolveCredentials({ clientId: g.clientId, clientSecret: g.clientSecret, authUrl: g.authUrl, timeoutMs: timeoutMs(g) }, { env });
+  if (!auth)
+    throw new CliError(`No ReSim credentials. Run \`resim-sync login\`, or: ${NO_CREDENTIALS_HINT} Client credentials may also be given as --client-id/--client-secret.`);
+  return auth;
+}
+
+function makeClient(g: GlobalOpts, auth?: AuthProvider): ResimClient {
+  const url = g.url || env.RESIM_URL;
+  if (url) assertHttpUrl(url, '--url (RESIM_URL) takes the API base URL, e.g. ' + DEFAULT_API_URL);
+  return createResimClient({ apiUrl: resolveApiUrl(g.url, env), auth: auth ?? makeAuth(g), timeoutMs: timeoutMs(g) });
 }
 
 /** Refuses (one line, exit 1) a value that is not an http: or https: URL. */
@@ -226,8 +236,8 @@ function build(): Command {
     .version(VERSION, '-V, --version', 'print the version')
     // No commander defaults from the environment: `--help` prints defaults, and a secret must never be printed.
     .option('--url <url>', 'ReSim API base URL (env RESIM_URL)')
-    .option('--auth-url <url>', 'OAuth server for client credentials (env RESIM_AUTH_URL)')
-    .option('--client-id <id>', 'OAuth client ID for client credentials (env RESIM_CLIENT_ID)')
+    .option('--auth-url <url>', 'OAuth server for login and client credentials (env RESIM_AUTH_URL)')
+    .option('--client-id <id>', 'OAuth client ID for client credentials (env RESIM_CLIENT_ID), or the client login signs in with')
     .option('--client-secret <secret>', 'OAuth client secret (env RESIM_CLIENT_SECRET)')
     .option('--timeout <seconds>', 'limit of each network call, the token fetch included (default 60)')
     .showHelpAfterError()
@@ -381,6 +391,11 @@ function build(): Command {
       if (errors) throw new CliError('', EXIT.error);
     });
 
+  registerLoginCommands(program, {
+    globals: g, env, auth: () => makeAuth(g()), client: (auth) => makeClient(g(), auth),
+    apiUrl: () => g().url || env.RESIM_URL || DEFAULT_API_URL,
+  });
+
   program
     .command('sandbox')
     .description('start a local ReSim-compatible API server on 127.0.0.1 (demo data, fault injection)')
@@ -391,8 +406,9 @@ function build(): Command {
     .option('--fail-rate <r>', 'fail this fraction of API requests (500, 503, 429, dropped connections)', '0')
     .option('--token-file <file>', 'accept only the bearer token in this file (else env RESIM_SANDBOX_TOKEN, else a random one, printed)')
     .option('--token <t>', 'accept only this bearer token (visible in ps: prefer --token-file or RESIM_SANDBOX_TOKEN)')
+    .option('--issuer <url>', 'also accept access tokens (JWTs) of this OAuth issuer, as the API accepts Auth0\'s')
     .option('--verbose', 'log every request to stderr')
-    .action(async (o: { port: string; data?: string; seed: 'demo' | 'empty'; latencyMs: string; failRate: string; token?: string; tokenFile?: string; verbose?: boolean }) => {
+    .action(async (o: { port: string; data?: string; seed: 'demo' | 'empty'; latencyMs: string; failRate: string; token?: string; tokenFile?: string; issuer?: string; verbose?: boolean }) => {
       const num = (v: string, name: string, min: number, max: number) => {
         const n = Number(v);
         if (!Number.isFinite(n) || n < min || n > max) throw new CliError(`--${name} must be a number from ${min} to ${max}, got "${v}".`);
@@ -407,6 +423,7 @@ function build(): Command {
         failRate: num(o.failRate, 'fail-rate', 0, 1),
         token: o.token,
         tokenFile: o.tokenFile,
+        issuer: o.issuer,
         verbose: o.verbose,
       });
     });
@@ -435,12 +452,18 @@ export async function main(argv: string[]): Promise<number> {
       if (err.message) process.stderr.write(`Error: ${escapeVisible(err.message, { keepLines: true })}\n`);
       return err.exitCode;
     }
+    if (err instanceof LoginError) {
+      process.stderr.write(err.code === 'cancelled' ? 'Sign-in cancelled.\n' : `Error: ${loginErrorText(err)}\n`);
+      return err.code === 'cancelled' ? EXIT_CANCELLED : EXIT.error;
+    }
     if (err instanceof PlanRefusedError) {
       process.stderr.write(`${escapeVisible(err.message, { keepLines: true })}\nNothing was changed.\n`);
       return err.code === 'config-errors' ? EXIT.error : EXIT.refused;
     }
     if (err instanceof ApiError) {
-      process.stderr.write(`Error: ${escapeVisible(err.message, { keepLines: true })}\nNothing was changed by this step.\n`);
+      const problem = apiProblem(err, resolveApiUrl(program.opts<GlobalOpts>().url, env));
+      const head = problem.code === 'not-resim-api' ? `${problem.message} Check --url (RESIM_URL).` : err.message;
+      process.stderr.write(`Error: ${escapeVisible(head, { keepLines: true })}\nNothing was changed by this step.\n`);
       return EXIT.error;
     }
     const code = (err as { code?: string }).code;

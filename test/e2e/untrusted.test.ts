@@ -48,6 +48,12 @@ describe('ReSim Experience Sync in an untrusted workspace (code-server + Chromiu
     assert.deepStrictEqual((await requestLog()).filter((r) => r.path.startsWith('/v1/')), [], 'no ReSim API request');
   });
 
+  it('Start Local Sandbox explains that it needs a trusted workspace instead of starting', async () => {
+    await runCommand(page, 'ReSim: Start Local Sandbox');
+    await page.locator('.notification-toast', { hasText: 'the local sandbox needs a trusted workspace' }).waitFor({ state: 'visible', timeout: 30000 });
+    assert.equal(await page.locator('.notification-toast', { hasText: 'local sandbox running' }).count(), 0);
+  });
+
   it('the status bar follows a trust change at once', async () => {
     await page.locator('.statusbar-item', { hasText: /ReSim: demo \(restricted\)/ }).first().waitFor({ state: 'visible', timeout: 30000 });
     await runCommand(page, 'Workspaces: Manage Workspace Trust');

@@ -220,7 +220,7 @@ describe('language server editor features (stdio) against the sandbox', function
       const alpha = all.items.find((i) => i.name === 'scenario-survey-alpha')!;
       assert.equal(alpha.status, 'update');
       assert.equal(alpha.line, posOf(ONE, 'scenario-survey-alpha').line, 'reveal goes to its name');
-      assert.match(alpha.url!, new RegExp(`/experiences/${ALPHA}$`));
+      assert.equal(alpha.url, undefined, 'the sandbox has no ReSim app to open');
       const filtered = await c.request<ProjectItemsResult>(ProjectViewMethods.items, { uri, kind: 'tag', filter: 'NIGHT' });
       assert.deepEqual(filtered.items.map((i) => [i.name, i.status]), [['nightly', 'unmanaged']]);
     });

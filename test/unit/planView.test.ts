@@ -350,7 +350,7 @@ describe('PlanView (stub vscode)', () => {
     }
   });
 
-  it('posts the rows of a long list when the page is ready; "Show more" renders the next page; a restored panel (after a reload) previews again', () => {
+  it('posts the rows of a long list when the page is ready; "Show more" renders the next page; a restored panel (after a reload) previews again', async () => {
     const refreshed: string[] = [];
     const view = new PlanViewClass(stub.Uri.file('/ext') as never, {
       apply: () => undefined, refresh: (uri) => { refreshed.push(uri.toString()); }, reveal: () => undefined,
@@ -361,6 +361,7 @@ describe('PlanView (stub vscode)', () => {
     view.showPlan(uri as never, { plan: plan({ summary: { ...plan().summary, create: 5000 }, experiences, testSuites }) });
     const p = panels.at(-1)!;
     p.webview.listener?.({ type: 'ready' });
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r)); // the chunks after the first are rendered on later turns
     const rows = p.webview.posted.filter((m) => (m as { type: string }).type === 'rows') as { list: string; start: number; total: number; rows: string[] }[];
     assert.deepStrictEqual(rows.map((m) => [m.list, m.start, m.total, m.rows.length]), [['changed', 0, 5000, 2000], ['changed', 2000, 5000, 2000], ['changed', 4000, 5000, 1000]]);
     const suites = () => (p.webview.html.match(/<li class="suite">/g) ?? []).length;

@@ -46,6 +46,11 @@ export function projectItems(a: Analysis): Record<ProjectItemKind, ProjectItem[]
     return r ? { line: r.start.line, character: r.start.character } : {};
   };
   const pid = state.project.id;
+  /** The experience's page in the ReSim app of this API (none for an API without a known app, e.g. the sandbox). */
+  const urlOf = (id: string): { url?: string } => {
+    const url = experienceUrl(a.settings.apiUrl, pid, id);
+    return url ? { url } : {};
+  };
 
   const experiences: ProjectItem[] = [];
   const seen = new Set<string>();
@@ -54,12 +59,12 @@ export function projectItems(a: Analysis): Record<ProjectItemKind, ProjectItem[]
     experiences.push({
       kind: 'experience', name: p.name, id: p.experienceID, status: p.action,
       ...(p.configIndex !== undefined ? at(['experiences', p.configIndex, 'name']) : {}),
-      ...(p.experienceID ? { url: experienceUrl(pid, p.experienceID) } : {}),
+      ...(p.experienceID ? urlOf(p.experienceID) : {}),
     });
   }
   for (const e of state.experiences) {
     if (e.archived || seen.has(e.experienceID)) continue;
-    experiences.push({ kind: 'experience', name: e.name, id: e.experienceID, status: 'unmanaged', url: experienceUrl(pid, e.experienceID) });
+    experiences.push({ kind: 'experience', name: e.name, id: e.experienceID, status: 'unmanaged', ...urlOf(e.experienceID) });
   }
 
   // Where the file names a tag or system first (managedExperienceTags, then the experiences).

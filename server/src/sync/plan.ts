@@ -447,7 +447,7 @@ export function computePlan(config: SyncConfig, state: ProjectState, options: Pl
     if (unlisted.length)
       notices.push({
         code: 'will-archive',
-        message: `Sync will archive ${unlisted.length} experience${unlisted.length === 1 ? '' : 's'} of project ${quote(state.project.name)} that this file does not list: ${unlisted.slice(0, 5).map((e) => quote(e.name)).join(', ')}${unlisted.length > 5 ? ', …' : ''}. Add them to the file, or turn archiving off (--no-archive / resim.archiveUnlisted).`,
+        message: `Sync will archive ${unlisted.length} experience${unlisted.length === 1 ? '' : 's'} of project ${quote(state.project.name)} that this file does not list: ${unlisted.slice(0, 5).map((e) => quote(e.name)).join(', ')}${unlisted.length > 5 ? ', …' : ''}. Add them to the file, or turn archiving of unlisted experiences off.`,
         path: ['experiences'],
         severity: 'warning',
       });
