@@ -60,35 +60,37 @@
     if (msg && msg.type === 'refreshing') setRefreshing(!!msg.busy);
   });
 
-  // Virtualised lists (<ul data-virtual="key" data-count="n">): rows arrive in chunks; blocks of
-  // BLOCK rows are placeholders of their (estimated, then measured) height, filled when they come
-  // near the viewport and emptied when they leave it.
+  // Virtualised lists (<ul data-virtual="key" data-count="n">): placeholder blocks of BLOCK rows
+  // with an estimated (then measured) height; a block near the viewport asks the extension for
+  // its rows (rendered and escaped there) and shows them; a block that leaves drops them.
   const BLOCK = 50;
   const ROW_ESTIMATE = 26;
-  /** @type {Record<string, string[]>} */
-  const rowsOf = {};
-  /** @type {Record<string, number>} */
-  const received = {};
-  /** Fills a block with its rows, if they have all arrived; else it is filled when they do. */
+  /** Rows received for blocks near the viewport, by `${list}:${start}`. */
+  const rowsFor = new Map();
+  /** @type {Map<string, HTMLElement>} */
+  const near = new Map();
+  const keyOf = (block) => `${block.dataset.list}:${block.dataset.start}`;
   const fill = (block) => {
-    const list = rowsOf[block.dataset.list || ''] || [];
-    const start = Number(block.dataset.start);
-    const end = Math.min(start + BLOCK, Number(block.dataset.total));
-    if (block.dataset.filled === '1' || (received[block.dataset.list || ''] || 0) < end) return;
-    block.innerHTML = `<ul>${list.slice(start, end).join('')}</ul>`;
+    const rows = rowsFor.get(keyOf(block));
+    if (!rows || block.dataset.filled === '1') return;
+    block.innerHTML = `<ul>${rows.join('')}</ul>`;
     block.style.height = '';
     block.dataset.filled = '1';
   };
-  /** Blocks near the viewport (filled, or waiting for their rows). */
-  const near = new Set();
   const observer = new IntersectionObserver((entries) => {
     for (const entry of entries) {
       const block = /** @type {HTMLElement} */ (entry.target);
+      const key = keyOf(block);
       if (entry.isIntersecting) {
-        near.add(block);
-        fill(block);
+        near.set(key, block);
+        if (rowsFor.has(key)) fill(block);
+        else {
+          const start = Number(block.dataset.start);
+          vscode.postMessage({ type: 'rows', list: block.dataset.list, start, end: start + Number(block.dataset.size) });
+        }
       } else {
-        near.delete(block);
+        near.delete(key);
+        rowsFor.delete(key);
         if (block.dataset.filled === '1') {
           // The observer's own measurement: reading the layout here would force one per block.
           block.style.height = `${entry.boundingClientRect.height}px`;
@@ -99,36 +101,31 @@
     }
   }, { rootMargin: '1200px 0px' });
 
-  /** Builds the blocks of a list (placeholders of an estimated height) when its first rows arrive. */
-  const buildVirtual = (key, total) => {
-    const ul = document.querySelector(`ul[data-virtual="${CSS.escape(key)}"]`);
-    if (!ul) return;
+  for (const ul of document.querySelectorAll('ul[data-virtual]')) {
+    const key = ul.getAttribute('data-virtual') || '';
+    const total = Number(ul.getAttribute('data-count') || '0');
     const frag = document.createDocumentFragment();
     for (let start = 0; start < total; start += BLOCK) {
       const block = document.createElement('li');
       block.className = 'vblock';
       block.dataset.list = key;
       block.dataset.start = String(start);
-      block.dataset.total = String(total);
+      block.dataset.size = String(Math.min(BLOCK, total - start));
       block.style.height = `${Math.min(BLOCK, total - start) * ROW_ESTIMATE}px`;
       frag.appendChild(block);
     }
-    ul.textContent = '';
     ul.appendChild(frag);
-    ul.removeAttribute('aria-busy');
     for (const block of ul.children) observer.observe(block);
-    if (saved.docId === docId && saved.scrollY) window.scrollTo(0, saved.scrollY);
-  };
+  }
 
   window.addEventListener('message', (event) => {
     const msg = event.data;
     if (!msg || msg.type !== 'rows' || typeof msg.list !== 'string' || !Array.isArray(msg.rows)) return;
-    const first = !rowsOf[msg.list];
-    const list = (rowsOf[msg.list] ||= []);
-    for (let i = 0; i < msg.rows.length; i++) list[msg.start + i] = String(msg.rows[i]);
-    received[msg.list] = (received[msg.list] || 0) + msg.rows.length;
-    if (first) buildVirtual(msg.list, Number(msg.total));
-    for (const block of near) fill(block);
+    const key = `${msg.list}:${msg.start}`;
+    const block = near.get(key);
+    if (!block) return; // scrolled away meanwhile
+    rowsFor.set(key, msg.rows.map(String));
+    fill(block);
   });
 
   let timer = 0;

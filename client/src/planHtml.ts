@@ -106,9 +106,10 @@ export const PAGE_SIZE = 200;
 
 /**
  * Experience lists longer than this are virtualised: the body holds an empty
- * `<ul data-virtual="<key>" data-count="n">`, the rows (rendered and escaped here, by
- * `virtualRows`) are posted to the page in chunks, and media/plan.js keeps in the DOM only the
- * blocks of rows near the viewport, so a plan of 50,000 entries stays a few thousand nodes.
+ * `<ul data-virtual="<key>" data-count="n">`; media/plan.js lays out placeholder blocks, asks
+ * for the rows of the blocks near the viewport (rendered and escaped here, by `renderRows`, in
+ * the extension host) and drops those that leave it, so a plan of 50,000 entries stays a few
+ * thousand nodes.
  */
 export const VIRTUAL_MIN = PAGE_SIZE;
 
@@ -136,7 +137,7 @@ export function virtualRows(result: PreviewResult): Record<string, string[]> {
 
 function experienceList(list: readonly PlanJsonExperience[], key: string): string {
   return list.length > VIRTUAL_MIN
-    ? `<ul class="virtual" data-virtual="${escapeHtml(key)}" data-count="${list.length}" aria-busy="true"></ul>`
+    ? `<ul class="virtual" data-virtual="${escapeHtml(key)}" data-count="${list.length}"></ul>`
     : `<ul>${list.map(renderExperience).join('')}</ul>`;
 }
 

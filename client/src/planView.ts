@@ -130,7 +130,7 @@ export class PlanView implements vscode.Disposable {
     this.panel = panel;
   }
 
-  private onMessage(msg: { type?: string; key?: unknown; name?: unknown; kind?: unknown; line?: unknown; column?: unknown }): void {
+  private onMessage(msg: { type?: string; key?: unknown; name?: unknown; kind?: unknown; line?: unknown; column?: unknown; list?: unknown; start?: unknown; end?: unknown }): void {
     const c = this.content;
     if (!c) return;
     if (msg.type === 'apply' && c.kind === 'plan' && c.result.plan) {
@@ -147,30 +147,30 @@ export class PlanView implements vscode.Disposable {
     } else if (msg.type === 'reveal') {
       if (typeof msg.line === 'number' && msg.line >= 1) this.handlers.reveal(c.uri, { line: msg.line, column: typeof msg.column === 'number' ? msg.column : 1 });
       else if (typeof msg.name === 'string') this.handlers.reveal(c.uri, { name: msg.name, kind: msg.kind === 'testSuite' ? 'testSuite' : 'experience' });
+    } else if (msg.type === 'rows' && typeof msg.list === 'string' && typeof msg.start === 'number' && typeof msg.end === 'number') {
+      this.postRows(c, msg.list, msg.start, msg.end);
     } else if (msg.type === 'ready') {
       if (this.busy) void this.panel?.webview.postMessage({ type: 'busy', busy: true });
-      if (c.kind === 'plan') this.postRows(virtualLists(c.result));
+
     }
   }
 
+  /** The virtualised lists of the plan shown (computed once per content). */
+  private lists?: { content: PlanViewContent; lists: Record<string, PlanJsonExperience[]> };
+
   /**
-   * Renders and posts the rows of the virtualised lists, 2,000 at a time (each message stays
-   * small to clone; the page shows the first rows while the rest are rendered).
+   * Answers the page's request for rows `start`..`end` of a virtualised list (media/plan.js asks
+   * for the blocks that come near the viewport): they are rendered and escaped here, on demand,
+   * so a plan of 50,000 entries costs the page only the rows it shows.
    */
-  private postRows(lists: Record<string, PlanJsonExperience[]>): void {
-    const panel = this.panel;
-    const content = this.content;
-    const chunks: { list: string; start: number; items: PlanJsonExperience[]; total: number }[] = [];
-    for (const [list, items] of Object.entries(lists)) {
-      for (let start = 0; start < items.length; start += 2000) chunks.push({ list, start, items: items.slice(start, start + 2000), total: items.length });
-    }
-    const next = (): void => {
-      const chunk = chunks.shift();
-      if (!chunk || this.panel !== panel || this.content !== content) return; // done, or the panel shows something else now
-      void panel?.webview.postMessage({ type: 'rows', list: chunk.list, start: chunk.start, total: chunk.total, rows: renderRows(chunk.items) });
-      if (chunks.length) setImmediate(next);
-    };
-    next();
+  private postRows(c: PlanViewContent, list: string, start: number, end: number): void {
+    if (c.kind !== 'plan') return;
+    if (this.lists?.content !== c) this.lists = { content: c, lists: virtualLists(c.result) };
+    const items = this.lists.lists[list];
+    if (!items) return;
+    const from = Math.max(0, Math.floor(start));
+    const to = Math.min(items.length, Math.floor(end), from + 500);
+    void this.panel?.webview.postMessage({ type: 'rows', list, start: from, rows: renderRows(items.slice(from, to)) });
   }
 
   private render(reveal: boolean): void {

@@ -147,7 +147,7 @@ describe('ReSim editor experience in VS Code (code-server + Chromium)', function
     // the test's TypeScript has no DOM types, so the page's globals are reached through `globalThis`.
     await frame.waitForFunction(() => {
       const d = (globalThis as unknown as { document: { querySelector(s: string): unknown } }).document;
-      return !d.querySelector('ul.virtual[aria-busy]');
+      return !!d.querySelector('ul.virtual li.experience');
     }, undefined, { timeout: 60_000 });
     const openMs = await frame.evaluate(() => (globalThis as unknown as { performance: { now(): number } }).performance.now());
     const nodes = await frame.evaluate(() => (globalThis as unknown as { document: { getElementsByTagName(s: string): { length: number } } }).document.getElementsByTagName('*').length);

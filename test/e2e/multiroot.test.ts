@@ -17,6 +17,15 @@ describe('ReSim in a multi-root workspace (code-server + Chromium)', function ()
   let wb: Workbench;
   let page: Page;
   const bar = (re: RegExp) => page.locator('.statusbar-item', { hasText: re }).first();
+  /** Opens a file from the Explorer (Quick Open's pick between two like-named files in two folders is not reliable). */
+  const openInExplorer = async (name: string) => {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+Shift+E');
+    const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
+    await row.waitFor({ state: 'visible', timeout: 15000 });
+    await row.click();
+    await page.locator('.tab.active', { hasText: name }).first().waitFor({ state: 'visible', timeout: 15000 });
+  };
 
   before(async () => {
     wb = await startWorkbench({
@@ -59,16 +68,15 @@ describe('ReSim in a multi-root workspace (code-server + Chromium)', function ()
       assert.match(await rows.first().innerText(), new RegExp(`${current}[\\s\\S]*current`), 'the current project comes first, marked');
       await rows.filter({ hasText: new RegExp(`^${name}`) }).first().click();
     };
-    await page.keyboard.press('Control+Shift+M'); // the Problems panel closes; the editor has the focus again
-    await openFile(page, 'a.experiences.yaml');
+    await openInExplorer('a.experiences.yaml');
     await pick('perception', 'demo');
     await bar(/ReSim: perception · /).waitFor({ state: 'visible', timeout: 60000 });
-    await openFile(page, 'b.experiences.yaml');
+    await openInExplorer('b.experiences.yaml');
     await bar(/ReSim: perception · /).waitFor({ state: 'visible', timeout: 60000 });
     await pick('demo', 'perception');
     await bar(/ReSim: demo · /).waitFor({ state: 'visible', timeout: 60000 });
     // The other folder kept its own choice.
-    await openFile(page, 'a.experiences.yaml');
+    await openInExplorer('a.experiences.yaml');
     await bar(/ReSim: perception · /).waitFor({ state: 'visible', timeout: 60000 });
   });
 });
