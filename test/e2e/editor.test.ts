@@ -181,4 +181,22 @@ describe('ReSim editor experience in VS Code (code-server + Chromium)', function
     const long = result.longTasks.filter((t) => t.duration > 200);
     assert.deepStrictEqual(long, [], 'no long task over 200 ms');
   });
+
+  it(`the ReSim Project view lists a project of ${BIG} experiences a page at a time`, async () => {
+    await openFile(page, 'big.experiences.yaml');
+    const rows = page.locator('.pane-body .monaco-list-row');
+    // The view is still open from the test above unless the side bar shows something else.
+    if (!(await rows.filter({ hasText: /^Experiences \(/ }).first().isVisible())) await page.locator('.activitybar .action-item a[aria-label^="ReSim"]').first().click();
+    const group = rows.filter({ hasText: `Experiences (${BIG})` }).first();
+    await group.waitFor({ state: 'visible', timeout: 60000 });
+    assert.match(await group.innerText(), new RegExp(`${BIG - 1} archive`));
+    const started = Date.now();
+    await group.click();
+    await rows.filter({ hasText: 'exp-00002' }).first().waitFor({ state: 'visible', timeout: 30000 });
+    assert.ok(Date.now() - started < 10000, `the first page listed in ${Date.now() - started} ms`);
+    await page.locator('.pane-body').first().hover();
+    await page.mouse.wheel(0, 100_000);
+    await rows.filter({ hasText: /^Show 200 more/ }).first().waitFor({ state: 'visible', timeout: 30000 });
+    assert.match(await rows.filter({ hasText: /^Show 200 more/ }).first().innerText(), new RegExp(`200 of ${BIG} shown`));
+  });
 });
