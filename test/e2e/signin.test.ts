@@ -56,7 +56,7 @@ describe('Sign in to ReSim in VS Code (code-server + Chromium)', function () {
     throw new Error(`no notification "${text}" within ${ms} ms`);
   };
   const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
-  const requestLog = () => getJson<{ path: string; status: number }[]>(new URL('/_sandbox/requests', wb.sandboxUrl).toString());
+  const requestLog = () => getJson<{ path: string; status: number }[]>(new URL('/_sandbox/requests', wb.sandboxUrl).toString(), wb.sandboxToken);
 
   /** Every notification and quick-input text shown so far (polled), for the "no CLI words" check. */
   const collect = async () => {
