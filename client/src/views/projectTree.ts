@@ -121,7 +121,7 @@ export class ProjectTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
       const [one, many] = GROUP_LABEL[node.group.kind];
       const t = new vscode.TreeItem(`${many} (${node.group.total})`,
         node.group.total ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
-      t.id = `group:${node.group.kind}:${this.filter}`;
+      t.id = `group:${node.config.toString()}:${node.group.kind}:${this.filter}`;
       t.description = countsText(node.group);
       t.tooltip = `${plural(node.group.total, one)}${this.filter ? ` matching "${this.filter}"` : ''}`;
       t.contextValue = 'resim.group';
