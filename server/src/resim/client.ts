@@ -23,6 +23,23 @@ import type { RequestEvent, ResimApi } from './types';
 export const DEFAULT_API_URL = 'https://api.resim.ai/v1/';
 /** Page size of every list call: what the resim CLI uses, and the API's maximum (resim-api.md "Pagination"). */
 export const PAGE_SIZE = 100;
+/**
+ * Default page size of ListExperiences, whose `pageSize` the API types as `pageSizeUnbounded`
+ * (resim-ai/api-client's generated client; every other listing is capped at PAGE_SIZE): fewer
+ * pages, each needing the previous page's token, so fewer sequential round trips.
+ */
+export const EXPERIENCES_PAGE_SIZE = 1000;
+/**
+ * Default limit of write requests in flight: twice the resim CLI's 16 apply workers (its
+ * `apply.go`), so that an apply of many creates or updates, each one round trip, is bounded by
+ * latency / 32 rather than latency / 16. A 429 is retried with backoff as always.
+ */
+export const WRITE_CONCURRENCY = 32;
+/**
+ * Default limit of read requests in flight. An ingest's many short listings (each tag's and
+ * system's members, in pages of 100) run side by side with the experiences' page chain.
+ */
+export const READ_CONCURRENCY = 16;
 /** Longest wait a `Retry-After` header can impose. */
 export const MAX_RETRY_AFTER_MS = 30_000;
 /** Longest exponential backoff between two attempts. */
@@ -43,8 +60,15 @@ export interface ResimClientOptions {
   /** API base URL, e.g. `https://api.resim.ai/v1/` (a missing trailing `/` is added). Empty: the default. */
   apiUrl: string;
   auth: AuthProvider;
-  /** Most HTTP requests in flight at once, across all calls of this client. Default 8. */
+  /** Most read requests (GET) in flight at once, across all calls of this client. Default READ_CONCURRENCY. */
   concurrency?: number;
+  /**
+   * Most write requests (creates, updates, archives, revisions…) in flight at once, across all
+   * calls of this client, on top of the reads. Default WRITE_CONCURRENCY.
+   */
+  writeConcurrency?: number;
+  /** `pageSize` asked of ListExperiences (an integer ≥ 1). Default EXPERIENCES_PAGE_SIZE; pages of any size that come back are followed. */
+  experiencesPageSize?: number;
   /** Retries after the first attempt (429, 5xx, network errors). Default 5. */
   maxRetries?: number;
   /** Base of the exponential backoff, in ms (attempt n waits about base·2^(n-1), with jitter). Default 200. */
@@ -159,8 +183,12 @@ const seg = encodeURIComponent;
  */
 export function createResimClient(opts: ResimClientOptions): ResimClient {
   const baseUrl = normalizeApiUrl(opts.apiUrl);
-  const concurrency = opts.concurrency ?? 8;
+  const concurrency = opts.concurrency ?? READ_CONCURRENCY;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`concurrency must be an integer ≥ 1, got ${concurrency}`);
+  const writeConcurrency = opts.writeConcurrency ?? WRITE_CONCURRENCY;
+  if (!Number.isInteger(writeConcurrency) || writeConcurrency < 1) throw new Error(`writeConcurrency must be an integer ≥ 1, got ${writeConcurrency}`);
+  const experiencesPageSize = opts.experiencesPageSize ?? EXPERIENCES_PAGE_SIZE;
+  if (!Number.isInteger(experiencesPageSize) || experiencesPageSize < 1) throw new Error(`experiencesPageSize must be an integer ≥ 1, got ${experiencesPageSize}`);
   const maxRetries = opts.maxRetries ?? 5;
   if (!Number.isInteger(maxRetries) || maxRetries < 0) throw new Error(`maxRetries must be an integer ≥ 0, got ${maxRetries}`);
   const retryBaseMs = Math.max(0, opts.retryBaseMs ?? 200);
@@ -172,6 +200,8 @@ export function createResimClient(opts: ResimClientOptions): ResimClient {
   // work (priority = pages already read), so the longest page chain, the critical path of
   // ingest, is not stalled behind dozens of short listings queued after it.
   const queue = new PQueue({ concurrency });
+  // Writes have their own limit: an apply's creates and updates run many at once, each one round trip.
+  const writeQueue = new PQueue({ concurrency: writeConcurrency });
   const agent = baseUrl.startsWith('https:')
     ? new https.Agent({ keepAlive: true })
     : new http.Agent({ keepAlive: true });
@@ -313,7 +343,7 @@ export function createResimClient(opts: ResimClientOptions): ResimClient {
       }
     };
 
-    return raceAbort(queue.add(run, { priority: spec.priority ?? 0 }), signal, () => abortError(operation, method, url));
+    return raceAbort((method === 'GET' ? queue : writeQueue).add(run, { priority: spec.priority ?? 0 }), signal, () => abortError(operation, method, url));
   }
 
   /**
@@ -343,13 +373,16 @@ export function createResimClient(opts: ResimClientOptions): ResimClient {
     }
   }
 
-  /** Follows `nextPageToken` (pageSize 100) until it is empty/absent or a page is empty (resim-api.md "Pagination"). */
-  async function listAll<T>(operation: string, path: string, key: string, query: Query, signal?: AbortSignal): Promise<T[]> {
+  /**
+   * Follows `nextPageToken` (asking `pageSize`, default 100) until it is empty/absent or a page is
+   * empty, whatever the size of the pages that come back (resim-api.md "Pagination").
+   */
+  async function listAll<T>(operation: string, path: string, key: string, query: Query, signal?: AbortSignal, pageSize = PAGE_SIZE): Promise<T[]> {
     const out: T[] = [];
     const seen = new Set<string>();
     let pageToken: string | undefined;
     for (;;) {
-      const q: Query = { ...query, pageSize: PAGE_SIZE, pageToken };
+      const q: Query = { ...query, pageSize, pageToken };
       const data = (await call({ operation, method: 'GET', path, query: q, priority: seen.size }, signal)) as Record<string, unknown> | undefined;
       const items = data?.[key] ?? [];
       if (!Array.isArray(items)) {
@@ -508,10 +541,10 @@ export function createResimClient(opts: ResimClientOptions): ResimClient {
       });
     },
 
-    /** ListExperiences (resim-api.md): GET `/projects/{projectID}/experiences?archived=…&includeCustomFields=true`, all pages. */
+    /** ListExperiences (resim-api.md): GET `/projects/{projectID}/experiences?archived=…&includeCustomFields=true&pageSize=experiencesPageSize`, all pages. */
     listExperiences(projectID, archived, signal) {
       return listAll<Experience>('ListExperiences', experiencesPath(projectID), 'experiences',
-        { archived, includeCustomFields: true }, signal);
+        { archived, includeCustomFields: true }, signal, experiencesPageSize);
     },
 
     findExperiencesByName,

@@ -4,7 +4,7 @@
  */
 export type { RequestEvent, ResimApi } from './types';
 export {
-  createResimClient, normalizeApiUrl, parseRetryAfter, DEFAULT_API_URL, PAGE_SIZE, MAX_RETRY_AFTER_MS,
+  createResimClient, normalizeApiUrl, parseRetryAfter, DEFAULT_API_URL, PAGE_SIZE, EXPERIENCES_PAGE_SIZE, READ_CONCURRENCY, WRITE_CONCURRENCY, MAX_RETRY_AFTER_MS,
 } from './client';
 export type { ResimClient, ResimClientOptions } from './client';
 export { ApiError, isAbortError, redact, sanitizeUrl } from './errors';
