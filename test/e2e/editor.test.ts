@@ -4,7 +4,8 @@
  * Project view listing and revealing an experience, Compare with Project opening a diff editor
  * whose right side is the project, and a plan of 50,000 entries scrolled end to end with no long
  * task over 200 ms in the webview (PerformanceObserver `longtask`). The README's screenshots of
- * the project view and the diff editor come from this run (docs/screenshots/).
+ * the project view and the diff editor come from this run: test-artifacts/e2e/, and
+ * docs/screenshots/ with `E2E_UPDATE_SCREENSHOTS=1` (so a test run leaves the tree clean).
  *
  * The sandbox holds the `demo` seed plus a generated project "big" of 50,000 experiences.
  */
@@ -18,7 +19,7 @@ import { generateStore, seedStore } from '../../sandbox/seed';
 import { ARTIFACTS, ROOT, findFrame, openFile, runCommand, startWorkbench, waitForFrameText, type Workbench } from './harness';
 
 const CONFIG = fs.readFileSync(path.join(__dirname, 'fixtures/demo.experiences.yaml'), 'utf8');
-const SCREENSHOTS = path.join(ROOT, 'docs/screenshots');
+const SCREENSHOTS = process.env.E2E_UPDATE_SCREENSHOTS === '1' ? path.join(ROOT, 'docs/screenshots') : ARTIFACTS;
 const BIG = 50_000;
 
 /** The demo seed and a project "big" of `BIG` unarchived experiences, as one sandbox data file. */
