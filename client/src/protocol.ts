@@ -62,6 +62,8 @@ export interface ApplyCall {
   target: string;
   ok: boolean;
   error?: string;
+  /** Not made: the apply was cancelled first, or a call it depends on failed. */
+  skipped?: boolean;
 }
 
 /** `resim/apply` result. `failures` counts the calls with `ok: false`. */

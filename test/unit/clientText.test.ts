@@ -1,6 +1,6 @@
 /** Pure helpers of the extension client: secret redaction, state age, summary text, no-op detection. */
 import * as assert from 'assert';
-import { formatAge, formatSummary } from '../../client/src/format';
+import { applyCounts, formatAge, formatSummary, plural } from '../../client/src/format';
 import { changeCount, isNoOp } from '../../client/src/protocol';
 import { Redactor } from '../../client/src/redact';
 
@@ -31,10 +31,23 @@ describe('client text helpers', () => {
 
   it('summarises only non-zero counts, and treats unchanged experiences as no change', () => {
     assert.strictEqual(formatSummary({ ...ZERO, create: 2, archive: 1, tagRemovals: 1, testSuiteRevisions: 2 }),
-      '2 create, 1 archive, 1 tag removal, 2 test suite revisions');
+      '2 to create, 1 to archive, 1 tag removal, 2 test suite revisions');
     assert.strictEqual(formatSummary({ ...ZERO, unchanged: 5 }), 'no changes');
     assert.ok(isNoOp({ ...ZERO, unchanged: 5 }));
     assert.ok(!isNoOp({ ...ZERO, systemAdditions: 1 }));
     assert.strictEqual(changeCount({ ...ZERO, update: 1, unchanged: 3, tagAdditions: 2 }), 3);
+  });
+
+  it('counts an apply as made, failed and skipped, and says 1 call / 2 calls', () => {
+    const calls = [
+      { operation: 'UpdateExperience', target: 'a', ok: true },
+      { operation: 'UpdateExperience', target: 'b', ok: false, error: '500' },
+      { operation: 'UpdateExperience', target: 'c', ok: false, skipped: true, error: 'cancelled' },
+      { operation: 'UpdateExperience', target: 'd', ok: false, skipped: true, error: 'cancelled' },
+    ];
+    assert.deepStrictEqual(applyCounts({ ok: false, failures: 3, cancelled: true, calls }), { made: 1, failed: 1, skipped: 2, ran: 2 });
+    assert.strictEqual(plural(1, 'call'), '1 call');
+    assert.strictEqual(plural(2, 'call'), '2 calls');
+    assert.strictEqual(plural(3, 'experience'), '3 experiences');
   });
 });

@@ -15,14 +15,20 @@ export async function listProjects(ctx: ClientContext): Promise<ProjectItem[]> {
     () => client.sendRequest<ProjectItem[]>(Requests.listProjects, {}));
 }
 
-/** A QuickPick of projects; the current one first. Resolves undefined when dismissed. */
-export async function pickProject(ctx: ClientContext, title: string): Promise<ProjectItem | undefined> {
+/**
+ * A QuickPick of projects; the current one (for `scope`, a folder or config) first, marked with
+ * a check and "current". Resolves undefined when dismissed.
+ */
+export async function pickProject(ctx: ClientContext, title: string, scope?: vscode.Uri): Promise<ProjectItem | undefined> {
   const projects = await listProjects(ctx);
   if (!projects.length) throw new UserError('ReSim: no project is visible with these credentials.');
-  const current = ctx.session.project;
+  const current = ctx.session.projectFor(scope);
   const items = projects
-    .map((p) => ({ label: p.name, description: p.id, picked: p.name === current || p.id === current, project: p }))
-    .sort((a, b) => Number(b.picked) - Number(a.picked) || a.label.localeCompare(b.label));
+    .map((p) => {
+      const isCurrent = p.name === current || p.id === current;
+      return { label: `${isCurrent ? '$(check) ' : ''}${p.name}`, description: isCurrent ? `current · ${p.id}` : p.id, picked: isCurrent, project: p };
+    })
+    .sort((a, b) => Number(b.picked) - Number(a.picked) || a.project.name.localeCompare(b.project.name));
   const pick = await vscode.window.showQuickPick(items, { title, placeHolder: 'Project', matchOnDescription: true });
   return pick?.project;
 }
