@@ -7,7 +7,7 @@
 import { strict as assert } from 'assert';
 import fc from 'fast-check';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { completionContext, lineIndexOf, type LineIndex } from '../../server/src/lsp/completion';
+import { completionContext, completionsAt, lineIndexOf, type LineIndex } from '../../server/src/lsp/completion';
 
 function experiences(n: number): string {
   let s = '# resim-project: p\nexperiences:\n';
@@ -39,7 +39,20 @@ describe('completion context through a line index', () => {
     assert.equal(completionContext(text, { line: lines.length, character: 0 }), undefined);
   });
 
-  it("gives the same context with the document's line offsets after edits as with lineStarts", () => {
+  it('leaves out the keys the entry already has, read through the index (LF and CRLF)', () => {
+    for (const eol of ['\n', '\r\n']) {
+      const text = `${experiences(2_000)}`.replace(/\n/g, eol);
+      const lines = text.split(eol);
+      // The start of the last experience's `locations:` line: its other keys are there already.
+      const at = lines.lastIndexOf('    locations:');
+      assert.ok(at > 10_000);
+      const labels = (completionsAt(text, { line: at, character: 4 }, undefined)?.items ?? []).map((i) => i.label);
+      assert.ok(labels.includes('profile'), `${JSON.stringify(eol)}: ${labels.join(',')}`);
+      for (const present of ['name', 'description', 'tags']) assert.ok(!labels.includes(present), `${JSON.stringify(eol)}: ${present} offered again`);
+    }
+  });
+
+  it("gives the same context and items with the document's line offsets after edits as with lineStarts", () => {
     const base = experiences(3);
     fc.assert(
       fc.property(
@@ -58,6 +71,8 @@ describe('completion context through a line index', () => {
           const text = doc.getText();
           const pos = { line: lineSeed % (doc.lineCount + 1), character };
           assert.deepEqual(completionContext(text, pos, docIndex(doc)), completionContext(text, pos, lineIndexOf(text)));
+          // The items too: the keys and names already present are read through the same index.
+          assert.deepEqual(completionsAt(text, pos, undefined, docIndex(doc)), completionsAt(text, pos, undefined));
         },
       ),
       { numRuns: 300 },

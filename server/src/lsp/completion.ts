@@ -291,12 +291,12 @@ const LABEL: Record<NameKind, string> = { tag: 'tag', system: 'system', testSuit
  * Completion items at `pos` of `text`, using the (possibly older) analysis for names. `index`:
  * the text's line starts when the caller has them (the server: the document's own).
  */
-export function completionsAt(text: string, pos: Position, a: Analysis | undefined, index?: LineIndex): CompletionList | null {
+export function completionsAt(text: string, pos: Position, a: Analysis | undefined, index: LineIndex = lineIndexOf(text)): CompletionList | null {
   const ctx = completionContext(text, pos, index);
   if (!ctx) return null;
   const range = { start: { line: pos.line, character: ctx.start }, end: pos };
   // What the list or map already holds is not offered again (a tag twice, `name` twice).
-  const present = siblings(text, pos, ctx);
+  const present = siblings(text, pos, ctx, index);
   if (ctx.kind === 'key') {
     const props = mapSchema(ctx.map)?.properties ?? {};
     const items: CompletionItem[] = Object.entries(props).filter(([key]) => !present.has(key)).map(([key, s], i) => {
@@ -331,9 +331,16 @@ export function completionsAt(text: string, pos: Position, a: Analysis | undefin
   return { isIncomplete: false, items };
 }
 
-/** The lines of `text` (split once per request; completion is per keystroke on one document). */
-function linesOf(text: string): string[] {
-  return text.split(/\r?\n/);
+/** The lines of `text` through its line index, each read when asked for (no split of the whole text per keystroke). */
+function linesOf(text: string, index: LineIndex): { length: number; at(line: number): string } {
+  return {
+    length: index.lineCount,
+    at(line: number): string {
+      const start = index.lineStart(line);
+      const end = line + 1 < index.lineCount ? index.lineStart(line + 1) - 1 : text.length;
+      return text.slice(start, end).replace(/\r$/, '');
+    },
+  };
 }
 
 /** A scalar as written in a list or after a key, unquoted (best effort). */
@@ -350,10 +357,10 @@ function unquote(raw: string): string {
  * The names already in the list at `pos` (other items than the one typed), or the keys already
  * in the map at `pos` (other lines than the one typed), read from the text around the cursor.
  */
-export function siblings(text: string, pos: Position, ctx: CompletionContext): Set<string> {
+export function siblings(text: string, pos: Position, ctx: CompletionContext, index: LineIndex = lineIndexOf(text)): Set<string> {
   const out = new Set<string>();
-  const lines = linesOf(text);
-  const here = lines[pos.line] ?? '';
+  const lines = linesOf(text, index);
+  const here = pos.line >= 0 && pos.line < lines.length ? lines.at(pos.line) : '';
   if (ctx.kind === 'name' && ctx.flow) {
     const open = here.lastIndexOf('[', ctx.start);
     const close = here.indexOf(']', ctx.start);
@@ -376,7 +383,7 @@ export function siblings(text: string, pos: Position, ctx: CompletionContext): S
     const item = (l: string) => (indentOf(l) === dashCol && l[dashCol] === '-' ? unquote(l.slice(dashCol + 1)) : undefined);
     for (const step of [-1, 1]) {
       for (let i = pos.line + step; i >= 0 && i < lines.length; i += step) {
-        const l = lines[i];
+        const l = lines.at(i);
         if (skip(l)) continue;
         const ind = indentOf(l);
         if (ind > dashCol) continue;
@@ -395,7 +402,7 @@ export function siblings(text: string, pos: Position, ctx: CompletionContext): S
   const startsItem = /^\s*-/.test(here.slice(0, col));
   for (const step of startsItem ? [1] : [-1, 1]) {
     for (let i = pos.line + step; i >= 0 && i < lines.length; i += step) {
-      const l = lines[i];
+      const l = lines.at(i);
       if (skip(l)) continue;
       const ind = indentOf(l);
       if (ind > col) continue;
