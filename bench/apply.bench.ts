@@ -11,7 +11,7 @@
 import { startSandbox, generateStore, GENERATED_PROJECT_ID, type Sandbox } from '../sandbox/server';
 import { applyPlan } from '../server/src/sync/apply';
 import { ingest } from '../server/src/sync/ingest';
-import type { ConfigExperience, SyncConfig } from '../server/src/sync/model';
+import type { ConfigExperience, SyncConfig } from '../server/src/config/model';
 import { computePlan } from '../server/src/sync/plan';
 import { sandboxClient } from './lib/configs';
 import { now, round } from './lib/measure';

@@ -10,7 +10,8 @@
  */
 import { startSandbox, generateStore, GENERATED_PROJECT_ID } from '../sandbox/server';
 import { stateToConfig } from '../server/src/sync/clone';
-import type { ProjectState, SyncConfig } from '../server/src/sync/model';
+import type { SyncConfig } from '../server/src/config/model';
+import type { ProjectState } from '../server/src/sync/model';
 import * as esbuild from 'esbuild';
 import * as fs from 'fs';
 import * as os from 'os';

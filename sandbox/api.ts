@@ -12,7 +12,7 @@
  * - archive, restore, tag and system removals are idempotent, adding a tag or system an
  *   experience already has is a no-op.
  */
-import type { Experience, ExperienceTag, System, TestSuite } from '../server/src/sync/model';
+import type { Experience, ExperienceTag, System, TestSuite } from '../server/src/resim/model';
 import { ApiError, badRequest, conflict, notFound } from './errors';
 import { decodePageToken, encodePageToken, lowerBound, parsePageSize, queryKey, scanPage } from './paging';
 import { EXPERIENCE_DEFAULTS } from './seed';

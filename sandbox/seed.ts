@@ -9,7 +9,8 @@
  * archive the unlisted `legacy-night-flight`, `hover-stability-baseline` and
  * `wind-gust-landing`, and revise `Basic Suite`.
  */
-import type { ConfigExperience, ExperienceTag, Project, System } from '../server/src/sync/model';
+import type { ConfigExperience } from '../server/src/config/model';
+import type { ExperienceTag, Project, System } from '../server/src/resim/model';
 import { emptyStore, type SandboxStore, type StoredExperience, type StoredTestSuite } from './store';
 
 export type SeedKind = 'demo' | 'empty';

@@ -7,7 +7,7 @@
  * sandbox reproduces: experience names are unique within a project, archived experiences
  * included (409); tag names are unique within a project (409); IDs are UUIDs.
  */
-import type { Experience, ExperienceTag, Project, System, TestSuite } from '../server/src/sync/model';
+import type { Experience, ExperienceTag, Project, System, TestSuite } from '../server/src/resim/model';
 
 /** Version of the on-disk layout; `loadStore` refuses other versions. */
 export const STORE_VERSION = 1;

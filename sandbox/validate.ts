@@ -3,7 +3,7 @@
  * the field and what was expected, as the real API's input validation does.
  * Unknown body fields are ignored (the API's Go JSON decoding ignores them too).
  */
-import type { CustomField, EnvironmentVariable } from '../server/src/sync/model';
+import type { CustomField, EnvironmentVariable } from '../server/src/resim/model';
 import { badRequest } from './errors';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

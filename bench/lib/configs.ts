@@ -6,7 +6,8 @@
 import { createResimClient, StaticTokenAuth } from '../../server/src/resim';
 import type { ResimClient } from '../../server/src/resim';
 import { ingest } from '../../server/src/sync/ingest';
-import type { ConfigExperience, ProjectState, SyncConfig } from '../../server/src/sync/model';
+import type { ConfigExperience, SyncConfig } from '../../server/src/config/model';
+import type { ProjectState } from '../../server/src/sync/model';
 import type { Sandbox } from '../../sandbox/server';
 import { seeded } from '../../test/support/random';
 

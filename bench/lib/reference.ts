@@ -30,7 +30,7 @@
  * The CLI stops on the first error (log.Fatal / first failed phase); the replay does the same.
  */
 import * as http from 'http';
-import type { SyncConfig } from '../../server/src/sync/model';
+import type { SyncConfig } from '../../server/src/config/model';
 
 /** PageSize of every listing in ingest.go. */
 export const REFERENCE_PAGE_SIZE = 100;

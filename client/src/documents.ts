@@ -4,8 +4,7 @@
  * language client so that activation does not load vscode-languageclient.
  */
 import * as vscode from 'vscode';
-
-export const LANGUAGE_ID = 'resim-experiences';
+import { LANGUAGE_ID } from '../../protocol';
 
 /** The documents the server handles, for the current `resim.configFiles`. */
 export function documentSelector(configFiles: string[]): { language: string; pattern?: string }[] {

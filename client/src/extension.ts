@@ -12,7 +12,8 @@ import { refreshState, selectProject, signIn, signOut } from './commands/account
 import { cloneProject } from './commands/clone';
 import { applySync, previewSync, requestPreview } from './commands/sync';
 import { ClientContext, guarded } from './context';
-import { LANGUAGE_ID, isSyncConfig } from './documents';
+import { isSyncConfig } from './documents';
+import { LANGUAGE_ID, hasProjectComment } from '../../protocol';
 import { languageClientModule } from './lazy';
 import { Logger } from './log';
 import { Redactor } from './redact';
@@ -114,7 +115,7 @@ export function activate(ext: vscode.ExtensionContext): void {
  */
 function adoptByFirstLine(doc: vscode.TextDocument): void {
   if (doc.languageId !== 'yaml' || doc.lineCount === 0) return;
-  if (/^# resim-project:/.test(doc.lineAt(0).text)) void vscode.languages.setTextDocumentLanguage(doc, LANGUAGE_ID);
+  if (hasProjectComment(doc.lineAt(0).text)) void vscode.languages.setTextDocumentLanguage(doc, LANGUAGE_ID);
 }
 
 export async function deactivate(): Promise<void> {

@@ -15,7 +15,7 @@ import {
 } from 'vscode-languageclient/node';
 import { documentSelector } from './documents';
 import type { Logger } from './log';
-import { Notifications } from './protocol';
+import { SetCredentialsNotification } from '../../protocol';
 import type { EffectiveSettings, Session } from './session';
 
 export { ResponseError, WorkDoneProgress } from 'vscode-languageclient/node';
@@ -67,6 +67,6 @@ export async function pushSession(client: LanguageClient, session: Session, logg
     return;
   }
   const creds = await session.credentials();
-  await client.sendNotification(Notifications.setCredentials, creds);
+  await client.sendNotification(SetCredentialsNotification.method, creds);
   logger.info(`Session: API ${creds.apiUrl ?? '(default)'}, ${session.describeAuth()}, project ${settings.project ?? '(none)'}`);
 }

@@ -8,11 +8,11 @@
  * `renderDocument` allows only the nonce'd media/plan.js and the media/ stylesheet.
  */
 import { diffArrays, diffWords } from 'diff';
-import type { FieldChange } from '../../server/src/sync/model';
+import type { FieldChange } from '../../protocol';
 import { escapeVisible } from '../../server/src/security/text';
-import { formatAge, formatSummary } from './format';
-import type { ApplyResultJson, PlanJson, PlanJsonExperience, PreviewError, PreviewResult } from './protocol';
-import { isNoOp } from './protocol';
+import { formatAge } from './format';
+import type { ApplyResult, PlanJson, PlanJsonExperience, PreviewError, PreviewResult } from '../../protocol';
+import { formatSummary, isNoOp } from '../../protocol';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -224,7 +224,7 @@ function renderToolbar(canApply: boolean, planMissing: boolean): string {
 }
 
 /** The body for an apply result: counts and every failed call with its error. */
-export function renderApplyResultBody(result: ApplyResultJson, opts: { fileLabel: string; projectName: string }): string {
+export function renderApplyResultBody(result: ApplyResult, opts: { fileLabel: string; projectName: string }): string {
   const failed = result.calls.filter((c) => !c.ok);
   const okCount = result.calls.length - failed.length;
   const head = `<header><h1>Apply result <span class="muted">for</span> <span class="file">${escapeHtml(opts.fileLabel)}</span></h1>` +

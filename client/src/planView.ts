@@ -9,7 +9,7 @@
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 import { renderApplyResultBody, renderDocument, renderPlanBody } from './planHtml';
-import type { ApplyResultJson, PlanBinding, PreviewResult } from './protocol';
+import type { ApplyResult, PlanBinding, PreviewResult } from '../../protocol';
 
 export interface PlanViewHandlers {
   /** The user pressed Apply on the plan shown for `uri`, which `shown` binds (its state and config fingerprints). */
@@ -25,7 +25,7 @@ export interface PlanViewHandlers {
  */
 export type PlanViewContent =
   | { kind: 'plan'; uri: vscode.Uri; result: PreviewResult; stale?: string }
-  | { kind: 'applyResult'; uri: vscode.Uri; result: ApplyResultJson; projectName: string };
+  | { kind: 'applyResult'; uri: vscode.Uri; result: ApplyResult; projectName: string };
 
 export class PlanView implements vscode.Disposable {
   static readonly viewType = 'resim.plan';
@@ -64,7 +64,7 @@ export class PlanView implements vscode.Disposable {
   }
 
   /** Shows the outcome of an apply: every failed call with its error. */
-  showApplyResult(uri: vscode.Uri, result: ApplyResultJson, projectName: string): void {
+  showApplyResult(uri: vscode.Uri, result: ApplyResult, projectName: string): void {
     this.content = { kind: 'applyResult', uri, result, projectName };
     this.render(true);
   }

@@ -9,7 +9,7 @@
  */
 import * as vscode from 'vscode';
 import type { Redactor } from './redact';
-import type { SetCredentialsParams } from './protocol';
+import type { SetCredentialsNotification } from '../../protocol';
 
 export type AuthMethod = 'token' | 'clientCredentials' | 'cliCache';
 
@@ -120,7 +120,7 @@ export class Session implements vscode.Disposable {
   }
 
   /** What `resim/setCredentials` carries. `token: null` lets the server use RESIM_TOKEN or the CLI cache. */
-  async credentials(): Promise<SetCredentialsParams> {
+  async credentials(): Promise<SetCredentialsNotification.Params> {
     const apiUrl = this.settings.apiUrl;
     if (this.sandbox) return { apiUrl, token: this.sandbox.token };
     switch (this.authMethod) {

@@ -4,10 +4,10 @@
  * project state, so a preview after a save or editor switch is cheap).
  */
 import * as vscode from 'vscode';
-import { formatAge, formatSummary } from './format';
+import { formatAge } from './format';
 import { isSyncConfig } from './documents';
-import type { PreviewResult } from './protocol';
-import { changeCount } from './protocol';
+import type { PreviewResult } from '../../protocol';
+import { changeCount, formatSummary } from '../../protocol';
 import type { Session } from './session';
 
 export class StatusBar implements vscode.Disposable {

@@ -23,7 +23,8 @@ import { CredentialStore } from './lsp/credentials';
 import { diagnosticsOf } from './lsp/diagnostics';
 import { isHandledDocument } from './lsp/documents';
 import { hoverAt } from './lsp/hover';
-import { FRESH_PREVIEW_MAX_AGE_MS, Methods, registerRequests } from './lsp/requests';
+import { SetCredentialsNotification } from '../../protocol';
+import { FRESH_PREVIEW_MAX_AGE_MS, registerRequests } from './lsp/requests';
 import { resimSection, SettingsStore } from './lsp/settings';
 import { StateCache } from './lsp/state';
 import { definitionAt, documentSymbolsFor } from './lsp/symbols';
@@ -173,7 +174,7 @@ connection.onDidChangeConfiguration(
   }),
 );
 
-connection.onNotification(Methods.setCredentials, (params: unknown) => {
+connection.onNotification(SetCredentialsNotification.method, (params: unknown) => {
   // Never log params: they hold a token.
   credentials.set(params);
 });

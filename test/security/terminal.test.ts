@@ -11,7 +11,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { renderPlanBody } from '../../client/src/planHtml';
 import { md } from '../../server/src/lsp/markdown';
-import type { PlanJson } from '../../client/src/protocol';
+import type { PlanJson } from '../../protocol';
 import { seedStore, SEED_IDS, startSandbox, type Sandbox } from '../../sandbox/server';
 import { runCli } from './helpers';
 

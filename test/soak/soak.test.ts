@@ -19,7 +19,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { startSandbox, generateStore, GENERATED_PROJECT_ID, type Sandbox } from '../../sandbox/server';
-import type { ConfigExperience, SyncConfig } from '../../server/src/sync/model';
+import type { ConfigExperience, SyncConfig } from '../../server/src/config/model';
 import { configYaml, seeded } from '../../bench/lib/configs';
 
 const ROUNDS = Math.max(1, Number(process.env.SOAK_ROUNDS ?? 15));

@@ -1,6 +1,8 @@
 import { strict as assert } from 'assert';
 import { applyPlan, countWriteCalls, PlanRefusedError } from '../../server/src/sync/apply';
-import type { ConfigExperience, Experience, ProjectState, SyncConfig } from '../../server/src/sync/model';
+import type { ConfigExperience, SyncConfig } from '../../server/src/config/model';
+import type { Experience } from '../../server/src/resim/model';
+import type { ProjectState } from '../../server/src/sync/model';
 import { computePlan } from '../../server/src/sync/plan';
 import { assertApplicable } from '../../server/src/sync/service';
 import { fingerprintConfig } from '../../server/src/sync/fingerprint';

@@ -1,7 +1,7 @@
 /** Pure helpers of the extension client: secret redaction, state age, summary text, no-op detection. */
 import * as assert from 'assert';
-import { formatAge, formatSummary } from '../../client/src/format';
-import { changeCount, isNoOp } from '../../client/src/protocol';
+import { formatAge } from '../../client/src/format';
+import { changeCount, formatSummary, isNoOp } from '../../protocol';
 import { Redactor } from '../../client/src/redact';
 
 const ZERO = { create: 0, update: 0, restore: 0, archive: 0, unchanged: 0, tagAdditions: 0, tagRemovals: 0, systemAdditions: 0, testSuiteRevisions: 0 };

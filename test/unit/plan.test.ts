@@ -1,9 +1,12 @@
 import { strict as assert } from 'assert';
-import type { ConfigExperience, Experience, ProjectState, SyncConfig } from '../../server/src/sync/model';
+import type { ConfigExperience, SyncConfig } from '../../server/src/config/model';
+import type { Experience } from '../../server/src/resim/model';
+import type { ProjectState } from '../../server/src/sync/model';
 import { computePlan, massArchiveThreshold, planHasChanges } from '../../server/src/sync/plan';
 import { cloneConfig, stateToConfig } from '../../server/src/sync/clone';
 import { fingerprintState } from '../../server/src/sync/fingerprint';
-import { planToJson, renderPlanText, summaryLine } from '../../server/src/sync/render';
+import { planToJson, renderPlanText } from '../../server/src/sync/render';
+import { summaryLine } from '../../protocol';
 import { parse } from 'yaml';
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -70,7 +73,7 @@ describe('plan: matching', () => {
     assert.equal(actionOf(plan, 'a'), 'unchanged');
     assert.deepEqual(plan.updateInputs, {});
     assert.equal(planHasChanges(plan), false);
-    assert.equal(summaryLine(plan), 'No changes. The project matches the config.');
+    assert.equal(summaryLine(plan.summary), 'No changes. The project matches the config.');
   });
 
   it('leaves omitted optional fields alone and clears with an explicit empty list', () => {
@@ -251,9 +254,9 @@ describe('plan: guards and fingerprints', () => {
     assert.notEqual(fingerprintState(a), fingerprintState(c));
   });
 
-  it('JSON has the shape of DESIGN.md', () => {
+  it('JSON has the shape of docs/plan-format.md', () => {
     const plan = computePlan(config([entry('n')]), state([exp(1, 'old')]), on);
-    const json = planToJson(plan) as Record<string, unknown>;
+    const json = planToJson(plan) as unknown as Record<string, unknown>;
     for (const key of ['project', 'stateFingerprint', 'summary', 'experiences', 'tags', 'systems', 'testSuites', 'warnings']) assert.ok(key in json, key);
     const exps = json.experiences as Record<string, unknown>[];
     assert.deepEqual(Object.keys(exps[0]).sort(), ['action', 'changes', 'experienceID', 'matchedBy', 'name']);

@@ -5,7 +5,7 @@
  */
 import * as assert from 'assert';
 import Module = require('module');
-import type { ApplyResultJson, PlanJson, PreviewResult } from '../../client/src/protocol';
+import type { ApplyResult, DiagnosticCode, PlanJson, PreviewResult } from '../../protocol';
 import {
   contentSecurityPolicy, escapeHtml, renderApplyResultBody, renderDocument, renderFieldChange, renderPlanBody,
 } from '../../client/src/planHtml';
@@ -18,6 +18,7 @@ function plan(over: Partial<PlanJson> = {}): PlanJson {
     project: { id: 'p-1', name: 'demo' },
     stateFingerprint: 'f'.repeat(64),
     configFingerprint: 'c'.repeat(64),
+    archiveUnlisted: true,
     stateFetchedAt: '2025-01-01T11:57:00Z',
     summary: { create: 0, update: 0, restore: 0, archive: 0, unchanged: 0, tagAdditions: 0, tagRemovals: 0, systemAdditions: 0, testSuiteRevisions: 0 },
     experiences: [], tags: [], systems: [], testSuites: [], warnings: [],
@@ -55,7 +56,7 @@ describe('plan webview HTML', () => {
         testSuites: [{ name: XSS, before: [], after: [XSS], changed: true }],
         warnings: [XSS],
       }),
-      errors: [{ code: XSS, message: XSS, line: 1, column: 2 }],
+      errors: [{ code: XSS as DiagnosticCode, message: XSS, line: 1, column: 2 }],
     };
     const html = renderPlanBody(result, { now: NOW, fileLabel: XSS });
     const tags = tagNames(html);
@@ -129,10 +130,10 @@ describe('plan webview HTML', () => {
   });
 
   it('lists every failed call of an apply result, escaped', () => {
-    const result: ApplyResultJson = { ok: false, failures: 1, calls: [
+    const result: ApplyResult = { ok: false, failures: 1, calls: [
       { operation: 'CreateExperience', target: 'a', ok: true },
       { operation: 'AddTagsToExperiences', target: XSS, ok: false, error: `409 ${XSS}` },
-    ] };
+    ], experienceIDs: {}, cancelled: false };
     const html = renderApplyResultBody(result, { fileLabel: 'f', projectName: 'demo' });
     assert.ok(!tagNames(html).has('img'));
     assert.match(visibleText(html), /1 of 2 calls failed/);

@@ -11,7 +11,7 @@ import {
   ClientCredentialsAuth, PAGE_SIZE,
 } from '../../server/src/resim';
 import type { RequestEvent, ResimClient, ResimClientOptions } from '../../server/src/resim';
-import type { Experience } from '../../server/src/sync/model';
+import type { Experience } from '../../server/src/resim/model';
 
 const TOKEN = 'tok-SECRET-0123456789abcdef';
 const PROJECT = '11111111-2222-3333-4444-555555555555';

@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { ClientContext, requireTrust } from '../context';
-import { Requests } from '../protocol';
+import { RefreshStateRequest } from '../../../protocol';
 import { pickProject } from './clone';
 
 export async function signIn(ctx: ClientContext): Promise<void> {
@@ -54,7 +54,7 @@ export async function refreshState(ctx: ClientContext, arg?: unknown): Promise<v
   const client = await ctx.client();
   const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri ?? ctx.planView.currentUri;
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'ReSim: reading the project state' },
-    () => client.sendRequest(Requests.refreshState, uri ? { uri: uri.toString() } : {}));
+    () => client.sendRequest(RefreshStateRequest.method, uri ? { uri: uri.toString() } : {}));
   ctx.logger.info('Project state refreshed.');
   const shown = ctx.planView.current;
   if (shown?.kind === 'plan') await vscode.commands.executeCommand('resim.previewSync', shown.uri);

@@ -5,14 +5,14 @@
  */
 import * as vscode from 'vscode';
 import { ClientContext, UserError, requireTrust } from '../context';
-import type { CloneResult, ProjectItem } from '../protocol';
-import { Requests } from '../protocol';
+import type { ProjectItem } from '../../../protocol';
+import { CloneRequest, LANGUAGE_ID, ListProjectsRequest, hasProjectComment } from '../../../protocol';
 
 /** Lists the projects the credentials can see, for QuickPicks. */
 export async function listProjects(ctx: ClientContext): Promise<ProjectItem[]> {
   const client = await ctx.client();
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'ReSim: listing projects' },
-    () => client.sendRequest<ProjectItem[]>(Requests.listProjects, {}));
+    () => client.sendRequest<ListProjectsRequest.Result>(ListProjectsRequest.method, {}));
 }
 
 /** A QuickPick of projects; the current one first. Resolves undefined when dismissed. */
@@ -48,12 +48,12 @@ export async function cloneProject(ctx: ClientContext): Promise<vscode.Uri | und
   const client = await ctx.client();
   const { text } = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `ReSim: cloning ${project.name}` },
-    () => client.sendRequest<CloneResult>(Requests.clone, { project: project.id }));
+    () => client.sendRequest<CloneRequest.Result>(CloneRequest.method, { project: project.id }));
   await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
   ctx.logger.info(`Cloned project ${project.name} into ${target.fsPath || target.toString()}`);
   const doc = await vscode.workspace.openTextDocument(target);
-  if (doc.languageId !== 'resim-experiences' && /^# resim-project:/.test(doc.lineAt(0).text)) {
-    await vscode.languages.setTextDocumentLanguage(doc, 'resim-experiences');
+  if (doc.languageId !== LANGUAGE_ID && hasProjectComment(doc.lineAt(0).text)) {
+    await vscode.languages.setTextDocumentLanguage(doc, LANGUAGE_ID);
   }
   await vscode.window.showTextDocument(doc);
   return target;

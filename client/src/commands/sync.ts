@@ -13,9 +13,8 @@ import * as vscode from 'vscode';
 import type { WorkDoneProgressBegin, WorkDoneProgressEnd, WorkDoneProgressReport } from 'vscode-languageclient/node';
 import { languageClientModule } from '../lazy';
 import { ClientContext, UserError, requireTrust } from '../context';
-import { formatSummary } from '../format';
-import type { ApplyParams, ApplyResultJson, PlanBinding, PlanJson, PreviewParams, PreviewResult } from '../protocol';
-import { Requests, isNoOp } from '../protocol';
+import type { ApplyResult, PlanBinding, PlanJson, PreviewResult } from '../../../protocol';
+import { ApplyRequest, PreviewRequest, RefreshStateRequest, formatSummary, isNoOp } from '../../../protocol';
 import { resolveTarget } from '../target';
 
 /** Asks the server for the plan of `uri` (no writes). */
@@ -27,8 +26,8 @@ export async function requestPreview(ctx: ClientContext, uri: vscode.Uri, opts: 
   const client = await ctx.client();
   const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
   if (!doc) await vscode.workspace.openTextDocument(uri); // the server plans open documents
-  const params: PreviewParams = { uri: uri.toString(), ...(opts.fresh ? { fresh: true } : {}) };
-  const result = await client.sendRequest<PreviewResult>(Requests.preview, params, opts.token);
+  const params: PreviewRequest.Params = { uri: uri.toString(), ...(opts.fresh ? { fresh: true } : {}) };
+  const result = await client.sendRequest<PreviewResult>(PreviewRequest.method, params, opts.token);
   ctx.statusBar.update(uri, result);
   return result;
 }
@@ -77,7 +76,7 @@ async function confirmMassArchive(plan: PlanJson): Promise<boolean> {
  * the plan view if it is open on this file, and confirmed. The modal, the webview and the apply
  * (which sends the plan's two fingerprints, so the server refuses any later change) agree.
  */
-export async function applySync(ctx: ClientContext, arg?: unknown, shown?: PlanBinding): Promise<ApplyResultJson | undefined> {
+export async function applySync(ctx: ClientContext, arg?: unknown, shown?: PlanBinding): Promise<ApplyResult | undefined> {
   const uri = resolveTarget(arg, ctx.planView.currentUri);
   await requireTrust('Apply Sync');
   const preview = await vscode.window.withProgress(
@@ -122,7 +121,7 @@ async function staleRefusal(ctx: ClientContext, uri: vscode.Uri): Promise<undefi
   return undefined;
 }
 
-async function runApply(ctx: ClientContext, uri: vscode.Uri, plan: PlanJson, params: ApplyParams): Promise<ApplyResultJson | undefined> {
+async function runApply(ctx: ClientContext, uri: vscode.Uri, plan: PlanJson, params: ApplyRequest.Params): Promise<ApplyResult | undefined> {
   const client = await ctx.client();
   ctx.planView.setBusy(true);
   ctx.logger.info(`Apply to project ${plan.project.name}: ${formatSummary(plan.summary)}`);
@@ -141,7 +140,7 @@ async function runApply(ctx: ClientContext, uri: vscode.Uri, plan: PlanJson, par
           if (pct !== undefined) last = pct;
         });
         try {
-          return await client.sendRequest<ApplyResultJson>(Requests.apply, { ...params, workDoneToken }, token);
+          return await client.sendRequest<ApplyResult>(ApplyRequest.method, { ...params, workDoneToken }, token);
         } finally {
           sub.dispose();
         }
@@ -162,7 +161,7 @@ async function runApply(ctx: ClientContext, uri: vscode.Uri, plan: PlanJson, par
       void vscode.window.showInformationMessage(`ReSim: applied to ${plan.project.name}: ${formatSummary(plan.summary)}.`);
     }
     // Read the state as the apply left it, then preview again for the status bar's counts.
-    void client.sendRequest(Requests.refreshState, { uri: uri.toString() })
+    void client.sendRequest(RefreshStateRequest.method, { uri: uri.toString() })
       .then(() => requestPreview(ctx, uri))
       .catch((err: unknown) => ctx.logger.warn(`Refresh after apply failed: ${err instanceof Error ? err.message : String(err)}`));
     return result;

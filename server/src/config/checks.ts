@@ -3,7 +3,7 @@
  * experience names / IDs / test suites / tags, test suites naming experiences that are not in
  * the config, and tags that sync adds but never removes. Linear in the size of the config.
  */
-import type { ConfigPath, SyncConfig } from '../sync/model';
+import type { ConfigPath, SyncConfig } from './model';
 import type { ConfigDiagnostic, Range } from './types';
 
 type Locate = (path: ConfigPath, part?: 'key' | 'value') => Range | undefined;

@@ -3,7 +3,7 @@
  * quoting, key order): the safe fixes behind `resim-sync validate --fix` and the quick fixes,
  * and writing matched experience IDs back (`apply --update-config`, DESIGN.md).
  */
-import type { ConfigPath } from '../sync/model';
+import type { ConfigPath } from './model';
 import { loadConfig } from './load';
 import { applyTextEdits, lineStarts, positionAt } from './text';
 import type { LoadedConfig, Range, TextEdit } from './types';

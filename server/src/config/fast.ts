@@ -14,7 +14,7 @@
  * per top-level key and per experience), so one lookup costs one small parse.
  */
 import { CORE_SCHEMA, load as loadYamlFast } from 'js-yaml';
-import type { ConfigPath, SyncConfig } from '../sync/model';
+import type { ConfigPath, SyncConfig } from './model';
 import { crossChecks } from './checks';
 import { splitPieces, type Piece } from './chunks';
 import { toExperience, toTagList, toTestSuite } from './coerce';

@@ -9,7 +9,7 @@
  * offsets). Shapes the splitter does not fully understand, tabs, anchors/aliases and YAML errors
  * that may reach past a piece fall back to one whole-document parse, which yields the same result.
  */
-import type { ConfigExperience, ConfigPath, ConfigTestSuite, SyncConfig } from '../sync/model';
+import type { ConfigExperience, ConfigPath, ConfigTestSuite, SyncConfig } from './model';
 import { crossChecks } from './checks';
 import { fastLoad } from './fast';
 import { splitPieces, type Piece } from './chunks';
@@ -20,6 +20,7 @@ import { parsePiece, setOwn, type LocalDiag, type ParsedPiece, type SEntry, type
 import { chooseTabWidth, findTabLines, untab } from './tabs';
 import { comparePositions, lineOf, lineStarts } from './text';
 import type { ConfigDiagnostic, LoadedConfig, Position, Range } from './types';
+import { projectCommentOf, type DiagnosticCode } from '../../../protocol';
 
 /** yaml error codes that stay inside the piece they occur in (anything else: whole parse). */
 const LOCAL_YAML_CODES = new Set([
@@ -103,14 +104,6 @@ export function loadConfig(text: string, opts: { previous?: LoadedConfig; mode?:
     // A bug of ours must not take the editor down: report it as a diagnostic.
     return broken(typeof text === 'string' ? text : '', err);
   }
-}
-
-/** The value of a first-line `# resim-project: <name or ID>` comment. */
-function projectCommentOf(text: string): string | undefined {
-  const nl = text.indexOf('\n');
-  const firstLine = nl < 0 ? text : text.slice(0, nl);
-  const pc = /^#\s*resim-project:\s*(.*?)\s*$/.exec(firstLine.replace(/\r$/, ''));
-  return pc && pc[1] ? pc[1] : undefined;
 }
 
 function load(text: string, opts: { previous?: LoadedConfig; mode?: 'auto' | 'whole' }): LoadedConfig {
@@ -265,7 +258,7 @@ function loadWhole(text: string): Model {
 }
 
 /** The code of an empty, comment-only or null document (its own code: `experiences: []` is the explicit way to list none). */
-export const EMPTY_CONFIG = 'empty-config';
+export const EMPTY_CONFIG = 'empty-config' satisfies DiagnosticCode;
 const EMPTY_CONFIG_MESSAGE =
   'The config is empty (no experiences key): syncing it would archive every experience of the project. To mean that, write `experiences: []`.';
 

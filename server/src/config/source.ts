@@ -3,6 +3,7 @@
  * plain-data tree with source offsets (`SNode`), so that parsed pieces can be cached and reused
  * at another place of the file: offsets are relative to the piece's own text.
  */
+import type { DiagnosticCode } from '../../../protocol';
 import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import type { Severity } from './types';
 
@@ -36,7 +37,7 @@ export interface SEntry {
 
 /** A diagnostic with offsets relative to some base (a piece's start, or 0 for the whole text). */
 export interface LocalDiag {
-  code: string;
+  code: DiagnosticCode;
   message: string;
   severity: Severity;
   s: number;

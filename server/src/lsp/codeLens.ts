@@ -10,8 +10,8 @@
  */
 import type { CodeLens, Range } from 'vscode-languageserver';
 import type { Plan, PlannedExperience } from '../sync/model';
+import { ACTION_SYMBOL } from '../../../protocol';
 import { planHasChanges } from '../sync/plan';
-import { ACTION_SYMBOL } from '../sync/render';
 import type { Analysis } from './analysis';
 
 export const PREVIEW_COMMAND = 'resim.previewSync';

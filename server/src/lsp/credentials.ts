@@ -16,7 +16,7 @@
  */
 import type { AuthProvider } from '../resim/index';
 import { resolveApiUrl, resolveCredentials } from '../resim/connection';
-import { normalizeApiUrl } from './settings';
+import { apiUrlKey as normalizeApiUrl } from '../resim/url';
 
 /** Params of the `resim/setCredentials` notification. */
 export interface SetCredentialsParams {

@@ -12,7 +12,8 @@ import {
   DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Range,
 } from 'vscode-languageserver';
 import type { ConfigDiagnostic, LoadedConfig, Severity } from '../config/types';
-import type { ConfigPath, Plan } from '../sync/model';
+import type { ConfigPath } from '../config/model';
+import type { Plan } from '../sync/model';
 import type { Analysis } from './analysis';
 import { suspiciousCharacterDiagnostics } from './suspicious';
 

@@ -7,9 +7,8 @@
 import { minimatch } from 'minimatch';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
-import { projectCommentOf, type ResimSettings } from './settings';
-
-export const LANGUAGE_ID = 'resim-experiences';
+import { LANGUAGE_ID, projectCommentOf } from '../../../protocol';
+import type { ResimSettings } from './settings';
 const YAML_LANGUAGES = new Set(['yaml', 'yml']);
 const BUILTIN_NAME = /\.experiences\.ya?ml$/i;
 

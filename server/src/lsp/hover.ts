@@ -7,7 +7,8 @@
  * plans, so it answers at once even while a large file is being validated.
  */
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
-import type { ConfigPath, PlannedExperience, ProjectState } from '../sync/model';
+import type { ConfigPath } from '../config/model';
+import type { PlannedExperience, ProjectState } from '../sync/model';
 import type { Analysis } from './analysis';
 import { experienceUrl, md, mdCode, mdLink, mdValue } from './markdown';
 

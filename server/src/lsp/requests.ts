@@ -1,10 +1,10 @@
 /**
- * The custom requests of the server (the extension client's `protocol.ts` mirrors them):
+ * The custom requests of the server; their types are the shared protocol's (protocol/messages.ts):
  *
  * - `resim/preview` `{uri}` → `{plan: planToJson(plan) + configFingerprint + stateFetchedAt | null,
  *   errors?}`: the same JSON as the CLI's `preview --json`, with both fingerprints (state and
- *   config); `errors` are `{code, message, line, column}` (1-based), static (the loader's) and
- *   live (the plan's), or `state-unavailable`.
+ *   config); `errors` are the CLI's problems (`collectProblems`) of error severity, static (the
+ *   loader's) and live (the plan's), or `state-unavailable`.
  * - `resim/apply` `{uri, stateFingerprint, configFingerprint, allowMassArchive?, workDoneToken?}`
  *   → the `ApplyResult` (`{ok, calls, failures, experienceIDs, cancelled}`). A plan is a
  *   contract: both fingerprints of the previewed plan are required. Re-reads the state and
@@ -23,40 +23,19 @@ import {
   LSPErrorCodes, ResponseError, type CancellationToken, type Connection, type TextDocuments,
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { ResimApi } from '../resim/types';
-import { PlanRefusedError, type ApplyResult, type PlanRefusal } from '../sync/apply';
+import {
+  ApplyRequest, CloneRequest, configErrorsRefusal, ListProjectsRequest, PreviewRequest, RefreshStateRequest,
+  type ApplyErrorCode, type ApplyResult, type PreviewError, type PreviewResult,
+} from '../../../protocol';
+import { PlanRefusedError } from '../sync/apply';
 import { fingerprintConfig } from '../sync/fingerprint';
 import { cloneConfig } from '../sync/clone';
-import { ingest } from '../sync/ingest';
+import { collectProblems } from '../sync/problems';
 import { planToJson } from '../sync/render';
-import { assertBound, guardedApply, type GuardOptions } from '../sync/service';
+import { assertBound, guardedApply, readProject, resolveProject, type GuardOptions } from '../sync/service';
 import type { Analysis, Analyzer } from './analysis';
 import type { SettingsStore } from './settings';
 import { describeApiError, type StateCache } from './state';
-
-export const Methods = {
-  preview: 'resim/preview',
-  apply: 'resim/apply',
-  clone: 'resim/clone',
-  refreshState: 'resim/refreshState',
-  listProjects: 'resim/listProjects',
-  setCredentials: 'resim/setCredentials',
-} as const;
-
-/** `data.code` of a refused `resim/apply` (the engine's `PlanRefusal`). */
-export type ApplyRefusal = PlanRefusal;
-
-export interface PreviewError {
-  code: string;
-  message: string;
-  line: number;
-  column: number;
-}
-
-export interface PreviewResult {
-  plan: (Record<string, unknown> & { stateFetchedAt: string }) | null;
-  errors?: PreviewError[];
-}
 
 export interface RequestDeps {
   connection: Connection;
@@ -82,19 +61,14 @@ async function analysisOf(deps: RequestDeps, uri: string): Promise<Analysis> {
   return a;
 }
 
-/** Error-severity problems of the file and the plan, 1-based, sorted by position. */
+/** Error-severity problems of the file and the plan, 1-based, sorted by position (the CLI's, `collectProblems`). */
 function errorsOf(a: Analysis): PreviewError[] {
-  const out: PreviewError[] = a.loaded.diagnostics
-    .filter((d) => d.severity === 'error')
-    .map((d) => ({ code: d.code, message: d.message, line: d.range.start.line + 1, column: d.range.start.character + 1 }));
-  for (const e of a.plan?.errors ?? []) {
-    const r = a.loaded.rangeOf(e.path);
-    out.push({ code: e.code, message: e.message, line: (r?.start.line ?? 0) + 1, column: (r?.start.character ?? 0) + 1 });
-  }
-  return out.sort((x, y) => x.line - y.line || x.column - y.column);
+  return collectProblems(a.loaded, a.plan?.errors)
+    .filter((p) => p.severity === 'error')
+    .map((p) => ({ code: p.code, message: p.message, line: p.line ?? 1, column: p.column ?? 1 }));
 }
 
-function refused(message: string, code: ApplyRefusal | 'state-unavailable'): ResponseError<{ code: string }> {
+function refused(message: string, code: ApplyErrorCode): ResponseError<ApplyRequest.ErrorData> {
   return new ResponseError(LSPErrorCodes.RequestFailed, message, { code });
 }
 
@@ -142,8 +116,7 @@ export async function apply(deps: RequestDeps, params: unknown, token: Cancellat
   }
   const a = await analysisOf(deps, uri);
   if (!a.loaded.ok) {
-    const n = a.loaded.diagnostics.filter((d) => d.severity === 'error').length;
-    throw refused(`The config has ${n} error${n === 1 ? '' : 's'}; a config with errors is never applied.`, 'config-errors');
+    throw refused(configErrorsRefusal(a.loaded.diagnostics.filter((d) => d.severity === 'error').length), 'config-errors');
   }
   if (!a.project) throw refused('No ReSim project is set for this file: add "# resim-project: <name or ID>" as its first line, or set resim.project.', 'state-unavailable');
   const made = deps.states.apiFor(a.settings.apiUrl);
@@ -163,7 +136,7 @@ export async function apply(deps: RequestDeps, params: unknown, token: Cancellat
   const progress = p.workDoneToken !== undefined ? deps.connection.window.attachWorkDoneProgress(p.workDoneToken) : undefined;
   progress?.begin('ReSim: applying the sync plan', 0, 'Reading the project…', false);
   try {
-    const project = a.snapshot?.state?.project ?? (await resolve(api, a.project, controller.signal));
+    const project = a.snapshot?.state?.project ?? (await resolveProject(api, a.project, controller.signal));
     let outcome;
     try {
       outcome = await guardedApply(api, project, a.loaded.config, {
@@ -193,12 +166,7 @@ export async function apply(deps: RequestDeps, params: unknown, token: Cancellat
   }
 }
 
-async function resolve(api: ResimApi, project: string, signal?: AbortSignal): Promise<{ id: string; name: string }> {
-  const p = await api.resolveProject(project, signal);
-  return { id: p.projectID, name: p.name };
-}
-
-export async function clone(deps: RequestDeps, params: unknown, token: CancellationToken): Promise<{ text: string }> {
+export async function clone(deps: RequestDeps, params: unknown, token: CancellationToken): Promise<CloneRequest.Result> {
   const project = (params as { project?: unknown } | null)?.project;
   if (typeof project !== 'string' || !project.trim()) throw new ResponseError(LSPErrorCodes.RequestFailed, 'resim/clone needs {project}: a project name or ID.');
   const uri = (params as { uri?: unknown }).uri;
@@ -208,8 +176,7 @@ export async function clone(deps: RequestDeps, params: unknown, token: Cancellat
   const controller = new AbortController();
   const sub = token.onCancellationRequested(() => controller.abort());
   try {
-    const p = await resolve(made.api, project.trim(), controller.signal);
-    const state = await ingest(made.api, p, { signal: controller.signal });
+    const state = await readProject(made.api, project.trim(), { signal: controller.signal });
     return { text: cloneConfig(state) };
   } catch (err) {
     throw new ResponseError(LSPErrorCodes.RequestFailed, `Clone of "${project}" failed: ${describeApiError(err, settings.apiUrl)}`);
@@ -218,7 +185,7 @@ export async function clone(deps: RequestDeps, params: unknown, token: Cancellat
   }
 }
 
-export async function refreshState(deps: RequestDeps, params: unknown): Promise<{ fetchedAt: string | null; problem: string | null }> {
+export async function refreshState(deps: RequestDeps, params: unknown): Promise<RefreshStateRequest.Result> {
   const uri = (params as { uri?: unknown } | null)?.uri;
   if (typeof uri === 'string' && uri) {
     const a = await analysisOf(deps, uri);
@@ -231,7 +198,7 @@ export async function refreshState(deps: RequestDeps, params: unknown): Promise<
   return { fetchedAt, problem };
 }
 
-export async function listProjects(deps: RequestDeps, token: CancellationToken): Promise<{ id: string; name: string }[]> {
+export async function listProjects(deps: RequestDeps, token: CancellationToken): Promise<ListProjectsRequest.Result> {
   const settings = await deps.settings.get();
   const made = deps.states.apiFor(settings.apiUrl);
   if (!made.api) throw new ResponseError(LSPErrorCodes.RequestFailed, made.problem.message);
@@ -250,9 +217,9 @@ export async function listProjects(deps: RequestDeps, token: CancellationToken):
 /** Registers every custom request on the connection. */
 export function registerRequests(deps: RequestDeps): void {
   const c = deps.connection;
-  c.onRequest(Methods.preview, (params: unknown) => preview(deps, params));
-  c.onRequest(Methods.apply, (params: unknown, token: CancellationToken) => apply(deps, params, token));
-  c.onRequest(Methods.clone, (params: unknown, token: CancellationToken) => clone(deps, params, token));
-  c.onRequest(Methods.refreshState, (params: unknown) => refreshState(deps, params));
-  c.onRequest(Methods.listProjects, (_params: unknown, token: CancellationToken) => listProjects(deps, token));
+  c.onRequest(PreviewRequest.method, (params: unknown) => preview(deps, params));
+  c.onRequest(ApplyRequest.method, (params: unknown, token: CancellationToken) => apply(deps, params, token));
+  c.onRequest(CloneRequest.method, (params: unknown, token: CancellationToken) => clone(deps, params, token));
+  c.onRequest(RefreshStateRequest.method, (params: unknown) => refreshState(deps, params));
+  c.onRequest(ListProjectsRequest.method, (_params: unknown, token: CancellationToken) => listProjects(deps, token));
 }

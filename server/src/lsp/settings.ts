@@ -15,7 +15,8 @@
  * `RESIM_URL`, `project` to `RESIM_PROJECT` (a file's `# resim-project:` line still wins).
  */
 import type { Connection } from 'vscode-languageserver';
-import { DEFAULT_API_URL } from '../resim/client';
+import { projectCommentOf } from '../../../protocol';
+import { apiUrlKey, DEFAULT_API_URL } from '../resim/url';
 import { resolveApiUrl, resolveProjectRef } from '../resim/connection';
 
 /** The `resim` settings as the server uses them (defaults filled in). */
@@ -32,7 +33,6 @@ export interface ResimSettings {
   stateRefreshSeconds: number;
 }
 
-export { DEFAULT_API_URL };
 
 export const DEFAULT_SETTINGS: Readonly<ResimSettings> = Object.freeze({
   apiUrl: DEFAULT_API_URL,
@@ -56,7 +56,7 @@ export function normalizeSettings(raw: unknown, env: NodeJS.ProcessEnv = process
   const refresh = typeof r.stateRefreshSeconds === 'number' && Number.isFinite(r.stateRefreshSeconds) && r.stateRefreshSeconds >= 0
     ? r.stateRefreshSeconds : DEFAULT_SETTINGS.stateRefreshSeconds;
   return {
-    apiUrl: normalizeApiUrl(apiUrl),
+    apiUrl: apiUrlKey(apiUrl),
     project: resolveProjectRef(str(r.project), env) ?? '',
     archiveUnlisted: typeof r.archiveUnlisted === 'boolean' ? r.archiveUnlisted : true,
     configFiles,
@@ -64,10 +64,6 @@ export function normalizeSettings(raw: unknown, env: NodeJS.ProcessEnv = process
   };
 }
 
-/** `https://x/v1` and `https://x/v1/` are the same API: one trailing slash. */
-export function normalizeApiUrl(url: string): string {
-  return url.replace(/\/+$/, '') + '/';
-}
 
 /** Picks the `resim` section out of an `initializationOptions` or `didChangeConfiguration` payload. */
 export function resimSection(payload: unknown): unknown {
@@ -78,15 +74,6 @@ export function resimSection(payload: unknown): unknown {
   return undefined;
 }
 
-const PROJECT_COMMENT = /^\uFEFF?#\s*resim-project:\s*(.*?)\s*$/;
-
-/** The value of a first-line `# resim-project: <name or ID>` comment (DESIGN.md), if any. */
-export function projectCommentOf(text: string): string | undefined {
-  const nl = text.indexOf('\n');
-  const first = (nl < 0 ? text.slice(0, 4096) : text.slice(0, Math.min(nl, 4096))).replace(/\r$/, '');
-  const m = PROJECT_COMMENT.exec(first);
-  return m && m[1] ? m[1] : undefined;
-}
 
 /** The project a document syncs to: its first-line comment, else `resim.project`; '' when neither. */
 export function projectFor(text: string, settings: ResimSettings): string {

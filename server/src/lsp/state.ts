@@ -12,9 +12,9 @@
 import type { ProjectState } from '../sync/model';
 import type { ResimApi } from '../resim/types';
 import { createResimClient, type AuthProvider } from '../resim/index';
-import { ingest } from '../sync/ingest';
+import { readProject } from '../sync/service';
 import type { CredentialStore } from './credentials';
-import { normalizeApiUrl } from './settings';
+import { apiUrlKey as normalizeApiUrl } from '../resim/url';
 
 export type StateProblemReason = 'no-project' | 'no-credentials' | 'untrusted' | 'api-error';
 
@@ -215,10 +215,9 @@ export class StateCache {
         if (!made.api) next = { key, apiUrl, project, loading: false, problem: made.problem };
         else {
           try {
-            const p = await made.api.resolveProject(project, controller.signal);
-            const state = await ingest(made.api, { id: p.projectID, name: p.name }, { signal: controller.signal });
+            const state = await readProject(made.api, project, { signal: controller.signal });
             next = { key, apiUrl, project, loading: false, state };
-            this.opts.log?.(`Read project ${p.name} (${state.experiences.length} experiences) from ${apiUrl}.`);
+            this.opts.log?.(`Read project ${state.project.name} (${state.experiences.length} experiences) from ${apiUrl}.`);
           } catch (err) {
             const message = `Live checks are off: could not read project "${project}" from ${apiUrl}: ${describeApiError(err, apiUrl)}`;
             this.opts.log?.(message);

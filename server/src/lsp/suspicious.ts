@@ -5,11 +5,12 @@
  * diagnostic per run of such characters, at their range, with a quick fix (the diagnostic's
  * `data.fix`, applied by codeActions.ts) that removes them.
  */
+import type { DiagnosticCode } from '../../../protocol';
 import { DiagnosticSeverity, type Diagnostic, type Position } from 'vscode-languageserver';
 import { describeCodePoint, findSuspicious, kindOfCodePoint } from '../security/text';
 import type { DiagnosticData } from './diagnostics';
 
-export const SUSPICIOUS_CHARACTERS = 'suspicious-characters';
+export const SUSPICIOUS_CHARACTERS = 'suspicious-characters' satisfies DiagnosticCode;
 
 /** The warnings for `text` (a document version's whole text); `version` goes into `data` for the fix. */
 export function suspiciousCharacterDiagnostics(text: string, source: string, version?: number): Diagnostic[] {

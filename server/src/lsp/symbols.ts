@@ -4,7 +4,7 @@
  * their planned action, test suites, managed tags). Reads the cached analysis only.
  */
 import { SymbolKind, type DocumentSymbol, type Location, type Position, type Range } from 'vscode-languageserver';
-import type { ConfigPath } from '../sync/model';
+import type { ConfigPath } from '../config/model';
 import type { Analysis } from './analysis';
 
 function rangeOf(a: Analysis, path: ConfigPath, part?: 'key' | 'value'): Range | undefined {

@@ -11,16 +11,12 @@ import * as http from 'http';
 import * as https from 'https';
 import fetch from 'node-fetch';
 import PQueue from 'p-queue';
-import type {
-  CreateExperienceInput, Experience, ExperienceField, ExperienceTag, Project, System, TestSuite,
-  UpdateExperienceFields,
-} from '../sync/model';
+import type { CreateExperienceInput, Experience, ExperienceField, ExperienceTag, Project, System, TestSuite, UpdateExperienceFields } from './model';
 import { redirectRefused, type AuthProvider } from './auth';
 import { ApiError, extractApiMessage, redact, sanitizeUrl } from './errors';
 import type { RequestEvent, ResimApi } from './types';
+import { API_URL_HINT, normalizeApiUrl } from './url';
 
-/** The public ReSim API (resim-api.md). */
-export const DEFAULT_API_URL = 'https://api.resim.ai/v1/';
 /** Page size of every list call: what the resim CLI uses, and the API's maximum (resim-api.md "Pagination"). */
 export const PAGE_SIZE = 100;
 /** Longest wait a `Retry-After` header can impose. */
@@ -29,7 +25,6 @@ export const MAX_RETRY_AFTER_MS = 30_000;
 const MAX_BACKOFF_MS = 10_000;
 /** `ECONNREFUSED` usually means a wrong URL: retried at most this often. */
 const MAX_REFUSED_RETRIES = 1;
-const API_URL_HINT = 'Check the API URL (--url, RESIM_URL, or the resim.apiUrl setting).';
 
 /** Network error codes of a request that never reached the server (nothing can have been written). */
 const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
@@ -83,24 +78,6 @@ interface CallSpec {
 type Outcome =
   | { ok: true; status: number; data: unknown }
   | { ok: false; error: ApiError; retryAfterMs?: number };
-
-/** Normalises a base URL: trimmed, default when empty, ending with `/`; throws on a non-http(s) URL. */
-export function normalizeApiUrl(apiUrl: string | undefined): string {
-  const raw = (apiUrl ?? '').trim() || DEFAULT_API_URL;
-  let u: URL;
-  try {
-    u = new URL(raw);
-  } catch {
-    throw new Error(`Invalid ReSim API URL "${sanitizeUrl(raw)}". ${API_URL_HINT}`);
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-    throw new Error(`Invalid ReSim API URL "${sanitizeUrl(raw)}": only http and https are supported. ${API_URL_HINT}`);
-  }
-  u.search = '';
-  u.hash = '';
-  if (!u.pathname.endsWith('/')) u.pathname += '/';
-  return u.toString();
-}
 
 /**
  * `Retry-After` in ms: delta-seconds or an HTTP date (RFC 9110 §10.2.3); undefined when absent or

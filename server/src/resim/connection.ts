@@ -15,7 +15,7 @@
  * Nothing here logs or returns a secret: credentials come back as an `AuthProvider`.
  */
 import { resolveAuth, type AuthProvider } from './auth';
-import { DEFAULT_API_URL } from './client';
+import { DEFAULT_API_URL } from './url';
 
 /** What a caller was given explicitly (flags, editor settings); empty strings count as not given. */
 export interface ConnectionGiven {

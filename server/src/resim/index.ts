@@ -4,9 +4,10 @@
  */
 export type { RequestEvent, ResimApi } from './types';
 export {
-  createResimClient, normalizeApiUrl, parseRetryAfter, DEFAULT_API_URL, PAGE_SIZE, MAX_RETRY_AFTER_MS,
+  createResimClient, parseRetryAfter, PAGE_SIZE, MAX_RETRY_AFTER_MS,
 } from './client';
 export type { ResimClient, ResimClientOptions } from './client';
+export { DEFAULT_API_URL, normalizeApiUrl } from './url';
 export { ApiError, isAbortError, redact, sanitizeUrl } from './errors';
 export type { ApiErrorKind } from './errors';
 export {

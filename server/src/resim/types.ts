@@ -2,10 +2,7 @@
  * The contract of the ReSim API client (`server/src/resim/`), used by the engine and the
  * language server. Endpoints and models: `shared/resim-api.md`.
  */
-import type {
-  CreateExperienceInput, Experience, ExperienceField, ExperienceTag, Project, System, TestSuite,
-  UpdateExperienceFields,
-} from '../sync/model';
+import type { CreateExperienceInput, Experience, ExperienceField, ExperienceTag, Project, System, TestSuite, UpdateExperienceFields } from './model';
 
 /** One HTTP call as seen by observers (progress, logs, tests). Never carries the token. */
 export interface RequestEvent {

@@ -10,28 +10,12 @@
  *
  * The caller must not pass a plan with `errors` (apply throws `PlanRefusedError` for one).
  */
+import { configErrorsRefusal, type ApplyCall, type ApplyResult, type PlanRefusal } from '../../../protocol';
 import type { ResimApi } from '../resim/types';
 import type { Plan } from './model';
 import { NEW_ID_PREFIX } from './plan';
 
-/** One API call of an apply, as the result lists it. */
-export interface ApplyCall {
-  operation: string; // API operation name, e.g. "CreateExperience"
-  target: string; // what it was about, e.g. an experience or suite name
-  ok: boolean;
-  error?: string;
-  skipped?: boolean;
-}
-
-export interface ApplyResult {
-  ok: boolean;
-  calls: ApplyCall[];
-  failures: number;
-  /** Experience IDs by config name, for every experience the plan keeps (matched and created). */
-  experienceIDs: Record<string, string>;
-  /** True when the signal aborted before every call ran. */
-  cancelled: boolean;
-}
+export type { ApplyCall, ApplyResult } from '../../../protocol';
 
 export interface ApplyOptions {
   signal?: AbortSignal;
@@ -39,15 +23,7 @@ export interface ApplyOptions {
   onProgress?: (done: number, total: number, message: string) => void;
 }
 
-/**
- * Why a plan is not applied (`data.code` of a refused `resim/apply`; exit 3 of the CLI except
- * `config-errors`, exit 1): `config-errors` the config has errors; `stale-plan` the project or the
- * config changed since the preview; `incomplete-plan` the plan to apply lacks its state or config
- * fingerprint; `plan-mismatch` a saved plan's actions are not what its project and config give
- * (edited by hand); `mass-archive` the guard tripped without permission.
- */
-export type PlanRefusal = 'config-errors' | 'stale-plan' | 'incomplete-plan' | 'plan-mismatch' | 'mass-archive';
-
+/** A plan that must not be applied; `code` says why (protocol `PlanRefusal`). Nothing was written. */
 export class PlanRefusedError extends Error {
   constructor(message: string, readonly code: PlanRefusal) {
     super(message);
@@ -68,7 +44,7 @@ export function countWriteCalls(plan: Plan): number {
 }
 
 export async function applyPlan(api: ResimApi, plan: Plan, opts: ApplyOptions = {}): Promise<ApplyResult> {
-  if (plan.errors.length) throw new PlanRefusedError(`The config has ${plan.errors.length} error(s); fix them before applying.`, 'config-errors');
+  if (plan.errors.length) throw new PlanRefusedError(configErrorsRefusal(plan.errors.length), 'config-errors');
   const pid = plan.project.id;
   const { signal } = opts;
   const calls: ApplyCall[] = [];

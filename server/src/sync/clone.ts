@@ -13,7 +13,8 @@
  */
 import { stringify } from 'yaml';
 import { hasUnsafeCharacters, quote } from '../security/text';
-import type { ConfigExperience, ConfigTestSuite, ProjectState, SyncConfig } from './model';
+import type { ConfigExperience, ConfigTestSuite, SyncConfig } from '../config/model';
+import type { ProjectState } from './model';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

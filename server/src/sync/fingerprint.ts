@@ -4,7 +4,9 @@
  * fingerprint differs.
  */
 import { createHash } from 'crypto';
-import type { Experience, ProjectState, SyncConfig } from './model';
+import type { SyncConfig } from '../config/model';
+import type { Experience } from '../resim/model';
+import type { ProjectState } from './model';
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');

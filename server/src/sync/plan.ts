@@ -22,11 +22,10 @@
  */
 import { closestName } from '../util/closest';
 import { fingerprintState } from './fingerprint';
-import type {
-  ConfigExperience, CreateExperienceInput, Experience, ExperienceField, FieldChange, MemberSet, Plan,
-  PlanError, PlanNotice, PlannedExperience, PlannedSystem, PlannedTag, PlannedTestSuite, ProjectState,
-  SyncConfig, UpdateExperienceFields,
-} from './model';
+import type { FieldChange } from '../../../protocol';
+import type { ConfigExperience, SyncConfig } from '../config/model';
+import type { CreateExperienceInput, Experience, ExperienceField, UpdateExperienceFields } from '../resim/model';
+import type { MemberSet, Plan, PlanError, PlanNotice, PlannedExperience, PlannedSystem, PlannedTag, PlannedTestSuite, ProjectState } from './model';
 
 export interface PlanOptions {
   /** Archive unarchived experiences the config does not list (the resim CLI's default: true). */
