@@ -6,7 +6,7 @@ import type { ProjectState } from '../../server/src/sync/model';
 import { computePlan } from '../../server/src/sync/plan';
 import { assertApplicable } from '../../server/src/sync/service';
 import { fingerprintConfig } from '../../server/src/sync/fingerprint';
-import type { ResimApi } from '../../server/src/resim/types';
+import type { ResimApi } from '../../server/src/sync/port';
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const exp = (n: number, name: string, extra: Partial<Experience> = {}): Experience => ({ experienceID: id(n), name, description: 'd', locations: ['s3://l'], archived: false, ...extra });

@@ -10,7 +10,7 @@
  *   it as `state-unavailable` (DESIGN.md, "Diagnostics").
  */
 import type { ProjectState } from '../sync/model';
-import type { ResimApi } from '../resim/types';
+import type { ResimApi } from '../sync/port';
 import { createResimClient, type AuthProvider } from '../resim/index';
 import { readProject } from '../sync/service';
 import type { CredentialStore } from './credentials';

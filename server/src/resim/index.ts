@@ -2,10 +2,13 @@
  * The ReSim API client (DESIGN.md "Pieces": HTTP over node-fetch, auth, paging, retries,
  * concurrency limit). The contract is `ResimApi` (types.ts); endpoints: `shared/resim-api.md`.
  */
-export type { RequestEvent, ResimApi } from './types';
+export type { RequestEvent } from './types';
+export type { ResimApi } from '../sync/port';
 export {
-  createResimClient, parseRetryAfter, PAGE_SIZE, MAX_RETRY_AFTER_MS,
+  createResimClient,
 } from './client';
+export { parseRetryAfter, MAX_RETRY_AFTER_MS } from './retry';
+export { PAGE_SIZE } from './paging';
 export type { ResimClient, ResimClientOptions } from './client';
 export { DEFAULT_API_URL, normalizeApiUrl } from './url';
 export { ApiError, isAbortError, redact, sanitizeUrl } from './errors';

@@ -11,7 +11,7 @@
  * The caller must not pass a plan with `errors` (apply throws `PlanRefusedError` for one).
  */
 import { configErrorsRefusal, type ApplyCall, type ApplyResult, type PlanRefusal } from '../../../protocol';
-import type { ResimApi } from '../resim/types';
+import type { ResimApi } from './port';
 import type { Plan } from './model';
 import { NEW_ID_PREFIX } from './plan';
 

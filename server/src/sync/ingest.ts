@@ -8,7 +8,7 @@
  * ListExperiencesForSystem (archived=false and =true each, so restores know their tags).
  * Errors: rejects with the API client's `ApiError` of the first failed call.
  */
-import type { ResimApi } from '../resim/types';
+import type { ResimApi } from './port';
 import type { MemberSet, ProjectState } from './model';
 
 export interface IngestOptions {

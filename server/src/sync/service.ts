@@ -6,7 +6,7 @@
  */
 import { isDeepStrictEqual } from 'util';
 import { configErrorsRefusal, type PlanJson } from '../../../protocol';
-import type { ResimApi } from '../resim/types';
+import type { ResimApi } from './port';
 import { applyPlan, ApplyResult, PlanRefusedError } from './apply';
 import { fingerprintConfig } from './fingerprint';
 import { ingest, IngestOptions } from './ingest';
