@@ -22,7 +22,7 @@
  */
 import { closestName } from '../util/closest';
 import { fingerprintState } from './fingerprint';
-import type { FieldChange } from '../../../protocol';
+import { isNoOp, type FieldChange } from '../../../protocol';
 import type { ConfigExperience, SyncConfig } from '../config/model';
 import type { CreateExperienceInput, Experience, ExperienceField, UpdateExperienceFields } from '../resim/model';
 import type { MemberSet, Plan, PlanError, PlanNotice, PlannedExperience, PlannedSystem, PlannedTag, PlannedTestSuite, ProjectState } from './model';
@@ -227,22 +227,34 @@ function indexState(state: ProjectState): StateIndex {
   return index;
 }
 
+/** What every step of `computePlan` reads and adds to: the inputs, and the problems found so far. */
+interface PlanContext {
+  config: SyncConfig;
+  state: ProjectState;
+  index: StateIndex;
+  errors: PlanError[];
+  notices: PlanNotice[];
+  warnings: string[];
+}
+
+/** The config's entries matched to live experiences (step 1). */
+interface Matching {
+  matches: Match[];
+  /** Config name → its match (the first entry of a name wins). */
+  matchByName: Map<string, Match>;
+  /** Live experience → the entry that matched it. Keyed by object: no string hashing. */
+  matchOfLive: Map<Experience, Match>;
+}
+
 /**
- * Computes the plan that makes the project match the config.
- * @param config the normalised config (from `loadConfig`); entries that failed validation are
- *   skipped where they lack a name.
- * @param state the project's state (from `ingest`).
- * @returns the plan; `plan.errors` non-empty means it must not be applied.
+ * Step 1, matching (docs/sync-rules.md, "Matching"): an entry matches the live experience of its
+ * name, else the one of its `experienceID`; a name taken by another ID, an unknown ID and a live
+ * experience matched twice are errors.
  */
-export function computePlan(config: SyncConfig, state: ProjectState, options: PlanOptions): Plan {
-  const errors: PlanError[] = [];
-  const notices: PlanNotice[] = [];
-  const warnings: string[] = [];
-
-  const { byName, byID, tagByName, systemByName, suiteByName, membershipOf, tagName, systemName, activeCount } = indexState(state);
-
-  // 1. Matching.
-  const matchOfLive = new Map<Experience, Match>(); // keyed by object: no string hashing
+function matchExperiences(ctx: PlanContext): Matching {
+  const { config, state, errors } = ctx;
+  const { byName, byID } = ctx.index;
+  const matchOfLive = new Map<Experience, Match>();
   const matches: Match[] = [];
   const matchByName = new Map<string, Match>(); // config name -> its match (first entry wins)
   const record = (m: Match) => {
@@ -312,30 +324,42 @@ export function computePlan(config: SyncConfig, state: ProjectState, options: Pl
     record({ index, cfg, live: null, matchedBy: null });
   });
 
-  // 2. Tag, system and suite references must exist.
-  /** IDs of the tags or systems an entry names; a name the project lacks is an error at its node. */
-  const refIDs = (m: Match, kind: 'tags' | 'systems'): string[] => {
-    const names = m.cfg[kind];
-    if (!Array.isArray(names) || names.length === 0) return NO_IDS;
-    const ids: string[] = [];
-    const known = kind === 'tags' ? tagByName : systemByName;
-    for (let j = 0; j < names.length; j++) {
-      const n = names[j];
-      if (typeof n !== 'string') continue;
-      const ref = known.get(n);
-      if (ref) {
-        if (!ids.includes(ref.id)) ids.push(ref.id);
-        continue;
-      }
-      const what = kind === 'tags' ? 'Tag' : 'System';
-      errors.push({
-        code: kind === 'tags' ? 'unknown-tag' : 'unknown-system',
-        message: `${what} ${quote(n)} does not exist in project ${quote(state.project.name)}.${didYouMean(n, known.keys())} Sync does not create ${kind}: create it in ReSim first.`,
-        path: ['experiences', m.index, kind, j],
-      });
+  return { matches, matchByName, matchOfLive };
+}
+
+/**
+ * Step 2, references: the IDs of the tags or systems an entry names; a name the project lacks
+ * is an error at its node (sync creates neither tags nor systems).
+ */
+function referencedIDs(ctx: PlanContext, m: Match, kind: 'tags' | 'systems'): string[] {
+  const { state, errors } = ctx;
+  const { tagByName, systemByName } = ctx.index;
+  const names = m.cfg[kind];
+  if (!Array.isArray(names) || names.length === 0) return NO_IDS;
+  const ids: string[] = [];
+  const known = kind === 'tags' ? tagByName : systemByName;
+  for (let j = 0; j < names.length; j++) {
+    const n = names[j];
+    if (typeof n !== 'string') continue;
+    const ref = known.get(n);
+    if (ref) {
+      if (!ids.includes(ref.id)) ids.push(ref.id);
+      continue;
     }
-    return ids;
-  };
+    const what = kind === 'tags' ? 'Tag' : 'System';
+    errors.push({
+      code: kind === 'tags' ? 'unknown-tag' : 'unknown-system',
+      message: `${what} ${quote(n)} does not exist in project ${quote(state.project.name)}.${didYouMean(n, known.keys())} Sync does not create ${kind}: create it in ReSim first.`,
+      path: ['experiences', m.index, kind, j],
+    });
+  }
+  return ids;
+}
+
+/** Step 2, the managed tags' IDs; a managed tag the project lacks is an error. */
+function managedTagIDsOf(ctx: PlanContext): Set<string> {
+  const { config, state, errors } = ctx;
+  const { tagByName } = ctx.index;
   const managedTagIDs = new Set<string>();
   strList(config.managedExperienceTags).forEach((t, k) => {
     const tag = tagByName.get(t);
@@ -347,8 +371,28 @@ export function computePlan(config: SyncConfig, state: ProjectState, options: Pl
         path: ['managedExperienceTags', k],
       });
   });
+  return managedTagIDs;
+}
 
-  // 3. Experiences: actions and field diffs.
+/** Step 3's result: the experiences' actions, the API inputs, and the membership changes by tag/system ID. */
+interface ExperiencePlan {
+  planned: PlannedExperience[];
+  createInputs: Plan['createInputs'];
+  updateInputs: Plan['updateInputs'];
+  /** Tag or system ID → IDs of the experiences it is added to / removed from. */
+  tagAdds: Map<string, string[]>;
+  tagRemoves: Map<string, string[]>;
+  systemAdds: Map<string, string[]>;
+}
+
+/**
+ * Step 3, each matched entry's action (create, update, restore, archive, unchanged), field diffs
+ * and tag/system changes (docs/sync-rules.md, "Tags and systems": listed tags are added, managed
+ * tags not listed are removed, systems are only added).
+ */
+function planExperiences(ctx: PlanContext, { matches }: Matching, managedTagIDs: Set<string>): ExperiencePlan {
+  const { notices, warnings } = ctx;
+  const { membershipOf, tagName, systemName } = ctx.index;
   const planned: PlannedExperience[] = [];
   const createInputs: Plan['createInputs'] = {};
   const updateInputs: Plan['updateInputs'] = {};
@@ -362,8 +406,8 @@ export function computePlan(config: SyncConfig, state: ProjectState, options: Pl
   };
 
   for (const m of matches) {
-    const tagIDs = refIDs(m, 'tags');
-    const systemIDs = refIDs(m, 'systems');
+    const tagIDs = referencedIDs(ctx, m, 'tags');
+    const systemIDs = referencedIDs(ctx, m, 'systems');
     if (!m.live) {
       if (m.cfg.archived === true) {
         warnings.push(`Experience ${quote(m.cfg.name)} is marked archived: true but does not exist; nothing to create.`);
@@ -423,7 +467,12 @@ export function computePlan(config: SyncConfig, state: ProjectState, options: Pl
     planned.push(entry);
   }
 
-  // 4. Unlisted experiences.
+  return { planned, createInputs, updateInputs, tagAdds, tagRemoves, systemAdds };
+}
+
+/** Step 4, unlisted experiences: archived when `archiveUnlisted` (a `will-archive` warning), else kept. */
+function planUnlisted(ctx: PlanContext, { matchOfLive }: Matching, options: PlanOptions, planned: PlannedExperience[]): void {
+  const { state, notices, warnings } = ctx;
   const unlisted = state.experiences.filter((e) => !e.archived && !matchOfLive.has(e)).sort((a, b) => (a.name < b.name ? -1 : 1));
   if (options.archiveUnlisted) {
     for (const e of unlisted) planned.push({ name: e.name, action: 'archive', experienceID: e.experienceID, matchedBy: null, changes: [] });
@@ -438,13 +487,25 @@ export function computePlan(config: SyncConfig, state: ProjectState, options: Pl
     warnings.push(`${unlisted.length} experience${unlisted.length === 1 ? '' : 's'} not in the config kept (archiving is off).`);
   }
 
-  // 5. Test suites.
-  /** The name an experience ID will have after the sync (the config's name for a rename). */
-  const nameOfID = (id: string) => {
+}
+
+/** The name an experience ID will have after the sync (the config's name for a rename). */
+function nameAfterSync(ctx: PlanContext, { matchOfLive }: Matching): (id: string) => string {
+  const { byID } = ctx.index;
+  return (id: string) => {
     const live = byID.get(id);
     if (!live) return id;
     return matchOfLive.get(live)?.cfg.name ?? live.name;
   };
+}
+
+/**
+ * Step 5, managed test suites: each is revised to exactly the config's members when they differ
+ * (new experiences are named `new:<name>` until created); unknown suites and archived members are errors.
+ */
+function planTestSuites(ctx: PlanContext, { matchByName }: Matching, nameOfID: (id: string) => string): { suites: PlannedTestSuite[]; suiteMembers: Plan['suiteMembers'] } {
+  const { config, state, errors } = ctx;
+  const { suiteByName } = ctx.index;
   const suites: PlannedTestSuite[] = [];
   const suiteMembers: Plan['suiteMembers'] = {};
   const suitesCfg = Array.isArray(config.managedTestSuites) ? config.managedTestSuites : [];
@@ -485,7 +546,13 @@ export function computePlan(config: SyncConfig, state: ProjectState, options: Pl
     suites.push({ name: s.name, testSuiteID: live.testSuiteID, before: changed ? live.experiences.map(nameOfID) : afterNames, after: afterNames, changed });
   });
 
-  // 6. Tag and system changes, by name.
+  return { suites, suiteMembers };
+}
+
+/** Step 6, the tag and system changes by name, in the state's order. */
+function planMemberships(ctx: PlanContext, e: ExperiencePlan, nameOfID: (id: string) => string): { tags: PlannedTag[]; systems: PlannedSystem[] } {
+  const { state } = ctx;
+  const { tagAdds, tagRemoves, systemAdds } = e;
   const tags: PlannedTag[] = state.tags
     .filter((t) => tagAdds.has(t.id) || tagRemoves.has(t.id))
     .map((t) => {
@@ -496,6 +563,30 @@ export function computePlan(config: SyncConfig, state: ProjectState, options: Pl
   const systems: PlannedSystem[] = state.systems
     .filter((s) => systemAdds.has(s.id))
     .map((s) => ({ name: s.name, systemID: s.id, add: systemAdds.get(s.id)!.map(nameOfID), addIDs: systemAdds.get(s.id)! }));
+
+  return { tags, systems };
+}
+
+/**
+ * Computes the plan that makes the project match the config (docs/sync-rules.md), in six steps:
+ * matching, references, experiences, unlisted experiences, test suites, tags and systems.
+ * @param config the normalised config (from `loadConfig`); entries that failed validation are
+ *   skipped where they lack a name.
+ * @param state the project's state (from `ingest`).
+ * @returns the plan; `plan.errors` non-empty means it must not be applied.
+ */
+export function computePlan(config: SyncConfig, state: ProjectState, options: PlanOptions): Plan {
+  const ctx: PlanContext = { config, state, index: indexState(state), errors: [], notices: [], warnings: [] };
+  const { errors, notices, warnings } = ctx;
+  const { activeCount } = ctx.index;
+  const matching = matchExperiences(ctx);
+  const managedTagIDs = managedTagIDsOf(ctx);
+  const experiences = planExperiences(ctx, matching, managedTagIDs);
+  const { planned, createInputs, updateInputs } = experiences;
+  planUnlisted(ctx, matching, options, planned);
+  const nameOfID = nameAfterSync(ctx, matching);
+  const { suites, suiteMembers } = planTestSuites(ctx, matching, nameOfID);
+  const { tags, systems } = planMemberships(ctx, experiences, nameOfID);
 
   const count = (a: PlannedExperience['action']) => planned.filter((p) => p.action === a).length;
   const archiveCount = count('archive');
@@ -529,8 +620,7 @@ export function computePlan(config: SyncConfig, state: ProjectState, options: Pl
   };
 }
 
-/** True when applying the plan would make no API write. */
+/** True when applying the plan would make an API write (protocol `isNoOp`, the one rule). */
 export function planHasChanges(plan: Plan): boolean {
-  const s = plan.summary;
-  return s.create + s.update + s.restore + s.archive + s.tagAdditions + s.tagRemovals + s.systemAdditions + s.testSuiteRevisions > 0;
+  return !isNoOp(plan.summary);
 }
