@@ -6,24 +6,13 @@
  */
 import type { ChildProcess } from 'child_process';
 import { randomBytes } from 'crypto';
-import * as net from 'net';
 import * as vscode from 'vscode';
 import type { ClientContext } from './context';
 import { UserError } from './context';
 import { spawnSandbox } from './sandboxSpawn';
+import { freePort } from '../../server/src/util/net';
 
-/** A free TCP port on 127.0.0.1 (asks the OS for one and releases it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 /** The URL in the sandbox's "ReSim sandbox listening on http://127.0.0.1:PORT/v1/" line. */
 export function parseListening(line: string): string | undefined {

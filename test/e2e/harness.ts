@@ -6,25 +6,15 @@
  */
 import { ChildProcess, execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
-import * as net from 'net';
 import * as path from 'path';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import { freePort } from '../../server/src/util/net';
 
 export const ROOT = path.resolve(__dirname, '../..');
 export const VSIX = path.join(ROOT, 'resim-experience-sync.vsix');
 export const ARTIFACTS = path.join(ROOT, 'test-artifacts/e2e');
 
-/** A free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
+export { freePort };
 
 /** Runs scripts/e2e-setup.sh (idempotent) and returns the code-server binary. */
 export function ensureCodeServer(): string {

@@ -5,7 +5,7 @@
  */
 import type { ConfigPath } from './model';
 import { loadConfig } from './load';
-import { applyTextEdits, lineStarts, positionAt } from './text';
+import { applyTextEdits, lineStarts, positionAt, yamlScalar } from './text';
 import type { LoadedConfig, Range, TextEdit } from './types';
 
 /** The safe fixes: `tabs` (tab-indent → spaces), `snake-case` (snake_case keys → camelCase). */
@@ -62,10 +62,6 @@ function exact(loaded: LoadedConfig, path: ConfigPath, part: 'key' | 'value'): R
   return r.exact ? r.range : undefined;
 }
 
-function yamlScalar(id: string): string {
-  return /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(id) && !/^(true|false|null|~|[-+]?[0-9.]+(e[-+]?[0-9]+)?)$/i.test(id) ? id : JSON.stringify(id);
-}
-
 /**
  * Writes `experienceID: <id>` into each listed experience (by index in `experiences`): after the
  * entry's `name:` line (or its first line when it has no name), at the same indentation as that
@@ -83,7 +79,7 @@ export function setExperienceIDs(text: string, ids: ReadonlyMap<number, string>)
   for (const [index, id] of ids) {
     const item = exact(loaded, ['experiences', index], 'value');
     if (!item) continue;
-    const value = yamlScalar(id);
+    const value = yamlScalar(id, false);
     const existing = exact(loaded, ['experiences', index, 'experienceID'], 'value');
     const existingKey = exact(loaded, ['experiences', index, 'experienceID'], 'key');
     if (existing && existingKey) {

@@ -5,10 +5,10 @@
  * results of an unchanged experience can be reused after an edit elsewhere.
  */
 import { closestName } from '../util/closest';
-import { CONTEXT_LABEL, KNOWN_KEYS, SNAKE_ALIASES, childContext, type MapContext, type SchemaError } from './schema';
+import { CONTEXT_LABEL, KNOWN_KEYS, SNAKE_ALIASES, childContext, type MapContext, type SchemaError, ALL_SNAKE_ALIASES } from './schema';
 import { setOwn, type LocalDiag, type SEntry, type SNode } from './source';
 
-const ALL_ALIASES: Record<string, string> = Object.assign({}, ...Object.values(SNAKE_ALIASES));
+const ALL_ALIASES = ALL_SNAKE_ALIASES;
 
 /** The canonical key for a key as written (a snake_case alias → its camelCase key). */
 export function canonicalKey(key: string): string {

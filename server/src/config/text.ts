@@ -2,6 +2,7 @@
  * Text helpers: line index (offset ↔ LSP position: 0-based line, UTF-16 character) and
  * applying LSP-style text edits.
  */
+import { stringify } from 'yaml';
 import type { Position, Range, TextEdit } from './types';
 
 /** Offsets at which each line starts (`\n` ends a line; a `\r` before it stays in the line). */
@@ -69,4 +70,19 @@ export function applyTextEdits(text: string, edits: readonly TextEdit[]): string
     at = Math.max(at, sp.e);
   }
   return out + text.slice(at);
+}
+
+/**
+ * A string as YAML text: plain when YAML reads it back as the same string, else quoted (JSON
+ * style); in a flow collection (`flow`), also quoted when it holds `,[]{}`. The one quoting rule
+ * of quick fixes, completion and `--update-config`.
+ */
+export function yamlScalar(name: string, flow: boolean): string {
+  if (flow && /[,[\]{}]/.test(name)) return JSON.stringify(name);
+  try {
+    const s = stringify(name, { lineWidth: 0 }).replace(/\n$/, '');
+    return s.includes('\n') ? JSON.stringify(name) : s;
+  } catch {
+    return JSON.stringify(name);
+  }
 }

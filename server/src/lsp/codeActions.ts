@@ -17,7 +17,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { setExperienceIDs } from '../config/index';
 import { closestName } from '../util/closest';
 import type { Analysis } from './analysis';
-import { yamlScalar } from './completion';
+import { yamlScalar } from '../config/text';
 import { SOURCE, type DiagnosticData } from './diagnostics';
 
 /** The kind of the "Write matched experience IDs into the file" source action. */

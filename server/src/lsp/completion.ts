@@ -11,8 +11,9 @@
 import {
   CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, type CompletionList, type Position,
 } from 'vscode-languageserver';
-import { stringify } from 'yaml';
 import schemaJson from '../../../schema/experience-sync.schema.json';
+import { canonicalKey } from '../config/schema';
+import { yamlScalar } from '../config/text';
 import type { Analysis } from './analysis';
 
 type MapKind = 'root' | 'experience' | 'testSuite' | 'environmentVariable' | 'customField';
@@ -44,12 +45,6 @@ function mapSchema(kind: MapKind): JsonSchema | undefined {
     case 'environmentVariable': return deref(deref(mapSchema('experience')?.properties?.environmentVariables)?.items);
     case 'customField': return deref(deref(mapSchema('experience')?.properties?.customFields)?.items);
   }
-}
-
-/** snake_case → camelCase, so that the design doc's spelling finds its context too. */
-function canonicalKey(k: string): string {
-  if (k === 'experience_id') return 'experienceID';
-  return k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
 /** Where the cursor is, in terms of the config's structure. */
@@ -251,17 +246,6 @@ function candidates(a: Analysis | undefined, kind: NameKind): Map<string, 'proje
     cfg?.experiences?.forEach((e) => add(e?.name, 'file'));
   }
   return out;
-}
-
-/** A name as YAML text: plain when YAML reads it back as the same string, else quoted. */
-export function yamlScalar(name: string, flow: boolean): string {
-  if (flow && /[,[\]{}]/.test(name)) return JSON.stringify(name);
-  try {
-    const s = stringify(name, { lineWidth: 0 }).replace(/\n$/, '');
-    return s.includes('\n') ? JSON.stringify(name) : s;
-  } catch {
-    return JSON.stringify(name);
-  }
 }
 
 const LABEL: Record<NameKind, string> = { tag: 'tag', system: 'system', testSuite: 'test suite', experience: 'experience' };

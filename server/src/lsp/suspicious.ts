@@ -7,6 +7,7 @@
  */
 import type { DiagnosticCode } from '../../../protocol';
 import { DiagnosticSeverity, type Diagnostic, type Position } from 'vscode-languageserver';
+import { lineStarts, positionAt as positionOf } from '../config/text';
 import { describeCodePoint, findSuspicious, kindOfCodePoint } from '../security/text';
 import type { DiagnosticData } from './diagnostics';
 
@@ -16,19 +17,8 @@ export const SUSPICIOUS_CHARACTERS = 'suspicious-characters' satisfies Diagnosti
 export function suspiciousCharacterDiagnostics(text: string, source: string, version?: number): Diagnostic[] {
   const runs = findSuspicious(text);
   if (!runs.length) return [];
-  // Line starts, once, for offset → position.
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  const positionAt = (offset: number): Position => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo, character: offset - starts[lo] };
-  };
+  const starts = lineStarts(text);
+  const positionAt = (offset: number): Position => positionOf(starts, text.length, offset);
   return runs.map((r) => {
     const range = { start: positionAt(r.start), end: positionAt(r.end) };
     const distinct = [...new Set(r.codePoints)];
