@@ -1,5 +1,5 @@
 // Activation time of the packaged extension in real VS Code (code-server 4.100.3, VS Code
-// 1.100.3; see shared/notes/code-server.md), written to bench/activation.json.
+// 1.100.3; see docs/architecture.md, "Tests"), written to bench/activation.json.
 //
 // Per run: a fresh user-data dir, the .vsix installed, code-server started with `--log trace`,
 // Chromium opening a workspace whose demo.experiences.yaml is open (activation event

@@ -1,5 +1,5 @@
 /**
- * The ReSim API endpoints that experience sync uses (shared/resim-api.md, "Endpoints"),
+ * The ReSim API endpoints that experience sync uses (docs/api.md, "Endpoints"),
  * emulated over `SandboxDb`: same paths, query parameters, bodies, status codes and response
  * shapes. Handlers are synchronous and run one at a time, so every request is atomic.
  *
@@ -326,7 +326,7 @@ function createExperience(ctx: Ctx): ApiResponse {
   return ok(experienceOut(e, true), 201, true);
 }
 
-/** Field names `updateMask` accepts (resim-api.md, "UpdateExperienceFields"). */
+/** Field names `updateMask` accepts (docs/api.md, "UpdateExperienceFields"). */
 export const UPDATE_MASK_FIELDS = [
   'name', 'description', 'locations', 'profile', 'environmentVariables', 'cacheExempt',
   'containerTimeoutSeconds', 'customFields', 'experienceTagIDs', 'systemIDs',
@@ -596,7 +596,7 @@ const P = 'projects/:projectID';
 const route = (operation: string, method: string, path: string, handler: Handler): Route =>
   ({ operation, method, pattern: path.split('/'), handler });
 
-/** Every endpoint of resim-api.md. Literal segments win over parameters (e.g. `experiences/archive`). */
+/** Every endpoint of docs/api.md. Literal segments win over parameters (e.g. `experiences/archive`). */
 export const ROUTES: Route[] = [
   route('ListProjects', 'GET', 'projects', listProjects),
   route('GetProject', 'GET', P, getProject),

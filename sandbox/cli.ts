@@ -1,6 +1,6 @@
 /**
  * `resim-sync sandbox [--port N] [--data FILE] [--seed demo|empty] [--latency-ms N]
- * [--fail-rate R] [--token-file FILE] [--token T] [--verbose]` (DESIGN.md, "Command line"):
+ * [--fail-rate R] [--token-file FILE] [--token T] [--verbose]` (docs/architecture.md, "Command line"):
  * runs the sandbox in the foreground until SIGINT / SIGTERM (or `signal`), printing where it
  * listens and how to point resim-sync at it.
  *

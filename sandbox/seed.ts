@@ -2,7 +2,7 @@
  * Sandbox contents: the `demo` and `empty` seeds (fixed UUIDs and timestamps, so runs are
  * reproducible) and `generateStore` for benchmarks (deterministic, O(n)).
  *
- * The `demo` project is shaped so that `shared/examples/seed-example.yaml` (the design doc's
+ * The `demo` project is shaped so that `test/fixtures/seed-example.yaml` (the design doc's
  * example) has something of every kind to do: update `scenario-survey-alpha` (description,
  * locations, environment; `progression` removed since it is a managed tag, `regression`
  * added, the unmanaged `nightly` kept), restore the archived `new-scenario-system-check`,

@@ -1,7 +1,7 @@
 /**
- * A local ReSim-compatible API server on loopback (DESIGN.md, "sandbox"): the demo backend of
+ * A local ReSim-compatible API server on loopback (docs/architecture.md, "sandbox"): the demo backend of
  * `resim-sync sandbox` and the test backend of the integration tests. It serves every endpoint
- * of shared/resim-api.md under `/v1/` (see api.ts), with bearer-token auth, optional
+ * of docs/api.md under `/v1/` (see api.ts), with bearer-token auth, optional
  * persistence to a JSON data file, and fault injection (latency, 500/503/429, dropped
  * connections, writes whose answer is lost).
  *
@@ -72,7 +72,7 @@ export interface RequestLogEntry {
   status: number;
   /** RFC 3339 time the request arrived. */
   timestamp: string;
-  /** The API operation (resim-api.md names, e.g. "CreateExperience"), when the path is an endpoint. */
+  /** The API operation (docs/api.md names, e.g. "CreateExperience"), when the path is an endpoint. */
   operation?: string;
   /** The injected fault, if any. */
   fault?: FaultKind;

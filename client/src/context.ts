@@ -20,7 +20,7 @@ export interface ClientContext {
 export class UserError extends Error {}
 
 /**
- * Rejects when the workspace is not trusted (brief: untrusted workspace, no API calls), after
+ * Rejects when the workspace is not trusted (docs/security.md: an untrusted workspace makes no API call), after
  * telling the user how to trust it.
  */
 export async function requireTrust(what: string): Promise<void> {

@@ -1,5 +1,5 @@
 /**
- * Which documents are sync configs (DESIGN.md, "The file ↔ project link"): the language
+ * Which documents are sync configs (docs/sync-rules.md, "The file ↔ project link"): the language
  * `resim-experiences` plus YAML files matching the `resim.configFiles` globs. Kept apart from the
  * language client so that activation does not load vscode-languageclient.
  */

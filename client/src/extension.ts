@@ -1,5 +1,5 @@
 /**
- * The ReSim Experience Sync extension (DESIGN.md, "extension client"): starts the language
+ * The ReSim Experience Sync extension (docs/architecture.md, "extension client"): starts the language
  * server (dist/server.js) and wires the commands, the plan webview, sign-in and the status bar.
  *
  * Activation: on the `resim-experiences` language, on a workspace holding `*.experiences.yaml`,
@@ -110,7 +110,7 @@ export function activate(ext: vscode.ExtensionContext): void {
 }
 
 /**
- * A `.yaml`/`.yml` file whose first line is `# resim-project: …` is a sync config (DESIGN.md);
+ * A `.yaml`/`.yml` file whose first line is `# resim-project: …` is a sync config (docs/sync-rules.md);
  * VS Code's own detection prefers the `.yaml` extension, so switch its language here.
  */
 function adoptByFirstLine(doc: vscode.TextDocument): void {

@@ -2,7 +2,7 @@
  * The extension's output: one LogOutputChannel ("ReSim"), shown by "ReSim: Show Output".
  * Every line passes through `redact`, which replaces each registered secret (API token, client
  * secret, sandbox token) with "[redacted]" (and URL user info, bearer tokens, OAuth parameters: server/src/security/redact.ts) — so even the language client's JSON-RPC trace of
- * `resim/setCredentials` never shows a token (brief "Security": tokens never in logs).
+ * `resim/setCredentials` never shows a token (docs/security.md: tokens never in logs).
  */
 import * as vscode from 'vscode';
 import type { Redactor } from './redact';

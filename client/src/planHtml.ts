@@ -2,7 +2,7 @@
  * Renders a plan (and an apply result) as the HTML body of the plan webview. Pure: no `vscode`,
  * no I/O, so it is unit-tested directly (test/unit/planView.test.ts).
  *
- * Security rule (DESIGN.md, brief "Webviews"): every string that comes from a config or the API
+ * Security rule (docs/security.md, "Webviews"): every string that comes from a config or the API
  * (experience, tag, system, suite and project names, field values, messages) goes through
  * `escapeHtml` exactly once, here (HTML and visible escapes of control and bidi characters). The page itself runs no inline script or style: the CSP of
  * `renderDocument` allows only the nonce'd media/plan.js and the media/ stylesheet.

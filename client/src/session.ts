@@ -3,7 +3,7 @@
  * sandbox for this session), the credentials (SecretStorage only; never settings or files) and
  * the selected project (workspaceState, per workspace; else the `resim.project` setting).
  *
- * Auth methods (brief, step 6): an API token; OAuth client credentials (id + secret); or the
+ * Auth methods (README "Sign in"): an API token; OAuth client credentials (id + secret); or the
  * resim CLI's token cache (~/.resim/cache.json), which the server reads itself. With no method
  * chosen the server falls back to `RESIM_TOKEN` and then to the CLI's cache.
  */

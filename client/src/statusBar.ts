@@ -1,6 +1,6 @@
 /**
- * The status bar item: project · pending changes · state age; click → Preview Sync (brief
- * step 7). Counts come from the latest preview of the active config (the server caches the
+ * The status bar item: project · pending changes · state age; click → Preview Sync
+ * (README "Status bar"). Counts come from the latest preview of the active config (the server caches the
  * project state, so a preview after a save or editor switch is cheap).
  */
 import * as vscode from 'vscode';

@@ -1,5 +1,5 @@
 /**
- * The ReSim Experience Sync language server (DESIGN.md, "Pieces"), bundled to `dist/server.js`.
+ * The ReSim Experience Sync language server (docs/architecture.md, "Pieces"), bundled to `dist/server.js`.
  *
  * Transports: whatever `vscode-languageserver/node` reads from the command line: `--stdio`
  * (Neovim, Helix, Emacs, any LSP client), `--node-ipc` (VS Code's client), `--socket=N`.

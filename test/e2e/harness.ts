@@ -1,5 +1,5 @@
 /**
- * The e2e harness (shared/notes/code-server.md): code-server 4.100.3 (VS Code 1.100.3) from npm
+ * The e2e harness (docs/architecture.md, "Tests"): code-server 4.100.3 (VS Code 1.100.3) from npm
  * serving the packaged .vsix on loopback, the bundled sandbox as the ReSim API, and Debian's
  * Chromium driven by playwright-core. Everything it starts runs in its own process group and
  * is killed by `stop()`.

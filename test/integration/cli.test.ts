@@ -297,7 +297,7 @@ describe('resim-sync CLI against the sandbox', function () {
       assert.deepEqual(writes(sb), []);
     });
 
-    it('--json errors have the shape of DESIGN.md', async () => {
+    it('--json errors have the shape of docs/sync-rules.md', async () => {
       const file = path.join(dir, 'bad.yaml');
       fs.writeFileSync(file, 'experiences:\n  - name: a\n    description: d\n    locations: [s3://x]\n    tags: [no-such-tag]\n');
       const r = await run(['preview', '--json', '--project', 'demo', '--config', file], env);

@@ -1,5 +1,5 @@
 /**
- * The sandbox's ReSim API (shared/resim-api.md) over real HTTP on loopback: every endpoint's
+ * The sandbox's ReSim API (docs/api.md) over real HTTP on loopback: every endpoint's
  * happy path and response shape, paging, and the 400/401/404/409 rules.
  */
 import * as assert from 'node:assert/strict';

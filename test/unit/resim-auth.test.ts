@@ -1,7 +1,7 @@
 /**
  * Credentials for the ReSim API (server/src/resim/auth.ts): precedence of explicit token,
- * RESIM_TOKEN, client credentials and the resim CLI's token cache (resim-api.md, "The resim
- * CLI's conventions"; DESIGN.md, "Command line"), against a fake OAuth token endpoint.
+ * RESIM_TOKEN, client credentials and the resim CLI's token cache (docs/api.md, "The resim
+ * CLI's conventions"; docs/architecture.md, "Command line"), against a fake OAuth token endpoint.
  */
 import { strict as assert } from 'assert';
 import * as fs from 'fs';

@@ -1,6 +1,6 @@
 /**
  * The ReSim API client (server/src/resim/client.ts) against small fake HTTP servers started
- * here on 127.0.0.1. Endpoints as in shared/resim-api.md; retry rules as in DESIGN.md
+ * here on 127.0.0.1. Endpoints as in docs/api.md; retry rules as in docs/sync-rules.md
  * ("Retries that never duplicate").
  */
 import { strict as assert } from 'assert';
@@ -185,7 +185,7 @@ describe('resim client: requests', () => {
     assert.throws(() => normalizeApiUrl('ftp://x/'), /only http and https/);
   });
 
-  it('sends each write with the method, path and body of resim-api.md', async () => {
+  it('sends each write with the method, path and body of docs/api.md', async () => {
     const fake = await startFake((req, res) => {
       if (req.method === 'PATCH' && req.path.includes('/experiences/')) return json(res, 200, exp(1, { description: 'new' }));
       if (req.method === 'PATCH') return json(res, 200, { testSuiteID: 's1', name: 'suite', experiences: ['a'], testSuiteRevision: 2 });

@@ -1,5 +1,5 @@
 /**
- * "ReSim: Sign In", "Sign Out", "Select Project", "Refresh Project State" (brief step 6).
+ * "ReSim: Sign In", "Sign Out", "Select Project", "Refresh Project State" (README "Commands").
  * Secrets go to SecretStorage through `Session`; nothing is written to settings.
  */
 import * as vscode from 'vscode';

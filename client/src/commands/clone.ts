@@ -1,7 +1,7 @@
 /**
  * "ReSim: Clone Project": pick a project (`resim/listProjects`), choose where to save, write the
  * config the server renders from the project's state (`resim/clone`; it starts with
- * `# resim-project: <name>`), and open it. Clone → preview says "No changes" (DESIGN.md).
+ * `# resim-project: <name>`), and open it. Clone → preview says "No changes" (docs/sync-rules.md).
  */
 import * as vscode from 'vscode';
 import { ClientContext, UserError, requireTrust } from '../context';

@@ -1,5 +1,5 @@
 /**
- * "ReSim: Preview Sync" and "ReSim: Apply Sync" (brief steps 3–4; DESIGN.md "Stale-plan
+ * "ReSim: Preview Sync" and "ReSim: Apply Sync" (README "Commands"; docs/sync-rules.md "Stale-plan
  * protection", "Mass-archive guard").
  *
  * Apply: a fresh plan (or the one shown in the webview, by its state and config fingerprints) → a modal

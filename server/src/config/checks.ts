@@ -1,5 +1,5 @@
 /**
- * Static checks across entries of a loaded config (DESIGN.md, "Diagnostics"): duplicate
+ * Static checks across entries of a loaded config (docs/diagnostics.md, "Diagnostics"): duplicate
  * experience names / IDs / test suites / tags, test suites naming experiences that are not in
  * the config, and tags that sync adds but never removes. Linear in the size of the config.
  */

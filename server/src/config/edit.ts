@@ -1,7 +1,7 @@
 /**
  * Text edits on a config that keep everything else byte for byte (comments, blank lines,
  * quoting, key order): the safe fixes behind `resim-sync validate --fix` and the quick fixes,
- * and writing matched experience IDs back (`apply --update-config`, DESIGN.md).
+ * and writing matched experience IDs back (`apply --update-config`, docs/sync-rules.md).
  */
 import type { ConfigPath } from './model';
 import { loadConfig } from './load';

@@ -1,7 +1,7 @@
 /**
  * The config loader of ReSim Experience Sync: YAML text → normalised `SyncConfig` with source
  * ranges and static diagnostics, and the text edits behind `validate --fix`, `--update-config`
- * and the quick fixes. See `types.ts` for the contract and DESIGN.md "Diagnostics" for the codes.
+ * and the quick fixes. See `types.ts` for the contract and docs/diagnostics.md "Diagnostics" for the codes.
  */
 export * from './types';
 export { loadConfig, loadStats, type LoadStats } from './load';

@@ -1,6 +1,6 @@
 /**
  * `loadConfig`: experience sync config text → normalised config, source ranges and static
- * diagnostics (DESIGN.md, "Diagnostics"). Never throws for bad input.
+ * diagnostics (docs/diagnostics.md, "Diagnostics"). Never throws for bad input.
  *
  * Speed: a config is split into pieces (one per top-level key, one per item of the
  * `experiences:` and `managedTestSuites:` block sequences, see chunks.ts); each piece is parsed

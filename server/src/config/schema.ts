@@ -2,7 +2,7 @@
  * The experience sync config's JSON schema (`schema/experience-sync.schema.json`), compiled once
  * with ajv, and the key tables derived from it: the known camelCase keys of each kind of map and
  * the design doc's snake_case aliases (seeds/experience-syncing-README.md), which the resim CLI
- * ignores but this loader reads as their camelCase keys (DESIGN.md, "Both spellings").
+ * ignores but this loader reads as their camelCase keys (docs/diagnostics.md, "Both spellings").
  */
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';

@@ -1,7 +1,7 @@
 /**
  * Tab characters in indentation (YAML forbids them; the design doc's example has them, see
- * shared/examples/seed-example.yaml). Finds the lines and picks the tab width that makes the
- * file parse: DESIGN.md "Code actions: tabs → spaces (the tab width that makes the file parse)".
+ * test/fixtures/seed-example.yaml). Finds the lines and picks the tab width that makes the
+ * file parse: docs/diagnostics.md "Code actions: tabs → spaces (the tab width that makes the file parse)".
  */
 import { parseDocument } from 'yaml';
 import type { TextEdit } from './types';

@@ -1,5 +1,5 @@
 /**
- * Code actions (DESIGN.md, "Code actions"):
+ * Code actions (docs/diagnostics.md, "Code actions"):
  * - the quick fixes the config loader attaches to its diagnostics (`fix`: tabs → spaces with the
  *   tab width that makes the file parse, snake_case → camelCase, closest key for unknown-key);
  * - "did you mean" for `unknown-tag`, `unknown-system`, `unknown-test-suite`,

@@ -1,5 +1,5 @@
 /**
- * Code lens (DESIGN.md, "Code lens"): on each experience what sync will do with it
+ * Code lens (docs/architecture.md, "Code lens"): on each experience what sync will do with it
  * (`+ create`, `~ update: description, locations`, `↺ restore`, `✓ unchanged`), and on line 0
  * the plan's summary (`Plan: 1 to create, 2 to update, 1 to archive` or `No changes`) with the
  * command `resim.previewSync`, plus `Apply` (`resim.applySync`) when there is something to

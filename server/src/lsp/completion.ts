@@ -1,5 +1,5 @@
 /**
- * Completion (DESIGN.md, "Completion"): tag names in `tags:` and `managedExperienceTags:`,
+ * Completion (docs/architecture.md, "Completion"): tag names in `tags:` and `managedExperienceTags:`,
  * system names in `systems:`, test suite names in `managedTestSuites[].name`, experience names
  * in a suite's `experiences:` (from the project's state and from the file), and keys from the
  * schema (`schema/experience-sync.schema.json`) at key positions.

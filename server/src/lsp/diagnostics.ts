@@ -1,5 +1,5 @@
 /**
- * Diagnostics (DESIGN.md, "Diagnostics"): renders what the config loader found (static codes)
+ * Diagnostics (docs/diagnostics.md, "Diagnostics"): renders what the config loader found (static codes)
  * and what the plan found (live codes) as LSP diagnostics, `source: "resim"`, `code` = the
  * stable code. Nothing is decided here: static problems are `loadConfig`'s, live ones are
  * `computePlan`'s `errors` and `notices`; this module only maps config paths to ranges

@@ -1,5 +1,5 @@
 /**
- * Hover (DESIGN.md, "Hover"): on an experience entry, what sync will do with it (matched
+ * Hover (docs/architecture.md, "Hover"): on an experience entry, what sync will do with it (matched
  * experience ID, matched by name / ID / new, the action, the changed fields before → after,
  * a link to it in the ReSim app); on a tag, system or test suite name, its ID and members.
  *

@@ -1,6 +1,6 @@
 /**
  * Markdown helpers for hovers and completion documentation. Every string that comes from a
- * config or the API goes through `md()` (brief: "escape every string from a config or the API"):
+ * config or the API goes through `md()` (docs/security.md: every string from a config or the API is escaped):
  * CommonMark lets any ASCII punctuation be backslash-escaped, so escaping all of it leaves no
  * way to inject links, HTML, code spans or emphasis. Line breaks are flattened; control, bidi
  * and invisible characters are shown as escapes (`\u202e`).

@@ -7,7 +7,7 @@
  *   `resim/refreshState`, the interval of `resim.stateRefreshSeconds`) starts a new one after
  *   the in-flight one, shared by every caller that forced it meanwhile.
  * - A failure becomes a `StateProblem` with a message saying what to do; the diagnostics show
- *   it as `state-unavailable` (DESIGN.md, "Diagnostics").
+ *   it as `state-unavailable` (docs/diagnostics.md, "Diagnostics").
  */
 import type { ProjectState } from '../sync/model';
 import type { ResimApi } from '../sync/port';

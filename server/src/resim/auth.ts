@@ -1,6 +1,6 @@
 /**
- * Where the bearer token for the ReSim API comes from (resim-api.md, "The resim CLI's
- * conventions"; DESIGN.md, "Command line": `RESIM_TOKEN`, `RESIM_CLIENT_ID`/`RESIM_CLIENT_SECRET`,
+ * Where the bearer token for the ReSim API comes from (docs/api.md, "The resim CLI's
+ * conventions"; docs/architecture.md, "Command line": `RESIM_TOKEN`, `RESIM_CLIENT_ID`/`RESIM_CLIENT_SECRET`,
  * else the token in `~/.resim/cache.json`).
  *
  * Security: a provider never logs, writes or describes a token or a client secret; its errors are

@@ -1,6 +1,6 @@
 /**
- * The ReSim API client (DESIGN.md "Pieces": HTTP over node-fetch, auth, paging, retries,
- * concurrency limit). The contract is `ResimApi` (types.ts); endpoints: `shared/resim-api.md`.
+ * The ReSim API client (docs/architecture.md "Pieces": HTTP over node-fetch, auth, paging, retries,
+ * concurrency limit). The contract is `ResimApi` (types.ts); endpoints: docs/api.md.
  */
 export type { RequestEvent } from './types';
 export type { ResimApi } from '../sync/port';

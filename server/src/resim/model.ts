@@ -60,7 +60,7 @@ export interface CreateExperienceInput {
   systemIDs?: string[];
 }
 
-/** Field names that `UpdateExperience`'s `updateMask` accepts (resim-api.md). */
+/** Field names that `UpdateExperience`'s `updateMask` accepts (docs/api.md). */
 export type ExperienceField =
   | 'name'
   | 'description'

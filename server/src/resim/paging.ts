@@ -2,7 +2,7 @@
 import { ApiError } from './errors';
 import type { CallSpec, Query } from './transport';
 
-/** Page size of every list call: what the resim CLI uses, and the API's maximum (resim-api.md "Pagination"). */
+/** Page size of every list call: what the resim CLI uses, and the API's maximum (docs/api.md "Pagination"). */
 export const PAGE_SIZE = 100;
 /**
  * Follows `nextPageToken` (pageSize 100) until it is empty/absent or a page is empty (docs/api.md,

@@ -1,6 +1,6 @@
 /**
  * Apply: makes the API calls a plan needs, and no others (the design doc's `applyUpdates()`,
- * the resim CLI's `apply.go`, with DESIGN.md's additions).
+ * the resim CLI's `apply.go`, with docs/sync-rules.md's additions).
  *
  * Order (as the reference): experiences (updates and restores, then creates, so a rename frees
  * its old name before a create reuses it) → test suite revisions → tag additions and removals →

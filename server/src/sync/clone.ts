@@ -1,6 +1,6 @@
 /**
  * Clone: writes a project's state as a sync config (the resim CLI's `--clone`), extended as
- * DESIGN.md says so that clone → preview says "No changes":
+ * docs/sync-rules.md says so that clone → preview says "No changes":
  * - unarchived experiences, sorted by name, with their experienceID, every field that is set,
  *   their tags and systems;
  * - every project tag as `managedExperienceTags`;

@@ -1,10 +1,10 @@
 /**
- * The plan: the one place that decides what a sync changes (DESIGN.md, "Sync semantics").
+ * The plan: the one place that decides what a sync changes (docs/sync-rules.md, "Sync semantics").
  * Pure: no I/O, no clock. Every view (CLI text and JSON, diagnostics, hover, code lens,
  * webview) renders the `Plan` this returns.
  *
  * Rules (the design doc `seeds/experience-syncing-README.md` and the resim CLI's
- * `experiences.go`, `tags.go`, `systems.go`, `test_suites.go`, plus DESIGN.md's additions):
+ * `experiences.go`, `tags.go`, `systems.go`, `test_suites.go`, plus docs/sync-rules.md's additions):
  * - Matching, per config entry in file order: by name (archived experiences included); else by
  *   `experienceID` among the not-yet-matched; else new.
  * - Unmatched, unarchived experiences are archived unless `archiveUnlisted` is false; a matched
@@ -32,7 +32,7 @@ export interface PlanOptions {
   archiveUnlisted: boolean;
 }
 
-/** Mass-archive guard threshold (DESIGN.md): max(10, 25% of active experiences, rounded up). */
+/** Mass-archive guard threshold (docs/sync-rules.md): max(10, 25% of active experiences, rounded up). */
 export function massArchiveThreshold(activeCount: number): number {
   return Math.max(10, Math.ceil(activeCount * 0.25));
 }
