@@ -166,7 +166,7 @@ describe('resim-sync: a plan is a contract, and nothing the user wrote is lost',
       const running = cli(['apply', '--yes', '--update-config', '--config', file]);
       const t0 = Date.now();
       while (!writes().length && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 5));
-      const edited = CONFIG.replace(/  - name: legacy-night-flight\n.*\n.*\n/, '');
+      const edited = CONFIG.replace(/ {2}- name: legacy-night-flight\n.*\n.*\n/, '');
       assert.notEqual(edited, CONFIG);
       fs.writeFileSync(file, edited);
       const r = await running;

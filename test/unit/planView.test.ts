@@ -4,7 +4,7 @@
  * state, suites' before/after members, the strict CSP with a nonce, localResourceRoots = media.
  */
 import * as assert from 'assert';
-import Module = require('module');
+import * as Module from 'module';
 import type { ApplyResult, DiagnosticCode, PlanJson, PreviewResult } from '../../protocol';
 import {
   contentSecurityPolicy, escapeHtml, renderApplyResultBody, renderDocument, renderFieldChange, renderPlanBody,
@@ -209,7 +209,6 @@ describe('PlanView (stub vscode)', () => {
   const stub = stubVscode(panels);
   const mod = Module as unknown as { _load: (req: string, ...rest: unknown[]) => unknown };
   const realLoad = mod._load;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   let PlanViewClass: typeof import('../../client/src/planView').PlanView;
 
   before(() => {

@@ -21,7 +21,9 @@ export function registerValidate(program: Command): void {
     .option('--no-archive', 'with --project: do not count unlisted experiences as archived')
     .option('--json', 'print errors as JSON')
     .action(async (o: { config?: string; project?: string; fix?: boolean; archive: boolean; json?: boolean }) => {
-      let { file, text } = readConfigFile(o.config);
+      const read = readConfigFile(o.config);
+      const file = read.file;
+      let text = read.text;
       if (o.fix) {
         const fixed = fixConfig(text, ['tabs', 'snake-case']);
         if (fixed.text !== text) {
