@@ -7,6 +7,12 @@
 import type { PlanJson } from './plan';
 import type { DiagnosticCode } from './diagnostics';
 
+/**
+ * The prefix of the server's Error-level `window/logMessage` for a failure of its own (a handler
+ * that threw, an uncaught exception). Anything else at Error level is not the server's bug.
+ */
+export const HANDLER_FAILURE_PREFIX = '[resim-language-server failure]';
+
 /** An error that stops a plan (config error or live error); `line`/`column` are 1-based. */
 export interface PreviewError {
   code: DiagnosticCode;

@@ -5,6 +5,7 @@ import type { Logger } from './log';
 import type { PlanView } from './planView';
 import type { Session } from './session';
 import type { StatusBar } from './statusBar';
+import { ui } from './ui';
 
 export interface ClientContext {
   readonly ext: vscode.ExtensionContext;
@@ -25,7 +26,7 @@ export class UserError extends Error {}
  */
 export async function requireTrust(what: string): Promise<void> {
   if (vscode.workspace.isTrusted) return;
-  const choice = await vscode.window.showWarningMessage(
+  const choice = await ui.showWarningMessage(
     `ReSim: ${what} calls the ReSim API, which is off in Restricted Mode. Trust this workspace to use it.`,
     'Manage Workspace Trust');
   if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
@@ -39,11 +40,11 @@ export function guarded<A extends unknown[]>(ctx: ClientContext, name: string, f
       await fn(...args);
     } catch (err) {
       if (err instanceof UserError) {
-        if (err.message) void vscode.window.showErrorMessage(err.message);
+        if (err.message) void ui.showErrorMessage(err.message);
         return;
       }
       ctx.logger.error(`${name} failed`, err);
-      const choice = await vscode.window.showErrorMessage(`ReSim: ${name} failed: ${errorMessage(err)}`, 'Show Output');
+      const choice = await ui.showErrorMessage(`ReSim: ${name} failed: ${errorMessage(err)}`, 'Show Output');
       if (choice) ctx.logger.show();
     }
   };

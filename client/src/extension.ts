@@ -21,11 +21,24 @@ import { PlanView } from './planView';
 import { Sandbox, startSandbox } from './sandbox';
 import { Session } from './session';
 import { StatusBar } from './statusBar';
+import { restoreUi, ui, type Ui } from './ui';
 
 let client: LanguageClient | undefined;
 let starting: Promise<LanguageClient> | undefined;
 
-export function activate(ext: vscode.ExtensionContext): void {
+/**
+ * What `activate` returns to the extension-host tests (test/vscode/), and only to them: in VS
+ * Code's test mode or with `RESIM_EXTENSION_TESTS=1` in the environment; otherwise nothing.
+ */
+export interface TestApi {
+  ui: Ui;
+  restoreUi: () => void;
+  session: Session;
+  logger: Logger;
+  sandbox: Sandbox;
+}
+
+export function activate(ext: vscode.ExtensionContext): TestApi | undefined {
   const redactor = new Redactor();
   const logger = new Logger(redactor);
   const session = new Session(ext, redactor);
@@ -107,6 +120,8 @@ export function activate(ext: vscode.ExtensionContext): void {
   setImmediate(() => {
     if (!starting) void startClient().then(() => statusBar.refreshSoon(), () => undefined);
   });
+  const testing = ext.extensionMode === vscode.ExtensionMode.Test || process.env.RESIM_EXTENSION_TESTS === '1';
+  return testing ? { ui, restoreUi, session, logger, sandbox } : undefined;
 }
 
 /**

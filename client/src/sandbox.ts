@@ -11,6 +11,7 @@ import type { ClientContext } from './context';
 import { UserError } from './context';
 import { spawnSandbox } from './sandboxSpawn';
 import { freePort } from '../../server/src/util/net';
+import { ui } from './ui';
 
 export { freePort };
 
@@ -69,11 +70,11 @@ export class Sandbox implements vscode.Disposable {
 
 /** The command: start, point the session at it, offer the "demo" project. */
 export async function startSandbox(ctx: ClientContext, sandbox: Sandbox): Promise<void> {
-  const { url, token } = await vscode.window.withProgress(
+  const { url, token } = await ui.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'ReSim: starting the local sandbox' },
     () => sandbox.start(ctx));
   ctx.session.useSandbox(url, token);
-  const choice = await vscode.window.showInformationMessage(
+  const choice = await ui.showInformationMessage(
     `ReSim: local sandbox running at ${url} (this window only). Use its "demo" project?`, 'Select "demo"');
   if (choice) await ctx.session.selectProject('demo');
 }

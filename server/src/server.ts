@@ -23,7 +23,7 @@ import { CredentialStore } from './lsp/credentials';
 import { diagnosticsOf } from './lsp/diagnostics';
 import { isHandledDocument } from './lsp/documents';
 import { hoverAt } from './lsp/hover';
-import { SetCredentialsNotification } from '../../protocol';
+import { HANDLER_FAILURE_PREFIX, SetCredentialsNotification } from '../../protocol';
 import { FRESH_PREVIEW_MAX_AGE_MS, registerRequests } from './lsp/requests';
 import { resimSection, SettingsStore } from './lsp/settings';
 import { StateCache } from './lsp/state';
@@ -43,6 +43,11 @@ if (!cli.run) {
 const connection = createRedactingConnection();
 const documents = new TextDocuments(TextDocument);
 const log = (message: string) => connection.console.log(message);
+/**
+ * A failure of ours (a handler that threw, an uncaught exception): logged at Error level with the
+ * prefix `HANDLER_FAILURE_PREFIX`, so that clients and tests can count them (test/integration/lsp-helpers.ts).
+ */
+const logFailure = (message: string) => connection.console.error(`${HANDLER_FAILURE_PREFIX} ${message}`);
 
 let settings = new SettingsStore();
 const credentials = new CredentialStore();
@@ -59,7 +64,7 @@ function safe<P extends unknown[], R>(name: string, fallback: R, f: (...args: P)
     try {
       return await f(...args);
     } catch (err) {
-      log(`${name} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      logFailure(`${name} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
       return fallback;
     }
   };
@@ -255,12 +260,13 @@ registerRequests({
     return freshPreviewMaxAgeMs;
   },
   log,
+  logFailure,
 });
 
 connection.onShutdown(() => states.dispose());
 
-process.on('uncaughtException', (err) => log(`Uncaught: ${err.stack ?? err.message}`));
-process.on('unhandledRejection', (err) => log(`Unhandled rejection: ${err instanceof Error ? err.stack ?? err.message : String(err)}`));
+process.on('uncaughtException', (err) => logFailure(`Uncaught: ${err.stack ?? err.message}`));
+process.on('unhandledRejection', (err) => logFailure(`Unhandled rejection: ${err instanceof Error ? err.stack ?? err.message : String(err)}`));
 
 
 documents.listen(connection);

@@ -147,7 +147,12 @@ describe('language server fuzz', function () {
       assert.ok(Array.isArray(symbols), `change ${i}: documentSymbol answered ${JSON.stringify(symbols)}`);
       if (i % 7 === 0) {
         const pos = { line: Math.floor(rand() * 40), character: Math.floor(rand() * 30) };
-        await within<unknown>(i % 14 === 0 ? c.hover(uri, pos) : c.completion(uri, pos), 1000, `hover/completion after change ${i}`);
+        // Every feature handler in turn: hover, completion, code lens, definition, code actions.
+        const k = (i / 7) % 5;
+        const range = { start: pos, end: { line: pos.line + 1, character: 0 } };
+        const req: Promise<unknown> =
+          k === 0 ? c.hover(uri, pos) : k === 1 ? c.completion(uri, pos) : k === 2 ? c.codeLens(uri) : k === 3 ? c.definition(uri, pos) : c.codeActions(uri, range, c.diagnostics.get(uri)?.diagnostics ?? []);
+        await within<unknown>(req, 1000, `feature request ${k} after change ${i}`);
       }
       slowest = Math.max(slowest, Date.now() - started);
       assert.equal(exited, false, `the server exited after change ${i}`);
@@ -156,6 +161,9 @@ describe('language server fuzz', function () {
     c.change(uri, BASES[3]);
     await c.diagnosticsFor(uri, (d) => d.some((x) => x.code === 'will-archive'));
     assert.ok(!/Uncaught|Unhandled rejection/.test(c.stderr), c.stderr.slice(-2000));
+    // A handler that threw is answered with a fallback, so only its log tells: there must be none.
+    const failures = c.logs.filter((l) => l.type === 1).map((l) => l.message.slice(0, 500));
+    assert.equal(c.handlerFailures, 0, `handler failures:\n${failures.join('\n')}`);
     console.log(`      slowest answer: ${slowest} ms`);
   });
 });

@@ -116,6 +116,7 @@ describe('security: secrets never appear in messages', function () {
       });
       const apiUrl = `${api.origin.replace('http://', `http://user:${PASSWORD}@`)}/v1/`;
       client = await LspClient.start({ settings: { apiUrl, project: 'demo' }, env: { RESIM_TOKEN: TOKEN } });
+      client.allowRedactionMarker = true; // this test puts a password into the API URL on purpose
       const uri = 'file:///tmp/sec/demo.experiences.yaml';
       client.open(uri, '# resim-project: demo\nexperiences:\n  - name: one\n    description: d\n    locations: [s3://b/k]\n');
       const diags = await client.diagnosticsFor(uri, (d) => d.some((x) => x.code === 'state-unavailable'));

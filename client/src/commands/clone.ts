@@ -7,11 +7,12 @@ import * as vscode from 'vscode';
 import { ClientContext, UserError, requireTrust } from '../context';
 import type { ProjectItem } from '../../../protocol';
 import { CloneRequest, LANGUAGE_ID, ListProjectsRequest, hasProjectComment } from '../../../protocol';
+import { ui } from '../ui';
 
 /** Lists the projects the credentials can see, for QuickPicks. */
 export async function listProjects(ctx: ClientContext): Promise<ProjectItem[]> {
   const client = await ctx.client();
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'ReSim: listing projects' },
+  return ui.withProgress({ location: vscode.ProgressLocation.Window, title: 'ReSim: listing projects' },
     () => client.sendRequest<ListProjectsRequest.Result>(ListProjectsRequest.method, {}));
 }
 
@@ -23,7 +24,7 @@ export async function pickProject(ctx: ClientContext, title: string): Promise<Pr
   const items = projects
     .map((p) => ({ label: p.name, description: p.id, picked: p.name === current || p.id === current, project: p }))
     .sort((a, b) => Number(b.picked) - Number(a.picked) || a.label.localeCompare(b.label));
-  const pick = await vscode.window.showQuickPick(items, { title, placeHolder: 'Project', matchOnDescription: true });
+  const pick = await ui.showQuickPick(items, { title, placeHolder: 'Project', matchOnDescription: true });
   return pick?.project;
 }
 
@@ -38,7 +39,7 @@ export async function cloneProject(ctx: ClientContext): Promise<vscode.Uri | und
   const project = await pickProject(ctx, 'ReSim: clone which project?');
   if (!project) return undefined;
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-  const target = await vscode.window.showSaveDialog({
+  const target = await ui.showSaveDialog({
     title: `Save the sync config of ${project.name}`,
     defaultUri: folder ? vscode.Uri.joinPath(folder, cloneFileName(project.name)) : undefined,
     filters: { 'Experience sync config': ['experiences.yaml', 'yaml', 'yml'] },
@@ -46,7 +47,7 @@ export async function cloneProject(ctx: ClientContext): Promise<vscode.Uri | und
   });
   if (!target) return undefined;
   const client = await ctx.client();
-  const { text } = await vscode.window.withProgress(
+  const { text } = await ui.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `ReSim: cloning ${project.name}` },
     () => client.sendRequest<CloneRequest.Result>(CloneRequest.method, { project: project.id }));
   await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));

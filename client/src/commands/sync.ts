@@ -16,6 +16,7 @@ import { ClientContext, UserError, requireTrust } from '../context';
 import type { ApplyResult, PlanBinding, PlanJson, PreviewResult } from '../../../protocol';
 import { ApplyRequest, PreviewRequest, RefreshStateRequest, formatSummary, isNoOp } from '../../../protocol';
 import { resolveTarget } from '../target';
+import { ui } from '../ui';
 
 /** Asks the server for the plan of `uri` (no writes). */
 /**
@@ -36,7 +37,7 @@ export async function requestPreview(ctx: ClientContext, uri: vscode.Uri, opts: 
 export async function previewSync(ctx: ClientContext, arg?: unknown): Promise<PreviewResult> {
   const uri = resolveTarget(arg, ctx.planView.currentUri);
   await requireTrust('Preview Sync');
-  const result = await vscode.window.withProgress(
+  const result = await ui.withProgress(
     { location: vscode.ProgressLocation.Window, title: 'ReSim: computing the sync plan' },
     () => requestPreview(ctx, uri, { fresh: true }));
   ctx.planView.showPlan(uri, result);
@@ -58,7 +59,7 @@ function confirmationText(plan: PlanJson): string {
  */
 async function confirmMassArchive(plan: PlanJson): Promise<boolean> {
   const m = plan.massArchive;
-  const typed = await vscode.window.showInputBox({
+  const typed = await ui.showInputBox({
     title: 'ReSim: confirm mass archive',
     prompt: `This sync archives ${m?.archiveCount ?? plan.summary.archive} of ${m?.activeCount ?? '?'} active experiences. ` +
       `Type the project name "${plan.project.name}" to confirm.`,
@@ -79,13 +80,13 @@ async function confirmMassArchive(plan: PlanJson): Promise<boolean> {
 export async function applySync(ctx: ClientContext, arg?: unknown, shown?: PlanBinding): Promise<ApplyResult | undefined> {
   const uri = resolveTarget(arg, ctx.planView.currentUri);
   await requireTrust('Apply Sync');
-  const preview = await vscode.window.withProgress(
+  const preview = await ui.withProgress(
     { location: vscode.ProgressLocation.Window, title: 'ReSim: computing the sync plan' },
     () => requestPreview(ctx, uri, { fresh: true }));
   const plan = preview.plan;
   if (preview.errors?.length || !plan) {
     ctx.planView.showPlan(uri, preview);
-    const choice = await vscode.window.showErrorMessage(
+    const choice = await ui.showErrorMessage(
       `ReSim: the config has ${preview.errors?.length ?? 0} error(s); nothing was applied. Fix them and apply again.`, 'Show Problems');
     if (choice) await vscode.commands.executeCommand('workbench.actions.view.problems');
     return undefined;
@@ -97,15 +98,15 @@ export async function applySync(ctx: ClientContext, arg?: unknown, shown?: PlanB
   if (!shown && ctx.planView.currentUri?.toString() === uri.toString()) ctx.planView.showPlan(uri, preview);
   if (isNoOp(plan.summary)) {
     ctx.planView.showPlan(uri, preview);
-    void vscode.window.showInformationMessage(`ReSim: no changes. Project "${plan.project.name}" already matches this file.`);
+    void ui.showInformationMessage(`ReSim: no changes. Project "${plan.project.name}" already matches this file.`);
     return undefined;
   }
-  const ok = await vscode.window.showWarningMessage(confirmationText(plan), { modal: true }, 'Apply');
+  const ok = await ui.showWarningMessage(confirmationText(plan), { modal: true }, 'Apply');
   if (ok !== 'Apply') return undefined;
   let allowMassArchive = false;
   if (plan.massArchive?.tripped) {
     if (!(await confirmMassArchive(plan))) {
-      void vscode.window.showInformationMessage('ReSim: apply cancelled; nothing was written.');
+      void ui.showInformationMessage('ReSim: apply cancelled; nothing was written.');
       return undefined;
     }
     allowMassArchive = true;
@@ -114,7 +115,7 @@ export async function applySync(ctx: ClientContext, arg?: unknown, shown?: PlanB
 }
 
 async function staleRefusal(ctx: ClientContext, uri: vscode.Uri): Promise<undefined> {
-  const choice = await vscode.window.showWarningMessage(
+  const choice = await ui.showWarningMessage(
     'ReSim: the file or the project changed since this plan was computed (stale plan). Nothing was applied. Preview again to see the current plan.',
     'Preview Again');
   if (choice) await previewSync(ctx, uri);
@@ -127,7 +128,7 @@ async function runApply(ctx: ClientContext, uri: vscode.Uri, plan: PlanJson, par
   ctx.logger.info(`Apply to project ${plan.project.name}: ${formatSummary(plan.summary)}`);
   let cancelled = false;
   try {
-    const result = await vscode.window.withProgress(
+    const result = await ui.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `ReSim: applying sync to ${plan.project.name}`, cancellable: true },
       async (progress, token) => {
         token.onCancellationRequested(() => { cancelled = true; });
@@ -150,15 +151,15 @@ async function runApply(ctx: ClientContext, uri: vscode.Uri, plan: PlanJson, par
     for (const c of result.calls.filter((x) => !x.ok)) ctx.logger.warn(`Failed: ${c.operation} ${c.target}: ${c.error ?? ''}`);
     if (result.cancelled || cancelled) {
       ctx.logger.warn(`Apply cancelled after ${result.calls.length} call(s).`);
-      void vscode.window.showWarningMessage(`ReSim: apply cancelled after ${result.calls.length} call(s). Calls already made stay made; preview again to see what is left.`);
+      void ui.showWarningMessage(`ReSim: apply cancelled after ${result.calls.length} call(s). Calls already made stay made; preview again to see what is left.`);
     } else if (result.failures > 0 || !result.ok) {
-      const choice = await vscode.window.showErrorMessage(
+      const choice = await ui.showErrorMessage(
         `ReSim: apply finished with ${result.failures} failed call(s) of ${result.calls.length}. Apply again to retry what is left.`,
         'Show Output');
       if (choice) ctx.logger.show();
     } else {
       ctx.logger.info(`Applied: ${result.calls.length} call(s), no failure.`);
-      void vscode.window.showInformationMessage(`ReSim: applied to ${plan.project.name}: ${formatSummary(plan.summary)}.`);
+      void ui.showInformationMessage(`ReSim: applied to ${plan.project.name}: ${formatSummary(plan.summary)}.`);
     }
     // Read the state as the apply left it, then preview again for the status bar's counts.
     void client.sendRequest(RefreshStateRequest.method, { uri: uri.toString() })
@@ -169,7 +170,7 @@ async function runApply(ctx: ClientContext, uri: vscode.Uri, plan: PlanJson, par
     ctx.planView.setBusy(false);
     if (cancelled) {
       ctx.logger.warn('Apply cancelled by the user.');
-      void vscode.window.showWarningMessage('ReSim: apply cancelled. Calls already made stay made; preview again to see what is left.');
+      void ui.showWarningMessage('ReSim: apply cancelled. Calls already made stay made; preview again to see what is left.');
       return undefined;
     }
     const code = err instanceof languageClientModule().ResponseError ? (err.data as { code?: string } | undefined)?.code : undefined;
@@ -182,7 +183,7 @@ async function runApply(ctx: ClientContext, uri: vscode.Uri, plan: PlanJson, par
       return undefined;
     }
     if (code === 'config-errors') {
-      const choice = await vscode.window.showErrorMessage('ReSim: the config has errors; nothing was applied.', 'Show Problems');
+      const choice = await ui.showErrorMessage('ReSim: the config has errors; nothing was applied.', 'Show Problems');
       if (choice) await vscode.commands.executeCommand('workbench.actions.view.problems');
       return undefined;
     }

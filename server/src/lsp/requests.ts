@@ -20,7 +20,7 @@
  * - `resim/listProjects` → `[{id, name}]` (unarchived projects).
  */
 import {
-  LSPErrorCodes, ResponseError, type CancellationToken, type Connection, type TextDocuments,
+  ErrorCodes, LSPErrorCodes, ResponseError, type CancellationToken, type Connection, type TextDocuments,
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import {
@@ -46,6 +46,8 @@ export interface RequestDeps {
   /** Default FRESH_PREVIEW_MAX_AGE_MS; `initializationOptions.freshPreviewMaxAgeMs` (tests) changes it. */
   freshPreviewMaxAgeMs?: number;
   log: (message: string) => void;
+  /** Logs a failure of ours (an exception that is not a `ResponseError`); default `log`. */
+  logFailure?: (message: string) => void;
 }
 
 function uriParam(params: unknown): string {
@@ -214,12 +216,28 @@ export async function listProjects(deps: RequestDeps, token: CancellationToken):
   }
 }
 
+/**
+ * A request handler whose unexpected exceptions (not a `ResponseError`: a bug of ours) are logged
+ * as failures and answered as `InternalError`; refusals and API errors pass unchanged.
+ */
+function guarded<R>(deps: RequestDeps, method: string, f: (params: unknown, token: CancellationToken) => Promise<R>) {
+  return async (params: unknown, token: CancellationToken): Promise<R> => {
+    try {
+      return await f(params, token);
+    } catch (err) {
+      if (err instanceof ResponseError) throw err;
+      (deps.logFailure ?? deps.log)(`${method} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      throw new ResponseError(ErrorCodes.InternalError, `${method} failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+}
+
 /** Registers every custom request on the connection. */
 export function registerRequests(deps: RequestDeps): void {
   const c = deps.connection;
-  c.onRequest(PreviewRequest.method, (params: unknown) => preview(deps, params));
-  c.onRequest(ApplyRequest.method, (params: unknown, token: CancellationToken) => apply(deps, params, token));
-  c.onRequest(CloneRequest.method, (params: unknown, token: CancellationToken) => clone(deps, params, token));
-  c.onRequest(RefreshStateRequest.method, (params: unknown) => refreshState(deps, params));
-  c.onRequest(ListProjectsRequest.method, (_params: unknown, token: CancellationToken) => listProjects(deps, token));
+  c.onRequest(PreviewRequest.method, guarded(deps, PreviewRequest.method, (params) => preview(deps, params)));
+  c.onRequest(ApplyRequest.method, guarded(deps, ApplyRequest.method, (params, token) => apply(deps, params, token)));
+  c.onRequest(CloneRequest.method, guarded(deps, CloneRequest.method, (params, token) => clone(deps, params, token)));
+  c.onRequest(RefreshStateRequest.method, guarded(deps, RefreshStateRequest.method, (params) => refreshState(deps, params)));
+  c.onRequest(ListProjectsRequest.method, guarded(deps, ListProjectsRequest.method, (_params, token) => listProjects(deps, token)));
 }
