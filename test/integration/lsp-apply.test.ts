@@ -4,7 +4,7 @@
  * afterwards (a second preview says "No changes").
  */
 import { strict as assert } from 'assert';
-import { ResponseError } from 'vscode-jsonrpc/node';
+import { CancellationTokenSource, ResponseError } from 'vscode-jsonrpc/node';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
 import { LspClient } from './lsp-helpers';
 
@@ -97,6 +97,31 @@ describe('language server: resim/apply', function () {
     const again = await c.request<Preview>('resim/preview', { uri });
     assert.ok(Object.entries(again.plan!.summary).every(([k, v]) => k === 'unchanged' || v === 0), JSON.stringify(again.plan!.summary));
     assert.equal((await c.codeLens(uri))[0].command?.title, 'No changes');
+  });
+
+  it('$/cancelRequest stops an apply: the calls not yet made are not made, and the result says cancelled', async () => {
+    const uri = await open(CONFIG, 'cancel');
+    const pv = await c.request<Preview>('resim/preview', { uri });
+    const writes = () => sb.requestLog.filter((r) => r.method !== 'GET');
+    sb.setFaults({ latencyMs: 400 });
+    const source = new CancellationTokenSource();
+    const applying = c.request<{ ok: boolean; cancelled: boolean; calls: { operation: string; ok: boolean }[] }>('resim/apply', { uri, ...bound(pv) }, source.token);
+    await c.until(() => writes().length > 0, 20_000, 'the first write call');
+    source.cancel();
+    let result: { cancelled: boolean; calls: { operation: string; ok: boolean }[] } | undefined;
+    try {
+      result = await applying;
+    } catch (err) {
+      // An editor may also be answered RequestCancelled (-32800).
+      assert.ok(err instanceof ResponseError && err.code === -32800, String(err));
+    }
+    if (result) assert.equal(result.cancelled, true, JSON.stringify(result));
+    // Calls already on the wire finish (their answers are logged late); nothing new is sent.
+    await new Promise((r) => setTimeout(r, 1000));
+    const made = writes().length;
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(writes().length, made, 'no write is sent after the cancel');
+    assert.ok(!writes().some((w) => w.method === 'DELETE' && /experiences\//.test(w.path)), 'the archives (the last phase) were not made');
   });
 
   it('refuses a stale plan (the project changed after the preview)', async () => {

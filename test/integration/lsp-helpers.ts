@@ -14,7 +14,7 @@ import * as assert from 'assert';
 import { spawn, type ChildProcess } from 'child_process';
 import * as path from 'path';
 import {
-  createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection,
+  createMessageConnection, StreamMessageReader, StreamMessageWriter, type CancellationToken, type MessageConnection,
 } from 'vscode-jsonrpc/node';
 import type {
   CodeAction, CodeLens, CompletionList, Diagnostic, DocumentSymbol, Hover, InitializeResult, Location, Position,
@@ -192,8 +192,9 @@ export class LspClient {
     return this.conn.sendRequest('textDocument/documentSymbol', { textDocument: { uri } });
   }
 
-  request<R>(method: string, params: unknown): Promise<R> {
-    return this.conn.sendRequest(method, params);
+  /** A request; cancelling `token` sends `$/cancelRequest`, as an editor's Cancel does. */
+  request<R>(method: string, params: unknown, token?: CancellationToken): Promise<R> {
+    return token ? this.conn.sendRequest(method, params, token) : this.conn.sendRequest(method, params);
   }
 
   notify(method: string, params: unknown): void {
