@@ -1,7 +1,7 @@
 /**
  * Rules of the config file that both the VS Code client and the language server (and the CLI)
- * apply: the language ID and the first-line `# resim-project:` link (docs/sync-rules.md, "The
- * file ↔ project link"). `package.json` (`contributes.languages[].firstLine`) repeats the
+ * apply: the language ID and the first-line `# resim-project:` link (docs/sync-rules.md, "Reading
+ * the file"). `package.json` (`contributes.languages[].firstLine`) repeats the
  * regex for VS Code; test/unit/protocol.test.ts checks that it agrees with `PROJECT_COMMENT_RE`.
  */
 

@@ -1,5 +1,5 @@
 /**
- * Paging as the ReSim API does it (docs/api.md, "Pagination"): `pageSize` (at most 100;
+ * Paging as the ReSim API does it (docs/api.md, "Paging"): `pageSize` (at most 100;
  * larger values are clamped to 100), `pageToken` in, `nextPageToken` out (empty string on the
  * last page). Tokens are opaque to clients: base64url JSON of a cursor plus a key of the query
  * they belong to, so a token replayed against another query is a 400, not a silent wrong page.

@@ -1,16 +1,26 @@
 /**
- * Which documents are sync configs (docs/sync-rules.md, "The file ↔ project link"): the language
+ * Which documents are sync configs (docs/sync-rules.md, "Reading the file"): the language
  * `resim-experiences` plus YAML files matching the `resim.configFiles` globs. Kept apart from the
  * language client so that activation does not load vscode-languageclient.
  */
 import * as vscode from 'vscode';
 import { LANGUAGE_ID } from '../../protocol';
 
+/**
+ * A `resim.configFiles` glob as a document filter pattern. VS Code matches a filter's pattern
+ * against the whole path, while the setting's globs are relative to a workspace folder (or match
+ * the file name), as the server reads them (`matchesGlobs`, server/src/lsp/documents.ts): a
+ * relative glob is prefixed with `**` and a slash, a superset that the server then narrows.
+ */
+function selectorPattern(glob: string): string {
+  return glob.startsWith('/') || glob.startsWith('**') ? glob : `**/${glob.replace(/^\.\//, '')}`;
+}
+
 /** The documents the server handles, for the current `resim.configFiles`. */
 export function documentSelector(configFiles: string[]): { language: string; pattern?: string }[] {
   return [
     { language: LANGUAGE_ID },
-    ...configFiles.map((pattern) => ({ language: 'yaml', pattern })),
+    ...configFiles.map((glob) => ({ language: 'yaml', pattern: selectorPattern(glob) })),
   ];
 }
 

@@ -36,6 +36,7 @@ export interface TestApi {
   session: Session;
   logger: Logger;
   sandbox: Sandbox;
+  planView: PlanView;
 }
 
 export function activate(ext: vscode.ExtensionContext): TestApi | undefined {
@@ -121,7 +122,7 @@ export function activate(ext: vscode.ExtensionContext): TestApi | undefined {
     if (!starting) void startClient().then(() => statusBar.refreshSoon(), () => undefined);
   });
   const testing = ext.extensionMode === vscode.ExtensionMode.Test || process.env.RESIM_EXTENSION_TESTS === '1';
-  return testing ? { ui, restoreUi, session, logger, sandbox } : undefined;
+  return testing ? { ui, restoreUi, session, logger, sandbox, planView } : undefined;
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
- * "ReSim: Preview Sync" and "ReSim: Apply Sync" (README "Commands"; docs/sync-rules.md "Stale-plan
- * protection", "Mass-archive guard").
+ * "ReSim: Preview Sync" and "ReSim: Apply Sync" (README "Commands"; docs/sync-rules.md, "Guards",
+ * for the stale-plan and mass-archive guards).
  *
  * Apply: a fresh plan (or the one shown in the webview, by its state and config fingerprints) → a modal
  * confirmation with the counts → if the mass-archive guard trips, the project name typed in an

@@ -9,7 +9,7 @@ import type { CustomField, EnvironmentVariable } from '../resim/model';
  * One entry of `experiences:`. `name`, `description` and `locations` are required by the schema;
  * a loaded config may still hold entries that failed validation, so the engine never trusts
  * more than the types below say. Optional fields that are absent (`undefined`) are left alone
- * by sync (docs/sync-rules.md, "Omitted optional fields are left alone"); an explicit `[]` clears.
+ * by sync (docs/sync-rules.md, "Fields": omitted optional fields are left alone); an explicit `[]` clears.
  */
 export interface ConfigExperience {
   name: string;

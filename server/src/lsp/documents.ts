@@ -1,6 +1,6 @@
 /**
- * Which open documents the server treats as experience sync configs (docs/sync-rules.md, "The file ↔
- * project link"): the language `resim-experiences`; YAML documents named `*.experiences.yaml`
+ * Which open documents the server treats as experience sync configs (docs/sync-rules.md, "Reading the
+ * file"): the language `resim-experiences`; YAML documents named `*.experiences.yaml`
  * / `*.experiences.yml`, matching a glob of `resim.configFiles`, or whose first line is
  * `# resim-project: …`. Every other document is ignored (no diagnostics, no features).
  */

@@ -1,5 +1,5 @@
 /**
- * The language server's settings (section `resim`, docs/sync-rules.md "The file ↔ project link") and
+ * The language server's settings (section `resim`, docs/sync-rules.md "Reading the file") and
  * the rule that decides which project a document is synced to.
  *
  * Sources, in order of preference:

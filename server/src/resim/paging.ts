@@ -1,12 +1,12 @@
-/** Paging of the API's list calls (docs/api.md, "Pagination"). */
+/** Paging of the API's list calls (docs/api.md, "Paging"). */
 import { ApiError } from './errors';
 import type { CallSpec, Query } from './transport';
 
-/** Page size of every list call: what the resim CLI uses, and the API's maximum (docs/api.md "Pagination"). */
+/** Page size of every list call: what the resim CLI uses, and the API's maximum (docs/api.md, "Paging"). */
 export const PAGE_SIZE = 100;
 /**
  * Follows `nextPageToken` (pageSize 100) until it is empty/absent or a page is empty (docs/api.md,
- * "Pagination"). `call` makes one (retried) GET; `buildUrl` names the page in errors.
+ * "Paging"). `call` makes one (retried) GET; `buildUrl` names the page in errors.
  * @throws ApiError when a page has no list `key`, or the same token comes back twice.
  */
 export async function listAll<T>(

@@ -1,5 +1,5 @@
 /**
- * Fingerprints for stale-plan protection (docs/sync-rules.md, "Stale-plan protection"): a plan carries
+ * Fingerprints for stale-plan protection (docs/sync-rules.md, "Guards"): a plan carries
  * the sha-256 of the state it was computed from; apply re-reads the state and refuses when the
  * fingerprint differs.
  */

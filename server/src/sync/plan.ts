@@ -1,5 +1,5 @@
 /**
- * The plan: the one place that decides what a sync changes (docs/sync-rules.md, "Sync semantics").
+ * The plan: the one place that decides what a sync changes (docs/sync-rules.md).
  * Pure: no I/O, no clock. Every view (CLI text and JSON, diagnostics, hover, code lens,
  * webview) renders the `Plan` this returns.
  *
@@ -387,7 +387,7 @@ interface ExperiencePlan {
 
 /**
  * Step 3, each matched entry's action (create, update, restore, archive, unchanged), field diffs
- * and tag/system changes (docs/sync-rules.md, "Tags and systems": listed tags are added, managed
+ * and tag/system changes (docs/sync-rules.md, "Tags" and "Systems": listed tags are added, managed
  * tags not listed are removed, systems are only added).
  */
 function planExperiences(ctx: PlanContext, { matches }: Matching, managedTagIDs: Set<string>): ExperiencePlan {
