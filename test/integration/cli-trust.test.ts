@@ -15,35 +15,14 @@ import * as os from 'os';
 import * as path from 'path';
 import { runNode, type ChildRun } from '../../bench/lib/measure';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
+import { demoConfig } from '../fixtures/demo-config';
 
 const root = path.resolve(__dirname, '..', '..');
 const cliPath = path.join(root, 'dist', 'cli.js');
 const STACK = /\n\s+at .+[(\s]\S+:\d+:\d+\)?|Unexpected error|report this/i;
 const DEMO = 'd0000000-0000-4000-8000-000000000001';
 
-/** The demo project's 4 active experiences, one update, plus one new experience in Basic Suite. */
-const CONFIG = `# resim-project: demo
-experiences:
-  - name: scenario-survey-alpha
-    description: Aerial survey over test zone
-    locations: [s3://drone-missions/surveys/alpha-test-zone]
-    tags: [regression]
-  - name: hover-stability-baseline
-    description: Hover in still air for 10 minutes
-    locations: [s3://drone-missions/baselines/hover, s3://drone-missions/baselines/hover-imu]
-  - name: wind-gust-landing
-    description: Landing with 15 m/s gusts
-    locations: [s3://drone-missions/landing/gusts]
-  - name: legacy-night-flight
-    description: Night flight on the retired airframe
-    locations: [s3://drone-missions/legacy/night-flight]
-  - name: created-by-the-trust-test
-    description: New
-    locations: [s3://new]
-managedTestSuites:
-  - name: Basic Suite
-    experiences: [scenario-survey-alpha, created-by-the-trust-test]
-`;
+const CONFIG = demoConfig('created-by-the-trust-test');
 
 describe('resim-sync: a plan is a contract, and nothing the user wrote is lost', function () {
   this.timeout(120_000);

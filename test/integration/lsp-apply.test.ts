@@ -7,32 +7,9 @@ import { strict as assert } from 'assert';
 import { CancellationTokenSource, ResponseError } from 'vscode-jsonrpc/node';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
 import { LspClient } from './lsp-helpers';
+import { demoConfig } from '../fixtures/demo-config';
 
-const CONFIG = `# resim-project: demo
-experiences:
-  - name: scenario-survey-alpha
-    description: Aerial survey over test zone
-    locations: [s3://drone-missions/surveys/alpha-test-zone]
-    tags: [regression]
-  - name: new-scenario-system-check
-    description: Regression validation run
-    locations: [s3://drone-missions/system-checks/regression-1]
-  - name: hover-stability-baseline
-    description: Hover in still air for 10 minutes
-    locations: [s3://drone-missions/baselines/hover, s3://drone-missions/baselines/hover-imu]
-  - name: wind-gust-landing
-    description: Landing with 15 m/s gusts
-    locations: [s3://drone-missions/landing/gusts]
-  - name: legacy-night-flight
-    description: Night flight on the retired airframe
-    locations: [s3://drone-missions/legacy/night-flight]
-  - name: created-by-the-lsp-test
-    description: New
-    locations: [s3://new]
-managedTestSuites:
-  - name: Basic Suite
-    experiences: [scenario-survey-alpha, created-by-the-lsp-test]
-`;
+const CONFIG = demoConfig('created-by-the-lsp-test', { withArchived: true });
 
 type Preview = { plan: { stateFingerprint: string; configFingerprint: string; summary: Record<string, number>; massArchive: { tripped: boolean } } | null; errors?: { code: string }[] };
 

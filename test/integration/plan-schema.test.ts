@@ -12,24 +12,14 @@ import * as os from 'os';
 import * as path from 'path';
 import planSchema from '../../schema/plan.schema.json';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
+import { demoConfig } from '../fixtures/demo-config';
 import { LspClient, ROOT } from './lsp-helpers';
 
-const CONFIG = `# resim-project: demo
-experiences:
-  - name: scenario-survey-alpha
-    description: Aerial survey, changed
-    locations: [s3://drone-missions/surveys/alpha-test-zone]
-    tags: [regression]
-  - name: legacy-night-flight
-    description: Night flight on the retired airframe
-    locations: [s3://drone-missions/legacy/night-flight]
-  - name: created-by-the-schema-test
-    description: New
-    locations: [s3://new]
-managedTestSuites:
-  - name: Basic Suite
-    experiences: [scenario-survey-alpha, created-by-the-schema-test]
-`;
+/** An update, a create, archives and a suite revision: every part of the plan holds something. */
+const CONFIG = demoConfig('created-by-the-schema-test', { omit: ['hover-stability-baseline', 'wind-gust-landing'] }).replace(
+  'Aerial survey over test zone',
+  'Aerial survey, changed',
+);
 
 describe('the plan JSON against schema/plan.schema.json', function () {
   this.timeout(60_000);

@@ -6,24 +6,12 @@
 import * as esbuild from 'esbuild';
 import * as fs from 'fs';
 import * as path from 'path';
+import { demoConfig } from '../fixtures/demo-config';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const WORK = path.join(ROOT, 'test', 'vscode', '.work');
 
-/** The demo project's experiences (sandbox seed "demo"), plus one to create. */
-const DEMO = `# resim-project: demo
-experiences:
-  - name: scenario-survey-alpha
-    description: Aerial survey over test zone
-    locations: [s3://drone-missions/surveys/alpha-test-zone]
-    tags: [regression]
-  - name: hover-stability-baseline
-    description: Hover in still air for 10 minutes
-    locations: [s3://drone-missions/baselines/hover, s3://drone-missions/baselines/hover-imu]
-  - name: created-by-the-vscode-suite
-    description: New
-    locations: [s3://new]
-`;
+const DEMO = demoConfig('created-by-the-vscode-suite', { omit: ['wind-gust-landing', 'legacy-night-flight'] });
 
 /** Writes the workspace under `dir` (wiped first); returns the `.code-workspace` file. */
 export function makeWorkspace(dir: string): string {
