@@ -19,5 +19,9 @@ await Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/languageClient.ts'], outfile: 'dist/languageClient.js', external: ['vscode'] }),
   // Also the `resim-language-server` program of the npm package (package.json `bin`).
   esbuild.build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', banner: { js: '#!/usr/bin/env node' } }),
+  // The language server's parsing thread (server/src/lsp/offThread.ts).
+  esbuild.build({ ...common, entryPoints: ['server/src/lsp/loadWorker.ts'], outfile: 'dist/loadWorker.js' }),
+  // Sign-in flows (openid-client, the API client): loaded on first sign-in or token refresh (client/src/auth/lazy.ts).
+  esbuild.build({ ...common, entryPoints: ['client/src/auth/flows.ts'], outfile: 'dist/signInFlows.js', external: ['vscode'] }),
   esbuild.build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
 ]);

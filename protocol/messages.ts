@@ -16,6 +16,8 @@ export const HANDLER_FAILURE_PREFIX = '[resim-language-server failure]';
 /** An error that stops a plan (config error or live error); `line`/`column` are 1-based. */
 export interface PreviewError {
   code: DiagnosticCode;
+  /** With `state-unavailable`: the server's stable reason (`not-signed-in`, `credentials-refused`, `not-resim-api`, …). */
+  reason?: string;
   message: string;
   line: number;
   column: number;
@@ -139,10 +141,9 @@ export namespace ListProjectsRequest {
 }
 
 /**
- * `resim/setCredentials` (client → server notification). Never persisted by either side.
- * `token` null: the server falls back to `RESIM_TOKEN`, then to the resim CLI's token cache
- * (~/.resim/cache.json). `clientId`/`clientSecret`: OAuth client credentials the server
- * exchanges for a token.
+ * `resim/setCredentials` (client → server notification): the signed-in session's access token
+ * (renewed by the extension). Never persisted by either side. `token` null: the server falls
+ * back to what its environment gives (as the CLI does).
  */
 export namespace SetCredentialsNotification {
   export const method = 'resim/setCredentials';

@@ -43,6 +43,8 @@ export interface PlanJsonExperience {
   matchedBy: 'name' | 'id' | null;
   changes: FieldChange[];
   previousName?: string;
+  /** A create of an entry marked `archived: true`: created, then archived (as the resim CLI does). */
+  thenArchive?: boolean;
 }
 
 /** The plan JSON (docs/plan-format.md). */

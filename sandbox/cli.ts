@@ -28,6 +28,8 @@ export interface SandboxCommandOptions {
   tokenFile?: string;
   /** Environment to read `RESIM_SANDBOX_TOKEN` from (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** Accept the access tokens (JWTs) of this OAuth issuer (`--issuer`), as the real API accepts Auth0's. */
+  issuer?: string;
   /** Log each request as one line to stderr. */
   verbose?: boolean;
   /** Where the banner goes (default process.stdout). */
@@ -95,6 +97,7 @@ export async function runSandboxCommand(opts: SandboxCommandOptions = {}): Promi
     latencyMs,
     failRate,
     token,
+    issuer: opts.issuer,
     log: opts.verbose ? (line) => err.write(`${line}\n`) : undefined,
   });
   const project = sandbox.store.projects[0]?.name ?? 'demo';

@@ -31,6 +31,8 @@ import { loadStore, saveStore } from './persist';
 import { UserError } from '../server/src/util/userError';
 import { seedStore, type SeedKind } from './seed';
 import { SandboxDb, type SandboxStore } from './store';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { RESIM_AUDIENCE as SANDBOX_AUDIENCE } from '../server/src/resim/oauthConstants';
 
 export interface SandboxOptions {
   /** TCP port; 0 (default) picks a free one. */
@@ -53,6 +55,13 @@ export interface SandboxOptions {
    * `adminToken`.
    */
   token?: string;
+  /**
+   * An OAuth issuer (e.g. a local `oidc-provider`) whose access tokens are accepted as the real
+   * API accepts Auth0's: JWTs signed with the issuer's keys (JWKS from its discovery document),
+   * audience `https://api.resim.ai`, not expired. With `token` too, either is accepted; with
+   * `issuer` alone, only such JWTs.
+   */
+  issuer?: string;
   /** Called with one line per `/v1/` request (never contains the token). */
   log?: (line: string) => void;
   /** Random source in [0, 1) for fault injection (default Math.random); fix it for deterministic tests. */
@@ -204,14 +213,23 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   };
 
   const adminToken = opts.token ?? randomBytes(24).toString('hex');
+  const verifyJwt = opts.issuer ? issuerVerifier(opts.issuer) : undefined;
 
-  /** 401 unless the request carries `Bearer <expected>` (any bearer token when `expected` is undefined). */
-  const authError = (req: http.IncomingMessage, expected: string | undefined = opts.token): ApiError | undefined => {
+  /**
+   * 401 unless the request carries `Bearer <expected>` or, where `jwt` is given (the API with
+   * `issuer`), a JWT that it accepts; any bearer token when neither is set.
+   */
+  const authError = async (req: http.IncomingMessage, expected: string | undefined = opts.token, jwt = verifyJwt): Promise<ApiError | undefined> => {
     const header = req.headers.authorization;
     const m = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
     const challenge = { 'WWW-Authenticate': 'Bearer' };
     if (!m) return new ApiError(401, 'missing or malformed Authorization header: expected "Authorization: Bearer <token>"', challenge);
-    if (expected !== undefined && !sameSecret(m[1], expected)) return new ApiError(401, 'invalid bearer token', challenge);
+    if (expected !== undefined && sameSecret(m[1], expected)) return undefined;
+    if (jwt) {
+      const why = await jwt(m[1]);
+      return why ? new ApiError(401, `invalid bearer token: ${why}`, challenge) : undefined;
+    }
+    if (expected !== undefined) return new ApiError(401, 'invalid bearer token', challenge);
     return undefined;
   };
 
@@ -244,7 +262,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     let body: unknown;
     let headers: Record<string, string> = {};
     try {
-      const denied = authError(req);
+      const denied = await authError(req);
       if (denied) throw denied;
       if (method !== 'GET') db.dropDerived(); // before the handler: a write that fails half-way still invalidates
       const result = handleApiRequest(db, { method, segments, query: url.searchParams, body: parseJson(raw) }, randomUUID, timestamp);
@@ -273,10 +291,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     record(entry);
   };
 
-  const handleAdmin = (req: http.IncomingMessage, res: http.ServerResponse, url: URL, raw: Buffer): void => {
+  const handleAdmin = async (req: http.IncomingMessage, res: http.ServerResponse, url: URL, raw: Buffer): Promise<void> => {
     const key = `${req.method} ${url.pathname}`;
     try {
-      const denied = authError(req, adminToken);
+      const denied = await authError(req, adminToken, undefined);
       if (denied) throw denied;
       switch (key) {
         case 'GET /_sandbox/requests': return send(res, 200, requestLog);
@@ -385,3 +403,24 @@ export { generateStore, seedStore, SEED_IDS, GENERATED_PROJECT_ID, fixedID } fro
 export type { GenerateOptions, SeedKind } from './seed';
 export type { SandboxStore, StoredExperience, StoredTestSuite } from './store';
 export type { FaultKind, FaultSettings, FaultSpec } from './faults';
+
+/**
+ * Checks access tokens of `issuer` as the ReSim API checks Auth0's: a JWT signed with a key of
+ * the issuer's JWKS (`jwks_uri` of its discovery document), issuer and audience
+ * `https://api.resim.ai` matching, not expired. Resolves with why a token is refused, or undefined.
+ */
+function issuerVerifier(issuer: string): (token: string) => Promise<string | undefined> {
+  let keys: Promise<ReturnType<typeof createRemoteJWKSet>> | undefined;
+  const jwks = () => (keys ??= fetch(new URL('.well-known/openid-configuration', issuer.endsWith('/') ? issuer : `${issuer}/`), { redirect: 'error' })
+    .then((r) => r.json() as Promise<{ jwks_uri?: string }>)
+    .then((d) => createRemoteJWKSet(new URL(d.jwks_uri ?? new URL('.well-known/jwks.json', issuer).href)))
+    .catch((e: unknown) => { keys = undefined; throw e; }));
+  return async (token) => {
+    try {
+      await jwtVerify(token, await jwks(), { issuer, audience: SANDBOX_AUDIENCE });
+      return undefined;
+    } catch (e) {
+      return (e as { code?: string }).code === 'ERR_JWT_EXPIRED' ? 'the token has expired' : 'not a token of this API';
+    }
+  };
+}

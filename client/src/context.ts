@@ -6,6 +6,7 @@ import type { PlanView } from './planView';
 import type { Session } from './session';
 import type { StatusBar } from './statusBar';
 import { ui } from './ui';
+import { showProblem, unavailableReason } from './problems';
 
 export interface ClientContext {
   readonly ext: vscode.ExtensionContext;
@@ -33,7 +34,10 @@ export async function requireTrust(what: string): Promise<void> {
   throw new UserError('');
 }
 
-/** Runs a command body; shows UserErrors as they are and other errors with a pointer to the log. */
+/**
+ * Runs a command body; shows UserErrors as they are, a project that cannot be reached as one
+ * sentence with the buttons that fix it (problems.ts), and other errors with a pointer to the log.
+ */
 export function guarded<A extends unknown[]>(ctx: ClientContext, name: string, fn: (...args: A) => Promise<unknown>): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
@@ -41,6 +45,12 @@ export function guarded<A extends unknown[]>(ctx: ClientContext, name: string, f
     } catch (err) {
       if (err instanceof UserError) {
         if (err.message) void ui.showErrorMessage(err.message);
+        return;
+      }
+      const unavailable = unavailableReason(err);
+      if (unavailable) {
+        ctx.logger.warn(`${name}: ${unavailable.message}`);
+        await showProblem(unavailable.reason, unavailable.message, ctx.session.settings.apiUrl ?? undefined);
         return;
       }
       ctx.logger.error(`${name} failed`, err);

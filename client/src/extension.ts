@@ -19,6 +19,9 @@ import { Logger } from './log';
 import { Redactor } from './redact';
 import { PlanView } from './planView';
 import { Sandbox, startSandbox } from './sandbox';
+import { askToLeaveSandbox, sandboxAfterReload, stopSandbox } from './sandboxMode';
+import { PROVIDER_ID, PROVIDER_LABEL, ResimAuthProvider } from './auth/provider';
+import { runSignIn } from './auth/signIn';
 import { Session } from './session';
 import { StatusBar } from './statusBar';
 import { restoreUi, ui, type Ui } from './ui';
@@ -42,10 +45,12 @@ export interface TestApi {
 export function activate(ext: vscode.ExtensionContext): TestApi | undefined {
   const redactor = new Redactor();
   const logger = new Logger(redactor);
-  const session = new Session(ext, redactor);
+  const auth = new ResimAuthProvider(ext.secrets, redactor, logger);
+  const session = new Session(ext, redactor, auth);
   const statusBar = new StatusBar(session);
   const sandbox = new Sandbox();
-  ext.subscriptions.push(logger, session, statusBar, sandbox);
+  ext.subscriptions.push(logger, auth, session, statusBar, sandbox,
+    vscode.authentication.registerAuthenticationProvider(PROVIDER_ID, PROVIDER_LABEL, auth, { supportsMultipleAccounts: false }));
 
   const startClient = (): Promise<LanguageClient> => {
     const c = languageClientModule().createLanguageClient(ext, session, logger);
@@ -90,11 +95,14 @@ export function activate(ext: vscode.ExtensionContext): TestApi | undefined {
   command('resim.previewSync', 'Preview Sync', (arg) => previewSync(ctx, arg));
   command('resim.applySync', 'Apply Sync', (arg) => applySync(ctx, arg));
   command('resim.cloneProject', 'Clone Project', () => cloneProject(ctx));
-  command('resim.signIn', 'Sign In', () => signIn(ctx));
+  const leaveSandboxToSignIn = () => askToLeaveSandbox(ctx, sandbox, 'Signing in leaves sandbox mode and stops the sandbox.', true);
+  auth.signInUi = () => runSignIn({ logger, leaveSandbox: leaveSandboxToSignIn });
+  command('resim.signIn', 'Sign In', () => signIn(ctx, leaveSandboxToSignIn));
   command('resim.signOut', 'Sign Out', () => signOut(ctx));
   command('resim.selectProject', 'Select Project', () => selectProject(ctx));
   command('resim.refreshState', 'Refresh Project State', (arg) => refreshState(ctx, arg));
   command('resim.startSandbox', 'Start Local Sandbox', () => startSandbox(ctx, sandbox));
+  command('resim.stopSandbox', 'Stop Local Sandbox', () => stopSandbox(ctx, sandbox));
   command('resim.showOutput', 'Show Output', async () => logger.show());
 
   ext.subscriptions.push(
@@ -104,6 +112,9 @@ export function activate(ext: vscode.ExtensionContext): TestApi | undefined {
       if (client?.isRunning()) void languageClientModule().pushSession(client, session, logger).then(() => statusBar.refreshSoon());
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('resim.apiUrl') && session.usingSandbox) {
+        void askToLeaveSandbox(ctx, sandbox, 'resim.apiUrl changed: leave sandbox mode to use it?', false);
+      }
       if (e.affectsConfiguration('resim.configFiles')) void restartClient('resim.configFiles changed');
       else if (e.affectsConfiguration('resim') && client?.isRunning()) void languageClientModule().pushSession(client, session, logger).then(() => statusBar.refreshSoon());
     }),
@@ -120,7 +131,15 @@ export function activate(ext: vscode.ExtensionContext): TestApi | undefined {
   // against activation (commands that need the server wait for it).
   setImmediate(() => {
     if (!starting) void startClient().then(() => statusBar.refreshSoon(), () => undefined);
+    void sandboxAfterReload(ctx);
+    requestSignInEntry();
   });
+  // No session: VS Code lists "Sign in with ReSim" in the Accounts menu (again after a sign-out).
+  function requestSignInEntry(): void {
+    if (!vscode.workspace.isTrusted) return;
+    void auth.session().then((s) => s ? undefined : vscode.authentication.getSession(PROVIDER_ID, [], { createIfNone: false })).then(undefined, () => undefined);
+  }
+  ext.subscriptions.push(auth.onDidChangeSessions((e) => { if (e.removed?.length) requestSignInEntry(); }));
   const testing = ext.extensionMode === vscode.ExtensionMode.Test || process.env.RESIM_EXTENSION_TESTS === '1';
   return testing ? { ui, restoreUi, session, logger, sandbox, planView } : undefined;
 }

@@ -12,6 +12,7 @@ import { UserError } from './context';
 import { spawnSandbox } from './sandboxSpawn';
 import { freePort } from '../../server/src/util/net';
 import { ui } from './ui';
+import { enterSandboxMode, markSandboxProject } from './sandboxMode';
 
 export { freePort };
 
@@ -68,13 +69,24 @@ export class Sandbox implements vscode.Disposable {
   dispose(): void { this.stop(); }
 }
 
-/** The command: start, point the session at it, offer the "demo" project. */
+/** The command: start, point the session at it (sandbox mode, sandboxMode.ts), offer the "demo" project. */
 export async function startSandbox(ctx: ClientContext, sandbox: Sandbox): Promise<void> {
+  if (!vscode.workspace.isTrusted) {
+    const choice = await ui.showWarningMessage(
+      'ReSim: the local sandbox needs a trusted workspace (in Restricted Mode nothing is read from an API). Trust this workspace to start it.',
+      'Manage Workspace Trust');
+    if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
+    return;
+  }
   const { url, token } = await ui.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'ReSim: starting the local sandbox' },
     () => sandbox.start(ctx));
+  await enterSandboxMode(ctx);
   ctx.session.useSandbox(url, token);
   const choice = await ui.showInformationMessage(
-    `ReSim: local sandbox running at ${url} (this window only). Use its "demo" project?`, 'Select "demo"');
-  if (choice) await ctx.session.selectProject('demo');
+    `ReSim: local sandbox running at ${url} (this window only; ReSim: Stop Local Sandbox leaves it). Use its "demo" project?`, 'Select "demo"');
+  if (choice) {
+    await markSandboxProject(ctx);
+    await ctx.session.selectProject('demo');
+  }
 }

@@ -1,23 +1,18 @@
 /**
- * Who the extension talks to, as whom, about which project: the API URL (setting, or a local
- * sandbox for this session), the credentials (SecretStorage only; never settings or files) and
- * the selected project (workspaceState, per workspace; else the `resim.project` setting).
+ * Who the extension talks to, as whom, about which project: the API URL (setting, or the local
+ * sandbox while sandbox mode is on), the credentials (the "ReSim" authentication session,
+ * auth/provider.ts, in SecretStorage; never settings or files) and the selected project
+ * (workspaceState, per workspace; else the `resim.project` setting).
  *
- * Auth methods (README "Sign in"): an API token; OAuth client credentials (id + secret); or the
- * resim CLI's token cache (~/.resim/cache.json), which the server reads itself. With no method
- * chosen the server falls back to `RESIM_TOKEN` and then to the CLI's cache.
+ * With no session the server falls back to what the environment gives it (as the CLI does).
  */
 import * as vscode from 'vscode';
 import type { Redactor } from './redact';
 import type { SetCredentialsNotification } from '../../protocol';
+import { METHOD_LABEL, type ResimAuthProvider } from './auth/provider';
 
-export type AuthMethod = 'token' | 'clientCredentials' | 'cliCache';
-
-const KEY_TOKEN = 'resim.apiToken';
-const KEY_CLIENT_ID = 'resim.clientId';
-const KEY_CLIENT_SECRET = 'resim.clientSecret';
-const STATE_METHOD = 'resim.authMethod';
-const STATE_PROJECT = 'resim.selectedProject';
+/** workspaceState key of the project selected for this workspace. */
+export const STATE_PROJECT = 'resim.selectedProject';
 
 /** The `resim.*` settings as the server reads them, with this session's overrides applied. */
 export interface EffectiveSettings {
@@ -35,11 +30,10 @@ export class Session implements vscode.Disposable {
   /** Fires when credentials, the API URL override or the selected project change. */
   readonly onDidChange = this.changed.event;
   private sandbox?: { apiUrl: string; token: string };
+  private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly ctx: vscode.ExtensionContext, private readonly redactor: Redactor) {}
-
-  get authMethod(): AuthMethod | undefined {
-    return this.ctx.globalState.get<AuthMethod>(STATE_METHOD);
+  constructor(private readonly ctx: vscode.ExtensionContext, private readonly redactor: Redactor, readonly auth: ResimAuthProvider) {
+    this.subscription = auth.onDidChangeSessions(() => this.changed.fire());
   }
 
   /** A local sandbox for this window only (not persisted): its URL and token win over settings. */
@@ -84,71 +78,27 @@ export class Session implements vscode.Disposable {
     this.changed.fire();
   }
 
-  async signInWithToken(token: string): Promise<void> {
-    this.redactor.add(token);
-    await this.clearSecrets();
-    await this.ctx.secrets.store(KEY_TOKEN, token);
-    await this.ctx.globalState.update(STATE_METHOD, 'token');
-    this.changed.fire();
-  }
-
-  async signInWithClientCredentials(clientId: string, clientSecret: string): Promise<void> {
-    this.redactor.add(clientSecret);
-    await this.clearSecrets();
-    await this.ctx.secrets.store(KEY_CLIENT_ID, clientId);
-    await this.ctx.secrets.store(KEY_CLIENT_SECRET, clientSecret);
-    await this.ctx.globalState.update(STATE_METHOD, 'clientCredentials');
-    this.changed.fire();
-  }
-
-  async useCliCache(): Promise<void> {
-    await this.clearSecrets();
-    await this.ctx.globalState.update(STATE_METHOD, 'cliCache');
-    this.changed.fire();
-  }
-
-  /** Forgets every stored credential and the sandbox's token. */
+  /** Signs out: forgets the stored session and leaves sandbox mode's token. */
   async signOut(): Promise<void> {
-    await this.clearSecrets();
-    await this.ctx.globalState.update(STATE_METHOD, undefined);
     this.sandbox = undefined;
+    await this.auth.clear();
     this.changed.fire();
   }
 
-  private async clearSecrets(): Promise<void> {
-    await Promise.all([KEY_TOKEN, KEY_CLIENT_ID, KEY_CLIENT_SECRET].map((k) => this.ctx.secrets.delete(k)));
-  }
-
-  /** What `resim/setCredentials` carries. `token: null` lets the server use RESIM_TOKEN or the CLI cache. */
+  /** What `resim/setCredentials` carries: the session's (renewed) access token; `token: null` without one. */
   async credentials(): Promise<SetCredentialsNotification.Params> {
     const apiUrl = this.settings.apiUrl;
     if (this.sandbox) return { apiUrl, token: this.sandbox.token };
-    switch (this.authMethod) {
-      case 'token': {
-        const token = (await this.ctx.secrets.get(KEY_TOKEN)) ?? null;
-        this.redactor.add(token);
-        return { apiUrl, token };
-      }
-      case 'clientCredentials': {
-        const [clientId, clientSecret] = await Promise.all([this.ctx.secrets.get(KEY_CLIENT_ID), this.ctx.secrets.get(KEY_CLIENT_SECRET)]);
-        this.redactor.add(clientSecret);
-        return clientId && clientSecret ? { apiUrl, token: null, clientId, clientSecret } : { apiUrl, token: null };
-      }
-      default:
-        return { apiUrl, token: null };
-    }
+    const s = await this.auth.session();
+    return { apiUrl, token: s?.accessToken ?? null };
   }
 
-  /** A short description of the sign-in state for the status bar tooltip ("API token", …). */
+  /** A short description of the sign-in state for the status bar tooltip. */
   describeAuth(): string {
     if (this.sandbox) return 'local sandbox';
-    switch (this.authMethod) {
-      case 'token': return 'API token';
-      case 'clientCredentials': return 'client credentials';
-      case 'cliCache': return 'resim CLI login';
-      default: return 'not signed in (RESIM_TOKEN or the resim CLI login, if present)';
-    }
+    const s = this.auth.peek;
+    return !s ? 'not signed in' : s.account === METHOD_LABEL[s.method] ? s.account : `${s.account} (${METHOD_LABEL[s.method]})`;
   }
 
-  dispose(): void { this.changed.dispose(); }
+  dispose(): void { this.subscription.dispose(); this.changed.dispose(); }
 }

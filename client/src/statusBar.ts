@@ -9,6 +9,7 @@ import { isSyncConfig } from './documents';
 import type { PreviewResult } from '../../protocol';
 import { changeCount, formatSummary } from '../../protocol';
 import type { Session } from './session';
+import { wordProblem } from './problems';
 
 export class StatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
@@ -52,18 +53,27 @@ export class StatusBar implements vscode.Disposable {
     if (!active && !project) { this.item.hide(); return; }
     const tip = new vscode.MarkdownString(undefined, true);
     tip.isTrusted = false;
+    const mode = this.session.usingSandbox ? '$(beaker) ' : '';
+    const unavailable = active && this.latest?.uri === active && !this.latest.result.plan
+      ? this.latest.result.errors?.find((e) => e.code === 'state-unavailable') : undefined;
+    this.item.backgroundColor = undefined;
     if (!vscode.workspace.isTrusted) {
       this.item.text = `$(shield) ReSim: ${project ?? 'no project'} (restricted)`;
       tip.appendText('Restricted Mode: no API calls until the workspace is trusted.');
+    } else if (unavailable) {
+      // The project cannot be read: a warning state until a preview succeeds.
+      this.item.text = `${mode}$(warning) ReSim: ${project ?? 'no project'}`;
+      this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+      tip.appendText(`${wordProblem(unavailable.reason, unavailable.message, this.session.settings.apiUrl ?? undefined).text} Signed in: ${this.session.describeAuth()}. Click to preview.`);
     } else if (active && this.latest?.uri === active && this.latest.result.plan) {
       const plan = this.latest.result.plan;
       const n = changeCount(plan.summary);
       const errors = this.latest.result.errors?.length ?? 0;
       const age = formatAge(plan.stateFetchedAt, new Date());
-      this.item.text = `$(cloud) ${plan.project.name} · ${errors ? `$(error) ${errors}` : n ? `${n} change${n === 1 ? '' : 's'}` : 'no changes'} · ${age}`;
+      this.item.text = `${mode || '$(cloud) '}${plan.project.name} · ${errors ? `$(error) ${errors}` : n ? `${n} change${n === 1 ? '' : 's'}` : 'no changes'} · ${age}`;
       tip.appendText(`ReSim project ${plan.project.name}: ${formatSummary(plan.summary)}. State read ${age}. Signed in: ${this.session.describeAuth()}. Click to preview.`);
     } else {
-      this.item.text = `$(cloud) ReSim: ${project ?? 'no project'}`;
+      this.item.text = `${mode || '$(cloud) '}ReSim: ${project ?? 'no project'}`;
       tip.appendText(`Signed in: ${this.session.describeAuth()}. Click to preview the sync plan.`);
     }
     this.item.tooltip = tip;

@@ -7,6 +7,7 @@
  *   resim-sync clone    --project P --experience-config F
  *   resim-sync validate --experience-config F [--project P] [--fix]
  *   resim-sync sandbox  [--port N] [--data FILE] [--seed demo|empty] [--latency-ms N] [--fail-rate R] [--token-file F]
+ *   resim-sync login [--no-browser] | logout | whoami   (cli/login.ts)
  *
  * Flags fall back to the environment as the resim CLI's do (`RESIM_URL`, `RESIM_PROJECT`,
  * `RESIM_EXPERIENCES_CONFIG`, `RESIM_TOKEN`, `RESIM_CLIENT_ID`/`RESIM_CLIENT_SECRET`,
@@ -17,7 +18,10 @@
 import { Command } from 'commander';
 import { isMainThread, parentPort, workerData } from 'worker_threads';
 import { loadConfig } from './config';
-import { ApiError } from './resim';
+import { ApiError, DEFAULT_API_URL } from './resim';
+import { resolveApiUrl } from './resim/connection';
+import { LoginError } from './resim/login';
+import { apiProblem } from './resim/problems';
 import { VERSION } from './version';
 import { PlanRefusedError } from './sync/apply';
 import { redactStream, registerSecret } from './security/redact';
@@ -25,7 +29,8 @@ import { escapeVisible } from './security/text';
 import { UserError } from './util/userError';
 import { registerApply } from './cli/apply';
 import { registerClone } from './cli/clone';
-import { EXIT, progressDone } from './cli/common';
+import { env, EXIT, makeAuth, makeClient, progressDone, type GlobalOpts } from './cli/common';
+import { EXIT_CANCELLED, loginErrorText, registerLoginCommands } from './cli/login';
 import { registerPreview } from './cli/preview';
 import { registerSandbox } from './cli/sandbox';
 import { registerValidate } from './cli/validate';
@@ -38,8 +43,8 @@ function build(): Command {
     .version(VERSION, '-V, --version', 'print the version')
     // No commander defaults from the environment: `--help` prints defaults, and a secret must never be printed.
     .option('--url <url>', 'ReSim API base URL (env RESIM_URL)')
-    .option('--auth-url <url>', 'OAuth server for client credentials (env RESIM_AUTH_URL)')
-    .option('--client-id <id>', 'OAuth client ID for client credentials (env RESIM_CLIENT_ID)')
+    .option('--auth-url <url>', 'OAuth server for login and client credentials (env RESIM_AUTH_URL)')
+    .option('--client-id <id>', 'OAuth client ID for client credentials (env RESIM_CLIENT_ID), or the client login signs in with')
     .option('--client-secret <secret>', 'OAuth client secret (env RESIM_CLIENT_SECRET)')
     .option('--timeout <seconds>', 'limit of each network call, the token fetch included (default 60)')
     .showHelpAfterError()
@@ -48,6 +53,11 @@ function build(): Command {
   registerApply(program);
   registerClone(program);
   registerValidate(program);
+  const g = () => program.opts<GlobalOpts>();
+  registerLoginCommands(program, {
+    globals: g, env, auth: () => makeAuth(g()), client: (auth) => makeClient(g(), auth),
+    apiUrl: () => g().url || env.RESIM_URL || DEFAULT_API_URL,
+  });
   registerSandbox(program);
 
   return program;
@@ -65,12 +75,18 @@ export async function main(argv: string[]): Promise<number> {
       if (err.message) process.stderr.write(`Error: ${escapeVisible(err.message, { keepLines: true })}\n`);
       return err.exitCode;
     }
+    if (err instanceof LoginError) {
+      process.stderr.write(err.code === 'cancelled' ? 'Sign-in cancelled.\n' : `Error: ${loginErrorText(err)}\n`);
+      return err.code === 'cancelled' ? EXIT_CANCELLED : EXIT.error;
+    }
     if (err instanceof PlanRefusedError) {
       process.stderr.write(`${escapeVisible(err.message, { keepLines: true })}\nNothing was changed.\n`);
       return err.code === 'config-errors' ? EXIT.error : EXIT.refused;
     }
     if (err instanceof ApiError) {
-      process.stderr.write(`Error: ${escapeVisible(err.message, { keepLines: true })}\nNothing was changed by this step.\n`);
+      const problem = apiProblem(err, resolveApiUrl(program.opts<GlobalOpts>().url, env));
+      const head = problem.code === 'not-resim-api' ? `${problem.message} Check --url (RESIM_URL).` : err.message;
+      process.stderr.write(`Error: ${escapeVisible(head, { keepLines: true })}\nNothing was changed by this step.\n`);
       return EXIT.error;
     }
     const code = (err as { code?: string }).code;

@@ -194,6 +194,8 @@ export async function startWorkbench(opts: {
   files: Record<string, string>;
   token: string;
   sandboxToken?: string;
+  /** The sandbox also accepts this OAuth issuer's access tokens (`--issuer`). */
+  sandboxIssuer?: string;
   trusted: boolean;
   userSettings?: Record<string, unknown>;
 }): Promise<Workbench> {
@@ -214,7 +216,7 @@ export async function startWorkbench(opts: {
   const sbPort = await freePort();
   const sandboxToken = opts.sandboxToken ?? opts.token;
   const sandbox = Proc.start('sandbox', process.execPath,
-    [path.join(ROOT, 'dist/cli.js'), 'sandbox', '--port', String(sbPort), '--seed', 'demo'],
+    [path.join(ROOT, 'dist/cli.js'), 'sandbox', '--port', String(sbPort), '--seed', 'demo', ...(opts.sandboxIssuer ? ['--issuer', opts.sandboxIssuer] : [])],
     { cwd: ROOT, env: { ...process.env, RESIM_SANDBOX_TOKEN: sandboxToken }, logFile: path.join(work, 'sandbox.log') });
   started.push(sandbox);
   const sandboxUrl = (await sandbox.waitFor(/listening on (http:\/\/\S+)/, 20000))[1];

@@ -47,4 +47,10 @@ describe('ReSim Experience Sync in an untrusted workspace (code-server + Chromiu
     await page.screenshot({ path: path.join(ARTIFACTS, 'untrusted.png') });
     assert.deepStrictEqual((await requestLog()).filter((r) => r.path.startsWith('/v1/')), [], 'no ReSim API request');
   });
+
+  it('Start Local Sandbox explains that it needs a trusted workspace instead of starting', async () => {
+    await runCommand(page, 'ReSim: Start Local Sandbox');
+    await page.locator('.notification-toast', { hasText: 'the local sandbox needs a trusted workspace' }).waitFor({ state: 'visible', timeout: 30000 });
+    assert.equal(await page.locator('.notification-toast', { hasText: 'local sandbox running' }).count(), 0);
+  });
 });

@@ -105,7 +105,8 @@ describe('language server: connection from the environment, LSP citizenship', fu
     const uri = 'file:///env/f.experiences.yaml';
     c.open(uri, DOC);
     const text = msg(unavailable(await c.diagnosticsFor(uri, (d) => !!unavailable(d)))!);
-    assert.match(text, /RESIM_TOKEN/);
+    // Client-neutral (resim/problems.ts): says what is wrong; each client words how to sign in.
+    assert.match(text, /not signed in to the ReSim API at http:\/\/127\.0\.0\.1:\d+\/v1\//);
     assert.doesNotMatch(text, /ReSim: |Sign In|:Eglot|:Lsp/, text);
   });
 });

@@ -30,24 +30,24 @@ describe('language server: settings, credentials, state', function () {
     await sb?.close();
   });
 
-  it('without credentials: state-unavailable says how to sign in; static checks still run', async () => {
+  it('without credentials: state-unavailable says so without naming a flag or variable; static checks still run', async () => {
     c = await LspClient.start({ settings: { apiUrl: sb.url } });
     c.open('file:///a.experiences.yaml', DOC);
     const ds = await c.diagnosticsFor('file:///a.experiences.yaml', (d) => !!stateUnavailable(d));
     const d = stateUnavailable(ds)!;
-    assert.match(msg(d), /not signed in/);
-    assert.match(msg(d), /RESIM_TOKEN/);
+    assert.match(msg(d), /not signed in to the ReSim API at http:\/\/127\.0\.0\.1:\d+\/v1\//);
+    assert.doesNotMatch(msg(d), /RESIM_|--[a-z]|ReSim: /, 'client-neutral: no environment variable, flag or command');
     assert.deepEqual(d.range, { start: { line: 0, character: 0 }, end: { line: 0, character: '# resim-project: demo'.length } });
     assert.equal(ds.filter((x) => x.code === 'unknown-tag').length, 0, 'no live checks');
   });
 
-  it('a refused token: the API error text; then the right token turns live checks on; null signs out', async () => {
+  it('a refused token: says the API refused the credentials; then the right token turns live checks on; null signs out', async () => {
     c = await LspClient.start({ settings: { apiUrl: sb.url } });
     c.notify('resim/setCredentials', { apiUrl: sb.url, token: 'a-wrong-token' });
     const uri = 'file:///b.experiences.yaml';
     c.open(uri, DOC);
     let ds = await c.diagnosticsFor(uri, (d) => !!stateUnavailable(d));
-    assert.match(msg(stateUnavailable(ds)!), /401/);
+    assert.match(msg(stateUnavailable(ds)!), /The ReSim API at \S+ refused the credentials \(invalid bearer token\)\./);
     assert.ok(!msg(stateUnavailable(ds)!).includes('a-wrong-token'), 'the token never appears');
     c.notify('resim/setCredentials', { apiUrl: sb.url, token: 'the-right-token' });
     ds = await c.diagnosticsFor(uri, live);
@@ -56,6 +56,38 @@ describe('language server: settings, credentials, state', function () {
     c.notify('resim/setCredentials', { apiUrl: sb.url, token: null });
     ds = await c.diagnosticsFor(uri, (d) => !!stateUnavailable(d));
     assert.match(msg(stateUnavailable(ds)!), /not signed in/);
+  });
+
+  it('sends a stable reason with state-unavailable: not-signed-in, credentials-refused, not-resim-api, project-not-found', async () => {
+    type Preview = { plan: unknown; errors?: { code: string; reason?: string; message: string }[] };
+    const reasonOf = async (uri: string, text: string) => {
+      c!.open(uri, text);
+      const r = await c!.request<Preview>('resim/preview', { uri });
+      assert.equal(r.plan, null);
+      const e = r.errors?.find((x) => x.code === 'state-unavailable');
+      assert.ok(e, JSON.stringify(r));
+      assert.doesNotMatch(e.message, /RESIM_|--[a-z]|ReSim: [A-Z]/, 'client-neutral');
+      return e.reason;
+    };
+    c = await LspClient.start({ settings: { apiUrl: sb.url } });
+    assert.equal(await reasonOf('file:///r1.experiences.yaml', DOC), 'not-signed-in');
+    c.notify('resim/setCredentials', { apiUrl: sb.url, token: 'a-wrong-token' });
+    assert.equal(await reasonOf('file:///r2.experiences.yaml', DOC), 'credentials-refused');
+    c.notify('resim/setCredentials', { apiUrl: sb.url, token: 'the-right-token' });
+    assert.equal(await reasonOf('file:///r3.experiences.yaml', DOC.replace('resim-project: demo', 'resim-project: no-such-project')), 'project-not-found');
+    await c.stop();
+    // Something that answers at the API URL, but not as the ReSim API (404 to GET /projects).
+    const http = await import('http');
+    const other = http.createServer((_q, res) => { res.writeHead(404); res.end('Not Found'); });
+    await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
+    const otherUrl = `http://127.0.0.1:${(other.address() as { port: number }).port}/v1/`;
+    try {
+      c = await LspClient.start({ settings: { apiUrl: otherUrl } });
+      c.notify('resim/setCredentials', { apiUrl: otherUrl, token: 'any-token' });
+      assert.equal(await reasonOf('file:///r4.experiences.yaml', DOC), 'not-resim-api');
+    } finally {
+      other.close();
+    }
   });
 
   it('RESIM_TOKEN from the environment works like the CLI', async () => {

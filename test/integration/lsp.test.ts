@@ -209,7 +209,9 @@ describe('language server (stdio) against the sandbox', function () {
       at('duplicate-test-suite', 'Basic Suite', 1);
       at('unmanaged-tag', 'regression', 1);
       const schema = only(diags, 'schema');
-      assert.deepEqual(schema.map((d) => d.range), [rangeOf(STATIC, '42'), rangeOf(STATIC, '[]')]);
+      assert.deepEqual(schema.map((d) => d.range), [rangeOf(STATIC, '[]')]);
+      // An unquoted number where text is expected is its source text, as the resim CLI reads it.
+      at('unquoted-scalar', '42');
       const dupName = one(diags, 'duplicate-experience-name');
       assert.equal(dupName.relatedInformation?.length, 1);
       assert.deepEqual(dupName.relatedInformation![0].location.range, rangeOf(STATIC, 'alpha', 0));
@@ -311,7 +313,7 @@ describe('language server (stdio) against the sandbox', function () {
   });
 
   describe('hover', () => {
-    it('on an experience: action, match, changed fields, link', async () => {
+    it('on an experience: action, match, changed fields; no app link for an API without a known app', async () => {
       const { uri } = await openLive(LIVE, 'hover');
       const h = await c.hover(uri, posOf(LIVE, 'scenario-survey-alpha', 0, 3));
       const md = (h?.contents as { value: string }).value;
@@ -320,7 +322,7 @@ describe('language server (stdio) against the sandbox', function () {
       assert.ok(md.includes('Matched by name to `e0000000-0000-4000-8000-000000000001`'), md);
       assert.match(md, /update/);
       assert.ok(md.includes('`description`: `"Aerial survey over the old test zone"` → `"Aerial survey over test zone"`'), md);
-      assert.ok(md.includes('(https://app.resim.ai/projects/d0000000-0000-4000-8000-000000000001/experiences/e0000000-0000-4000-8000-000000000001)'));
+      assert.ok(!md.includes('Open in ReSim'), 'the sandbox has no ReSim app: no link to the production app');
       const broken = await c.hover(uri, posOf(LIVE, 'brand-new', 0, 2));
       assert.match((broken?.contents as { value: string }).value, /Not part of the plan/);
     });

@@ -185,7 +185,7 @@ describe('config loader: diagnostics at their exact node', () => {
     locations: []
     experienceID: not-a-uuid
     containerTimeoutSeconds: -3
-    cacheExempt: "yes"
+    cacheExempt: "maybe"
     customFields:
       - name: f
         type: string
@@ -204,7 +204,7 @@ describe('config loader: diagnostics at their exact node', () => {
     assert.equal(textAt(text, at('"locations" needs at least 1 entry')!.range), '[]');
     assert.equal(textAt(text, at('UUID')!.range), 'not-a-uuid');
     assert.equal(textAt(text, at('"containerTimeoutSeconds" must be 0 or more')!.range), '-3');
-    assert.equal(textAt(text, at('"cacheExempt" must be true or false')!.range), '"yes"');
+    assert.equal(textAt(text, at('"cacheExempt" must be true or false')!.range), '"maybe"');
     assert.equal(textAt(text, at('"type" must be one of text, number, timestamp, json')!.range), 'string');
     assert.equal(textAt(text, at('"name" must not be empty')!.range), '""');
     assert.equal(textAt(text, at('"containerTimeoutSeconds" must be a whole number')!.range), '1.5');

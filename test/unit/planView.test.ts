@@ -4,7 +4,7 @@
  * state, suites' before/after members, the strict CSP with a nonce, localResourceRoots = media.
  */
 import * as assert from 'assert';
-import * as Module from 'module';
+import Module from 'module';
 import type { ApplyResult, DiagnosticCode, PlanJson, PreviewResult } from '../../protocol';
 import {
   contentSecurityPolicy, escapeHtml, renderApplyResultBody, renderDocument, renderFieldChange, renderPlanBody,

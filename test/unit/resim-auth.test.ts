@@ -139,7 +139,7 @@ describe('resim auth: the resim CLI token cache', () => {
   });
 
   it('only expired tokens: getToken rejects saying so, without the token', async () => {
-    const home = tempHome({ [CLI_INTERACTIVE_CLIENT_ID]: entry('stale-token-value', anHourAgo()) });
+    const home = tempHome({ [CLI_INTERACTIVE_CLIENT_ID]: { ...entry('stale-token-value', anHourAgo()), refresh_token: undefined } });
     const a = resolveAuth({ env: {}, homeDir: home });
     assert.equal(a?.kind, 'cli-cache');
     await assert.rejects(a!.getToken(), (e: unknown) => {

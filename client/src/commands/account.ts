@@ -1,44 +1,27 @@
 /**
- * "ReSim: Sign In", "Sign Out", "Select Project", "Refresh Project State" (README "Commands").
- * Secrets go to SecretStorage through `Session`; nothing is written to settings.
+ * "ReSim: Sign In", "Sign Out", "Select Project", "Refresh Project State".
+ * Secrets go to SecretStorage through the authentication provider; nothing is written to settings.
  */
 import * as vscode from 'vscode';
 import { ClientContext, requireTrust } from '../context';
 import { RefreshStateRequest } from '../../../protocol';
 import { pickProject } from './clone';
 import { ui } from '../ui';
+import { runSignIn } from '../auth/signIn';
 
-export async function signIn(ctx: ClientContext): Promise<void> {
-  const method = await ui.showQuickPick([
-    { label: 'API token', detail: 'Paste a ReSim API bearer token; kept in VS Code\'s secret storage.', id: 'token' as const },
-    { label: 'Client credentials', detail: 'OAuth client ID and secret (machine login); kept in secret storage.', id: 'client' as const },
-    { label: 'resim CLI login', detail: 'Use the token the resim CLI cached in ~/.resim/cache.json (run `resim` to log in).', id: 'cli' as const },
-  ], { title: 'ReSim: sign in', placeHolder: 'How do you want to sign in?' });
-  if (!method) return;
-  if (method.id === 'token') {
-    const token = await ui.showInputBox({
-      title: 'ReSim: API token', prompt: 'Paste your ReSim API token', password: true, ignoreFocusOut: true,
-      validateInput: (v) => (v.trim() ? undefined : 'The token is empty'),
-    });
-    if (!token) return;
-    await ctx.session.signInWithToken(token.trim());
-  } else if (method.id === 'client') {
-    const clientId = await ui.showInputBox({ title: 'ReSim: client credentials (1/2)', prompt: 'OAuth client ID', ignoreFocusOut: true,
-      validateInput: (v) => (v.trim() ? undefined : 'The client ID is empty') });
-    if (!clientId) return;
-    const secret = await ui.showInputBox({ title: 'ReSim: client credentials (2/2)', prompt: 'OAuth client secret', password: true, ignoreFocusOut: true,
-      validateInput: (v) => (v.trim() ? undefined : 'The client secret is empty') });
-    if (!secret) return;
-    await ctx.session.signInWithClientCredentials(clientId.trim(), secret.trim());
-  } else {
-    await ctx.session.useCliCache();
-  }
-  void ui.showInformationMessage(`ReSim: signed in (${ctx.session.describeAuth()}).`);
+/**
+ * "ReSim: Sign In": the Sign In flow (auth/signIn.ts), then the verified session is stored by
+ * the "ReSim" authentication provider (and shows in the Accounts menu).
+ */
+export async function signIn(ctx: ClientContext, leaveSandbox: () => Promise<boolean>): Promise<void> {
+  const s = await runSignIn({ logger: ctx.logger, leaveSandbox });
+  if (s) await ctx.session.auth.store(s);
 }
 
 export async function signOut(ctx: ClientContext): Promise<void> {
+  const had = ctx.session.auth.peek;
   await ctx.session.signOut();
-  void ui.showInformationMessage('ReSim: signed out; stored credentials removed.');
+  void ui.showInformationMessage(had ? `ReSim: signed out (${had.account}); the stored sign-in is removed.` : 'ReSim: not signed in; nothing stored.');
 }
 
 export async function selectProject(ctx: ClientContext): Promise<void> {

@@ -17,6 +17,7 @@ import type { ApplyResult, PlanBinding, PlanJson, PreviewResult } from '../../..
 import { ApplyRequest, PreviewRequest, RefreshStateRequest, formatSummary, isNoOp } from '../../../protocol';
 import { resolveTarget } from '../target';
 import { ui } from '../ui';
+import { showProblem } from '../problems';
 
 /** Asks the server for the plan of `uri` (no writes). */
 /**
@@ -43,7 +44,11 @@ export async function previewSync(ctx: ClientContext, arg?: unknown): Promise<Pr
   ctx.planView.showPlan(uri, result);
   const plan = result.plan;
   if (plan) ctx.logger.info(`Preview of ${uri.fsPath || uri.toString()} (project ${plan.project.name}): ${formatSummary(plan.summary)}`);
-  else ctx.logger.warn(`Preview of ${uri.toString()}: no plan (${(result.errors ?? []).map((e) => e.code).join(', ') || 'no state'})`);
+  else {
+    ctx.logger.warn(`Preview of ${uri.toString()}: no plan (${(result.errors ?? []).map((e) => e.code).join(', ') || 'no state'})`);
+    const unavailable = result.errors?.find((e) => e.code === 'state-unavailable');
+    if (unavailable) void showProblem(unavailable.reason, unavailable.message, ctx.session.settings.apiUrl ?? undefined);
+  }
   return result;
 }
 

@@ -42,7 +42,7 @@ export function registerApply(program: Command): void {
     .option('--update-config', 'write matched and created experience IDs into the config (keeps comments)')
     .option('--plan <file>', 'a plan saved by `preview --out`: apply exactly it, or refuse if the project or the config changed since')
     .action(async (o: { project?: string; config?: string; archive: boolean; yes?: boolean; allowMassArchive?: boolean; updateConfig?: boolean; plan?: string }) => {
-      const { file, text } = readConfigFile(o.config);
+      const { file, text, bytes } = readConfigFile(o.config);
       let saved: { stateFingerprint?: string; configFingerprint?: string; project?: { id?: string } } | undefined;
       if (o.plan) {
         const bytes = readFileBounded(o.plan, { maxBytes: MAX_CONFIG_BYTES, expects: '--plan takes a plan saved by `resim-sync preview --out`' });
@@ -54,7 +54,7 @@ export function registerApply(program: Command): void {
         if (!saved || typeof saved !== 'object' || Array.isArray(saved)) throw new CliError(`${o.plan} is not a plan saved by \`resim-sync preview --out\`.`);
       }
       const globals = program.opts<GlobalOpts>();
-      const first = await loadAndPlan(globals, file, text, o.project, o.archive, false);
+      const first = await loadAndPlan(globals, file, text, o.project, o.archive, false, bytes);
       const loaded = first.loaded;
       const ref = projectRef(o.project, loaded);
       let { api, plan } = first;

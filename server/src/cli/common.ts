@@ -9,11 +9,11 @@ import * as fs from 'fs';
 import * as readline from 'readline';
 import { Worker } from 'worker_threads';
 import { projectCommentOf } from '../../../protocol';
-import { loadConfig } from '../config';
+import { decodeConfigBytes, loadConfig, withDiagnostics, type ConfigDiagnostic } from '../config';
 import { EMPTY_CONFIG } from '../config/load';
 import type { LoadedConfig } from '../config/types';
-import { createResimClient, DEFAULT_API_URL, type ResimClient } from '../resim';
-import { NO_CREDENTIALS_HINT, resolveConnection, resolveProjectRef } from '../resim/connection';
+import { createResimClient, DEFAULT_API_URL, type AuthProvider, type ResimClient } from '../resim';
+import { NO_CREDENTIALS_HINT, resolveApiUrl, resolveCredentials, resolveProjectRef } from '../resim/connection';
 import type { Plan, ProjectState } from '../sync/model';
 import { computePlan } from '../sync/plan';
 import { collectProblems } from '../sync/problems';
@@ -43,12 +43,12 @@ const stderrTty = Boolean(process.stderr.isTTY);
 /** Colours of stdout: on a terminal unless NO_COLOR is set (https://no-color.org). */
 export const style = paint(Boolean(process.stdout.isTTY) && !env.NO_COLOR);
 
-export function readConfigFile(given: string | undefined): { file: string; text: string } {
+/** The config file's text and its byte-level problems (`decodeConfigBytes`: encoding, invalid UTF-8). */
+export function readConfigFile(given: string | undefined): { file: string; text: string; bytes: ConfigDiagnostic[] } {
   const file = given || env.RESIM_EXPERIENCES_CONFIG;
   if (!file) throw new CliError('No config file: pass --experience-config <path> (or set RESIM_EXPERIENCES_CONFIG).');
-  const buf = readConfigBytes(file);
-  if (buf.includes(0)) throw new CliError(`${file} is not a text file (it holds NUL bytes). --experience-config takes a YAML file.`);
-  return { file, text: buf.toString('utf8') };
+  const { text, diagnostics } = decodeConfigBytes(readConfigBytes(file));
+  return { file, text, bytes: diagnostics };
 }
 
 /** The bytes of a config file: a regular file of at most 64 MB. */
@@ -63,14 +63,20 @@ export function progressDone(): void {
   if (stderrTty) process.stderr.write('\r\x1b[K');
 }
 
-export function makeClient(g: GlobalOpts): ResimClient {
-  const url = g.url || env.RESIM_URL;
-  if (url) assertHttpUrl(url, '--url (RESIM_URL) takes the API base URL, e.g. ' + DEFAULT_API_URL);
+/** The credentials, in the order of resim/connection.ts; one line saying where they may come from when there are none. */
+export function makeAuth(g: GlobalOpts): AuthProvider {
   const authUrl = g.authUrl || env.RESIM_AUTH_URL;
   if (authUrl) assertHttpUrl(authUrl, '--auth-url (RESIM_AUTH_URL) takes the OAuth server\'s base URL');
-  const { apiUrl, auth } = resolveConnection({ url: g.url, clientId: g.clientId, clientSecret: g.clientSecret, authUrl: g.authUrl, timeoutMs: timeoutMs(g) }, { env });
-  if (!auth) throw new CliError(`No ReSim credentials. ${NO_CREDENTIALS_HINT} Client credentials may also be given as --client-id/--client-secret.`);
-  return createResimClient({ apiUrl, auth, timeoutMs: timeoutMs(g) });
+  const auth = resolveCredentials({ clientId: g.clientId, clientSecret: g.clientSecret, authUrl: g.authUrl, timeoutMs: timeoutMs(g) }, { env });
+  if (!auth)
+    throw new CliError(`No ReSim credentials. Run \`resim-sync login\`, or: ${NO_CREDENTIALS_HINT} Client credentials may also be given as --client-id/--client-secret.`);
+  return auth;
+}
+
+export function makeClient(g: GlobalOpts, auth?: AuthProvider): ResimClient {
+  const url = g.url || env.RESIM_URL;
+  if (url) assertHttpUrl(url, '--url (RESIM_URL) takes the API base URL, e.g. ' + DEFAULT_API_URL);
+  return createResimClient({ apiUrl: resolveApiUrl(g.url, env), auth: auth ?? makeAuth(g), timeoutMs: timeoutMs(g) });
 }
 
 /** Refuses (one line, exit 1) a value that is not an http: or https: URL. */
@@ -92,8 +98,8 @@ export function timeoutMs(g: GlobalOpts): number {
   return Math.round(n * 1000);
 }
 
-export function loadOrFail(file: string, text: string, json: boolean): LoadedConfig {
-  return failIfInvalid(file, loadConfig(text, { fast: true }), json);
+export function loadOrFail(file: string, text: string, json: boolean, bytes: ConfigDiagnostic[]): LoadedConfig {
+  return failIfInvalid(file, withDiagnostics(loadConfig(text, { fast: true }), bytes), json);
 }
 
 export function failIfInvalid(file: string, loaded: LoadedConfig, json: boolean): LoadedConfig {
@@ -140,10 +146,10 @@ const PARALLEL_PARSE_BYTES = 1024 * 1024;
  * on a worker thread while the state is read (a 12 MB file takes over a second to parse); if
  * it has errors, the reading is cancelled. A small file is checked before anything is sent.
  */
-export async function loadAndPlan(g: GlobalOpts, file: string, text: string, projectOpt: string | undefined, archiveUnlisted: boolean, json: boolean): Promise<{ loaded: LoadedConfig; api: ResimClient; plan: Plan }> {
+export async function loadAndPlan(g: GlobalOpts, file: string, text: string, projectOpt: string | undefined, archiveUnlisted: boolean, json: boolean, bytes: ConfigDiagnostic[]): Promise<{ loaded: LoadedConfig; api: ResimClient; plan: Plan }> {
   const early = resolveProjectRef(projectOpt, env, projectCommentOf(text));
   if (text.length < PARALLEL_PARSE_BYTES || !early) {
-    const loaded = loadOrFail(file, text, json);
+    const loaded = loadOrFail(file, text, json, bytes);
     const { api, plan } = await livePlan(g, projectRef(projectOpt, loaded), loaded, archiveUnlisted);
     return { loaded, api, plan };
   }
@@ -152,7 +158,7 @@ export async function loadAndPlan(g: GlobalOpts, file: string, text: string, pro
   stateP.catch(() => undefined); // awaited below, unless the config fails first
   let loaded: LoadedConfig;
   try {
-    loaded = failIfInvalid(file, await loadConfigOnWorker(text), json);
+    loaded = failIfInvalid(file, withDiagnostics(await loadConfigOnWorker(text), bytes), json);
   } catch (err) {
     reading.abort();
     throw err;

@@ -14,8 +14,11 @@ export function formatProblems(file: string, problems: Problem[], style: Paint =
 }
 
 export function problemsJson(problems: Problem[]): string {
+  const of = (severity: string) =>
+    problems.filter((p) => p.severity === severity).map((p) => ({ code: p.code, message: p.message, line: p.line ?? null, column: p.column ?? null }));
+  const warnings = of('warning');
   return JSON.stringify(
-    { errors: problems.filter((p) => p.severity === 'error').map((p) => ({ code: p.code, message: p.message, line: p.line ?? null, column: p.column ?? null })) },
+    { errors: of('error'), ...(warnings.length ? { warnings } : {}) },
     null,
     2,
   );

@@ -22,8 +22,8 @@ export function registerPreview(program: Command): void {
     .option('--detailed-exitcode', 'exit 2 when there are changes, 0 when none')
     .option('--out <file>', 'save the plan (JSON) for `apply --plan`')
     .action(async (o: { project?: string; config?: string; archive: boolean; json?: boolean; detailedExitcode?: boolean; out?: string }) => {
-      const { file, text } = readConfigFile(o.config);
-      const { loaded, plan } = await loadAndPlan(program.opts<GlobalOpts>(), file, text, o.project, o.archive, Boolean(o.json));
+      const { file, text, bytes } = readConfigFile(o.config);
+      const { loaded, plan } = await loadAndPlan(program.opts<GlobalOpts>(), file, text, o.project, o.archive, Boolean(o.json), bytes);
       failOnPlanErrors(file, loaded, plan, Boolean(o.json));
       const json = planToJson(plan, { configFingerprint: o.out || o.json ? fingerprintConfig(loaded.config, plan.archiveUnlisted) : undefined });
       if (o.out) writeFileSafely(o.out, JSON.stringify(json, null, 2) + '\n');

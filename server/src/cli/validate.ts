@@ -2,7 +2,7 @@
  * `resim-sync validate`: check a config statically, and against the project with `--project`; `--fix` repairs tabs and snake_case keys.
  */
 import type { Command } from 'commander';
-import { fixConfig, loadConfig } from '../config';
+import { fixConfig, loadConfig, withDiagnostics } from '../config';
 import { resolveProjectRef } from '../resim/connection';
 import type { Plan } from '../sync/model';
 import { collectProblems } from '../sync/problems';
@@ -22,9 +22,10 @@ export function registerValidate(program: Command): void {
     .option('--json', 'print errors as JSON')
     .action(async (o: { config?: string; project?: string; fix?: boolean; archive: boolean; json?: boolean }) => {
       const read = readConfigFile(o.config);
-      const file = read.file;
+      const { file, bytes } = read;
       let text = read.text;
-      if (o.fix) {
+      // Never write a text decoded from bytes that were not UTF-8 (that would bake in the guess).
+      if (o.fix && !bytes.length) {
         const fixed = fixConfig(text, ['tabs', 'snake-case']);
         if (fixed.text !== text) {
           if (readConfigBytes(file).toString('utf8') !== text) throw new CliError(`${file} changed while it was being fixed; it was not written. Run validate --fix again.`);
@@ -33,7 +34,7 @@ export function registerValidate(program: Command): void {
           process.stderr.write(`Fixed ${file}: ${fixed.applied.join('; ')}.\n`);
         } else process.stderr.write(`Nothing to fix automatically in ${file}.\n`);
       }
-      const loaded = loadConfig(text, { fast: true });
+      const loaded = withDiagnostics(loadConfig(text, { fast: true }), bytes);
       let plan: Plan | undefined;
       const ref = resolveProjectRef(o.project, env);
       if (ref && loaded.ok) plan = (await livePlan(program.opts<GlobalOpts>(), ref, loaded, o.archive)).plan;

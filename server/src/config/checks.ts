@@ -4,6 +4,7 @@
  * the config, and tags that sync adds but never removes. Linear in the size of the config.
  */
 import type { ConfigPath, SyncConfig } from './model';
+import { uuidKey } from '../util/uuid';
 import type { ConfigDiagnostic, Range } from './types';
 
 type Locate = (path: ConfigPath, part?: 'key' | 'value') => Range | undefined;
@@ -39,7 +40,7 @@ export function crossChecks(config: SyncConfig, hasManagedTagsKey: boolean, loca
       }
     }
     if (exp.experienceID !== undefined && exp.experienceID !== '') {
-      const id = exp.experienceID.toLowerCase();
+      const id = uuidKey(exp.experienceID); // one UUID, however it is spelled
       const first = firstByID.get(id);
       if (first === undefined) firstByID.set(id, i);
       else {
@@ -55,41 +56,36 @@ export function crossChecks(config: SyncConfig, hasManagedTagsKey: boolean, loca
       }
     }
     const tags = exp.tags;
-    if (tags && tags.length > 1) {
-      for (let j = 1; j < tags.length; j++) {
-        const first = tags.indexOf(tags[j]);
-        if (first === j) continue;
-        const tag = tags[j];
-        const firstRange = at(['experiences', i, 'tags', first]);
-        out.push({
-          code: 'duplicate-tag',
-          severity: 'warning',
-          message: `Tag "${tag}" is listed twice on experience "${exp.name}" (first at line ${line(firstRange)}): remove one.`,
-          range: at(['experiences', i, 'tags', j]),
-          related: [{ range: firstRange, message: `First "${tag}" is here.` }],
-          data: { tag },
-        });
-      }
-    }
+    if (tags && tags.length > 1) duplicateTags(tags, ['experiences', i, 'tags'], `on experience "${exp.name}"`);
   });
 
-  const managed = new Map<string, number>();
-  config.managedExperienceTags.forEach((tag, j) => {
-    const first = managed.get(tag);
-    if (first === undefined) {
-      managed.set(tag, j);
-      return;
-    }
-    const firstRange = at(['managedExperienceTags', first]);
-    out.push({
-      code: 'duplicate-tag',
-      severity: 'warning',
-      message: `Tag "${tag}" is listed twice in managedExperienceTags (first at line ${line(firstRange)}): remove one.`,
-      range: at(['managedExperienceTags', j]),
-      related: [{ range: firstRange, message: `First "${tag}" is here.` }],
-      data: { tag },
+  /** `duplicate-tag`, once per repeated tag (at its second use, with the count): a list of 20,000 copies is one warning. */
+  function duplicateTags(tags: readonly string[], path: ConfigPath, where: string): Map<string, number> {
+    const first = new Map<string, number>();
+    const repeats = new Map<string, { second: number; count: number }>();
+    tags.forEach((tag, j) => {
+      if (!first.has(tag)) first.set(tag, j);
+      else {
+        const r = repeats.get(tag);
+        if (r) r.count++;
+        else repeats.set(tag, { second: j, count: 2 });
+      }
     });
-  });
+    for (const [tag, r] of repeats) {
+      const firstRange = at([...path, first.get(tag)!]);
+      out.push({
+        code: 'duplicate-tag',
+        severity: 'warning',
+        message: `Tag "${tag}" is listed ${r.count === 2 ? 'twice' : `${r.count} times`} ${where} (first at line ${line(firstRange)}): keep one.`,
+        range: at([...path, r.second]),
+        related: [{ range: firstRange, message: `First "${tag}" is here.` }],
+        data: { tag, count: r.count },
+      });
+    }
+    return first;
+  }
+
+  const managed = duplicateTags(config.managedExperienceTags, ['managedExperienceTags'], 'in managedExperienceTags');
 
   const firstSuite = new Map<string, number>();
   config.managedTestSuites.forEach((suite, i) => {
@@ -112,8 +108,8 @@ export function crossChecks(config: SyncConfig, hasManagedTagsKey: boolean, loca
       if (firstByName.has(name)) return;
       out.push({
         code: 'unknown-experience-in-suite',
-        severity: 'error',
-        message: `Test suite "${suite.name}" lists experience "${name}", which is not under experiences in this file. A managed test suite can hold only experiences of this config: add "${name}" under experiences, or remove it from the suite.`,
+        severity: 'warning',
+        message: `Test suite "${suite.name}" lists experience "${name}", which is not under experiences in this file. Sync accepts that only with archiving off (--no-archive) and "${name}" an unarchived experience of the project; otherwise it fails. Add "${name}" under experiences, or remove it from the suite.`,
         range: at(['managedTestSuites', i, 'experiences', j]),
         data: { testSuite: suite.name, experience: name },
       });

@@ -9,16 +9,17 @@
  * offsets). Shapes the splitter does not fully understand, tabs, anchors/aliases and YAML errors
  * that may reach past a piece fall back to one whole-document parse, which yields the same result.
  */
+import { suspiciousCharacterDiagnostics } from './suspicious';
 import type { ConfigExperience, ConfigPath, ConfigTestSuite, SyncConfig } from './model';
 import { crossChecks } from './checks';
 import { fastLoad } from './fast';
 import { splitPieces, type Piece } from './chunks';
 import { toExperience, toTagList, toTestSuite } from './coerce';
-import { canonicalKey, canonicalValue, checkKey, findEntry, locate, schemaDiags, valueSpan } from './normalize';
+import { canonicalKey, canonicalValue, checkKey, fieldValue, findEntry, locate, schemaDiags, valueSpan } from './normalize';
 import { validators, type MapContext } from './schema';
 import { parsePiece, setOwn, type LocalDiag, type ParsedPiece, type SEntry, type SMap, type SNode } from './source';
 import { chooseTabWidth, findTabLines, untab } from './tabs';
-import { comparePositions, lineOf, lineStarts } from './text';
+import { compareDiagnostics, lineOf, lineStarts } from './text';
 import type { ConfigDiagnostic, LoadedConfig, Position, Range } from './types';
 import { projectCommentOf, type DiagnosticCode } from '../../../protocol';
 
@@ -76,6 +77,8 @@ interface Model {
 }
 
 const caches = new WeakMap<LoadedConfig, Cache>();
+/** What `loadSnapshot` needs beyond the public fields: the parsed model and the tab adjustments. */
+const internals = new WeakMap<LoadedConfig, { model: Model; adjust?: Map<number, { orig: number; fixed: number }> }>();
 
 /** How the last load went (for benchmarks and tests): which path, and how many pieces were reused. */
 export interface LoadStats {
@@ -106,12 +109,15 @@ export function loadConfig(text: string, opts: { previous?: LoadedConfig; mode?:
   }
 }
 
+
 function load(text: string, opts: { previous?: LoadedConfig; mode?: 'auto' | 'whole' }): LoadedConfig {
   const starts = lineStarts(text);
   const projectComment = projectCommentOf(text);
+  // A text with a NUL is not YAML: like the resim CLI, nothing of it is parsed (nul-character says why).
+  const notText = text.includes('\u0000');
 
   // Tabs: report one diagnostic per line, and parse the text with the tabs expanded.
-  const tabLines = findTabLines(text, starts);
+  const tabLines = notText ? [] : findTabLines(text, starts);
   const tabDiags: ConfigDiagnostic[] = [];
   let parsedText = text;
   let adjust: Map<number, { orig: number; fixed: number }> | undefined;
@@ -137,13 +143,15 @@ function load(text: string, opts: { previous?: LoadedConfig; mode?: 'auto' | 'wh
     });
   }
   const mapper = new PosMapper(parsedText, parsedText === text ? starts : lineStarts(parsedText), adjust);
+  tabDiags.push(...characterDiagnostics(text, starts));
 
   const prevCache = opts.previous ? caches.get(opts.previous) : undefined;
   const cache: Cache = newCache();
   let model: Model | undefined;
   let reused = 0;
   let pieces: Piece[] | undefined;
-  if (tabLines.length === 0 && opts.mode !== 'whole') {
+  if (notText) model = { parsed: text, root: null, entries: [], diags: [], mode: 'whole' };
+  else if (tabLines.length === 0 && opts.mode !== 'whole') {
     pieces = splitPieces(parsedText, starts);
     if (pieces) {
       const r = loadPieces(parsedText, pieces, prevCache, cache);
@@ -155,30 +163,174 @@ function load(text: string, opts: { previous?: LoadedConfig; mode?: 'auto' | 'wh
   }
   if (!model) model = loadWhole(parsedText);
 
-  const { config, diags: rootDiags, hasManagedTags } = finish(model);
+  const { config, diags: rootDiags, hasManagedTags } = finish(model, !notText);
   const result = new Loaded(text, config, projectComment, model, mapper);
   const diagnostics: ConfigDiagnostic[] = [...tabDiags];
   for (const d of model.diags) diagnostics.push(toDiagnostic(d, 0, mapper));
   for (const d of rootDiags) diagnostics.push(toDiagnostic(d, 0, mapper));
   for (const e of model.entries) for (const u of e.items ?? []) for (const d of u.diags) diagnostics.push(toDiagnostic(d, u.base, mapper));
   diagnostics.push(...crossChecks(config, hasManagedTags, (p, part) => result.rangeOf(p, part)));
-  diagnostics.sort((a, b) => comparePositions(a.range.start, b.range.start) || comparePositions(a.range.end, b.range.end) || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+  diagnostics.sort(compareDiagnostics);
   result.diagnostics = diagnostics;
   result.ok = !diagnostics.some((d) => d.severity === 'error');
   caches.set(result, cache);
   stats.set(result, { mode: model.mode, pieces: pieces && model.mode === 'pieces' ? pieces.length : 1, reused });
+  internals.set(result, { model, adjust });
   return result;
+}
+
+/**
+ * A loaded config as plain data (structured-cloneable: it crosses `postMessage`), so that a
+ * large file can be loaded on a worker thread and used on the main one (`fromSnapshot`), with
+ * its piece cache for the incremental loads that follow.
+ */
+export interface LoadSnapshot {
+  text: string;
+  config: SyncConfig;
+  diagnostics: ConfigDiagnostic[];
+  ok: boolean;
+  projectComment?: string;
+  model: Model;
+  adjust?: Map<number, { orig: number; fixed: number }>;
+  cache: Cache;
+  stats: LoadStats;
+}
+
+/** `loadConfig(text)` (the full loader, no previous) as a `LoadSnapshot`. */
+export function loadSnapshot(text: string): LoadSnapshot {
+  const loaded = loadConfig(text);
+  const inner = internals.get(loaded);
+  if (!inner) throw new Error('loadSnapshot: the loader failed on this text');
+  return {
+    text: loaded.text,
+    config: loaded.config,
+    diagnostics: loaded.diagnostics,
+    ok: loaded.ok,
+    ...(loaded.projectComment !== undefined ? { projectComment: loaded.projectComment } : {}),
+    model: inner.model,
+    ...(inner.adjust ? { adjust: inner.adjust } : {}),
+    cache: caches.get(loaded) ?? newCache(),
+    stats: stats.get(loaded) ?? { mode: inner.model.mode, pieces: 1, reused: 0 },
+  };
+}
+
+/** The LoadedConfig of a snapshot: the same as `loadConfig(snapshot.text)` (rangeOf, pathAt, reuse as `previous`). */
+export function fromSnapshot(s: LoadSnapshot): LoadedConfig {
+  const parsed = s.model.parsed;
+  const mapper = new PosMapper(parsed, lineStarts(parsed), s.adjust);
+  const result = new Loaded(s.text, s.config, s.projectComment, s.model, mapper);
+  result.diagnostics = s.diagnostics;
+  result.ok = s.ok;
+  caches.set(result, s.cache);
+  stats.set(result, s.stats);
+  internals.set(result, { model: s.model, adjust: s.adjust });
+  return result;
+}
+
+const MAX_REPLACEMENT_DIAGNOSTICS = 20;
+
+/**
+ * `nul-character` (error, at the first NUL: no YAML file holds one; the resim CLI's parser
+ * refuses it) and `replacement-character` (warning, once per line, at most
+ * MAX_REPLACEMENT_DIAGNOSTICS: U+FFFD is what invalid UTF-8 becomes when an editor or a decoder
+ * replaces it, so a name holding one is almost surely damaged), and `suspicious-characters`
+ * (suspicious.ts) in a text without NUL.
+ */
+function characterDiagnostics(text: string, starts: readonly number[]): ConfigDiagnostic[] {
+  const out: ConfigDiagnostic[] = [];
+  const at = (index: number) => {
+    const line = lineOf(starts, index);
+    const character = index - starts[line];
+    return { line, character, range: { start: { line, character }, end: { line, character: character + 1 } } };
+  };
+  const nul = text.indexOf('\u0000');
+  if (nul === -1) out.push(...suspiciousCharacterDiagnostics(text, starts));
+  else {
+    const p = at(nul);
+    let count = 0;
+    for (let i = nul; i !== -1; i = text.indexOf('\u0000', i + 1)) count++;
+    out.push({
+      code: 'nul-character',
+      severity: 'error',
+      message: `NUL character (U+0000) at line ${p.line + 1}, column ${p.character + 1}${count > 1 ? ` (and ${count - 1} more)` : ''}: this is not a text file, or a damaged one. YAML cannot hold NUL (the resim CLI refuses the file too).`,
+      range: p.range,
+      data: { count },
+    });
+  }
+  let lastLine = -1;
+  let shown = 0;
+  for (let i = text.indexOf('\uFFFD'); i !== -1 && shown < MAX_REPLACEMENT_DIAGNOSTICS; i = text.indexOf('\uFFFD', i + 1)) {
+    const p = at(i);
+    if (p.line === lastLine) continue;
+    lastLine = p.line;
+    shown++;
+    out.push({
+      code: 'replacement-character',
+      severity: 'warning',
+      message: `Replacement character (U+FFFD) at line ${p.line + 1}, column ${p.character + 1}: this is what invalid UTF-8 turns into, so the text here is likely damaged. Retype it, or fix the file's encoding.`,
+      range: p.range,
+    });
+  }
+  return out;
+}
+
+/**
+ * Adds diagnostics found outside the text (the bytes of the file: `decodeConfigBytes`) to a
+ * loaded config, in position order; `ok` follows. Returns the same object.
+ */
+export function withDiagnostics(loaded: LoadedConfig, extra: readonly ConfigDiagnostic[]): LoadedConfig {
+  if (!extra.length) return loaded;
+  loaded.diagnostics = [...extra, ...loaded.diagnostics].sort(compareDiagnostics);
+  loaded.ok = !loaded.diagnostics.some((d) => d.severity === 'error');
+  return loaded;
 }
 
 function unitResult(node: SNode | null, ctx: 'experience' | 'testSuite', frame: string): UnitResult {
   const diags: LocalDiag[] = [];
   const value = canonicalValue(node, ctx, diags);
+  if (ctx === 'testSuite') emptySuite(node, frame, diags);
   const validate = validators[ctx];
   if (!validate(value)) {
     const whole = node ? { s: node.s, e: node.e } : { s: 0, e: 0 };
     diags.push(...schemaDiags(validate.errors, value, node, UNIT_LABEL[ctx], frame, whole));
   }
   return { value, typed: ctx === 'experience' ? toExperience(value) : toTestSuite(value), diags };
+}
+
+/**
+ * `empty-test-suite`: a managed test suite without `experiences` (no key, or no value) is revised
+ * to an empty suite, as the resim CLI does; likely a mistake, so a warning with a fix that writes
+ * `experiences: []` (an explicit empty list is taken as meant, without a warning).
+ */
+function emptySuite(node: SNode | null, frame: string, diags: LocalDiag[]): void {
+  if (!node || node.k !== 'm') return;
+  const entry = findEntry(node.entries, 'experiences');
+  if (entry && !(entry.value === null || (entry.value.k === 's' && entry.value.v === null))) return;
+  const nameEntry = findEntry(node.entries, 'name');
+  const name = nameEntry?.value?.k === 's' ? String(nameEntry.value.v ?? '') : '';
+  let edit: { s: number; e: number; newText: string } | undefined;
+  if (entry) {
+    if (frame[entry.ke] === ':') edit = { s: entry.ks, e: entry.ke + 1, newText: 'experiences: []' };
+  } else if (frame[node.s] === '{') {
+    const close = frame.lastIndexOf('}', node.e);
+    if (close > node.s) edit = { s: close, e: close, newText: `${node.entries.length ? ', ' : ''}experiences: []` };
+  } else if (node.entries.length) {
+    const first = node.entries[0];
+    const lineStart = frame.lastIndexOf('\n', first.ks - 1) + 1;
+    const last = node.entries[node.entries.length - 1];
+    let end = last.value ? last.value.e : last.ke + 1;
+    while (end > last.ks && /\s/.test(frame[end - 1])) end--;
+    edit = { s: end, e: end, newText: `\n${' '.repeat(first.ks - lineStart)}experiences: []` };
+  }
+  const at = entry ? { s: entry.ks, e: entry.ke } : nameEntry ? { s: nameEntry.ks, e: nameEntry.ke } : { s: node.s, e: node.s };
+  diags.push({
+    code: 'empty-test-suite',
+    message: `Test suite${name ? ` "${name}"` : ''} lists no experiences: sync revises it to an empty test suite (as the resim CLI does). Write "experiences: []" if that is meant, or list its experiences.`,
+    severity: 'warning',
+    s: at.s,
+    e: at.e,
+    ...(edit ? { fix: { title: 'Write "experiences: []" (an empty test suite)', edits: [edit] } } : {}),
+  });
 }
 
 function loadPieces(
@@ -262,14 +414,14 @@ export const EMPTY_CONFIG = 'empty-config' satisfies DiagnosticCode;
 const EMPTY_CONFIG_MESSAGE =
   'The config is empty (no experiences key): syncing it would archive every experience of the project. To mean that, write `experiences: []`.';
 
-/** The top level: key checks, the top-level schema, the typed config. */
-function finish(model: Model): { config: SyncConfig; diags: LocalDiag[]; hasManagedTags: boolean } {
+/** The top level: key checks, the top-level schema, the typed config. `parsed` is false when the text was not parsed at all (a NUL). */
+function finish(model: Model, parsed: boolean): { config: SyncConfig; diags: LocalDiag[]; hasManagedTags: boolean } {
   const diags: LocalDiag[] = [];
   const config: SyncConfig = { experiences: [], managedTestSuites: [], managedExperienceTags: [] };
   const root = model.root;
   if (!root || (root.k === 's' && root.v === null)) {
     // Empty, comment-only or `~`: a sync of it would archive every experience of the project.
-    if (!model.diags.some((d) => d.severity === 'error'))
+    if (parsed && !model.diags.some((d) => d.severity === 'error'))
       diags.push({ code: EMPTY_CONFIG, severity: 'error', message: EMPTY_CONFIG_MESSAGE, s: root?.s ?? 0, e: root?.e ?? 0 });
     return { config, diags, hasManagedTags: false };
   }
@@ -295,7 +447,7 @@ function finish(model: Model): { config: SyncConfig; diags: LocalDiag[]; hasMana
       setOwn(forSchema, canon, []);
       setOwn(values, canon, chosen.items.map((u) => u.value));
     } else {
-      const v = canonicalValue(chosen.value, undefined, diags);
+      const v = fieldValue('root', canon, chosen.value, diags);
       setOwn(forSchema, canon, v);
       setOwn(values, canon, v);
     }

@@ -5,7 +5,7 @@
  * results of an unchanged experience can be reused after an edit elsewhere.
  */
 import { closestName } from '../util/closest';
-import { CONTEXT_LABEL, KNOWN_KEYS, SNAKE_ALIASES, childContext, type MapContext, type SchemaError, ALL_SNAKE_ALIASES } from './schema';
+import { ALL_SNAKE_ALIASES, CONTEXT_LABEL, KNOWN_KEYS, NULL_MEANS_OMITTED, SNAKE_ALIASES, childContext, fieldKind, type MapContext, type SchemaError } from './schema';
 import { setOwn, type LocalDiag, type SEntry, type SNode } from './source';
 
 const ALL_ALIASES = ALL_SNAKE_ALIASES;
@@ -42,13 +42,103 @@ export function canonicalValue(node: SNode | null, ctx: MapContext | undefined, 
     return o;
   }
   const o: Record<string, unknown> = {};
-  for (const e of node.entries) {
+  const merges: SEntry[] = [];
+  const seen = new Set<string>();
+  const add = (e: SEntry) => {
     const canon = checkKey(e, ctx, diags);
-    if (canon === undefined) continue;
-    if (Object.prototype.hasOwnProperty.call(o, canon)) continue; // a second spelling of a key: the first wins
-    setOwn(o, canon, canonicalValue(e.value, childContext(ctx, canon), diags));
+    if (canon === undefined || seen.has(canon)) return; // a second spelling of a key (or a merged one): the first wins
+    seen.add(canon);
+    const v = fieldValue(ctx, canon, e.value, diags);
+    if (v !== OMITTED) setOwn(o, canon, v);
+  };
+  for (const e of node.entries) {
+    if (e.key === MERGE_KEY) merges.push(e);
+    else add(e);
+  }
+  // `<<: *defaults` (or a list of them): the resim CLI's YAML decoder merges the keys the map
+  // does not set itself, earlier maps first.
+  for (const m of merges) {
+    const sources = m.value?.k === 'q' ? m.value.items : [m.value];
+    for (const src of sources) {
+      if (src?.k === 'm') src.entries.filter((x) => x.key !== MERGE_KEY).forEach(add);
+      else
+        diags.push({
+          code: 'schema',
+          message: 'A merge key ("<<") takes a map, or a list of maps (usually an alias like *defaults).',
+          severity: 'error',
+          s: m.ks,
+          e: m.ke,
+          data: { keyword: 'merge' },
+        });
+    }
   }
   return o;
+}
+
+/** YAML's merge key, which the resim CLI's decoder (gopkg.in/yaml.v3) honours in a map. */
+const MERGE_KEY = '<<';
+
+const OMITTED = Symbol('omitted');
+/** The YAML 1.1 spellings that gopkg.in/yaml.v3 still decodes into a Go bool (quoted or not). */
+const YAML11_BOOLEANS: Record<string, boolean> = Object.fromEntries([
+  ...['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON'].map((s) => [s, true]),
+  ...['n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF'].map((s) => [s, false]),
+]);
+const isNull = (n: SNode | null): boolean => !n || (n.k === 's' && n.v === null);
+
+/**
+ * The canonical value of key `canon` of a map of kind `ctx`, read as the resim CLI's YAML decoder
+ * (gopkg.in/yaml.v3 into its Go types) reads it:
+ * - an empty value (`key:`, `~`) is the Go zero value: `""` for text, `[]` for a list; or, for a
+ *   pointer-typed key (`NULL_MEANS_OMITTED`), the key is omitted;
+ * - an unquoted number or boolean where text is expected (`name: 123`, `value: 0x1F`, `1e3`) is
+ *   its source text, with an `unquoted-scalar` warning and a quick fix that quotes it;
+ * - `yes`/`no`/`on`/`off`/`y`/`n` where true or false is expected is that boolean (yaml.v3's
+ *   YAML 1.1 compatibility), with a `yaml11-boolean` warning and a fix writing true or false.
+ */
+export function fieldValue(ctx: MapContext, canon: string, node: SNode | null, diags: LocalDiag[]): unknown {
+  const kind = fieldKind(ctx, canon);
+  if (isNull(node)) {
+    if (NULL_MEANS_OMITTED[ctx].includes(canon)) return OMITTED;
+    if (kind === 'string') return '';
+    if (kind === 'stringList' || kind === 'list') return [];
+    return null;
+  }
+  if (kind === 'string') return textValue(node, diags);
+  if (kind === 'boolean' && node!.k === 's' && typeof node!.v === 'string' && Object.prototype.hasOwnProperty.call(YAML11_BOOLEANS, node!.v)) {
+    const v = YAML11_BOOLEANS[node!.v];
+    diags.push({
+      code: 'yaml11-boolean',
+      message: `"${node!.v}" is read as ${v}, as the resim CLI reads it (YAML 1.1), but YAML 1.2 tools read it as text. Write ${v}.`,
+      severity: 'warning',
+      s: node!.s,
+      e: node!.e,
+      data: { value: v },
+      fix: { title: `Write ${v}`, edits: [{ s: node!.s, e: node!.e, newText: String(v) }] },
+    });
+    return v;
+  }
+  if (kind === 'stringList' && node!.k === 'q') return node!.items.map((it) => (isNull(it) ? '' : textValue(it, diags)));
+  return canonicalValue(node, childContext(ctx, canon), diags);
+}
+
+/** A scalar in a text place: its source text when YAML resolved it to a number or boolean. */
+function textValue(node: SNode | null, diags: LocalDiag[]): unknown {
+  if (!node || node.k !== 's' || node.src === undefined) return canonicalValue(node, undefined, diags);
+  const src = node.src;
+  const quoted = JSON.stringify(src);
+  diags.push({
+    code: 'unquoted-scalar',
+    message:
+      `${src} is read as the text ${quoted}, as the resim CLI reads it, but other YAML tools read it as ${typeof node.v === 'boolean' ? 'the boolean' : 'the number'} ${String(node.v)}. ` +
+      `Quote it (${quoted}) so that it means the same everywhere.`,
+    severity: 'warning',
+    s: node.s,
+    e: node.e,
+    data: { text: src },
+    fix: { title: `Quote ${src} as ${quoted}`, edits: [{ s: node.s, e: node.e, newText: quoted }] },
+  });
+  return src;
 }
 
 /**

@@ -5,8 +5,8 @@
  * ignores but this loader reads as their camelCase keys (docs/diagnostics.md, "Both spellings").
  */
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
 import schemaJson from '../../../schema/experience-sync.schema.json';
+import { parseUUID } from '../util/uuid';
 
 /** The kinds of map in a config; each has its own known keys. */
 export type MapContext = 'root' | 'experience' | 'testSuite' | 'environmentVariable' | 'customField';
@@ -78,7 +78,8 @@ export function childContext(ctx: MapContext, key: string): MapContext | undefin
 
 const SCHEMA_ID = (schema.$id as string | undefined) ?? 'experience-sync';
 const ajv = new Ajv({ allErrors: true, strict: false });
-addFormats(ajv, ['uuid']);
+// `format: uuid` as the resim CLI reads an experienceID (any case, urn:uuid:, braces, 32 hex digits).
+ajv.addFormat('uuid', { type: 'string', validate: (s: string) => parseUUID(s) !== undefined });
 ajv.addSchema(schemaJson as object, SCHEMA_ID);
 
 function definition(name: string): ValidateFunction {
@@ -106,6 +107,43 @@ export const validators: { root: ValidateFunction; experience: ValidateFunction;
 };
 
 export type SchemaError = ErrorObject;
+
+/** How a key's value is typed (from the schema): text, a list of texts, or anything else. */
+export type FieldKind = 'string' | 'stringList' | 'list' | 'boolean' | 'other';
+
+function kindOf(p: JsonSchema | undefined): FieldKind {
+  if (!p) return 'other';
+  if (p.type === 'string') return 'string';
+  if (p.type === 'boolean') return 'boolean';
+  if (p.type === 'array') return p.items && (p.items as JsonSchema).type === 'string' ? 'stringList' : 'list';
+  return 'other';
+}
+
+const PROPS: Record<MapContext, Record<string, JsonSchema>> = {
+  root: schema.properties ?? {},
+  experience: defs.experience?.properties ?? {},
+  testSuite: defs.testSuite?.properties ?? {},
+  environmentVariable: defs.environmentVariable?.properties ?? {},
+  customField: defs.customField?.properties ?? {},
+};
+
+/** The kind of value of the canonical key `key` in a map of kind `ctx`. */
+export function fieldKind(ctx: MapContext, key: string): FieldKind {
+  return Object.prototype.hasOwnProperty.call(PROPS[ctx], key) ? kindOf(PROPS[ctx][key]) : 'other';
+}
+
+/**
+ * Keys whose empty value (`key:`, `~`, `null`) means "omitted": the resim CLI's config type holds
+ * them as pointers (`*string`, `*[]EnvironmentVariable`, …), which YAML's null leaves nil. Any
+ * other empty value is the Go zero value: `""` for text, `[]` for a list, false for `archived`.
+ */
+export const NULL_MEANS_OMITTED: Record<MapContext, readonly string[]> = {
+  root: [],
+  experience: ['experienceID', 'profile', 'environmentVariables', 'cacheExempt', 'containerTimeoutSeconds', 'customFields', 'archived'],
+  testSuite: [],
+  environmentVariable: [],
+  customField: [],
+};
 
 /** The whole config in one validation (the fast path of fast.ts; the loader validates piece by piece). */
 export const validateWholeConfig: ValidateFunction = (() => {

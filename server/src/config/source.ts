@@ -12,6 +12,8 @@ export interface SScalar {
   s: number;
   e: number;
   v: unknown;
+  /** The source text of a plain scalar that YAML resolves to a number or boolean (`0x1F`, `1e3`, `true`). */
+  src?: string;
 }
 export interface SMap {
   k: 'm';
@@ -57,7 +59,30 @@ export interface ParsedPiece {
 }
 
 const MAX_DEPTH = 400;
-const MAX_ALIAS_NODES = 20000;
+/**
+ * The alias expansion cap, the one for every path (the CLI's fast path hands any file with an
+ * anchor to this loader): at most this many nodes are built from aliases in one document, so a
+ * "billion laughs" file costs at most this much work and memory, and a file of 20,000 plain
+ * `*a` aliases still loads.
+ */
+export const MAX_ALIAS_NODES = 100_000;
+/** Likewise for the text of the scalars built from aliases (a 50 KB string aliased 20,000 times is 1 GB). */
+export const MAX_ALIAS_CHARS = 10_000_000;
+
+interface BuildState {
+  /** Nodes built while expanding aliases (the cap above). */
+  aliasNodes: number;
+  /** Characters of the scalars built while expanding aliases (the cap above). */
+  aliasChars: number;
+  anchors: boolean;
+  overflow: boolean;
+  /** Anchor name → the node it was last defined on, in document order (YAML: an alias refers to the latest). */
+  anchorNodes: Map<string, YamlNode>;
+  /** Expanded alias targets already built: the same SNode is reused (its offsets are the anchor's). */
+  expanded: Map<YamlNode, SNode | null>;
+  /** > 0 while building an alias's target (its anchors were registered when first seen). */
+  inAlias: number;
+}
 
 /** Parses `text` as one YAML document. Never throws: a crash of the parser becomes a diagnostic. */
 export function parsePiece(text: string): ParsedPiece {
@@ -104,7 +129,7 @@ export function parsePiece(text: string): ParsedPiece {
       });
     }
   }
-  const state = { aliasNodes: 0, anchors: false, overflow: overflowInParser };
+  const state: BuildState = { aliasNodes: 0, aliasChars: 0, anchors: false, overflow: overflowInParser, anchorNodes: new Map(), expanded: new Map(), inAlias: 0 };
   let root: SNode | null = null;
   try {
     root = build(doc.contents as YamlNode | null, doc, 0, state);
@@ -114,7 +139,7 @@ export function parsePiece(text: string): ParsedPiece {
   if (state.overflow) {
     diags.push({
       code: 'yaml-syntax',
-      message: `This YAML is nested too deeply or expands too many aliases to be read (over ${MAX_DEPTH} levels or ${MAX_ALIAS_NODES} alias nodes). Flatten it.`,
+      message: `This YAML is nested too deeply or expands too many aliases to be read (over ${MAX_DEPTH} levels, ${MAX_ALIAS_NODES} nodes or ${MAX_ALIAS_CHARS / 1_000_000} million characters built from aliases). Flatten it.`,
       severity: 'error',
       s: 0,
       e: Math.min(text.length, 1),
@@ -137,40 +162,63 @@ function yamlMessage(raw: string, code: string): string {
   return `YAML syntax error: ${first}${end}${hint[code] ? ' ' + hint[code] : ''}`;
 }
 
-function build(
-  node: YamlNode | null | undefined,
-  doc: Document,
-  depth: number,
-  state: { aliasNodes: number; anchors: boolean; overflow: boolean },
-): SNode | null {
+/**
+ * The SNode tree of a yaml node. Linear in the size of the expanded tree: an alias is resolved
+ * through the anchors seen so far (the `yaml` package's own `Alias.resolve` walks the whole
+ * document for each alias, which made 20,000 aliases take 40 s), and each anchored node is built
+ * once and shared by its aliases. Every node (and scalar text) built for an alias counts against
+ * MAX_ALIAS_NODES (and MAX_ALIAS_CHARS), whether built anew or shared.
+ */
+function build(node: YamlNode | null | undefined, doc: Document, depth: number, state: BuildState): SNode | null {
   if (node == null) return null;
   if (depth > MAX_DEPTH) {
     state.overflow = true;
     return null;
   }
-  if ((node as { anchor?: string }).anchor) state.anchors = true;
+  if (state.inAlias > 0 && ++state.aliasNodes > MAX_ALIAS_NODES) {
+    state.overflow = true;
+    return null;
+  }
+  const anchor = (node as { anchor?: string }).anchor;
+  if (anchor) {
+    state.anchors = true;
+    if (state.inAlias === 0) state.anchorNodes.set(anchor, node);
+  }
   if (isAlias(node)) {
     state.anchors = true;
-    if (++state.aliasNodes > MAX_ALIAS_NODES) {
-      state.overflow = true;
-      return null;
-    }
-    const target = node.resolve(doc);
     const range = node.range ?? [0, 0, 0];
+    const target = state.anchorNodes.get(node.source);
     if (!target) return { k: 's', s: range[0], e: range[1], v: null };
-    const built = build(target as YamlNode, doc, depth + 1, state);
+    let built = state.expanded.get(target);
+    if (built === undefined) {
+      state.inAlias++;
+      built = build(target, doc, depth + 1, state);
+      state.inAlias--;
+      if (!state.overflow) state.expanded.set(target, built);
+    } else {
+      const [nodes, chars] = size(built);
+      state.aliasNodes += nodes;
+      state.aliasChars += chars;
+    }
+    if (state.aliasNodes > MAX_ALIAS_NODES || state.aliasChars > MAX_ALIAS_CHARS) state.overflow = true;
     if (!built) return null;
     // The alias's own place, its content from the anchored node.
     return { ...built, s: range[0], e: range[1] } as SNode;
   }
   const r = node.range ?? [0, 0, 0];
-  if (isScalar(node)) return { k: 's', s: r[0], e: r[1], v: node.value };
+  if (isScalar(node)) {
+    const v = node.value;
+    if (state.inAlias > 0 && typeof v === 'string' && (state.aliasChars += v.length) > MAX_ALIAS_CHARS) state.overflow = true;
+    const src = (node as { source?: unknown }).source;
+    if (v !== null && typeof v !== 'string' && typeof src === 'string') return { k: 's', s: r[0], e: r[1], v, src };
+    return { k: 's', s: r[0], e: r[1], v };
+  }
   if (isSeq(node)) {
     const items: SNode[] = [];
     for (const it of node.items) {
       const b = build(it as YamlNode, doc, depth + 1, state);
       items.push(b ?? { k: 's', s: r[0], e: r[0], v: null });
-      if (state.aliasNodes > MAX_ALIAS_NODES) break;
+      if (state.overflow) break;
     }
     return { k: 'q', s: r[0], e: r[1], items };
   }
@@ -196,11 +244,33 @@ function build(
         ke = ks;
       }
       entries.push({ key: keyText, ks, ke, value });
-      if (state.aliasNodes > MAX_ALIAS_NODES) break;
+      if (state.overflow) break;
     }
     return { k: 'm', s: r[0], e: r[1], entries };
   }
   return null;
+}
+
+const sizes = new WeakMap<SNode, [number, number]>();
+/** The number of nodes of a built tree (what re-using it for one more alias costs against the cap). */
+function size(n: SNode | null): [nodes: number, chars: number] {
+  if (!n) return [1, 0];
+  let k = sizes.get(n);
+  if (k !== undefined) return k;
+  k = [1, n.k === 's' && typeof n.v === 'string' ? n.v.length : 0];
+  const add = (c: SNode | null) => {
+    const [a, b] = size(c);
+    k![0] += a;
+    k![1] += b;
+  };
+  if (n.k === 'q') for (const it of n.items) add(it);
+  else if (n.k === 'm')
+    for (const e of n.entries) {
+      k[0] += 1;
+      add(e.value);
+    }
+  sizes.set(n, k);
+  return k;
 }
 
 /** Plain JS of a node (maps as objects with their raw keys). */

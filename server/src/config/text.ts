@@ -3,7 +3,7 @@
  * applying LSP-style text edits.
  */
 import { stringify } from 'yaml';
-import type { Position, Range, TextEdit } from './types';
+import type { ConfigDiagnostic, Position, Range, TextEdit } from './types';
 
 /** Offsets at which each line starts (`\n` ends a line; a `\r` before it stays in the line). */
 export function lineStarts(text: string): number[] {
@@ -85,4 +85,9 @@ export function yamlScalar(name: string, flow: boolean): string {
   } catch {
     return JSON.stringify(name);
   }
+}
+
+/** Position order, then code: the order of every diagnostics list of the loader. */
+export function compareDiagnostics(a: ConfigDiagnostic, b: ConfigDiagnostic): number {
+  return comparePositions(a.range.start, b.range.start) || comparePositions(a.range.end, b.range.end) || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
 }

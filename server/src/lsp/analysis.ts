@@ -12,10 +12,12 @@
  */
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextDocuments } from 'vscode-languageserver';
-import { loadConfig } from '../config/index';
+import { loadConfig, loadStats, withDiagnostics } from '../config/index';
 import type { LoadedConfig } from '../config/types';
 import type { Plan, PlannedExperience } from '../sync/model';
 import { computePlan } from '../sync/plan';
+import { fileByteDiagnostics, forgetFile } from './fileBytes';
+import { OFF_THREAD_MIN_CHARS, loadOffThread } from './offThread';
 import type { ResimSettings, SettingsStore } from './settings';
 import { stateKey, type StateCache, type StateSnapshot } from './state';
 
@@ -124,6 +126,7 @@ export class Analyzer {
     this.timers.delete(uri);
     this.latestByUri.delete(uri);
     this.dirty.delete(uri);
+    forgetFile(uri);
     if (this.handled.delete(uri)) this.opts.publish(uri, undefined);
   }
 
@@ -184,7 +187,16 @@ export class Analyzer {
     this.handled.add(uri);
     this.dirty.delete(uri);
     const version = doc.version;
-    const loaded = loadConfig(doc.getText(), prev ? { previous: prev.loaded } : undefined);
+    const text = doc.getText();
+    // A large text with little to reuse (a first load, a file that parses only whole, or pieces of
+    // 16 K characters and more on average) is parsed on the parsing thread: hover and completion
+    // elsewhere keep answering meanwhile. Small pieces re-parse on this thread in milliseconds.
+    const stats = prev ? loadStats(prev.loaded) : undefined;
+    const offThread = text.length >= OFF_THREAD_MIN_CHARS && (!stats || stats.mode !== 'pieces' || stats.pieces * OFF_THREAD_MIN_CHARS <= text.length);
+    const loaded = withDiagnostics(
+      offThread ? await loadOffThread(text) : loadConfig(text, prev ? { previous: prev.loaded } : undefined),
+      await fileByteDiagnostics(uri),
+    );
     const project = loaded.projectComment ?? settings.project;
     const key = stateKey(settings.apiUrl, project);
     let analysis: Analysis = { uri, version, loaded, settings, project, key, byIndex: new Map() };

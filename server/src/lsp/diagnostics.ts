@@ -15,7 +15,6 @@ import type { ConfigDiagnostic, LoadedConfig, Severity } from '../config/types';
 import type { ConfigPath } from '../config/model';
 import type { Plan } from '../sync/model';
 import type { Analysis } from './analysis';
-import { suspiciousCharacterDiagnostics } from './suspicious';
 
 export const SOURCE = 'resim';
 
@@ -97,7 +96,7 @@ export function stateUnavailable(text: string, message: string): Diagnostic {
   return { range: firstLineRange(text), severity: DiagnosticSeverity.Warning, code: 'state-unavailable', source: SOURCE, message };
 }
 
-/** All diagnostics of an analysis: static, live (plan), `state-unavailable` when live checks are off, and `suspicious-characters`. */
+/** All diagnostics of an analysis: static, live (plan), and `state-unavailable` when live checks are off. */
 export function diagnosticsOf(a: Analysis): Diagnostic[] {
   const out = staticDiagnostics(a.uri, a.loaded, a.version);
   if (a.plan) {
@@ -106,7 +105,6 @@ export function diagnosticsOf(a: Analysis): Diagnostic[] {
   } else if (a.snapshot?.problem) {
     out.push(stateUnavailable(a.loaded.text, a.snapshot.problem.message));
   }
-  out.push(...suspiciousCharacterDiagnostics(a.loaded.text, SOURCE, a.version));
   return out;
 }
 

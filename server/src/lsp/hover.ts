@@ -95,7 +95,8 @@ function experienceHover(a: Analysis, index: number): string {
     }
     if (p.changes.length > 30) lines.push(`- … ${p.changes.length - 30} more`);
   }
-  if (p.experienceID) lines.push('', mdLink('Open in ReSim', experienceUrl(a.plan.project.id, p.experienceID)));
+  const link = p.experienceID ? experienceUrl(a.settings.apiUrl, a.plan.project.id, p.experienceID) : undefined;
+  if (link) lines.push('', mdLink('Open in ReSim', link));
   return lines.join('\n');
 }
 

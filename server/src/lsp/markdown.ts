@@ -48,7 +48,26 @@ export function mdLink(label: string, url: string): string {
   return `[${md(label)}](${url.replace(/[()\s<>]/g, encodeURIComponent)})`;
 }
 
-/** The ReSim app's page of an experience. */
-export function experienceUrl(projectID: string, experienceID: string): string {
-  return `https://app.resim.ai/projects/${encodeURIComponent(projectID)}/experiences/${encodeURIComponent(experienceID)}`;
+/**
+ * The ReSim app that belongs to an API (the resim CLI's deployments: `api.resim.ai` → `app.resim.ai`,
+ * `api.resim.io` (staging) → `app.resim.io`); undefined for any other API (a sandbox, a proxy),
+ * whose app is unknown.
+ */
+export function appUrlFor(apiUrl: string): string | undefined {
+  let host: string;
+  try {
+    const u = new URL(apiUrl);
+    if (u.protocol !== 'https:') return undefined;
+    host = u.hostname;
+  } catch {
+    return undefined;
+  }
+  const apps: Record<string, string> = { 'api.resim.ai': 'https://app.resim.ai', 'api.resim.io': 'https://app.resim.io' };
+  return apps[host];
+}
+
+/** The page of an experience in the app of `apiUrl`; undefined when that app is unknown. */
+export function experienceUrl(apiUrl: string, projectID: string, experienceID: string): string | undefined {
+  const app = appUrlFor(apiUrl);
+  return app && `${app}/projects/${encodeURIComponent(projectID)}/experiences/${encodeURIComponent(experienceID)}`;
 }

@@ -35,7 +35,8 @@ import { planToJson } from '../sync/render';
 import { assertBound, guardedApply, readProject, resolveProject, type GuardOptions } from '../sync/service';
 import type { Analysis, Analyzer } from './analysis';
 import type { SettingsStore } from './settings';
-import { describeApiError, type StateCache } from './state';
+import { describeApiError, type StateCache, type StateProblemReason } from './state';
+import { apiProblem, withoutCliAdvice } from '../resim/problems';
 
 export interface RequestDeps {
   connection: Connection;
@@ -74,6 +75,11 @@ function refused(message: string, code: ApplyErrorCode): ResponseError<ApplyRequ
   return new ResponseError(LSPErrorCodes.RequestFailed, message, { code });
 }
 
+/** The project cannot be reached: `data` is `{code: 'state-unavailable', reason}` with a `StateProblemReason`. */
+function unavailable(message: string, reason: StateProblemReason): ResponseError<{ code: string; reason: string }> {
+  return new ResponseError(LSPErrorCodes.RequestFailed, message, { code: 'state-unavailable', reason });
+}
+
 /**
  * `resim/preview` with `{fresh: true}` (the Preview Sync command: "the exact plan") reads the
  * project again first unless the cached state was read in the last 2 s (a burst of previews
@@ -95,7 +101,7 @@ export async function preview(deps: RequestDeps, params: unknown): Promise<Previ
   const errors = errorsOf(a);
   if (!a.plan) {
     const problem = a.snapshot?.problem?.message ?? a.planSkipped ?? 'The project state is not available yet.';
-    if (!errors.length || a.snapshot?.problem) errors.unshift({ code: 'state-unavailable', message: problem, line: 1, column: 1 });
+    if (!errors.length || a.snapshot?.problem) errors.unshift({ code: 'state-unavailable', reason: a.snapshot?.problem?.reason, message: problem, line: 1, column: 1 });
     return { plan: null, errors };
   }
   const configFingerprint = fingerprintConfig(a.loaded.config, a.plan.archiveUnlisted);
@@ -120,9 +126,9 @@ export async function apply(deps: RequestDeps, params: unknown, token: Cancellat
   if (!a.loaded.ok) {
     throw refused(configErrorsRefusal(a.loaded.diagnostics.filter((d) => d.severity === 'error').length), 'config-errors');
   }
-  if (!a.project) throw refused('No ReSim project is set for this file: add "# resim-project: <name or ID>" as its first line, or set resim.project.', 'state-unavailable');
+  if (!a.project) throw unavailable('No ReSim project is set for this file; its first line can name one: "# resim-project: <name or ID>".', 'no-project');
   const made = deps.states.apiFor(a.settings.apiUrl);
-  if (!made.api) throw refused(made.problem.message, 'state-unavailable');
+  if (!made.api) throw unavailable(made.problem.message, made.problem.reason);
   const api = made.api;
 
   // One apply per project at a time.
@@ -153,11 +159,11 @@ export async function apply(deps: RequestDeps, params: unknown, token: Cancellat
         if (err.code === 'stale-plan') void deps.states.load(a.settings.apiUrl, a.project, { force: true });
         throw refused(err.message, err.code);
       }
-      throw new ResponseError(LSPErrorCodes.RequestFailed, `Apply failed while reading project "${a.project}": ${describeApiError(err, a.settings.apiUrl)}`);
+      throw unavailable(`Apply failed while reading project "${a.project}". ${describeApiError(err, a.settings.apiUrl)}`, apiProblem(err, a.settings.apiUrl).code);
     }
     const { result } = outcome;
     deps.log(`Applied to ${project.name}: ${result.calls.length} calls, ${result.failures} failed${result.cancelled ? ', cancelled' : ''}.`);
-    return result;
+    return { ...result, calls: result.calls.map((c) => (c.error ? { ...c, error: withoutCliAdvice(c.error) } : c)) };
   } finally {
     sub.dispose();
     progress?.done();
@@ -174,14 +180,14 @@ export async function clone(deps: RequestDeps, params: unknown, token: Cancellat
   const uri = (params as { uri?: unknown }).uri;
   const settings = await deps.settings.get(typeof uri === 'string' ? uri : undefined);
   const made = deps.states.apiFor(settings.apiUrl);
-  if (!made.api) throw new ResponseError(LSPErrorCodes.RequestFailed, made.problem.message);
+  if (!made.api) throw unavailable(made.problem.message, made.problem.reason);
   const controller = new AbortController();
   const sub = token.onCancellationRequested(() => controller.abort());
   try {
     const state = await readProject(made.api, project.trim(), { signal: controller.signal });
     return { text: cloneConfig(state) };
   } catch (err) {
-    throw new ResponseError(LSPErrorCodes.RequestFailed, `Clone of "${project}" failed: ${describeApiError(err, settings.apiUrl)}`);
+    throw unavailable(`Clone of "${project}" failed. ${describeApiError(err, settings.apiUrl)}`, apiProblem(err, settings.apiUrl).code);
   } finally {
     sub.dispose();
   }
@@ -203,14 +209,14 @@ export async function refreshState(deps: RequestDeps, params: unknown): Promise<
 export async function listProjects(deps: RequestDeps, token: CancellationToken): Promise<ListProjectsRequest.Result> {
   const settings = await deps.settings.get();
   const made = deps.states.apiFor(settings.apiUrl);
-  if (!made.api) throw new ResponseError(LSPErrorCodes.RequestFailed, made.problem.message);
+  if (!made.api) throw unavailable(made.problem.message, made.problem.reason);
   const controller = new AbortController();
   const sub = token.onCancellationRequested(() => controller.abort());
   try {
     const projects = await made.api.listProjects(controller.signal);
     return projects.filter((p) => !p.archived).map((p) => ({ id: p.projectID, name: p.name }));
   } catch (err) {
-    throw new ResponseError(LSPErrorCodes.RequestFailed, `Listing projects failed: ${describeApiError(err, settings.apiUrl)}`);
+    throw unavailable(`Listing projects failed. ${describeApiError(err, settings.apiUrl)}`, apiProblem(err, settings.apiUrl).code);
   } finally {
     sub.dispose();
   }

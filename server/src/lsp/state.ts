@@ -12,13 +12,15 @@
 import type { ProjectState } from '../sync/model';
 import type { ResimApi } from '../sync/port';
 import { createResimClient, type AuthProvider } from '../resim/index';
+import { apiProblem, notSignedIn, type ProblemCode } from '../resim/problems';
 import { readProject } from '../sync/service';
 import type { CredentialStore } from './credentials';
 import { apiUrlKey as normalizeApiUrl } from '../resim/url';
 
-export type StateProblemReason = 'no-project' | 'no-credentials' | 'untrusted' | 'api-error';
+/** Why live checks are off: no project, an untrusted workspace, or a `ProblemCode` of the API (resim/problems.ts). */
+export type StateProblemReason = 'no-project' | 'untrusted' | ProblemCode;
 
-/** Why live checks are off for a document. `message` is shown to the user as is. */
+/** Why live checks are off for a document. `message` is client-neutral (no flag, variable or command name). */
 export interface StateProblem {
   reason: StateProblemReason;
   message: string;
@@ -61,13 +63,9 @@ export function stateKey(apiUrl: string, project: string): string {
   return `${normalizeApiUrl(apiUrl)}\u0000${project}`;
 }
 
-/** `err.message`, with the status hint the CLI would give for an auth failure. */
+/** The client-neutral sentence for a failed API call (resim/problems.ts); the code is `apiProblem(err).code`. */
 export function describeApiError(err: unknown, apiUrl: string): string {
-  const message = err instanceof Error ? err.message : String(err);
-  const status = (err as { status?: unknown } | null)?.status;
-  if (status === 401) return `${message} (the API at ${apiUrl} refused the credentials: sign in again, or refresh RESIM_TOKEN)`;
-  if (status === 403) return `${message} (the credentials may not read this project)`;
-  return message;
+  return apiProblem(err, apiUrl).message;
 }
 
 export class StateCache {
@@ -98,16 +96,11 @@ export class StateCache {
       return { problem: { reason: 'untrusted', message: 'Live checks are off: the workspace is not trusted. Trust the workspace to let the ReSim extension read the project.' } };
     const creds = this.opts.credentials.forApi(url);
     if (!creds.auth)
-      return {
-        problem: {
-          reason: 'no-credentials',
-          message: `Live checks are off: not signed in to ${url} (${creds.reason}). Sign in from the editor, or start it with RESIM_TOKEN (or RESIM_CLIENT_ID and RESIM_CLIENT_SECRET) set, or log in with the resim CLI.`,
-        },
-      };
+      return { problem: { reason: 'not-signed-in', message: `Live checks are off: ${notSignedIn(url).message.replace(/^N/, 'n')}` } };
     try {
       return { api: this.createApi(url, creds.auth) };
     } catch (err) {
-      return { problem: { reason: 'api-error', message: `Live checks are off: ${err instanceof Error ? err.message : String(err)}` } };
+      return { problem: { reason: 'not-resim-api', message: `Live checks are off: the API URL ${url} is not usable (${err instanceof Error ? err.message.replace(/ Check the API URL.*$/, '') : String(err)}).` } };
     }
   }
 
@@ -219,12 +212,13 @@ export class StateCache {
             next = { key, apiUrl, project, loading: false, state };
             this.opts.log?.(`Read project ${state.project.name} (${state.experiences.length} experiences) from ${apiUrl}.`);
           } catch (err) {
-            const message = `Live checks are off: could not read project "${project}" from ${apiUrl}: ${describeApiError(err, apiUrl)}`;
+            const found = apiProblem(err, apiUrl);
+            const message = `Live checks are off: could not read project "${project}". ${found.message}`;
             this.opts.log?.(message);
             // Keep showing the last good state; report the problem only when there is none.
             next = entry.snapshot.state
               ? { ...entry.snapshot, loading: false }
-              : { key, apiUrl, project, loading: false, problem: { reason: 'api-error', message } };
+              : { key, apiUrl, project, loading: false, problem: { reason: found.code, message } };
           }
         }
       }

@@ -13,15 +13,11 @@ import fetch from 'node-fetch';
 import { ApiError, extractApiMessage, redact } from './errors';
 import { isLoopbackHost } from '../security/loopback';
 import { registerSecret } from '../security/redact';
+import { refreshAccessToken } from './login';
+import { CLI_INTERACTIVE_CLIENT_ID, CLI_NON_INTERACTIVE_CLIENT_ID, DEFAULT_AUTH_URL, RESIM_AUDIENCE } from './oauthConstants';
+import { entryExpiresAt, readTokenCache, writeCachedToken, type CliCacheEntry, type OAuthToken } from './tokenCache';
 
-/** Auth0 tenant of ReSim (the resim CLI's default `--auth-url`). */
-export const DEFAULT_AUTH_URL = 'https://resim.us.auth0.com/';
-/** OAuth audience of the ReSim API. */
-export const RESIM_AUDIENCE = 'https://api.resim.ai';
-/** The resim CLI's public OAuth client ID for people (device-code flow). */
-export const CLI_INTERACTIVE_CLIENT_ID = 'gTp1Y0kOyQ7QzIo2lZm0auGM6FJZZVvy';
-/** The resim CLI's public OAuth client ID for machines (client-credentials flow). */
-export const CLI_NON_INTERACTIVE_CLIENT_ID = '0Ip56H1LLAo6Dc6IfePaNzgpUxbJGyVI';
+export { CLI_INTERACTIVE_CLIENT_ID, CLI_NON_INTERACTIVE_CLIENT_ID, DEFAULT_AUTH_URL, RESIM_AUDIENCE };
 
 /** A source of bearer tokens for the ReSim API. */
 export interface AuthProvider {
@@ -83,7 +79,7 @@ export function resolveAuth(opts: ResolveAuthOptions = {}): AuthProvider | undef
 
   const cacheFile = path.join(opts.homeDir ?? os.homedir(), '.resim', 'cache.json');
   if (!fs.existsSync(cacheFile)) return undefined;
-  const cache = new CliCacheAuth(cacheFile, clientId);
+  const cache = new CliCacheAuth(cacheFile, clientId, Date.now, nonEmpty(opts.authUrl) ?? nonEmpty(env.RESIM_AUTH_URL) ?? DEFAULT_AUTH_URL);
   return cache.hasAnyToken() ? cache : undefined;
 }
 
@@ -290,27 +286,25 @@ export class ClientCredentialsAuth implements AuthProvider {
   }
 }
 
-/** One entry of the resim CLI's `~/.resim/cache.json` (Go `oauth2.Token` as JSON). */
-interface CachedToken {
-  access_token?: unknown;
-  token_type?: unknown;
-  refresh_token?: unknown;
-  expiry?: unknown;
-}
-
 /**
  * The token the resim CLI cached after `resim` signed in (`~/.resim/cache.json`, an object keyed by
  * OAuth client ID). Preference: the client ID given (`--client-id`/`RESIM_CLIENT_ID` without a
  * secret), then the CLI's interactive client, then its non-interactive one, then any other.
- * Expired tokens are skipped (10 s early, as Go's oauth2). The file is only read, never written,
- * and its refresh token is not used (a refresh could rotate it away from under the CLI); it is read
- * again once the token in use expires, so signing in again with the CLI is picked up.
+ * Expired tokens are skipped (10 s early, as Go's oauth2). When no valid one is left, or the
+ * preferred client's has expired, the first expired entry (in that order) holding a refresh
+ * token is refreshed at `authUrl`
+ * (login.ts) and written back to the file in the CLI's format (tokenCache.ts), so a rotated
+ * refresh token reaches the CLI too. The file is read again once the token in use expires, so
+ * signing in again with either tool is picked up.
  */
 export class CliCacheAuth implements AuthProvider {
   readonly kind = 'cli-cache' as const;
   private current: { token: string; clientId: string; expiresAt: number } | undefined;
+  private refreshable: { clientId: string; refreshToken: string } | undefined;
+  private inflight: Promise<string> | undefined;
 
-  constructor(readonly file: string, private readonly preferredClientId?: string, private readonly now: () => number = Date.now) {}
+  /** `authUrl`: where expired tokens are refreshed; without it they are not. */
+  constructor(readonly file: string, private readonly preferredClientId?: string, private readonly now: () => number = Date.now, private readonly authUrl?: string) {}
 
   describe(): string {
     const who = this.current ? `, OAuth client ${this.current.clientId}` : '';
@@ -333,11 +327,28 @@ export class CliCacheAuth implements AuthProvider {
   getToken(signal?: AbortSignal): Promise<string> {
     const early = abortedError(signal);
     if (early) return Promise.reject(early);
-    if (this.current && this.now() < this.current.expiresAt) return Promise.resolve(this.current.token);
+    if (this.current && this.now() < this.current.expiresAt - 10_000) return Promise.resolve(this.current.token);
+    if (!this.inflight) {
+      this.inflight = this.pickOrRefresh().finally(() => { this.inflight = undefined; });
+    }
+    return withSignal(this.inflight, signal);
+  }
+
+  private async pickOrRefresh(): Promise<string> {
     try {
-      return Promise.resolve(this.pick());
+      return this.pick();
     } catch (e) {
-      return Promise.reject(e);
+      const stale = this.refreshable;
+      if (!stale || !this.authUrl) throw e;
+      let t: OAuthToken;
+      try {
+        t = await refreshAccessToken({ authUrl: this.authUrl, clientId: stale.clientId }, stale.refreshToken);
+      } catch (err) {
+        throw this.fail(`the token for OAuth client ${stale.clientId} in ${this.file} has expired and could not be refreshed: ${(err as Error).message}`);
+      }
+      writeCachedToken(this.file, stale.clientId, t);
+      this.current = { token: t.accessToken, clientId: stale.clientId, expiresAt: t.expiresAt };
+      return t.accessToken;
     }
   }
 
@@ -350,15 +361,12 @@ export class CliCacheAuth implements AuthProvider {
     });
   }
 
-  private read(): Array<[string, CachedToken]> {
-    const json: unknown = JSON.parse(fs.readFileSync(this.file, 'utf8'));
-    if (!json || typeof json !== 'object' || Array.isArray(json)) throw new Error('not a JSON object keyed by OAuth client ID');
-    return Object.entries(json as Record<string, unknown>)
-      .filter((e): e is [string, CachedToken] => !!e[1] && typeof e[1] === 'object');
+  private read(): Array<[string, CliCacheEntry]> {
+    return readTokenCache(this.file);
   }
 
   private pick(): string {
-    let entries: Array<[string, CachedToken]>;
+    let entries: Array<[string, CliCacheEntry]>;
     try {
       entries = this.read();
     } catch (e) {
@@ -369,11 +377,17 @@ export class CliCacheAuth implements AuthProvider {
     const rank = (id: string) => { const i = order.indexOf(id); return i < 0 ? order.length : i; };
     const sorted = [...entries].sort((a, b) => rank(a[0]) - rank(b[0]));
     const expired: string[] = [];
+    this.refreshable = undefined;
     for (const [clientId, t] of sorted) {
       if (typeof t.access_token !== 'string' || !t.access_token) continue;
-      const expiresAt = parseExpiry(t.expiry);
+      const expiresAt = entryExpiresAt(t.expiry);
       if (this.now() >= expiresAt - 10_000) {
         expired.push(`${clientId} (expired ${typeof t.expiry === 'string' ? t.expiry : 'at an unknown time'})`);
+        if (typeof t.refresh_token === 'string' && t.refresh_token && this.authUrl && !this.refreshable) {
+          this.refreshable = { clientId, refreshToken: t.refresh_token };
+          // The client asked for: refresh it rather than fall back to another client's token.
+          if (clientId === this.preferredClientId) throw this.fail(`the resim CLI's token for OAuth client ${clientId} has expired`);
+        }
         continue;
       }
       registerSecret(t.access_token);
@@ -386,16 +400,4 @@ export class CliCacheAuth implements AuthProvider {
     }
     throw this.fail(`the resim CLI's token cache ${this.file} holds no access token`);
   }
-}
-
-/**
- * Expiry of a Go `oauth2.Token` (RFC 3339). Go's zero time (`0001-01-01T00:00:00Z`) or a missing
- * expiry means "does not expire"; an unparsable one is treated as expired.
- */
-function parseExpiry(expiry: unknown): number {
-  if (expiry === undefined || expiry === null || expiry === '') return Infinity;
-  if (typeof expiry !== 'string') return -Infinity;
-  if (expiry.startsWith('0001-01-01')) return Infinity;
-  const t = Date.parse(expiry);
-  return Number.isNaN(t) ? -Infinity : t;
 }

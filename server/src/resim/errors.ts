@@ -56,6 +56,8 @@ export class ApiError extends Error {
   readonly retriable: boolean;
   /** Node's error code for network errors (`ECONNREFUSED`, `ECONNRESET`, `ENOTFOUND`, …). */
   readonly code: string | undefined;
+  /** `init.detail` (redacted), when the failure was described in words rather than a status. */
+  readonly detail: string | undefined;
 
   constructor(init: ApiErrorInit) {
     const url = init.url === undefined ? undefined : sanitizeUrl(init.url);
@@ -69,6 +71,7 @@ export class ApiError extends Error {
     this.url = url;
     this.retriable = init.retriable ?? false;
     this.code = init.code;
+    this.detail = init.detail === undefined ? undefined : redact(init.detail);
   }
 }
 

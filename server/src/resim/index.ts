@@ -18,3 +18,9 @@ export {
   CLI_INTERACTIVE_CLIENT_ID, CLI_NON_INTERACTIVE_CLIENT_ID,
 } from './auth';
 export type { AuthProvider, ResolveAuthOptions } from './auth';
+export {
+  deviceLogin, refreshAccessToken, revokeRefreshToken, tokenIdentity, oauthConfiguration, LoginError, DEVICE_SCOPE, AUTH0_PATHS,
+} from './login';
+export type { DeviceCodePrompt, DeviceLoginOptions, LoginErrorCode, OAuthServer, TokenIdentity } from './login';
+export { cliCachePath, cachedToken, readTokenCache, writeCachedToken, removeCachedToken, entryExpiresAt } from './tokenCache';
+export type { CliCacheEntry, OAuthToken } from './tokenCache';

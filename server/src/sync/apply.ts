@@ -36,7 +36,7 @@ type Job = { operation: string; target: string; run: () => Promise<unknown> };
 /** Counts the write calls `applyPlan` would make for this plan (for confirmations and tests). */
 export function countWriteCalls(plan: Plan): number {
   let n = Object.keys(plan.createInputs).length + Object.keys(plan.updateInputs).length;
-  n += plan.experiences.filter((e) => e.action === 'restore' || e.action === 'archive').length;
+  n += plan.experiences.filter((e) => e.action === 'restore' || e.action === 'archive' || e.thenArchive).length;
   n += Object.keys(plan.suiteMembers).length;
   n += plan.tags.reduce((k, t) => k + (t.addIDs.length ? 1 : 0) + t.removeIDs.length, 0);
   n += plan.systems.filter((s) => s.addIDs.length).length;
@@ -143,11 +143,12 @@ export async function applyPlan(api: ResimApi, plan: Plan, opts: ApplyOptions = 
   }
   await runPhase(memberJobs);
 
-  // Phase 5: archives.
+  // Phase 5: archives, with the `archived: true` entries created above (a failed create has no ID).
   await runPhase(
     plan.experiences
-      .filter((e) => e.action === 'archive' && e.experienceID)
-      .map((e) => ({ operation: 'ArchiveExperience', target: e.name, run: () => api.archiveExperience(pid, e.experienceID!, signal) })),
+      .map((e) => ({ e, id: e.action === 'archive' ? e.experienceID : e.thenArchive ? experienceIDs[e.name] : null }))
+      .filter(({ id }) => id)
+      .map(({ e, id }) => ({ operation: 'ArchiveExperience', target: e.name, run: () => api.archiveExperience(pid, id!, signal) })),
   );
 
   const failures = calls.filter((c) => !c.ok).length;

@@ -48,6 +48,8 @@ export interface PlannedExperience {
   configIndex?: number;
   /** The live experience's name before a rename (matched by ID with a different name). */
   previousName?: string;
+  /** A create of an `archived: true` entry: created, then archived (as the resim CLI does). */
+  thenArchive?: true;
 }
 
 export interface PlannedTag {

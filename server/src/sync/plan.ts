@@ -6,21 +6,28 @@
  * Rules (the design doc `seeds/experience-syncing-README.md` and the resim CLI's
  * `experiences.go`, `tags.go`, `systems.go`, `test_suites.go`, plus docs/sync-rules.md's additions):
  * - Matching, per config entry in file order: by name (archived experiences included); else by
- *   `experienceID` among the not-yet-matched; else new.
+ *   `experienceID` among the not-yet-matched; else new. IDs compare as UUIDs (`parseUUID`: any
+ *   case, `urn:uuid:`, braces and 32-hex spellings are one ID), as the resim CLI decodes them.
  * - Unmatched, unarchived experiences are archived unless `archiveUnlisted` is false; a matched
  *   archived experience is restored (unless the entry says `archived: true`).
+ * - An `archived: true` entry is archived (or left archived) and nothing else: its fields, tags
+ *   and systems are ignored, as the reference does. A new one is created, then archived.
  * - Tags named on an entry must exist and are added; tags in `managedExperienceTags` are removed
  *   from the config's experiences that do not list them; unmanaged tags are never removed.
  * - Systems must exist and are added, never removed.
  * - Managed test suites must exist and are revised to exactly their listed experiences, only
- *   when membership differs.
+ *   when membership differs. A member is an unarchived entry of the config or, with archiving
+ *   off, an unarchived live experience the config does not list (the reference keeps those).
  * - Field-level diff: only changed fields go into the update mask; omitted optional fields are
  *   left alone; an explicit empty list clears.
+ * docs/sync-rules.md has every rule, and each deliberate difference from the resim CLI.
  *
- * Static problems (duplicates, schema, unknown suite members) are the config loader's; this
+ * Static problems (duplicates, schema) are the config loader's (suite members not in the file are
+ * only a warning there: whether they may stay depends on the archiving mode, so this reports them); this
  * function stays robust to them (it never throws) but reports only the live codes.
  */
 import { closestName } from '../util/closest';
+import { uuidKey } from '../util/uuid';
 import { fingerprintState } from './fingerprint';
 import { isNoOp, type FieldChange } from '../../../protocol';
 import type { ConfigExperience, SyncConfig } from '../config/model';
@@ -195,7 +202,7 @@ function indexState(state: ProjectState): StateIndex {
   let activeCount = 0;
   for (const e of state.experiences) {
     byName.set(e.name, e);
-    byID.set(e.experienceID, e);
+    byID.set(uuidKey(e.experienceID), e);
     if (!e.archived) activeCount++;
   }
   const membershipOf = new Map<Experience, { tags: string[]; systems: string[] }>();
@@ -265,10 +272,10 @@ function matchExperiences(ctx: PlanContext): Matching {
   const experiencesCfg = Array.isArray(config.experiences) ? config.experiences : [];
   experiencesCfg.forEach((cfg, index) => {
     if (!cfg || !isStr(cfg.name) || cfg.name === '' || matchByName.has(cfg.name)) return; // static problems
-    const wantID = isStr(cfg.experienceID) ? cfg.experienceID : undefined;
+    const wantID = isStr(cfg.experienceID) && cfg.experienceID !== '' ? uuidKey(cfg.experienceID) : undefined;
     const named = byName.get(cfg.name);
     if (named) {
-      if (wantID && wantID !== named.experienceID) {
+      if (wantID && wantID !== uuidKey(named.experienceID)) {
         const owner = byID.get(wantID);
         errors.push({
           code: 'name-taken',
@@ -391,7 +398,7 @@ interface ExperiencePlan {
  * tags not listed are removed, systems are only added).
  */
 function planExperiences(ctx: PlanContext, { matches }: Matching, managedTagIDs: Set<string>): ExperiencePlan {
-  const { notices, warnings } = ctx;
+  const { notices } = ctx;
   const { membershipOf, tagName, systemName } = ctx.index;
   const planned: PlannedExperience[] = [];
   const createInputs: Plan['createInputs'] = {};
@@ -406,18 +413,28 @@ function planExperiences(ctx: PlanContext, { matches }: Matching, managedTagIDs:
   };
 
   for (const m of matches) {
-    const tagIDs = referencedIDs(ctx, m, 'tags');
-    const systemIDs = referencedIDs(ctx, m, 'systems');
+    // An `archived: true` entry: archived (or left archived), its fields, tags and systems ignored.
+    const archivedEntry = m.cfg.archived === true;
     if (!m.live) {
-      if (m.cfg.archived === true) {
-        warnings.push(`Experience ${quote(m.cfg.name)} is marked archived: true but does not exist; nothing to create.`);
+      if (archivedEntry) {
+        // The reference creates it (fields only), then archives it.
+        createInputs[m.cfg.name] = createInput(m.cfg, NO_IDS, NO_IDS);
+        const changes = createChanges(m.cfg).filter((c) => c.field !== 'tags' && c.field !== 'systems');
+        planned.push({ name: m.cfg.name, action: 'create', experienceID: null, matchedBy: null, changes, configIndex: m.index, thenArchive: true });
         continue;
       }
-      createInputs[m.cfg.name] = createInput(m.cfg, tagIDs, systemIDs);
+      createInputs[m.cfg.name] = createInput(m.cfg, referencedIDs(ctx, m, 'tags'), referencedIDs(ctx, m, 'systems'));
       planned.push({ name: m.cfg.name, action: 'create', experienceID: null, matchedBy: null, changes: createChanges(m.cfg), configIndex: m.index });
       continue;
     }
     const live = m.live;
+    if (archivedEntry) {
+      // Not even a rename: the reference skips the update of an archived entry.
+      planned.push({ name: m.cfg.name, action: live.archived ? 'unchanged' : 'archive', experienceID: live.experienceID, matchedBy: m.matchedBy, changes: [], configIndex: m.index });
+      continue;
+    }
+    const tagIDs = referencedIDs(ctx, m, 'tags');
+    const systemIDs = referencedIDs(ctx, m, 'systems');
     const changes: FieldChange[] = [];
     const update = fieldDiff(m.cfg, live, live.name !== m.cfg.name, changes);
     if (update) updateInputs[live.experienceID] = update;
@@ -452,7 +469,7 @@ function planExperiences(ctx: PlanContext, { matches }: Matching, managedTagIDs:
     }
 
     let action: PlannedExperience['action'];
-    if (live.archived && m.cfg.archived !== true) {
+    if (live.archived) {
       action = 'restore';
       notices.push({
         code: 'will-restore',
@@ -460,8 +477,7 @@ function planExperiences(ctx: PlanContext, { matches }: Matching, managedTagIDs:
         path: ['experiences', m.index, 'name'],
         severity: 'information',
       });
-    } else if (!live.archived && m.cfg.archived === true) action = 'archive';
-    else action = changes.length ? 'update' : 'unchanged';
+    } else action = changes.length ? 'update' : 'unchanged';
     const entry: PlannedExperience = { name: m.cfg.name, action, experienceID: live.experienceID, matchedBy: m.matchedBy, changes, configIndex: m.index };
     if (live.name !== m.cfg.name) entry.previousName = live.name;
     planned.push(entry);
@@ -479,7 +495,7 @@ function planUnlisted(ctx: PlanContext, { matchOfLive }: Matching, options: Plan
     if (unlisted.length)
       notices.push({
         code: 'will-archive',
-        message: `Sync will archive ${unlisted.length} experience${unlisted.length === 1 ? '' : 's'} of project ${quote(state.project.name)} that this file does not list: ${unlisted.slice(0, 5).map((e) => quote(e.name)).join(', ')}${unlisted.length > 5 ? ', …' : ''}. Add them to the file, or turn archiving off (--no-archive / resim.archiveUnlisted).`,
+        message: `Sync will archive ${unlisted.length} experience${unlisted.length === 1 ? '' : 's'} of project ${quote(state.project.name)} that this file does not list: ${unlisted.slice(0, 5).map((e) => quote(e.name)).join(', ')}${unlisted.length > 5 ? ', …' : ''}. Add them to the file, or turn archiving of unlisted experiences off.`,
         path: ['experiences'],
         severity: 'warning',
       });
@@ -503,9 +519,14 @@ function nameAfterSync(ctx: PlanContext, { matchOfLive }: Matching): (id: string
  * Step 5, managed test suites: each is revised to exactly the config's members when they differ
  * (new experiences are named `new:<name>` until created); unknown suites and archived members are errors.
  */
-function planTestSuites(ctx: PlanContext, { matchByName }: Matching, nameOfID: (id: string) => string): { suites: PlannedTestSuite[]; suiteMembers: Plan['suiteMembers'] } {
+function planTestSuites(
+  ctx: PlanContext,
+  { matchByName, matchOfLive }: Matching,
+  nameOfID: (id: string) => string,
+  options: PlanOptions,
+): { suites: PlannedTestSuite[]; suiteMembers: Plan['suiteMembers'] } {
   const { config, state, errors } = ctx;
-  const { suiteByName } = ctx.index;
+  const { suiteByName, byName } = ctx.index;
   const suites: PlannedTestSuite[] = [];
   const suiteMembers: Plan['suiteMembers'] = {};
   const suitesCfg = Array.isArray(config.managedTestSuites) ? config.managedTestSuites : [];
@@ -532,9 +553,29 @@ function planTestSuites(ctx: PlanContext, { matchByName }: Matching, nameOfID: (
           path: ['managedTestSuites', k, 'experiences', j],
         });
         ok = false;
+        return;
       }
-      if (m && !m.failed) after.push(m.live ? m.live.experienceID : NEW_ID_PREFIX + n);
-      else ok = false; // not in the config, or an entry with errors: the loader or matching reports it
+      if (m) {
+        if (m.failed) ok = false; // an entry with errors: matching reports it
+        else after.push(m.live ? m.live.experienceID : NEW_ID_PREFIX + n);
+        return;
+      }
+      // Not in the config: with archiving off, an unarchived live experience stays and may be listed.
+      const kept = byName.get(n);
+      if (kept && !kept.archived && !matchOfLive.has(kept) && !options.archiveUnlisted) {
+        after.push(kept.experienceID);
+        return;
+      }
+      ok = false;
+      errors.push({
+        code: 'suite-experience-not-found',
+        message:
+          `Test suite ${quote(s.name)} lists ${quote(n)}, which is not under experiences in this file` +
+          (kept && !kept.archived && !matchOfLive.has(kept)
+            ? ` and which sync archives (archiving is on). Add ${quote(n)} under experiences, or turn archiving off (--no-archive / resim.archiveUnlisted) to keep it.`
+            : ` nor an unarchived experience of project ${quote(state.project.name)}.${didYouMean(n, matchByName.keys())} Add it under experiences, or remove it from the suite.`),
+        path: ['managedTestSuites', k, 'experiences', j],
+      });
     });
     if (!ok) return;
     const uniqueAfter = [...new Set(after)];
@@ -585,7 +626,7 @@ export function computePlan(config: SyncConfig, state: ProjectState, options: Pl
   const { planned, createInputs, updateInputs } = experiences;
   planUnlisted(ctx, matching, options, planned);
   const nameOfID = nameAfterSync(ctx, matching);
-  const { suites, suiteMembers } = planTestSuites(ctx, matching, nameOfID);
+  const { suites, suiteMembers } = planTestSuites(ctx, matching, nameOfID, options);
   const { tags, systems } = planMemberships(ctx, experiences, nameOfID);
 
   const count = (a: PlannedExperience['action']) => planned.filter((p) => p.action === a).length;

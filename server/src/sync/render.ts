@@ -30,6 +30,7 @@ export function planToJson(plan: Plan, extra: { configFingerprint?: string } = {
       matchedBy: e.matchedBy,
       changes: e.changes,
       ...(e.previousName !== undefined ? { previousName: e.previousName } : {}),
+      ...(e.thenArchive ? { thenArchive: true } : {}),
     })),
     tags: plan.tags.map((t) => ({ name: t.name, add: t.add, remove: t.remove })),
     systems: plan.systems.map((s) => ({ name: s.name, add: s.add })),
@@ -69,7 +70,11 @@ export function renderPlanText(plan: Plan, style: Style = {}): string {
   for (const e of plan.experiences) {
     if (e.action === 'unchanged') continue;
     const label = `${ACTION_SYMBOL[e.action]} ${e.action.padEnd(7)} ${escapeVisible(e.name)}`;
-    const how = e.previousName !== undefined ? ` (renamed from ${quote(e.previousName)}, matched by ID)` : e.experienceID ? ` (${escapeVisible(e.experienceID)})` : '';
+    const how = e.previousName !== undefined ? ` (renamed from ${quote(e.previousName)}, matched by ID)` : e.experienceID
+          ? ` (${escapeVisible(e.experienceID)})`
+          : e.thenArchive
+            ? ' (then archived: the entry says archived: true)'
+            : '';
     out.push(`  ${c(e.action, label)}${c('unchanged', how)}`);
     for (const ch of e.changes) {
       out.push(e.action === 'create' ? `      ${escapeVisible(ch.field)}: ${fmt(ch.after)}` : `      ${escapeVisible(ch.field)}: ${fmt(ch.before)} → ${fmt(ch.after)}`);

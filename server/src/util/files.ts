@@ -75,11 +75,12 @@ function describeReadError(file: string, err: NodeJS.ErrnoException, opts: ReadB
 
 /**
  * Writes `text` to `file` atomically. A symlink is followed (its target is written), an existing
- * file keeps its mode and owner, and no temp file is left behind on failure.
+ * file keeps its mode and owner unless `opts.mode` is given (a secret's file: always that mode),
+ * and no temp file is left behind on failure.
  * @throws UserError when the file is read-only, a directory or not a regular file, its folder is
  *   missing or not writable, or the write fails; `file` is then unchanged.
  */
-export function writeFileSafely(file: string, text: string): void {
+export function writeFileSafely(file: string, text: string, opts: { mode?: number } = {}): void {
   let target = file;
   try {
     target = fs.realpathSync(file);
@@ -106,7 +107,8 @@ export function writeFileSafely(file: string, text: string): void {
   }
   if (!dirStat.isDirectory()) throw new UserError(`Cannot write ${file}: ${dir} is not a folder.`);
   try {
-    writeFileAtomic.sync(target, text);
+    writeFileAtomic.sync(target, text, opts.mode === undefined ? undefined : { mode: opts.mode });
+    if (opts.mode !== undefined) fs.chmodSync(target, opts.mode); // an existing file may keep its old mode otherwise
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const why = e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'EROFS'

@@ -13,7 +13,8 @@ import { diagnosticsOf, SOURCE } from '../../../server/src/lsp/diagnostics';
 import { isHandledDocument, matchesGlobs } from '../../../server/src/lsp/documents';
 import { hoverAt } from '../../../server/src/lsp/hover';
 import { normalizeSettings } from '../../../server/src/lsp/settings';
-import { suspiciousCharacterDiagnostics } from '../../../server/src/lsp/suspicious';
+import { suspiciousCharacterDiagnostics } from '../../../server/src/config/suspicious';
+import { lineStarts } from '../../../server/src/config/text';
 import { definitionAt, documentSymbolsFor } from '../../../server/src/lsp/symbols';
 import { analysisOf, at, caret, CONFIG, documentOf } from './fixture';
 
@@ -158,12 +159,14 @@ describe('lsp features in process (caret fixtures)', () => {
   describe('suspicious characters and handled documents', () => {
     it('a bidi control is a warning at its place, with a fix that removes it', () => {
       const { text, pos } = caret(CONFIG.replace('name: alpha', 'name: al‸\u202Epha'));
-      const ds = suspiciousCharacterDiagnostics(text, SOURCE, 1);
+      const ds = suspiciousCharacterDiagnostics(text, lineStarts(text));
       assert.equal(ds.length, 1);
       assert.equal(ds[0].code, 'suspicious-characters');
       assert.deepEqual(ds[0].range.start, pos);
-      const fix = (ds[0].data as { fix?: { edits: { newText: string }[] } }).fix;
-      assert.deepEqual(fix?.edits.map((e) => e.newText), ['']);
+      assert.deepEqual(ds[0].fix?.edits.map((e) => e.newText), ['']);
+      // The editor publishes it with the same position.
+      const published = diagnosticsOf(analysisOf(text)).find((d) => d.code === 'suspicious-characters');
+      assert.deepEqual(published?.range.start, pos);
     });
 
     it('handles *.experiences.yaml, first-line links (with a BOM too) and resim.configFiles; not other YAML', () => {

@@ -9,6 +9,7 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { TestApi } from '../../../client/src/extension';
 import { HANDLER_FAILURE_PREFIX } from '../../../protocol';
+import { startSandbox } from '../../../sandbox/server';
 
 const EXTENSION_ID = 'resim-experience-sync.resim-experience-sync';
 const TOKEN = 'vscode-suite-token-0123456789';
@@ -56,19 +57,30 @@ describe('ReSim Experience Sync in the extension host', function () {
     for (const c of declared) assert.ok(all.includes(c), `${c} is registered`);
   });
 
-  it('Sign In with an API token keeps it in secret storage only; Sign Out forgets it', async () => {
-    api.ui.showQuickPick = (async (items: readonly (vscode.QuickPickItem & { id?: string })[] | Thenable<readonly vscode.QuickPickItem[]>) =>
-      (await items).find((i) => (i as { id?: string }).id === 'token')) as unknown as typeof api.ui.showQuickPick;
-    api.ui.showInputBox = (async () => TOKEN) as unknown as typeof api.ui.showInputBox;
-    api.ui.showInformationMessage = (async () => undefined) as unknown as typeof api.ui.showInformationMessage;
-    await vscode.commands.executeCommand('resim.signIn');
-    assert.equal(api.session.describeAuth(), 'API token');
-    assert.equal((await api.session.credentials()).token, TOKEN);
-    const settings = JSON.stringify(vscode.workspace.getConfiguration('resim'));
-    assert.ok(!settings.includes(TOKEN), 'the token is in no setting');
-    await vscode.commands.executeCommand('resim.signOut');
-    assert.match(api.session.describeAuth(), /not signed in/);
-    assert.equal((await api.session.credentials()).token, null);
+  it('Sign In with an API token: checked against the API, kept in secret storage only; Sign Out forgets it', async () => {
+    // An API that accepts exactly this token, at resim.apiUrl.
+    const sb = await startSandbox({ seed: 'demo', token: TOKEN });
+    const resim = () => vscode.workspace.getConfiguration('resim');
+    try {
+      await resim().update('apiUrl', sb.url, vscode.ConfigurationTarget.Workspace);
+      let asked = 0;
+      api.ui.showQuickPick = (async (items: readonly vscode.QuickPickItem[] | Thenable<readonly vscode.QuickPickItem[]>) =>
+        (await items).find((i) => (i as { id?: string }).id === 'token')) as unknown as typeof api.ui.showQuickPick;
+      api.ui.showInputBox = (async () => (asked++ === 0 ? TOKEN : undefined)) as unknown as typeof api.ui.showInputBox;
+      api.ui.showInformationMessage = (async () => undefined) as unknown as typeof api.ui.showInformationMessage;
+      await vscode.commands.executeCommand('resim.signIn');
+      assert.equal(asked, 1, 'the token was accepted at the first try');
+      assert.ok(sb.requestLog.length > 0, 'the sign-in was checked against the API');
+      assert.equal(api.session.describeAuth(), 'API token');
+      assert.equal((await api.session.credentials()).token, TOKEN);
+      assert.ok(!JSON.stringify(resim()).includes(TOKEN), 'the token is in no setting');
+      await vscode.commands.executeCommand('resim.signOut');
+      assert.equal(api.session.describeAuth(), 'not signed in');
+      assert.equal((await api.session.credentials()).token, null);
+    } finally {
+      await resim().update('apiUrl', undefined, vscode.ConfigurationTarget.Workspace);
+      await sb.close();
+    }
   });
 
   it('Start Local Sandbox points the session at a sandbox on 127.0.0.1 and selects its "demo" project', async () => {
