@@ -5,6 +5,9 @@
  * regex for VS Code; test/unit/protocol.test.ts checks that it agrees with `PROJECT_COMMENT_RE`.
  */
 
+/** The public ReSim API (docs/api.md); package.json's `resim.apiUrl` default is the same. */
+export const DEFAULT_API_URL = 'https://api.resim.ai/v1/';
+
 /** The language ID of experience sync configs (package.json `contributes.languages`). */
 export const LANGUAGE_ID = 'resim-experiences';
 

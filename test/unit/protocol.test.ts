@@ -7,7 +7,7 @@ import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { hasProjectComment, LANGUAGE_ID, projectCommentOf, PROJECT_COMMENT_RE } from '../../protocol';
+import { DEFAULT_API_URL, hasProjectComment, LANGUAGE_ID, projectCommentOf, PROJECT_COMMENT_RE } from '../../protocol';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
@@ -37,6 +37,11 @@ describe('protocol: the first-line project link', () => {
       const first = text.split('\n')[0];
       assert.equal(vscodeRe.test(first), hasProjectComment(first), JSON.stringify(first));
     }
+  });
+
+  it("package.json's resim.apiUrl default is DEFAULT_API_URL", () => {
+    const props = (pkg as unknown as { contributes: { configuration: { properties: Record<string, { default?: unknown }> } } }).contributes.configuration.properties;
+    assert.equal(props['resim.apiUrl'].default, DEFAULT_API_URL);
   });
 
   it('no other source file spells the rule (one home: protocol/config.ts)', () => {

@@ -12,7 +12,7 @@
 import { randomUUID } from 'crypto';
 import * as vscode from 'vscode';
 import { CLI_INTERACTIVE_CLIENT_ID, DEFAULT_AUTH_URL } from '../../../server/src/resim/oauthConstants';
-import { DEFAULT_API_URL } from '../../../server/src/resim/url';
+import { DEFAULT_API_URL } from '../../../protocol';
 import type { Logger } from '../log';
 import { flows } from './lazy';
 import { METHOD_LABEL, type SignInMethod, type StoredSession } from './provider';

@@ -2,10 +2,10 @@
  * The API base URL: its default and its one normalisation, used by the API client, the CLI and
  * the language server (settings, credentials and state caches are keyed by it).
  */
+import { DEFAULT_API_URL } from '../../../protocol';
 import { sanitizeUrl } from './errors';
 
-/** The public ReSim API (docs/api.md). */
-export const DEFAULT_API_URL = 'https://api.resim.ai/v1/';
+export { DEFAULT_API_URL };
 
 /** Where a person sets the API URL; appended to URL errors. */
 export const API_URL_HINT = 'Check the API URL (--url, RESIM_URL, or the resim.apiUrl setting).';
