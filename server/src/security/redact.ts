@@ -19,7 +19,7 @@
  */
 
 /** Shorter secrets are not hidden by value (they would mangle ordinary text); patterns still apply. */
-const MIN_SECRET_LENGTH = 6;
+export const MIN_SECRET_LENGTH = 6;
 
 /** What a hidden secret is replaced with. */
 export const REDACTED = '[redacted]';
