@@ -57,6 +57,17 @@ describe('ReSim Experience Sync in the extension host', function () {
     for (const c of declared) assert.ok(all.includes(c), `${c} is registered`);
   });
 
+  it('the walkthrough opens, and every command its steps link to is registered', async () => {
+    const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { walkthroughs: { id: string; steps: { description: string; media: { markdown?: string } }[] }[] } };
+    const all = await vscode.commands.getCommands(true);
+    const walk = pkg.contributes.walkthroughs[0];
+    const linked = walk.steps.flatMap((st) => [...st.description.matchAll(/\(command:([\w.]+)\)/g)].map((m) => m[1]));
+    assert.ok(linked.length >= 3, linked.join(', '));
+    for (const c of linked) assert.ok(all.includes(c), `${c} is registered`);
+    for (const st of walk.steps) if (st.media.markdown) await vscode.workspace.fs.stat(vscode.Uri.joinPath(vscode.extensions.getExtension(EXTENSION_ID)!.extensionUri, st.media.markdown));
+    await vscode.commands.executeCommand('workbench.action.openWalkthrough', `${EXTENSION_ID}#${walk.id}`, false);
+  });
+
   it('Sign In with an API token: checked against the API, kept in secret storage only; Sign Out forgets it', async () => {
     // An API that accepts exactly this token, at resim.apiUrl.
     const sb = await startSandbox({ seed: 'demo', token: TOKEN });
