@@ -167,31 +167,52 @@ describe('ReSim Experience Sync in the extension host', function () {
     assert.equal(shown.result.plan.summary.create, 1);
   });
 
-  it("Apply Sync: VS Code's Cancel button stops the apply; what was not sent stays to do", async () => {
+  it("Apply Sync: VS Code's Cancel button stops the apply; what was not sent stays to do; a second apply finishes it", async () => {
     const uri = fileIn(0, 'demo.experiences.yaml');
+    const from = api.logger.lines.length;
+    const since = () => api.logger.lines.slice(from).map((l) => `${l.level}: ${l.text}`);
     api.ui.showWarningMessage = (async (_m: string, ...rest: unknown[]) => (rest.includes('Apply') ? 'Apply' : undefined)) as unknown as typeof api.ui.showWarningMessage;
+    api.ui.showInformationMessage = (async () => undefined) as unknown as typeof api.ui.showInformationMessage;
     let cancelledByButton = false;
     const real = api.ui.withProgress;
-    // The notification's Cancel button: VS Code cancels the token it gave the task.
+    // The notification's Cancel button: VS Code cancels the token it gave the task, here as
+    // soon as the apply reports its first progress (the server is making calls).
     api.ui.withProgress = (async (options: vscode.ProgressOptions, task: (p: vscode.Progress<{ message?: string; increment?: number }>, t: vscode.CancellationToken) => Thenable<unknown>) => {
       if (!options.cancellable) return real(options, task);
       const source = new vscode.CancellationTokenSource();
-      const p = task({ report: () => undefined }, source.token);
-      setTimeout(() => {
+      const cancel = () => {
+        if (cancelledByButton) return;
         cancelledByButton = true;
         source.cancel();
-      }, 0);
-      return p;
+      };
+      const timer = setTimeout(cancel, 0);
+      try {
+        return await task({ report: () => cancel() }, source.token);
+      } finally {
+        clearTimeout(timer);
+      }
     }) as unknown as typeof api.ui.withProgress;
     await vscode.commands.executeCommand('resim.applySync', uri);
     assert.ok(cancelledByButton);
-    await waitFor('the cancel in the log', () => api.logger.lines.some((l) => /Apply cancelled/.test(l.text)), 20_000);
-    // Nothing was archived: a new preview still plans the archives (the last phase).
+    assert.ok(since().some((l) => /Apply cancelled/.test(l)), since().join('\n'));
+    assert.ok(!since().some((l) => /^error|stale|refused|Failed:/i.test(l)), since().join('\n'));
     api.restoreUi();
+    api.ui.showInformationMessage = (async () => undefined) as unknown as typeof api.ui.showInformationMessage;
+    // Read the project as the cancelled apply left it (not the server's cached copy).
+    await vscode.commands.executeCommand('resim.refreshState', uri);
     await vscode.commands.executeCommand('resim.previewSync', uri);
-    const shown = api.planView.current;
+    let shown = api.planView.current;
     assert.ok(shown && shown.kind === 'plan' && shown.result.plan);
-    assert.ok(shown.result.plan.summary.archive > 0, JSON.stringify(shown.result.plan.summary));
+    assert.ok(shown.result.plan.summary.archive > 0, `the archives (the last phase) were not made: ${JSON.stringify(shown.result.plan.summary)}\n${since().join('\n')}`);
+    // Without Cancel the same apply finishes: nothing but the cancel stopped the first one.
+    api.ui.showWarningMessage = (async (_m: string, ...rest: unknown[]) => (rest.includes('Apply') ? 'Apply' : undefined)) as unknown as typeof api.ui.showWarningMessage;
+    await vscode.commands.executeCommand('resim.applySync', uri);
+    assert.ok(since().some((l) => /Applied: \d+ call/.test(l)), since().join('\n'));
+    await vscode.commands.executeCommand('resim.refreshState', uri);
+    await vscode.commands.executeCommand('resim.previewSync', uri);
+    shown = api.planView.current;
+    assert.ok(shown && shown.kind === 'plan' && shown.result.plan);
+    assert.equal(shown.result.plan.summary.archive, 0, JSON.stringify(shown.result.plan.summary));
   });
 
   it('logged no error, no server failure and no credential', () => {
