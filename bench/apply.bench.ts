@@ -6,9 +6,11 @@
  *   (b) the same file again;
  *   (c) 100 field edits (descriptions).
  * Write calls are counted from the sandbox's request log (every non-GET request).
- * Targets: (b) zero write calls; (a) no tag or system call beyond the creates.
+ * Targets: (b) zero write calls; (a) no tag or system call beyond the creates, and ≤ 0.5 × the
+ * resim CLI's wall time.
  */
 import { startSandbox, generateStore, GENERATED_PROJECT_ID, type Sandbox } from '../sandbox/server';
+import { WRITE_CONCURRENCY } from '../server/src/resim';
 import { applyPlan } from '../server/src/sync/apply';
 import { ingest } from '../server/src/sync/ingest';
 import type { ConfigExperience, SyncConfig } from '../server/src/config/model';
@@ -149,7 +151,13 @@ async function main(): Promise<Section> {
       met: callMet,
       note: `ours: ${Object.entries(o.byOperation).map(([k, v]) => `${v} ${k}`).join(', ') || 'none'}; resim CLI: ${Object.entries(r.byOperation).map(([k, v]) => `${v} ${k}`).join(', ')}`,
     });
-    rows.push({ benchmark: `Apply ${label}`, metric: 'wall time incl. ingest (ms)', ours: round(o.ms, 0), anchor: round(r.ms, 0), ratio: ratioOf(o.ms, r.ms), met: null });
+    const ratio = ratioOf(o.ms, r.ms);
+    const timeMet = i === 0 ? ratio !== undefined && ratio <= 0.5 : null;
+    rows.push({
+      benchmark: `Apply ${label}`, metric: 'wall time incl. ingest (ms)', ours: round(o.ms, 0), anchor: round(r.ms, 0), ratio, met: timeMet,
+      ...(i === 0 ? { target: '≤ 0.5 ×' } : {}),
+      ...(timeMet === false ? { note: `our writes run ${WRITE_CONCURRENCY} at once (the resim CLI's 16 workers); ${o.writes} calls at ${LATENCY_MS} ms take ≥ ${Math.ceil(o.writes / WRITE_CONCURRENCY) * LATENCY_MS} ms, and the sandbox serving both sides shares the 2 cores with the benchmark` } : {}),
+    });
   });
   return {
     name: 'apply',

@@ -4,7 +4,7 @@
  * shapes. Handlers are synchronous and run one at a time, so every request is atomic.
  *
  * Rules reproduced from the real API:
- * - list endpoints page with `pageSize` (clamped to 100) and opaque `nextPageToken`s;
+ * - list endpoints page with `pageSize` (clamped to 100; ListExperiences' `pageSizeUnbounded` is not) and opaque `nextPageToken`s;
  * - `archived` absent means unarchived only, like the API's default;
  * - `customFields` only with `includeCustomFields=true`;
  * - experience names are unique within a project, archived ones included (409);
@@ -178,10 +178,10 @@ function sortByName<T extends { name: string }>(items: readonly T[]): T[] {
  */
 function pageOfExperiences(
   ctx: Ctx, px: ProjectIndex, keyParts: unknown[], match: (e: StoredExperience) => boolean,
-  only?: StoredExperience[],
+  only?: StoredExperience[], unboundedPageSize = false,
 ): { page: StoredExperience[]; nextPageToken: string } {
   const order = queryOrderBy(ctx.req.query);
-  const pageSize = parsePageSize(ctx.req.query);
+  const pageSize = parsePageSize(ctx.req.query, unboundedPageSize);
   const key = queryKey([...keyParts, order]);
   const cursor = decodePageToken(ctx.req.query, key);
   if (order === 'name') {
@@ -244,7 +244,7 @@ function listExperiences(ctx: Ctx): ApiResponse {
     const e = px.experienceByName.get(name);
     only = e ? [e] : [];
   }
-  const { page, nextPageToken } = pageOfExperiences(ctx, px, ['experiences', px.project.projectID, archived, name, text, search], match, only);
+  const { page, nextPageToken } = pageOfExperiences(ctx, px, ['experiences', px.project.projectID, archived, name, text, search], match, only, true);
   let total: number;
   if (only) total = only.filter(match).length;
   else if (textMatch || searchMatch) total = px.experiences.reduce((n, e) => n + (match(e) ? 1 : 0), 0);

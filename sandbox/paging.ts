@@ -1,6 +1,6 @@
 /**
  * Paging as the ReSim API does it (docs/api.md, "Paging"): `pageSize` (at most 100;
- * larger values are clamped to 100), `pageToken` in, `nextPageToken` out (empty string on the
+ * larger values are clamped to 100, except ListExperiences' `pageSizeUnbounded`), `pageToken` in, `nextPageToken` out (empty string on the
  * last page). Tokens are opaque to clients: base64url JSON of a cursor plus a key of the query
  * they belong to, so a token replayed against another query is a 400, not a silent wrong page.
  */
@@ -10,14 +10,19 @@ import { badRequest } from './errors';
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 100;
 
-/** `pageSize` from the query: absent or 0 → default; > 100 → 100; anything else not a positive integer → 400. */
-export function parsePageSize(query: URLSearchParams): number {
+/**
+ * `pageSize` from the query: absent or 0 → default; > 100 → 100 unless `unbounded`; anything else
+ * not a positive integer → 400. `unbounded` is for ListExperiences only, whose `pageSize` the
+ * API types as `pageSizeUnbounded` (resim-ai/api-client's generated client): a larger page is
+ * served as asked there, and every other listing keeps the maximum of 100.
+ */
+export function parsePageSize(query: URLSearchParams, unbounded = false): number {
   const raw = query.get('pageSize');
   if (raw === null || raw === '') return DEFAULT_PAGE_SIZE;
   if (!/^\d+$/.test(raw)) throw badRequest(`pageSize must be a non-negative integer, got ${JSON.stringify(raw)}`);
   const n = Number(raw);
   if (n === 0) return DEFAULT_PAGE_SIZE;
-  return Math.min(n, MAX_PAGE_SIZE);
+  return unbounded ? n : Math.min(n, MAX_PAGE_SIZE);
 }
 
 /** A short fingerprint of everything that defines a listing (operation, IDs, filters, order). */

@@ -476,13 +476,17 @@ describe('sandbox: ReSim API', () => {
         });
         assert.equal(a.status, 201);
       }
-      const first = await call(s, 'GET', `projects/${DEMO}/experiences?pageSize=500`);
-      assert.equal(first.body.experiences.length, 100, 'pageSize above 100 is clamped to 100');
+      const first = await call(s, 'GET', `projects/${DEMO}/experiences?pageSize=100`);
+      assert.equal(first.body.experiences.length, 100);
       assert.equal(first.body.total, 254);
       assert.ok(first.body.nextPageToken);
-      const all = await listAll(s, `projects/${DEMO}/experiences`, 'experiences', 1000);
+      const all = await listAll(s, `projects/${DEMO}/experiences`, 'experiences', 100);
       assert.equal(all.items.length, 254);
       assert.equal(all.pages, 3);
+      // Membership listings take `pageSize` (at most 100), not ListExperiences' pageSizeUnbounded.
+      const taggedBig = await call(s, 'GET', `projects/${DEMO}/experienceTags/${tag.body.experienceTagID}/experiences?pageSize=500`);
+      assert.equal(taggedBig.body.experiences.length, 100, 'pageSize above 100 is clamped to 100');
+      assert.ok(taggedBig.body.nextPageToken);
       assert.equal(new Set(all.items.map((e) => e.experienceID)).size, 254, 'no repeats across pages');
       const byName = await listAll(s, `projects/${DEMO}/experiences?orderBy=name`, 'experiences', 7);
       const got = byName.items.map((e) => e.name);
@@ -491,6 +495,27 @@ describe('sandbox: ReSim API', () => {
       const tagged = await listAll(s, `projects/${DEMO}/experienceTags/${tag.body.experienceTagID}/experiences`, 'experiences', 30);
       assert.equal(tagged.items.length, 125);
       assert.equal(tagged.pages, 5);
+    });
+
+    it('ListExperiences honours a page size above 100 (pageSizeUnbounded); tag listings cap it at 100', async () => {
+      const tag = await call(s, 'POST', `projects/${DEMO}/experienceTags`, { name: 'big-pages', description: '' });
+      for (let i = 0; i < 120; i++) await call(s, 'POST', `projects/${DEMO}/experienceTags`, { name: `t-${i}`, description: '' });
+      for (let i = 0; i < 260; i++) {
+        await call(s, 'POST', `projects/${DEMO}/experiences`, {
+          name: `big-${i}`, description: 'x', experienceTagIDs: [tag.body.experienceTagID],
+        });
+      }
+      const total = (await call(s, 'GET', `projects/${DEMO}/experiences?pageSize=1`)).body.total;
+      assert.ok(total >= 260);
+      const big = await call(s, 'GET', `projects/${DEMO}/experiences?pageSize=1000`);
+      assert.equal(big.body.experiences.length, total, 'one page holds them all');
+      assert.equal(big.body.nextPageToken, '');
+      const mid = await call(s, 'GET', `projects/${DEMO}/experiences?pageSize=150`);
+      assert.equal(mid.body.experiences.length, 150);
+      const rest = await call(s, 'GET', `projects/${DEMO}/experiences?pageSize=150&pageToken=${mid.body.nextPageToken}`);
+      assert.equal(rest.body.experiences.length, total - 150);
+      assert.equal((await call(s, 'GET', `projects/${DEMO}/experienceTags/${tag.body.experienceTagID}/experiences?pageSize=1000`)).body.experiences.length, 100);
+      assert.equal((await call(s, 'GET', `projects/${DEMO}/experienceTags?pageSize=1000`)).body.experienceTags.length, 100);
     });
 
     it('answers 400 for a garbled token, a token of another query, or a negative pageSize', async () => {

@@ -8,7 +8,7 @@ import * as http from 'http';
 import type { AddressInfo } from 'net';
 import {
   ApiError, createResimClient, isAbortError, normalizeApiUrl, parseRetryAfter, StaticTokenAuth,
-  ClientCredentialsAuth, PAGE_SIZE,
+  ClientCredentialsAuth, PAGE_SIZE, EXPERIENCES_PAGE_SIZE,
 } from '../../server/src/resim';
 import type { RequestEvent, ResimClient, ResimClientOptions } from '../../server/src/resim';
 import type { Experience } from '../../server/src/resim/model';
@@ -111,9 +111,9 @@ function exp(i: number, extra: Partial<Experience> = {}): Experience {
   };
 }
 
-/** Serves `items` under `key`, paging with offset tokens and honouring `pageSize` (max 100). */
-function pageOf<T>(items: T[], key: string, req: SeenRequest, res: http.ServerResponse): void {
-  const size = Math.min(Number(req.query.get('pageSize') ?? 100), 100);
+/** Serves `items` under `key`, paging with offset tokens and honouring `pageSize` (max `max`, default 100). */
+function pageOf<T>(items: T[], key: string, req: SeenRequest, res: http.ServerResponse, max = 100): void {
+  const size = Math.min(Number(req.query.get('pageSize') ?? 100), max);
   const start = Number(req.query.get('pageToken') || 0);
   const page = items.slice(start, start + size);
   const next = start + size < items.length ? String(start + size) : '';
@@ -225,19 +225,55 @@ describe('resim client: requests', () => {
 });
 
 describe('resim client: paging', () => {
-  it('follows nextPageToken across pages with pageSize=100 and the list filters', async () => {
+  it('asks ListExperiences for large pages and follows nextPageToken when smaller pages come back, with the list filters', async () => {
     const all = Array.from({ length: 250 }, (_, i) => exp(i));
     const fake = await startFake((req, res) => pageOf(all, 'experiences', req, res));
     const got = await client(fake).listExperiences(PROJECT, false);
     assert.deepEqual(got.map((e) => e.name), all.map((e) => e.name));
     assert.equal(fake.requests.length, 3);
+    assert.ok(EXPERIENCES_PAGE_SIZE > PAGE_SIZE);
     for (const r of fake.requests) {
       assert.equal(r.path, `/v1/projects/${PROJECT}/experiences`);
-      assert.equal(r.query.get('pageSize'), String(PAGE_SIZE));
+      assert.equal(r.query.get('pageSize'), String(EXPERIENCES_PAGE_SIZE));
       assert.equal(r.query.get('archived'), 'false');
       assert.equal(r.query.get('includeCustomFields'), 'true');
     }
     assert.deepEqual(fake.requests.map((r) => r.query.get('pageToken')), [null, '100', '200']);
+  });
+
+  it('reads 2,500 experiences in 3 large pages where the server honours the page size; other listings still ask 100', async () => {
+    const all = Array.from({ length: 2500 }, (_, i) => exp(i));
+    const fake = await startFake((req, res) => {
+      if (req.path.endsWith('/experienceTags')) return pageOf(all.map((e) => ({ experienceTagID: e.experienceID, name: e.name })), 'experienceTags', req, res);
+      return pageOf(all, 'experiences', req, res, Infinity);
+    });
+    const c = client(fake);
+    const got = await c.listExperiences(PROJECT, true);
+    assert.deepEqual(got.map((e) => e.experienceID), all.map((e) => e.experienceID));
+    assert.deepEqual(fake.requests.map((r) => r.query.get('pageToken')), [null, '1000', '2000']);
+    fake.requests.length = 0;
+    assert.equal((await c.listExperienceTags(PROJECT)).length, 2500);
+    assert.equal(fake.requests.length, 25);
+    assert.ok(fake.requests.every((r) => r.query.get('pageSize') === String(PAGE_SIZE)));
+  });
+
+  it('takes experiencesPageSize, follows pages of any size that come back, and refuses a size that is not a positive integer', async () => {
+    const all = Array.from({ length: 60 }, (_, i) => exp(i));
+    // Pages of 7, 1, 30, then the rest: not what was asked, and not all the same size.
+    const sizes = [7, 1, 30];
+    const fake = await startFake((req, res) => {
+      const start = Number(req.query.get('pageToken') || 0);
+      const n = sizes.shift() ?? Number(req.query.get('pageSize'));
+      const next = start + n < all.length ? String(start + n) : '';
+      json(res, 200, { experiences: all.slice(start, start + n), nextPageToken: next });
+    });
+    const got = await client(fake, { experiencesPageSize: 25 }).listExperiences(PROJECT, false);
+    assert.deepEqual(got.map((e) => e.name), all.map((e) => e.name));
+    assert.deepEqual(fake.requests.map((r) => r.query.get('pageToken')), [null, '7', '8', '38']);
+    assert.ok(fake.requests.every((r) => r.query.get('pageSize') === '25'));
+    for (const bad of [0, -1, 2.5, Number.NaN]) {
+      assert.throws(() => createResimClient({ apiUrl: fake.base, auth: new StaticTokenAuth('x', 't'), experiencesPageSize: bad }), /experiencesPageSize must be an integer/);
+    }
   });
 
   it('stops at an empty page even when a token is given, and at an absent token', async () => {
@@ -305,7 +341,34 @@ describe('resim client: concurrency', () => {
     assert.equal(fake.maxInFlight, 3);
   });
 
+  it('runs writes many at once under their own limit (writeConcurrency), and lost creates are still adopted, never duplicated', async () => {
+    // 40 creates; the answers of every 7th are lost after the write (the connection drops).
+    const s = experienceStore({ onCreate: (n, _c, _res, raw) => { if (n % 7 === 0) { raw.socket.destroy(); return true; } return false; } });
+    let posts = 0;
+    let maxPosts = 0;
+    const fake = await startFake((req, res, raw) => {
+      if (req.method !== 'POST') return s.handler(req, res, raw);
+      posts++;
+      maxPosts = Math.max(maxPosts, posts);
+      setTimeout(() => {
+        posts--;
+        s.handler(req, res, raw);
+      }, 15);
+      return undefined;
+    });
+    const c = client(fake, { concurrency: 2, writeConcurrency: 5 });
+    const names = Array.from({ length: 40 }, (_, i) => `new-${i}`);
+    const created = await Promise.all(names.map((name) => c.createExperience(PROJECT, { name, description: 'd', locations: ['s3://b/k'] })));
+    assert.equal(maxPosts, 5, 'five creates in flight at once, never more');
+    assert.equal(s.store.length, 40, 'no create duplicated');
+    assert.deepEqual(created.map((e) => e.name), names);
+    assert.deepEqual(created.map((e) => e.experienceID), names.map((n) => s.store.find((e) => e.name === n)!.experienceID));
+    assert.ok(fake.requests.some((r) => r.method === 'GET' && r.query.get('name')), 'the lost creates were looked up');
+    assert.equal(s.creates(), 40, 'a lost create is adopted after the lookup, not sent again');
+  });
+
   it('rejects an invalid concurrency', () => {
+    assert.throws(() => createResimClient({ apiUrl: '', auth: new StaticTokenAuth('x', 't'), writeConcurrency: 0 }), /writeConcurrency/);
     assert.throws(() => createResimClient({ apiUrl: '', auth: new StaticTokenAuth('x', 't'), concurrency: 0 }), /concurrency/);
   });
 });

@@ -18,22 +18,30 @@
  */
 import { hasSuspiciousCharacters } from './suspicious';
 import { FAILSAFE_SCHEMA, Type, load as loadYamlFast, type Schema as FastSchema } from 'js-yaml';
-import { Schema as YamlSchema } from 'yaml';
+import { Schema as YamlSchema, isScalar } from 'yaml';
 import type { ConfigPath, SyncConfig } from './model';
 import { crossChecks } from './checks';
 import { splitPieces, type Piece } from './chunks';
 import { toExperience, toTagList, toTestSuite } from './coerce';
 import { validateWholeConfig } from './schema';
-import { compareDiagnostics, lineOf, lineStarts } from './text';
-import type { LoadedConfig, Range } from './types';
+import { compareDiagnostics, lineOf, lineStarts, offsetAt } from './text';
+import type { ConfigDiagnostic, LoadedConfig, Position, Range } from './types';
 
 type FullLoad = (text: string) => LoadedConfig;
 
 /**
- * A clean-parsing text's LoadedConfig (diagnostics only from the cross-entry checks); undefined
- * when the text needs the full loader. `fullLoad` is the full loader (load.ts).
+ * What the fast path read from a clean text: the typed config, and the pieces (chunks.ts) that
+ * locate its nodes, or null for a text the splitter does not cut (flow style, one long line):
+ * such a text takes the fast path only when no diagnostic needs a range.
  */
-export function fastLoad(text: string, fullLoad: FullLoad, projectComment: string | undefined): LoadedConfig | undefined {
+export interface FastRead {
+  config: SyncConfig;
+  hasManagedTags: boolean;
+  pieces: Piece[] | null;
+}
+
+/** The fast read of a clean text; undefined when the text needs the full loader (see the file's docstring). */
+export function fastRead(text: string): FastRead | undefined {
   if (text.includes('\t')) return undefined; // tab-indent and its fix belong to the full loader
   if (/[\u0000\uFFFD]/.test(text) || hasSuspiciousCharacters(text)) return undefined; // nul-character, replacement-character, suspicious-characters
   let value: unknown;
@@ -45,9 +53,6 @@ export function fastLoad(text: string, fullLoad: FullLoad, projectComment: strin
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
   if (!validateWholeConfig(value)) return undefined; // schema, unknown and snake_case keys
-  const starts = lineStarts(text);
-  const pieces = splitPieces(text, starts);
-  if (!pieces) return undefined;
   const o = value as Record<string, unknown>;
   const list = (v: unknown) => (Array.isArray(v) ? v : []);
   // A suite without `experiences` gets the full loader's empty-test-suite warning (and its fix).
@@ -57,22 +62,108 @@ export function fastLoad(text: string, fullLoad: FullLoad, projectComment: strin
     managedTestSuites: list(o.managedTestSuites).map(toTestSuite),
     managedExperienceTags: toTagList(o.managedExperienceTags),
   };
-  const items = { experiences: [] as Piece[], managedTestSuites: [] as Piece[] };
-  for (const p of pieces) if (p.kind === 'item' && p.list) items[p.list].push(p);
-  if (items.experiences.length !== config.experiences.length || items.managedTestSuites.length !== config.managedTestSuites.length) return undefined;
+  const pieces = splitPieces(text, lineStarts(text)) ?? null;
+  if (pieces) {
+    const items = itemsOf(pieces);
+    if (items.experiences.length !== config.experiences.length || items.managedTestSuites.length !== config.managedTestSuites.length) return undefined;
+  }
+  return { config, hasManagedTags: 'managedExperienceTags' in o, pieces };
+}
 
-  const locate = pieceLocator(text, starts, pieces, items, fullLoad);
-  const diagnostics = crossChecks(config, 'managedExperienceTags' in o, locate).sort(compareDiagnostics);
+/**
+ * A clean-parsing text's LoadedConfig (diagnostics only from the cross-entry checks); undefined
+ * when the text needs the full loader. `fullLoad` is the full loader (load.ts).
+ */
+export function fastLoad(text: string, fullLoad: FullLoad, projectComment: string | undefined): LoadedConfig | undefined {
+  const read = fastRead(text);
+  return read && fastLoaded(text, read, undefined, fullLoad, projectComment);
+}
+
+const NEEDS_RANGES = new Error('needs ranges');
+
+/**
+ * The LoadedConfig of a fast read: `diagnostics` as given (a read made on another thread) or
+ * computed by the cross-entry checks; undefined when a diagnostic needs a range and the text has
+ * no pieces. Ranges and paths come from one small parse of the piece that holds the node; for a
+ * text without pieces, from the full loader on the whole text when it is at most `wholeMaxChars`
+ * long (else the document's start, and no path).
+ */
+export function fastLoaded(
+  text: string,
+  read: FastRead,
+  given: ConfigDiagnostic[] | undefined,
+  fullLoad: FullLoad,
+  projectComment: string | undefined,
+  wholeMaxChars = Infinity,
+): LoadedConfig | undefined {
+  let starts: number[] | undefined;
+  const startsOf = () => (starts ??= lineStarts(text));
+  const { config, pieces } = read;
+  const locate: Locate = pieces
+    ? pieceLocator(text, startsOf, pieces, itemsOf(pieces), fullLoad)
+    : () => {
+        throw NEEDS_RANGES;
+      };
+  let diagnostics = given;
+  if (!diagnostics) {
+    try {
+      diagnostics = crossChecks(config, read.hasManagedTags, locate).sort(compareDiagnostics);
+    } catch (e) {
+      if (e === NEEDS_RANGES) return undefined;
+      throw e;
+    }
+  }
   let full: LoadedConfig | undefined;
+  const whole = () => (full ??= fullLoad(text));
   return {
     text,
     config,
     diagnostics,
     ok: !diagnostics.some((d) => d.severity === 'error'),
     ...(projectComment !== undefined ? { projectComment } : {}),
-    rangeOf: (path, part) => locate(path, part) ?? (full ??= fullLoad(text)).rangeOf(path, part),
-    pathAt: (pos) => (full ??= fullLoad(text)).pathAt(pos),
+    rangeOf: (path, part) =>
+      (pieces ? locate(path, part) : undefined) ?? (text.length <= wholeMaxChars ? whole().rangeOf(path, part) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }),
+    pathAt: (pos) => (pieces ? piecePathAt(text, startsOf(), pieces, fullLoad, pos) : text.length <= wholeMaxChars ? whole().pathAt(pos) : undefined),
   };
+}
+
+function itemsOf(pieces: readonly Piece[]): Record<'experiences' | 'managedTestSuites', Piece[]> {
+  const items = { experiences: [] as Piece[], managedTestSuites: [] as Piece[] };
+  for (const p of pieces) if (p.kind === 'item' && p.list) items[p.list].push(p);
+  return items;
+}
+
+/** The text of an item piece alone under its list key (one line above the piece's first line). */
+const itemText = (text: string, piece: Piece) => `${piece.list}:\n${text.slice(piece.start, piece.end)}`;
+
+/**
+ * `pathAt` by loading only the piece that holds the position: the same path as the whole
+ * document's (an item's index is its place among its list's items).
+ */
+function piecePathAt(text: string, starts: readonly number[], pieces: readonly Piece[], fullLoad: FullLoad, pos: Position): ConfigPath | undefined {
+  const off = offsetAt(starts, text, pos);
+  let lo = 0;
+  let hi = pieces.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (pieces[mid].start <= off) lo = mid;
+    else hi = mid - 1;
+  }
+  // Before an item's `- ` (its indentation, comment lines above it) is still the item above, as in the whole document.
+  const dashOf = (p: Piece) => {
+    let i = p.start;
+    while (text.charCodeAt(i) === 32) i++;
+    return i;
+  };
+  if (pieces[lo].kind === 'item' && lo > 0 && pieces[lo - 1].kind === 'item' && pieces[lo - 1].list === pieces[lo].list && off < dashOf(pieces[lo])) lo--;
+  const piece = pieces[lo];
+  const line0 = lineOf(starts, piece.start);
+  if (piece.kind === 'top') return fullLoad(text.slice(piece.start, piece.end)).pathAt({ line: pos.line - line0, character: pos.character });
+  let index = 0;
+  for (let i = lo - 1; i >= 0 && pieces[i].kind === 'item' && pieces[i].list === piece.list; i--) index++;
+  const p = fullLoad(itemText(text, piece)).pathAt({ line: pos.line - line0 + 1, character: pos.character });
+  if (!p || p.length < 2 || p[1] !== 0) return p;
+  return [p[0], index, ...p.slice(2)];
 }
 
 /**
@@ -98,7 +189,9 @@ const CORE_12: FastSchema = (() => {
         resolve: (s: string | null) => candidate.test(s ?? '') && list.some((t) => t.test!.test(s ?? '')),
         construct: (s: string | null) => {
           const t = list.find((x) => x.test!.test(s ?? ''))!;
-          return t.resolve(s ?? '', () => undefined, {});
+          // `yaml`'s null and bool resolvers answer a Scalar node, the others a plain value.
+          const v = t.resolve(s ?? '', () => undefined, {});
+          return isScalar(v) ? v.value : v;
         },
       }),
   );
@@ -113,28 +206,40 @@ function refuseAnchors(event: string, state: object): void {
 }
 
 /** path → range by loading only the piece of text that holds the node. */
+type Locate = (path: ConfigPath, part?: 'key' | 'value') => Range | undefined;
+
 function pieceLocator(
   text: string,
-  starts: readonly number[],
+  startsOf: () => readonly number[],
   pieces: readonly Piece[],
   items: Record<'experiences' | 'managedTestSuites', Piece[]>,
   fullLoad: FullLoad,
-): (path: ConfigPath, part?: 'key' | 'value') => Range | undefined {
+): Locate {
   const loaded = new Map<Piece, LoadedConfig>();
   const keyOf = new Map<Piece, string>();
   const shift = (r: Range | undefined, lines: number): Range | undefined =>
     r && { start: { line: r.start.line + lines, character: r.start.character }, end: { line: r.end.line + lines, character: r.end.character } };
   const topPieces = pieces.filter((p) => p.kind === 'top');
+  const locateItem = (top: 'experiences' | 'managedTestSuites', index: number, rest: ConfigPath, part?: 'key' | 'value'): Range | undefined => {
+    const piece = items[top][index];
+    if (!piece) return undefined;
+    // The item alone under its list key: one line above the piece's first line.
+    let mini = loaded.get(piece);
+    if (!mini) loaded.set(piece, (mini = fullLoad(itemText(text, piece))));
+    return shift(mini.rangeOf([top, 0, ...rest], part), lineOf(startsOf(), piece.start) - 1);
+  };
   return (path, part) => {
     const [top, index, ...rest] = path;
-    if ((top === 'experiences' || top === 'managedTestSuites') && typeof index === 'number') {
-      const piece = items[top][index];
-      if (!piece) return undefined;
-      // The item alone under its list key: one line above the piece's first line.
-      let mini = loaded.get(piece);
-      if (!mini) loaded.set(piece, (mini = fullLoad(`${top}:\n${text.slice(piece.start, piece.end)}`)));
-      return shift(mini.rangeOf([top, 0, ...rest], part), lineOf(starts, piece.start) - 1);
+    if ((top === 'experiences' || top === 'managedTestSuites') && path.length === 1 && part !== 'key' && items[top].length) {
+      // A split list's value: from its first item to its last, as the whole document's.
+      // An item piece starts at the line of its `- `.
+      let dash = items[top][0].start;
+      while (text.charCodeAt(dash) === 32) dash++;
+      const line = lineOf(startsOf(), dash);
+      const last = locateItem(top, items[top].length - 1, []);
+      return last && { start: { line, character: dash - startsOf()[line] }, end: last.end };
     }
+    if ((top === 'experiences' || top === 'managedTestSuites') && typeof index === 'number') return locateItem(top, index, rest, part);
     for (const piece of topPieces) {
       let mini = loaded.get(piece);
       if (!mini) loaded.set(piece, (mini = fullLoad(text.slice(piece.start, piece.end))));
@@ -142,7 +247,7 @@ function pieceLocator(
       let key = keyOf.get(piece);
       if (key === undefined) keyOf.set(piece, (key = pieceKey(mini)));
       if (key === String(top)) {
-        return shift(mini.rangeOf(path, part), lineOf(starts, piece.start));
+        return shift(mini.rangeOf(path, part), lineOf(startsOf(), piece.start));
       }
     }
     return undefined;

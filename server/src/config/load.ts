@@ -12,7 +12,7 @@
 import { suspiciousCharacterDiagnostics } from './suspicious';
 import type { ConfigExperience, ConfigPath, ConfigTestSuite, SyncConfig } from './model';
 import { crossChecks } from './checks';
-import { fastLoad } from './fast';
+import { fastLoaded, fastRead, type FastRead } from './fast';
 import { splitPieces, type Piece } from './chunks';
 import { toExperience, toTagList, toTestSuite } from './coerce';
 import { canonicalKey, canonicalValue, checkKey, fieldValue, findEntry, locate, schemaDiags, valueSpan } from './normalize';
@@ -45,14 +45,26 @@ interface UnitResult {
   diags: LocalDiag[];
 }
 interface PieceResult {
+  /** The piece parsed by `yaml`; a getter that parses on first use for a piece the fast path read (`lazy`). */
   parsed: ParsedPiece;
   unit?: UnitResult;
+  /**
+   * An item of a text the fast path read cleanly (no anchor, no YAML or schema problem): its
+   * unit is known without parsing, and `parsed` is computed only when a range is asked for.
+   */
+  lazy?: true;
 }
 /** Parsed pieces by their exact text, one map per kind of piece. */
 interface Cache {
   top: Map<string, PieceResult>;
   experiences: Map<string, PieceResult>;
   managedTestSuites: Map<string, PieceResult>;
+  /**
+   * Every piece of the load in text order with its result, and the text: the next load reuses
+   * the pieces before and after the changed part by position, without hashing their text (a
+   * 12 MB config is 50,000 pieces). The maps above hold only the pieces looked up by text.
+   */
+  placed?: { text: string; pieces: Piece[]; results: PieceResult[] };
 }
 const newCache = (): Cache => ({ top: new Map(), experiences: new Map(), managedTestSuites: new Map() });
 
@@ -80,9 +92,12 @@ const caches = new WeakMap<LoadedConfig, Cache>();
 /** What `loadSnapshot` needs beyond the public fields: the parsed model and the tab adjustments. */
 const internals = new WeakMap<LoadedConfig, { model: Model; adjust?: Map<number, { orig: number; fixed: number }> }>();
 
-/** How the last load went (for benchmarks and tests): which path, and how many pieces were reused. */
+/**
+ * How the last load went (for benchmarks and tests): which path (`fast`: the fast path of
+ * fast.ts), and how many pieces were reused.
+ */
 export interface LoadStats {
-  mode: 'pieces' | 'whole';
+  mode: 'pieces' | 'whole' | 'fast';
   pieces: number;
   reused: number;
 }
@@ -99,8 +114,9 @@ export function loadStats(c: LoadedConfig): LoadStats | undefined {
 export function loadConfig(text: string, opts: { previous?: LoadedConfig; mode?: 'auto' | 'whole'; fast?: boolean } = {}): LoadedConfig {
   try {
     if (opts.fast && !opts.previous && typeof text === 'string') {
-      const fast = fastLoad(text, (t) => load(t, {}), projectCommentOf(text));
-      if (fast) return fast;
+      const read = fastRead(text);
+      const fast = read && fastLoaded(text, read, undefined, (t) => load(t, {}), projectCommentOf(text));
+      if (read && fast) return withFastCache(fast, read);
     }
     return load(typeof text === 'string' ? text : String(text ?? ''), opts);
   } catch (err) {
@@ -145,7 +161,7 @@ function load(text: string, opts: { previous?: LoadedConfig; mode?: 'auto' | 'wh
   const mapper = new PosMapper(parsedText, parsedText === text ? starts : lineStarts(parsedText), adjust);
   tabDiags.push(...characterDiagnostics(text, starts));
 
-  const prevCache = opts.previous ? caches.get(opts.previous) : undefined;
+  const prevCache = opts.previous ? cacheOf(opts.previous) : undefined;
   const cache: Cache = newCache();
   let model: Model | undefined;
   let reused = 0;
@@ -198,7 +214,12 @@ export interface LoadSnapshot {
 
 /** `loadConfig(text)` (the full loader, no previous) as a `LoadSnapshot`. */
 export function loadSnapshot(text: string): LoadSnapshot {
-  const loaded = loadConfig(text);
+  return snapshotOf(loadConfig(text));
+}
+
+/** A loaded config (of the full loader, or the fast path's) as a `LoadSnapshot`. */
+export function snapshotOf(loaded: LoadedConfig): LoadSnapshot {
+  if (fastReads.has(loaded) && !internals.has(loaded)) return snapshotOf(load(loaded.text, {}));
   const inner = internals.get(loaded);
   if (!inner) throw new Error('loadSnapshot: the loader failed on this text');
   return {
@@ -207,9 +228,9 @@ export function loadSnapshot(text: string): LoadSnapshot {
     diagnostics: loaded.diagnostics,
     ok: loaded.ok,
     ...(loaded.projectComment !== undefined ? { projectComment: loaded.projectComment } : {}),
-    model: inner.model,
+    model: plainModel(inner.model),
     ...(inner.adjust ? { adjust: inner.adjust } : {}),
-    cache: caches.get(loaded) ?? newCache(),
+    cache: plainCache(caches.get(loaded)),
     stats: stats.get(loaded) ?? { mode: inner.model.mode, pieces: 1, reused: 0 },
   };
 }
@@ -343,10 +364,23 @@ function loadPieces(
   const diags: LocalDiag[] = [];
   let reused = 0;
   let list: RootEntry | undefined;
+  const results: PieceResult[] = [];
+  const { unchanged, moved } = prev?.placed ? byPosition(prev.placed, text) : {};
   for (const piece of pieces) {
     const ptext = text.slice(piece.start, piece.end);
     const kind = piece.kind === 'top' ? 'top' : piece.list!;
-    let res = cache[kind].get(ptext) ?? prev?.[kind].get(ptext);
+    let res = unchanged?.(piece);
+    if (!res) {
+      res = cache[kind].get(ptext) ?? prev?.[kind].get(ptext) ?? moved?.(kind, ptext);
+      if (res) cache[kind].set(ptext, res);
+    }
+    if (res?.lazy) {
+      reused++;
+      results.push(res);
+      if (piece.kind !== 'item' || !list || list.canon !== piece.list) return undefined;
+      pushItem(list, piece.start, res);
+      continue;
+    }
     if (res) reused++;
     else {
       const parsed = parsePiece(ptext);
@@ -359,8 +393,9 @@ function loadPieces(
           res.unit = { value: u.value, typed: u.typed, diags: parsed.diags.length ? [...parsed.diags, ...u.diags] : u.diags };
         }
       }
+      cache[kind].set(ptext, res);
     }
-    cache[kind].set(ptext, res);
+    results.push(res);
     const parsed = res.parsed;
     if (parsed.anchors || parsed.codes.some((c) => !LOCAL_YAML_CODES.has(c))) return undefined;
     if (piece.kind === 'top') {
@@ -377,18 +412,272 @@ function loadPieces(
       entries.push(entry);
     } else {
       if (!res.unit || !list || list.canon !== piece.list) return undefined;
-      const root = parsed.root as SNode & { k: 'q' };
-      const node = root.items[0];
-      if (!list.items) {
-        list.items = [];
-        list.value = { k: 'q', s: piece.start + root.s, e: piece.start + root.e, items: [] };
-      }
-      list.items.push({ base: piece.start, node, value: res.unit.value, typed: res.unit.typed, diags: res.unit.diags });
-      (list.value as SNode).e = piece.start + root.e;
+      pushItem(list, piece.start, res);
     }
   }
+  cache.placed = { text, pieces, results };
   const root: SMap = { k: 'm', s: 0, e: text.length, entries };
   return { model: { parsed: text, root, entries, diags, mode: 'pieces' }, reused };
+}
+
+/**
+ * Lookups of the last load's pieces for a new text: `unchanged` finds a piece of the common
+ * prefix or suffix of both texts by its position (same text, no hashing); `moved` finds a piece
+ * of the old text's changed part by its text (a cut and paste moves pieces there).
+ */
+function byPosition(
+  placed: NonNullable<Cache['placed']>,
+  text: string,
+): { unchanged: (p: Piece) => PieceResult | undefined; moved: (kind: keyof Omit<Cache, 'placed'>, ptext: string) => PieceResult | undefined } {
+  const old = placed.text;
+  const prefix = commonPrefix(old, text);
+  const suffix = commonSuffix(old, text, prefix);
+  const delta = text.length - old.length;
+  const pieces = placed.pieces;
+  const find = (start: number): number => {
+    let lo = 0;
+    let hi = pieces.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (pieces[mid].start <= start) lo = mid;
+      else hi = mid - 1;
+    }
+    return pieces[lo]?.start === start ? lo : -1;
+  };
+  const unchanged = (p: Piece): PieceResult | undefined => {
+    let i = -1;
+    if (p.end <= prefix) i = find(p.start);
+    else if (p.start >= text.length - suffix) i = find(p.start - delta);
+    else return undefined;
+    if (i < 0) return undefined;
+    const q = pieces[i];
+    const shift = p.end <= prefix ? 0 : delta;
+    return q.end + shift === p.end && q.kind === p.kind && q.list === p.list ? placed.results[i] : undefined;
+  };
+  let byText: Map<string, PieceResult> | undefined;
+  const moved = (kind: keyof Omit<Cache, 'placed'>, ptext: string): PieceResult | undefined => {
+    if (!byText) {
+      byText = new Map();
+      const end = old.length - suffix;
+      for (let i = 0; i < pieces.length; i++) {
+        const q = pieces[i];
+        if (q.end > prefix && q.start < end) byText.set(`${q.kind === 'top' ? 'top' : q.list}\u0000${old.slice(q.start, q.end)}`, placed.results[i]);
+      }
+    }
+    return byText.get(`${kind}\u0000${ptext}`);
+  };
+  return { unchanged, moved };
+}
+
+const CHUNK = 4096;
+/** Length of the longest common prefix of `a` and `b` (chunks compared natively, then characters). */
+function commonPrefix(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i + CHUNK <= n && a.slice(i, i + CHUNK) === b.slice(i, i + CHUNK)) i += CHUNK;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+/** Length of the longest common suffix of `a` and `b` that does not overlap a common prefix of length `prefix`. */
+function commonSuffix(a: string, b: string, prefix: number): number {
+  const n = Math.min(a.length, b.length) - prefix;
+  let i = 0;
+  while (i + CHUNK <= n && a.slice(a.length - i - CHUNK, a.length - i) === b.slice(b.length - i - CHUNK, b.length - i)) i += CHUNK;
+  while (i < n && a.charCodeAt(a.length - 1 - i) === b.charCodeAt(b.length - 1 - i)) i++;
+  return i;
+}
+
+/** The root of an item piece: a sequence of one item. */
+const itemRoot = (res: PieceResult) => res.parsed.root as SNode & { k: 'q' };
+
+/**
+ * Adds the unit of an item piece at `base` to a split list. Its node, and the list's span, are
+ * read from the parsed piece only when asked for (a lazy piece parses then).
+ */
+function pushItem(list: RootEntry, base: number, res: PieceResult): void {
+  if (!list.items) {
+    list.items = [];
+    list.value = new ItemsSpan(list.items as ItemUnit[]) as unknown as SNode;
+  }
+  list.items.push(new ItemUnit(base, res));
+}
+
+/** An item of a split list; its node is the parsed piece's (parsed when first asked for, for a lazy piece). */
+class ItemUnit implements Unit {
+  readonly value: unknown;
+  readonly typed: ConfigExperience | ConfigTestSuite;
+  readonly diags: LocalDiag[];
+  constructor(
+    readonly base: number,
+    readonly res: PieceResult,
+  ) {
+    this.value = res.unit!.value;
+    this.typed = res.unit!.typed;
+    this.diags = res.unit!.diags;
+  }
+  get node(): SNode {
+    return itemRoot(this.res).items[0];
+  }
+}
+
+/** The span of a split list: from its first item's sequence to its last one's. */
+class ItemsSpan {
+  readonly k = 'q';
+  readonly items: SNode[] = [];
+  constructor(private readonly units: ItemUnit[]) {}
+  get s(): number {
+    const u = this.units[0];
+    return u.base + itemRoot(u.res).s;
+  }
+  get e(): number {
+    const u = this.units[this.units.length - 1];
+    return u.base + itemRoot(u.res).e;
+  }
+}
+
+/** A piece the fast path read: its unit is known; `parsed` parses the piece when first asked for. */
+class LazyPiece implements PieceResult {
+  readonly lazy = true;
+  #parsed: ParsedPiece | undefined;
+  constructor(
+    private readonly ptext: string,
+    readonly unit: UnitResult,
+  ) {}
+  get parsed(): ParsedPiece {
+    return (this.#parsed ??= parsePiece(this.ptext));
+  }
+}
+
+/** A piece cache as plain data, for structured cloning: without the fast path's lazy pieces (their parse is not there to send). */
+function plainCache(cache: Cache | undefined): Cache {
+  const out = newCache();
+  if (!cache) return out;
+  for (const kind of ['top', 'experiences', 'managedTestSuites'] as const) {
+    for (const [k, v] of cache[kind]) if (!v.lazy) out[kind].set(k, v);
+  }
+  if (cache.placed && !cache.placed.results.some((r) => r.lazy)) out.placed = cache.placed;
+  return out;
+}
+
+/** The model as plain data (getters read), for structured cloning. */
+function plainModel(model: Model): Model {
+  const entries = model.entries.map((e) =>
+    e.items && e.value instanceof ItemsSpan
+      ? { ...e, value: { k: 'q' as const, s: e.value.s, e: e.value.e, items: [] }, items: e.items.map((u) => ({ base: u.base, node: u.node, value: u.value, typed: u.typed, diags: u.diags })) }
+      : e,
+  );
+  return { ...model, entries, root: model.root && model.root.k === 'm' ? { ...model.root, entries } : model.root };
+}
+
+/**
+ * Gives a fast-path result (fast.ts) the piece cache and stats of a full load, so that the next
+ * load of an edited text (`previous`) parses only the pieces that changed: the units of the
+ * others are known from the fast read (no diagnostic of their own: the fast path took the text).
+ */
+function withFastCache(fast: LoadedConfig, read: FastRead): LoadedConfig {
+  // Built when the next load asks for it (`cacheOf`): the first analysis does not wait for it.
+  fastReads.set(fast, read);
+  stats.set(fast, { mode: 'fast', pieces: read.pieces ? read.pieces.length : 1, reused: 0 });
+  return fast;
+}
+const fastReads = new WeakMap<LoadedConfig, FastRead>();
+
+/** The piece cache of a load: a full load's, or the one a fast read gives (built on first use). */
+function cacheOf(loaded: LoadedConfig): Cache | undefined {
+  const cached = caches.get(loaded);
+  const read = fastReads.get(loaded);
+  if (cached || !read) return cached;
+  const cache = newCache();
+  const pieces = read.pieces;
+  if (pieces) {
+    const next = { experiences: 0, managedTestSuites: 0 };
+    const text = loaded.text;
+    const results = pieces.map((piece): PieceResult => {
+      const ptext = text.slice(piece.start, piece.end);
+      if (piece.kind === 'top') return { parsed: parsePiece(ptext) };
+      const list = piece.list!;
+      const typed = read.config[list][next[list]++];
+      return new LazyPiece(ptext, { value: typed, typed, diags: [] });
+    });
+    cache.placed = { text, pieces, results };
+  }
+  caches.set(loaded, cache);
+  return cache;
+}
+
+/**
+ * The fast path's result as plain data (structured-cloneable, for the language server's parsing
+ * thread): undefined when the text needs the full loader (`loadSnapshot`).
+ */
+export interface FastSnapshot {
+  config: SyncConfig;
+  diagnostics: ConfigDiagnostic[];
+  /** Whether the text has `managedExperienceTags` (only read when `diagnostics` are computed again). */
+  hasManagedTags: boolean;
+  /** Pieces (chunks.ts) as [kind, start, end] triples: kind 0 top, 1 an experience, 2 a test suite; null: none. */
+  pieces: Int32Array | null;
+}
+const PIECE_KINDS = [undefined, 'experiences', 'managedTestSuites'] as const;
+
+/**
+ * A loaded config whose pieces are known (the fast path's, or an incremental load's) as a
+ * `FastSnapshot`, the same result with ranges from single pieces; undefined for a text loaded
+ * whole (tabs, anchors, YAML errors past a piece, shapes the splitter does not cut).
+ */
+export function piecesSnapshotOf(loaded: LoadedConfig): FastSnapshot | undefined {
+  const read = fastReads.get(loaded);
+  // A fast read of a text without pieces (flow style, one line) has null pieces: still a fast result.
+  const pieces = read ? read.pieces : stats.get(loaded)?.mode === 'pieces' ? caches.get(loaded)?.placed?.pieces : undefined;
+  if (pieces === undefined) return undefined;
+  let flat: Int32Array | null = null;
+  if (pieces) {
+    flat = new Int32Array(pieces.length * 3);
+    pieces.forEach((p, i) => {
+      flat![3 * i] = p.kind === 'top' ? 0 : p.list === 'experiences' ? 1 : 2;
+      flat![3 * i + 1] = p.start;
+      flat![3 * i + 2] = p.end;
+    });
+  }
+  return { config: loaded.config, diagnostics: loaded.diagnostics, hasManagedTags: read?.hasManagedTags ?? false, pieces: flat };
+}
+
+/** `loadConfig(text, {fast: true})` as a `FastSnapshot` when the fast path takes the text. */
+export function loadFastSnapshot(text: string): FastSnapshot | undefined {
+  const read = fastRead(text);
+  const fast = read && fastLoaded(text, read, undefined, (t) => load(t, {}), projectCommentOf(text));
+  if (!read || !fast) return undefined;
+  let pieces: Int32Array | null = null;
+  if (read.pieces) {
+    pieces = new Int32Array(read.pieces.length * 3);
+    read.pieces.forEach((p, i) => {
+      pieces![3 * i] = p.kind === 'top' ? 0 : p.list === 'experiences' ? 1 : 2;
+      pieces![3 * i + 1] = p.start;
+      pieces![3 * i + 2] = p.end;
+    });
+  }
+  return { config: read.config, diagnostics: fast.diagnostics, hasManagedTags: read.hasManagedTags, pieces };
+}
+
+/**
+ * The longest text without pieces whose ranges a snapshot's LoadedConfig computes on the calling
+ * thread (a whole-document parse, about 1 s per MB): past it, `rangeOf` gives the start of the
+ * document and `pathAt` nothing, so that hover on a 10 MB one-line file never holds up the
+ * language server (its diagnostics need no range: the fast path took the text).
+ */
+export const WHOLE_ON_THIS_THREAD_MAX_CHARS = 1_000_000;
+
+/** The LoadedConfig of a fast snapshot of `text`: the same as `loadConfig(text, {fast: true})` (ranges: see WHOLE_ON_THIS_THREAD_MAX_CHARS). */
+export function fromFastSnapshot(text: string, s: FastSnapshot): LoadedConfig {
+  let pieces: Piece[] | null = null;
+  if (s.pieces) {
+    pieces = [];
+    for (let i = 0; i < s.pieces.length; i += 3) {
+      const list = PIECE_KINDS[s.pieces[i]];
+      pieces.push(list ? { kind: 'item', list, start: s.pieces[i + 1], end: s.pieces[i + 2] } : { kind: 'top', start: s.pieces[i + 1], end: s.pieces[i + 2] });
+    }
+  }
+  const read: FastRead = { config: s.config, hasManagedTags: s.hasManagedTags, pieces };
+  return withFastCache(fastLoaded(text, read, s.diagnostics, (t) => load(t, {}), projectCommentOf(text), WHOLE_ON_THIS_THREAD_MAX_CHARS)!, read);
 }
 
 function loadWhole(text: string): Model {

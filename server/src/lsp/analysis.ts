@@ -12,12 +12,12 @@
  */
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextDocuments } from 'vscode-languageserver';
-import { loadConfig, loadStats, withDiagnostics } from '../config/index';
+import { loadConfig, withDiagnostics } from '../config/index';
 import type { LoadedConfig } from '../config/types';
 import type { Plan, PlannedExperience } from '../sync/model';
 import { computePlan } from '../sync/plan';
 import { fileByteDiagnostics, forgetFile } from './fileBytes';
-import { OFF_THREAD_MIN_CHARS, loadOffThread } from './offThread';
+import { OFF_THREAD_MIN_CHARS, forgetOffThread, loadOffThread, warmUpOffThread } from './offThread';
 import type { ResimSettings, SettingsStore } from './settings';
 import { stateKey, type StateCache, type StateSnapshot } from './state';
 
@@ -67,6 +67,7 @@ export class Analyzer {
 
   constructor(private readonly opts: AnalyzerOptions) {
     this.debounceMs = opts.debounceMs ?? 25;
+    warmUpOffThread();
   }
 
   /** The last analysis of the document, possibly of an older version. Never waits. */
@@ -127,6 +128,7 @@ export class Analyzer {
     this.latestByUri.delete(uri);
     this.dirty.delete(uri);
     forgetFile(uri);
+    forgetOffThread(uri);
     if (this.handled.delete(uri)) this.opts.publish(uri, undefined);
   }
 
@@ -188,13 +190,12 @@ export class Analyzer {
     this.dirty.delete(uri);
     const version = doc.version;
     const text = doc.getText();
-    // A large text with little to reuse (a first load, a file that parses only whole, or pieces of
-    // 16 K characters and more on average) is parsed on the parsing thread: hover and completion
-    // elsewhere keep answering meanwhile. Small pieces re-parse on this thread in milliseconds.
-    const stats = prev ? loadStats(prev.loaded) : undefined;
-    const offThread = text.length >= OFF_THREAD_MIN_CHARS && (!stats || stats.mode !== 'pieces' || stats.pieces * OFF_THREAD_MIN_CHARS <= text.length);
+    // A large text is parsed on the parsing thread, which keeps its last load and parses only
+    // the pieces an edit changed: hover and completion keep answering meanwhile. A clean first
+    // load takes the fast path there (the same result, ranges from single pieces).
+    const offThread = text.length >= OFF_THREAD_MIN_CHARS;
     const loaded = withDiagnostics(
-      offThread ? await loadOffThread(text) : loadConfig(text, prev ? { previous: prev.loaded } : undefined),
+      offThread ? await loadOffThread(text, { fast: true, uri, previous: prev?.loaded }) : loadConfig(text, prev ? { previous: prev.loaded } : undefined),
       await fileByteDiagnostics(uri),
     );
     const project = loaded.projectComment ?? settings.project;

@@ -1,30 +1,42 @@
 /**
  * Loads large config texts on a worker thread (`dist/loadWorker.js`), so that the main thread
- * keeps answering hover and completion on other documents while a file is parsed: the
- * full-document parse of a big or alias-heavy file takes hundreds of milliseconds to seconds
- * and cannot yield. The result is the same `LoadedConfig` as `loadConfig(text)` (via
- * `LoadSnapshot`). Where the worker bundle is absent (running from sources) or the worker
- * fails, the text is loaded on the main thread instead.
+ * keeps answering hover and completion while a file is parsed: the full-document parse of a big
+ * or alias-heavy file takes hundreds of milliseconds to seconds and cannot yield. The worker
+ * keeps each document's last load and loads its next version incrementally; the result is the
+ * same as `loadConfig(text, ...)`: a clean text's first load takes the fast path (`fast`), and a
+ * result whose pieces are known comes back without its parse (ranges and paths from single
+ * pieces, `fromFastSnapshot`) and with its config as a change to the last one (configDelta.ts),
+ * so that the main thread does little more than receive it. Where the worker bundle is absent
+ * (running from sources) or the worker fails, the text is loaded on the main thread instead.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
-import { fromSnapshot, loadConfig, type LoadSnapshot, type LoadedConfig } from '../config/index';
+import { fromFastSnapshot, fromSnapshot, loadConfig, type FastSnapshot, type LoadSnapshot, type LoadedConfig } from '../config/index';
+import { applyConfigDelta, type ConfigDelta } from './configDelta';
+import type { SyncConfig } from '../config/model';
+import type { LoadRequest } from './loadWorker';
 
-/** Texts at least this long (UTF-16 units) are loaded off the main thread when no piece can be reused. */
+/** Texts at least this long (UTF-16 units) are loaded off the main thread. */
 export const OFF_THREAD_MIN_CHARS = 16 * 1024;
 
 interface Pending {
   text: string;
+  fast: boolean;
+  previous?: LoadedConfig;
+  /** Experiences received in parts ahead of the result (loadWorker.ts). */
+  parts?: SyncConfig['experiences'][];
   resolve: (loaded: LoadedConfig) => void;
 }
 
 let worker: Worker | null | undefined; // null: no worker bundle here
 const pending = new Map<number, Pending>();
 let nextId = 1;
+/** The worker's reply each result came from (the base of the next delta), while that worker lives. */
+const replyOf = new WeakMap<LoadedConfig, { worker: Worker; id: number }>();
 
 function onMain(p: Pending): void {
-  p.resolve(loadConfig(p.text));
+  p.resolve(loadConfig(p.text, p.previous ? { previous: p.previous } : { fast: p.fast }));
 }
 
 function getWorker(): Worker | null {
@@ -33,12 +45,22 @@ function getWorker(): Worker | null {
   if (!fs.existsSync(file)) return (worker = null);
   const w = new Worker(file);
   w.unref(); // never keeps the server process alive
-  w.on('message', (m: { id: number; snapshot?: LoadSnapshot; error?: string }) => {
+  w.on('message', (m: { id: number; snapshot?: LoadSnapshot; fast?: FastSnapshot; delta?: ConfigDelta; part?: SyncConfig['experiences']; error?: string }) => {
     const p = pending.get(m.id);
     if (!p) return;
+    if (m.part) {
+      (p.parts ??= []).push(m.part);
+      return;
+    }
     pending.delete(m.id);
-    if (m.snapshot) p.resolve(fromSnapshot(m.snapshot));
-    else onMain(p);
+    if (m.fast?.config && p.parts) m.fast.config.experiences = [...p.parts.flat(), ...m.fast.config.experiences];
+    let loaded: LoadedConfig | undefined;
+    if (m.fast && m.delta && p.previous) loaded = fromFastSnapshot(p.text, { ...m.fast, config: applyConfigDelta(p.previous.config, m.delta) });
+    else if (m.fast && m.fast.config) loaded = fromFastSnapshot(p.text, m.fast);
+    else if (m.snapshot) loaded = fromSnapshot(m.snapshot);
+    if (!loaded) return onMain(p);
+    replyOf.set(loaded, { worker: w, id: m.id });
+    p.resolve(loaded);
   });
   const lost = () => {
     if (worker === w) worker = undefined; // started again for the next text
@@ -51,18 +73,40 @@ function getWorker(): Worker | null {
   return (worker = w);
 }
 
-/** `loadConfig(text)`, computed on the parsing thread. Never rejects. */
-export function loadOffThread(text: string): Promise<LoadedConfig> {
+/**
+ * `loadConfig(text, ...)`, computed on the parsing thread. Never rejects. `uri`: the document, whose
+ * last load the worker reuses; `previous`: this thread's result for its last version (the base of
+ * the config change the worker sends back); `fast`: a clean text loaded afresh takes the fast path.
+ */
+export function loadOffThread(text: string, opts: { fast?: boolean; uri?: string; previous?: LoadedConfig } = {}): Promise<LoadedConfig> {
+  const fast = opts.fast ?? false;
   let w: Worker | null;
   try {
     w = getWorker();
   } catch {
     w = worker = null;
   }
-  if (!w) return Promise.resolve(loadConfig(text));
+  if (!w) return Promise.resolve(loadConfig(text, opts.previous ? { previous: opts.previous } : { fast }));
   const id = nextId++;
+  const reply = opts.previous ? replyOf.get(opts.previous) : undefined;
+  const base = reply && reply.worker === w ? reply.id : undefined;
   return new Promise((resolve) => {
-    pending.set(id, { text, resolve });
-    w!.postMessage({ id, text });
+    pending.set(id, { text, fast, previous: base !== undefined ? opts.previous : undefined, resolve });
+    const request: LoadRequest = { id, text, fast, ...(opts.uri ? { uri: opts.uri } : {}), ...(base !== undefined ? { base } : {}) };
+    w!.postMessage(request);
   });
+}
+
+/** Starts the parsing thread ahead of the first large text (its bundle and schema take a moment to load). */
+export function warmUpOffThread(): void {
+  try {
+    getWorker();
+  } catch {
+    worker = null;
+  }
+}
+
+/** The document is closed: the worker forgets its last load. */
+export function forgetOffThread(uri: string): void {
+  if (worker) worker.postMessage({ id: 0, text: '', uri, forget: true } satisfies LoadRequest);
 }

@@ -9,9 +9,9 @@
 import type { CreateExperienceInput, Experience, ExperienceField, ExperienceTag, Project, System, TestSuite, UpdateExperienceFields } from './model';
 import type { AuthProvider } from './auth';
 import { ApiError } from './errors';
-import { listAll as listPages } from './paging';
+import { EXPERIENCES_PAGE_SIZE, listAll as listPages } from './paging';
 import { createRetrier, defaultSleep } from './retry';
-import { createTransport, isPermanentNetworkCode, NEVER_SENT_CODES, type CallSpec, type Query } from './transport';
+import { createTransport, isPermanentNetworkCode, NEVER_SENT_CODES, READ_CONCURRENCY, WRITE_CONCURRENCY, type CallSpec, type Query } from './transport';
 import type { ResimApi } from '../sync/port';
 import type { RequestEvent } from './types';
 import { normalizeApiUrl } from './url';
@@ -20,8 +20,15 @@ export interface ResimClientOptions {
   /** API base URL, e.g. `https://api.resim.ai/v1/` (a missing trailing `/` is added). Empty: the default. */
   apiUrl: string;
   auth: AuthProvider;
-  /** Most HTTP requests in flight at once, across all calls of this client. Default 8. */
+  /** Most read requests (GET) in flight at once, across all calls of this client. Default READ_CONCURRENCY. */
   concurrency?: number;
+  /**
+   * Most write requests (creates, updates, archives, revisions…) in flight at once, across all
+   * calls of this client, on top of the reads. Default WRITE_CONCURRENCY.
+   */
+  writeConcurrency?: number;
+  /** `pageSize` asked of ListExperiences (an integer ≥ 1). Default EXPERIENCES_PAGE_SIZE; pages of any size that come back are followed. */
+  experiencesPageSize?: number;
   /** Retries after the first attempt (429, 5xx, network errors). Default 5. */
   maxRetries?: number;
   /** Base of the exponential backoff, in ms (attempt n waits about base·2^(n-1), with jitter). Default 200. */
@@ -59,8 +66,12 @@ const seg = encodeURIComponent;
  */
 export function createResimClient(opts: ResimClientOptions): ResimClient {
   const baseUrl = normalizeApiUrl(opts.apiUrl);
-  const concurrency = opts.concurrency ?? 8;
+  const concurrency = opts.concurrency ?? READ_CONCURRENCY;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`concurrency must be an integer ≥ 1, got ${concurrency}`);
+  const writeConcurrency = opts.writeConcurrency ?? WRITE_CONCURRENCY;
+  if (!Number.isInteger(writeConcurrency) || writeConcurrency < 1) throw new Error(`writeConcurrency must be an integer ≥ 1, got ${writeConcurrency}`);
+  const experiencesPageSize = opts.experiencesPageSize ?? EXPERIENCES_PAGE_SIZE;
+  if (!Number.isInteger(experiencesPageSize) || experiencesPageSize < 1) throw new Error(`experiencesPageSize must be an integer ≥ 1, got ${experiencesPageSize}`);
   const maxRetries = opts.maxRetries ?? 5;
   if (!Number.isInteger(maxRetries) || maxRetries < 0) throw new Error(`maxRetries must be an integer ≥ 0, got ${maxRetries}`);
   const retryBaseMs = Math.max(0, opts.retryBaseMs ?? 200);
@@ -68,14 +79,14 @@ export function createResimClient(opts: ResimClientOptions): ResimClient {
   const sleep = opts.sleep ?? defaultSleep;
   const userAgent = opts.userAgent ?? `resim-experience-sync (node ${process.version})`;
   const auth = opts.auth;
-  const transport = createTransport({ baseUrl, auth, concurrency, timeoutMs, userAgent, onRequest: opts.onRequest });
+  const transport = createTransport({ baseUrl, auth, concurrency, writeConcurrency, timeoutMs, userAgent, onRequest: opts.onRequest });
   const { buildUrl, attemptOnce } = transport;
   const retrier = createRetrier({ maxRetries, retryBaseMs, sleep, auth });
 
   /** One call with retries. Resolves with the parsed JSON body (`undefined` for an empty one). */
   const call = (spec: CallSpec, signal?: AbortSignal): Promise<unknown> => retrier.run(spec, attemptOnce, signal);
-  const listAll = <T>(operation: string, path: string, key: string, query: Query, signal?: AbortSignal): Promise<T[]> =>
-    listPages<T>(call, buildUrl, operation, path, key, query, signal);
+  const listAll = <T>(operation: string, path: string, key: string, query: Query, signal?: AbortSignal, pageSize?: number): Promise<T[]> =>
+    listPages<T>(call, buildUrl, operation, path, key, query, signal, pageSize);
 
   const experiencesPath = (projectID: string) => `projects/${seg(projectID)}/experiences`;
 
@@ -200,7 +211,7 @@ export function createResimClient(opts: ResimClientOptions): ResimClient {
     /** ListExperiences (docs/api.md): GET `/projects/{projectID}/experiences?archived=…&includeCustomFields=true`, all pages. */
     listExperiences(projectID, archived, signal) {
       return listAll<Experience>('ListExperiences', experiencesPath(projectID), 'experiences',
-        { archived, includeCustomFields: true }, signal);
+        { archived, includeCustomFields: true }, signal, experiencesPageSize);
     },
 
     findExperiencesByName,

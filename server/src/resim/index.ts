@@ -8,7 +8,8 @@ export {
   createResimClient,
 } from './client';
 export { parseRetryAfter, MAX_RETRY_AFTER_MS } from './retry';
-export { PAGE_SIZE } from './paging';
+export { EXPERIENCES_PAGE_SIZE, PAGE_SIZE } from './paging';
+export { READ_CONCURRENCY, WRITE_CONCURRENCY } from './transport';
 export type { ResimClient, ResimClientOptions } from './client';
 export { DEFAULT_API_URL, normalizeApiUrl } from './url';
 export { ApiError, isAbortError, redact, sanitizeUrl } from './errors';

@@ -59,12 +59,26 @@ export function raceAbort<T>(p: Promise<T>, signal: AbortSignal | undefined, onA
   });
 }
 
+/**
+ * Default limit of read requests in flight. An ingest's many short listings (each tag's and
+ * system's members, in pages of 100) run side by side with the experiences' page chain.
+ */
+export const READ_CONCURRENCY = 16;
+/**
+ * Default limit of write requests in flight: twice the resim CLI's 16 apply workers (its
+ * `apply.go`), so that an apply of many creates or updates, each one round trip, is bounded by
+ * latency / 32 rather than latency / 16. A 429 is retried with backoff as always.
+ */
+export const WRITE_CONCURRENCY = 32;
+
 export interface TransportOptions {
   /** Normalised API base URL (url.ts). */
   baseUrl: string;
   auth: AuthProvider;
-  /** Most HTTP requests in flight at once. */
+  /** Most read requests (GET) in flight at once. */
   concurrency: number;
+  /** Most write requests in flight at once, on top of the reads. */
+  writeConcurrency: number;
   /** Timeout of one attempt (headers and body), in ms; 0 disables. */
   timeoutMs: number;
   userAgent: string;
@@ -88,6 +102,8 @@ export function createTransport(opts: TransportOptions): Transport {
   // work (priority = pages already read), so the longest page chain, the critical path of
   // ingest, is not stalled behind dozens of short listings queued after it.
   const queue = new PQueue({ concurrency: opts.concurrency });
+  // Writes have their own limit: an apply's creates and updates run many at once, each one round trip.
+  const writeQueue = new PQueue({ concurrency: opts.writeConcurrency });
   const agent = baseUrl.startsWith('https:')
     ? new https.Agent({ keepAlive: true })
     : new http.Agent({ keepAlive: true });
@@ -213,7 +229,7 @@ export function createTransport(opts: TransportOptions): Transport {
       }
     };
 
-    return raceAbort(queue.add(run, { priority: spec.priority ?? 0 }), signal, () => abortError(operation, method, url));
+    return raceAbort((method === 'GET' ? queue : writeQueue).add(run, { priority: spec.priority ?? 0 }), signal, () => abortError(operation, method, url));
   }
 
   return { buildUrl, attemptOnce, close: () => agent.destroy() };
