@@ -7,3 +7,4 @@ export * from './config';
 export * from './diagnostics';
 export * from './messages';
 export * from './plan';
+export * from './projectView';

@@ -74,7 +74,7 @@ export type PlanRefusal = 'config-errors' | 'stale-plan' | 'incomplete-plan' | '
 export type ApplyErrorCode = PlanRefusal | 'state-unavailable';
 
 /** A project the credentials can see. */
-export interface ProjectItem {
+export interface ProjectRef {
   id: string;
   name: string;
 }
@@ -137,7 +137,7 @@ export namespace RefreshStateRequest {
 export namespace ListProjectsRequest {
   export const method = 'resim/listProjects';
   export type Params = void;
-  export type Result = ProjectItem[];
+  export type Result = ProjectRef[];
 }
 
 /**

@@ -88,20 +88,21 @@ export function isNoOp(summary: PlanSummary): boolean {
   return changeCount(summary) === 0;
 }
 
-function plural(n: number, one: string, many = `${one}s`): string {
+/** "1 call", "2 calls", "1 experience", "3 experiences" (`many` defaults to `one` + "s"). */
+export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-/** "2 create, 1 update, 3 archive" from a summary; only non-zero counts; "no changes" when none. */
+/** "2 to create, 1 to update, 3 to archive, 1 tag removal" from a summary; only non-zero counts; "no changes" when none. */
 export function formatSummary(summary: PlanSummary): string {
   const parts: string[] = [];
   const add = (n: number, text: string) => {
     if (n > 0) parts.push(text);
   };
-  add(summary.create, `${summary.create} create`);
-  add(summary.update, `${summary.update} update`);
-  add(summary.restore, `${summary.restore} restore`);
-  add(summary.archive, `${summary.archive} archive`);
+  add(summary.create, `${summary.create} to create`);
+  add(summary.update, `${summary.update} to update`);
+  add(summary.restore, `${summary.restore} to restore`);
+  add(summary.archive, `${summary.archive} to archive`);
   add(summary.tagAdditions, plural(summary.tagAdditions, 'tag addition'));
   add(summary.tagRemovals, plural(summary.tagRemovals, 'tag removal'));
   add(summary.systemAdditions, plural(summary.systemAdditions, 'system addition'));

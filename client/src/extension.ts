@@ -25,6 +25,7 @@ import { runSignIn } from './auth/signIn';
 import { Session } from './session';
 import { StatusBar } from './statusBar';
 import { restoreUi, ui, type Ui } from './ui';
+import { registerViews, revealInConfig } from './views';
 
 let client: LanguageClient | undefined;
 let starting: Promise<LanguageClient> | undefined;
@@ -84,11 +85,13 @@ export function activate(ext: vscode.ExtensionContext): TestApi | undefined {
   };
   const planView = new PlanView(ext.extensionUri, {
     apply: (uri, shown) => { void guarded(ctx, 'Apply Sync', () => applySync(ctx, uri, shown))(); },
-    refresh: (uri) => { void guarded(ctx, 'Preview Sync', () => previewSync(ctx, uri))(); },
+    refresh: (uri) => guarded(ctx, 'Preview Sync', () => previewSync(ctx, uri))(),
+    reveal: (uri, where) => { void guarded(ctx, 'Reveal', () => revealInConfig(uri, where))(); },
   });
   (ctx as { planView: PlanView }).planView = planView;
   ext.subscriptions.push(planView);
   statusBar.previewer = (uri) => requestPreview(ctx, uri);
+  registerViews(ctx, planView);
 
   const command = (id: string, title: string, fn: (...args: unknown[]) => Promise<unknown>) =>
     ext.subscriptions.push(vscode.commands.registerCommand(id, guarded(ctx, title, fn)));

@@ -38,20 +38,23 @@ export function createLanguageClient(ctx: vscode.ExtensionContext, session: Sess
         configuration: async (params: ConfigurationParams, token: CancellationToken, next: ConfigurationRequest.HandlerSignature) => {
           const result = await next(params, token);
           if (!Array.isArray(result)) return result;
+          // Each item is answered for its own scope (a config file of one folder of a multi-root
+          // workspace gets that folder's `resim.project`), as vscode-eslint does.
           return result.map((value, i) => {
-            const section = params.items[i]?.section;
-            if (section === 'resim') return { ...(value ?? {}), ...session.settings };
-            if (section?.startsWith('resim.')) {
-              const key = section.slice('resim.'.length) as keyof EffectiveSettings;
-              return key in session.settings ? session.settings[key] : value;
-            }
-            return value;
+            const item = params.items[i];
+            const section = item?.section;
+            if (!section || (section !== 'resim' && !section.startsWith('resim.'))) return value;
+            const settings = session.settingsFor(item.scopeUri ? client.protocol2CodeConverter.asUri(item.scopeUri) : undefined);
+            if (section === 'resim') return { ...(value ?? {}), ...settings };
+            const key = section.slice('resim.'.length) as keyof EffectiveSettings;
+            return key in settings ? settings[key] : value;
           });
         },
       },
     },
   };
-  return new LanguageClient('resim', 'ReSim Experience Sync', serverOptions, clientOptions);
+  const client = new LanguageClient('resim', 'ReSim Experience Sync', serverOptions, clientOptions);
+  return client;
 }
 
 /**

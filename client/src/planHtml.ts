@@ -10,9 +10,12 @@
 import { diffArrays, diffWords } from 'diff';
 import type { FieldChange } from '../../protocol';
 import { escapeVisible } from '../../server/src/security/text';
+import { itemText, valueText } from '../../server/src/sync/valueText';
 import { formatAge } from './format';
 import type { ApplyResult, PlanJson, PlanJsonExperience, PreviewError, PreviewResult } from '../../protocol';
 import { formatSummary, isNoOp } from '../../protocol';
+
+export { itemText, valueText };
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -24,13 +27,6 @@ const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;'
 export function escapeHtml(value: unknown): string {
   const s = typeof value === 'string' ? value : value === undefined ? '' : String(value);
   return escapeVisible(s, { keepLines: true }).replace(/[&<>"']/g, (c) => ESCAPES[c]);
-}
-
-/** A field value as the user reads it: strings bare, everything else as compact JSON. */
-export function valueText(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value === undefined) return '';
-  return JSON.stringify(value);
 }
 
 /** Text long enough that a word-level diff reads better than "before → after" (> 40 chars or several words). */
@@ -68,22 +64,6 @@ export function renderFieldChange(change: FieldChange): string {
     `<ins>${escapeHtml(valueText(after))}</ins></li>`;
 }
 
-/**
- * One list item as the user reads it: strings bare, `{name, value}` (environment variables) as
- * `NAME=value`, `{name, type, values}` (custom fields) as `name (type): a, b`, else JSON.
- */
-export function itemText(item: unknown): string {
-  if (typeof item === 'string') return item;
-  if (item && typeof item === 'object') {
-    const o = item as Record<string, unknown>;
-    if (typeof o.name === 'string' && typeof o.value === 'string' && Object.keys(o).length === 2) return `${o.name}=${o.value}`;
-    if (typeof o.name === 'string' && typeof o.type === 'string' && Array.isArray(o.values)) {
-      return `${o.name} (${o.type}): ${o.values.map(String).join(', ')}`;
-    }
-  }
-  return valueText(item);
-}
-
 const ACTION_LABEL: Record<PlanJsonExperience['action'], { sign: string; label: string }> = {
   create: { sign: '+', label: 'create' },
   update: { sign: '~', label: 'update' },
@@ -92,16 +72,86 @@ const ACTION_LABEL: Record<PlanJsonExperience['action'], { sign: string; label: 
   unchanged: { sign: '✓', label: 'unchanged' },
 };
 
+/**
+ * A name that reveals its entry in the config when clicked (media/plan.js posts `reveal` with
+ * `data-name`; the extension finds the entry by the document's symbols).
+ */
+function revealLink(name: string, kind: 'experience' | 'testSuite'): string {
+  return `<a href="#" class="name reveal" data-kind="${kind}" data-name="${escapeHtml(name)}" title="Show in the config">${escapeHtml(name)}</a>`;
+}
+
+/** Why an experience is archived: the file does not list it (archiving unlisted is on), or lists it with `archived: true`. */
+export function archiveReason(e: PlanJsonExperience): string {
+  return e.matchedBy ? 'archived: true in the file' : 'not listed in the file';
+}
+
 function renderExperience(e: PlanJsonExperience): string {
   const a = ACTION_LABEL[e.action] ?? { sign: '?', label: String(e.action) };
   const id = e.experienceID ? ` <span class="muted id">${escapeHtml(e.experienceID)}</span>` : '';
   const matched = e.matchedBy ? ` <span class="muted">matched by ${escapeHtml(e.matchedBy)}</span>` : '';
   const renamed = e.previousName ? ` <span class="muted">was “${escapeHtml(e.previousName)}”</span>` : '';
+  const why = e.action === 'archive'
+    ? ` <span class="muted why"${e.matchedBy ? '' : ' title="Unlisted experiences are archived (resim.archiveUnlisted; --no-archive turns it off)"'}>${escapeHtml(archiveReason(e))}</span>` : '';
   const changes = e.changes?.length && e.action !== 'archive'
     ? `<ul class="changes">${e.changes.map(renderFieldChange).join('')}</ul>` : '';
+  // An unlisted experience has no entry in the file to reveal.
+  const name = e.action === 'archive' && !e.matchedBy ? `<span class="name">${escapeHtml(e.name)}</span>` : revealLink(e.name, 'experience');
   return `<li class="experience action-${escapeHtml(e.action)}"><span class="badge badge-${escapeHtml(e.action)}" ` +
     `title="${escapeHtml(a.label)}">${escapeHtml(a.sign)} ${escapeHtml(a.label)}</span> ` +
-    `<span class="name">${escapeHtml(e.name)}</span>${renamed}${id}${matched}${changes}</li>`;
+    `${name}${renamed}${id}${matched}${why}${changes}</li>`;
+}
+
+/** How many entries of a long list the webview renders at first, and per "Show more". */
+export const PAGE_SIZE = 200;
+
+/**
+ * Experience lists longer than this are virtualised: the body holds an empty
+ * `<ul data-virtual="<key>" data-count="n">`; media/plan.js lays out placeholder blocks, asks
+ * for the rows of the blocks near the viewport (rendered and escaped here, by `renderRows`, in
+ * the extension host) and drops those that leave it, so a plan of 50,000 entries stays a few
+ * thousand nodes.
+ */
+export const VIRTUAL_MIN = PAGE_SIZE;
+
+/** The lists of a plan that `renderPlanBody` leaves to the page to virtualise (render them with `renderRows`). */
+export function virtualLists(result: PreviewResult): Record<string, PlanJsonExperience[]> {
+  const plan = result.plan ?? undefined;
+  if (!plan) return {};
+  const out: Record<string, PlanJsonExperience[]> = {};
+  const changed = plan.experiences.filter((e) => e.action !== 'unchanged');
+  const unchanged = plan.experiences.filter((e) => e.action === 'unchanged');
+  if (changed.length > VIRTUAL_MIN) out.changed = changed;
+  if (unchanged.length > VIRTUAL_MIN) out.unchanged = unchanged;
+  return out;
+}
+
+/** Rows of a virtualised list as escaped HTML (`<li class="experience …">`). */
+export function renderRows(list: readonly PlanJsonExperience[]): string[] {
+  return list.map(renderExperience);
+}
+
+/** `virtualLists`, rendered. */
+export function virtualRows(result: PreviewResult): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(virtualLists(result)).map(([k, v]) => [k, renderRows(v)]));
+}
+
+function experienceList(list: readonly PlanJsonExperience[], key: string): string {
+  return list.length > VIRTUAL_MIN
+    ? `<ul class="virtual" data-virtual="${escapeHtml(key)}" data-count="${list.length}"></ul>`
+    : `<ul>${list.map(renderExperience).join('')}</ul>`;
+}
+
+/**
+ * The first `limit` of `items` rendered, then a "Show more" button (media/plan.js posts `more`
+ * with `key`), so that a plan of 50,000 entries is a few thousand DOM nodes.
+ */
+function paged<T>(items: readonly T[], key: string, limit: number | undefined, render: (x: T) => string): string {
+  const n = Math.min(items.length, Math.max(PAGE_SIZE, limit ?? PAGE_SIZE));
+  const rows = items.slice(0, n).map(render).join('');
+  if (n >= items.length) return rows;
+  const next = Math.min(PAGE_SIZE, items.length - n);
+  return rows + `<li class="more-row"><button class="secondary more" data-more="${escapeHtml(key)}">Show ${next} more</button> ` +
+    `<span class="muted">${n} of ${items.length} shown</span></li>`;
 }
 
 function nameList(names: string[], cls: string, sign: string): string {
@@ -117,7 +167,7 @@ function renderSuite(s: PlanJson['testSuites'][number]): string {
     ...s.after.filter((n) => before.has(n)).map((n) => `<li class="same"><span class="sign"> </span> ${escapeHtml(n)}</li>`),
   ];
   const state = s.changed ? '<span class="badge badge-update">~ new revision</span>' : '<span class="badge badge-unchanged">✓ unchanged</span>';
-  return `<li class="suite">${state} <span class="name">${escapeHtml(s.name)}</span> ` +
+  return `<li class="suite">${state} ${revealLink(s.name, 'testSuite')} ` +
     `<span class="muted">${s.before.length} → ${s.after.length} experiences</span>` +
     `<div class="members"><div><div class="muted">before</div><ul>${s.before.map((n) => `<li>${escapeHtml(n)}</li>`).join('') || '<li class="muted">(none)</li>'}</ul></div>` +
     `<div><div class="muted">after</div><ul>${s.after.map((n) => `<li>${escapeHtml(n)}</li>`).join('') || '<li class="muted">(none)</li>'}</ul></div></div>` +
@@ -127,7 +177,7 @@ function renderSuite(s: PlanJson['testSuites'][number]): string {
 function renderErrors(errors: PreviewError[]): string {
   if (!errors.length) return '';
   const rows = errors.map((e) => {
-    const where = e.line ? ` <span class="muted">[Ln ${escapeHtml(e.line)}${e.column ? `, Col ${escapeHtml(e.column)}` : ''}]</span>` : '';
+    const where = e.line ? ` <a href="#" class="muted reveal" data-line="${escapeHtml(e.line)}" data-column="${escapeHtml(e.column ?? 1)}" title="Show in the config">[Ln ${escapeHtml(e.line)}${e.column ? `, Col ${escapeHtml(e.column)}` : ''}]</a>` : '';
     return `<li><span class="code">${escapeHtml(e.code)}</span> ${escapeHtml(e.message)}${where}</li>`;
   });
   return `<section class="errors" role="alert"><h2>⚠ ${errors.length} error${errors.length === 1 ? '' : 's'}: this plan cannot be applied</h2>` +
@@ -143,12 +193,14 @@ export interface RenderPlanOptions {
   applyDisabled?: boolean;
   /** Why the plan no longer matches the file or the project (e.g. "the file changed"): shown, and Apply is disabled. */
   stale?: string;
+  /** How many entries of each paged list to render (`suites`, `tag:<name>`); default PAGE_SIZE. */
+  limits?: Record<string, number>;
 }
 
-const SUMMARY_KEYS: [keyof PlanJson['summary'], string][] = [
-  ['create', 'create'], ['update', 'update'], ['restore', 'restore'], ['archive', 'archive'],
-  ['unchanged', 'unchanged'], ['tagAdditions', 'tag additions'], ['tagRemovals', 'tag removals'],
-  ['systemAdditions', 'system additions'], ['testSuiteRevisions', 'suite revisions'],
+const SUMMARY_KEYS: [keyof PlanJson['summary'], string, string][] = [
+  ['create', 'create', 'create'], ['update', 'update', 'update'], ['restore', 'restore', 'restore'], ['archive', 'archive', 'archive'],
+  ['unchanged', 'unchanged', 'unchanged'], ['tagAdditions', 'tag addition', 'tag additions'], ['tagRemovals', 'tag removal', 'tag removals'],
+  ['systemAdditions', 'system addition', 'system additions'], ['testSuiteRevisions', 'suite revision', 'suite revisions'],
 ];
 
 /** The plan webview's body: header, summary, errors, experiences, tags, systems, suites, warnings, Apply. */
@@ -173,10 +225,10 @@ export function renderPlanBody(result: PreviewResult, opts: RenderPlanOptions): 
     return out.join('');
   }
   const noop = isNoOp(plan.summary);
-  const counts = SUMMARY_KEYS.map(([k, label]) =>
-    `<li class="count count-${k}${plan.summary[k] ? '' : ' zero'}"><span class="n">${escapeHtml(plan.summary[k])}</span> ${label}</li>`);
-  out.push(`<section class="summary"><ul class="counts">${counts.join('')}</ul>` +
-    `<p class="summary-text">${noop ? '' : escapeHtml(formatSummary(plan.summary))}</p></section>`);
+  // The counts are the summary (a sentence repeating them would say it twice).
+  const counts = SUMMARY_KEYS.map(([k, one, many]) =>
+    `<li class="count count-${k}${plan.summary[k] ? '' : ' zero'}"><span class="n">${escapeHtml(plan.summary[k])}</span> ${plan.summary[k] === 1 ? one : many}</li>`);
+  out.push(`<section class="summary" aria-label="${escapeHtml(formatSummary(plan.summary))}"><ul class="counts">${counts.join('')}</ul></section>`);
   if (plan.massArchive?.tripped) {
     const m = plan.massArchive;
     out.push(`<section class="mass-archive" role="alert">⚠ This plan archives ${escapeHtml(m.archiveCount)} of ${escapeHtml(m.activeCount)} active ` +
@@ -187,18 +239,20 @@ export function renderPlanBody(result: PreviewResult, opts: RenderPlanOptions): 
   }
   const changed = plan.experiences.filter((e) => e.action !== 'unchanged');
   const unchanged = plan.experiences.filter((e) => e.action === 'unchanged');
+  const limits = opts.limits ?? {};
   if (changed.length) {
-    out.push(`<section class="experiences"><h2>Experiences</h2><ul>${changed.map(renderExperience).join('')}</ul></section>`);
+    out.push(`<section class="experiences"><h2>Experiences</h2>${experienceList(changed, 'changed')}</section>`);
   }
   if (unchanged.length) {
     out.push(`<details class="unchanged" data-key="unchanged"><summary>${unchanged.length} unchanged experience${unchanged.length === 1 ? '' : 's'}</summary>` +
-      `<ul>${unchanged.map(renderExperience).join('')}</ul></details>`);
+      `${experienceList(unchanged, 'unchanged')}</details>`);
   }
   const tags = plan.tags.filter((t) => t.add.length || t.remove.length);
   if (tags.length) {
     out.push('<section class="tags"><h2>Tags</h2><ul>' + tags.map((t) =>
       `<li class="tag"><span class="name">${escapeHtml(t.name)}</span><ul class="listdiff">` +
-      nameList(t.add, 'added', '+') + nameList(t.remove, 'removed', '−') + '</ul></li>').join('') + '</ul></section>');
+      paged([...t.add.map((n) => ['+', n]), ...t.remove.map((n) => ['−', n])], `tag:${t.name}`, limits[`tag:${t.name}`], ([sign, n]) =>
+        nameList([n], sign === '+' ? 'added' : 'removed', sign)) + '</ul></li>').join('') + '</ul></section>');
   }
   const systems = plan.systems.filter((s) => s.add.length);
   if (systems.length) {
@@ -207,7 +261,7 @@ export function renderPlanBody(result: PreviewResult, opts: RenderPlanOptions): 
       '</ul></section>');
   }
   if (plan.testSuites.length) {
-    out.push(`<section class="suites"><h2>Test suites</h2><ul>${plan.testSuites.map(renderSuite).join('')}</ul></section>`);
+    out.push(`<section class="suites"><h2>Test suites</h2><ul>${paged(plan.testSuites, 'suites', limits.suites, renderSuite)}</ul></section>`);
   }
   if (plan.warnings?.length) {
     out.push(`<section class="warnings"><h2>Warnings</h2><ul>${plan.warnings.map((w) => `<li>⚠ ${escapeHtml(w)}</li>`).join('')}</ul></section>`);
@@ -224,26 +278,36 @@ function renderToolbar(canApply: boolean, planMissing: boolean): string {
 }
 
 /** The body for an apply result: counts and every failed call with its error. */
-export function renderApplyResultBody(result: ApplyResult, opts: { fileLabel: string; projectName: string }): string {
-  const failed = result.calls.filter((c) => !c.ok);
-  const okCount = result.calls.length - failed.length;
+export function renderApplyResultBody(result: ApplyResult, opts: { fileLabel: string; projectName: string; limits?: Record<string, number> }): string {
+  const failed = result.calls.filter((c) => !c.ok && !c.skipped);
+  const skipped = result.calls.filter((c) => c.skipped);
+  const okCount = result.calls.length - failed.length - skipped.length;
+  const skippedNote = skipped.length
+    ? `<p class="muted skipped">${skipped.length} call${skipped.length === 1 ? ' was' : 's were'} not made (${escapeHtml(skippedReasons(skipped))}).</p>` : '';
   const head = `<header><h1>Apply result <span class="muted">for</span> <span class="file">${escapeHtml(opts.fileLabel)}</span></h1>` +
     `<p class="meta">Project <span class="project">${escapeHtml(opts.projectName)}</span></p></header>`;
   const status = result.cancelled
-    ? `<section class="mass-archive" role="alert"><h2>Cancelled</h2><p>${okCount} call${okCount === 1 ? '' : 's'} ran before the cancel; preview again to see what is left.</p>` +
+    ? `<section class="mass-archive" role="alert"><h2>Cancelled</h2><p>${okCount} call${okCount === 1 ? '' : 's'} made before the cancel; preview again to see what is left.</p>${skippedNote}` +
       (failed.length ? `<ul class="failures">${failed.map((c) => `<li><span class="code">${escapeHtml(c.operation)}</span> ` +
         `<span class="name">${escapeHtml(c.target)}</span>: ${escapeHtml(c.error ?? 'failed')}</li>`).join('')}</ul>` : '') + '</section>'
     : result.ok && !failed.length
-    ? `<section class="nochanges"><h2>✓ Applied</h2><p>${okCount} API call${okCount === 1 ? '' : 's'} succeeded.</p></section>`
-    : `<section class="errors" role="alert"><h2>⚠ ${escapeHtml(result.failures || failed.length)} of ${result.calls.length} calls failed</h2>` +
-      `<p>${okCount} succeeded. Running Apply again converges: it only redoes what is still missing.</p>` +
+    ? `<section class="nochanges"><h2>✓ Applied</h2><p>${okCount} API call${okCount === 1 ? '' : 's'} succeeded.</p>${skippedNote}</section>`
+    : `<section class="errors" role="alert"><h2>⚠ ${escapeHtml(failed.length)} of ${okCount + failed.length} call${okCount + failed.length === 1 ? '' : 's'} failed</h2>` +
+      `<p>${okCount} succeeded. Running Apply again converges: it only redoes what is still missing.</p>${skippedNote}` +
       `<ul class="failures">${failed.map((c) => `<li><span class="code">${escapeHtml(c.operation)}</span> ` +
         `<span class="name">${escapeHtml(c.target)}</span>: ${escapeHtml(c.error ?? 'failed')}</li>`).join('')}</ul></section>`;
-  const calls = result.calls.length
-    ? `<details data-key="calls"><summary>All ${result.calls.length} calls</summary><ul class="calls">${result.calls.map((c) =>
-      `<li class="${c.ok ? 'ok' : 'failed'}"><span class="sign">${c.ok ? '✓' : '✗'}</span> <span class="code">${escapeHtml(c.operation)}</span> ${escapeHtml(c.target)}</li>`).join('')}</ul></details>`
+  const made = result.calls.filter((c) => !c.skipped);
+  const calls = made.length
+    ? `<details data-key="calls"><summary>All ${made.length} call${made.length === 1 ? '' : 's'} made</summary><ul class="calls">${paged(made, 'calls', opts.limits?.calls, (c) =>
+      `<li class="${c.ok ? 'ok' : 'failed'}"><span class="sign">${c.ok ? '✓' : '✗'}</span> <span class="code">${escapeHtml(c.operation)}</span> ${escapeHtml(c.target)}</li>`)}</ul></details>`
     : '';
   return head + status + calls + '<footer class="toolbar"><button id="refresh" class="secondary">Preview again</button></footer>';
+}
+
+/** "cancelled", or the distinct reasons of skipped calls (at most three). */
+function skippedReasons(skipped: ApplyResult['calls']): string {
+  const reasons = [...new Set(skipped.map((c) => c.error || 'skipped'))];
+  return reasons.slice(0, 3).join('; ') + (reasons.length > 3 ? '; …' : '');
 }
 
 /** What `renderDocument` needs from the webview (URIs already converted with `asWebviewUri`). */

@@ -8,15 +8,23 @@
  */
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
-import { renderApplyResultBody, renderDocument, renderPlanBody } from './planHtml';
-import type { ApplyResult, PlanBinding, PreviewResult } from '../../protocol';
+import { PAGE_SIZE, renderApplyResultBody, renderDocument, renderPlanBody, renderRows, virtualLists } from './planHtml';
+import type { ApplyResult, PlanBinding, PlanJsonExperience, PreviewResult } from '../../protocol';
 
 export interface PlanViewHandlers {
   /** The user pressed Apply on the plan shown for `uri`, which `shown` binds (its state and config fingerprints). */
   apply(uri: vscode.Uri, shown: PlanBinding): void;
-  /** The user asked for a fresh preview of `uri`. */
-  refresh(uri: vscode.Uri): void;
+  /** The user asked for a fresh preview of `uri` (the Refresh button shows it is busy until this settles). */
+  refresh(uri: vscode.Uri): void | Promise<unknown>;
+  /** The user clicked a name (`name`, of `kind`) or a `[Ln, Col]` (1-based `line`, `column`) of the plan of `uri`. */
+  reveal(uri: vscode.Uri, where: RevealTarget): void;
 }
+
+/** What a click in the webview asks to reveal in the config. */
+export type RevealTarget = { name: string; kind: 'experience' | 'testSuite' } | { line: number; column: number };
+
+/** What media/plan.js keeps with `setState` (restored by the WebviewPanelSerializer after a reload). */
+export interface PlanViewState { docId?: string }
 
 /**
  * What the panel shows now. A plan follows its document and the project: `stale` says why it no
@@ -32,6 +40,8 @@ export class PlanView implements vscode.Disposable {
   private panel?: vscode.WebviewPanel;
   private content?: PlanViewContent;
   private busy = false;
+  /** How many entries of each long list are rendered (media/plan.js "Show more"). */
+  private limits: Record<string, number> = {};
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly handlers: PlanViewHandlers) {
@@ -59,12 +69,14 @@ export class PlanView implements vscode.Disposable {
 
   /** Shows (or updates) the plan of `uri`. */
   showPlan(uri: vscode.Uri, result: PreviewResult): void {
+    if (this.content?.uri.toString() !== uri.toString()) this.limits = {};
     this.content = { kind: 'plan', uri, result };
     this.render(true);
   }
 
   /** Shows the outcome of an apply: every failed call with its error. */
   showApplyResult(uri: vscode.Uri, result: ApplyResult, projectName: string): void {
+    this.limits = {};
     this.content = { kind: 'applyResult', uri, result, projectName };
     this.render(true);
   }
@@ -75,22 +87,50 @@ export class PlanView implements vscode.Disposable {
     void this.panel?.webview.postMessage({ type: 'busy', busy });
   }
 
+  /**
+   * Adopts a panel VS Code restored after a reload (`WebviewPanelSerializer`): `state` is what
+   * media/plan.js saved; the plan of its document is previewed again (a restored plan is never
+   * applied as it was: the project may have changed meanwhile).
+   */
+  restore(panel: vscode.WebviewPanel, state: PlanViewState | undefined): void {
+    const m = /^(?:plan|applyResult):(.+)$/.exec(state?.docId ?? '');
+    if (this.panel || !m) {
+      panel.dispose();
+      return;
+    }
+    this.adopt(panel);
+    this.content = undefined;
+    const uri = vscode.Uri.parse(m[1]);
+    panel.webview.html = renderDocument({
+      cspSource: panel.webview.cspSource, nonce: randomBytes(16).toString('base64'),
+      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'plan.js')).toString(),
+      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'plan.css')).toString(),
+      title: panel.title, body: '<p class="muted" aria-busy="true">Previewing again…</p>',
+    });
+    void Promise.resolve(this.handlers.refresh(uri)).catch(() => undefined);
+  }
+
+  private options(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'media')], retainContextWhenHidden: false };
+  }
+
   private ensurePanel(): vscode.WebviewPanel {
     if (this.panel) return this.panel;
+    const panel = vscode.window.createWebviewPanel(PlanView.viewType, 'ReSim Plan', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, this.options());
+    this.adopt(panel);
+    return panel;
+  }
+
+  private adopt(panel: vscode.WebviewPanel): void {
     const media = vscode.Uri.joinPath(this.extensionUri, 'media');
-    const panel = vscode.window.createWebviewPanel(PlanView.viewType, 'ReSim Plan', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
-      enableScripts: true,
-      localResourceRoots: [media],
-      retainContextWhenHidden: false,
-    });
+    panel.webview.options = this.options();
     panel.iconPath = vscode.Uri.joinPath(media, 'resim.svg');
     panel.onDidDispose(() => { this.panel = undefined; }, undefined, this.disposables);
     panel.webview.onDidReceiveMessage((msg: { type?: string }) => this.onMessage(msg), undefined, this.disposables);
     this.panel = panel;
-    return panel;
   }
 
-  private onMessage(msg: { type?: string }): void {
+  private onMessage(msg: { type?: string; key?: unknown; name?: unknown; kind?: unknown; line?: unknown; column?: unknown; list?: unknown; start?: unknown; end?: unknown }): void {
     const c = this.content;
     if (!c) return;
     if (msg.type === 'apply' && c.kind === 'plan' && c.result.plan) {
@@ -98,10 +138,39 @@ export class PlanView implements vscode.Disposable {
       if (c.stale) this.handlers.refresh(c.uri);
       else this.handlers.apply(c.uri, { stateFingerprint: c.result.plan.stateFingerprint, configFingerprint: c.result.plan.configFingerprint ?? '' });
     } else if (msg.type === 'refresh') {
-      this.handlers.refresh(c.uri);
-    } else if (msg.type === 'ready' && this.busy) {
-      void this.panel?.webview.postMessage({ type: 'busy', busy: true });
+      const panel = this.panel;
+      void Promise.resolve(this.handlers.refresh(c.uri)).catch(() => undefined)
+        .finally(() => { if (this.panel === panel) void panel?.webview.postMessage({ type: 'refreshing', busy: false }); });
+    } else if (msg.type === 'more' && typeof msg.key === 'string') {
+      this.limits[msg.key] = Math.max(PAGE_SIZE, this.limits[msg.key] ?? PAGE_SIZE) + PAGE_SIZE;
+      this.render(false);
+    } else if (msg.type === 'reveal') {
+      if (typeof msg.line === 'number' && msg.line >= 1) this.handlers.reveal(c.uri, { line: msg.line, column: typeof msg.column === 'number' ? msg.column : 1 });
+      else if (typeof msg.name === 'string') this.handlers.reveal(c.uri, { name: msg.name, kind: msg.kind === 'testSuite' ? 'testSuite' : 'experience' });
+    } else if (msg.type === 'rows' && typeof msg.list === 'string' && typeof msg.start === 'number' && typeof msg.end === 'number') {
+      this.postRows(c, msg.list, msg.start, msg.end);
+    } else if (msg.type === 'ready') {
+      if (this.busy) void this.panel?.webview.postMessage({ type: 'busy', busy: true });
+
     }
+  }
+
+  /** The virtualised lists of the plan shown (computed once per content). */
+  private lists?: { content: PlanViewContent; lists: Record<string, PlanJsonExperience[]> };
+
+  /**
+   * Answers the page's request for rows `start`..`end` of a virtualised list (media/plan.js asks
+   * for the blocks that come near the viewport): they are rendered and escaped here, on demand,
+   * so a plan of 50,000 entries costs the page only the rows it shows.
+   */
+  private postRows(c: PlanViewContent, list: string, start: number, end: number): void {
+    if (c.kind !== 'plan') return;
+    if (this.lists?.content !== c) this.lists = { content: c, lists: virtualLists(c.result) };
+    const items = this.lists.lists[list];
+    if (!items) return;
+    const from = Math.max(0, Math.floor(start));
+    const to = Math.min(items.length, Math.floor(end), from + 500);
+    void this.panel?.webview.postMessage({ type: 'rows', list, start: from, rows: renderRows(items.slice(from, to)) });
   }
 
   private render(reveal: boolean): void {
@@ -111,8 +180,8 @@ export class PlanView implements vscode.Disposable {
     const webview = panel.webview;
     const fileLabel = c.uri.path.split('/').pop() || c.uri.toString();
     const body = c.kind === 'plan'
-      ? renderPlanBody(c.result, { now: new Date(), fileLabel, applyDisabled: this.busy || !vscode.workspace.isTrusted, stale: c.stale })
-      : renderApplyResultBody(c.result, { fileLabel, projectName: c.projectName });
+      ? renderPlanBody(c.result, { now: new Date(), fileLabel, applyDisabled: this.busy || !vscode.workspace.isTrusted, stale: c.stale, limits: this.limits })
+      : renderApplyResultBody(c.result, { fileLabel, projectName: c.projectName, limits: this.limits });
     panel.title = c.kind === 'plan' ? `ReSim Plan: ${fileLabel}` : `ReSim Apply: ${fileLabel}`;
     const media = vscode.Uri.joinPath(this.extensionUri, 'media');
     webview.html = renderDocument({

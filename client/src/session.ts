@@ -52,12 +52,21 @@ export class Session implements vscode.Disposable {
   get usingSandbox(): boolean { return !!this.sandbox; }
 
   get settings(): EffectiveSettings {
-    const cfg = vscode.workspace.getConfiguration('resim');
+    return this.settingsFor(undefined);
+  }
+
+  /**
+   * The settings for a resource (`scope`: a config file or a workspace folder; `resim.project`
+   * and `resim.archiveUnlisted` are resource-scoped, so each folder of a multi-root workspace
+   * may have its own), with this session's overrides.
+   */
+  settingsFor(scope: vscode.Uri | undefined): EffectiveSettings {
+    const cfg = vscode.workspace.getConfiguration('resim', scope);
     const trusted = vscode.workspace.isTrusted;
     const apiUrl = this.sandbox?.apiUrl ?? (cfg.get<string>('apiUrl') || null);
     return {
       apiUrl,
-      project: this.project ?? null,
+      project: this.projectFor(scope) ?? null,
       archiveUnlisted: cfg.get<boolean>('archiveUnlisted', true),
       configFiles: cfg.get<string[]>('configFiles', []),
       stateRefreshSeconds: cfg.get<number>('stateRefreshSeconds', 300),
@@ -67,14 +76,28 @@ export class Session implements vscode.Disposable {
 
   /** The selected project (name or ID): this workspace's choice, else the `resim.project` setting. */
   get project(): string | undefined {
-    return this.ctx.workspaceState.get<string>(STATE_PROJECT)
-      || vscode.workspace.getConfiguration('resim').get<string>('project')
+    return this.projectFor(undefined);
+  }
+
+  /**
+   * The project for a resource: the choice made for its workspace folder (Select Project in a
+   * multi-root workspace), else the `resim.project` setting for it (folder settings win over
+   * workspace settings), else this workspace's choice.
+   */
+  projectFor(scope: vscode.Uri | undefined): string | undefined {
+    const folder = scope ? vscode.workspace.getWorkspaceFolder(scope) : undefined;
+    return (folder ? this.ctx.workspaceState.get<string>(`${STATE_PROJECT}:${folder.uri.toString()}`) : undefined)
+      || this.ctx.workspaceState.get<string>(STATE_PROJECT)
+      || vscode.workspace.getConfiguration('resim', scope).get<string>('project')
       || undefined;
   }
 
-  /** Remembers the project for this workspace; `undefined` goes back to the setting. */
-  async selectProject(project: string | undefined): Promise<void> {
-    await this.ctx.workspaceState.update(STATE_PROJECT, project);
+  /**
+   * Remembers the project for this workspace, or for one folder of it; `undefined` goes back to
+   * the setting.
+   */
+  async selectProject(project: string | undefined, folder?: vscode.WorkspaceFolder): Promise<void> {
+    await this.ctx.workspaceState.update(folder ? `${STATE_PROJECT}:${folder.uri.toString()}` : STATE_PROJECT, project);
     this.changed.fire();
   }
 

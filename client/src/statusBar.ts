@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { formatAge } from './format';
-import { isSyncConfig } from './documents';
+import { currentConfig } from './target';
 import type { PreviewResult } from '../../protocol';
 import { changeCount, formatSummary } from '../../protocol';
 import type { Session } from './session';
@@ -38,18 +38,20 @@ export class StatusBar implements vscode.Disposable {
     if (this.pending) clearTimeout(this.pending);
     this.pending = setTimeout(() => {
       this.pending = undefined;
-      const doc = vscode.window.activeTextEditor?.document;
-      if (doc && isSyncConfig(doc) && vscode.workspace.isTrusted && this.previewer) {
-        this.previewer(doc.uri).catch(() => undefined);
+      const uri = currentConfig();
+      if (uri && vscode.workspace.isTrusted && this.previewer) {
+        this.previewer(uri).catch(() => undefined);
       }
       this.render();
     }, 600);
   }
 
   render(): void {
-    const doc = vscode.window.activeTextEditor?.document;
-    const active = doc && isSyncConfig(doc) ? doc.uri.toString() : undefined;
-    const project = this.session.project;
+    // The config the commands would act on (the active one, else the last active), so the bar
+    // and Preview Sync agree when another editor is focused.
+    const current = currentConfig();
+    const active = current?.toString();
+    const project = this.session.projectFor(current);
     if (!active && !project) { this.item.hide(); return; }
     const tip = new vscode.MarkdownString(undefined, true);
     tip.isTrusted = false;
@@ -70,7 +72,8 @@ export class StatusBar implements vscode.Disposable {
       const n = changeCount(plan.summary);
       const errors = this.latest.result.errors?.length ?? 0;
       const age = formatAge(plan.stateFetchedAt, new Date());
-      this.item.text = `${mode || '$(cloud) '}${plan.project.name} · ${errors ? `$(error) ${errors}` : n ? `${n} change${n === 1 ? '' : 's'}` : 'no changes'} · ${age}`;
+      // One text in every state: "ReSim: <project>", then what the plan says when there is one.
+      this.item.text = `${mode || '$(cloud) '}ReSim: ${plan.project.name} · ${errors ? `$(error) ${errors} error${errors === 1 ? '' : 's'}` : n ? `${n} change${n === 1 ? '' : 's'}` : 'no changes'} · ${age}`;
       tip.appendText(`ReSim project ${plan.project.name}: ${formatSummary(plan.summary)}. State read ${age}. Signed in: ${this.session.describeAuth()}. Click to preview.`);
     } else {
       this.item.text = `${mode || '$(cloud) '}ReSim: ${project ?? 'no project'}`;

@@ -16,14 +16,16 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Analyzer, type Analysis } from './lsp/analysis';
-import { codeActionsFor, WRITE_IDS_KIND } from './lsp/codeActions';
+import { codeActionsFor, FIX_ALL_KIND, WRITE_IDS_KIND } from './lsp/codeActions';
 import { codeLensesFor } from './lsp/codeLens';
 import { completionsAt } from './lsp/completion';
 import { CredentialStore } from './lsp/credentials';
 import { diagnosticsOf } from './lsp/diagnostics';
 import { isHandledDocument } from './lsp/documents';
+import { formatEdits, formatRangeEdits } from './lsp/format';
 import { hoverAt } from './lsp/hover';
 import { HANDLER_FAILURE_PREFIX, SetCredentialsNotification } from '../../protocol';
+import { registerProjectView } from './lsp/projectView';
 import { FRESH_PREVIEW_MAX_AGE_MS, registerRequests } from './lsp/requests';
 import { resimSection, SettingsStore } from './lsp/settings';
 import { StateCache } from './lsp/state';
@@ -135,9 +137,11 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
       hoverProvider: true,
       completionProvider: { triggerCharacters: ['-', ':', '[', ','], resolveProvider: false },
-      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, WRITE_IDS_KIND], resolveProvider: false },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, WRITE_IDS_KIND, FIX_ALL_KIND], resolveProvider: false },
       codeLensProvider: { resolveProvider: false },
       definitionProvider: true,
+      documentFormattingProvider: true,
+      documentRangeFormattingProvider: true,
       documentSymbolProvider: { label: 'ReSim experiences' },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
@@ -243,6 +247,22 @@ connection.onDocumentSymbol(
     return a ? documentSymbolsFor(a) : [];
   }),
 );
+
+connection.onDocumentFormatting(
+  safe('formatting', [], (params) => {
+    const doc = documents.get(params.textDocument.uri);
+    return doc && analyzer.latest(doc.uri) ? formatEdits(doc.getText(), params.options) : [];
+  }),
+);
+
+connection.onDocumentRangeFormatting(
+  safe('rangeFormatting', [], (params) => {
+    const doc = documents.get(params.textDocument.uri);
+    return doc && analyzer.latest(doc.uri) ? formatRangeEdits(doc.getText(), params.range, params.options) : [];
+  }),
+);
+
+registerProjectView({ connection, documents, get analyzer() { return analyzer; } });
 
 let freshPreviewMaxAgeMs = FRESH_PREVIEW_MAX_AGE_MS;
 

@@ -219,7 +219,7 @@ describe('ReSim Experience Sync in VS Code (code-server + Chromium)', function (
     await runCommand(page, 'ReSim: Apply Sync');
     const dialog = page.locator('.monaco-dialog-box');
     await dialog.waitFor({ state: 'visible', timeout: 60000 });
-    assert.match(await dialog.innerText(), /14 experience\(s\) will be archived/);
+    assert.match(await dialog.innerText(), /14 experiences will be archived/);
     await dialog.locator('.monaco-button', { hasText: /^Apply$/ }).click();
     const input = page.locator('.quick-input-widget .quick-input-box input');
     await page.locator('.quick-input-widget', { hasText: 'Type the project name "demo"' }).waitFor({ state: 'visible', timeout: 30000 });

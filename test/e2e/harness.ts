@@ -103,16 +103,26 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await row.click();
 }
 
-/** Opens a workspace file with Quick Open. */
+/** Opens a workspace file with Quick Open (again, if the first pick did not make it the active tab). */
 export async function openFile(page: Page, name: string): Promise<void> {
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible', timeout: 15000 });
-  await input.fill(name);
-  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first();
-  await row.waitFor({ state: 'visible', timeout: 15000 });
-  await page.keyboard.press('Enter');
+  const active = page.locator('.tab.active', { hasText: name }).first();
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: 15000 });
+    await input.fill(name);
+    const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first();
+    await row.waitFor({ state: 'visible', timeout: 15000 });
+    // Click the row: Enter opens the focused row, which may still be a recently opened other file.
+    await row.click();
+    try {
+      await active.waitFor({ state: 'visible', timeout: 5000 });
+      break;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+    }
+  }
   await page.locator('.monaco-editor .view-lines').first().waitFor({ state: 'visible', timeout: 15000 });
 }
 
@@ -198,6 +208,14 @@ export async function startWorkbench(opts: {
   sandboxIssuer?: string;
   trusted: boolean;
   userSettings?: Record<string, unknown>;
+  /** A sandbox data file (`--data`) to start from instead of the `demo` seed. */
+  sandboxData?: string;
+  /**
+   * A multi-root workspace instead of one folder: each folder (under the workspace directory)
+   * with its files and its `.vscode/settings.json`; `multi.code-workspace` names them and sets
+   * `resim.apiUrl`, and the page opens it.
+   */
+  folders?: Record<string, { files: Record<string, string>; settings: Record<string, unknown> }>;
 }): Promise<Workbench> {
   const bin = ensureCodeServer();
   const vsix = ensureVsix();
@@ -216,13 +234,24 @@ export async function startWorkbench(opts: {
   const sbPort = await freePort();
   const sandboxToken = opts.sandboxToken ?? opts.token;
   const sandbox = Proc.start('sandbox', process.execPath,
-    [path.join(ROOT, 'dist/cli.js'), 'sandbox', '--port', String(sbPort), '--seed', 'demo', ...(opts.sandboxIssuer ? ['--issuer', opts.sandboxIssuer] : [])],
+    [path.join(ROOT, 'dist/cli.js'), 'sandbox', '--port', String(sbPort), '--seed', 'demo',
+      ...(opts.sandboxIssuer ? ['--issuer', opts.sandboxIssuer] : []), ...(opts.sandboxData ? ['--data', opts.sandboxData] : [])],
     { cwd: ROOT, env: { ...process.env, RESIM_SANDBOX_TOKEN: sandboxToken }, logFile: path.join(work, 'sandbox.log') });
   started.push(sandbox);
   const sandboxUrl = (await sandbox.waitFor(/listening on (http:\/\/\S+)/, 20000))[1];
 
   for (const [name, text] of Object.entries(opts.files)) fs.writeFileSync(path.join(ws, name), text);
   fs.writeFileSync(path.join(ws, '.vscode/settings.json'), JSON.stringify({ 'resim.apiUrl': sandboxUrl, 'resim.project': 'demo' }, null, 2));
+  let workspaceFile: string | undefined;
+  if (opts.folders) {
+    for (const [folder, { files, settings }] of Object.entries(opts.folders)) {
+      fs.mkdirSync(path.join(ws, folder, '.vscode'), { recursive: true });
+      for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(ws, folder, name), text);
+      fs.writeFileSync(path.join(ws, folder, '.vscode/settings.json'), JSON.stringify(settings, null, 2));
+    }
+    workspaceFile = path.join(ws, 'multi.code-workspace');
+    fs.writeFileSync(workspaceFile, JSON.stringify({ folders: Object.keys(opts.folders).map((f) => ({ path: f })), settings: { 'resim.apiUrl': sandboxUrl } }, null, 2));
+  }
   fs.writeFileSync(path.join(userData, 'User/settings.json'), JSON.stringify({
     'workbench.startupEditor': 'none',
     'workbench.welcomePage.walkthroughs.openOnInstall': false,
@@ -248,7 +277,7 @@ export async function startWorkbench(opts: {
   const page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
   const alerts: string[] = [];
   page.on('dialog', (d) => { alerts.push(`${d.type()}: ${d.message()}`); void d.dismiss(); });
-  await page.goto(`http://127.0.0.1:${csPort}/?folder=${encodeURIComponent(ws)}`);
+  await page.goto(`http://127.0.0.1:${csPort}/?${workspaceFile ? `workspace=${encodeURIComponent(workspaceFile)}` : `folder=${encodeURIComponent(ws)}`}`);
   await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90000 });
   const b = browser;
   return {

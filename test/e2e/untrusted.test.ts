@@ -53,4 +53,15 @@ describe('ReSim Experience Sync in an untrusted workspace (code-server + Chromiu
     await page.locator('.notification-toast', { hasText: 'the local sandbox needs a trusted workspace' }).waitFor({ state: 'visible', timeout: 30000 });
     assert.equal(await page.locator('.notification-toast', { hasText: 'local sandbox running' }).count(), 0);
   });
+
+  it('the status bar follows a trust change at once', async () => {
+    await page.locator('.statusbar-item', { hasText: /ReSim: demo \(restricted\)/ }).first().waitFor({ state: 'visible', timeout: 30000 });
+    await runCommand(page, 'Workspaces: Manage Workspace Trust');
+    const trust = page.getByRole('button', { name: /^Trust( Folder)?$/ }).first();
+    await trust.waitFor({ state: 'visible', timeout: 30000 });
+    await trust.click();
+    const started = Date.now();
+    await page.locator('.statusbar-item', { hasText: /ReSim: demo/ }).filter({ hasNotText: 'restricted' }).first().waitFor({ state: 'visible', timeout: 10000 });
+    assert.ok(Date.now() - started < 10000);
+  });
 });

@@ -155,10 +155,10 @@ describe('language server (stdio) against the sandbox', function () {
       c.change(uri, text1);
       ds = await c.diagnosticsFor(uri, (d) => d.some((x) => x.code === 'will-archive'));
       assert.deepEqual(ds.filter((d) => d.severity === 1), [], 'no error after the tab fix');
-      // snake_case → camelCase, one quick fix each.
+      // snake_case → camelCase, one quick fix each (besides the fix-all, lsp-editor.test.ts).
       let text = text1;
       for (const d of only(ds, 'snake-case-key').reverse()) {
-        const acts = await c.codeActions(uri, d.range, [d], ['quickfix']);
+        const acts = (await c.codeActions(uri, d.range, [d], ['quickfix'])).filter((a) => !a.title.startsWith('Rename every snake_case key'));
         assert.equal(acts.length, 1);
         const edits = acts[0].edit!.changes![uri];
         assert.equal(edits.length, 1);
@@ -399,9 +399,10 @@ managedExperienceTags:
     });
     it('keys from the schema at key positions', async () => {
       const expKeys = labels(await c.completion(uri, { line: 11, character: 4 }));
-      for (const k of ['name', 'description', 'locations', 'experienceID', 'tags', 'systems', 'environmentVariables']) assert.ok(expKeys.includes(k), `${k} in ${expKeys}`);
+      for (const k of ['experienceID', 'tags', 'systems', 'environmentVariables']) assert.ok(expKeys.includes(k), `${k} in ${expKeys}`);
+      for (const k of ['name', 'description', 'locations']) assert.ok(!expKeys.includes(k), `${k} is in the entry already`);
       const rootKeys = labels(await c.completion(uri, { line: 18, character: 0 }));
-      assert.deepEqual(rootKeys.sort(), ['experiences', 'managedExperienceTags', 'managedTestSuites']);
+      assert.deepEqual(rootKeys.sort(), [], 'the file has every root key already');
     });
   });
 

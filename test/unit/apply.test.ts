@@ -109,6 +109,28 @@ describe('apply', () => {
     assert.deepEqual(log, []);
   });
 
+  it('a cancel in the middle of a phase: the calls it stopped are skipped, not failed, and the made ones are counted', async () => {
+    const plan = computePlan(cfg(Array.from({ length: 6 }, (_, i) => entry(`n${i}`))), state([]), { archiveUnlisted: false });
+    const ac = new AbortController();
+    let made = 0;
+    const api = {
+      ...fakeApi().api,
+      createExperience: (_p: string, input: { name: string }, signal?: AbortSignal) => new Promise((resolve, reject) => {
+        // Two creates complete; the third cancels; every call still waiting sees the abort.
+        if (made < 2) { made++; resolve(exp(200 + made, input.name)); return; }
+        if (made === 2) { made++; ac.abort(); }
+        if (signal?.aborted) reject(new Error('This operation was aborted'));
+        else signal?.addEventListener('abort', () => reject(new Error('This operation was aborted')));
+      }),
+    } as unknown as ResimApi;
+    const result = await applyPlan(api, plan, { signal: ac.signal });
+    assert.equal(result.cancelled, true);
+    assert.equal(result.calls.filter((c) => c.ok).length, 2);
+    const notOk = result.calls.filter((c) => !c.ok);
+    assert.equal(notOk.length, 4);
+    assert.ok(notOk.every((c) => c.skipped && c.error === 'cancelled'), JSON.stringify(notOk));
+  });
+
   it('guards: stale state, changed config, mass archive', () => {
     const many = Array.from({ length: 12 }, (_, i) => exp(i + 1, `e${i}`));
     const plan = computePlan(cfg([entry('e0')]), state(many), { archiveUnlisted: true });

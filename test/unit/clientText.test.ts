@@ -1,7 +1,7 @@
 /** Pure helpers of the extension client: secret redaction, state age, summary text, no-op detection. */
 import * as assert from 'assert';
-import { formatAge } from '../../client/src/format';
-import { changeCount, formatSummary, isNoOp } from '../../protocol';
+import { applyCounts, formatAge } from '../../client/src/format';
+import { changeCount, formatSummary, isNoOp, plural } from '../../protocol';
 import { Redactor } from '../../client/src/redact';
 
 const ZERO = { create: 0, update: 0, restore: 0, archive: 0, unchanged: 0, tagAdditions: 0, tagRemovals: 0, systemAdditions: 0, testSuiteRevisions: 0 };
@@ -31,10 +31,23 @@ describe('client text helpers', () => {
 
   it('summarises only non-zero counts, and treats unchanged experiences as no change', () => {
     assert.strictEqual(formatSummary({ ...ZERO, create: 2, archive: 1, tagRemovals: 1, testSuiteRevisions: 2 }),
-      '2 create, 1 archive, 1 tag removal, 2 test suite revisions');
+      '2 to create, 1 to archive, 1 tag removal, 2 test suite revisions');
     assert.strictEqual(formatSummary({ ...ZERO, unchanged: 5 }), 'no changes');
     assert.ok(isNoOp({ ...ZERO, unchanged: 5 }));
     assert.ok(!isNoOp({ ...ZERO, systemAdditions: 1 }));
     assert.strictEqual(changeCount({ ...ZERO, update: 1, unchanged: 3, tagAdditions: 2 }), 3);
+  });
+
+  it('counts an apply as made, failed and skipped, and says 1 call / 2 calls', () => {
+    const calls = [
+      { operation: 'UpdateExperience', target: 'a', ok: true },
+      { operation: 'UpdateExperience', target: 'b', ok: false, error: '500' },
+      { operation: 'UpdateExperience', target: 'c', ok: false, skipped: true, error: 'cancelled' },
+      { operation: 'UpdateExperience', target: 'd', ok: false, skipped: true, error: 'cancelled' },
+    ];
+    assert.deepStrictEqual(applyCounts({ ok: false, failures: 3, cancelled: true, experienceIDs: {}, calls }), { made: 1, failed: 1, skipped: 2, ran: 2 });
+    assert.strictEqual(plural(1, 'call'), '1 call');
+    assert.strictEqual(plural(2, 'call'), '2 calls');
+    assert.strictEqual(plural(3, 'experience'), '3 experiences');
   });
 });

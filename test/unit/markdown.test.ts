@@ -46,6 +46,9 @@ describe('hover markdown', () => {
     assert.equal(codeText(mdValue('Aerial survey over test zone')), '"Aerial survey over test zone"');
     assert.equal(codeText(mdValue(['a', 'b'])), '["a","b"]');
     assert.equal(mdValue(undefined), '*(unset)*');
+    // Environment variables and custom fields read as they are written, not as JSON.
+    assert.equal(codeText(mdValue([{ name: 'MAX_ALTITUDE_M', value: '120' }, { name: 'MODE', value: 'x' }])), 'MAX_ALTITUDE_M=120, MODE=x');
+    assert.equal(codeText(mdValue([{ name: 'airframe', type: 'text', values: ['quad-x'] }])), 'airframe (text): quad-x');
   });
 
   it('md escapes prose so that nothing is injected', () => {

@@ -7,7 +7,7 @@ import * as assert from 'assert';
 import Module from 'module';
 import type { ApplyResult, DiagnosticCode, PlanJson, PreviewResult } from '../../protocol';
 import {
-  contentSecurityPolicy, escapeHtml, renderApplyResultBody, renderDocument, renderFieldChange, renderPlanBody,
+  contentSecurityPolicy, escapeHtml, PAGE_SIZE, renderApplyResultBody, renderDocument, renderFieldChange, renderPlanBody, VIRTUAL_MIN, virtualRows,
 } from '../../client/src/planHtml';
 
 const XSS = '<img src=x onerror=alert(1)>';
@@ -140,6 +140,60 @@ describe('plan webview HTML', () => {
     assert.ok(visibleText(html).includes(`AddTagsToExperiences ${XSS}: 409 ${XSS}`));
   });
 
+  it('leaves a plan of 50,000 entries to the page to virtualise: an empty list in the body, the escaped rows apart', () => {
+    const experiences = Array.from({ length: 50_000 }, (_, i) => ({ name: i === 49_999 ? XSS : `exp-${i}`, action: 'update' as const, experienceID: `e-${i}`, matchedBy: 'id' as const,
+      changes: [{ field: 'description', before: 'a', after: 'b' }] }));
+    const big: PreviewResult = { plan: plan({ summary: { ...plan().summary, update: 50_000 }, experiences }) };
+    const html = renderPlanBody(big, { now: NOW, fileLabel: 'f' });
+    assert.strictEqual((html.match(/<li class="experience /g) ?? []).length, 0, 'no row in the body');
+    assert.match(html, /<ul class="virtual" data-virtual="changed" data-count="50000"><\/ul>/);
+    assert.ok(html.length < 10_000, `the body stays small (${html.length})`);
+    const rows = virtualRows(big);
+    assert.strictEqual(rows.changed.length, 50_000);
+    assert.match(rows.changed[0], /^<li class="experience action-update">.*exp-0/);
+    assert.ok(!tagNames(rows.changed.join('')).has('img'), 'rows are escaped too');
+    assert.ok(rows.changed[49_999].includes(escapeHtml(XSS)));
+    // A short list stays in the body.
+    const small = renderPlanBody({ plan: plan({ experiences: experiences.slice(0, VIRTUAL_MIN) }) }, { now: NOW, fileLabel: 'f' });
+    assert.strictEqual((small.match(/<li class="experience /g) ?? []).length, VIRTUAL_MIN);
+    assert.deepStrictEqual(virtualRows({ plan: plan({ experiences: experiences.slice(0, VIRTUAL_MIN) }) }), {});
+  });
+
+  it('links names and [Ln, Col] to the config, says why an experience is archived, and counts in the right number', () => {
+    const html = renderPlanBody({ plan: plan({ summary: { ...plan().summary, update: 1, archive: 2, tagAdditions: 1 },
+      experiences: [
+        { name: XSS, action: 'update', experienceID: 'e-1', matchedBy: 'name', changes: [] },
+        { name: 'gone', action: 'archive', experienceID: 'e-2', matchedBy: null, changes: [] },
+        { name: 'flagged', action: 'archive', experienceID: 'e-3', matchedBy: 'id', changes: [] },
+      ] }), errors: [{ code: 'unknown-tag', message: 'x', line: 7, column: 3 }] }, { now: NOW, fileLabel: 'f' });
+    assert.ok(html.includes(`<a href="#" class="name reveal" data-kind="experience" data-name="${escapeHtml(XSS)}"`));
+    assert.match(html, /<a href="#" class="muted reveal" data-line="7" data-column="3"[^>]*>\[Ln 7, Col 3\]<\/a>/);
+    const text = visibleText(html);
+    assert.match(text, /gone e-2 not listed in the file/);
+    assert.match(text, /flagged e-3 matched by id archived: true in the file/);
+    assert.doesNotMatch(html, /data-name="gone"/, 'an unlisted experience has no entry to reveal');
+    assert.match(text, /1 tag addition(?!s)/);
+    assert.match(text, /0 tag removals/);
+    assert.doesNotMatch(html, /summary-text/, 'the counts are not repeated as a sentence');
+  });
+
+  it('summarises the calls a cancel skipped instead of listing them as failures', () => {
+    const calls = [
+      ...Array.from({ length: 3 }, (_, i) => ({ operation: 'UpdateExperience', target: `a${i}`, ok: true })),
+      { operation: 'UpdateExperience', target: 'boom', ok: false, error: '500' },
+      ...Array.from({ length: 40 }, (_, i) => ({ operation: 'UpdateExperience', target: `s${i}`, ok: false, skipped: true, error: 'cancelled' })),
+    ];
+    const html = renderApplyResultBody({ ok: false, failures: 41, cancelled: true, experienceIDs: {}, calls }, { fileLabel: 'f', projectName: 'demo' });
+    const text = visibleText(html);
+    assert.match(text, /3 calls made before the cancel/);
+    assert.match(text, /40 calls were not made \(cancelled\)/);
+    assert.match(text, /boom: 500/);
+    assert.doesNotMatch(text, /s12/, 'skipped calls are not listed one by one');
+    assert.match(text, /All 4 calls made/);
+    const done = renderApplyResultBody({ ok: false, failures: 1, cancelled: false, experienceIDs: {}, calls: calls.slice(0, 4) }, { fileLabel: 'f', projectName: 'demo' });
+    assert.match(visibleText(done), /1 of 4 calls failed/);
+  });
+
   it('builds a document whose CSP allows only the nonce\'d script and the webview\'s own styles', () => {
     const csp = contentSecurityPolicy('https://wv.example', 'abc123');
     assert.strictEqual(csp, "default-src 'none'; style-src https://wv.example; font-src https://wv.example; img-src https://wv.example; script-src 'nonce-abc123';");
@@ -221,10 +275,12 @@ describe('PlanView (stub vscode)', () => {
   it('opens one panel with scripts, media/ as the only resource root, no retained context, and a fresh nonce per render', () => {
     const applied: string[] = [];
     const refreshed: string[] = [];
+    const revealed: unknown[] = [];
     const ext = stub.Uri.file('/ext');
     const view = new PlanViewClass(ext as never, {
       apply: (uri, fp) => applied.push(`${uri.toString()} ${fp.stateFingerprint} ${fp.configFingerprint}`),
-      refresh: (uri) => refreshed.push(uri.toString()),
+      refresh: (uri) => { refreshed.push(uri.toString()); },
+      reveal: (_uri, where) => { revealed.push(where); },
     });
     const uri = stub.Uri.file('/ws/demo.experiences.yaml');
     const result: PreviewResult = { plan: plan({ summary: { ...plan().summary, create: 1 },
@@ -254,6 +310,9 @@ describe('PlanView (stub vscode)', () => {
 
     view.setBusy(true);
     assert.deepStrictEqual(p.webview.posted.at(-1), { type: 'busy', busy: true });
+    p.webview.listener?.({ type: 'reveal', name: 'x', kind: 'experience' });
+    p.webview.listener?.({ type: 'reveal', line: 7, column: 3 });
+    assert.deepStrictEqual(revealed, [{ name: 'x', kind: 'experience' }, { line: 7, column: 3 }]);
     p.dispose();
     assert.strictEqual(view.currentUri, undefined, 'a closed panel shows nothing');
   });
@@ -263,7 +322,8 @@ describe('PlanView (stub vscode)', () => {
     const refreshed: string[] = [];
     const view = new PlanViewClass(stub.Uri.file('/ext') as never, {
       apply: (uri) => applied.push(uri.toString()),
-      refresh: (uri) => refreshed.push(uri.toString()),
+      refresh: (uri) => { refreshed.push(uri.toString()); },
+      reveal: () => undefined,
     });
     const uri = stub.Uri.file('/ws/stale.experiences.yaml');
     const other = stub.Uri.file('/ws/other.experiences.yaml');
@@ -288,5 +348,37 @@ describe('PlanView (stub vscode)', () => {
       view.showPlan(uri as never, result);
       assert.doesNotMatch(p.webview.html, /Stale plan/, 'a new preview is not stale');
     }
+  });
+
+  it('renders the rows the page asks for (at most 500); "Show more" renders the next page; a restored panel (after a reload) previews again', () => {
+    const refreshed: string[] = [];
+    const view = new PlanViewClass(stub.Uri.file('/ext') as never, {
+      apply: () => undefined, refresh: (uri) => { refreshed.push(uri.toString()); }, reveal: () => undefined,
+    });
+    const uri = stub.Uri.file('/ws/big.experiences.yaml');
+    const experiences = Array.from({ length: 5000 }, (_, i) => ({ name: `e${i}`, action: 'create' as const, experienceID: null, matchedBy: null, changes: [] }));
+    const testSuites = Array.from({ length: 1000 }, (_, i) => ({ name: `s${i}`, before: [], after: [], changed: false }));
+    view.showPlan(uri as never, { plan: plan({ summary: { ...plan().summary, create: 5000 }, experiences, testSuites }) });
+    const p = panels.at(-1)!;
+    p.webview.listener?.({ type: 'rows', list: 'changed', start: 4950, end: 5000 });
+    p.webview.listener?.({ type: 'rows', list: 'changed', start: 0, end: 100_000 });
+    p.webview.listener?.({ type: 'rows', list: 'nope', start: 0, end: 10 });
+    const rows = p.webview.posted.filter((m) => (m as { type: string }).type === 'rows') as { list: string; start: number; rows: string[] }[];
+    assert.deepStrictEqual(rows.map((m) => [m.list, m.start, m.rows.length]), [['changed', 4950, 50], ['changed', 0, 500]]);
+    assert.match(rows[0].rows[0], /^<li class="experience action-create">.*e4950/);
+    const suites = () => (p.webview.html.match(/<li class="suite">/g) ?? []).length;
+    assert.strictEqual(suites(), PAGE_SIZE);
+    p.webview.listener?.({ type: 'more', key: 'suites' });
+    assert.strictEqual(suites(), 2 * PAGE_SIZE);
+    p.dispose();
+
+    const restored = stubVscode([]).window.createWebviewPanel('resim.plan', 'ReSim Plan: big.experiences.yaml', undefined, {});
+    view.restore(restored as never, { docId: `plan:${uri.toString()}` });
+    assert.deepStrictEqual(refreshed, [uri.toString()]);
+    assert.match(restored.webview.html, /Previewing again/);
+    assert.strictEqual(view.currentUri, undefined, 'nothing is shown until the new plan arrives');
+    view.showPlan(uri as never, { plan: plan() });
+    assert.strictEqual(panels.at(-1), p, 'no new panel was created');
+    assert.match(restored.webview.html, /Sync plan/, 'the new plan goes into the restored panel');
   });
 });

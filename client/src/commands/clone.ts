@@ -5,25 +5,31 @@
  */
 import * as vscode from 'vscode';
 import { ClientContext, UserError, requireTrust } from '../context';
-import type { ProjectItem } from '../../../protocol';
+import type { ProjectRef } from '../../../protocol';
 import { CloneRequest, LANGUAGE_ID, ListProjectsRequest, hasProjectComment } from '../../../protocol';
 import { ui } from '../ui';
 
 /** Lists the projects the credentials can see, for QuickPicks. */
-export async function listProjects(ctx: ClientContext): Promise<ProjectItem[]> {
+export async function listProjects(ctx: ClientContext): Promise<ProjectRef[]> {
   const client = await ctx.client();
   return ui.withProgress({ location: vscode.ProgressLocation.Window, title: 'ReSim: listing projects' },
     () => client.sendRequest<ListProjectsRequest.Result>(ListProjectsRequest.method, {}));
 }
 
-/** A QuickPick of projects; the current one first. Resolves undefined when dismissed. */
-export async function pickProject(ctx: ClientContext, title: string): Promise<ProjectItem | undefined> {
+/**
+ * A QuickPick of projects; the current one (for `scope`, a folder or config) first, marked with
+ * a check and "current". Resolves undefined when dismissed.
+ */
+export async function pickProject(ctx: ClientContext, title: string, scope?: vscode.Uri): Promise<ProjectRef | undefined> {
   const projects = await listProjects(ctx);
   if (!projects.length) throw new UserError('ReSim: no project is visible with these credentials.');
-  const current = ctx.session.project;
+  const current = ctx.session.projectFor(scope);
   const items = projects
-    .map((p) => ({ label: p.name, description: p.id, picked: p.name === current || p.id === current, project: p }))
-    .sort((a, b) => Number(b.picked) - Number(a.picked) || a.label.localeCompare(b.label));
+    .map((p) => {
+      const isCurrent = p.name === current || p.id === current;
+      return { label: `${isCurrent ? '$(check) ' : ''}${p.name}`, description: isCurrent ? `current · ${p.id}` : p.id, picked: isCurrent, project: p };
+    })
+    .sort((a, b) => Number(b.picked) - Number(a.picked) || a.project.name.localeCompare(b.project.name));
   const pick = await ui.showQuickPick(items, { title, placeHolder: 'Project', matchOnDescription: true });
   return pick?.project;
 }

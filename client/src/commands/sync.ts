@@ -13,8 +13,9 @@ import * as vscode from 'vscode';
 import type { WorkDoneProgressBegin, WorkDoneProgressEnd, WorkDoneProgressReport } from 'vscode-languageclient/node';
 import { languageClientModule } from '../lazy';
 import { ClientContext, UserError, requireTrust } from '../context';
+import { applyCounts } from '../format';
 import type { ApplyResult, PlanBinding, PlanJson, PreviewResult } from '../../../protocol';
-import { ApplyRequest, PreviewRequest, RefreshStateRequest, formatSummary, isNoOp } from '../../../protocol';
+import { ApplyRequest, PreviewRequest, RefreshStateRequest, formatSummary, isNoOp, plural } from '../../../protocol';
 import { resolveTarget } from '../target';
 import { ui } from '../ui';
 import { showProblem } from '../problems';
@@ -36,7 +37,7 @@ export async function requestPreview(ctx: ClientContext, uri: vscode.Uri, opts: 
 
 /** "ReSim: Preview Sync": computes the plan and shows it in the plan webview. */
 export async function previewSync(ctx: ClientContext, arg?: unknown): Promise<PreviewResult> {
-  const uri = resolveTarget(arg, ctx.planView.currentUri);
+  const uri = await resolveTarget(arg, ctx.planView.currentUri);
   await requireTrust('Preview Sync');
   const result = await ui.withProgress(
     { location: vscode.ProgressLocation.Window, title: 'ReSim: computing the sync plan' },
@@ -55,7 +56,7 @@ export async function previewSync(ctx: ClientContext, arg?: unknown): Promise<Pr
 /** The modal text listing what the apply will do. */
 function confirmationText(plan: PlanJson): string {
   return `Apply sync to project "${plan.project.name}"?\n\n${formatSummary(plan.summary)}.` +
-    (plan.summary.archive ? `\n\n${plan.summary.archive} experience(s) will be archived.` : '');
+    (plan.summary.archive ? `\n\n${plural(plan.summary.archive, 'experience')} will be archived.` : '');
 }
 
 /**
@@ -83,7 +84,7 @@ async function confirmMassArchive(plan: PlanJson): Promise<boolean> {
  * (which sends the plan's two fingerprints, so the server refuses any later change) agree.
  */
 export async function applySync(ctx: ClientContext, arg?: unknown, shown?: PlanBinding): Promise<ApplyResult | undefined> {
-  const uri = resolveTarget(arg, ctx.planView.currentUri);
+  const uri = await resolveTarget(arg, ctx.planView.currentUri);
   await requireTrust('Apply Sync');
   const preview = await ui.withProgress(
     { location: vscode.ProgressLocation.Window, title: 'ReSim: computing the sync plan' },
@@ -92,7 +93,7 @@ export async function applySync(ctx: ClientContext, arg?: unknown, shown?: PlanB
   if (preview.errors?.length || !plan) {
     ctx.planView.showPlan(uri, preview);
     const choice = await ui.showErrorMessage(
-      `ReSim: the config has ${preview.errors?.length ?? 0} error(s); nothing was applied. Fix them and apply again.`, 'Show Problems');
+      `ReSim: the config has ${plural(preview.errors?.length ?? 0, 'error')}; nothing was applied. Fix them and apply again.`, 'Show Problems');
     if (choice) await vscode.commands.executeCommand('workbench.actions.view.problems');
     return undefined;
   }
@@ -153,17 +154,19 @@ async function runApply(ctx: ClientContext, uri: vscode.Uri, plan: PlanJson, par
       });
     ctx.planView.setBusy(false);
     ctx.planView.showApplyResult(uri, result, plan.project.name);
-    for (const c of result.calls.filter((x) => !x.ok)) ctx.logger.warn(`Failed: ${c.operation} ${c.target}: ${c.error ?? ''}`);
+    for (const c of result.calls.filter((x) => !x.ok && !x.skipped)) ctx.logger.warn(`Failed: ${c.operation} ${c.target}: ${c.error ?? ''}`);
+    const n = applyCounts(result);
     if (result.cancelled || cancelled) {
-      ctx.logger.warn(`Apply cancelled after ${result.calls.length} call(s).`);
-      void ui.showWarningMessage(`ReSim: apply cancelled after ${result.calls.length} call(s). Calls already made stay made; preview again to see what is left.`);
-    } else if (result.failures > 0 || !result.ok) {
+      const text = `apply cancelled: ${plural(n.made, 'call')} made${n.failed ? `, ${n.failed} failed` : ''}, ${n.skipped} skipped.`;
+      ctx.logger.warn(`Apply ${text}`);
+      void ui.showWarningMessage(`ReSim: ${text} Calls already made stay made; preview again to see what is left.`);
+    } else if (n.failed > 0 || !result.ok) {
       const choice = await ui.showErrorMessage(
-        `ReSim: apply finished with ${result.failures} failed call(s) of ${result.calls.length}. Apply again to retry what is left.`,
+        `ReSim: apply finished with ${n.failed} of ${plural(n.ran, 'call')} failed${n.skipped ? ` (${n.skipped} skipped)` : ''}. Apply again to retry what is left.`,
         'Show Output');
       if (choice) ctx.logger.show();
     } else {
-      ctx.logger.info(`Applied: ${result.calls.length} call(s), no failure.`);
+      ctx.logger.info(`Applied: ${plural(n.made, 'call')}, no failure.`);
       void ui.showInformationMessage(`ReSim: applied to ${plan.project.name}: ${formatSummary(plan.summary)}.`);
     }
     // Read the state as the apply left it, then preview again for the status bar's counts.

@@ -168,7 +168,7 @@ export function checkKey(e: SEntry, ctx: MapContext, diags: LocalDiag[]): string
     diags.push({
       code: 'snake-case-key',
       message:
-        `"${e.key}" is the design doc's snake_case spelling: the resim CLI ignores this key, so it would have no effect there. ` +
+        `"${e.key}" is a snake_case spelling of "${alias}": the resim CLI ignores this key, so it would have no effect there. ` +
         `Rename it to "${alias}" (this extension already reads it as "${alias}").`,
       severity: 'warning',
       s: e.ks,

@@ -4,9 +4,17 @@
  *   tab width that makes the file parse, snake_case → camelCase, closest key for unknown-key);
  * - "did you mean" for `unknown-tag`, `unknown-system`, `unknown-test-suite`,
  *   `unknown-managed-tag` (the closest name of the project, by `closestName`);
- * - "Add … to managedExperienceTags" for `unmanaged-tag`;
- * - the source action "Write matched experience IDs into the file" (the loader's
- *   `setExperienceIDs`, which edits the YAML document in place and keeps comments).
+ * - "Add … to managedExperienceTags" for `unmanaged-tag` (not for a tag the project does not
+ *   have: that is a typo, whose fix is the did-you-mean of `unknown-tag`);
+ * - "did you mean" for `unknown-experience-in-suite` (the closest experience of the file);
+ * - "Rename to …" (a free name) for `duplicate-experience-name`;
+ * - "Add the unlisted experiences to the file" for `will-archive` (entries written by the clone
+ *   code, sync/clone.ts, so the file then lists them as they are);
+ * - "Rename every snake_case key" as a quick fix and as the fix-all source action
+ *   (`source.fixAll.resim`, run by `editor.codeActionsOnSave`);
+ * - "Write matched experience IDs into the file" (the loader's `setExperienceIDs`, which edits
+ *   the YAML document in place and keeps comments), as a source action and as a quick fix on an
+ *   experience matched by name.
  *
  * Edits are computed against the analysis of the document's current version.
  */
@@ -14,7 +22,9 @@ import {
   CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type Range, type TextEdit,
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { stringify } from 'yaml';
 import { setExperienceIDs } from '../config/index';
+import { stateToConfig } from '../sync/clone';
 import { closestName } from '../util/closest';
 import type { Analysis } from './analysis';
 import { yamlScalar } from '../config/text';
@@ -22,6 +32,10 @@ import { SOURCE, type DiagnosticData } from './diagnostics';
 
 /** The kind of the "Write matched experience IDs into the file" source action. */
 export const WRITE_IDS_KIND = `${CodeActionKind.Source}.resim.writeExperienceIDs`;
+/** The kind of the fix-all source action (every snake_case key renamed). */
+export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.resim`;
+/** Loader codes whose fixes the fix-all applies together (each edits one key, so they never overlap). */
+const FIX_ALL_CODES = new Set(['snake-case-key']);
 
 const DID_YOU_MEAN: Record<string, 'tag' | 'system' | 'testSuite'> = {
   'unknown-tag': 'tag',
@@ -59,11 +73,15 @@ export function codeActionsFor(a: Analysis, doc: TextDocument, params: CodeActio
       if (d.source !== SOURCE) continue;
       const data = (d.data ?? {}) as DiagnosticData;
       if (data.version !== undefined && data.version !== doc.version) continue; // stale: edits would not fit
+      const code = String(d.code ?? '');
       if (data.fix?.edits?.length) {
         out.push({ title: data.fix.title, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: true, edit: edit(data.fix.edits) });
+        if (FIX_ALL_CODES.has(code)) {
+          const all = fixAllAction(a, doc, CodeActionKind.QuickFix);
+          if (all) out.push({ ...all, diagnostics: [d] });
+        }
         continue;
       }
-      const code = String(d.code ?? '');
       if (code === 'unknown-key') {
         const suggestion = data.loader?.suggestion;
         if (typeof suggestion === 'string' && suggestion)
@@ -79,12 +97,29 @@ export function codeActionsFor(a: Analysis, doc: TextDocument, params: CodeActio
       if (code === 'unmanaged-tag') {
         const fix = addManagedTag(a, doc, d);
         if (fix) out.push(fix);
+      } else if (code === 'unknown-experience-in-suite') {
+        const fix = suiteMemberDidYouMean(a, doc, d);
+        if (fix) out.push(fix);
+      } else if (code === 'duplicate-experience-name') {
+        const fix = renameDuplicate(a, doc, d);
+        if (fix) out.push(fix);
+      } else if (code === 'will-archive') {
+        const fix = addUnlisted(a, doc, d);
+        if (fix) out.push(fix);
       }
+    }
+    if (touchesUnwrittenID(a, params.range)) {
+      const w = writeIDsAction(a, doc);
+      if (w) out.push({ ...w, kind: CodeActionKind.QuickFix });
     }
   }
   if (wanted(only, WRITE_IDS_KIND)) {
     const w = writeIDsAction(a, doc);
     if (w) out.push(w);
+  }
+  if (only?.length && wanted(only, FIX_ALL_KIND)) {
+    const all = fixAllAction(a, doc, FIX_ALL_KIND);
+    if (all) out.push(all);
   }
   // One action per title: a file-wide fix (tabs) is carried by each of its diagnostics.
   const seen = new Map<string, CodeAction>();
@@ -127,6 +162,7 @@ function addManagedTag(a: Analysis, doc: TextDocument, d: Diagnostic): CodeActio
   const loader = ((d.data ?? {}) as DiagnosticData).loader ?? {};
   const name = typeof loader.tag === 'string' ? loader.tag : typeof loader.name === 'string' ? loader.name : scalarAt(doc, d.range);
   if (!name) return undefined;
+  if (a.snapshot?.state && !a.snapshot.state.tags.some((t) => t.name === name)) return undefined; // a typo: see unknown-tag
   const edits = managedTagEdits(a, doc, name);
   if (!edits) return undefined;
   return {
@@ -203,4 +239,95 @@ export function minimalEdit(doc: TextDocument, before: string, after: string): T
     endA--;
   }
   return { range: { start: doc.positionAt(start), end: doc.positionAt(endB) }, newText: after.slice(start, endA) };
+}
+
+/** "Change to "x"" for a suite member that is not an experience of the file: the closest one that is. */
+function suiteMemberDidYouMean(a: Analysis, doc: TextDocument, d: Diagnostic): CodeAction | undefined {
+  const loader = ((d.data ?? {}) as DiagnosticData).loader ?? {};
+  const name = typeof loader.experience === 'string' ? loader.experience : scalarAt(doc, d.range);
+  const names = (a.loaded.config.experiences ?? []).map((e) => e?.name).filter((n): n is string => typeof n === 'string' && n !== '');
+  const best = closestName(name, names);
+  if (!best || best === name) return undefined;
+  return {
+    title: `Change to "${best}"`,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [d],
+    isPreferred: true,
+    edit: { changes: { [doc.uri]: [{ range: d.range, newText: yamlScalar(best, isInFlow(doc, d.range)) }] } },
+  };
+}
+
+/** "Rename to "x-2"": the first `<name>-<n>` that neither the file nor the project uses. */
+function renameDuplicate(a: Analysis, doc: TextDocument, d: Diagnostic): CodeAction | undefined {
+  const loader = ((d.data ?? {}) as DiagnosticData).loader ?? {};
+  const name = typeof loader.name === 'string' ? loader.name : scalarAt(doc, d.range);
+  if (!name) return undefined;
+  const taken = new Set<string>((a.loaded.config.experiences ?? []).map((e) => e?.name));
+  for (const e of a.snapshot?.state?.experiences ?? []) taken.add(e.name);
+  let n = 2;
+  while (taken.has(`${name}-${n}`)) n++;
+  const free = `${name}-${n}`;
+  return {
+    title: `Rename to "${free}"`,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [d],
+    edit: { changes: { [doc.uri]: [{ range: d.range, newText: yamlScalar(free, isInFlow(doc, d.range)) }] } },
+  };
+}
+
+/**
+ * "Add the N unlisted experiences to the file" for `will-archive`: appends the experiences the
+ * sync would archive after the last entry, written by the clone code with their IDs, so that the
+ * sync keeps them as they are. Only for a block list of experiences (a flow list is left alone).
+ */
+function addUnlisted(a: Analysis, doc: TextDocument, d: Diagnostic): CodeAction | undefined {
+  const state = a.snapshot?.state;
+  if (!state || !a.plan || a.version !== doc.version) return undefined;
+  const ids = new Set(a.plan.experiences.filter((e) => e.action === 'archive' && e.configIndex === undefined && e.experienceID).map((e) => e.experienceID!));
+  const count = (a.loaded.config.experiences ?? []).length;
+  if (!ids.size || !count) return undefined;
+  const last = a.loaded.rangeOf(['experiences', count - 1]);
+  if (!last || isInFlow(doc, last)) return undefined;
+  const line = lineText(doc, last.start.line);
+  const dash = line.lastIndexOf('-', last.start.character);
+  if (dash < 0) return undefined;
+  const { config } = stateToConfig({ ...state, experiences: state.experiences.filter((e) => ids.has(e.experienceID)), testSuites: [] });
+  const body = stringify({ experiences: config.experiences }, { lineWidth: 0, indentSeq: true }).replace(/\n$/, '');
+  const pad = line.slice(0, dash).replace(/[^\t]/g, ' ');
+  const entries = body.split('\n').slice(1).map((l) => pad + l.slice(2)).join('\n');
+  let endLine = last.end.line;
+  // A range ending at column 0 ends on the line before (the item's newline).
+  if (last.end.character === 0 && endLine > last.start.line) endLine--;
+  const eol = { line: endLine, character: lineText(doc, endLine).length };
+  return {
+    title: `Add the ${ids.size} unlisted experience${ids.size === 1 ? '' : 's'} to the file (instead of archiving ${ids.size === 1 ? 'it' : 'them'})`,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [d],
+    edit: { changes: { [doc.uri]: [{ range: { start: eol, end: eol }, newText: `\n${entries}` }] } },
+  };
+}
+
+/** Every fix of `FIX_ALL_CODES` in the file as one action (undefined when fewer than two, for a quick fix). */
+function fixAllAction(a: Analysis, doc: TextDocument, kind: string): CodeAction | undefined {
+  if (a.version !== doc.version) return undefined;
+  const edits: TextEdit[] = [];
+  for (const d of a.loaded.diagnostics) if (FIX_ALL_CODES.has(d.code) && d.fix?.edits?.length) edits.push(...d.fix.edits);
+  if (!edits.length || (kind === CodeActionKind.QuickFix && edits.length < 2)) return undefined;
+  return {
+    title: `Rename every snake_case key to camelCase (${edits.length})`,
+    kind,
+    edit: { changes: { [doc.uri]: edits } },
+  };
+}
+
+/** True when `range` touches the name of an experience matched by name whose entry has no experienceID yet. */
+function touchesUnwrittenID(a: Analysis, range: Range): boolean {
+  if (!a.plan) return false;
+  const exps = a.loaded.config.experiences ?? [];
+  for (const [i, p] of a.byIndex) {
+    if (p.matchedBy !== 'name' || !p.experienceID || exps[i]?.experienceID) continue;
+    const r = a.loaded.rangeOf(['experiences', i, 'name']);
+    if (r && r.start.line <= range.end.line && r.end.line >= range.start.line) return true;
+  }
+  return false;
 }

@@ -255,9 +255,11 @@ export function completionsAt(text: string, pos: Position, a: Analysis | undefin
   const ctx = completionContext(text, pos);
   if (!ctx) return null;
   const range = { start: { line: pos.line, character: ctx.start }, end: pos };
+  // What the list or map already holds is not offered again (a tag twice, `name` twice).
+  const present = siblings(text, pos, ctx);
   if (ctx.kind === 'key') {
     const props = mapSchema(ctx.map)?.properties ?? {};
-    const items: CompletionItem[] = Object.entries(props).map(([key, s], i) => {
+    const items: CompletionItem[] = Object.entries(props).filter(([key]) => !present.has(key)).map(([key, s], i) => {
       const d = deref(s);
       const isList = d?.type === 'array';
       return {
@@ -275,6 +277,7 @@ export function completionsAt(text: string, pos: Position, a: Analysis | undefin
   const items: CompletionItem[] = [];
   const quoted = /^["']/.test(ctx.prefix);
   for (const [name, from] of candidates(a, ctx.names)) {
+    if (present.has(name)) continue;
     const newText = quoted ? JSON.stringify(name) : yamlScalar(name, ctx.flow);
     items.push({
       label: name,
@@ -286,4 +289,81 @@ export function completionsAt(text: string, pos: Position, a: Analysis | undefin
     });
   }
   return { isIncomplete: false, items };
+}
+
+/** The lines of `text` (split once per request; completion is per keystroke on one document). */
+function linesOf(text: string): string[] {
+  return text.split(/\r?\n/);
+}
+
+/** A scalar as written in a list or after a key, unquoted (best effort). */
+function unquote(raw: string): string {
+  const t = raw.replace(/\s+#.*$/, '').trim();
+  if (t.startsWith('"')) {
+    try { return JSON.parse(t) as string; } catch { return t.slice(1, -1); }
+  }
+  if (t.startsWith("'")) return t.slice(1, -1).replace(/''/g, "'");
+  return t;
+}
+
+/**
+ * The names already in the list at `pos` (other items than the one typed), or the keys already
+ * in the map at `pos` (other lines than the one typed), read from the text around the cursor.
+ */
+export function siblings(text: string, pos: Position, ctx: CompletionContext): Set<string> {
+  const out = new Set<string>();
+  const lines = linesOf(text);
+  const here = lines[pos.line] ?? '';
+  if (ctx.kind === 'name' && ctx.flow) {
+    const open = here.lastIndexOf('[', ctx.start);
+    const close = here.indexOf(']', ctx.start);
+    const inner = here.slice(open + 1, close < 0 ? here.length : close);
+    let off = open + 1;
+    for (const part of inner.split(',')) {
+      const s = off;
+      off += part.length + 1;
+      if (ctx.start >= s && ctx.start <= s + part.length) continue; // the item being typed
+      const v = unquote(part);
+      if (v) out.add(v);
+    }
+    return out;
+  }
+  const col = ctx.start;
+  const skip = (l: string) => !l.trim() || /^\s*#/.test(l);
+  if (ctx.kind === 'name') {
+    // Block list: `- item` lines at the same dash column, up and down to the list's end.
+    const dashCol = here.lastIndexOf('-', col);
+    const item = (l: string) => (indentOf(l) === dashCol && l[dashCol] === '-' ? unquote(l.slice(dashCol + 1)) : undefined);
+    for (const step of [-1, 1]) {
+      for (let i = pos.line + step; i >= 0 && i < lines.length; i += step) {
+        const l = lines[i];
+        if (skip(l)) continue;
+        const ind = indentOf(l);
+        if (ind > dashCol) continue;
+        const v = item(l);
+        if (v === undefined) break;
+        if (v) out.add(v);
+      }
+    }
+    return out;
+  }
+  // Keys of the same map: lines whose key starts at `col`; the map's first line may be `- key:`.
+  const keyAt = (l: string): string | undefined => {
+    const m = /^(\s*)((?:-[ \t]+)*)(["']?)([A-Za-z_][\w-]*)\3[ \t]*:(?:[ \t]|$)/.exec(l);
+    return m && m[1].length + m[2].length === col ? canonicalKey(m[4]) : undefined;
+  };
+  const startsItem = /^\s*-/.test(here.slice(0, col));
+  for (const step of startsItem ? [1] : [-1, 1]) {
+    for (let i = pos.line + step; i >= 0 && i < lines.length; i += step) {
+      const l = lines[i];
+      if (skip(l)) continue;
+      const ind = indentOf(l);
+      if (ind > col) continue;
+      const k = keyAt(l);
+      if (ind === col && l[ind] === '-') break; // the next list item
+      if (k) out.add(k);
+      if (ind < col) break; // the item's `- key:` line (collected), or the parent
+    }
+  }
+  return out;
 }

@@ -98,8 +98,11 @@ export function stateUnavailable(text: string, message: string): Diagnostic {
 
 /** All diagnostics of an analysis: static, live (plan), and `state-unavailable` when live checks are off. */
 export function diagnosticsOf(a: Analysis): Diagnostic[] {
-  const out = staticDiagnostics(a.uri, a.loaded, a.version);
+  let out = staticDiagnostics(a.uri, a.loaded, a.version);
   if (a.plan) {
+    // A tag the project does not have is a typo (`unknown-tag`, with its did-you-mean), not a tag to manage.
+    const tags = new Set(a.snapshot?.state?.tags.map((t) => t.name));
+    out = out.filter((d) => d.code !== 'unmanaged-tag' || tags.has(String(((d.data ?? {}) as DiagnosticData).loader?.tag)));
     const seen = new Set(out.map((d) => key(d)));
     for (const d of liveDiagnostics(a.uri, a.loaded, a.plan, a.version)) if (!seen.has(key(d))) out.push(d);
   } else if (a.snapshot?.problem) {

@@ -10,6 +10,7 @@
  * markdown (eglot, Neovim's floating window) still shows and copies them verbatim.
  */
 import { escapeVisible } from '../security/text';
+import { itemText } from '../sync/valueText';
 
 const PUNCTUATION = /[!-/:-@[-`{-~]/g;
 
@@ -37,9 +38,13 @@ export function mdCode(s: unknown, max = 300): string {
   return `${fence}${pad}${t}${pad}${fence}`;
 }
 
-/** A JSON value (a field's before/after) as a code span. */
+/**
+ * A JSON value (a field's before/after) as a code span; a list of objects (environment
+ * variables, custom fields) item by item as a person reads it (`NAME=value, …`; sync/valueText.ts).
+ */
 export function mdValue(v: unknown, max = 200): string {
   if (v === null || v === undefined) return '*(unset)*';
+  if (Array.isArray(v) && v.length && v.every((x) => x && typeof x === 'object')) return mdCode(v.map(itemText).join(', '), max);
   return mdCode(JSON.stringify(v), max);
 }
 

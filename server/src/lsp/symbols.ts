@@ -25,13 +25,20 @@ function clamp(inner: Range | undefined, outer: Range): Range {
   return inner;
 }
 
-/** The entry of the experience named at `pos` in a suite's member list. */
+/** Go to definition: a suite member → its experience entry; a tag on an experience → its managedExperienceTags entry. */
 export function definitionAt(a: Analysis, pos: Position): Location | null {
   let path: ConfigPath | undefined;
   try {
     path = a.loaded.pathAt(pos);
   } catch {
     return null;
+  }
+  // A tag on an experience → its entry in managedExperienceTags (where the file claims it).
+  if (path && path[0] === 'experiences' && path[2] === 'tags' && typeof path[1] === 'number' && typeof path[3] === 'number') {
+    const tag = a.loaded.config.experiences?.[path[1]]?.tags?.[path[3]];
+    const k = typeof tag === 'string' ? (a.loaded.config.managedExperienceTags ?? []).indexOf(tag) : -1;
+    const range = k >= 0 ? rangeOf(a, ['managedExperienceTags', k]) : undefined;
+    return range ? { uri: a.uri, range } : null;
   }
   if (!path || path[0] !== 'managedTestSuites' || path[2] !== 'experiences' || typeof path[1] !== 'number' || typeof path[3] !== 'number') return null;
   const name = a.loaded.config.managedTestSuites?.[path[1]]?.experiences?.[path[3]];

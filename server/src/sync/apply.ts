@@ -65,7 +65,12 @@ export async function applyPlan(api: ResimApi, plan: Plan, opts: ApplyOptions = 
           calls.push({ operation: job.operation, target: job.target, ok: true });
           return true;
         } catch (err) {
-          if (signal?.aborted) cancelled = true;
+          // A call the cancel stopped is skipped, not failed: it was not made, or its outcome is unknown.
+          if (signal?.aborted) {
+            cancelled = true;
+            calls.push({ operation: job.operation, target: job.target, ok: false, skipped: true, error: 'cancelled' });
+            return false;
+          }
           calls.push({ operation: job.operation, target: job.target, ok: false, error: err instanceof Error ? err.message : String(err) });
           return false;
         } finally {

@@ -32,8 +32,14 @@ export function projectCommentValue(project: { id: string; name: string }): stri
 
 const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
+/**
+ * Options of the clone. `order`: experience IDs to write first, in this order (e.g. the order of
+ * an existing config, so that a diff against it lines up); the others follow by name.
+ */
+export interface CloneOptions { order?: readonly string[] }
+
 /** The config that describes `state` exactly (plain data; see `cloneConfig` for the text). */
-export function stateToConfig(state: ProjectState): { config: SyncConfig; skippedSuites: string[] } {
+export function stateToConfig(state: ProjectState, opts: CloneOptions = {}): { config: SyncConfig; skippedSuites: string[] } {
   const tagsOf = new Map<string, string[]>();
   const systemsOf = new Map<string, string[]>();
   const collect = (into: Map<string, string[]>, sets: { name: string; experienceIDs: string[] }[]) => {
@@ -42,7 +48,9 @@ export function stateToConfig(state: ProjectState): { config: SyncConfig; skippe
   collect(tagsOf, state.tags);
   collect(systemsOf, state.systems);
 
-  const active = state.experiences.filter((e) => !e.archived).sort(byName);
+  const rank = new Map((opts.order ?? []).map((id, i) => [id, i]));
+  const active = state.experiences.filter((e) => !e.archived).sort((a, b) =>
+    (rank.get(a.experienceID) ?? Infinity) - (rank.get(b.experienceID) ?? Infinity) || byName(a, b));
   const experiences: ConfigExperience[] = active.map((e) => {
     const out: ConfigExperience = { name: e.name, experienceID: e.experienceID, description: e.description ?? '', locations: [...(e.locations ?? [])] };
     if (e.profile) out.profile = e.profile;
@@ -75,8 +83,8 @@ export function stateToConfig(state: ProjectState): { config: SyncConfig; skippe
 }
 
 /** The config text of a clone, starting with `# resim-project: <project name or ID>`. */
-export function cloneConfig(state: ProjectState): string {
-  const { config, skippedSuites } = stateToConfig(state);
+export function cloneConfig(state: ProjectState, opts: CloneOptions = {}): string {
+  const { config, skippedSuites } = stateToConfig(state, opts);
   const header = [
     `# resim-project: ${projectCommentValue(state.project)}`,
     `# Cloned from ReSim project ${quote(state.project.name)} (${state.project.id}) by resim-sync.`,
