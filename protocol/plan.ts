@@ -67,7 +67,13 @@ export interface PlanJson {
 }
 
 /** The symbol of each action, as in the CLI text, the code lens and the webview. */
-export const ACTION_SYMBOL: Readonly<Record<ExperienceAction, string>> = { create: '+', update: '~', restore: '↺', archive: '-', unchanged: '✓' };
+export const ACTION_SYMBOL: Readonly<Record<ExperienceAction, string>> = {
+  create: '+',
+  update: '~',
+  restore: '↺',
+  archive: '-',
+  unchanged: '✓',
+};
 
 /** The number of pending changes a summary announces (experiences, tags, systems, suites). */
 export function changeCount(summary: PlanSummary): number {

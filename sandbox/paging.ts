@@ -54,7 +54,12 @@ export function decodePageToken(query: URLSearchParams, key: string): number | s
 }
 
 /** One page of `source` from position `start`: up to `pageSize` items that pass `match`, and where the next page starts. */
-export function scanPage<T>(source: readonly T[], start: number, pageSize: number, match: (item: T) => boolean): { items: T[]; next?: number } {
+export function scanPage<T>(
+  source: readonly T[],
+  start: number,
+  pageSize: number,
+  match: (item: T) => boolean,
+): { items: T[]; next?: number } {
   const items: T[] = [];
   let i = Math.max(0, start);
   for (; i < source.length && items.length < pageSize; i++) {

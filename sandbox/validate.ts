@@ -111,7 +111,8 @@ export function optCustomFields(value: unknown, where: string): CustomField[] | 
       throw badRequest(`${where}[${i}].values must be RFC 3339 timestamps for type "timestamp"`);
     }
     const key = name.toLowerCase();
-    if (seen.has(key)) throw badRequest(`${where}[${i}].name ${JSON.stringify(name)} repeats another custom field (names are case-insensitive)`);
+    if (seen.has(key))
+      throw badRequest(`${where}[${i}].name ${JSON.stringify(name)} repeats another custom field (names are case-insensitive)`);
     seen.add(key);
     return { name, type: type as CustomField['type'], values };
   });

@@ -61,8 +61,16 @@ export function configYaml(config: SyncConfig, header: string[] = []): string {
 }
 
 /** An API client for a sandbox (any token is accepted unless the sandbox was started with one). */
-export function sandboxClient(sb: Sandbox, opts: { concurrency?: number; onRequest?: Parameters<typeof createResimClient>[0]['onRequest'] } = {}): ResimClient {
-  return createResimClient({ apiUrl: sb.url, auth: new StaticTokenAuth('bench-token', 'bench'), concurrency: opts.concurrency, onRequest: opts.onRequest });
+export function sandboxClient(
+  sb: Sandbox,
+  opts: { concurrency?: number; onRequest?: Parameters<typeof createResimClient>[0]['onRequest'] } = {},
+): ResimClient {
+  return createResimClient({
+    apiUrl: sb.url,
+    auth: new StaticTokenAuth('bench-token', 'bench'),
+    concurrency: opts.concurrency,
+    onRequest: opts.onRequest,
+  });
 }
 
 /** The project state of a sandbox project, read with our `ingest`. */
@@ -74,4 +82,3 @@ export async function stateOf(sb: Sandbox, project: { id: string; name: string }
     api.close();
   }
 }
-

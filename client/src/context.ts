@@ -29,7 +29,8 @@ export async function requireTrust(what: string): Promise<void> {
   if (vscode.workspace.isTrusted) return;
   const choice = await ui.showWarningMessage(
     `ReSim: ${what} calls the ReSim API, which is off in Restricted Mode. Trust this workspace to use it.`,
-    'Manage Workspace Trust');
+    'Manage Workspace Trust',
+  );
   if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
   throw new UserError('');
 }
@@ -38,7 +39,11 @@ export async function requireTrust(what: string): Promise<void> {
  * Runs a command body; shows UserErrors as they are, a project that cannot be reached as one
  * sentence with the buttons that fix it (problems.ts), and other errors with a pointer to the log.
  */
-export function guarded<A extends unknown[]>(ctx: ClientContext, name: string, fn: (...args: A) => Promise<unknown>): (...args: A) => Promise<void> {
+export function guarded<A extends unknown[]>(
+  ctx: ClientContext,
+  name: string,
+  fn: (...args: A) => Promise<unknown>,
+): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
       await fn(...args);

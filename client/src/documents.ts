@@ -18,10 +18,7 @@ function selectorPattern(glob: string): string {
 
 /** The documents the server handles, for the current `resim.configFiles`. */
 export function documentSelector(configFiles: string[]): { language: string; pattern?: string }[] {
-  return [
-    { language: LANGUAGE_ID },
-    ...configFiles.map((glob) => ({ language: 'yaml', pattern: selectorPattern(glob) })),
-  ];
+  return [{ language: LANGUAGE_ID }, ...configFiles.map((glob) => ({ language: 'yaml', pattern: selectorPattern(glob) }))];
 }
 
 /** True when `doc` is a sync config the server handles. */
@@ -29,4 +26,3 @@ export function isSyncConfig(doc: vscode.TextDocument): boolean {
   const files = vscode.workspace.getConfiguration('resim').get<string[]>('configFiles', []);
   return vscode.languages.match(documentSelector(files), doc) > 0;
 }
-

@@ -50,14 +50,24 @@ export function activate(ext: vscode.ExtensionContext): TestApi | undefined {
   const session = new Session(ext, redactor, auth);
   const statusBar = new StatusBar(session);
   const sandbox = new Sandbox();
-  ext.subscriptions.push(logger, auth, session, statusBar, sandbox,
-    vscode.authentication.registerAuthenticationProvider(PROVIDER_ID, PROVIDER_LABEL, auth, { supportsMultipleAccounts: false }));
+  ext.subscriptions.push(
+    logger,
+    auth,
+    session,
+    statusBar,
+    sandbox,
+    vscode.authentication.registerAuthenticationProvider(PROVIDER_ID, PROVIDER_LABEL, auth, { supportsMultipleAccounts: false }),
+  );
 
   const startClient = (): Promise<LanguageClient> => {
     const c = languageClientModule().createLanguageClient(ext, session, logger);
     client = c;
-    starting = c.start()
-      .then(async () => { await languageClientModule().pushSession(c, session, logger); return c; })
+    starting = c
+      .start()
+      .then(async () => {
+        await languageClientModule().pushSession(c, session, logger);
+        return c;
+      })
       .catch((err: unknown) => {
         logger.error('The ReSim language server did not start', err);
         starting = undefined;
@@ -75,7 +85,10 @@ export function activate(ext: vscode.ExtensionContext): TestApi | undefined {
   };
 
   const ctx: ClientContext = {
-    ext, session, logger, statusBar,
+    ext,
+    session,
+    logger,
+    statusBar,
     planView: undefined as unknown as PlanView,
     async client() {
       const c = await (starting ?? startClient());
@@ -84,9 +97,13 @@ export function activate(ext: vscode.ExtensionContext): TestApi | undefined {
     },
   };
   const planView = new PlanView(ext.extensionUri, {
-    apply: (uri, shown) => { void guarded(ctx, 'Apply Sync', () => applySync(ctx, uri, shown))(); },
+    apply: (uri, shown) => {
+      void guarded(ctx, 'Apply Sync', () => applySync(ctx, uri, shown))();
+    },
     refresh: (uri) => guarded(ctx, 'Preview Sync', () => previewSync(ctx, uri))(),
-    reveal: (uri, where) => { void guarded(ctx, 'Reveal', () => revealInConfig(uri, where))(); },
+    reveal: (uri, where) => {
+      void guarded(ctx, 'Reveal', () => revealInConfig(uri, where))();
+    },
   });
   (ctx as { planView: PlanView }).planView = planView;
   ext.subscriptions.push(planView);
@@ -112,37 +129,61 @@ export function activate(ext: vscode.ExtensionContext): TestApi | undefined {
     session.onDidChange(() => {
       planView.markStale('The project or the sign-in changed since this plan was computed');
       statusBar.render();
-      if (client?.isRunning()) void languageClientModule().pushSession(client, session, logger).then(() => statusBar.refreshSoon());
+      if (client?.isRunning())
+        void languageClientModule()
+          .pushSession(client, session, logger)
+          .then(() => statusBar.refreshSoon());
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('resim.apiUrl') && session.usingSandbox) {
         void askToLeaveSandbox(ctx, sandbox, 'resim.apiUrl changed: leave sandbox mode to use it?', false);
       }
       if (e.affectsConfiguration('resim.configFiles')) void restartClient('resim.configFiles changed');
-      else if (e.affectsConfiguration('resim') && client?.isRunning()) void languageClientModule().pushSession(client, session, logger).then(() => statusBar.refreshSoon());
+      else if (e.affectsConfiguration('resim') && client?.isRunning())
+        void languageClientModule()
+          .pushSession(client, session, logger)
+          .then(() => statusBar.refreshSoon());
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void restartClient('workspace trusted')),
-    vscode.window.onDidChangeActiveTextEditor(() => { statusBar.render(); statusBar.refreshSoon(); }),
-    vscode.workspace.onDidSaveTextDocument((doc) => { if (isSyncConfig(doc)) statusBar.refreshSoon(); }),
+    vscode.window.onDidChangeActiveTextEditor(() => {
+      statusBar.render();
+      statusBar.refreshSoon();
+    }),
+    vscode.workspace.onDidSaveTextDocument((doc) => {
+      if (isSyncConfig(doc)) statusBar.refreshSoon();
+    }),
     vscode.workspace.onDidOpenTextDocument(adoptByFirstLine),
   );
   vscode.workspace.textDocuments.forEach(adoptByFirstLine);
 
-  logger.info(`ReSim Experience Sync ${String(ext.extension.packageJSON.version)} activated` +
-    (vscode.workspace.isTrusted ? '' : ' (Restricted Mode: no API calls)'));
+  logger.info(
+    `ReSim Experience Sync ${String(ext.extension.packageJSON.version)} activated` +
+      (vscode.workspace.isTrusted ? '' : ' (Restricted Mode: no API calls)'),
+  );
   // Spawning the server is left to the next turn of the event loop, so that it does not count
   // against activation (commands that need the server wait for it).
   setImmediate(() => {
-    if (!starting) void startClient().then(() => statusBar.refreshSoon(), () => undefined);
+    if (!starting)
+      void startClient().then(
+        () => statusBar.refreshSoon(),
+        () => undefined,
+      );
     void sandboxAfterReload(ctx);
     requestSignInEntry();
   });
   // No session: VS Code lists "Sign in with ReSim" in the Accounts menu (again after a sign-out).
   function requestSignInEntry(): void {
     if (!vscode.workspace.isTrusted) return;
-    void auth.session().then((s) => s ? undefined : vscode.authentication.getSession(PROVIDER_ID, [], { createIfNone: false })).then(undefined, () => undefined);
+    void auth
+      .session()
+      .then((s) => (s ? undefined : vscode.authentication.getSession(PROVIDER_ID, [], { createIfNone: false })))
+      .then(undefined, () => undefined);
   }
-  ext.subscriptions.push(auth.onDidChangeSessions((e) => { if (e.removed?.length) requestSignInEntry(); }));
+  ext.subscriptions.push(
+    auth.onDidChangeSessions((e) => {
+      if (e.removed?.length) requestSignInEntry();
+    }),
+  );
   const testing = ext.extensionMode === vscode.ExtensionMode.Test || process.env.RESIM_EXTENSION_TESTS === '1';
   return testing ? { ui, restoreUi, session, logger, sandbox, planView } : undefined;
 }

@@ -10,8 +10,14 @@
  */
 import * as vscode from 'vscode';
 import {
-  DidChangeConfigurationNotification, LanguageClient, TransportKind,
-  type CancellationToken, ConfigurationRequest, type ConfigurationParams, type LanguageClientOptions, type ServerOptions,
+  DidChangeConfigurationNotification,
+  LanguageClient,
+  TransportKind,
+  type CancellationToken,
+  ConfigurationRequest,
+  type ConfigurationParams,
+  type LanguageClientOptions,
+  type ServerOptions,
 } from 'vscode-languageclient/node';
 import { documentSelector } from './documents';
 import type { Logger } from './log';

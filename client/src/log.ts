@@ -12,7 +12,10 @@ export class Logger implements vscode.Disposable {
   readonly channel: vscode.LogOutputChannel;
   /** The last 2000 lines written (redacted, with their level), for the extension-host tests. */
   readonly lines: { level: string; text: string }[] = [];
-  constructor(readonly redactor: Redactor, name = 'ReSim') {
+  constructor(
+    readonly redactor: Redactor,
+    name = 'ReSim',
+  ) {
     this.channel = vscode.window.createOutputChannel(name, { log: true });
   }
   private keep(level: string, text: string): string {
@@ -20,14 +23,22 @@ export class Logger implements vscode.Disposable {
     if (this.lines.length > 2000) this.lines.splice(0, this.lines.length - 2000);
     return text;
   }
-  info(msg: string): void { this.channel.info(this.keep('info', this.redactor.redact(msg))); }
-  warn(msg: string): void { this.channel.warn(this.keep('warn', this.redactor.redact(msg))); }
+  info(msg: string): void {
+    this.channel.info(this.keep('info', this.redactor.redact(msg)));
+  }
+  warn(msg: string): void {
+    this.channel.warn(this.keep('warn', this.redactor.redact(msg)));
+  }
   error(msg: string, err?: unknown): void {
     const detail = err instanceof Error ? `: ${err.message}` : err !== undefined ? `: ${String(err)}` : '';
     this.channel.error(this.keep('error', this.redactor.redact(msg + detail)));
   }
-  show(): void { this.channel.show(true); }
-  dispose(): void { this.channel.dispose(); }
+  show(): void {
+    this.channel.show(true);
+  }
+  dispose(): void {
+    this.channel.dispose();
+  }
 
   /**
    * A LogOutputChannel for the language client (server log and JSON-RPC trace) that writes into
@@ -39,7 +50,9 @@ export class Logger implements vscode.Disposable {
     const k = (level: string, s: string) => this.keep(level, s);
     return {
       name: ch.name,
-      get logLevel() { return ch.logLevel; },
+      get logLevel() {
+        return ch.logLevel;
+      },
       onDidChangeLogLevel: ch.onDidChangeLogLevel,
       append: (value: string) => ch.append(k('server', r(value))),
       appendLine: (value: string) => ch.appendLine(k('server', r(value))),
@@ -51,8 +64,11 @@ export class Logger implements vscode.Disposable {
       debug: (m: string, ...args: unknown[]) => ch.debug(r(m), ...args.map(redactArg(r))),
       info: (m: string, ...args: unknown[]) => ch.info(k('info', r(m)), ...args.map(redactArg(r))),
       warn: (m: string, ...args: unknown[]) => ch.warn(k('warn', r(m)), ...args.map(redactArg(r))),
-      error: (e: string | Error, ...args: unknown[]) => ch.error(k('error', r(typeof e === 'string' ? e : e.message)), ...args.map(redactArg(r))),
-      dispose: () => { /* owned by Logger */ },
+      error: (e: string | Error, ...args: unknown[]) =>
+        ch.error(k('error', r(typeof e === 'string' ? e : e.message)), ...args.map(redactArg(r))),
+      dispose: () => {
+        /* owned by Logger */
+      },
     };
   }
 }

@@ -21,15 +21,24 @@ const COMMAND: Record<FixAction, [string, ...unknown[]]> = {
 export function wordProblem(reason: string | undefined, detail: string, apiUrl?: string): { text: string; actions: FixAction[] } {
   const where = apiUrl ? ` at ${apiUrl}` : '';
   switch (reason) {
-    case 'not-signed-in': return { text: `ReSim: not signed in to the ReSim API${where}.`, actions: ['Sign In', 'Open Settings'] };
-    case 'credentials-refused': return { text: `ReSim: the ReSim API${where} refused your sign-in; sign in again.`, actions: ['Sign In', 'Show Output'] };
-    case 'forbidden': return { text: 'ReSim: your account may not read this project.', actions: ['Select Project', 'Sign In'] };
-    case 'project-not-found': return { text: 'ReSim: the project was not found with this sign-in.', actions: ['Select Project', 'Sign In'] };
-    case 'no-project': return { text: 'ReSim: no project is selected for this file.', actions: ['Select Project'] };
-    case 'api-unreachable': return { text: `ReSim: cannot reach the ReSim API${where}.`, actions: ['Open Settings', 'Show Output'] };
-    case 'not-resim-api': return { text: `ReSim: the server${where} is not a ReSim API; check the API URL.`, actions: ['Open Settings'] };
-    case 'untrusted': return { text: 'ReSim: the workspace is not trusted, so nothing is read from ReSim.', actions: [] };
-    default: return { text: `ReSim: ${firstSentence(detail)}`, actions: ['Show Output'] };
+    case 'not-signed-in':
+      return { text: `ReSim: not signed in to the ReSim API${where}.`, actions: ['Sign In', 'Open Settings'] };
+    case 'credentials-refused':
+      return { text: `ReSim: the ReSim API${where} refused your sign-in; sign in again.`, actions: ['Sign In', 'Show Output'] };
+    case 'forbidden':
+      return { text: 'ReSim: your account may not read this project.', actions: ['Select Project', 'Sign In'] };
+    case 'project-not-found':
+      return { text: 'ReSim: the project was not found with this sign-in.', actions: ['Select Project', 'Sign In'] };
+    case 'no-project':
+      return { text: 'ReSim: no project is selected for this file.', actions: ['Select Project'] };
+    case 'api-unreachable':
+      return { text: `ReSim: cannot reach the ReSim API${where}.`, actions: ['Open Settings', 'Show Output'] };
+    case 'not-resim-api':
+      return { text: `ReSim: the server${where} is not a ReSim API; check the API URL.`, actions: ['Open Settings'] };
+    case 'untrusted':
+      return { text: 'ReSim: the workspace is not trusted, so nothing is read from ReSim.', actions: [] };
+    default:
+      return { text: `ReSim: ${firstSentence(detail)}`, actions: ['Show Output'] };
   }
 }
 

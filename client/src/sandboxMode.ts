@@ -50,7 +50,9 @@ export async function stopSandbox(ctx: ClientContext, sandbox: Sandbox): Promise
   ctx.session.clearSandbox();
   await leaveMode(ctx);
   ctx.logger.info('Sandbox mode left: the sandbox is stopped.');
-  void ui.showInformationMessage(`ReSim: the local sandbox stopped; this window uses ${ctx.session.settings.apiUrl ?? 'the ReSim API'} again (${ctx.session.describeAuth()}).`);
+  void ui.showInformationMessage(
+    `ReSim: the local sandbox stopped; this window uses ${ctx.session.settings.apiUrl ?? 'the ReSim API'} again (${ctx.session.describeAuth()}).`,
+  );
 }
 
 /**
@@ -60,8 +62,7 @@ export async function stopSandbox(ctx: ClientContext, sandbox: Sandbox): Promise
 export async function askToLeaveSandbox(ctx: ClientContext, sandbox: Sandbox, what: string, modal: boolean): Promise<boolean> {
   if (!ctx.session.usingSandbox) return true;
   const leave = 'Leave Sandbox Mode';
-  const choice = await ui.showWarningMessage(
-    `ReSim: this window uses the local sandbox. ${what}`, { modal }, leave);
+  const choice = await ui.showWarningMessage(`ReSim: this window uses the local sandbox. ${what}`, { modal }, leave);
   if (choice !== leave) return false;
   await stopSandbox(ctx, sandbox);
   return true;

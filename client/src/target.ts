@@ -18,7 +18,9 @@ function isOpen(uri: vscode.Uri): boolean {
 
 /** Follows the active editor: remembers the last sync config that was active. */
 export function trackActiveConfig(): vscode.Disposable {
-  const note = (e: vscode.TextEditor | undefined) => { if (e && isSyncConfig(e.document)) lastActive = e.document.uri; };
+  const note = (e: vscode.TextEditor | undefined) => {
+    if (e && isSyncConfig(e.document)) lastActive = e.document.uri;
+  };
   note(vscode.window.activeTextEditor);
   return vscode.window.onDidChangeActiveTextEditor(note);
 }
@@ -55,7 +57,8 @@ export async function resolveTarget(arg: unknown, fallback?: vscode.Uri): Promis
   if (open.length > 1) {
     const pick = await ui.showQuickPick(
       open.map((d) => ({ label: vscode.workspace.asRelativePath(d.uri), uri: d.uri })),
-      { title: 'ReSim: which config?', placeHolder: 'Several experience sync configs are open' });
+      { title: 'ReSim: which config?', placeHolder: 'Several experience sync configs are open' },
+    );
     if (pick) return pick.uri;
     throw new UserError('');
   }

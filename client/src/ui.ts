@@ -9,10 +9,17 @@ import * as vscode from 'vscode';
 type Window = typeof vscode.window;
 export type Ui = Pick<
   Window,
-  'showQuickPick' | 'showInputBox' | 'showInformationMessage' | 'showWarningMessage' | 'showErrorMessage' | 'showSaveDialog' | 'withProgress'
+  | 'showQuickPick'
+  | 'showInputBox'
+  | 'showInformationMessage'
+  | 'showWarningMessage'
+  | 'showErrorMessage'
+  | 'showSaveDialog'
+  | 'withProgress'
 >;
 
-const forward = <K extends keyof Ui>(name: K): Ui[K] => ((...args: unknown[]) => (vscode.window[name] as (...a: unknown[]) => unknown)(...args)) as Ui[K];
+const forward = <K extends keyof Ui>(name: K): Ui[K] =>
+  ((...args: unknown[]) => (vscode.window[name] as (...a: unknown[]) => unknown)(...args)) as Ui[K];
 
 /** What the commands show. Tests replace members; `restoreUi()` puts `vscode.window`'s back. */
 export const ui: Ui = {

@@ -55,7 +55,10 @@ function build(): Command {
   registerValidate(program);
   const g = () => program.opts<GlobalOpts>();
   registerLoginCommands(program, {
-    globals: g, env, auth: () => makeAuth(g()), client: (auth) => makeClient(g(), auth),
+    globals: g,
+    env,
+    auth: () => makeAuth(g()),
+    client: (auth) => makeClient(g(), auth),
     apiUrl: () => g().url || env.RESIM_URL || DEFAULT_API_URL,
   });
   registerSandbox(program);

@@ -11,8 +11,13 @@
  *     trusted?: boolean, diagnosticsDebounceMs?: number, freshPreviewMaxAgeMs?: number}`
  */
 import {
-  CodeActionKind, CodeLensRefreshRequest, DidChangeConfigurationNotification, TextDocuments,
-  TextDocumentSyncKind, type InitializeParams, type InitializeResult,
+  CodeActionKind,
+  CodeLensRefreshRequest,
+  DidChangeConfigurationNotification,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type InitializeParams,
+  type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Analyzer, type Analysis } from './lsp/analysis';
@@ -66,7 +71,7 @@ function safe<P extends unknown[], R>(name: string, fallback: R, f: (...args: P)
     try {
       return await f(...args);
     } catch (err) {
-      logFailure(`${name} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      logFailure(`${name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       return fallback;
     }
   };
@@ -122,7 +127,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   codeLensRefresh = !!caps.workspace?.codeLens?.refreshSupport;
   configRegistration = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
   if (typeof opts.freshPreviewMaxAgeMs === 'number' && opts.freshPreviewMaxAgeMs >= 0) freshPreviewMaxAgeMs = opts.freshPreviewMaxAgeMs;
-  const debounce = typeof opts.diagnosticsDebounceMs === 'number' && opts.diagnosticsDebounceMs >= 0 ? opts.diagnosticsDebounceMs : undefined;
+  const debounce =
+    typeof opts.diagnosticsDebounceMs === 'number' && opts.diagnosticsDebounceMs >= 0 ? opts.diagnosticsDebounceMs : undefined;
   analyzer = new Analyzer({
     documents,
     settings,
@@ -262,7 +268,13 @@ connection.onDocumentRangeFormatting(
   }),
 );
 
-registerProjectView({ connection, documents, get analyzer() { return analyzer; } });
+registerProjectView({
+  connection,
+  documents,
+  get analyzer() {
+    return analyzer;
+  },
+});
 
 let freshPreviewMaxAgeMs = FRESH_PREVIEW_MAX_AGE_MS;
 
@@ -286,8 +298,9 @@ registerRequests({
 connection.onShutdown(() => states.dispose());
 
 process.on('uncaughtException', (err) => logFailure(`Uncaught: ${err.stack ?? err.message}`));
-process.on('unhandledRejection', (err) => logFailure(`Unhandled rejection: ${err instanceof Error ? err.stack ?? err.message : String(err)}`));
-
+process.on('unhandledRejection', (err) =>
+  logFailure(`Unhandled rejection: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+);
 
 documents.listen(connection);
 connection.listen();

@@ -14,11 +14,25 @@ import * as assert from 'assert';
 import { spawn, type ChildProcess } from 'child_process';
 import * as path from 'path';
 import {
-  createMessageConnection, StreamMessageReader, StreamMessageWriter, type CancellationToken, type MessageConnection,
+  createMessageConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type CancellationToken,
+  type MessageConnection,
 } from 'vscode-jsonrpc/node';
 import type {
-  CodeAction, CodeLens, CompletionList, Diagnostic, DocumentSymbol, Hover, InitializeResult, Location, Position,
-  PublishDiagnosticsParams, Range, TextEdit,
+  CodeAction,
+  CodeLens,
+  CompletionList,
+  Diagnostic,
+  DocumentSymbol,
+  Hover,
+  InitializeResult,
+  Location,
+  Position,
+  PublishDiagnosticsParams,
+  Range,
+  TextEdit,
 } from 'vscode-languageserver-protocol';
 
 import { HANDLER_FAILURE_PREFIX } from '../../protocol';
@@ -59,7 +73,11 @@ export class LspClient {
   private versions = new Map<string, number>();
   settings: Record<string, unknown> | null;
 
-  private constructor(readonly proc: ChildProcess, readonly conn: MessageConnection, settings: Record<string, unknown> | null) {
+  private constructor(
+    readonly proc: ChildProcess,
+    readonly conn: MessageConnection,
+    settings: Record<string, unknown> | null,
+  ) {
     this.settings = settings;
   }
 
@@ -136,11 +154,15 @@ export class LspClient {
 
   /** Diagnostics of `uri` for its current version that satisfy `pred`. */
   diagnosticsFor(uri: string, pred: (d: Diagnostic[]) => boolean = () => true, timeoutMs = 10_000): Promise<Diagnostic[]> {
-    return this.until(() => {
-      const p = this.diagnostics.get(uri);
-      if (!p || (p.version !== undefined && p.version !== this.versions.get(uri))) return undefined;
-      return pred(p.diagnostics) ? p.diagnostics : undefined;
-    }, timeoutMs, `diagnostics of ${uri}`);
+    return this.until(
+      () => {
+        const p = this.diagnostics.get(uri);
+        if (!p || (p.version !== undefined && p.version !== this.versions.get(uri))) return undefined;
+        return pred(p.diagnostics) ? p.diagnostics : undefined;
+      },
+      timeoutMs,
+      `diagnostics of ${uri}`,
+    );
   }
 
   open(uri: string, text: string, languageId = 'resim-experiences'): void {
@@ -177,7 +199,11 @@ export class LspClient {
   }
 
   codeActions(uri: string, range: Range, diagnostics: Diagnostic[], only?: string[]): Promise<CodeAction[]> {
-    return this.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range, context: { diagnostics, ...(only ? { only } : {}) } });
+    return this.conn.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range,
+      context: { diagnostics, ...(only ? { only } : {}) },
+    });
   }
 
   codeLens(uri: string): Promise<CodeLens[]> {
@@ -226,14 +252,16 @@ export class LspClient {
     for (const l of logs) {
       if (l.type === 1 && l.message.startsWith(HANDLER_FAILURE_PREFIX)) out.push(`server failure logged: ${l.message.slice(0, 600)}`);
       else if (l.type === 1 && !this.expectErrorLog(l.message)) out.push(`unexpected Error-level log: ${l.message.slice(0, 600)}`);
-      if (!this.allowRedactionMarker && l.message.includes(REDACTED)) out.push(`the server tried to log a secret (redacted): ${l.message.slice(0, 300)}`);
+      if (!this.allowRedactionMarker && l.message.includes(REDACTED))
+        out.push(`the server tried to log a secret (redacted): ${l.message.slice(0, 300)}`);
     }
     const texts = [
       ...logs.map((l) => l.message),
       stderr,
       ...[...this.diagnostics.values()].flatMap((p) => p.diagnostics.map((d) => msg(d))),
     ];
-    for (const secret of this.secrets) if (texts.some((t) => t.includes(secret))) out.push(`a credential given to the server (${secret.slice(0, 2)}…) was shown`);
+    for (const secret of this.secrets)
+      if (texts.some((t) => t.includes(secret))) out.push(`a credential given to the server (${secret.slice(0, 2)}…) was shown`);
     if (/\b(Uncaught|Unhandled rejection)\b/.test(stderr)) out.push(`stderr: ${stderr.slice(0, 600)}`);
     return out;
   }

@@ -43,15 +43,31 @@ describe('the plan JSON against schema/plan.schema.json', function () {
   it('resim-sync preview --json and --out', async () => {
     const out = path.join(dir, 'plan.json');
     // Asynchronously: the sandbox answers from this process's event loop.
-    const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'preview', '--experience-config', path.join(dir, 'demo.experiences.yaml'), '--json', '--out', out], {
-      env: { PATH: process.env.PATH, HOME: dir, RESIM_URL: sb.url, RESIM_TOKEN: 'schema-token' },
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        path.join(ROOT, 'dist', 'cli.js'),
+        'preview',
+        '--experience-config',
+        path.join(dir, 'demo.experiences.yaml'),
+        '--json',
+        '--out',
+        out,
+      ],
+      {
+        env: { PATH: process.env.PATH, HOME: dir, RESIM_URL: sb.url, RESIM_TOKEN: 'schema-token' },
+      },
+    );
     const r = { stdout: '', stderr: '', status: 0 as number | null };
     child.stdout.on('data', (d) => (r.stdout += d));
     child.stderr.on('data', (d) => (r.stderr += d));
     r.status = await new Promise<number | null>((resolve) => child.on('close', resolve));
     assert.equal(r.status, 0, r.stderr);
-    const printed = JSON.parse(r.stdout) as { summary: { create: number; archive: number }; experiences: unknown[]; configFingerprint?: string };
+    const printed = JSON.parse(r.stdout) as {
+      summary: { create: number; archive: number };
+      experiences: unknown[];
+      configFingerprint?: string;
+    };
     check(printed, 'preview --json');
     check(JSON.parse(fs.readFileSync(out, 'utf8')), 'preview --out');
     // The sample covers every action kind the schema constrains.

@@ -17,7 +17,8 @@ const tracked = (): string[] =>
 
 describe('docs: the design in the repository', () => {
   it('docs/ holds architecture, sync rules, plan format, diagnostics and API', () => {
-    for (const d of ['architecture', 'sync-rules', 'plan-format', 'diagnostics', 'api']) assert.ok(fs.existsSync(path.join(ROOT, 'docs', `${d}.md`)), `docs/${d}.md`);
+    for (const d of ['architecture', 'sync-rules', 'plan-format', 'diagnostics', 'api'])
+      assert.ok(fs.existsSync(path.join(ROOT, 'docs', `${d}.md`)), `docs/${d}.md`);
   });
 
   it('docs/diagnostics.md lists exactly the DiagnosticCode union, with its severities', () => {

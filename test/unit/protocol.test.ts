@@ -40,13 +40,18 @@ describe('protocol: the first-line project link', () => {
   });
 
   it("package.json's resim.apiUrl default is DEFAULT_API_URL", () => {
-    const props = (pkg as unknown as { contributes: { configuration: { properties: Record<string, { default?: unknown }> } } }).contributes.configuration.properties;
+    const props = (pkg as unknown as { contributes: { configuration: { properties: Record<string, { default?: unknown }> } } }).contributes
+      .configuration.properties;
     assert.equal(props['resim.apiUrl'].default, DEFAULT_API_URL);
   });
 
   it('no other source file spells the rule (one home: protocol/config.ts)', () => {
-    const files = execFileSync('git', ['ls-files', '*.ts'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter((f) => f && !f.startsWith('test/') && f !== 'protocol/config.ts');
-    const again = files.filter((f) => /resim-project:\[|resim-project:\\s|#\\s\*resim-project/.test(fs.readFileSync(path.join(ROOT, f), 'utf8')));
+    const files = execFileSync('git', ['ls-files', '*.ts'], { cwd: ROOT, encoding: 'utf8' })
+      .split('\n')
+      .filter((f) => f && !f.startsWith('test/') && f !== 'protocol/config.ts');
+    const again = files.filter((f) =>
+      /resim-project:\[|resim-project:\\s|#\\s\*resim-project/.test(fs.readFileSync(path.join(ROOT, f), 'utf8')),
+    );
     assert.deepEqual(again, []);
     assert.ok(PROJECT_COMMENT_RE.source.includes('resim-project'));
   });

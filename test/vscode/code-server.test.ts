@@ -22,10 +22,22 @@ function packageRunner(dir: string): string {
   fs.mkdirSync(copy, { recursive: true });
   for (const f of fs.readdirSync(src)) fs.copyFileSync(path.join(src, f), path.join(copy, f));
   const out = path.join(dir, 'runner.vsix');
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', out], {
-    cwd: copy,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  execFileSync(
+    process.execPath,
+    [
+      path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce'),
+      'package',
+      '--no-dependencies',
+      '--allow-missing-repository',
+      '--skip-license',
+      '-o',
+      out,
+    ],
+    {
+      cwd: copy,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   return out;
 }
 
@@ -62,18 +74,38 @@ describe('the extension-host suite in code-server', function () {
         'git.enabled': false,
       }),
     );
-    execFileSync(bin, ['--user-data-dir', userData, '--extensions-dir', extDir, '--install-extension', vsix, '--install-extension', runner], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    execFileSync(
+      bin,
+      ['--user-data-dir', userData, '--extensions-dir', extDir, '--install-extension', vsix, '--install-extension', runner],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const port = await freePort();
     // No credential in the environment: the suite signs in and starts the sandbox itself.
-    const env: NodeJS.ProcessEnv = { ...process.env, RESIM_EXTENSION_TESTS: '1', RESIM_VSCODE_TEST_SUITE: suite, RESIM_VSCODE_TEST_REPORT: report };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      RESIM_EXTENSION_TESTS: '1',
+      RESIM_VSCODE_TEST_SUITE: suite,
+      RESIM_VSCODE_TEST_REPORT: report,
+    };
     for (const k of ['RESIM_TOKEN', 'RESIM_CLIENT_ID', 'RESIM_CLIENT_SECRET', 'RESIM_URL', 'RESIM_PROJECT']) delete env[k];
     codeServer = Proc.start(
       'code-server',
       bin,
-      ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
-        '--user-data-dir', userData, '--extensions-dir', extDir],
+      [
+        '--auth',
+        'none',
+        '--bind-addr',
+        `127.0.0.1:${port}`,
+        '--disable-telemetry',
+        '--disable-update-check',
+        '--disable-workspace-trust',
+        '--user-data-dir',
+        userData,
+        '--extensions-dir',
+        extDir,
+      ],
       { cwd: work, env, logFile: path.join(work, 'code-server.log') },
     );
     await codeServer.waitFor(/HTTP server listening on/, 60_000);

@@ -23,11 +23,18 @@ export function makeWorkspace(dir: string): string {
   fs.writeFileSync(path.join(a, 'demo.experiences.yaml'), DEMO);
   fs.writeFileSync(path.join(a, 'typo.experiences.yaml'), DEMO.replace('tags: [regression]', 'tags: [regresion]'));
   fs.writeFileSync(path.join(a, 'plain.yaml'), 'experiences:\n  - name: not a sync config\n    colour: red\n');
-  fs.writeFileSync(path.join(b, 'sync', 'extra.yaml'), 'experiences:\n  - name: extra\n    description: d\n    locations: [s3://x]\n    colour: red\n');
+  fs.writeFileSync(
+    path.join(b, 'sync', 'extra.yaml'),
+    'experiences:\n  - name: extra\n    description: d\n    locations: [s3://x]\n    colour: red\n',
+  );
   const file = path.join(dir, 'suite.code-workspace');
   fs.writeFileSync(
     file,
-    JSON.stringify({ folders: [{ path: 'a' }, { path: 'b' }], settings: { 'resim.configFiles': ['sync/*.yaml'], 'resim.project': 'demo' } }, null, 2),
+    JSON.stringify(
+      { folders: [{ path: 'a' }, { path: 'b' }], settings: { 'resim.configFiles': ['sync/*.yaml'], 'resim.project': 'demo' } },
+      null,
+      2,
+    ),
   );
   return file;
 }

@@ -22,7 +22,9 @@ export async function signIn(ctx: ClientContext, leaveSandbox: () => Promise<boo
 export async function signOut(ctx: ClientContext): Promise<void> {
   const had = ctx.session.auth.peek;
   await ctx.session.signOut();
-  void ui.showInformationMessage(had ? `ReSim: signed out (${had.account}); the stored sign-in is removed.` : 'ReSim: not signed in; nothing stored.');
+  void ui.showInformationMessage(
+    had ? `ReSim: signed out (${had.account}); the stored sign-in is removed.` : 'ReSim: not signed in; nothing stored.',
+  );
 }
 
 /**
@@ -51,8 +53,9 @@ export async function refreshState(ctx: ClientContext, arg?: unknown): Promise<v
   await requireTrust('Refresh Project State');
   const client = await ctx.client();
   const uri = arg instanceof vscode.Uri ? arg : currentConfig(ctx.planView.currentUri);
-  await ui.withProgress({ location: vscode.ProgressLocation.Window, title: 'ReSim: reading the project state' },
-    () => client.sendRequest(RefreshStateRequest.method, uri ? { uri: uri.toString() } : {}));
+  await ui.withProgress({ location: vscode.ProgressLocation.Window, title: 'ReSim: reading the project state' }, () =>
+    client.sendRequest(RefreshStateRequest.method, uri ? { uri: uri.toString() } : {}),
+  );
   ctx.logger.info('Project state refreshed.');
   const shown = ctx.planView.current;
   if (shown?.kind === 'plan') await vscode.commands.executeCommand('resim.previewSync', shown.uri);

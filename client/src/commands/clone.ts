@@ -12,8 +12,9 @@ import { ui } from '../ui';
 /** Lists the projects the credentials can see, for QuickPicks. */
 export async function listProjects(ctx: ClientContext): Promise<ProjectRef[]> {
   const client = await ctx.client();
-  return ui.withProgress({ location: vscode.ProgressLocation.Window, title: 'ReSim: listing projects' },
-    () => client.sendRequest<ListProjectsRequest.Result>(ListProjectsRequest.method, {}));
+  return ui.withProgress({ location: vscode.ProgressLocation.Window, title: 'ReSim: listing projects' }, () =>
+    client.sendRequest<ListProjectsRequest.Result>(ListProjectsRequest.method, {}),
+  );
 }
 
 /**
@@ -27,7 +28,12 @@ export async function pickProject(ctx: ClientContext, title: string, scope?: vsc
   const items = projects
     .map((p) => {
       const isCurrent = p.name === current || p.id === current;
-      return { label: `${isCurrent ? '$(check) ' : ''}${p.name}`, description: isCurrent ? `current · ${p.id}` : p.id, picked: isCurrent, project: p };
+      return {
+        label: `${isCurrent ? '$(check) ' : ''}${p.name}`,
+        description: isCurrent ? `current · ${p.id}` : p.id,
+        picked: isCurrent,
+        project: p,
+      };
     })
     .sort((a, b) => Number(b.picked) - Number(a.picked) || a.project.name.localeCompare(b.project.name));
   const pick = await ui.showQuickPick(items, { title, placeHolder: 'Project', matchOnDescription: true });
@@ -36,7 +42,11 @@ export async function pickProject(ctx: ClientContext, title: string, scope?: vsc
 
 /** A file name from a project name: "My Project" → "my-project.experiences.yaml". */
 export function cloneFileName(projectName: string): string {
-  const slug = projectName.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'project';
+  const slug =
+    projectName
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'project';
   return `${slug}.experiences.yaml`;
 }
 
@@ -53,9 +63,9 @@ export async function cloneProject(ctx: ClientContext): Promise<vscode.Uri | und
   });
   if (!target) return undefined;
   const client = await ctx.client();
-  const { text } = await ui.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `ReSim: cloning ${project.name}` },
-    () => client.sendRequest<CloneRequest.Result>(CloneRequest.method, { project: project.id }));
+  const { text } = await ui.withProgress({ location: vscode.ProgressLocation.Notification, title: `ReSim: cloning ${project.name}` }, () =>
+    client.sendRequest<CloneRequest.Result>(CloneRequest.method, { project: project.id }),
+  );
   await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
   ctx.logger.info(`Cloned project ${project.name} into ${target.fsPath || target.toString()}`);
   const doc = await vscode.workspace.openTextDocument(target);

@@ -25,7 +25,11 @@ import { showProblem } from '../problems';
  * `resim/preview`. `fresh`: the user asked for the plan (Preview Sync, Apply Sync), so the server
  * reads the project again unless it just did (2 s); the status bar uses the cache.
  */
-export async function requestPreview(ctx: ClientContext, uri: vscode.Uri, opts: { fresh?: boolean; token?: vscode.CancellationToken } = {}): Promise<PreviewResult> {
+export async function requestPreview(
+  ctx: ClientContext,
+  uri: vscode.Uri,
+  opts: { fresh?: boolean; token?: vscode.CancellationToken } = {},
+): Promise<PreviewResult> {
   const client = await ctx.client();
   const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
   if (!doc) await vscode.workspace.openTextDocument(uri); // the server plans open documents
@@ -39,9 +43,9 @@ export async function requestPreview(ctx: ClientContext, uri: vscode.Uri, opts: 
 export async function previewSync(ctx: ClientContext, arg?: unknown): Promise<PreviewResult> {
   const uri = await resolveTarget(arg, ctx.planView.currentUri);
   await requireTrust('Preview Sync');
-  const result = await ui.withProgress(
-    { location: vscode.ProgressLocation.Window, title: 'ReSim: computing the sync plan' },
-    () => requestPreview(ctx, uri, { fresh: true }));
+  const result = await ui.withProgress({ location: vscode.ProgressLocation.Window, title: 'ReSim: computing the sync plan' }, () =>
+    requestPreview(ctx, uri, { fresh: true }),
+  );
   ctx.planView.showPlan(uri, result);
   const plan = result.plan;
   if (plan) ctx.logger.info(`Preview of ${uri.fsPath || uri.toString()} (project ${plan.project.name}): ${formatSummary(plan.summary)}`);
@@ -55,8 +59,10 @@ export async function previewSync(ctx: ClientContext, arg?: unknown): Promise<Pr
 
 /** The modal text listing what the apply will do. */
 function confirmationText(plan: PlanJson): string {
-  return `Apply sync to project "${plan.project.name}"?\n\n${formatSummary(plan.summary)}.` +
-    (plan.summary.archive ? `\n\n${plural(plan.summary.archive, 'experience')} will be archived.` : '');
+  return (
+    `Apply sync to project "${plan.project.name}"?\n\n${formatSummary(plan.summary)}.` +
+    (plan.summary.archive ? `\n\n${plural(plan.summary.archive, 'experience')} will be archived.` : '')
+  );
 }
 
 /**
@@ -67,7 +73,8 @@ async function confirmMassArchive(plan: PlanJson): Promise<boolean> {
   const m = plan.massArchive;
   const typed = await ui.showInputBox({
     title: 'ReSim: confirm mass archive',
-    prompt: `This sync archives ${m?.archiveCount ?? plan.summary.archive} of ${m?.activeCount ?? '?'} active experiences. ` +
+    prompt:
+      `This sync archives ${m?.archiveCount ?? plan.summary.archive} of ${m?.activeCount ?? '?'} active experiences. ` +
       `Type the project name "${plan.project.name}" to confirm.`,
     placeHolder: plan.project.name,
     ignoreFocusOut: true,
@@ -86,19 +93,25 @@ async function confirmMassArchive(plan: PlanJson): Promise<boolean> {
 export async function applySync(ctx: ClientContext, arg?: unknown, shown?: PlanBinding): Promise<ApplyResult | undefined> {
   const uri = await resolveTarget(arg, ctx.planView.currentUri);
   await requireTrust('Apply Sync');
-  const preview = await ui.withProgress(
-    { location: vscode.ProgressLocation.Window, title: 'ReSim: computing the sync plan' },
-    () => requestPreview(ctx, uri, { fresh: true }));
+  const preview = await ui.withProgress({ location: vscode.ProgressLocation.Window, title: 'ReSim: computing the sync plan' }, () =>
+    requestPreview(ctx, uri, { fresh: true }),
+  );
   const plan = preview.plan;
   if (preview.errors?.length || !plan) {
     ctx.planView.showPlan(uri, preview);
     const choice = await ui.showErrorMessage(
-      `ReSim: the config has ${plural(preview.errors?.length ?? 0, 'error')}; nothing was applied. Fix them and apply again.`, 'Show Problems');
+      `ReSim: the config has ${plural(preview.errors?.length ?? 0, 'error')}; nothing was applied. Fix them and apply again.`,
+      'Show Problems',
+    );
     if (choice) await vscode.commands.executeCommand('workbench.actions.view.problems');
     return undefined;
   }
   if (shown && (shown.stateFingerprint !== plan.stateFingerprint || shown.configFingerprint !== plan.configFingerprint)) {
-    ctx.planView.markStale(shown.configFingerprint !== plan.configFingerprint ? 'The file changed since this plan was computed' : 'The project changed since this plan was computed');
+    ctx.planView.markStale(
+      shown.configFingerprint !== plan.configFingerprint
+        ? 'The file changed since this plan was computed'
+        : 'The project changed since this plan was computed',
+    );
     return staleRefusal(ctx, uri);
   }
   if (!shown && ctx.planView.currentUri?.toString() === uri.toString()) ctx.planView.showPlan(uri, preview);
@@ -117,18 +130,29 @@ export async function applySync(ctx: ClientContext, arg?: unknown, shown?: PlanB
     }
     allowMassArchive = true;
   }
-  return runApply(ctx, uri, plan, { uri: uri.toString(), stateFingerprint: plan.stateFingerprint, configFingerprint: plan.configFingerprint ?? '', allowMassArchive });
+  return runApply(ctx, uri, plan, {
+    uri: uri.toString(),
+    stateFingerprint: plan.stateFingerprint,
+    configFingerprint: plan.configFingerprint ?? '',
+    allowMassArchive,
+  });
 }
 
 async function staleRefusal(ctx: ClientContext, uri: vscode.Uri): Promise<undefined> {
   const choice = await ui.showWarningMessage(
     'ReSim: the file or the project changed since this plan was computed (stale plan). Nothing was applied. Preview again to see the current plan.',
-    'Preview Again');
+    'Preview Again',
+  );
   if (choice) await previewSync(ctx, uri);
   return undefined;
 }
 
-async function runApply(ctx: ClientContext, uri: vscode.Uri, plan: PlanJson, params: ApplyRequest.Params): Promise<ApplyResult | undefined> {
+async function runApply(
+  ctx: ClientContext,
+  uri: vscode.Uri,
+  plan: PlanJson,
+  params: ApplyRequest.Params,
+): Promise<ApplyResult | undefined> {
   const client = await ctx.client();
   ctx.planView.setBusy(true);
   ctx.logger.info(`Apply to project ${plan.project.name}: ${formatSummary(plan.summary)}`);
@@ -137,24 +161,32 @@ async function runApply(ctx: ClientContext, uri: vscode.Uri, plan: PlanJson, par
     const result = await ui.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `ReSim: applying sync to ${plan.project.name}`, cancellable: true },
       async (progress, token) => {
-        token.onCancellationRequested(() => { cancelled = true; });
+        token.onCancellationRequested(() => {
+          cancelled = true;
+        });
         const workDoneToken = randomUUID();
         let last = 0;
-        const sub = client.onProgress(languageClientModule().WorkDoneProgress.type, workDoneToken, (value: WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd) => {
-          if (value.kind === 'end') return;
-          const pct = typeof value.percentage === 'number' ? value.percentage : undefined;
-          progress.report({ message: value.message, increment: pct !== undefined ? Math.max(0, pct - last) : undefined });
-          if (pct !== undefined) last = pct;
-        });
+        const sub = client.onProgress(
+          languageClientModule().WorkDoneProgress.type,
+          workDoneToken,
+          (value: WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd) => {
+            if (value.kind === 'end') return;
+            const pct = typeof value.percentage === 'number' ? value.percentage : undefined;
+            progress.report({ message: value.message, increment: pct !== undefined ? Math.max(0, pct - last) : undefined });
+            if (pct !== undefined) last = pct;
+          },
+        );
         try {
           return await client.sendRequest<ApplyResult>(ApplyRequest.method, { ...params, workDoneToken }, token);
         } finally {
           sub.dispose();
         }
-      });
+      },
+    );
     ctx.planView.setBusy(false);
     ctx.planView.showApplyResult(uri, result, plan.project.name);
-    for (const c of result.calls.filter((x) => !x.ok && !x.skipped)) ctx.logger.warn(`Failed: ${c.operation} ${c.target}: ${c.error ?? ''}`);
+    for (const c of result.calls.filter((x) => !x.ok && !x.skipped))
+      ctx.logger.warn(`Failed: ${c.operation} ${c.target}: ${c.error ?? ''}`);
     const n = applyCounts(result);
     if (result.cancelled || cancelled) {
       const text = `apply cancelled: ${plural(n.made, 'call')} made${n.failed ? `, ${n.failed} failed` : ''}, ${n.skipped} skipped.`;
@@ -163,14 +195,16 @@ async function runApply(ctx: ClientContext, uri: vscode.Uri, plan: PlanJson, par
     } else if (n.failed > 0 || !result.ok) {
       const choice = await ui.showErrorMessage(
         `ReSim: apply finished with ${n.failed} of ${plural(n.ran, 'call')} failed${n.skipped ? ` (${n.skipped} skipped)` : ''}. Apply again to retry what is left.`,
-        'Show Output');
+        'Show Output',
+      );
       if (choice) ctx.logger.show();
     } else {
       ctx.logger.info(`Applied: ${plural(n.made, 'call')}, no failure.`);
       void ui.showInformationMessage(`ReSim: applied to ${plan.project.name}: ${formatSummary(plan.summary)}.`);
     }
     // Read the state as the apply left it, then preview again for the status bar's counts.
-    void client.sendRequest(RefreshStateRequest.method, { uri: uri.toString() })
+    void client
+      .sendRequest(RefreshStateRequest.method, { uri: uri.toString() })
       .then(() => requestPreview(ctx, uri))
       .catch((err: unknown) => ctx.logger.warn(`Refresh after apply failed: ${err instanceof Error ? err.message : String(err)}`));
     return result;

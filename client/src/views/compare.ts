@@ -47,7 +47,8 @@ export class ProjectDocuments implements vscode.TextDocumentContentProvider, vsc
     const config = await resolveTarget(arg, this.ctx.planView.currentUri);
     await requireTrust('Compare with Project');
     const client = await this.ctx.client();
-    if (!vscode.workspace.textDocuments.some((d) => d.uri.toString() === config.toString())) await vscode.workspace.openTextDocument(config);
+    if (!vscode.workspace.textDocuments.some((d) => d.uri.toString() === config.toString()))
+      await vscode.workspace.openTextDocument(config);
     const r = await ui.withProgress({ location: vscode.ProgressLocation.Window, title: 'ReSim: reading the project' }, async () => {
       await client.sendRequest(RefreshStateRequest.method, { uri: config.toString() });
       return this.fetch(config);

@@ -19,13 +19,19 @@ export function registerClone(program: Command): void {
       const file = o.config || env.RESIM_EXPERIENCES_CONFIG;
       if (!file) throw new CliError('No output file: pass --experience-config <path> for the cloned config.');
       const refuseExisting = () => {
-        if (!o.force && fileExists(file)) throw new CliError(`${file} already exists; clone did not overwrite it. Pass --force to replace it, or choose a new file.`, EXIT.refused);
+        if (!o.force && fileExists(file))
+          throw new CliError(
+            `${file} already exists; clone did not overwrite it. Pass --force to replace it, or choose a new file.`,
+            EXIT.refused,
+          );
       };
       refuseExisting();
       const { state } = await readState(program.opts<GlobalOpts>(), projectRef(o.project, undefined));
       refuseExisting(); // it may have appeared while the project was read
       writeFileSafely(file, cloneConfig(state));
       const n = state.experiences.filter((e) => !e.archived).length;
-      process.stdout.write(`Cloned project ${quote(state.project.name)} into ${file}: ${n} experience${n === 1 ? '' : 's'}, ${state.tags.length} tags, ${state.testSuites.length} test suites.\n`);
+      process.stdout.write(
+        `Cloned project ${quote(state.project.name)} into ${file}: ${n} experience${n === 1 ? '' : 's'}, ${state.tags.length} tags, ${state.testSuites.length} test suites.\n`,
+      );
     });
 }

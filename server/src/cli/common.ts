@@ -66,10 +66,15 @@ export function progressDone(): void {
 /** The credentials, in the order of resim/connection.ts; one line saying where they may come from when there are none. */
 export function makeAuth(g: GlobalOpts): AuthProvider {
   const authUrl = g.authUrl || env.RESIM_AUTH_URL;
-  if (authUrl) assertHttpUrl(authUrl, '--auth-url (RESIM_AUTH_URL) takes the OAuth server\'s base URL');
-  const auth = resolveCredentials({ clientId: g.clientId, clientSecret: g.clientSecret, authUrl: g.authUrl, timeoutMs: timeoutMs(g) }, { env });
+  if (authUrl) assertHttpUrl(authUrl, "--auth-url (RESIM_AUTH_URL) takes the OAuth server's base URL");
+  const auth = resolveCredentials(
+    { clientId: g.clientId, clientSecret: g.clientSecret, authUrl: g.authUrl, timeoutMs: timeoutMs(g) },
+    { env },
+  );
   if (!auth)
-    throw new CliError(`No ReSim credentials. Run \`resim-sync login\`, or: ${NO_CREDENTIALS_HINT} Client credentials may also be given as --client-id/--client-secret.`);
+    throw new CliError(
+      `No ReSim credentials. Run \`resim-sync login\`, or: ${NO_CREDENTIALS_HINT} Client credentials may also be given as --client-id/--client-secret.`,
+    );
   return auth;
 }
 
@@ -87,14 +92,16 @@ function assertHttpUrl(value: string, expects: string): void {
   } catch {
     url = undefined;
   }
-  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) throw new CliError(`${JSON.stringify(value)} is not an http(s) URL: ${expects}.`);
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:'))
+    throw new CliError(`${JSON.stringify(value)} is not an http(s) URL: ${expects}.`);
 }
 
 /** `--timeout` (seconds) in ms: the limit of every network call, the token fetch included. */
 export function timeoutMs(g: GlobalOpts): number {
   const v = g.timeout ?? '60';
   const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0 || n > 3600) throw new CliError(`--timeout must be a number of seconds above 0 and at most 3600, got "${v}".`);
+  if (!Number.isFinite(n) || n <= 0 || n > 3600)
+    throw new CliError(`--timeout must be a number of seconds above 0 and at most 3600, got "${v}".`);
   return Math.round(n * 1000);
 }
 
@@ -106,7 +113,10 @@ export function failIfInvalid(file: string, loaded: LoadedConfig, json: boolean)
   if (!loaded.ok) {
     const problems = collectProblems(loaded).filter((p) => p.severity === 'error');
     if (json) process.stdout.write(problemsJson(problems) + '\n');
-    else process.stderr.write(`${formatProblems(file, problems, style)}\n\n${problems.length} error${problems.length === 1 ? '' : 's'} in ${file}; nothing was sent to ReSim. \`resim-sync validate --fix\` repairs tabs and snake_case keys.\n`);
+    else
+      process.stderr.write(
+        `${formatProblems(file, problems, style)}\n\n${problems.length} error${problems.length === 1 ? '' : 's'} in ${file}; nothing was sent to ReSim. \`resim-sync validate --fix\` repairs tabs and snake_case keys.\n`,
+      );
     // An empty document would archive the whole project: refused like the mass-archive guard (exit 3).
     throw new CliError('', problems.every((p) => p.code === EMPTY_CONFIG) ? EXIT.refused : EXIT.error);
   }
@@ -115,7 +125,8 @@ export function failIfInvalid(file: string, loaded: LoadedConfig, json: boolean)
 
 export function projectRef(opt: string | undefined, loaded: LoadedConfig | undefined): string {
   const ref = resolveProjectRef(opt, env, loaded?.projectComment);
-  if (!ref) throw new CliError('No project: pass --project <name or ID> (or set RESIM_PROJECT, or start the file with `# resim-project: <name>`).');
+  if (!ref)
+    throw new CliError('No project: pass --project <name or ID> (or set RESIM_PROJECT, or start the file with `# resim-project: <name>`).');
   return ref;
 }
 
@@ -133,7 +144,12 @@ export async function readState(g: GlobalOpts, ref: string, signal?: AbortSignal
   return { api, state };
 }
 
-export async function livePlan(g: GlobalOpts, ref: string, loaded: LoadedConfig, archiveUnlisted: boolean): Promise<{ api: ResimClient; plan: Plan }> {
+export async function livePlan(
+  g: GlobalOpts,
+  ref: string,
+  loaded: LoadedConfig,
+  archiveUnlisted: boolean,
+): Promise<{ api: ResimClient; plan: Plan }> {
   const { api, state } = await readState(g, ref);
   return { api, plan: computePlan(loaded.config, state, { archiveUnlisted }) };
 }
@@ -146,7 +162,15 @@ const PARALLEL_PARSE_BYTES = 1024 * 1024;
  * on a worker thread while the state is read (a 12 MB file takes over a second to parse); if
  * it has errors, the reading is cancelled. A small file is checked before anything is sent.
  */
-export async function loadAndPlan(g: GlobalOpts, file: string, text: string, projectOpt: string | undefined, archiveUnlisted: boolean, json: boolean, bytes: ConfigDiagnostic[]): Promise<{ loaded: LoadedConfig; api: ResimClient; plan: Plan }> {
+export async function loadAndPlan(
+  g: GlobalOpts,
+  file: string,
+  text: string,
+  projectOpt: string | undefined,
+  archiveUnlisted: boolean,
+  json: boolean,
+  bytes: ConfigDiagnostic[],
+): Promise<{ loaded: LoadedConfig; api: ResimClient; plan: Plan }> {
   const early = resolveProjectRef(projectOpt, env, projectCommentOf(text));
   if (text.length < PARALLEL_PARSE_BYTES || !early) {
     const loaded = loadOrFail(file, text, json, bytes);
@@ -187,7 +211,10 @@ export function failOnPlanErrors(file: string, loaded: LoadedConfig, plan: Plan,
   if (!plan.errors.length) return;
   const problems = collectProblems(loaded, plan.errors).filter((p) => p.severity === 'error');
   if (json) process.stdout.write(problemsJson(problems) + '\n');
-  else process.stderr.write(`${formatProblems(file, problems, style)}\n\n${problems.length} error${problems.length === 1 ? '' : 's'} against project "${plan.project.name}"; nothing was changed.\n`);
+  else
+    process.stderr.write(
+      `${formatProblems(file, problems, style)}\n\n${problems.length} error${problems.length === 1 ? '' : 's'} against project "${plan.project.name}"; nothing was changed.\n`,
+    );
   throw new CliError('', EXIT.error);
 }
 
@@ -200,9 +227,11 @@ export async function confirm(question: string): Promise<boolean> {
 }
 
 /** `--experience-config` (alias `--config`). */
-export const configOpt = () => new Option('--experience-config, --config <path>', 'the experience sync config (env RESIM_EXPERIENCES_CONFIG)');
+export const configOpt = () =>
+  new Option('--experience-config, --config <path>', 'the experience sync config (env RESIM_EXPERIENCES_CONFIG)');
 /** `--project`. */
-export const projectOpt = () => new Option('--project <name or ID>', 'the ReSim project (env RESIM_PROJECT; else the file\'s `# resim-project:` line)');
+export const projectOpt = () =>
+  new Option('--project <name or ID>', "the ReSim project (env RESIM_PROJECT; else the file's `# resim-project:` line)");
 
 /** Whether anything (a file, a folder, a link) is at `file`. */
 export function fileExists(file: string): boolean {
@@ -213,4 +242,3 @@ export function fileExists(file: string): boolean {
     return false;
   }
 }
-

@@ -9,17 +9,18 @@ import { paint, type Paint } from './style';
 /** Compiler-style lines, `file:line:col: error: message [code]`; the severity coloured by `style`. */
 export function formatProblems(file: string, problems: Problem[], style: Paint = paint(false)): string {
   return problems
-    .map((p) => `${file}${p.line ? `:${p.line}:${p.column ?? 1}` : ''}: ${style(p.severity, p.severity === 'information' ? 'info' : p.severity)}: ${escapeVisible(p.message)} [${p.code}]`)
+    .map(
+      (p) =>
+        `${file}${p.line ? `:${p.line}:${p.column ?? 1}` : ''}: ${style(p.severity, p.severity === 'information' ? 'info' : p.severity)}: ${escapeVisible(p.message)} [${p.code}]`,
+    )
     .join('\n');
 }
 
 export function problemsJson(problems: Problem[]): string {
   const of = (severity: string) =>
-    problems.filter((p) => p.severity === severity).map((p) => ({ code: p.code, message: p.message, line: p.line ?? null, column: p.column ?? null }));
+    problems
+      .filter((p) => p.severity === severity)
+      .map((p) => ({ code: p.code, message: p.message, line: p.line ?? null, column: p.column ?? null }));
   const warnings = of('warning');
-  return JSON.stringify(
-    { errors: of('error'), ...(warnings.length ? { warnings } : {}) },
-    null,
-    2,
-  );
+  return JSON.stringify({ errors: of('error'), ...(warnings.length ? { warnings } : {}) }, null, 2);
 }

@@ -18,25 +18,38 @@ export function registerSandbox(program: Command): void {
     .option('--fail-rate <r>', 'fail this fraction of API requests (500, 503, 429, dropped connections)', '0')
     .option('--token-file <file>', 'accept only the bearer token in this file (else env RESIM_SANDBOX_TOKEN, else a random one, printed)')
     .option('--token <t>', 'accept only this bearer token (visible in ps: prefer --token-file or RESIM_SANDBOX_TOKEN)')
-    .option('--issuer <url>', 'also accept access tokens (JWTs) of this OAuth issuer, as the API accepts Auth0\'s')
+    .option('--issuer <url>', "also accept access tokens (JWTs) of this OAuth issuer, as the API accepts Auth0's")
     .option('--verbose', 'log every request to stderr')
-    .action(async (o: { port: string; data?: string; seed: 'demo' | 'empty'; latencyMs: string; failRate: string; token?: string; tokenFile?: string; issuer?: string; verbose?: boolean }) => {
-      const num = (v: string, name: string, min: number, max: number) => {
-        const n = Number(v);
-        if (!Number.isFinite(n) || n < min || n > max) throw new CliError(`--${name} must be a number from ${min} to ${max}, got "${v}".`);
-        return n;
-      };
-      // Its usage errors are UserErrors: one line, exit 1.
-      await runSandboxCommand({
-        port: num(o.port, 'port', 0, 65535),
-        data: o.data,
-        seed: o.seed,
-        latencyMs: num(o.latencyMs, 'latency-ms', 0, 600000),
-        failRate: num(o.failRate, 'fail-rate', 0, 1),
-        token: o.token,
-        tokenFile: o.tokenFile,
-        issuer: o.issuer,
-        verbose: o.verbose,
-      });
-    });
+    .action(
+      async (o: {
+        port: string;
+        data?: string;
+        seed: 'demo' | 'empty';
+        latencyMs: string;
+        failRate: string;
+        token?: string;
+        tokenFile?: string;
+        issuer?: string;
+        verbose?: boolean;
+      }) => {
+        const num = (v: string, name: string, min: number, max: number) => {
+          const n = Number(v);
+          if (!Number.isFinite(n) || n < min || n > max)
+            throw new CliError(`--${name} must be a number from ${min} to ${max}, got "${v}".`);
+          return n;
+        };
+        // Its usage errors are UserErrors: one line, exit 1.
+        await runSandboxCommand({
+          port: num(o.port, 'port', 0, 65535),
+          data: o.data,
+          seed: o.seed,
+          latencyMs: num(o.latencyMs, 'latency-ms', 0, 600000),
+          failRate: num(o.failRate, 'fail-rate', 0, 1),
+          token: o.token,
+          tokenFile: o.tokenFile,
+          issuer: o.issuer,
+          verbose: o.verbose,
+        });
+      },
+    );
 }

@@ -28,7 +28,8 @@ export function registerValidate(program: Command): void {
       if (o.fix && !bytes.length) {
         const fixed = fixConfig(text, ['tabs', 'snake-case']);
         if (fixed.text !== text) {
-          if (readConfigBytes(file).toString('utf8') !== text) throw new CliError(`${file} changed while it was being fixed; it was not written. Run validate --fix again.`);
+          if (readConfigBytes(file).toString('utf8') !== text)
+            throw new CliError(`${file} changed while it was being fixed; it was not written. Run validate --fix again.`);
           writeFileSafely(file, fixed.text);
           text = fixed.text;
           process.stderr.write(`Fixed ${file}: ${fixed.applied.join('; ')}.\n`);

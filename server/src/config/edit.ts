@@ -26,7 +26,9 @@ export function fixConfig(text: string, which: readonly FixKind[]): { text: stri
     const tabs = loaded.diagnostics.filter((d) => d.code === 'tab-indent');
     if (tabs.length > 0 && tabs[0].fix) {
       cur = applyTextEdits(cur, tabs[0].fix.edits);
-      applied.push(`replaced tabs with spaces on ${tabs.length} line${tabs.length === 1 ? '' : 's'} (tab width ${String(tabs[0].data?.tabWidth ?? '?')})`);
+      applied.push(
+        `replaced tabs with spaces on ${tabs.length} line${tabs.length === 1 ? '' : 's'} (tab width ${String(tabs[0].data?.tabWidth ?? '?')})`,
+      );
     }
   }
   if (which.includes('snake-case')) {
@@ -129,4 +131,3 @@ export function setExperienceIDs(text: string, ids: ReadonlyMap<number, string>)
   }
   return applyTextEdits(text, edits);
 }
-

@@ -129,7 +129,15 @@ export function parsePiece(text: string): ParsedPiece {
       });
     }
   }
-  const state: BuildState = { aliasNodes: 0, aliasChars: 0, anchors: false, overflow: overflowInParser, anchorNodes: new Map(), expanded: new Map(), inAlias: 0 };
+  const state: BuildState = {
+    aliasNodes: 0,
+    aliasChars: 0,
+    anchors: false,
+    overflow: overflowInParser,
+    anchorNodes: new Map(),
+    expanded: new Map(),
+    inAlias: 0,
+  };
   let root: SNode | null = null;
   try {
     root = build(doc.contents as YamlNode | null, doc, 0, state);
@@ -149,7 +157,10 @@ export function parsePiece(text: string): ParsedPiece {
 }
 
 function yamlMessage(raw: string, code: string): string {
-  const first = raw.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '').trim();
+  const first = raw
+    .split('\n')[0]
+    .replace(/ at line \d+, column \d+:?$/, '')
+    .trim();
   const hint: Record<string, string> = {
     TAB_AS_INDENT: 'Indent with spaces, not tabs.',
     BAD_INDENT: 'Line this up with its siblings (same number of spaces).',

@@ -80,11 +80,7 @@ export function untab(text: string, tabLines: readonly TabLine[], width: number)
  * that line up with the indentation of a nearby line without tabs, then the closest to 4.
  * Candidates: 2, 4, 8 and every width that aligns a tab line with a neighbouring line.
  */
-export function chooseTabWidth(
-  text: string,
-  starts: readonly number[],
-  tabLines: readonly TabLine[],
-): { width: number; errors: number } {
+export function chooseTabWidth(text: string, starts: readonly number[], tabLines: readonly TabLine[]): { width: number; errors: number } {
   const tabSet = new Set(tabLines.map((t) => t.line));
   const nearby = (line: number): number[] => {
     const out: number[] = [];

@@ -89,5 +89,9 @@ export function yamlScalar(name: string, flow: boolean): string {
 
 /** Position order, then code: the order of every diagnostics list of the loader. */
 export function compareDiagnostics(a: ConfigDiagnostic, b: ConfigDiagnostic): number {
-  return comparePositions(a.range.start, b.range.start) || comparePositions(a.range.end, b.range.end) || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
+  return (
+    comparePositions(a.range.start, b.range.start) ||
+    comparePositions(a.range.end, b.range.end) ||
+    (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)
+  );
 }

@@ -9,7 +9,12 @@
  * analysis is of an older version. Names come from the cached analysis; nothing is parsed here.
  */
 import {
-  CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, type CompletionList, type Position,
+  CompletionItemKind,
+  InsertTextFormat,
+  MarkupKind,
+  type CompletionItem,
+  type CompletionList,
+  type Position,
 } from 'vscode-languageserver';
 import schemaJson from '../../../schema/experience-sync.schema.json';
 import { canonicalKey } from '../config/schema';
@@ -39,11 +44,16 @@ function deref(s: JsonSchema | undefined): JsonSchema | undefined {
 /** The schema of each kind of map (its `properties` are the keys offered). */
 function mapSchema(kind: MapKind): JsonSchema | undefined {
   switch (kind) {
-    case 'root': return schema;
-    case 'experience': return deref(schema.properties?.experiences?.items);
-    case 'testSuite': return deref(schema.properties?.managedTestSuites?.items);
-    case 'environmentVariable': return deref(deref(mapSchema('experience')?.properties?.environmentVariables)?.items);
-    case 'customField': return deref(deref(mapSchema('experience')?.properties?.customFields)?.items);
+    case 'root':
+      return schema;
+    case 'experience':
+      return deref(schema.properties?.experiences?.items);
+    case 'testSuite':
+      return deref(schema.properties?.managedTestSuites?.items);
+    case 'environmentVariable':
+      return deref(deref(mapSchema('experience')?.properties?.environmentVariables)?.items);
+    case 'customField':
+      return deref(deref(mapSchema('experience')?.properties?.customFields)?.items);
   }
 }
 
@@ -74,7 +84,13 @@ function infoOf(line: string): LineInfo | undefined {
     const dashes = k[2];
     const keyCol = k[1].length + dashes.length;
     const rest = k[5].replace(/\s+#.*$/, '').trim();
-    return { indent, dashCol: dashes ? k[1].length : undefined, keyCol, key: canonicalKey(k[4]), blockValue: rest === '' || rest === '|' || rest === '>' };
+    return {
+      indent,
+      dashCol: dashes ? k[1].length : undefined,
+      keyCol,
+      key: canonicalKey(k[4]),
+      blockValue: rest === '' || rest === '|' || rest === '>',
+    };
   }
   const d = DASH_LINE.exec(line);
   if (d) return { indent, dashCol: d[1].length };
@@ -83,7 +99,10 @@ function infoOf(line: string): LineInfo | undefined {
 
 /** Reads the lines above a line, upwards, without splitting the whole text. */
 class LinesAbove {
-  constructor(private readonly text: string, private end: number) {}
+  constructor(
+    private readonly text: string,
+    private end: number,
+  ) {}
   /** The next line up, or undefined at the top. */
   next(): string | undefined {
     if (this.end <= 0) return undefined;
@@ -191,7 +210,8 @@ export function completionContext(text: string, pos: Position): CompletionContex
       const lead = rest.length - rest.trimStart().length;
       return { kind: 'name', names, prefix: rest.trimStart(), start: valueStart + lastSep + 1 + lead, flow: true };
     }
-    if (names === 'testSuite' || chain[chain.length - 1] === 'name') return { kind: 'name', names, prefix: value, start: valueStart, flow: false };
+    if (names === 'testSuite' || chain[chain.length - 1] === 'name')
+      return { kind: 'name', names, prefix: value, start: valueStart, flow: false };
     return undefined; // `tags: x` on one line is not a list
   }
 
@@ -259,19 +279,21 @@ export function completionsAt(text: string, pos: Position, a: Analysis | undefin
   const present = siblings(text, pos, ctx);
   if (ctx.kind === 'key') {
     const props = mapSchema(ctx.map)?.properties ?? {};
-    const items: CompletionItem[] = Object.entries(props).filter(([key]) => !present.has(key)).map(([key, s], i) => {
-      const d = deref(s);
-      const isList = d?.type === 'array';
-      return {
-        label: key,
-        kind: CompletionItemKind.Property,
-        detail: typeof d?.type === 'string' ? d.type : undefined,
-        documentation: d?.description ? { kind: MarkupKind.Markdown, value: d.description } : undefined,
-        sortText: String(i).padStart(3, '0'),
-        textEdit: { range, newText: isList ? `${key}:` : `${key}: ` },
-        insertTextFormat: InsertTextFormat.PlainText,
-      };
-    });
+    const items: CompletionItem[] = Object.entries(props)
+      .filter(([key]) => !present.has(key))
+      .map(([key, s], i) => {
+        const d = deref(s);
+        const isList = d?.type === 'array';
+        return {
+          label: key,
+          kind: CompletionItemKind.Property,
+          detail: typeof d?.type === 'string' ? d.type : undefined,
+          documentation: d?.description ? { kind: MarkupKind.Markdown, value: d.description } : undefined,
+          sortText: String(i).padStart(3, '0'),
+          textEdit: { range, newText: isList ? `${key}:` : `${key}: ` },
+          insertTextFormat: InsertTextFormat.PlainText,
+        };
+      });
     return { isIncomplete: false, items };
   }
   const items: CompletionItem[] = [];
@@ -300,7 +322,11 @@ function linesOf(text: string): string[] {
 function unquote(raw: string): string {
   const t = raw.replace(/\s+#.*$/, '').trim();
   if (t.startsWith('"')) {
-    try { return JSON.parse(t) as string; } catch { return t.slice(1, -1); }
+    try {
+      return JSON.parse(t) as string;
+    } catch {
+      return t.slice(1, -1);
+    }
   }
   if (t.startsWith("'")) return t.slice(1, -1).replace(/''/g, "'");
   return t;

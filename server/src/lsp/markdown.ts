@@ -16,7 +16,7 @@ const PUNCTUATION = /[!-/:-@[-`{-~]/g;
 
 /** `s` as literal Markdown text, single line, at most `max` characters (then "…"). */
 export function md(s: unknown, max = 300): string {
-  let t = typeof s === 'string' ? s : s === undefined ? 'undefined' : JSON.stringify(s) ?? String(s);
+  let t = typeof s === 'string' ? s : s === undefined ? 'undefined' : (JSON.stringify(s) ?? String(s));
   t = t.replace(/[\r\n\t\u2028\u2029]+/g, ' ');
   if (t.length > max) t = t.slice(0, max) + '…';
   t = escapeVisible(t); // control, bidi and invisible characters as visible escapes (security/text.ts)
@@ -29,7 +29,7 @@ export function md(s: unknown, max = 300): string {
  * with a backtick or a space (CommonMark strips one such space on each side).
  */
 export function mdCode(s: unknown, max = 300): string {
-  let t = typeof s === 'string' ? s : s === undefined ? 'undefined' : JSON.stringify(s) ?? String(s);
+  let t = typeof s === 'string' ? s : s === undefined ? 'undefined' : (JSON.stringify(s) ?? String(s));
   t = t.replace(/[\r\n\t\u2028\u2029]+/g, ' ');
   if (t.length > max) t = t.slice(0, max) + '…';
   const longest = Math.max(0, ...(t.match(/`+/g) ?? []).map((run) => run.length));

@@ -20,12 +20,25 @@
  * - `resim/listProjects` → `[{id, name}]` (unarchived projects).
  */
 import {
-  ErrorCodes, LSPErrorCodes, ResponseError, type CancellationToken, type Connection, type TextDocuments,
+  ErrorCodes,
+  LSPErrorCodes,
+  ResponseError,
+  type CancellationToken,
+  type Connection,
+  type TextDocuments,
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import {
-  ApplyRequest, CloneRequest, configErrorsRefusal, ListProjectsRequest, PreviewRequest, RefreshStateRequest,
-  type ApplyErrorCode, type ApplyResult, type PreviewError, type PreviewResult,
+  ApplyRequest,
+  CloneRequest,
+  configErrorsRefusal,
+  ListProjectsRequest,
+  PreviewRequest,
+  RefreshStateRequest,
+  type ApplyErrorCode,
+  type ApplyResult,
+  type PreviewError,
+  type PreviewResult,
 } from '../../../protocol';
 import { PlanRefusedError } from '../sync/apply';
 import { fingerprintConfig } from '../sync/fingerprint';
@@ -92,7 +105,11 @@ export async function preview(deps: RequestDeps, params: unknown): Promise<Previ
   const fresh = (params as { fresh?: unknown }).fresh === true;
   let a = await analysisOf(deps, uri);
   const fetchedAt = a.snapshot?.state ? Date.parse(a.snapshot.state.fetchedAt) : NaN;
-  const old = fresh && a.project !== undefined && Number.isFinite(fetchedAt) && Date.now() - fetchedAt > (deps.freshPreviewMaxAgeMs ?? FRESH_PREVIEW_MAX_AGE_MS);
+  const old =
+    fresh &&
+    a.project !== undefined &&
+    Number.isFinite(fetchedAt) &&
+    Date.now() - fetchedAt > (deps.freshPreviewMaxAgeMs ?? FRESH_PREVIEW_MAX_AGE_MS);
   if ((!a.snapshot?.state && !a.snapshot?.problem) || old) {
     // The state is being read (or too old for an explicit preview): wait for it, then plan against it.
     await deps.states.load(a.settings.apiUrl, a.project, { force: old });
@@ -101,7 +118,8 @@ export async function preview(deps: RequestDeps, params: unknown): Promise<Previ
   const errors = errorsOf(a);
   if (!a.plan) {
     const problem = a.snapshot?.problem?.message ?? a.planSkipped ?? 'The project state is not available yet.';
-    if (!errors.length || a.snapshot?.problem) errors.unshift({ code: 'state-unavailable', reason: a.snapshot?.problem?.reason, message: problem, line: 1, column: 1 });
+    if (!errors.length || a.snapshot?.problem)
+      errors.unshift({ code: 'state-unavailable', reason: a.snapshot?.problem?.reason, message: problem, line: 1, column: 1 });
     return { plan: null, errors };
   }
   const configFingerprint = fingerprintConfig(a.loaded.config, a.plan.archiveUnlisted);
@@ -113,9 +131,18 @@ const applyLocks = new Map<string, Promise<unknown>>();
 
 export async function apply(deps: RequestDeps, params: unknown, token: CancellationToken): Promise<ApplyResult> {
   const uri = uriParam(params);
-  const p = params as { stateFingerprint?: unknown; configFingerprint?: unknown; allowMassArchive?: unknown; workDoneToken?: string | number };
+  const p = params as {
+    stateFingerprint?: unknown;
+    configFingerprint?: unknown;
+    allowMassArchive?: unknown;
+    workDoneToken?: string | number;
+  };
   const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
-  const bound: GuardOptions = { expectedStateFingerprint: str(p.stateFingerprint), expectedConfigFingerprint: str(p.configFingerprint), requireFingerprints: true };
+  const bound: GuardOptions = {
+    expectedStateFingerprint: str(p.stateFingerprint),
+    expectedConfigFingerprint: str(p.configFingerprint),
+    requireFingerprints: true,
+  };
   try {
     assertBound(bound);
   } catch (err) {
@@ -126,7 +153,8 @@ export async function apply(deps: RequestDeps, params: unknown, token: Cancellat
   if (!a.loaded.ok) {
     throw refused(configErrorsRefusal(a.loaded.diagnostics.filter((d) => d.severity === 'error').length), 'config-errors');
   }
-  if (!a.project) throw unavailable('No ReSim project is set for this file; its first line can name one: "# resim-project: <name or ID>".', 'no-project');
+  if (!a.project)
+    throw unavailable('No ReSim project is set for this file; its first line can name one: "# resim-project: <name or ID>".', 'no-project');
   const made = deps.states.apiFor(a.settings.apiUrl);
   if (!made.api) throw unavailable(made.problem.message, made.problem.reason);
   const api = made.api;
@@ -152,17 +180,23 @@ export async function apply(deps: RequestDeps, params: unknown, token: Cancellat
         signal: controller.signal,
         ...bound,
         allowMassArchive: p.allowMassArchive === true,
-        onProgress: (done, total, message) => progress?.report(total ? Math.round((done / total) * 100) : 100, `${done}/${total} ${message}`),
+        onProgress: (done, total, message) =>
+          progress?.report(total ? Math.round((done / total) * 100) : 100, `${done}/${total} ${message}`),
       });
     } catch (err) {
       if (err instanceof PlanRefusedError) {
         if (err.code === 'stale-plan') void deps.states.load(a.settings.apiUrl, a.project, { force: true });
         throw refused(err.message, err.code);
       }
-      throw unavailable(`Apply failed while reading project "${a.project}". ${describeApiError(err, a.settings.apiUrl)}`, apiProblem(err, a.settings.apiUrl).code);
+      throw unavailable(
+        `Apply failed while reading project "${a.project}". ${describeApiError(err, a.settings.apiUrl)}`,
+        apiProblem(err, a.settings.apiUrl).code,
+      );
     }
     const { result } = outcome;
-    deps.log(`Applied to ${project.name}: ${result.calls.length} calls, ${result.failures} failed${result.cancelled ? ', cancelled' : ''}.`);
+    deps.log(
+      `Applied to ${project.name}: ${result.calls.length} calls, ${result.failures} failed${result.cancelled ? ', cancelled' : ''}.`,
+    );
     return { ...result, calls: result.calls.map((c) => (c.error ? { ...c, error: withoutCliAdvice(c.error) } : c)) };
   } finally {
     sub.dispose();
@@ -176,7 +210,8 @@ export async function apply(deps: RequestDeps, params: unknown, token: Cancellat
 
 export async function clone(deps: RequestDeps, params: unknown, token: CancellationToken): Promise<CloneRequest.Result> {
   const project = (params as { project?: unknown } | null)?.project;
-  if (typeof project !== 'string' || !project.trim()) throw new ResponseError(LSPErrorCodes.RequestFailed, 'resim/clone needs {project}: a project name or ID.');
+  if (typeof project !== 'string' || !project.trim())
+    throw new ResponseError(LSPErrorCodes.RequestFailed, 'resim/clone needs {project}: a project name or ID.');
   const uri = (params as { uri?: unknown }).uri;
   const settings = await deps.settings.get(typeof uri === 'string' ? uri : undefined);
   const made = deps.states.apiFor(settings.apiUrl);
@@ -202,7 +237,12 @@ export async function refreshState(deps: RequestDeps, params: unknown): Promise<
   }
   const snaps = await deps.states.refreshAll();
   const problem = snaps.find((s) => s.problem)?.problem?.message ?? null;
-  const fetchedAt = snaps.map((s) => s.state?.fetchedAt).filter((t): t is string => !!t).sort().pop() ?? null;
+  const fetchedAt =
+    snaps
+      .map((s) => s.state?.fetchedAt)
+      .filter((t): t is string => !!t)
+      .sort()
+      .pop() ?? null;
   return { fetchedAt, problem };
 }
 
@@ -241,9 +281,24 @@ function guarded<R>(deps: RequestDeps, method: string, f: (params: unknown, toke
 /** Registers every custom request on the connection. */
 export function registerRequests(deps: RequestDeps): void {
   const c = deps.connection;
-  c.onRequest(PreviewRequest.method, guarded(deps, PreviewRequest.method, (params) => preview(deps, params)));
-  c.onRequest(ApplyRequest.method, guarded(deps, ApplyRequest.method, (params, token) => apply(deps, params, token)));
-  c.onRequest(CloneRequest.method, guarded(deps, CloneRequest.method, (params, token) => clone(deps, params, token)));
-  c.onRequest(RefreshStateRequest.method, guarded(deps, RefreshStateRequest.method, (params) => refreshState(deps, params)));
-  c.onRequest(ListProjectsRequest.method, guarded(deps, ListProjectsRequest.method, (_params, token) => listProjects(deps, token)));
+  c.onRequest(
+    PreviewRequest.method,
+    guarded(deps, PreviewRequest.method, (params) => preview(deps, params)),
+  );
+  c.onRequest(
+    ApplyRequest.method,
+    guarded(deps, ApplyRequest.method, (params, token) => apply(deps, params, token)),
+  );
+  c.onRequest(
+    CloneRequest.method,
+    guarded(deps, CloneRequest.method, (params, token) => clone(deps, params, token)),
+  );
+  c.onRequest(
+    RefreshStateRequest.method,
+    guarded(deps, RefreshStateRequest.method, (params) => refreshState(deps, params)),
+  );
+  c.onRequest(
+    ListProjectsRequest.method,
+    guarded(deps, ListProjectsRequest.method, (_params, token) => listProjects(deps, token)),
+  );
 }

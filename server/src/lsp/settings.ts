@@ -33,7 +33,6 @@ export interface ResimSettings {
   stateRefreshSeconds: number;
 }
 
-
 export const DEFAULT_SETTINGS: Readonly<ResimSettings> = Object.freeze({
   apiUrl: DEFAULT_API_URL,
   project: '',
@@ -52,9 +51,13 @@ export function normalizeSettings(raw: unknown, env: NodeJS.ProcessEnv = process
   const apiUrl = resolveApiUrl(str(r.apiUrl), env);
   const configFiles = Array.isArray(r.configFiles)
     ? r.configFiles.filter((g): g is string => typeof g === 'string' && g.trim() !== '').map((g) => g.trim())
-    : typeof r.configFiles === 'string' && r.configFiles.trim() ? [r.configFiles.trim()] : [];
-  const refresh = typeof r.stateRefreshSeconds === 'number' && Number.isFinite(r.stateRefreshSeconds) && r.stateRefreshSeconds >= 0
-    ? r.stateRefreshSeconds : DEFAULT_SETTINGS.stateRefreshSeconds;
+    : typeof r.configFiles === 'string' && r.configFiles.trim()
+      ? [r.configFiles.trim()]
+      : [];
+  const refresh =
+    typeof r.stateRefreshSeconds === 'number' && Number.isFinite(r.stateRefreshSeconds) && r.stateRefreshSeconds >= 0
+      ? r.stateRefreshSeconds
+      : DEFAULT_SETTINGS.stateRefreshSeconds;
   return {
     apiUrl: apiUrlKey(apiUrl),
     project: resolveProjectRef(str(r.project), env) ?? '',
@@ -64,7 +67,6 @@ export function normalizeSettings(raw: unknown, env: NodeJS.ProcessEnv = process
   };
 }
 
-
 /** Picks the `resim` section out of an `initializationOptions` or `didChangeConfiguration` payload. */
 export function resimSection(payload: unknown): unknown {
   if (!payload || typeof payload !== 'object') return undefined;
@@ -73,7 +75,6 @@ export function resimSection(payload: unknown): unknown {
   if (p.settings && typeof p.settings === 'object') return resimSection(p.settings);
   return undefined;
 }
-
 
 /** The project a document syncs to: its first-line comment, else `resim.project`; '' when neither. */
 export function projectFor(text: string, settings: ResimSettings): string {
@@ -118,9 +119,10 @@ export class SettingsStore {
     let p = this.pulled.get(key);
     if (!p) {
       const connection = this.connection;
-      p = connection.workspace
-        .getConfiguration(uri ? { scopeUri: uri, section: 'resim' } : { section: 'resim' })
-        .then((raw: unknown) => (raw == null ? this.pushed : normalizeSettings(raw)), () => this.pushed);
+      p = connection.workspace.getConfiguration(uri ? { scopeUri: uri, section: 'resim' } : { section: 'resim' }).then(
+        (raw: unknown) => (raw == null ? this.pushed : normalizeSettings(raw)),
+        () => this.pushed,
+      );
       this.pulled.set(key, p);
     }
     return p;

@@ -93,14 +93,24 @@ export class StateCache {
   apiFor(apiUrl: string): { api: ResimApi; problem?: undefined } | { api?: undefined; problem: StateProblem } {
     const url = normalizeApiUrl(apiUrl);
     if (!this.trusted)
-      return { problem: { reason: 'untrusted', message: 'Live checks are off: the workspace is not trusted. Trust the workspace to let the ReSim extension read the project.' } };
+      return {
+        problem: {
+          reason: 'untrusted',
+          message: 'Live checks are off: the workspace is not trusted. Trust the workspace to let the ReSim extension read the project.',
+        },
+      };
     const creds = this.opts.credentials.forApi(url);
     if (!creds.auth)
       return { problem: { reason: 'not-signed-in', message: `Live checks are off: ${notSignedIn(url).message.replace(/^N/, 'n')}` } };
     try {
       return { api: this.createApi(url, creds.auth) };
     } catch (err) {
-      return { problem: { reason: 'not-resim-api', message: `Live checks are off: the API URL ${url} is not usable (${err instanceof Error ? err.message.replace(/ Check the API URL.*$/, '') : String(err)}).` } };
+      return {
+        problem: {
+          reason: 'not-resim-api',
+          message: `Live checks are off: the API URL ${url} is not usable (${err instanceof Error ? err.message.replace(/ Check the API URL.*$/, '') : String(err)}).`,
+        },
+      };
     }
   }
 
@@ -162,10 +172,13 @@ export class StateCache {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     if (seconds > 0) {
-      this.timer = setInterval(() => {
-        if (this.opts.inUse) this.retain(this.opts.inUse());
-        void this.refreshAll();
-      }, Math.max(1, seconds) * 1000);
+      this.timer = setInterval(
+        () => {
+          if (this.opts.inUse) this.retain(this.opts.inUse());
+          void this.refreshAll();
+        },
+        Math.max(1, seconds) * 1000,
+      );
       this.timer.unref();
     }
   }
@@ -197,10 +210,14 @@ export class StateCache {
       let next: StateSnapshot;
       if (!project) {
         next = {
-          key, apiUrl, project, loading: false,
+          key,
+          apiUrl,
+          project,
+          loading: false,
           problem: {
             reason: 'no-project',
-            message: 'Live checks are off: no ReSim project is set. Add "# resim-project: <name or ID>" as the first line of the file, or set "resim.project" in the settings.',
+            message:
+              'Live checks are off: no ReSim project is set. Add "# resim-project: <name or ID>" as the first line of the file, or set "resim.project" in the settings.',
           },
         };
       } else {

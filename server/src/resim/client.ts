@@ -6,12 +6,29 @@
  * Every method rejects with an `ApiError` (errors.ts). An aborted call rejects promptly with an
  * `ApiError` of kind `aborted` (name `AbortError`) and is never retried.
  */
-import type { CreateExperienceInput, Experience, ExperienceField, ExperienceTag, Project, System, TestSuite, UpdateExperienceFields } from './model';
+import type {
+  CreateExperienceInput,
+  Experience,
+  ExperienceField,
+  ExperienceTag,
+  Project,
+  System,
+  TestSuite,
+  UpdateExperienceFields,
+} from './model';
 import type { AuthProvider } from './auth';
 import { ApiError } from './errors';
 import { EXPERIENCES_PAGE_SIZE, listAll as listPages } from './paging';
 import { createRetrier, defaultSleep } from './retry';
-import { createTransport, isPermanentNetworkCode, NEVER_SENT_CODES, READ_CONCURRENCY, WRITE_CONCURRENCY, type CallSpec, type Query } from './transport';
+import {
+  createTransport,
+  isPermanentNetworkCode,
+  NEVER_SENT_CODES,
+  READ_CONCURRENCY,
+  WRITE_CONCURRENCY,
+  type CallSpec,
+  type Query,
+} from './transport';
 import type { ResimApi } from '../sync/port';
 import type { RequestEvent } from './types';
 import { normalizeApiUrl } from './url';
@@ -69,9 +86,11 @@ export function createResimClient(opts: ResimClientOptions): ResimClient {
   const concurrency = opts.concurrency ?? READ_CONCURRENCY;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`concurrency must be an integer ≥ 1, got ${concurrency}`);
   const writeConcurrency = opts.writeConcurrency ?? WRITE_CONCURRENCY;
-  if (!Number.isInteger(writeConcurrency) || writeConcurrency < 1) throw new Error(`writeConcurrency must be an integer ≥ 1, got ${writeConcurrency}`);
+  if (!Number.isInteger(writeConcurrency) || writeConcurrency < 1)
+    throw new Error(`writeConcurrency must be an integer ≥ 1, got ${writeConcurrency}`);
   const experiencesPageSize = opts.experiencesPageSize ?? EXPERIENCES_PAGE_SIZE;
-  if (!Number.isInteger(experiencesPageSize) || experiencesPageSize < 1) throw new Error(`experiencesPageSize must be an integer ≥ 1, got ${experiencesPageSize}`);
+  if (!Number.isInteger(experiencesPageSize) || experiencesPageSize < 1)
+    throw new Error(`experiencesPageSize must be an integer ≥ 1, got ${experiencesPageSize}`);
   const maxRetries = opts.maxRetries ?? 5;
   if (!Number.isInteger(maxRetries) || maxRetries < 0) throw new Error(`maxRetries must be an integer ≥ 0, got ${maxRetries}`);
   const retryBaseMs = Math.max(0, opts.retryBaseMs ?? 200);
@@ -98,9 +117,17 @@ export function createResimClient(opts: ResimClientOptions): ResimClient {
 
   /** ListExperiences with `name=` (both `archived` values), keeping exact name matches only. */
   async function findExperiencesByName(projectID: string, name: string, signal?: AbortSignal): Promise<Experience[]> {
-    const lists = await Promise.all([false, true].map((archived) =>
-      listAll<Experience>('ListExperiences', experiencesPath(projectID), 'experiences',
-        { archived, name, includeCustomFields: true }, signal)));
+    const lists = await Promise.all(
+      [false, true].map((archived) =>
+        listAll<Experience>(
+          'ListExperiences',
+          experiencesPath(projectID),
+          'experiences',
+          { archived, name, includeCustomFields: true },
+          signal,
+        ),
+      ),
+    );
     return lists.flat().filter((e) => e.name === name);
   }
 
@@ -128,7 +155,11 @@ export function createResimClient(opts: ResimClientOptions): ResimClient {
       } catch (e) {
         if (e instanceof ApiError && e.kind === 'aborted') throw e;
         throw new ApiError({
-          operation: 'CreateExperience', kind: cause.kind, status: cause.status, method: 'POST', url: cause.url,
+          operation: 'CreateExperience',
+          kind: cause.kind,
+          status: cause.status,
+          method: 'POST',
+          url: cause.url,
           code: cause.code,
           detail: `the answer was lost (${cause.status ?? cause.code ?? 'network error'}) and looking up "${input.name}" failed: ${(e as Error).message}; the experience may exist: run sync again to converge`,
         });
@@ -142,12 +173,18 @@ export function createResimClient(opts: ResimClientOptions): ResimClient {
           if (found) return { value: found };
         }
         throw new ApiError({
-          operation: 'CreateExperience', kind: 'http', status: 409, apiMessage: err.apiMessage, method: 'POST', url: err.url,
+          operation: 'CreateExperience',
+          kind: 'http',
+          status: 409,
+          apiMessage: err.apiMessage,
+          method: 'POST',
+          url: err.url,
           hint: `An experience named "${input.name}" may already exist in the project (archived ones included).`,
         });
       }
-      const lost = (err.kind === 'http' && err.status !== undefined && err.status >= 500)
-        || (err.kind === 'network' && !NEVER_SENT_CODES.has(err.code ?? '') && !isPermanentNetworkCode(err.code));
+      const lost =
+        (err.kind === 'http' && err.status !== undefined && err.status >= 500) ||
+        (err.kind === 'network' && !NEVER_SENT_CODES.has(err.code ?? '') && !isPermanentNetworkCode(err.code));
       if (lost) {
         mayHaveWritten = true;
         const found = await lookupOrFail(err);
@@ -194,13 +231,21 @@ export function createResimClient(opts: ResimClientOptions): ResimClient {
       if (ci.length === 1) return ci[0];
       if (ci.length > 1) {
         throw new ApiError({
-          operation: 'ResolveProject', kind: 'http', status: 409, method: 'GET', url: listUrl,
+          operation: 'ResolveProject',
+          kind: 'http',
+          status: 409,
+          method: 'GET',
+          url: listUrl,
           detail: `"${wanted}" matches several projects when case is ignored: ${ci.map((p) => `"${p.name}" (${p.projectID})`).join(', ')}`,
           hint: 'Give the exact name or the project ID (--project, RESIM_PROJECT).',
         });
       }
       throw new ApiError({
-        operation: 'ResolveProject', kind: 'http', status: 404, method: 'GET', url: listUrl,
+        operation: 'ResolveProject',
+        kind: 'http',
+        status: 404,
+        method: 'GET',
+        url: listUrl,
         detail: wanted
           ? `no project named "${wanted}" or with that ID among the ${projects.length} project(s) these credentials can see`
           : 'no project given',
@@ -210,8 +255,14 @@ export function createResimClient(opts: ResimClientOptions): ResimClient {
 
     /** ListExperiences (docs/api.md): GET `/projects/{projectID}/experiences?archived=…&includeCustomFields=true`, all pages. */
     listExperiences(projectID, archived, signal) {
-      return listAll<Experience>('ListExperiences', experiencesPath(projectID), 'experiences',
-        { archived, includeCustomFields: true }, signal, experiencesPageSize);
+      return listAll<Experience>(
+        'ListExperiences',
+        experiencesPath(projectID),
+        'experiences',
+        { archived, includeCustomFields: true },
+        signal,
+        experiencesPageSize,
+      );
     },
 
     findExperiencesByName,
@@ -221,11 +272,22 @@ export function createResimClient(opts: ResimClientOptions): ResimClient {
      * UpdateExperience (docs/api.md): PATCH `/projects/{projectID}/experiences/{experienceID}` with
      * `{experience, updateMask}`, 200 `Experience`. Idempotent, so retried.
      */
-    async updateExperience(projectID: string, experienceID: string, fields: UpdateExperienceFields, updateMask: ExperienceField[], signal?: AbortSignal) {
-      return (await call({
-        operation: 'UpdateExperience', method: 'PATCH', path: `${experiencesPath(projectID)}/${seg(experienceID)}`,
-        body: { experience: fields, updateMask },
-      }, signal)) as Experience;
+    async updateExperience(
+      projectID: string,
+      experienceID: string,
+      fields: UpdateExperienceFields,
+      updateMask: ExperienceField[],
+      signal?: AbortSignal,
+    ) {
+      return (await call(
+        {
+          operation: 'UpdateExperience',
+          method: 'PATCH',
+          path: `${experiencesPath(projectID)}/${seg(experienceID)}`,
+          body: { experience: fields, updateMask },
+        },
+        signal,
+      )) as Experience;
     },
 
     /** ArchiveExperience (docs/api.md): DELETE `/projects/{projectID}/experiences/{experienceID}`, 204. */
@@ -235,7 +297,10 @@ export function createResimClient(opts: ResimClientOptions): ResimClient {
 
     /** RestoreExperience (docs/api.md): POST `/projects/{projectID}/experiences/{experienceID}/restore`, 204. */
     async restoreExperience(projectID, experienceID, signal) {
-      await call({ operation: 'RestoreExperience', method: 'POST', path: `${experiencesPath(projectID)}/${seg(experienceID)}/restore` }, signal);
+      await call(
+        { operation: 'RestoreExperience', method: 'POST', path: `${experiencesPath(projectID)}/${seg(experienceID)}/restore` },
+        signal,
+      );
     },
 
     /** ListExperienceTags (docs/api.md): GET `/projects/{projectID}/experienceTags`, all pages. */
@@ -245,23 +310,37 @@ export function createResimClient(opts: ResimClientOptions): ResimClient {
 
     /** ListExperiencesWithExperienceTag (docs/api.md): GET `/projects/{projectID}/experienceTags/{tagID}/experiences?archived=…`, IDs of all pages. */
     listExperienceIDsWithTag(projectID, tagID, archived, signal) {
-      return memberIDs('ListExperiencesWithExperienceTag', `projects/${seg(projectID)}/experienceTags/${seg(tagID)}/experiences`, archived, signal);
+      return memberIDs(
+        'ListExperiencesWithExperienceTag',
+        `projects/${seg(projectID)}/experienceTags/${seg(tagID)}/experiences`,
+        archived,
+        signal,
+      );
     },
 
     /** AddTagsToExperiences (docs/api.md): POST `/projects/{projectID}/experienceTags/addExperiences` `{experienceTagIDs, experiences}`, 201. */
     async addTagsToExperiences(projectID, tagIDs, experienceIDs, signal) {
-      await call({
-        operation: 'AddTagsToExperiences', method: 'POST', path: `projects/${seg(projectID)}/experienceTags/addExperiences`,
-        body: { experienceTagIDs: tagIDs, experiences: experienceIDs },
-      }, signal);
+      await call(
+        {
+          operation: 'AddTagsToExperiences',
+          method: 'POST',
+          path: `projects/${seg(projectID)}/experienceTags/addExperiences`,
+          body: { experienceTagIDs: tagIDs, experiences: experienceIDs },
+        },
+        signal,
+      );
     },
 
     /** RemoveExperienceTagFromExperience (docs/api.md): DELETE `/projects/{projectID}/experienceTags/{tagID}/experiences/{experienceID}`, 204. */
     async removeTagFromExperience(projectID, tagID, experienceID, signal) {
-      await call({
-        operation: 'RemoveExperienceTagFromExperience', method: 'DELETE',
-        path: `projects/${seg(projectID)}/experienceTags/${seg(tagID)}/experiences/${seg(experienceID)}`,
-      }, signal);
+      await call(
+        {
+          operation: 'RemoveExperienceTagFromExperience',
+          method: 'DELETE',
+          path: `projects/${seg(projectID)}/experienceTags/${seg(tagID)}/experiences/${seg(experienceID)}`,
+        },
+        signal,
+      );
     },
 
     /** ListSystems (docs/api.md): GET `/projects/{projectID}/systems`, all pages. */
@@ -276,17 +355,27 @@ export function createResimClient(opts: ResimClientOptions): ResimClient {
 
     /** AddSystemsToExperiences (docs/api.md): POST `/projects/{projectID}/systems/addExperiences` `{systemIDs, experiences}`, 201. */
     async addSystemsToExperiences(projectID, systemIDs, experienceIDs, signal) {
-      await call({
-        operation: 'AddSystemsToExperiences', method: 'POST', path: `projects/${seg(projectID)}/systems/addExperiences`,
-        body: { systemIDs, experiences: experienceIDs },
-      }, signal);
+      await call(
+        {
+          operation: 'AddSystemsToExperiences',
+          method: 'POST',
+          path: `projects/${seg(projectID)}/systems/addExperiences`,
+          body: { systemIDs, experiences: experienceIDs },
+        },
+        signal,
+      );
     },
 
     async removeSystemsFromExperiences(projectID, systemIDs, experienceIDs, signal) {
-      await call({
-        operation: 'RemoveSystemsFromExperiences', method: 'POST', path: `projects/${seg(projectID)}/systems/removeExperiences`,
-        body: { systemIDs, experiences: experienceIDs },
-      }, signal);
+      await call(
+        {
+          operation: 'RemoveSystemsFromExperiences',
+          method: 'POST',
+          path: `projects/${seg(projectID)}/systems/removeExperiences`,
+          body: { systemIDs, experiences: experienceIDs },
+        },
+        signal,
+      );
     },
 
     /** ListTestSuites (docs/api.md): GET `/projects/{projectID}/suites?archived=false`, all pages. */
@@ -299,10 +388,15 @@ export function createResimClient(opts: ResimClientOptions): ResimClient {
      * 200 `TestSuite` (the new revision). Retried: the same membership twice is the same result.
      */
     async reviseTestSuite(projectID, testSuiteID, experienceIDs, signal) {
-      return (await call({
-        operation: 'ReviseTestSuite', method: 'PATCH', path: `projects/${seg(projectID)}/suites/${seg(testSuiteID)}`,
-        body: { experiences: experienceIDs },
-      }, signal)) as TestSuite;
+      return (await call(
+        {
+          operation: 'ReviseTestSuite',
+          method: 'PATCH',
+          path: `projects/${seg(projectID)}/suites/${seg(testSuiteID)}`,
+          body: { experiences: experienceIDs },
+        },
+        signal,
+      )) as TestSuite;
     },
 
     close() {

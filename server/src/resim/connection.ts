@@ -65,7 +65,11 @@ export function resolveApiUrl(url: string | undefined, env: NodeJS.ProcessEnv = 
 }
 
 /** The project: given, else `RESIM_PROJECT`, else `fallback` (the CLI: the file's first-line comment). */
-export function resolveProjectRef(project: string | undefined, env: NodeJS.ProcessEnv = process.env, fallback?: string): string | undefined {
+export function resolveProjectRef(
+  project: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  fallback?: string,
+): string | undefined {
   return given(project) ?? given(env.RESIM_PROJECT) ?? given(fallback);
 }
 

@@ -62,14 +62,7 @@ export interface CreateExperienceInput {
 
 /** Field names that `UpdateExperience`'s `updateMask` accepts (docs/api.md). */
 export type ExperienceField =
-  | 'name'
-  | 'description'
-  | 'locations'
-  | 'profile'
-  | 'environmentVariables'
-  | 'cacheExempt'
-  | 'containerTimeoutSeconds'
-  | 'customFields';
+  'name' | 'description' | 'locations' | 'profile' | 'environmentVariables' | 'cacheExempt' | 'containerTimeoutSeconds' | 'customFields';
 
 /** `UpdateExperienceFields`: all optional; only those named in the mask change. */
 export type UpdateExperienceFields = Partial<Pick<Experience, ExperienceField>>;

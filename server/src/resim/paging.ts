@@ -32,11 +32,16 @@ export async function listAll<T>(
   let pageToken: string | undefined;
   for (;;) {
     const q: Query = { ...query, pageSize, pageToken };
-    const data = (await call({ operation, method: 'GET', path, query: q, priority: seen.size }, signal)) as Record<string, unknown> | undefined;
+    const data = (await call({ operation, method: 'GET', path, query: q, priority: seen.size }, signal)) as
+      Record<string, unknown> | undefined;
     const items = data?.[key] ?? [];
     if (!Array.isArray(items)) {
       throw new ApiError({
-        operation, kind: 'http', status: 200, method: 'GET', url: buildUrl(path, q),
+        operation,
+        kind: 'http',
+        status: 200,
+        method: 'GET',
+        url: buildUrl(path, q),
         detail: `the answer has no list "${key}"`,
       });
     }
@@ -45,7 +50,11 @@ export async function listAll<T>(
     if (items.length === 0 || typeof next !== 'string' || next === '') return out;
     if (seen.has(next)) {
       throw new ApiError({
-        operation, kind: 'http', status: 200, method: 'GET', url: buildUrl(path, q),
+        operation,
+        kind: 'http',
+        status: 200,
+        method: 'GET',
+        url: buildUrl(path, q),
         detail: 'the API returned the same nextPageToken twice (paging does not advance)',
       });
     }
@@ -53,4 +62,3 @@ export async function listAll<T>(
     pageToken = next;
   }
 }
-

@@ -32,9 +32,18 @@ export function parseRetryAfter(value: string | null | undefined, now: number = 
 
 export function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) { reject(abortError('Sleep')); return; }
-    const onAbort = () => { clearTimeout(timer); reject(abortError('Sleep')); };
-    const timer = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
+    if (signal?.aborted) {
+      reject(abortError('Sleep'));
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(abortError('Sleep'));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
@@ -57,7 +66,12 @@ export type FailureHook = (error: ApiError) => Promise<{ value: unknown } | unde
 
 export interface Retrier {
   /** Runs `spec` with retries; resolves with the parsed JSON body (`undefined` for an empty one). */
-  run(spec: CallSpec, attemptOnce: (spec: CallSpec, attempt: number, signal?: AbortSignal) => Promise<Outcome>, signal?: AbortSignal, onFailure?: FailureHook): Promise<unknown>;
+  run(
+    spec: CallSpec,
+    attemptOnce: (spec: CallSpec, attempt: number, signal?: AbortSignal) => Promise<Outcome>,
+    signal?: AbortSignal,
+    onFailure?: FailureHook,
+  ): Promise<unknown>;
 }
 
 export function createRetrier(opts: RetryOptions): Retrier {

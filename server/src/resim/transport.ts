@@ -36,9 +36,7 @@ export interface CallSpec {
   priority?: number;
 }
 
-export type Outcome =
-  | { ok: true; status: number; data: unknown }
-  | { ok: false; error: ApiError; retryAfterMs?: number };
+export type Outcome = { ok: true; status: number; data: unknown } | { ok: false; error: ApiError; retryAfterMs?: number };
 
 export function abortError(operation: string, method?: string, url?: string): ApiError {
   return new ApiError({ operation, kind: 'aborted', method, url });
@@ -53,8 +51,14 @@ export function raceAbort<T>(p: Promise<T>, signal: AbortSignal | undefined, onA
     const listener = () => reject(onAbort());
     signal.addEventListener('abort', listener, { once: true });
     p.then(
-      (v) => { signal.removeEventListener('abort', listener); resolve(v); },
-      (e) => { signal.removeEventListener('abort', listener); reject(e); },
+      (v) => {
+        signal.removeEventListener('abort', listener);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener('abort', listener);
+        reject(e);
+      },
     );
   });
 }
@@ -104,9 +108,7 @@ export function createTransport(opts: TransportOptions): Transport {
   const queue = new PQueue({ concurrency: opts.concurrency });
   // Writes have their own limit: an apply's creates and updates run many at once, each one round trip.
   const writeQueue = new PQueue({ concurrency: opts.writeConcurrency });
-  const agent = baseUrl.startsWith('https:')
-    ? new https.Agent({ keepAlive: true })
-    : new http.Agent({ keepAlive: true });
+  const agent = baseUrl.startsWith('https:') ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
   const apiHost = new URL(baseUrl).host;
 
   function buildUrl(path: string, query?: Query): string {
@@ -147,7 +149,10 @@ export function createTransport(opts: TransportOptions): Transport {
       return {
         ok: false,
         error: new ApiError({
-          operation, kind: 'auth', method, url,
+          operation,
+          kind: 'auth',
+          method,
+          url,
           status: inner?.status,
           detail: `no token (${auth.describe()}): ${inner ? inner.message : String((e as Error)?.message ?? e)}`,
           retriable: inner?.retriable ?? false,
@@ -200,7 +205,13 @@ export function createTransport(opts: TransportOptions): Transport {
         return {
           ok: false,
           error: new ApiError({
-            operation, kind: 'http', status, apiMessage, method, url, retriable,
+            operation,
+            kind: 'http',
+            status,
+            apiMessage,
+            method,
+            url,
+            retriable,
             ...(redirected ? { detail: redirectRefused(status, res.headers.get('location'), url), hint: API_URL_HINT } : {}),
           }),
           retryAfterMs: retriable ? parseRetryAfter(res.headers.get('retry-after')) : undefined,
@@ -213,15 +224,23 @@ export function createTransport(opts: TransportOptions): Transport {
         event(status);
         const err = e as { code?: string; errno?: string; type?: string; message?: string };
         const code = err.code ?? err.errno ?? (err.type === 'request-timeout' || err.type === 'body-timeout' ? 'ETIMEDOUT' : undefined);
-        const what = code === 'ENOTFOUND' ? `host ${apiHost} not found`
-          : code === 'ECONNREFUSED' ? `connection to ${apiHost} refused`
-          : `cannot reach ${apiHost}`;
+        const what =
+          code === 'ENOTFOUND'
+            ? `host ${apiHost} not found`
+            : code === 'ECONNREFUSED'
+              ? `connection to ${apiHost} refused`
+              : `cannot reach ${apiHost}`;
         const reason = redact(code ?? err.message ?? String(e), [token]);
         const retriable = !isPermanentNetworkCode(code);
         return {
           ok: false,
           error: new ApiError({
-            operation, kind: 'network', method, url, code, retriable,
+            operation,
+            kind: 'network',
+            method,
+            url,
+            code,
+            retriable,
             detail: `${what} (${reason})`,
             hint: API_URL_HINT,
           }),
@@ -229,7 +248,9 @@ export function createTransport(opts: TransportOptions): Transport {
       }
     };
 
-    return raceAbort((method === 'GET' ? queue : writeQueue).add(run, { priority: spec.priority ?? 0 }), signal, () => abortError(operation, method, url));
+    return raceAbort((method === 'GET' ? queue : writeQueue).add(run, { priority: spec.priority ?? 0 }), signal, () =>
+      abortError(operation, method, url),
+    );
   }
 
   return { buildUrl, attemptOnce, close: () => agent.destroy() };

@@ -25,7 +25,10 @@ export interface ApplyOptions {
 
 /** A plan that must not be applied; `code` says why (protocol `PlanRefusal`). Nothing was written. */
 export class PlanRefusedError extends Error {
-  constructor(message: string, readonly code: PlanRefusal) {
+  constructor(
+    message: string,
+    readonly code: PlanRefusal,
+  ) {
     super(message);
     this.name = 'PlanRefusedError';
   }
@@ -82,7 +85,8 @@ export async function applyPlan(api: ResimApi, plan: Plan, opts: ApplyOptions = 
 
   const experienceIDs: Record<string, string> = {};
   // Every experience the config lists (an `archived: true` entry too), not the unlisted ones archived.
-  for (const e of plan.experiences) if (e.experienceID && (e.action !== 'archive' || e.configIndex !== undefined)) experienceIDs[e.name] = e.experienceID;
+  for (const e of plan.experiences)
+    if (e.experienceID && (e.action !== 'archive' || e.configIndex !== undefined)) experienceIDs[e.name] = e.experienceID;
 
   // Phase 1a: restores; 1b: field updates (of restored experiences too).
   await runPhase(
@@ -95,7 +99,11 @@ export async function applyPlan(api: ResimApi, plan: Plan, opts: ApplyOptions = 
       .filter((e) => e.experienceID && plan.updateInputs[e.experienceID])
       .map((e) => {
         const upd = plan.updateInputs[e.experienceID!];
-        return { operation: 'UpdateExperience', target: e.name, run: () => api.updateExperience(pid, e.experienceID!, upd.experience, upd.updateMask, signal) };
+        return {
+          operation: 'UpdateExperience',
+          target: e.name,
+          run: () => api.updateExperience(pid, e.experienceID!, upd.experience, upd.updateMask, signal),
+        };
       }),
   );
 
@@ -124,7 +132,13 @@ export async function applyPlan(api: ResimApi, plan: Plan, opts: ApplyOptions = 
     if (!members) continue;
     const missing = members.filter((id) => id.startsWith(NEW_ID_PREFIX) && failedCreates.has(id.slice(NEW_ID_PREFIX.length)));
     if (missing.length) {
-      calls.push({ operation: 'ReviseTestSuite', target: s.name, ok: false, skipped: true, error: `not revised: creating ${missing.map((m) => m.slice(NEW_ID_PREFIX.length)).join(', ')} failed` });
+      calls.push({
+        operation: 'ReviseTestSuite',
+        target: s.name,
+        ok: false,
+        skipped: true,
+        error: `not revised: creating ${missing.map((m) => m.slice(NEW_ID_PREFIX.length)).join(', ')} failed`,
+      });
       done += 1;
       continue;
     }
@@ -137,14 +151,26 @@ export async function applyPlan(api: ResimApi, plan: Plan, opts: ApplyOptions = 
   const memberJobs: Job[] = [];
   for (const t of plan.tags) {
     if (t.addIDs.length)
-      memberJobs.push({ operation: 'AddTagsToExperiences', target: `${t.name} (+${t.addIDs.length})`, run: () => api.addTagsToExperiences(pid, [t.tagID], t.addIDs, signal) });
+      memberJobs.push({
+        operation: 'AddTagsToExperiences',
+        target: `${t.name} (+${t.addIDs.length})`,
+        run: () => api.addTagsToExperiences(pid, [t.tagID], t.addIDs, signal),
+      });
     t.removeIDs.forEach((id, i) =>
-      memberJobs.push({ operation: 'RemoveExperienceTagFromExperience', target: `${t.name} from ${t.remove[i]}`, run: () => api.removeTagFromExperience(pid, t.tagID, id, signal) }),
+      memberJobs.push({
+        operation: 'RemoveExperienceTagFromExperience',
+        target: `${t.name} from ${t.remove[i]}`,
+        run: () => api.removeTagFromExperience(pid, t.tagID, id, signal),
+      }),
     );
   }
   for (const s of plan.systems) {
     if (s.addIDs.length)
-      memberJobs.push({ operation: 'AddSystemsToExperiences', target: `${s.name} (+${s.addIDs.length})`, run: () => api.addSystemsToExperiences(pid, [s.systemID], s.addIDs, signal) });
+      memberJobs.push({
+        operation: 'AddSystemsToExperiences',
+        target: `${s.name} (+${s.addIDs.length})`,
+        run: () => api.addSystemsToExperiences(pid, [s.systemID], s.addIDs, signal),
+      });
   }
   await runPhase(memberJobs);
 

@@ -36,7 +36,9 @@ const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? 
  * Options of the clone. `order`: experience IDs to write first, in this order (e.g. the order of
  * an existing config, so that a diff against it lines up); the others follow by name.
  */
-export interface CloneOptions { order?: readonly string[] }
+export interface CloneOptions {
+  order?: readonly string[];
+}
 
 /** The config that describes `state` exactly (plain data; see `cloneConfig` for the text). */
 export function stateToConfig(state: ProjectState, opts: CloneOptions = {}): { config: SyncConfig; skippedSuites: string[] } {
@@ -49,10 +51,16 @@ export function stateToConfig(state: ProjectState, opts: CloneOptions = {}): { c
   collect(systemsOf, state.systems);
 
   const rank = new Map((opts.order ?? []).map((id, i) => [id, i]));
-  const active = state.experiences.filter((e) => !e.archived).sort((a, b) =>
-    (rank.get(a.experienceID) ?? Infinity) - (rank.get(b.experienceID) ?? Infinity) || byName(a, b));
+  const active = state.experiences
+    .filter((e) => !e.archived)
+    .sort((a, b) => (rank.get(a.experienceID) ?? Infinity) - (rank.get(b.experienceID) ?? Infinity) || byName(a, b));
   const experiences: ConfigExperience[] = active.map((e) => {
-    const out: ConfigExperience = { name: e.name, experienceID: e.experienceID, description: e.description ?? '', locations: [...(e.locations ?? [])] };
+    const out: ConfigExperience = {
+      name: e.name,
+      experienceID: e.experienceID,
+      description: e.description ?? '',
+      locations: [...(e.locations ?? [])],
+    };
     if (e.profile) out.profile = e.profile;
     if (e.environmentVariables?.length) out.environmentVariables = e.environmentVariables.map((v) => ({ name: v.name, value: v.value }));
     if (e.cacheExempt) out.cacheExempt = true;
@@ -90,7 +98,8 @@ export function cloneConfig(state: ProjectState, opts: CloneOptions = {}): strin
     `# Cloned from ReSim project ${quote(state.project.name)} (${state.project.id}) by resim-sync.`,
     '# Preview before you apply: unlisted experiences are archived by a sync.',
   ];
-  for (const s of skippedSuites) header.push(`# Test suite ${quote(s)} is not managed here: it holds archived experiences, which a config cannot list.`);
+  for (const s of skippedSuites)
+    header.push(`# Test suite ${quote(s)} is not managed here: it holds archived experiences, which a config cannot list.`);
   const body = stringify(
     { experiences: config.experiences, managedTestSuites: config.managedTestSuites, managedExperienceTags: config.managedExperienceTags },
     { lineWidth: 0, indentSeq: true },

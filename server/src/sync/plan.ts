@@ -32,7 +32,17 @@ import { fingerprintState } from './fingerprint';
 import { isNoOp, type FieldChange } from '../../../protocol';
 import type { ConfigExperience, SyncConfig } from '../config/model';
 import type { CreateExperienceInput, Experience, ExperienceField, UpdateExperienceFields } from '../resim/model';
-import type { MemberSet, Plan, PlanError, PlanNotice, PlannedExperience, PlannedSystem, PlannedTag, PlannedTestSuite, ProjectState } from './model';
+import type {
+  MemberSet,
+  Plan,
+  PlanError,
+  PlanNotice,
+  PlannedExperience,
+  PlannedSystem,
+  PlannedTag,
+  PlannedTestSuite,
+  ProjectState,
+} from './model';
 
 export interface PlanOptions {
   /** Archive unarchived experiences the config does not list (the resim CLI's default: true). */
@@ -116,7 +126,12 @@ const DIFF_FIELDS_RENAMED: ExperienceField[] = ['name', ...DIFF_FIELDS];
  * Appends the config's changes to `live` to `changes` (omitted optional fields are left alone);
  * returns the UpdateExperience body, or undefined when no API field changes.
  */
-function fieldDiff(cfg: ConfigExperience, live: Experience, renamed: boolean, changes: FieldChange[]): Plan['updateInputs'][string] | undefined {
+function fieldDiff(
+  cfg: ConfigExperience,
+  live: Experience,
+  renamed: boolean,
+  changes: FieldChange[],
+): Plan['updateInputs'][string] | undefined {
   let update: Record<string, unknown> | undefined;
   let mask: ExperienceField[] | undefined;
   for (const field of renamed ? DIFF_FIELDS_RENAMED : DIFF_FIELDS) {
@@ -420,17 +435,39 @@ function planExperiences(ctx: PlanContext, { matches }: Matching, managedTagIDs:
         // The reference creates it (fields only), then archives it.
         createInputs[m.cfg.name] = createInput(m.cfg, NO_IDS, NO_IDS);
         const changes = createChanges(m.cfg).filter((c) => c.field !== 'tags' && c.field !== 'systems');
-        planned.push({ name: m.cfg.name, action: 'create', experienceID: null, matchedBy: null, changes, configIndex: m.index, thenArchive: true });
+        planned.push({
+          name: m.cfg.name,
+          action: 'create',
+          experienceID: null,
+          matchedBy: null,
+          changes,
+          configIndex: m.index,
+          thenArchive: true,
+        });
         continue;
       }
       createInputs[m.cfg.name] = createInput(m.cfg, referencedIDs(ctx, m, 'tags'), referencedIDs(ctx, m, 'systems'));
-      planned.push({ name: m.cfg.name, action: 'create', experienceID: null, matchedBy: null, changes: createChanges(m.cfg), configIndex: m.index });
+      planned.push({
+        name: m.cfg.name,
+        action: 'create',
+        experienceID: null,
+        matchedBy: null,
+        changes: createChanges(m.cfg),
+        configIndex: m.index,
+      });
       continue;
     }
     const live = m.live;
     if (archivedEntry) {
       // Not even a rename: the reference skips the update of an archived entry.
-      planned.push({ name: m.cfg.name, action: live.archived ? 'unchanged' : 'archive', experienceID: live.experienceID, matchedBy: m.matchedBy, changes: [], configIndex: m.index });
+      planned.push({
+        name: m.cfg.name,
+        action: live.archived ? 'unchanged' : 'archive',
+        experienceID: live.experienceID,
+        matchedBy: m.matchedBy,
+        changes: [],
+        configIndex: m.index,
+      });
       continue;
     }
     const tagIDs = referencedIDs(ctx, m, 'tags');
@@ -465,7 +502,11 @@ function planExperiences(ctx: PlanContext, { matches }: Matching, managedTagIDs:
     const newSystems = systemIDs.filter((t) => !currentSystems.includes(t));
     if (newSystems.length) {
       for (const t of newSystems) push(systemAdds, t, id);
-      changes.push({ field: 'systems', before: namesOf(currentSystems, systemName), after: namesOf([...currentSystems, ...newSystems], systemName) });
+      changes.push({
+        field: 'systems',
+        before: namesOf(currentSystems, systemName),
+        after: namesOf([...currentSystems, ...newSystems], systemName),
+      });
     }
 
     let action: PlannedExperience['action'];
@@ -478,7 +519,14 @@ function planExperiences(ctx: PlanContext, { matches }: Matching, managedTagIDs:
         severity: 'information',
       });
     } else action = changes.length ? 'update' : 'unchanged';
-    const entry: PlannedExperience = { name: m.cfg.name, action, experienceID: live.experienceID, matchedBy: m.matchedBy, changes, configIndex: m.index };
+    const entry: PlannedExperience = {
+      name: m.cfg.name,
+      action,
+      experienceID: live.experienceID,
+      matchedBy: m.matchedBy,
+      changes,
+      configIndex: m.index,
+    };
     if (live.name !== m.cfg.name) entry.previousName = live.name;
     planned.push(entry);
   }
@@ -495,14 +543,16 @@ function planUnlisted(ctx: PlanContext, { matchOfLive }: Matching, options: Plan
     if (unlisted.length)
       notices.push({
         code: 'will-archive',
-        message: `Sync will archive ${unlisted.length} experience${unlisted.length === 1 ? '' : 's'} of project ${quote(state.project.name)} that this file does not list: ${unlisted.slice(0, 5).map((e) => quote(e.name)).join(', ')}${unlisted.length > 5 ? ', …' : ''}. Add them to the file, or turn archiving of unlisted experiences off.`,
+        message: `Sync will archive ${unlisted.length} experience${unlisted.length === 1 ? '' : 's'} of project ${quote(state.project.name)} that this file does not list: ${unlisted
+          .slice(0, 5)
+          .map((e) => quote(e.name))
+          .join(', ')}${unlisted.length > 5 ? ', …' : ''}. Add them to the file, or turn archiving of unlisted experiences off.`,
         path: ['experiences'],
         severity: 'warning',
       });
   } else if (unlisted.length) {
     warnings.push(`${unlisted.length} experience${unlisted.length === 1 ? '' : 's'} not in the config kept (archiving is off).`);
   }
-
 }
 
 /** The name an experience ID will have after the sync (the config's name for a rename). */
@@ -556,7 +606,8 @@ function planTestSuites(
         return;
       }
       if (m) {
-        if (m.failed) ok = false; // an entry with errors: matching reports it
+        if (m.failed)
+          ok = false; // an entry with errors: matching reports it
         else after.push(m.live ? m.live.experienceID : NEW_ID_PREFIX + n);
         return;
       }
@@ -584,14 +635,24 @@ function planTestSuites(
     if (changed) suiteMembers[live.testSuiteID] = uniqueAfter;
     // The config's names are the members after; an unchanged suite holds the same before.
     const afterNames = [...new Set(names)];
-    suites.push({ name: s.name, testSuiteID: live.testSuiteID, before: changed ? live.experiences.map(nameOfID) : afterNames, after: afterNames, changed });
+    suites.push({
+      name: s.name,
+      testSuiteID: live.testSuiteID,
+      before: changed ? live.experiences.map(nameOfID) : afterNames,
+      after: afterNames,
+      changed,
+    });
   });
 
   return { suites, suiteMembers };
 }
 
 /** Step 6, the tag and system changes by name, in the state's order. */
-function planMemberships(ctx: PlanContext, e: ExperiencePlan, nameOfID: (id: string) => string): { tags: PlannedTag[]; systems: PlannedSystem[] } {
+function planMemberships(
+  ctx: PlanContext,
+  e: ExperiencePlan,
+  nameOfID: (id: string) => string,
+): { tags: PlannedTag[]; systems: PlannedSystem[] } {
   const { state } = ctx;
   const { tagAdds, tagRemoves, systemAdds } = e;
   const tags: PlannedTag[] = state.tags

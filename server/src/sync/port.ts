@@ -1,5 +1,14 @@
 /** The engine's port to the ReSim API (docs/architecture.md, "Layers"). */
-import type { CreateExperienceInput, Experience, ExperienceField, ExperienceTag, Project, System, TestSuite, UpdateExperienceFields } from '../resim/model';
+import type {
+  CreateExperienceInput,
+  Experience,
+  ExperienceField,
+  ExperienceTag,
+  Project,
+  System,
+  TestSuite,
+  UpdateExperienceFields,
+} from '../resim/model';
 
 /**
  * The API surface the engine needs: its port, implemented by the ReSim API client
@@ -18,7 +27,13 @@ export interface ResimApi {
   findExperiencesByName(projectID: string, name: string, signal?: AbortSignal): Promise<Experience[]>;
   /** Creates; on a lost answer (5xx / network error) looks the name up and adopts it before any retry. */
   createExperience(projectID: string, input: CreateExperienceInput, signal?: AbortSignal): Promise<Experience>;
-  updateExperience(projectID: string, experienceID: string, fields: UpdateExperienceFields, updateMask: ExperienceField[], signal?: AbortSignal): Promise<Experience>;
+  updateExperience(
+    projectID: string,
+    experienceID: string,
+    fields: UpdateExperienceFields,
+    updateMask: ExperienceField[],
+    signal?: AbortSignal,
+  ): Promise<Experience>;
   archiveExperience(projectID: string, experienceID: string, signal?: AbortSignal): Promise<void>;
   restoreExperience(projectID: string, experienceID: string, signal?: AbortSignal): Promise<void>;
   listExperienceTags(projectID: string, signal?: AbortSignal): Promise<ExperienceTag[]>;

@@ -26,7 +26,13 @@ export function collectProblems(loaded: LoadedConfig | undefined, planErrors: Pl
   const fromPath = (code: DiagnosticCode, message: string, severity: Problem['severity'], path: PlanError['path']) => {
     const range = loaded?.rangeOf(path, path.length === 1 ? 'key' : 'value');
     const label = loaded ? entryLabel(loaded.config, path) : undefined;
-    out.push({ code, message: label && !message.toLowerCase().includes(label.toLowerCase()) ? `${label}: ${message}` : message, severity, line: range ? range.start.line + 1 : undefined, column: range ? range.start.character + 1 : undefined });
+    out.push({
+      code,
+      message: label && !message.toLowerCase().includes(label.toLowerCase()) ? `${label}: ${message}` : message,
+      severity,
+      line: range ? range.start.line + 1 : undefined,
+      column: range ? range.start.character + 1 : undefined,
+    });
   };
   for (const e of planErrors) fromPath(e.code, e.message, 'error', e.path);
   for (const n of notices) fromPath(n.code, n.message, n.severity, n.path);

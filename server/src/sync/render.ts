@@ -70,14 +70,21 @@ export function renderPlanText(plan: Plan, style: Style = {}): string {
   for (const e of plan.experiences) {
     if (e.action === 'unchanged') continue;
     const label = `${ACTION_SYMBOL[e.action]} ${e.action.padEnd(7)} ${escapeVisible(e.name)}`;
-    const how = e.previousName !== undefined ? ` (renamed from ${quote(e.previousName)}, matched by ID)` : e.experienceID
+    const how =
+      e.previousName !== undefined
+        ? ` (renamed from ${quote(e.previousName)}, matched by ID)`
+        : e.experienceID
           ? ` (${escapeVisible(e.experienceID)})`
           : e.thenArchive
             ? ' (then archived: the entry says archived: true)'
             : '';
     out.push(`  ${c(e.action, label)}${c('unchanged', how)}`);
     for (const ch of e.changes) {
-      out.push(e.action === 'create' ? `      ${escapeVisible(ch.field)}: ${fmt(ch.after)}` : `      ${escapeVisible(ch.field)}: ${fmt(ch.before)} → ${fmt(ch.after)}`);
+      out.push(
+        e.action === 'create'
+          ? `      ${escapeVisible(ch.field)}: ${fmt(ch.after)}`
+          : `      ${escapeVisible(ch.field)}: ${fmt(ch.before)} → ${fmt(ch.after)}`,
+      );
     }
   }
   const revised = plan.testSuites.filter((s) => s.changed);
@@ -103,7 +110,10 @@ export function renderPlanText(plan: Plan, style: Style = {}): string {
   for (const w of plan.warnings) out.push(c('warning', `Warning: ${escapeVisible(w)}`));
   if (plan.massArchive.tripped)
     out.push(
-      c('error', `Safety: this plan archives ${plan.massArchive.archiveCount} of ${plan.massArchive.activeCount} active experiences (threshold ${plan.massArchive.threshold}). Apply refuses it unless --allow-mass-archive is given.`),
+      c(
+        'error',
+        `Safety: this plan archives ${plan.massArchive.archiveCount} of ${plan.massArchive.activeCount} active experiences (threshold ${plan.massArchive.threshold}). Apply refuses it unless --allow-mass-archive is given.`,
+      ),
     );
   return out.join('\n') + '\n';
 }

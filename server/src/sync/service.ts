@@ -88,7 +88,10 @@ export function assertApplicable(plan: Plan, guards: GuardOptions, config?: Sync
   assertBound(guards);
   if (plan.errors.length) throw new PlanRefusedError(configErrorsRefusal(plan.errors.length), 'config-errors');
   if (guards.expectedConfigFingerprint && (!config || guards.expectedConfigFingerprint !== fingerprintConfig(config, plan.archiveUnlisted)))
-    throw new PlanRefusedError('Stale plan: the config changed since the plan was made (its entries, or whether unlisted experiences are archived). Preview again, then apply.', 'stale-plan');
+    throw new PlanRefusedError(
+      'Stale plan: the config changed since the plan was made (its entries, or whether unlisted experiences are archived). Preview again, then apply.',
+      'stale-plan',
+    );
   if (guards.expectedStateFingerprint && guards.expectedStateFingerprint !== plan.stateFingerprint)
     throw new PlanRefusedError(
       `Stale plan: project "${plan.project.name}" changed since the plan was made (someone else synced or edited it). Preview again, then apply.`,
@@ -125,7 +128,11 @@ export async function guardedApply(
   api: ResimApi,
   project: { id: string; name: string },
   config: SyncConfig,
-  opts: { archiveUnlisted: boolean; signal?: AbortSignal; onProgress?: (done: number, total: number, message: string) => void } & GuardOptions,
+  opts: {
+    archiveUnlisted: boolean;
+    signal?: AbortSignal;
+    onProgress?: (done: number, total: number, message: string) => void;
+  } & GuardOptions,
 ): Promise<{ plan: Plan; result: ApplyResult }> {
   const { plan } = await planAgainstProject(api, project, config, { archiveUnlisted: opts.archiveUnlisted, signal: opts.signal });
   assertApplicable(plan, opts, config);

@@ -18,7 +18,7 @@ import { lineStarts } from '../../../server/src/config/text';
 import { definitionAt, documentSymbolsFor } from '../../../server/src/lsp/symbols';
 import { analysisOf, at, caret, CONFIG, documentOf } from './fixture';
 
-const hoverText = (h: Hover | null): string => ((h?.contents as MarkupContent | undefined)?.value ?? '');
+const hoverText = (h: Hover | null): string => (h?.contents as MarkupContent | undefined)?.value ?? '';
 const labels = (items: CompletionItem[] | undefined): string[] => (items ?? []).map((i) => i.label);
 const severityName = { 1: 'error', 2: 'warning', 3: 'information' } as const;
 
@@ -35,10 +35,18 @@ describe('lsp features in process (caret fixtures)', () => {
     });
 
     it('every code published carries the severity its table gives', () => {
-      const text = CONFIG.replace('tags: [regression]', 'tags: [regresion]').replace('  - name: beta\n', '  - name: beta\n    colour: red\n');
+      const text = CONFIG.replace('tags: [regression]', 'tags: [regresion]').replace(
+        '  - name: beta\n',
+        '  - name: beta\n    colour: red\n',
+      );
       const ds = diagnosticsOf(analysisOf(text));
       assert.ok(ds.length >= 3, JSON.stringify(ds.map((d) => d.code)));
-      for (const d of ds) assert.equal(severityName[d.severity as 1 | 2 | 3], DIAGNOSTIC_SEVERITY[d.code as keyof typeof DIAGNOSTIC_SEVERITY], String(d.code));
+      for (const d of ds)
+        assert.equal(
+          severityName[d.severity as 1 | 2 | 3],
+          DIAGNOSTIC_SEVERITY[d.code as keyof typeof DIAGNOSTIC_SEVERITY],
+          String(d.code),
+        );
     });
 
     it('the restore of an archived experience is a note at its name', () => {
@@ -114,10 +122,17 @@ describe('lsp features in process (caret fixtures)', () => {
     it('source action: write the matched experience IDs into the file', () => {
       const a = analysisOf(CONFIG);
       const doc = documentOf(CONFIG);
-      const actions = codeActionsFor(a, doc, { textDocument: { uri: doc.uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [], only: [WRITE_IDS_KIND] } });
+      const actions = codeActionsFor(a, doc, {
+        textDocument: { uri: doc.uri },
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        context: { diagnostics: [], only: [WRITE_IDS_KIND] },
+      });
       assert.equal(actions.length, 1, JSON.stringify(actions.map((x) => x.title)));
       const edits = actions[0].edit?.changes?.[doc.uri] ?? [];
-      assert.ok(edits.some((e) => e.newText.includes('00000000-0000-4000-8000-000000000001')), JSON.stringify(edits));
+      assert.ok(
+        edits.some((e) => e.newText.includes('00000000-0000-4000-8000-000000000001')),
+        JSON.stringify(edits),
+      );
     });
   });
 
@@ -129,7 +144,10 @@ describe('lsp features in process (caret fixtures)', () => {
       assert.ok(lenses.some((l) => l.command?.command === APPLY_COMMAND && l.command.title === 'Apply'));
       const titles = lenses.map((l) => l.command?.title ?? '');
       assert.ok(titles.includes('+ create'), titles.join(' | '));
-      assert.ok(titles.some((t) => t.startsWith('~ update') && t.includes('description')), titles.join(' | '));
+      assert.ok(
+        titles.some((t) => t.startsWith('~ update') && t.includes('description')),
+        titles.join(' | '),
+      );
       const { pos } = caret(at('- name: delta', 0));
       const delta = lenses.find((l) => l.command?.title === '+ create');
       assert.deepEqual(delta?.range.start.line, pos.line);
@@ -152,7 +170,11 @@ describe('lsp features in process (caret fixtures)', () => {
 
     it('symbols: the experiences and the suites', () => {
       const names = documentSymbolsFor(analysisOf(CONFIG)).flatMap((s) => [s.name, ...(s.children ?? []).map((c) => c.name)]);
-      for (const n of ['alpha', 'beta', 'delta', 'smoke']) assert.ok(names.some((x) => x.includes(n)), `${n} in ${names.join(', ')}`);
+      for (const n of ['alpha', 'beta', 'delta', 'smoke'])
+        assert.ok(
+          names.some((x) => x.includes(n)),
+          `${n} in ${names.join(', ')}`,
+        );
     });
   });
 
@@ -163,7 +185,10 @@ describe('lsp features in process (caret fixtures)', () => {
       assert.equal(ds.length, 1);
       assert.equal(ds[0].code, 'suspicious-characters');
       assert.deepEqual(ds[0].range.start, pos);
-      assert.deepEqual(ds[0].fix?.edits.map((e) => e.newText), ['']);
+      assert.deepEqual(
+        ds[0].fix?.edits.map((e) => e.newText),
+        [''],
+      );
       // The editor publishes it with the same position.
       const published = diagnosticsOf(analysisOf(text)).find((d) => d.code === 'suspicious-characters');
       assert.deepEqual(published?.range.start, pos);

@@ -54,7 +54,11 @@ export function demoState(): ProjectState {
 }
 
 /** The analysis the server caches for `text` against `state` (no state: offline, no plan). */
-export function analysisOf(text: string, state: ProjectState | undefined = demoState(), uri = 'file:///ws/demo.experiences.yaml'): Analysis {
+export function analysisOf(
+  text: string,
+  state: ProjectState | undefined = demoState(),
+  uri = 'file:///ws/demo.experiences.yaml',
+): Analysis {
   const loaded = loadConfig(text);
   const settings = normalizeSettings({ project: 'demo' }, {});
   const a: Analysis = { uri, version: 1, loaded, settings, project: 'demo', key: 'k', byIndex: new Map() };

@@ -11,7 +11,14 @@ exports.activate = async function activate() {
     await require(suite).run();
   } catch (err) {
     if (!fs.existsSync(report)) {
-      fs.writeFileSync(report, JSON.stringify({ passes: [], failures: [{ title: 'the suite did not run', error: String((err && err.stack) || err) }], pending: [] }));
+      fs.writeFileSync(
+        report,
+        JSON.stringify({
+          passes: [],
+          failures: [{ title: 'the suite did not run', error: String((err && err.stack) || err) }],
+          pending: [],
+        }),
+      );
     }
   }
 };

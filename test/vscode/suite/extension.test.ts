@@ -36,7 +36,8 @@ async function open(uri: vscode.Uri): Promise<vscode.TextDocument> {
   return doc;
 }
 
-const codes = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).map((d) => String(typeof d.code === 'object' ? d.code.value : d.code));
+const codes = (uri: vscode.Uri) =>
+  vscode.languages.getDiagnostics(uri).map((d) => String(typeof d.code === 'object' ? d.code.value : d.code));
 
 describe('ReSim Experience Sync in the extension host', function () {
   let api: TestApi;
@@ -52,19 +53,25 @@ describe('ReSim Experience Sync in the extension host', function () {
 
   it('activates with every command of package.json', async () => {
     const all = await vscode.commands.getCommands(true);
-    const declared = (vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes.commands as { command: string }[]).map((c) => c.command);
+    const declared = (vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes.commands as { command: string }[]).map(
+      (c) => c.command,
+    );
     assert.ok(declared.length >= 9);
     for (const c of declared) assert.ok(all.includes(c), `${c} is registered`);
   });
 
   it('the walkthrough opens, and every command its steps link to is registered', async () => {
-    const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { walkthroughs: { id: string; steps: { description: string; media: { markdown?: string } }[] }[] } };
+    const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as {
+      contributes: { walkthroughs: { id: string; steps: { description: string; media: { markdown?: string } }[] }[] };
+    };
     const all = await vscode.commands.getCommands(true);
     const walk = pkg.contributes.walkthroughs[0];
     const linked = walk.steps.flatMap((st) => [...st.description.matchAll(/\(command:([\w.]+)\)/g)].map((m) => m[1]));
     assert.ok(linked.length >= 3, linked.join(', '));
     for (const c of linked) assert.ok(all.includes(c), `${c} is registered`);
-    for (const st of walk.steps) if (st.media.markdown) await vscode.workspace.fs.stat(vscode.Uri.joinPath(vscode.extensions.getExtension(EXTENSION_ID)!.extensionUri, st.media.markdown));
+    for (const st of walk.steps)
+      if (st.media.markdown)
+        await vscode.workspace.fs.stat(vscode.Uri.joinPath(vscode.extensions.getExtension(EXTENSION_ID)!.extensionUri, st.media.markdown));
     await vscode.commands.executeCommand('workbench.action.openWalkthrough', `${EXTENSION_ID}#${walk.id}`, false);
   });
 
@@ -95,7 +102,8 @@ describe('ReSim Experience Sync in the extension host', function () {
   });
 
   it('Start Local Sandbox points the session at a sandbox on 127.0.0.1 and selects its "demo" project', async () => {
-    api.ui.showInformationMessage = (async (_m: string, ...items: unknown[]) => items.find((i) => i === 'Select "demo"')) as unknown as typeof api.ui.showInformationMessage;
+    api.ui.showInformationMessage = (async (_m: string, ...items: unknown[]) =>
+      items.find((i) => i === 'Select "demo"')) as unknown as typeof api.ui.showInformationMessage;
     await vscode.commands.executeCommand('resim.startSandbox');
     assert.equal(api.session.describeAuth(), 'local sandbox');
     assert.match(String(api.session.settings.apiUrl), /^http:\/\/127\.0\.0\.1:\d+\/v1\/$/);
@@ -171,13 +179,17 @@ describe('ReSim Experience Sync in the extension host', function () {
     const uri = fileIn(0, 'demo.experiences.yaml');
     const from = api.logger.lines.length;
     const since = () => api.logger.lines.slice(from).map((l) => `${l.level}: ${l.text}`);
-    api.ui.showWarningMessage = (async (_m: string, ...rest: unknown[]) => (rest.includes('Apply') ? 'Apply' : undefined)) as unknown as typeof api.ui.showWarningMessage;
+    api.ui.showWarningMessage = (async (_m: string, ...rest: unknown[]) =>
+      rest.includes('Apply') ? 'Apply' : undefined) as unknown as typeof api.ui.showWarningMessage;
     api.ui.showInformationMessage = (async () => undefined) as unknown as typeof api.ui.showInformationMessage;
     let cancelledByButton = false;
     const real = api.ui.withProgress;
     // The notification's Cancel button: VS Code cancels the token it gave the task, here as
     // soon as the apply reports its first progress (the server is making calls).
-    api.ui.withProgress = (async (options: vscode.ProgressOptions, task: (p: vscode.Progress<{ message?: string; increment?: number }>, t: vscode.CancellationToken) => Thenable<unknown>) => {
+    api.ui.withProgress = (async (
+      options: vscode.ProgressOptions,
+      task: (p: vscode.Progress<{ message?: string; increment?: number }>, t: vscode.CancellationToken) => Thenable<unknown>,
+    ) => {
       if (!options.cancellable) return real(options, task);
       const source = new vscode.CancellationTokenSource();
       const cancel = () => {
@@ -194,7 +206,10 @@ describe('ReSim Experience Sync in the extension host', function () {
     }) as unknown as typeof api.ui.withProgress;
     await vscode.commands.executeCommand('resim.applySync', uri);
     assert.ok(cancelledByButton);
-    assert.ok(since().some((l) => /Apply cancelled/.test(l)), since().join('\n'));
+    assert.ok(
+      since().some((l) => /Apply cancelled/.test(l)),
+      since().join('\n'),
+    );
     assert.ok(!since().some((l) => /^error|stale|refused|Failed:/i.test(l)), since().join('\n'));
     api.restoreUi();
     api.ui.showInformationMessage = (async () => undefined) as unknown as typeof api.ui.showInformationMessage;
@@ -203,11 +218,18 @@ describe('ReSim Experience Sync in the extension host', function () {
     await vscode.commands.executeCommand('resim.previewSync', uri);
     let shown = api.planView.current;
     assert.ok(shown && shown.kind === 'plan' && shown.result.plan);
-    assert.ok(shown.result.plan.summary.archive > 0, `the archives (the last phase) were not made: ${JSON.stringify(shown.result.plan.summary)}\n${since().join('\n')}`);
+    assert.ok(
+      shown.result.plan.summary.archive > 0,
+      `the archives (the last phase) were not made: ${JSON.stringify(shown.result.plan.summary)}\n${since().join('\n')}`,
+    );
     // Without Cancel the same apply finishes: nothing but the cancel stopped the first one.
-    api.ui.showWarningMessage = (async (_m: string, ...rest: unknown[]) => (rest.includes('Apply') ? 'Apply' : undefined)) as unknown as typeof api.ui.showWarningMessage;
+    api.ui.showWarningMessage = (async (_m: string, ...rest: unknown[]) =>
+      rest.includes('Apply') ? 'Apply' : undefined) as unknown as typeof api.ui.showWarningMessage;
     await vscode.commands.executeCommand('resim.applySync', uri);
-    assert.ok(since().some((l) => /Applied: \d+ call/.test(l)), since().join('\n'));
+    assert.ok(
+      since().some((l) => /Applied: \d+ call/.test(l)),
+      since().join('\n'),
+    );
     await vscode.commands.executeCommand('resim.refreshState', uri);
     await vscode.commands.executeCommand('resim.previewSync', uri);
     shown = api.planView.current;
