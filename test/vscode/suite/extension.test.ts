@@ -151,18 +151,19 @@ describe('ReSim Experience Sync in the extension host', function () {
     assert.deepEqual(codes(plain), []);
   });
 
-  it('Select Project picks among the projects the API lists', async () => {
+  it('Select Project picks among the projects the API lists, for the folder of the current config', async () => {
+    const config = fileIn(0, 'demo.experiences.yaml');
+    await open(config);
     let offered: string[] = [];
     api.ui.showQuickPick = (async (items: readonly vscode.QuickPickItem[] | Thenable<readonly vscode.QuickPickItem[]>) => {
       const list = await items;
-      offered = list.map((i) => i.label);
-      return list.find((i) => i.label === 'demo');
+      offered = list.map((i) => (i as { project?: { name: string } }).project?.name ?? i.label);
+      return list.find((i) => (i as { project?: { name: string } }).project?.name === 'demo');
     }) as unknown as typeof api.ui.showQuickPick;
     api.ui.showInformationMessage = (async () => undefined) as unknown as typeof api.ui.showInformationMessage;
-    await api.session.selectProject(undefined);
     await vscode.commands.executeCommand('resim.selectProject');
     assert.ok(offered.includes('demo'), offered.join(', '));
-    assert.equal(api.session.project, 'demo');
+    assert.equal(api.session.projectFor(config), 'demo');
   });
 
   it('Preview Sync shows the plan of the active config', async () => {
