@@ -1,4 +1,4 @@
-// Bundles the three entry points of DESIGN.md: the extension client, the language server and the CLI.
+// Bundles the entry points of docs/architecture.md: the extension client, the language server and the CLI.
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');

@@ -14,7 +14,10 @@ const RUNS = Number(process.env.BENCH_ACTIVATION_RUNS ?? 5);
 
 async function main(): Promise<Section> {
   execFileSync('npm', ['run', '--silent', 'package'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-  execFileSync(process.execPath, [path.join(ROOT, 'bench/activation.mjs'), '--runs', String(RUNS)], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, [path.join(ROOT, 'bench/activation.mjs'), '--runs', String(RUNS)], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const r = JSON.parse(fs.readFileSync(path.join(ROOT, 'bench/activation.json'), 'utf8')) as {
     vsixBytes: number;
     runs: { activationMs: number | null }[];
@@ -34,10 +37,18 @@ async function main(): Promise<Section> {
         met: r.median.activationMs === null ? null : r.median.activationMs <= 100,
         note: `VS Code's own figure (Developer: Show Running Extensions: code loading + activate()); runs: ${samples.join(', ')} ms`,
       },
-      { benchmark: 'Packaged .vsix', metric: 'size (MiB)', ours: Math.round(mib * 100) / 100, target: '≤ 3 MB', met: r.vsixBytes <= 3 * 1000 * 1000 },
+      {
+        benchmark: 'Packaged .vsix',
+        metric: 'size (MiB)',
+        ours: Math.round(mib * 100) / 100,
+        target: '≤ 3 MB',
+        met: r.vsixBytes <= 3 * 1000 * 1000,
+      },
     ],
     details: r as unknown as Record<string, unknown>,
-    notes: ['Activation: each run is a fresh user-data folder with the .vsix installed; the language server starts after activate() returns.'],
+    notes: [
+      'Activation: each run is a fresh user-data folder with the .vsix installed; the language server starts after activate() returns.',
+    ],
   };
 }
 

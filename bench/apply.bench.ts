@@ -13,7 +13,7 @@ import { startSandbox, generateStore, GENERATED_PROJECT_ID, type Sandbox } from 
 import { WRITE_CONCURRENCY } from '../server/src/resim';
 import { applyPlan } from '../server/src/sync/apply';
 import { ingest } from '../server/src/sync/ingest';
-import type { ConfigExperience, SyncConfig } from '../server/src/sync/model';
+import type { ConfigExperience, SyncConfig } from '../server/src/config/model';
 import { computePlan } from '../server/src/sync/plan';
 import { sandboxClient } from './lib/configs';
 import { now, round } from './lib/measure';
@@ -24,7 +24,12 @@ const LATENCY_MS = 50;
 const N = 1000;
 const SIZE = { experiences: 0, tags: 30, systems: 10, suites: 5 };
 const project = { id: GENERATED_PROJECT_ID, name: 'bench' };
-const TAG_OR_SYSTEM_OPS = new Set(['AddTagsToExperiences', 'RemoveExperienceTagFromExperience', 'AddSystemsToExperiences', 'RemoveSystemsFromExperiences']);
+const TAG_OR_SYSTEM_OPS = new Set([
+  'AddTagsToExperiences',
+  'RemoveExperienceTagFromExperience',
+  'AddSystemsToExperiences',
+  'RemoveSystemsFromExperiences',
+]);
 
 /** Config (a): N new experiences, each with one or two tags and one system, 5 managed suites of 100. */
 export function newExperiencesConfig(n = N): SyncConfig {
@@ -43,7 +48,10 @@ export function newExperiencesConfig(n = N): SyncConfig {
   }
   return {
     experiences,
-    managedTestSuites: Array.from({ length: SIZE.suites }, (_, k) => ({ name: `suite-${k}`, experiences: experiences.slice(k * 100, k * 100 + 100).map((e) => e.name) })),
+    managedTestSuites: Array.from({ length: SIZE.suites }, (_, k) => ({
+      name: `suite-${k}`,
+      experiences: experiences.slice(k * 100, k * 100 + 100).map((e) => e.name),
+    })),
     managedExperienceTags: Array.from({ length: SIZE.tags }, (_, t) => `tag-${t}`),
   };
 }
@@ -51,7 +59,12 @@ export function newExperiencesConfig(n = N): SyncConfig {
 /** Config (c): (a) with `edits` descriptions changed. */
 export function editedConfig(base: SyncConfig, edits = 100): SyncConfig {
   const step = Math.floor(base.experiences.length / edits);
-  return { ...base, experiences: base.experiences.map((e, i) => (i % step === 0 && i / step < edits ? { ...e, description: `${e.description} (edited)` } : e)) };
+  return {
+    ...base,
+    experiences: base.experiences.map((e, i) =>
+      i % step === 0 && i / step < edits ? { ...e, description: `${e.description} (edited)` } : e,
+    ),
+  };
 }
 
 interface StepResult {
@@ -85,7 +98,13 @@ async function ourSync(sb: Sandbox, config: SyncConfig): Promise<StepResult> {
   const result = await applyPlan(api, plan);
   const ms = now() - t0;
   api.close();
-  if (!result.ok) throw new Error(`our apply failed: ${result.calls.filter((c) => !c.ok).map((c) => `${c.operation} ${c.target}: ${c.error}`).join('; ')}`);
+  if (!result.ok)
+    throw new Error(
+      `our apply failed: ${result.calls
+        .filter((c) => !c.ok)
+        .map((c) => `${c.operation} ${c.target}: ${c.error}`)
+        .join('; ')}`,
+    );
   return { ms, ...writesOf(sb) };
 }
 
@@ -106,8 +125,31 @@ function contentOf(sb: Sandbox): string {
   const nameOf = new Map(exps.map((e) => [e.experienceID, e.name]));
   const tagName = new Map(s.experienceTags[project.id].map((t) => [t.experienceTagID, t.name]));
   const sysName = new Map(s.systems[project.id].map((t) => [t.systemID, t.name]));
-  const rows = exps.map((e) => [e.name, e.description, e.experienceTagIDs.map((t) => tagName.get(t)).sort().join(','), e.systemIDs.map((t) => sysName.get(t)).sort().join(',')].join('|')).sort();
-  const suites = s.testSuites[project.id].map((t) => `${t.name}:${t.experiences.map((id) => nameOf.get(id)).sort().join(',')}`).sort();
+  const rows = exps
+    .map((e) =>
+      [
+        e.name,
+        e.description,
+        e.experienceTagIDs
+          .map((t) => tagName.get(t))
+          .sort()
+          .join(','),
+        e.systemIDs
+          .map((t) => sysName.get(t))
+          .sort()
+          .join(','),
+      ].join('|'),
+    )
+    .sort();
+  const suites = s.testSuites[project.id]
+    .map(
+      (t) =>
+        `${t.name}:${t.experiences
+          .map((id) => nameOf.get(id))
+          .sort()
+          .join(',')}`,
+    )
+    .sort();
   return JSON.stringify({ rows, suites });
 }
 
@@ -149,14 +191,29 @@ async function main(): Promise<Section> {
       ratio: ratioOf(o.writes, r.writes),
       target: callTarget,
       met: callMet,
-      note: `ours: ${Object.entries(o.byOperation).map(([k, v]) => `${v} ${k}`).join(', ') || 'none'}; resim CLI: ${Object.entries(r.byOperation).map(([k, v]) => `${v} ${k}`).join(', ')}`,
+      note: `ours: ${
+        Object.entries(o.byOperation)
+          .map(([k, v]) => `${v} ${k}`)
+          .join(', ') || 'none'
+      }; resim CLI: ${Object.entries(r.byOperation)
+        .map(([k, v]) => `${v} ${k}`)
+        .join(', ')}`,
     });
     const ratio = ratioOf(o.ms, r.ms);
     const timeMet = i === 0 ? ratio !== undefined && ratio <= 0.5 : null;
     rows.push({
-      benchmark: `Apply ${label}`, metric: 'wall time incl. ingest (ms)', ours: round(o.ms, 0), anchor: round(r.ms, 0), ratio, met: timeMet,
+      benchmark: `Apply ${label}`,
+      metric: 'wall time incl. ingest (ms)',
+      ours: round(o.ms, 0),
+      anchor: round(r.ms, 0),
+      ratio,
+      met: timeMet,
       ...(i === 0 ? { target: '≤ 0.5 ×' } : {}),
-      ...(timeMet === false ? { note: `our writes run ${WRITE_CONCURRENCY} at once (the resim CLI's 16 workers); ${o.writes} calls at ${LATENCY_MS} ms take ≥ ${Math.ceil(o.writes / WRITE_CONCURRENCY) * LATENCY_MS} ms, and the sandbox serving both sides shares the 2 cores with the benchmark` } : {}),
+      ...(timeMet === false
+        ? {
+            note: `our writes run ${WRITE_CONCURRENCY} at once (the resim CLI's 16 workers); ${o.writes} calls at ${LATENCY_MS} ms take ≥ ${Math.ceil(o.writes / WRITE_CONCURRENCY) * LATENCY_MS} ms, and the sandbox serving both sides shares the 2 cores with the benchmark`,
+          }
+        : {}),
     });
   });
   return {
@@ -166,7 +223,7 @@ async function main(): Promise<Section> {
     details: { latencyMs: LATENCY_MS, size: SIZE, ours, reference: ref, sameContents: same },
     notes: [
       `Each side syncs on its own sandbox (same generated project: ${SIZE.tags} tags, ${SIZE.systems} systems, ${SIZE.suites} empty test suites) at ${LATENCY_MS} ms latency; wall time covers reading the state, planning and writing.`,
-      'Anchor: the resim CLI\'s applyUpdates() (cmd/resim/commands/sync/apply.go) replayed: 16 workers, one UpdateExperience per matched experience, a ReviseTestSuite per managed suite every run, tag and system additions as separate calls after the creates, one BulkArchiveExperiences.',
+      "Anchor: the resim CLI's applyUpdates() (cmd/resim/commands/sync/apply.go) replayed: 16 workers, one UpdateExperience per matched experience, a ReviseTestSuite per managed suite every run, tag and system additions as separate calls after the creates, one BulkArchiveExperiences.",
       'After every step both projects hold the same experiences, tags, systems and suite members (checked).',
     ],
   };

@@ -14,12 +14,27 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-editor-large-'));
   try {
     const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    const r = await measureServer('ours', editorDocument(n), dir, { edits: 20, samples: 10, openTimeoutMs: 120_000, editTimeoutMs: 120_000, nodeArgs });
+    const r = await measureServer('ours', editorDocument(n), dir, {
+      edits: 20,
+      samples: 10,
+      openTimeoutMs: 120_000,
+      editTimeoutMs: 120_000,
+      nodeArgs,
+    });
     const p = (xs: number[]) => `${round(percentile(xs, 50))} / ${round(percentile(xs, 95))}`;
-    process.stdout.write(`${JSON.stringify({
-      experiences: n, incomplete: r.incomplete, openMs: round(r.openMs, 0), editMs: p(r.editMs), hoverWhileValidatingMs: p(r.hoverWhileValidatingMs),
-      completionWhileValidatingMs: p(r.completionWhileValidatingMs), hoverIdleMs: p(r.hoverIdleMs), completionIdleMs: p(r.completionIdleMs), peakRssMiB: round(r.peakRss / MiB, 0),
-    })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({
+        experiences: n,
+        incomplete: r.incomplete,
+        openMs: round(r.openMs, 0),
+        editMs: p(r.editMs),
+        hoverWhileValidatingMs: p(r.hoverWhileValidatingMs),
+        completionWhileValidatingMs: p(r.completionWhileValidatingMs),
+        hoverIdleMs: p(r.hoverIdleMs),
+        completionIdleMs: p(r.completionIdleMs),
+        peakRssMiB: round(r.peakRss / MiB, 0),
+      })}\n`,
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

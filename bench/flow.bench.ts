@@ -48,16 +48,31 @@ export function blockDocument(n: number): string {
 }
 
 async function validate(file: string, dir: string): Promise<{ ms: number; rss: number; ok: boolean; detail: string }> {
-  const r = await runNode(cli, ['validate', '--experience-config', file, '--json'], { env: { PATH: process.env.PATH, HOME: dir, NO_COLOR: '1' }, timeoutMs: 120_000 });
-  return { ms: r.wallMs, rss: r.peakRss, ok: r.code === 0, detail: r.code === 0 ? '' : `exit ${r.code ?? r.signal}: ${r.stderr.slice(0, 300)}${r.stdout.slice(0, 300)}` };
+  const r = await runNode(cli, ['validate', '--experience-config', file, '--json'], {
+    env: { PATH: process.env.PATH, HOME: dir, NO_COLOR: '1' },
+    timeoutMs: 120_000,
+  });
+  return {
+    ms: r.wallMs,
+    rss: r.peakRss,
+    ok: r.code === 0,
+    detail: r.code === 0 ? '' : `exit ${r.code ?? r.signal}: ${r.stderr.slice(0, 300)}${r.stdout.slice(0, 300)}`,
+  };
 }
 
-async function serverWhileParsing(text: string, dir: string): Promise<{ diagnosticsMs: number; hovers: number[]; peakRss: number; errors: number }> {
+async function serverWhileParsing(
+  text: string,
+  dir: string,
+): Promise<{ diagnosticsMs: number; hovers: number[]; peakRss: number; errors: number }> {
   const client = new LspClient(process.execPath, [server, '--stdio'], { PATH: process.env.PATH, HOME: dir });
   const rss = watchPeakRss(client.pid, 25);
   client.onServerRequest = (method, params) => (method === 'workspace/configuration' ? (params.items as unknown[]).map(() => ({})) : null);
   try {
-    await client.request('initialize', { processId: process.pid, rootUri: pathToFileURL(dir).toString(), capabilities: { textDocument: { publishDiagnostics: { versionSupport: true } } } });
+    await client.request('initialize', {
+      processId: process.pid,
+      rootUri: pathToFileURL(dir).toString(),
+      capabilities: { textDocument: { publishDiagnostics: { versionSupport: true } } },
+    });
     client.notify('initialized', {});
     const small = pathToFileURL(path.join(dir, 'small.experiences.yaml')).toString();
     const smallText = 'experiences:\n  - name: hover-me\n    description: d\n    locations: [s3://b/l]\n';
@@ -65,7 +80,8 @@ async function serverWhileParsing(text: string, dir: string): Promise<{ diagnost
     const smallDiags = client.waitFor('textDocument/publishDiagnostics', (p) => p.uri === small, 30_000);
     client.notify('textDocument/didOpen', { textDocument: { uri: small, languageId: 'resim-experiences', version: 1, text: smallText } });
     await smallDiags;
-    const hoverSmall = () => client.timedRequest('textDocument/hover', { textDocument: { uri: small }, position: { line: 1, character: 12 } });
+    const hoverSmall = () =>
+      client.timedRequest('textDocument/hover', { textDocument: { uri: small }, position: { line: 1, character: 12 } });
     for (let i = 0; i < 5; i++) await hoverSmall(); // warm-up
 
     const file = path.join(dir, 'flow-server.experiences.yaml');
@@ -73,10 +89,12 @@ async function serverWhileParsing(text: string, dir: string): Promise<{ diagnost
     const uri = pathToFileURL(file).toString();
     let done = false;
     const t0 = now();
-    const diags = client.waitFor('textDocument/publishDiagnostics', (p) => p.uri === uri, 120_000).then((d) => {
-      done = true;
-      return d;
-    });
+    const diags = client
+      .waitFor('textDocument/publishDiagnostics', (p) => p.uri === uri, 120_000)
+      .then((d) => {
+        done = true;
+        return d;
+      });
     client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'resim-experiences', version: 1, text } });
     const hovers: number[] = [];
     while (!done) {
@@ -84,7 +102,12 @@ async function serverWhileParsing(text: string, dir: string): Promise<{ diagnost
       await new Promise((r) => setTimeout(r, 10));
     }
     const d = await diags;
-    return { diagnosticsMs: d.at - t0, hovers, peakRss: rss.stop(), errors: (d.params.diagnostics as { severity?: number }[]).filter((x) => (x.severity ?? 1) === 1).length };
+    return {
+      diagnosticsMs: d.at - t0,
+      hovers,
+      peakRss: rss.stop(),
+      errors: (d.params.diagnostics as { severity?: number }[]).filter((x) => (x.severity ?? 1) === 1).length,
+    };
   } finally {
     rss.stop();
     await client.close();
@@ -93,7 +116,8 @@ async function serverWhileParsing(text: string, dir: string): Promise<{ diagnost
 
 async function main(): Promise<Section> {
   const title = 'Flow style and huge lines';
-  if (!fs.existsSync(cli) || !fs.existsSync(server)) return { name: 'flow', title, rows: [], details: {}, notes: [], skipped: 'dist/ is missing (run node esbuild.mjs)' };
+  if (!fs.existsSync(cli) || !fs.existsSync(server))
+    return { name: 'flow', title, rows: [], details: {}, notes: [], skipped: 'dist/ is missing (run node esbuild.mjs)' };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-flow-'));
   try {
     const flow = flowDocument();
@@ -112,30 +136,69 @@ async function main(): Promise<Section> {
     const size = `${flowMB} MB on one line, ${flow.experiences.toLocaleString('en')} experiences`;
     const rows: Row[] = [
       {
-        benchmark: `validate, flow style (${size})`, metric: 'wall time (ms)', ours: round(vf.ms, 0), target: '≤ 3,000 ms', met: vf.ok && vf.ms <= 3000,
+        benchmark: `validate, flow style (${size})`,
+        metric: 'wall time (ms)',
+        ours: round(vf.ms, 0),
+        target: '≤ 3,000 ms',
+        met: vf.ok && vf.ms <= 3000,
         ...(vf.ok ? {} : { note: vf.detail }),
       },
-      { benchmark: 'validate, flow style (same)', metric: 'peak RSS (MB)', ours: round(vf.rss / 1e6, 0), target: '≤ 600 MB', met: vf.ok && vf.rss <= 600e6 },
       {
-        benchmark: `validate, the same experiences in block style (${blockMB} MB)`, metric: 'wall time (ms)', ours: round(vb.ms, 0), met: null,
+        benchmark: 'validate, flow style (same)',
+        metric: 'peak RSS (MB)',
+        ours: round(vf.rss / 1e6, 0),
+        target: '≤ 600 MB',
+        met: vf.ok && vf.rss <= 600e6,
+      },
+      {
+        benchmark: `validate, the same experiences in block style (${blockMB} MB)`,
+        metric: 'wall time (ms)',
+        ours: round(vb.ms, 0),
+        met: null,
         note: `time per byte, flow / block: ${perByte ?? '–'} (1 = the same speed per byte)`,
       },
       {
-        benchmark: 'Language server: hover on another document while the flow file is parsed', metric: `slowest / p95 (ms, ${srv.hovers.length} hovers)`,
-        ours: srv.hovers.length ? `${round(maxHover, 0)} / ${round(percentile(srv.hovers, 95), 0)}` : 'none answered before the diagnostics',
-        target: '≤ 100 ms', met: srv.hovers.length > 0 && maxHover <= 100,
-        ...(srv.hovers.length > 0 && maxHover > 100 ? { note: 'the parse runs on the parsing thread; the slowest answers wait for the main thread to receive the text (one 10 MB JSON-RPC message) and the result (the config of every experience)' } : {}),
+        benchmark: 'Language server: hover on another document while the flow file is parsed',
+        metric: `slowest / p95 (ms, ${srv.hovers.length} hovers)`,
+        ours: srv.hovers.length
+          ? `${round(maxHover, 0)} / ${round(percentile(srv.hovers, 95), 0)}`
+          : 'none answered before the diagnostics',
+        target: '≤ 100 ms',
+        met: srv.hovers.length > 0 && maxHover <= 100,
+        ...(srv.hovers.length > 0 && maxHover > 100
+          ? {
+              note: 'the parse runs on the parsing thread; the slowest answers wait for the main thread to receive the text (one 10 MB JSON-RPC message) and the result (the config of every experience)',
+            }
+          : {}),
       },
-      { benchmark: 'Language server: open the flow file → first diagnostics', metric: 'time (ms)', ours: round(srv.diagnosticsMs, 0), met: null, note: `${srv.errors} errors` },
-      { benchmark: 'Language server: peak RSS with the flow file open', metric: 'VmHWM (MiB)', ours: round(srv.peakRss / MiB, 0), met: null },
+      {
+        benchmark: 'Language server: open the flow file → first diagnostics',
+        metric: 'time (ms)',
+        ours: round(srv.diagnosticsMs, 0),
+        met: null,
+        note: `${srv.errors} errors`,
+      },
+      {
+        benchmark: 'Language server: peak RSS with the flow file open',
+        metric: 'VmHWM (MiB)',
+        ours: round(srv.peakRss / MiB, 0),
+        met: null,
+      },
     ];
     return {
       name: 'flow',
       title,
       rows,
-      details: { flowBytes: flow.text.length, blockBytes: block.length, experiences: flow.experiences, validateFlow: vf, validateBlock: vb, server: { ...srv, hovers: srv.hovers.map((x) => round(x, 1)) } },
+      details: {
+        flowBytes: flow.text.length,
+        blockBytes: block.length,
+        experiences: flow.experiences,
+        validateFlow: vf,
+        validateBlock: vb,
+        server: { ...srv, hovers: srv.hovers.map((x) => round(x, 1)) },
+      },
       notes: [
-        'Flow: `{experiences: [{name: exp-000000, description: d, locations: [s3://b/0]}, …]}` on one line; block: the same experiences, one key per line. Both are clean (no diagnostics), so both take the fast path (js-yaml) in the CLI and on the server\'s parsing thread.',
+        "Flow: `{experiences: [{name: exp-000000, description: d, locations: [s3://b/0]}, …]}` on one line; block: the same experiences, one key per line. Both are clean (no diagnostics), so both take the fast path (js-yaml) in the CLI and on the server's parsing thread.",
       ],
     };
   } finally {

@@ -54,9 +54,11 @@ async function main(): Promise<Section> {
 
       // Both read the same project: same experiences, same tag memberships.
       const tagMembers = (n: string) => state.tags.find((t) => t.name === n)?.experienceIDs.length;
-      if (state.experiences.length !== refState.experiencesByName.size) throw new Error(`ingest read ${state.experiences.length} experiences, the reference ${refState.experiencesByName.size}`);
+      if (state.experiences.length !== refState.experiencesByName.size)
+        throw new Error(`ingest read ${state.experiences.length} experiences, the reference ${refState.experiencesByName.size}`);
       for (const [name, set] of refState.tagSetsByName) {
-        if (tagMembers(name) !== set.experienceIDs.size) throw new Error(`tag ${name}: ingest ${tagMembers(name)} members, reference ${set.experienceIDs.size}`);
+        if (tagMembers(name) !== set.experienceIDs.size)
+          throw new Error(`tag ${name}: ingest ${tagMembers(name)} members, reference ${set.experienceIDs.size}`);
       }
       check = `both read ${state.experiences.length} experiences, ${state.tags.length} tags, ${state.systems.length} systems, ${state.testSuites.length} test suites`;
     }
@@ -81,14 +83,36 @@ async function main(): Promise<Section> {
         met,
         note: met
           ? undefined
-          : `Our ingest is bounded by its longest chain of pages: ListExperiences (archived=false) in pages of ${EXPERIENCES_PAGE_SIZE} (${Math.ceil(INGEST_SIZE.experiences * 0.95 / EXPERIENCES_PAGE_SIZE)} pages read one after another, each needing the previous page's token) and the membership listings in pages of 100 (the API's maximum there); ${round(floor[0], 0)} ms for the experiences alone at ${LATENCY_MS} ms latency, where the sandbox's own time serving and our time decoding a page of ${EXPERIENCES_PAGE_SIZE} add to the latency; the resim CLI's pattern takes ${round(r, 0)} ms.`,
+          : `Our ingest is bounded by its longest chain of pages: ListExperiences (archived=false) in pages of ${EXPERIENCES_PAGE_SIZE} (${Math.ceil((INGEST_SIZE.experiences * 0.95) / EXPERIENCES_PAGE_SIZE)} pages read one after another, each needing the previous page's token) and the membership listings in pages of 100 (the API's maximum there); ${round(floor[0], 0)} ms for the experiences alone at ${LATENCY_MS} ms latency, where the sandbox's own time serving and our time decoding a page of ${EXPERIENCES_PAGE_SIZE} add to the latency; the resim CLI's pattern takes ${round(r, 0)} ms.`,
       },
-      { benchmark: 'Ingest (same): ListExperiences archived=false alone, all pages', metric: 'wall time (ms)', ours: round(floor[0], 0), met: null, note: 'the floor of any ingest that pages this listing' },
-      { benchmark: 'Ingest (same)', metric: 'HTTP requests', ours: ourCalls, anchor: refCalls, ratio: ratioOf(ourCalls, refCalls), met: null },
+      {
+        benchmark: 'Ingest (same): ListExperiences archived=false alone, all pages',
+        metric: 'wall time (ms)',
+        ours: round(floor[0], 0),
+        met: null,
+        note: 'the floor of any ingest that pages this listing',
+      },
+      {
+        benchmark: 'Ingest (same)',
+        metric: 'HTTP requests',
+        ours: ourCalls,
+        anchor: refCalls,
+        ratio: ratioOf(ourCalls, refCalls),
+        met: null,
+      },
     ],
-    details: { floorMs: round(floor[0]), latencyMs: LATENCY_MS, size: INGEST_SIZE, oursMs: ours.map((x) => round(x)), referenceMs: ref.map((x) => round(x)), ourCalls, refCalls, check },
+    details: {
+      floorMs: round(floor[0]),
+      latencyMs: LATENCY_MS,
+      size: INGEST_SIZE,
+      oursMs: ours.map((x) => round(x)),
+      referenceMs: ref.map((x) => round(x)),
+      ourCalls,
+      refCalls,
+      check,
+    },
     notes: [
-      'Anchor: the resim CLI\'s getCurrentDatabaseState() (resim-ai/api-client, cmd/resim/commands/sync/ingest.go) replayed on the same sandbox: four concurrent goroutines, listings one after another inside each, pageSize 100.',
+      "Anchor: the resim CLI's getCurrentDatabaseState() (resim-ai/api-client, cmd/resim/commands/sync/ingest.go) replayed on the same sandbox: four concurrent goroutines, listings one after another inside each, pageSize 100.",
       `Our ingest() with the API client's defaults: ${READ_CONCURRENCY} reads at once, ListExperiences in pages of ${EXPERIENCES_PAGE_SIZE} (the API types its page size as pageSizeUnbounded; every other listing takes at most 100). ${check}.`,
     ],
   };

@@ -10,7 +10,8 @@
  */
 import { startSandbox, generateStore, GENERATED_PROJECT_ID } from '../sandbox/server';
 import { stateToConfig } from '../server/src/sync/clone';
-import type { ProjectState, SyncConfig } from '../server/src/sync/model';
+import type { SyncConfig } from '../server/src/config/model';
+import type { ProjectState } from '../server/src/sync/model';
 import * as esbuild from 'esbuild';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -42,7 +43,13 @@ export function driftedConfig(state: ProjectState, seed = 1): SyncConfig {
   });
   const added = Math.round(config.experiences.length * 0.005);
   for (let i = 0; i < added; i++) {
-    experiences.push({ name: `added-${i}`, description: `Added ${i}`, locations: [`s3://bench/added/${i}`], tags: [tagNames[i % tagNames.length]], systems: [state.systems[i % state.systems.length].name] });
+    experiences.push({
+      name: `added-${i}`,
+      description: `Added ${i}`,
+      locations: [`s3://bench/added/${i}`],
+      tags: [tagNames[i % tagNames.length]],
+      systems: [state.systems[i % state.systems.length].name],
+    });
   }
   return {
     experiences,
@@ -57,7 +64,16 @@ export function driftedConfig(state: ProjectState, seed = 1): SyncConfig {
  */
 async function shippedComputePlan(): Promise<typeof ComputePlan> {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-plan-')), 'plan.js');
-  await esbuild.build({ absWorkingDir: path.resolve(__dirname, '..'), entryPoints: ['server/src/sync/plan.ts'], outfile: out, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'error' });
+  await esbuild.build({
+    absWorkingDir: path.resolve(__dirname, '..'),
+    entryPoints: ['server/src/sync/plan.ts'],
+    outfile: out,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    logLevel: 'error',
+  });
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (require(out) as { computePlan: typeof ComputePlan }).computePlan;
 }
@@ -86,7 +102,13 @@ async function main(): Promise<Section> {
       let plan: ReturnType<typeof ComputePlan> | undefined = computePlan(config, state, { archiveUnlisted: true });
       samples.push(now() - t0);
       const h1 = process.memoryUsage().heapUsed;
-      if (plan.errors.length) throw new Error(`plan has errors: ${plan.errors.slice(0, 3).map((e) => e.message).join('; ')}`);
+      if (plan.errors.length)
+        throw new Error(
+          `plan has errors: ${plan.errors
+            .slice(0, 3)
+            .map((e) => e.message)
+            .join('; ')}`,
+        );
       summary = plan.summary;
       if (gc) {
         gc();
@@ -136,7 +158,9 @@ async function main(): Promise<Section> {
     title: 'Plan',
     rows,
     details: { shape: SHAPE, runs: RUNS, results },
-    notes: [`computePlan only (pure, no I/O), bundled by esbuild as it ships; median of ${RUNS - 1} runs after one warm-up. The state comes from our ingest of a generated sandbox project; the config is its clone with drift.`],
+    notes: [
+      `computePlan only (pure, no I/O), bundled by esbuild as it ships; median of ${RUNS - 1} runs after one warm-up. The state comes from our ingest of a generated sandbox project; the config is its clone with drift.`,
+    ],
   };
 }
 

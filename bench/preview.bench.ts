@@ -26,7 +26,15 @@ const root = path.resolve(__dirname, '..');
 const cli = process.env.BENCH_CLI ?? path.join(root, 'dist', 'cli.js');
 
 async function main(): Promise<Section> {
-  if (!fs.existsSync(cli)) return { name: 'preview', title: 'Whole preview', rows: [], details: {}, notes: [], skipped: 'dist/cli.js is missing (run node esbuild.mjs)' };
+  if (!fs.existsSync(cli))
+    return {
+      name: 'preview',
+      title: 'Whole preview',
+      rows: [],
+      details: {},
+      notes: [],
+      skipped: 'dist/cli.js is missing (run node esbuild.mjs)',
+    };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-preview-'));
   const sb = await startSandbox({ store: generateStore({ experiences: N, ...SHAPE }) });
   try {
@@ -45,8 +53,15 @@ async function main(): Promise<Section> {
     let t0 = now();
     const loaded = loadConfig(text, { fast: true });
     const loadMs = now() - t0;
-    if (!loaded.ok) throw new Error(`the generated config has static errors: ${loaded.diagnostics.slice(0, 3).map((d) => d.message).join('; ')}`);
-    if (loaded.config.experiences.length !== config.experiences.length) throw new Error('the config loader read a different number of experiences');
+    if (!loaded.ok)
+      throw new Error(
+        `the generated config has static errors: ${loaded.diagnostics
+          .slice(0, 3)
+          .map((d) => d.message)
+          .join('; ')}`,
+      );
+    if (loaded.config.experiences.length !== config.experiences.length)
+      throw new Error('the config loader read a different number of experiences');
     t0 = now();
     const full = loadConfig(text);
     const fullLoadMs = now() - t0;
@@ -74,18 +89,34 @@ async function main(): Promise<Section> {
     const run = { ...median, peakRss: Math.max(...runs.map((r) => r.peakRss)) };
     const medianSandboxCpuMs = sandboxCpuMs[runs.indexOf(median)];
     // On 2 cores, a run cannot take less than the CPU time it needs divided by 2.
-    const cpuNote = run.cpuMs !== undefined
-      ? ` CPU time of that run: the CLI ${round(run.cpuMs, 0)} ms (its parsing thread included), the sandbox ${round(medianSandboxCpuMs, 0)} ms, ${round((run.cpuMs + medianSandboxCpuMs) / os.cpus().length, 0)} ms per core on ${os.cpus().length} cores.`
-      : '';
+    const cpuNote =
+      run.cpuMs !== undefined
+        ? ` CPU time of that run: the CLI ${round(run.cpuMs, 0)} ms (its parsing thread included), the sandbox ${round(medianSandboxCpuMs, 0)} ms, ${round((run.cpuMs + medianSandboxCpuMs) / os.cpus().length, 0)} ms per core on ${os.cpus().length} cores.`
+        : '';
     const m = /Plan: (\d+) to create, (\d+) to update, (?:(\d+) to restore, )?(\d+) to archive.*?(\d+) unchanged/.exec(run.stdout);
     const printed = m ? { create: +m[1], update: +m[2], restore: +(m[3] ?? 0), archive: +m[4], unchanged: +m[5] } : undefined;
-    const agrees = !!printed && printed.create === expected.create && printed.update === expected.update && printed.archive === expected.archive && printed.unchanged === expected.unchanged;
+    const agrees =
+      !!printed &&
+      printed.create === expected.create &&
+      printed.update === expected.update &&
+      printed.archive === expected.archive &&
+      printed.unchanged === expected.unchanged;
 
     // Where the time goes: the same run under --cpu-prof, of an unminified bundle of the same
     // sources (dist/ may hold a --production build), whose module markers name each source file.
     const profCli = path.join(dir, 'cli-profiled.js');
     let profiledMs = 0;
-    await esbuild.build({ absWorkingDir: root, entryPoints: ['server/src/cli.ts'], outfile: profCli, bundle: true, platform: 'node', target: 'node20', format: 'cjs', minify: false, logLevel: 'error' });
+    await esbuild.build({
+      absWorkingDir: root,
+      entryPoints: ['server/src/cli.ts'],
+      outfile: profCli,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      minify: false,
+      logLevel: 'error',
+    });
     const profDir = path.join(dir, 'prof');
     const tp = now();
     const profiled = await runNode(profCli, args, { env, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`], timeoutMs: 240_000 });
@@ -95,7 +126,13 @@ async function main(): Promise<Section> {
 
     const sizeMiB = round(text.length / MiB, 1);
     const whereTime = profile
-      ? `Where the time goes (CPU profile of the CLI, self time of ${profile.totalMs} ms): by module ${profile.byModule.slice(0, 6).map(([k, v]) => `${k} ${v} ms`).join(', ')}; by function ${profile.byFunction.slice(0, 5).map(([k, v]) => `${k} ${v} ms`).join(', ')}.`
+      ? `Where the time goes (CPU profile of the CLI, self time of ${profile.totalMs} ms): by module ${profile.byModule
+          .slice(0, 6)
+          .map(([k, v]) => `${k} ${v} ms`)
+          .join(', ')}; by function ${profile.byFunction
+          .slice(0, 5)
+          .map(([k, v]) => `${k} ${v} ms`)
+          .join(', ')}.`
       : 'No CPU profile was taken.';
     const rows: Row[] = [
       {
@@ -121,14 +158,14 @@ async function main(): Promise<Section> {
         note: 'the CLI\'s ingest of the same project: the "idle" part of its profile is mostly this wait on the sandbox',
       },
       {
-        benchmark: 'Whole preview (same): config loader alone, the CLI\'s path (loadConfig fast: true, in process)',
+        benchmark: "Whole preview (same): config loader alone, the CLI's path (loadConfig fast: true, in process)",
         metric: 'time (ms)',
         ours: round(loadMs, 0),
         met: null,
         note: `${round(loadMs / (text.length / (1.2 * 1e6)), 0)} ms per 1.2 MB (yaml's parseDocument alone: ~900 ms per 1.2 MB)`,
       },
       {
-        benchmark: 'Whole preview (same): full config loader with positions (the editor\'s path, in process)',
+        benchmark: "Whole preview (same): full config loader with positions (the editor's path, in process)",
         metric: 'time (ms)',
         ours: round(fullLoadMs, 0),
         met: null,

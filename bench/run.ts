@@ -20,7 +20,10 @@ const SECTION_TIMEOUT_MS = Number(process.env.BENCH_SECTION_TIMEOUT_MS ?? 180_00
 const benchDir = __dirname;
 
 function sectionFiles(): string[] {
-  const all = fs.readdirSync(benchDir).filter((f) => f.endsWith('.bench.ts')).map((f) => f.replace(/\.bench\.ts$/, ''));
+  const all = fs
+    .readdirSync(benchDir)
+    .filter((f) => f.endsWith('.bench.ts'))
+    .map((f) => f.replace(/\.bench\.ts$/, ''));
   const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
   const ordered = [...SECTIONS.filter((s) => all.includes(s)), ...all.filter((s) => !SECTIONS.includes(s)).sort()];
   return only.length ? ordered.filter((s) => only.includes(s)) : ordered;
@@ -39,14 +42,19 @@ function runSectionProcess(name: string): Promise<Section> {
     child.stdout.on('data', (d: Buffer) => (stdout = (stdout + d.toString('utf8')).slice(-2_000_000)));
     child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString('utf8')).slice(-20_000)));
     // Activation packages and starts VS Code; the editor runs yaml-language-server on 50,000 experiences.
-    const timeoutMs = name === 'activation' ? Math.max(SECTION_TIMEOUT_MS, 480_000) : name === 'editor' ? Math.max(SECTION_TIMEOUT_MS, 900_000) : SECTION_TIMEOUT_MS;
+    const timeoutMs =
+      name === 'activation'
+        ? Math.max(SECTION_TIMEOUT_MS, 480_000)
+        : name === 'editor'
+          ? Math.max(SECTION_TIMEOUT_MS, 900_000)
+          : SECTION_TIMEOUT_MS;
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       const secs = Math.round((Date.now() - started) / 100) / 10;
       let section: Section | undefined;
       try {
-        const text = fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : stdout.trim().split('\n').pop() ?? '';
+        const text = fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : (stdout.trim().split('\n').pop() ?? '');
         const parsed = JSON.parse(text) as Section;
         if (parsed && Array.isArray(parsed.rows)) section = parsed;
       } catch {
@@ -77,8 +85,14 @@ export function updateReadme(md: string): void {
   const a = text.indexOf(start);
   const b = text.indexOf(end);
   if (a < 0 || b < a) return;
-  const body = md.split('\n## Notes')[0].replace(/^# Benchmarks\n+/, '').trim();
-  fs.writeFileSync(readme, `${text.slice(0, a + start.length)}\n${body}\n\nEvery sample and note: [bench/results.md](bench/results.md), [bench/results.json](bench/results.json).\n${text.slice(b)}`);
+  const body = md
+    .split('\n## Notes')[0]
+    .replace(/^# Benchmarks\n+/, '')
+    .trim();
+  fs.writeFileSync(
+    readme,
+    `${text.slice(0, a + start.length)}\n${body}\n\nEvery sample and note: [bench/results.md](bench/results.md), [bench/results.json](bench/results.json).\n${text.slice(b)}`,
+  );
 }
 
 async function main(): Promise<void> {

@@ -16,7 +16,7 @@ async function main(): Promise<Section> {
         ours: 'not measured by npm run bench',
         target: 'open ≤ 2 s; no long task > 200 ms',
         met: null,
-        note: 'measured in the e2e browser by the virtualised webview\'s tests (issue 14), which had not landed on main when this table was made; the last figure before it: 4.8 s and 80,000 DOM nodes at 5,000 entries',
+        note: "measured in the e2e browser by the virtualised webview's tests (issue 14), which had not landed on main when this table was made; the last figure before it: 4.8 s and 80,000 DOM nodes at 5,000 entries",
       },
     ],
     details: {},

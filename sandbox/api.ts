@@ -1,5 +1,5 @@
 /**
- * The ReSim API endpoints that experience sync uses (shared/resim-api.md, "Endpoints"),
+ * The ReSim API endpoints that experience sync uses (docs/api.md, "Endpoints"),
  * emulated over `SandboxDb`: same paths, query parameters, bodies, status codes and response
  * shapes. Handlers are synchronous and run one at a time, so every request is atomic.
  *
@@ -12,14 +12,27 @@
  * - archive, restore, tag and system removals are idempotent, adding a tag or system an
  *   experience already has is a no-op.
  */
-import type { Experience, ExperienceTag, System, TestSuite } from '../server/src/sync/model';
+import type { Experience, ExperienceTag, System, TestSuite } from '../server/src/resim/model';
 import { ApiError, badRequest, conflict, notFound } from './errors';
 import { decodePageToken, encodePageToken, lowerBound, parsePageSize, queryKey, scanPage } from './paging';
 import { EXPERIENCE_DEFAULTS } from './seed';
 import type { ProjectIndex, SandboxDb, StoredExperience, StoredTestSuite } from './store';
 import {
-  optBool, optCustomFields, optEnvironment, optInt32, optString, optStringList, optUUIDList, pathUUID,
-  queryBool, queryOrderBy, queryString, requireObject, requireString, requireUUIDList, isUUID,
+  optBool,
+  optCustomFields,
+  optEnvironment,
+  optInt32,
+  optString,
+  optStringList,
+  optUUIDList,
+  pathUUID,
+  queryBool,
+  queryOrderBy,
+  queryString,
+  requireObject,
+  requireString,
+  requireUUIDList,
+  isUUID,
 } from './validate';
 
 /** One API request, after URL parsing and JSON decoding. */
@@ -144,7 +157,8 @@ function experiencesByIDs(px: ProjectIndex, ids: string[], where: string): Store
 }
 
 function checkTagIDs(px: ProjectIndex, ids: string[], where: string): void {
-  for (const id of ids) if (!px.tagByID.has(id)) throw notFound(`${where}: experience tag ${id} not found in project ${px.project.projectID}`);
+  for (const id of ids)
+    if (!px.tagByID.has(id)) throw notFound(`${where}: experience tag ${id} not found in project ${px.project.projectID}`);
 }
 
 function checkSystemIDs(px: ProjectIndex, ids: string[], where: string): void {
@@ -177,8 +191,12 @@ function sortByName<T extends { name: string }>(items: readonly T[]): T[] {
  * so a full listing costs O(experiences) however many pages it takes.
  */
 function pageOfExperiences(
-  ctx: Ctx, px: ProjectIndex, keyParts: unknown[], match: (e: StoredExperience) => boolean,
-  only?: StoredExperience[], unboundedPageSize = false,
+  ctx: Ctx,
+  px: ProjectIndex,
+  keyParts: unknown[],
+  match: (e: StoredExperience) => boolean,
+  only?: StoredExperience[],
+  unboundedPageSize = false,
 ): { page: StoredExperience[]; nextPageToken: string } {
   const order = queryOrderBy(ctx.req.query);
   const pageSize = parsePageSize(ctx.req.query, unboundedPageSize);
@@ -244,7 +262,14 @@ function listExperiences(ctx: Ctx): ApiResponse {
     const e = px.experienceByName.get(name);
     only = e ? [e] : [];
   }
-  const { page, nextPageToken } = pageOfExperiences(ctx, px, ['experiences', px.project.projectID, archived, name, text, search], match, only, true);
+  const { page, nextPageToken } = pageOfExperiences(
+    ctx,
+    px,
+    ['experiences', px.project.projectID, archived, name, text, search],
+    match,
+    only,
+    true,
+  );
   let total: number;
   if (only) total = only.filter(match).length;
   else if (textMatch || searchMatch) total = px.experiences.reduce((n, e) => n + (match(e) ? 1 : 0), 0);
@@ -286,7 +311,9 @@ function readExperienceFields(o: Record<string, unknown>, where: string): Experi
 function nameTaken(px: ProjectIndex, name: string, exceptID?: string): ApiError | undefined {
   const other = px.experienceByName.get(name);
   if (other && other.experienceID !== exceptID) {
-    return conflict(`an experience named ${JSON.stringify(name)} already exists in this project (${other.experienceID}${other.archived ? ', archived' : ''})`);
+    return conflict(
+      `an experience named ${JSON.stringify(name)} already exists in this project (${other.experienceID}${other.archived ? ', archived' : ''})`,
+    );
   }
   return undefined;
 }
@@ -326,10 +353,18 @@ function createExperience(ctx: Ctx): ApiResponse {
   return ok(experienceOut(e, true), 201, true);
 }
 
-/** Field names `updateMask` accepts (resim-api.md, "UpdateExperienceFields"). */
+/** Field names `updateMask` accepts (docs/api.md, "UpdateExperienceFields"). */
 export const UPDATE_MASK_FIELDS = [
-  'name', 'description', 'locations', 'profile', 'environmentVariables', 'cacheExempt',
-  'containerTimeoutSeconds', 'customFields', 'experienceTagIDs', 'systemIDs',
+  'name',
+  'description',
+  'locations',
+  'profile',
+  'environmentVariables',
+  'cacheExempt',
+  'containerTimeoutSeconds',
+  'customFields',
+  'experienceTagIDs',
+  'systemIDs',
 ] as const;
 type MaskField = (typeof UPDATE_MASK_FIELDS)[number];
 
@@ -358,16 +393,36 @@ function updateExperience(ctx: Ctx): ApiResponse {
   if (fields.size === 0) return ok(experienceOut(e, true));
   for (const field of fields) {
     switch (field) {
-      case 'name': ctx.db.renameExperience(px, e, f.name!); break;
-      case 'description': e.description = f.description!; break;
-      case 'locations': e.locations = f.locations!; break;
-      case 'profile': e.profile = f.profile!; break;
-      case 'environmentVariables': e.environmentVariables = f.environmentVariables!; break;
-      case 'cacheExempt': e.cacheExempt = f.cacheExempt!; break;
-      case 'containerTimeoutSeconds': e.containerTimeoutSeconds = f.containerTimeoutSeconds!; break;
-      case 'customFields': e.customFields = f.customFields!; break;
-      case 'experienceTagIDs': e.experienceTagIDs = f.experienceTagIDs!; break;
-      case 'systemIDs': e.systemIDs = f.systemIDs!; break;
+      case 'name':
+        ctx.db.renameExperience(px, e, f.name!);
+        break;
+      case 'description':
+        e.description = f.description!;
+        break;
+      case 'locations':
+        e.locations = f.locations!;
+        break;
+      case 'profile':
+        e.profile = f.profile!;
+        break;
+      case 'environmentVariables':
+        e.environmentVariables = f.environmentVariables!;
+        break;
+      case 'cacheExempt':
+        e.cacheExempt = f.cacheExempt!;
+        break;
+      case 'containerTimeoutSeconds':
+        e.containerTimeoutSeconds = f.containerTimeoutSeconds!;
+        break;
+      case 'customFields':
+        e.customFields = f.customFields!;
+        break;
+      case 'experienceTagIDs':
+        e.experienceTagIDs = f.experienceTagIDs!;
+        break;
+      case 'systemIDs':
+        e.systemIDs = f.systemIDs!;
+        break;
     }
   }
   e.updateTimestamp = ctx.now;
@@ -436,8 +491,13 @@ function listExperiencesWithTag(ctx: Ctx): ApiResponse {
   const tag = tagOf(px, ctx.params.experienceTagID);
   const archived = queryBool(ctx.req.query, 'archived') ?? false;
   const id = tag.experienceTagID;
-  const { page, nextPageToken } = pageOfExperiences(ctx, px, ['tagExperiences', px.project.projectID, id, archived],
-    (e) => e.archived === archived && e.experienceTagIDs.includes(id), ctx.db.membersOf(px, 'tag', id));
+  const { page, nextPageToken } = pageOfExperiences(
+    ctx,
+    px,
+    ['tagExperiences', px.project.projectID, id, archived],
+    (e) => e.archived === archived && e.experienceTagIDs.includes(id),
+    ctx.db.membersOf(px, 'tag', id),
+  );
   return ok({ experiences: page.map((e) => experienceOut(e, false)), nextPageToken });
 }
 
@@ -489,8 +549,13 @@ function listExperiencesForSystem(ctx: Ctx): ApiResponse {
   const archived = queryBool(ctx.req.query, 'archived') ?? false;
   const includeCustomFields = queryBool(ctx.req.query, 'includeCustomFields') ?? false;
   const id = system.systemID;
-  const { page, nextPageToken } = pageOfExperiences(ctx, px, ['systemExperiences', px.project.projectID, id, archived],
-    (e) => e.archived === archived && e.systemIDs.includes(id), ctx.db.membersOf(px, 'system', id));
+  const { page, nextPageToken } = pageOfExperiences(
+    ctx,
+    px,
+    ['systemExperiences', px.project.projectID, id, archived],
+    (e) => e.archived === archived && e.systemIDs.includes(id),
+    ctx.db.membersOf(px, 'system', id),
+  );
   return ok({ experiences: page.map((e) => experienceOut(e, includeCustomFields)), nextPageToken });
 }
 
@@ -545,15 +610,26 @@ function listTestSuites(ctx: Ctx): ApiResponse {
   const systemRaw = queryString(q, 'systemID');
   const systemID = systemRaw === undefined ? undefined : pathUUID(systemRaw, 'systemID');
   // experienceIDs: repeated and/or comma-separated; a suite matches if it holds any of them.
-  const expIDs = q.getAll('experienceIDs').flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+  const expIDs = q
+    .getAll('experienceIDs')
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
   for (const id of expIDs) if (!isUUID(id)) throw badRequest(`experienceIDs must be UUIDs, got ${JSON.stringify(id)}`);
   const wanted = new Set(expIDs.map((id) => id.toLowerCase()));
-  const suites = px.suites.filter((s) =>
-    s.archived === archived && (name === undefined || s.name === name) && (!text || text(s))
-    && (systemID === undefined || s.systemID === systemID)
-    && (wanted.size === 0 || s.experiences.some((id) => wanted.has(id))));
-  const { page, nextPageToken } = pageOfList(ctx,
-    ['suites', px.project.projectID, name, archived, queryString(q, 'text'), systemID, [...wanted].sort()], suites);
+  const suites = px.suites.filter(
+    (s) =>
+      s.archived === archived &&
+      (name === undefined || s.name === name) &&
+      (!text || text(s)) &&
+      (systemID === undefined || s.systemID === systemID) &&
+      (wanted.size === 0 || s.experiences.some((id) => wanted.has(id))),
+  );
+  const { page, nextPageToken } = pageOfList(
+    ctx,
+    ['suites', px.project.projectID, name, archived, queryString(q, 'text'), systemID, [...wanted].sort()],
+    suites,
+  );
   return ok({ testSuites: page.map(testSuiteOut), nextPageToken, total: suites.length });
 }
 
@@ -593,10 +669,14 @@ function reviseTestSuite(ctx: Ctx): ApiResponse {
 // ---------------------------------------------------------------------------------------------
 
 const P = 'projects/:projectID';
-const route = (operation: string, method: string, path: string, handler: Handler): Route =>
-  ({ operation, method, pattern: path.split('/'), handler });
+const route = (operation: string, method: string, path: string, handler: Handler): Route => ({
+  operation,
+  method,
+  pattern: path.split('/'),
+  handler,
+});
 
-/** Every endpoint of resim-api.md. Literal segments win over parameters (e.g. `experiences/archive`). */
+/** Every endpoint of docs/api.md. Literal segments win over parameters (e.g. `experiences/archive`). */
 export const ROUTES: Route[] = [
   route('ListProjects', 'GET', 'projects', listProjects),
   route('GetProject', 'GET', P, getProject),
@@ -610,7 +690,12 @@ export const ROUTES: Route[] = [
   route('CreateExperienceTag', 'POST', `${P}/experienceTags`, createExperienceTag),
   route('AddTagsToExperiences', 'POST', `${P}/experienceTags/addExperiences`, addTagsToExperiences),
   route('ListExperiencesWithExperienceTag', 'GET', `${P}/experienceTags/:experienceTagID/experiences`, listExperiencesWithTag),
-  route('RemoveExperienceTagFromExperience', 'DELETE', `${P}/experienceTags/:experienceTagID/experiences/:experienceID`, removeTagFromExperience),
+  route(
+    'RemoveExperienceTagFromExperience',
+    'DELETE',
+    `${P}/experienceTags/:experienceTagID/experiences/:experienceID`,
+    removeTagFromExperience,
+  ),
   route('ListSystems', 'GET', `${P}/systems`, listSystems),
   route('AddSystemsToExperiences', 'POST', `${P}/systems/addExperiences`, addSystemsToExperiences),
   route('RemoveSystemsFromExperiences', 'POST', `${P}/systems/removeExperiences`, removeSystemsFromExperiences),
@@ -633,7 +718,10 @@ export function matchRoute(method: string, segments: string[]): { route?: Route;
       const p = r.pattern[i];
       if (p.startsWith(':')) params[p.slice(1)] = segments[i];
       else if (p === segments[i]) literals++;
-      else { matched = false; break; }
+      else {
+        matched = false;
+        break;
+      }
     }
     if (!matched) continue;
     // A literal path (`experiences/archive`) hides the parameter route for the same segments.
@@ -650,7 +738,8 @@ export function matchRoute(method: string, segments: string[]): { route?: Route;
 export function handleApiRequest(db: SandboxDb, req: ApiRequest, newID: () => string, now: string): ApiResponse & { operation?: string } {
   const { route: r, params, allowed } = matchRoute(req.method, req.segments);
   if (!r) {
-    if (allowed.length > 0) throw new ApiError(405, `method ${req.method} not allowed here (allowed: ${allowed.join(', ')})`, { Allow: allowed.join(', ') });
+    if (allowed.length > 0)
+      throw new ApiError(405, `method ${req.method} not allowed here (allowed: ${allowed.join(', ')})`, { Allow: allowed.join(', ') });
     throw notFound(`no such endpoint: ${req.method} /v1/${req.segments.join('/')}`);
   }
   for (const [k, v] of Object.entries(params)) {

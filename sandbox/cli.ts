@@ -1,6 +1,6 @@
 /**
  * `resim-sync sandbox [--port N] [--data FILE] [--seed demo|empty] [--latency-ms N]
- * [--fail-rate R] [--token-file FILE] [--token T] [--verbose]` (DESIGN.md, "Command line"):
+ * [--fail-rate R] [--token-file FILE] [--token T] [--verbose]` (docs/architecture.md, "Command line"):
  * runs the sandbox in the foreground until SIGINT / SIGTERM (or `signal`), printing where it
  * listens and how to point resim-sync at it.
  *
@@ -64,7 +64,9 @@ function tokenOf(opts: SandboxCommandOptions): { value: string; source: string }
     try {
       text = fs.readFileSync(opts.tokenFile, 'utf8');
     } catch (e) {
-      throw new SandboxUsageError(`--token-file ${opts.tokenFile} cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new SandboxUsageError(
+        `--token-file ${opts.tokenFile} cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      );
     }
     return check(text.split(/\r?\n/)[0].trim(), '--token-file');
   }
@@ -79,7 +81,12 @@ function tokenOf(opts: SandboxCommandOptions): { value: string; source: string }
  * file is unusable.
  */
 export async function runSandboxCommand(opts: SandboxCommandOptions = {}): Promise<number> {
-  const port = num(opts.port, '--port', (n) => Number.isInteger(n) && n >= 0 && n <= 65535, 'a port number from 0 to 65535 (0 = any free port)');
+  const port = num(
+    opts.port,
+    '--port',
+    (n) => Number.isInteger(n) && n >= 0 && n <= 65535,
+    'a port number from 0 to 65535 (0 = any free port)',
+  );
   const latencyMs = num(opts.latencyMs, '--latency-ms', (n) => n >= 0, 'a number of milliseconds >= 0');
   const failRate = num(opts.failRate, '--fail-rate', (n) => n >= 0 && n <= 1, 'a probability between 0 and 1 (e.g. 0.1)');
   const seed = opts.seed ?? 'demo';
@@ -88,7 +95,8 @@ export async function runSandboxCommand(opts: SandboxCommandOptions = {}): Promi
   const token = given?.value ?? randomBytes(24).toString('hex');
   const out = opts.out ?? process.stdout;
   const err = opts.err ?? process.stderr;
-  if (given !== undefined && given.source === '--token') err.write('Warning: --token is visible to every user of this machine (ps); use RESIM_SANDBOX_TOKEN or --token-file.\n');
+  if (given !== undefined && given.source === '--token')
+    err.write('Warning: --token is visible to every user of this machine (ps); use RESIM_SANDBOX_TOKEN or --token-file.\n');
 
   const sandbox = await startSandbox({
     port: port ?? 0,
@@ -104,7 +112,9 @@ export async function runSandboxCommand(opts: SandboxCommandOptions = {}): Promi
   const shown = given ? `<the token of ${given.source}>` : sandbox.adminToken;
   out.write(`ReSim sandbox listening on ${sandbox.url} (project "${project}")\n`);
   if (!given) out.write(`Bearer token (generated; set RESIM_SANDBOX_TOKEN or --token-file to choose one): ${sandbox.adminToken}\n`);
-  out.write(`Try: RESIM_URL=${sandbox.url} RESIM_TOKEN=${shown} resim-sync preview --project ${project} --config <file.experiences.yaml>\n`);
+  out.write(
+    `Try: RESIM_URL=${sandbox.url} RESIM_TOKEN=${shown} resim-sync preview --project ${project} --config <file.experiences.yaml>\n`,
+  );
   if (opts.data) out.write(`State is saved to ${opts.data} after every write.\n`);
   if (latencyMs || failRate) out.write(`Fault injection: latency ${latencyMs ?? 0} ms, fail rate ${failRate ?? 0}.\n`);
   out.write('Press Ctrl+C to stop.\n');

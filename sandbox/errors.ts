@@ -1,6 +1,6 @@
 /**
  * The error every sandbox handler throws to answer a non-2xx status. The server turns it into
- * `{"message": "..."}` with that status, as the real API does (resim-api.md, "Errors").
+ * `{"message": "..."}` with that status, as the real API does (docs/api.md, "Errors").
  */
 export class ApiError extends Error {
   constructor(

@@ -1,11 +1,11 @@
 /**
  * Fault injection for the sandbox: latency before each answer, and with probability
- * `failRate` a failure of one of the kinds a client meets against the real API (resim-api.md,
+ * `failRate` a failure of one of the kinds a client meets against the real API (docs/api.md,
  * "Errors"): 500, 503, 429 with `Retry-After: 0|1`, or a dropped connection.
  *
  * For writes (POST/PATCH/DELETE), half of the 500s and drops happen AFTER the write was
  * applied: the answer is lost but the change is made. That is what the client's lost-create
- * rule (DESIGN.md, "Retries that never duplicate") has to cope with.
+ * rule (docs/api.md, "Retries that never duplicate") has to cope with.
  */
 
 export type FaultKind = 'http500' | 'http503' | 'http429' | 'drop';

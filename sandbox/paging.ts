@@ -1,5 +1,5 @@
 /**
- * Paging as the ReSim API does it (resim-api.md, "Pagination"): `pageSize` (at most 100;
+ * Paging as the ReSim API does it (docs/api.md, "Paging"): `pageSize` (at most 100;
  * larger values are clamped to 100, except ListExperiences' `pageSizeUnbounded`), `pageToken` in, `nextPageToken` out (empty string on the
  * last page). Tokens are opaque to clients: base64url JSON of a cursor plus a key of the query
  * they belong to, so a token replayed against another query is a 400, not a silent wrong page.
@@ -54,7 +54,12 @@ export function decodePageToken(query: URLSearchParams, key: string): number | s
 }
 
 /** One page of `source` from position `start`: up to `pageSize` items that pass `match`, and where the next page starts. */
-export function scanPage<T>(source: readonly T[], start: number, pageSize: number, match: (item: T) => boolean): { items: T[]; next?: number } {
+export function scanPage<T>(
+  source: readonly T[],
+  start: number,
+  pageSize: number,
+  match: (item: T) => boolean,
+): { items: T[]; next?: number } {
   const items: T[] = [];
   let i = Math.max(0, start);
   for (; i < source.length && items.length < pageSize; i++) {

@@ -31,7 +31,9 @@ export function loadStore(file: string): SandboxStore | undefined {
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new DataFileError(`${file} is not a sandbox data file (not valid JSON: ${(err as Error).message}); pass --data a new file name, or a file the sandbox wrote`);
+    throw new DataFileError(
+      `${file} is not a sandbox data file (not valid JSON: ${(err as Error).message}); pass --data a new file name, or a file the sandbox wrote`,
+    );
   }
   const problem = shapeProblem(data);
   if (problem) {

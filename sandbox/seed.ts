@@ -2,14 +2,15 @@
  * Sandbox contents: the `demo` and `empty` seeds (fixed UUIDs and timestamps, so runs are
  * reproducible) and `generateStore` for benchmarks (deterministic, O(n)).
  *
- * The `demo` project is shaped so that `shared/examples/seed-example.yaml` (the design doc's
+ * The `demo` project is shaped so that `test/fixtures/seed-example.yaml` (the design doc's
  * example) has something of every kind to do: update `scenario-survey-alpha` (description,
  * locations, environment; `progression` removed since it is a managed tag, `regression`
  * added, the unmanaged `nightly` kept), restore the archived `new-scenario-system-check`,
  * archive the unlisted `legacy-night-flight`, `hover-stability-baseline` and
  * `wind-gust-landing`, and revise `Basic Suite`.
  */
-import type { ConfigExperience, ExperienceTag, Project, System } from '../server/src/sync/model';
+import type { ConfigExperience } from '../server/src/config/model';
+import type { ExperienceTag, Project, System } from '../server/src/resim/model';
 import { emptyStore, type SandboxStore, type StoredExperience, type StoredTestSuite } from './store';
 
 export type SeedKind = 'demo' | 'empty';
@@ -119,8 +120,13 @@ function system(store: SandboxStore, projectID: string, id: string, name: string
  * number is `revisions.length - 1` (ReSim numbers revisions from 0).
  */
 function suite(
-  store: SandboxStore, projectID: string, id: string, name: string, systemID: string,
-  revisions: string[][], time: number,
+  store: SandboxStore,
+  projectID: string,
+  id: string,
+  name: string,
+  systemID: string,
+  revisions: string[][],
+  time: number,
 ): StoredTestSuite {
   const history = revisions.map((experiences, i) => ({ testSuiteRevision: i, experiences, creationTimestamp: seedTime(time + i) }));
   const current = history[history.length - 1];
@@ -151,66 +157,98 @@ function demoProject(store: SandboxStore): void {
   tag(store, pid, ids.tags.nightly, 'nightly', 'Runs every night (not managed by the example config)');
   const e = ids.experiences;
   const specs: [string, ExperienceSpec][] = [
-    [e['scenario-survey-alpha'], {
-      name: 'scenario-survey-alpha',
-      description: 'Aerial survey over the old test zone',
-      locations: ['s3://drone-missions/surveys/alpha-old-zone'],
-      profile: 'full_stack',
-      environmentVariables: [{ name: 'MAX_ALTITUDE_M', value: '100' }],
-      tagIDs: [ids.tags.progression, ids.tags.nightly],
-      systemIDs: [ids.systems.sil_cluster],
-    }],
-    [e['new-scenario-system-check'], {
-      name: 'new-scenario-system-check',
-      description: 'Regression validation run',
-      locations: ['s3://drone-missions/system-checks/regression-1'],
-      profile: 'planner_stack',
-      environmentVariables: [{ name: 'TEST_MODE', value: 'true' }],
-      archived: true,
-    }],
-    [e['legacy-night-flight'], {
-      name: 'legacy-night-flight',
-      description: 'Night flight on the retired airframe',
-      locations: ['s3://drone-missions/legacy/night-flight'],
-      profile: 'full_stack',
-      tagIDs: [ids.tags.regression, ids.tags.nightly],
-      systemIDs: [ids.systems.mbauer_tmp_hil_repro],
-    }],
-    [e['hover-stability-baseline'], {
-      name: 'hover-stability-baseline',
-      description: 'Hover in still air for 10 minutes',
-      locations: ['s3://drone-missions/baselines/hover', 's3://drone-missions/baselines/hover-imu'],
-      profile: 'controls_stack',
-      cacheExempt: true,
-      containerTimeoutSeconds: 1800,
-      customFields: [{ name: 'airframe', type: 'text', values: ['quad-x'] }],
-      tagIDs: [ids.tags.nightly, ids.tags.regression],
-      systemIDs: [ids.systems.sil_cluster, ids.systems.mbauer_tmp_hil_repro],
-    }],
-    [e['wind-gust-landing'], {
-      name: 'wind-gust-landing',
-      description: 'Landing with 15 m/s gusts',
-      locations: ['s3://drone-missions/landing/gusts'],
-      tagIDs: [ids.tags.progression],
-      systemIDs: [ids.systems.sil_cluster],
-    }],
-    [e['old-battery-endurance'], {
-      name: 'old-battery-endurance',
-      description: 'Endurance run on the old battery pack',
-      locations: ['s3://drone-missions/legacy/battery'],
-      archived: true,
-      tagIDs: [ids.tags.regression],
-    }],
+    [
+      e['scenario-survey-alpha'],
+      {
+        name: 'scenario-survey-alpha',
+        description: 'Aerial survey over the old test zone',
+        locations: ['s3://drone-missions/surveys/alpha-old-zone'],
+        profile: 'full_stack',
+        environmentVariables: [{ name: 'MAX_ALTITUDE_M', value: '100' }],
+        tagIDs: [ids.tags.progression, ids.tags.nightly],
+        systemIDs: [ids.systems.sil_cluster],
+      },
+    ],
+    [
+      e['new-scenario-system-check'],
+      {
+        name: 'new-scenario-system-check',
+        description: 'Regression validation run',
+        locations: ['s3://drone-missions/system-checks/regression-1'],
+        profile: 'planner_stack',
+        environmentVariables: [{ name: 'TEST_MODE', value: 'true' }],
+        archived: true,
+      },
+    ],
+    [
+      e['legacy-night-flight'],
+      {
+        name: 'legacy-night-flight',
+        description: 'Night flight on the retired airframe',
+        locations: ['s3://drone-missions/legacy/night-flight'],
+        profile: 'full_stack',
+        tagIDs: [ids.tags.regression, ids.tags.nightly],
+        systemIDs: [ids.systems.mbauer_tmp_hil_repro],
+      },
+    ],
+    [
+      e['hover-stability-baseline'],
+      {
+        name: 'hover-stability-baseline',
+        description: 'Hover in still air for 10 minutes',
+        locations: ['s3://drone-missions/baselines/hover', 's3://drone-missions/baselines/hover-imu'],
+        profile: 'controls_stack',
+        cacheExempt: true,
+        containerTimeoutSeconds: 1800,
+        customFields: [{ name: 'airframe', type: 'text', values: ['quad-x'] }],
+        tagIDs: [ids.tags.nightly, ids.tags.regression],
+        systemIDs: [ids.systems.sil_cluster, ids.systems.mbauer_tmp_hil_repro],
+      },
+    ],
+    [
+      e['wind-gust-landing'],
+      {
+        name: 'wind-gust-landing',
+        description: 'Landing with 15 m/s gusts',
+        locations: ['s3://drone-missions/landing/gusts'],
+        tagIDs: [ids.tags.progression],
+        systemIDs: [ids.systems.sil_cluster],
+      },
+    ],
+    [
+      e['old-battery-endurance'],
+      {
+        name: 'old-battery-endurance',
+        description: 'Endurance run on the old battery pack',
+        locations: ['s3://drone-missions/legacy/battery'],
+        archived: true,
+        tagIDs: [ids.tags.regression],
+      },
+    ],
   ];
   specs.forEach(([id, spec], i) => store.experiences[pid].push(experience(store, pid, id, spec, seedTime(1 + i))));
-  suite(store, pid, ids.suites['Basic Suite'], 'Basic Suite', ids.systems.mbauer_tmp_hil_repro, [
-    [e['scenario-survey-alpha']],
-    [e['scenario-survey-alpha'], e['legacy-night-flight']],
-    [e['scenario-survey-alpha'], e['legacy-night-flight'], e['hover-stability-baseline']],
-  ], 10);
-  suite(store, pid, ids.suites['Nightly Suite'], 'Nightly Suite', ids.systems.sil_cluster, [
-    [e['legacy-night-flight'], e['hover-stability-baseline']],
-  ], 20);
+  suite(
+    store,
+    pid,
+    ids.suites['Basic Suite'],
+    'Basic Suite',
+    ids.systems.mbauer_tmp_hil_repro,
+    [
+      [e['scenario-survey-alpha']],
+      [e['scenario-survey-alpha'], e['legacy-night-flight']],
+      [e['scenario-survey-alpha'], e['legacy-night-flight'], e['hover-stability-baseline']],
+    ],
+    10,
+  );
+  suite(
+    store,
+    pid,
+    ids.suites['Nightly Suite'],
+    'Nightly Suite',
+    ids.systems.sil_cluster,
+    [[e['legacy-night-flight'], e['hover-stability-baseline']]],
+    20,
+  );
 }
 
 function perceptionProject(store: SandboxStore): void {
@@ -222,39 +260,57 @@ function perceptionProject(store: SandboxStore): void {
   tag(store, pid, ids.tags.camera, 'camera', 'Camera-only scenarios');
   const e = ids.experiences;
   const specs: [string, ExperienceSpec][] = [
-    [e['scenario-survey-alpha'], {
-      name: 'scenario-survey-alpha',
-      description: 'Same name as in the demo project, different experience',
-      locations: ['s3://perception-logs/survey-alpha'],
-      tagIDs: [ids.tags.regression],
-      systemIDs: [ids.systems.perception_stack],
-    }],
-    [e['lidar-rain-calibration'], {
-      name: 'lidar-rain-calibration',
-      description: 'Lidar returns in heavy rain',
-      locations: ['s3://perception-logs/lidar/rain'],
-      profile: 'perception',
-      tagIDs: [ids.tags.regression],
-      systemIDs: [ids.systems.perception_stack],
-    }],
-    [e['camera-glare-night'], {
-      name: 'camera-glare-night',
-      description: 'Oncoming headlights at night',
-      locations: ['s3://perception-logs/camera/glare'],
-      tagIDs: [ids.tags.camera],
-    }],
-    [e['pedestrian-crossing-dusk'], {
-      name: 'pedestrian-crossing-dusk',
-      description: 'Pedestrian crossing at dusk',
-      locations: ['s3://perception-logs/camera/dusk-crossing'],
-      tagIDs: [ids.tags.camera, ids.tags.regression],
-      systemIDs: [ids.systems.perception_stack],
-    }],
+    [
+      e['scenario-survey-alpha'],
+      {
+        name: 'scenario-survey-alpha',
+        description: 'Same name as in the demo project, different experience',
+        locations: ['s3://perception-logs/survey-alpha'],
+        tagIDs: [ids.tags.regression],
+        systemIDs: [ids.systems.perception_stack],
+      },
+    ],
+    [
+      e['lidar-rain-calibration'],
+      {
+        name: 'lidar-rain-calibration',
+        description: 'Lidar returns in heavy rain',
+        locations: ['s3://perception-logs/lidar/rain'],
+        profile: 'perception',
+        tagIDs: [ids.tags.regression],
+        systemIDs: [ids.systems.perception_stack],
+      },
+    ],
+    [
+      e['camera-glare-night'],
+      {
+        name: 'camera-glare-night',
+        description: 'Oncoming headlights at night',
+        locations: ['s3://perception-logs/camera/glare'],
+        tagIDs: [ids.tags.camera],
+      },
+    ],
+    [
+      e['pedestrian-crossing-dusk'],
+      {
+        name: 'pedestrian-crossing-dusk',
+        description: 'Pedestrian crossing at dusk',
+        locations: ['s3://perception-logs/camera/dusk-crossing'],
+        tagIDs: [ids.tags.camera, ids.tags.regression],
+        systemIDs: [ids.systems.perception_stack],
+      },
+    ],
   ];
   specs.forEach(([id, spec], i) => store.experiences[pid].push(experience(store, pid, id, spec, seedTime(31 + i))));
-  suite(store, pid, ids.suites['Perception Smoke'], 'Perception Smoke', ids.systems.perception_stack, [
-    [e['lidar-rain-calibration'], e['pedestrian-crossing-dusk']],
-  ], 40);
+  suite(
+    store,
+    pid,
+    ids.suites['Perception Smoke'],
+    'Perception Smoke',
+    ids.systems.perception_stack,
+    [[e['lidar-rain-calibration'], e['pedestrian-crossing-dusk']]],
+    40,
+  );
 }
 
 /**
@@ -306,9 +362,11 @@ export function generateStore(opts: GenerateOptions): SandboxStore {
   const pid = GENERATED_PROJECT_ID;
   project(store, pid, opts.projectName ?? 'bench', 'Generated by generateStore', seedTime(0));
   const tagIDs: string[] = [];
-  for (let t = 0; t < tagCount; t++) tagIDs.push(tag(store, pid, fixedID('b7000000', t + 1), `tag-${t}`, `generated tag ${t}`).experienceTagID);
+  for (let t = 0; t < tagCount; t++)
+    tagIDs.push(tag(store, pid, fixedID('b7000000', t + 1), `tag-${t}`, `generated tag ${t}`).experienceTagID);
   const systemIDs: string[] = [];
-  for (let s = 0; s < systemCount; s++) systemIDs.push(system(store, pid, fixedID('b5000000', s + 1), `system-${s}`, `generated system ${s}`).systemID);
+  for (let s = 0; s < systemCount; s++)
+    systemIDs.push(system(store, pid, fixedID('b5000000', s + 1), `system-${s}`, `generated system ${s}`).systemID);
   const width = String(n).length;
   const list = store.experiences[pid];
   const suiteMembers: string[][] = Array.from({ length: suiteCount }, () => []);
@@ -322,16 +380,24 @@ export function generateStore(opts: GenerateOptions): SandboxStore {
       if (i % 7 === 0 && tagCount > 1) tags.push(tagIDs[(i + 1) % tagCount]);
     }
     const time = new Date(SEED_TIME + i * 1000).toISOString();
-    list.push(experience(store, pid, id, {
-      name: `exp-${String(i + 1).padStart(width, '0')}`,
-      description: `Generated experience ${i + 1}`,
-      locations: [`s3://bench/experiences/${i + 1}`],
-      profile: i % 2 ? 'full_stack' : '',
-      environmentVariables: i % 3 === 0 ? [{ name: 'SEED', value: String(i) }] : [],
-      archived,
-      tagIDs: tags,
-      systemIDs: systemCount > 0 ? [systemIDs[i % systemCount]] : [],
-    }, time));
+    list.push(
+      experience(
+        store,
+        pid,
+        id,
+        {
+          name: `exp-${String(i + 1).padStart(width, '0')}`,
+          description: `Generated experience ${i + 1}`,
+          locations: [`s3://bench/experiences/${i + 1}`],
+          profile: i % 2 ? 'full_stack' : '',
+          environmentVariables: i % 3 === 0 ? [{ name: 'SEED', value: String(i) }] : [],
+          archived,
+          tagIDs: tags,
+          systemIDs: systemCount > 0 ? [systemIDs[i % systemCount]] : [],
+        },
+        time,
+      ),
+    );
     if (!archived && i % suiteStride < suiteCount) suiteMembers[i % suiteStride].push(id);
   }
   for (let k = 0; k < suiteCount; k++) {

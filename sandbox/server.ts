@@ -1,7 +1,7 @@
 /**
- * A local ReSim-compatible API server on loopback (DESIGN.md, "sandbox"): the demo backend of
+ * A local ReSim-compatible API server on loopback (docs/architecture.md, "sandbox"): the demo backend of
  * `resim-sync sandbox` and the test backend of the integration tests. It serves every endpoint
- * of shared/resim-api.md under `/v1/` (see api.ts), with bearer-token auth, optional
+ * of docs/api.md under `/v1/` (see api.ts), with bearer-token auth, optional
  * persistence to a JSON data file, and fault injection (latency, 500/503/429, dropped
  * connections, writes whose answer is lost).
  *
@@ -81,7 +81,7 @@ export interface RequestLogEntry {
   status: number;
   /** RFC 3339 time the request arrived. */
   timestamp: string;
-  /** The API operation (resim-api.md names, e.g. "CreateExperience"), when the path is an endpoint. */
+  /** The API operation (docs/api.md names, e.g. "CreateExperience"), when the path is an endpoint. */
   operation?: string;
   /** The injected fault, if any. */
   fault?: FaultKind;
@@ -185,8 +185,10 @@ function sameSecret(a: string, b: string): boolean {
  */
 export function foreignRequest(req: Pick<http.IncomingMessage, 'headers'>): string | undefined {
   const host = req.headers.host ?? '';
-  if (!isLoopbackHostHeader(host)) return `refused: the sandbox answers only requests addressed to a loopback host (127.0.0.1, localhost), not ${JSON.stringify(host)}`;
-  if (req.headers.origin !== undefined) return `refused: requests from a web page (Origin ${JSON.stringify(req.headers.origin)}) are not accepted`;
+  if (!isLoopbackHostHeader(host))
+    return `refused: the sandbox answers only requests addressed to a loopback host (127.0.0.1, localhost), not ${JSON.stringify(host)}`;
+  if (req.headers.origin !== undefined)
+    return `refused: requests from a web page (Origin ${JSON.stringify(req.headers.origin)}) are not accepted`;
   return undefined;
 }
 
@@ -219,7 +221,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
    * 401 unless the request carries `Bearer <expected>` or, where `jwt` is given (the API with
    * `issuer`), a JWT that it accepts; any bearer token when neither is set.
    */
-  const authError = async (req: http.IncomingMessage, expected: string | undefined = opts.token, jwt = verifyJwt): Promise<ApiError | undefined> => {
+  const authError = async (
+    req: http.IncomingMessage,
+    expected: string | undefined = opts.token,
+    jwt = verifyJwt,
+  ): Promise<ApiError | undefined> => {
     const header = req.headers.authorization;
     const m = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
     const challenge = { 'WWW-Authenticate': 'Bearer' };
@@ -247,7 +253,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     const method = req.method ?? 'GET';
     const segments = url.pathname === '/v1' ? [] : url.pathname.slice('/v1/'.length).split('/');
     const entry: RequestLogEntry = {
-      method, path: url.pathname, query: queryRecord(url.searchParams), status: 0, timestamp,
+      method,
+      path: url.pathname,
+      query: queryRecord(url.searchParams),
+      status: 0,
+      timestamp,
       operation: operationOf(method, segments),
     };
     if (faults.latencyMs > 0) await sleep(faults.latencyMs);
@@ -297,12 +307,17 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       const denied = await authError(req, adminToken, undefined);
       if (denied) throw denied;
       switch (key) {
-        case 'GET /_sandbox/requests': return send(res, 200, requestLog);
-        case 'DELETE /_sandbox/requests': requestLog.length = 0; return send(res, 204);
-        case 'GET /_sandbox/faults': return send(res, 200, faults);
+        case 'GET /_sandbox/requests':
+          return send(res, 200, requestLog);
+        case 'DELETE /_sandbox/requests':
+          requestLog.length = 0;
+          return send(res, 204);
+        case 'GET /_sandbox/faults':
+          return send(res, 200, faults);
         case 'PUT /_sandbox/faults': {
           const body = parseJson(raw);
-          if (!body || typeof body !== 'object' || Array.isArray(body)) throw new ApiError(400, 'body must be {latencyMs?, failRate?, next?}');
+          if (!body || typeof body !== 'object' || Array.isArray(body))
+            throw new ApiError(400, 'body must be {latencyMs?, failRate?, next?}');
           try {
             faults = mergeFaults(faults, body as Partial<FaultSettings>);
           } catch (err) {
@@ -310,14 +325,17 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
           }
           return send(res, 200, faults);
         }
-        case 'GET /_sandbox/state': return send(res, 200, db.store);
+        case 'GET /_sandbox/state':
+          return send(res, 200, db.store);
         case 'POST /_sandbox/reset': {
           const body = (parseJson(raw) ?? {}) as { seed?: unknown };
-          if (body.seed !== undefined && body.seed !== 'demo' && body.seed !== 'empty') throw new ApiError(400, 'seed must be "demo" or "empty"');
+          if (body.seed !== undefined && body.seed !== 'demo' && body.seed !== 'empty')
+            throw new ApiError(400, 'seed must be "demo" or "empty"');
           sandbox.reset((body.seed as SeedKind | undefined) ?? opts.seed ?? 'demo');
           return send(res, 204);
         }
-        default: throw new ApiError(404, `no such sandbox admin endpoint: ${key}`);
+        default:
+          throw new ApiError(404, `no such sandbox admin endpoint: ${key}`);
       }
     } catch (err) {
       const status = err instanceof ApiError ? err.status : 500;
@@ -340,27 +358,34 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       send(res, 403, { message: foreign });
       return;
     }
-    readBody(req).then(
-      (raw) => {
-        if (url.pathname.startsWith('/_sandbox/')) return handleAdmin(req, res, url, raw);
-        if (url.pathname === '/v1' || url.pathname.startsWith('/v1/')) return handleV1(req, res, url, raw, timestamp);
-        return send(res, 404, { message: `not found: ${url.pathname} (the API is under /v1/)` });
-      },
-      (err) => send(res, err instanceof BodyTooLarge ? 413 : 400, { message: err instanceof BodyTooLarge ? 'request body too large' : 'could not read the request body' }),
-    ).catch((err) => {
-      opts.log?.(`sandbox internal error: ${(err as Error).stack ?? err}`);
-      send(res, 500, { message: 'sandbox internal error' });
-    });
+    readBody(req)
+      .then(
+        (raw) => {
+          if (url.pathname.startsWith('/_sandbox/')) return handleAdmin(req, res, url, raw);
+          if (url.pathname === '/v1' || url.pathname.startsWith('/v1/')) return handleV1(req, res, url, raw, timestamp);
+          return send(res, 404, { message: `not found: ${url.pathname} (the API is under /v1/)` });
+        },
+        (err) =>
+          send(res, err instanceof BodyTooLarge ? 413 : 400, {
+            message: err instanceof BodyTooLarge ? 'request body too large' : 'could not read the request body',
+          }),
+      )
+      .catch((err) => {
+        opts.log?.(`sandbox internal error: ${(err as Error).stack ?? err}`);
+        send(res, 500, { message: 'sandbox internal error' });
+      });
   });
 
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException): void => {
-      reject(err.code === 'EADDRINUSE'
-        ? new UserError(`port ${opts.port} on ${host} is already in use: choose another port, or port 0 for a free one`)
-        : err.code === 'EACCES'
-        ? new UserError(`port ${opts.port} on ${host} needs privileges: choose a port above 1023, or port 0 for a free one`)
-        : err);
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new UserError(`port ${opts.port} on ${host} is already in use: choose another port, or port 0 for a free one`)
+          : err.code === 'EACCES'
+            ? new UserError(`port ${opts.port} on ${host} needs privileges: choose a port above 1023, or port 0 for a free one`)
+            : err,
+      );
     };
     server.once('error', onError);
     server.listen(opts.port ?? 0, host, () => {
@@ -411,10 +436,14 @@ export type { FaultKind, FaultSettings, FaultSpec } from './faults';
  */
 function issuerVerifier(issuer: string): (token: string) => Promise<string | undefined> {
   let keys: Promise<ReturnType<typeof createRemoteJWKSet>> | undefined;
-  const jwks = () => (keys ??= fetch(new URL('.well-known/openid-configuration', issuer.endsWith('/') ? issuer : `${issuer}/`), { redirect: 'error' })
-    .then((r) => r.json() as Promise<{ jwks_uri?: string }>)
-    .then((d) => createRemoteJWKSet(new URL(d.jwks_uri ?? new URL('.well-known/jwks.json', issuer).href)))
-    .catch((e: unknown) => { keys = undefined; throw e; }));
+  const jwks = () =>
+    (keys ??= fetch(new URL('.well-known/openid-configuration', issuer.endsWith('/') ? issuer : `${issuer}/`), { redirect: 'error' })
+      .then((r) => r.json() as Promise<{ jwks_uri?: string }>)
+      .then((d) => createRemoteJWKSet(new URL(d.jwks_uri ?? new URL('.well-known/jwks.json', issuer).href)))
+      .catch((e: unknown) => {
+        keys = undefined;
+        throw e;
+      }));
   return async (token) => {
     try {
       await jwtVerify(token, await jwks(), { issuer, audience: SANDBOX_AUDIENCE });

@@ -3,11 +3,11 @@
  * `SandboxDb`, the in-memory indexes over it (by ID and by name) that keep every endpoint fast
  * at 50,000 experiences.
  *
- * Models follow `shared/resim-api.md` ("Models"). Rules that the real API enforces and the
+ * Models follow docs/api.md ("Models"). Rules that the real API enforces and the
  * sandbox reproduces: experience names are unique within a project, archived experiences
  * included (409); tag names are unique within a project (409); IDs are UUIDs.
  */
-import type { Experience, ExperienceTag, Project, System, TestSuite } from '../server/src/sync/model';
+import type { Experience, ExperienceTag, Project, System, TestSuite } from '../server/src/resim/model';
 
 /** Version of the on-disk layout; `loadStore` refuses other versions. */
 export const STORE_VERSION = 1;

@@ -3,7 +3,7 @@
  * the field and what was expected, as the real API's input validation does.
  * Unknown body fields are ignored (the API's Go JSON decoding ignores them too).
  */
-import type { CustomField, EnvironmentVariable } from '../server/src/sync/model';
+import type { CustomField, EnvironmentVariable } from '../server/src/resim/model';
 import { badRequest } from './errors';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -111,7 +111,8 @@ export function optCustomFields(value: unknown, where: string): CustomField[] | 
       throw badRequest(`${where}[${i}].values must be RFC 3339 timestamps for type "timestamp"`);
     }
     const key = name.toLowerCase();
-    if (seen.has(key)) throw badRequest(`${where}[${i}].name ${JSON.stringify(name)} repeats another custom field (names are case-insensitive)`);
+    if (seen.has(key))
+      throw badRequest(`${where}[${i}].name ${JSON.stringify(name)} repeats another custom field (names are case-insensitive)`);
     seen.add(key);
     return { name, type: type as CustomField['type'], values };
   });

@@ -20,7 +20,10 @@ const clone = path.join(work, 'clone.experiences.yaml');
 
 // The sandbox's token goes through the environment, never the command line (docs/security.md).
 const token = randomBytes(24).toString('hex');
-const sandbox = spawn(process.execPath, [cli, 'sandbox', '--port', '0', '--seed', 'demo', '--data', path.join(work, 'sandbox.json')], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, RESIM_SANDBOX_TOKEN: token } });
+const sandbox = spawn(process.execPath, [cli, 'sandbox', '--port', '0', '--seed', 'demo', '--data', path.join(work, 'sandbox.json')], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+  env: { ...process.env, RESIM_SANDBOX_TOKEN: token },
+});
 const url = await new Promise((resolve, reject) => {
   let out = '';
   sandbox.stdout.on('data', (d) => {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the e2e tests need (shared/notes/code-server.md), idempotently:
+# Installs what the e2e tests need (docs/architecture.md, "Tests"), idempotently:
 #   - Debian packages: chromium (the browser Playwright drives), libkrb5-dev + pkg-config
 #     (code-server's native modules build against them), ripgrep (its search binary);
 #   - code-server@4.100.3 from npm (VS Code 1.100.3, the last that runs on Node 20) into

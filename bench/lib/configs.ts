@@ -6,7 +6,8 @@
 import { createResimClient, StaticTokenAuth } from '../../server/src/resim';
 import type { ResimClient } from '../../server/src/resim';
 import { ingest } from '../../server/src/sync/ingest';
-import type { ConfigExperience, ProjectState, SyncConfig } from '../../server/src/sync/model';
+import type { ConfigExperience, SyncConfig } from '../../server/src/config/model';
+import type { ProjectState } from '../../server/src/sync/model';
 import type { Sandbox } from '../../sandbox/server';
 import { seeded } from '../../test/support/random';
 
@@ -60,8 +61,16 @@ export function configYaml(config: SyncConfig, header: string[] = []): string {
 }
 
 /** An API client for a sandbox (any token is accepted unless the sandbox was started with one). */
-export function sandboxClient(sb: Sandbox, opts: { concurrency?: number; onRequest?: Parameters<typeof createResimClient>[0]['onRequest'] } = {}): ResimClient {
-  return createResimClient({ apiUrl: sb.url, auth: new StaticTokenAuth('bench-token', 'bench'), concurrency: opts.concurrency, onRequest: opts.onRequest });
+export function sandboxClient(
+  sb: Sandbox,
+  opts: { concurrency?: number; onRequest?: Parameters<typeof createResimClient>[0]['onRequest'] } = {},
+): ResimClient {
+  return createResimClient({
+    apiUrl: sb.url,
+    auth: new StaticTokenAuth('bench-token', 'bench'),
+    concurrency: opts.concurrency,
+    onRequest: opts.onRequest,
+  });
 }
 
 /** The project state of a sandbox project, read with our `ingest`. */
@@ -73,4 +82,3 @@ export async function stateOf(sb: Sandbox, project: { id: string; name: string }
     api.close();
   }
 }
-

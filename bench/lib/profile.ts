@@ -45,7 +45,11 @@ function group(module: string): string {
 }
 
 /** Self time in ms by module (of `bundlePath`), by function, and total, from one profile file. */
-export function summarizeProfile(profilePath: string, bundlePath: string, top = 12): { totalMs: number; byModule: [string, number][]; byFunction: [string, number][] } {
+export function summarizeProfile(
+  profilePath: string,
+  bundlePath: string,
+  top = 12,
+): { totalMs: number; byModule: [string, number][]; byFunction: [string, number][] } {
   const p = JSON.parse(fs.readFileSync(profilePath, 'utf8')) as CpuProfile;
   const marks = moduleMap(fs.readFileSync(bundlePath, 'utf8'));
   const dt = new Map<number, number>();
@@ -61,12 +65,21 @@ export function summarizeProfile(profilePath: string, bundlePath: string, top = 
     const url = n.callFrame.url;
     let mod: string;
     if (url.endsWith(bundleName)) mod = group(moduleAt(marks, n.callFrame.lineNumber));
-    else if (!url) mod = n.callFrame.functionName.startsWith('(') ? n.callFrame.functionName : n.callFrame.functionName.startsWith('RegExp:') ? '(regexp)' : '(native)';
+    else if (!url)
+      mod = n.callFrame.functionName.startsWith('(')
+        ? n.callFrame.functionName
+        : n.callFrame.functionName.startsWith('RegExp:')
+          ? '(regexp)'
+          : '(native)';
     else mod = url.startsWith('node:') ? 'node internals' : url;
     byModule.set(mod, (byModule.get(mod) ?? 0) + us);
     const fn = mod.startsWith('(') ? mod : `${n.callFrame.functionName || '(anonymous)'} [${mod}]`;
     byFunction.set(fn, (byFunction.get(fn) ?? 0) + us);
   }
-  const sorted = (m: Map<string, number>) => [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, v]) => [k, Math.round(v / 1000)] as [string, number]);
+  const sorted = (m: Map<string, number>) =>
+    [...m.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([k, v]) => [k, Math.round(v / 1000)] as [string, number]);
   return { totalMs: Math.round(total / 1000), byModule: sorted(byModule), byFunction: sorted(byFunction) };
 }

@@ -30,7 +30,7 @@
  * The CLI stops on the first error (log.Fatal / first failed phase); the replay does the same.
  */
 import * as http from 'http';
-import type { SyncConfig } from '../../server/src/sync/model';
+import type { SyncConfig } from '../../server/src/config/model';
 
 /** PageSize of every listing in ingest.go. */
 export const REFERENCE_PAGE_SIZE = 100;
@@ -43,9 +43,17 @@ type Json = Record<string, unknown>;
 export class ReferenceHttp {
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
   calls = 0;
-  constructor(private readonly baseUrl: string, private readonly token = 'reference-token') {}
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token = 'reference-token',
+  ) {}
 
-  async request(method: string, path: string, query: Record<string, string | number | boolean> = {}, body?: unknown): Promise<{ status: number; data: unknown }> {
+  async request(
+    method: string,
+    path: string,
+    query: Record<string, string | number | boolean> = {},
+    body?: unknown,
+  ): Promise<{ status: number; data: unknown }> {
     const url = new URL(path, this.baseUrl);
     for (const [k, v] of Object.entries(query)) url.searchParams.set(k, String(v));
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
@@ -85,9 +93,16 @@ export class ReferenceHttp {
   }
 
   /** `utils.ValidateResponse`: anything but the expected status is fatal. */
-  async expect(status: number, method: string, path: string, query?: Record<string, string | number | boolean>, body?: unknown): Promise<unknown> {
+  async expect(
+    status: number,
+    method: string,
+    path: string,
+    query?: Record<string, string | number | boolean>,
+    body?: unknown,
+  ): Promise<unknown> {
     const r = await this.request(method, path, query, body);
-    if (r.status !== status) throw new Error(`reference: ${method} ${path} answered ${r.status}, expected ${status}: ${JSON.stringify(r.data).slice(0, 200)}`);
+    if (r.status !== status)
+      throw new Error(`reference: ${method} ${path} answered ${r.status}, expected ${status}: ${JSON.stringify(r.data).slice(0, 200)}`);
     return r.data;
   }
 
@@ -97,7 +112,12 @@ export class ReferenceHttp {
 }
 
 /** One `fetchAll*` loop of ingest.go: pages of 100 until the token is empty or a page is empty. */
-async function fetchAll<T>(h: ReferenceHttp, path: string, key: string, query: Record<string, string | number | boolean> = {}): Promise<T[]> {
+async function fetchAll<T>(
+  h: ReferenceHttp,
+  path: string,
+  key: string,
+  query: Record<string, string | number | boolean> = {},
+): Promise<T[]> {
   const all: T[] = [];
   let pageToken: string | undefined;
   for (;;) {
@@ -134,7 +154,8 @@ export async function referenceIngest(h: ReferenceHttp, projectID: string): Prom
     const map = new Map<string, RefExperience>();
     const active = await fetchAll<RefExperience>(h, `${p}/experiences`, 'experiences', { archived: false, orderBy: 'timestamp' });
     const archived = await fetchAll<RefExperience>(h, `${p}/experiences`, 'experiences', { archived: true, orderBy: 'timestamp' });
-    for (const e of [...active, ...archived]) map.set(e.name, { experienceID: e.experienceID, name: e.name, archived: Boolean(e.archived) });
+    for (const e of [...active, ...archived])
+      map.set(e.name, { experienceID: e.experienceID, name: e.name, archived: Boolean(e.archived) });
     return map;
   })();
   const memberSets = async (listPath: string, key: string, idKey: string, membersPath: (id: string) => string) => {
@@ -142,7 +163,8 @@ export async function referenceIngest(h: ReferenceHttp, projectID: string): Prom
     for (const s of await fetchAll<Json>(h, listPath, key)) {
       const id = s[idKey] as string;
       const ids = new Set<string>();
-      for (const archived of [false, true]) for (const e of await fetchAll<RefExperience>(h, membersPath(id), 'experiences', { archived })) ids.add(e.experienceID);
+      for (const archived of [false, true])
+        for (const e of await fetchAll<RefExperience>(h, membersPath(id), 'experiences', { archived })) ids.add(e.experienceID);
       sets.set(s.name as string, { id, experienceIDs: ids });
     }
     return sets;
@@ -181,7 +203,12 @@ async function pool<T>(items: T[], workers: number, task: (item: T) => Promise<v
  * The resim CLI's whole sync (ingest.go, experiences.go matching, tags.go, systems.go,
  * test_suites.go, apply.go) of `config` into the project, replayed. Returns when done.
  */
-export async function referenceSync(h: ReferenceHttp, projectID: string, config: SyncConfig, opts: { archive: boolean } = { archive: true }): Promise<void> {
+export async function referenceSync(
+  h: ReferenceHttp,
+  projectID: string,
+  config: SyncConfig,
+  opts: { archive: boolean } = { archive: true },
+): Promise<void> {
   const state = await referenceIngest(h, projectID);
   const p = `projects/${projectID}`;
   // Matching (experiences.go): by name, else by experienceID; unmatched current ones are archived.
@@ -195,7 +222,8 @@ export async function referenceSync(h: ReferenceHttp, projectID: string, config:
     matches.push({ original, cfg, archive: Boolean(cfg.archived), id: original?.experienceID });
   }
   if (opts.archive) {
-    for (const e of state.experiencesByName.values()) if (!e.archived && !matched.has(e.experienceID)) matches.push({ original: e, archive: true, id: e.experienceID });
+    for (const e of state.experiencesByName.values())
+      if (!e.archived && !matched.has(e.experienceID)) matches.push({ original: e, archive: true, id: e.experienceID });
   }
 
   // Phase 1: creates (without tags/systems) and one update per matched experience.
@@ -203,10 +231,22 @@ export async function referenceSync(h: ReferenceHttp, projectID: string, config:
     if (m.archive || !m.cfg) return;
     const c = m.cfg;
     if (!m.original) {
-      const created = (await h.expect(201, 'POST', `${p}/experiences`, {}, {
-        name: c.name, description: c.description, locations: c.locations, containerTimeoutSeconds: c.containerTimeoutSeconds,
-        profile: c.profile, environmentVariables: c.environmentVariables, cacheExempt: c.cacheExempt, customFields: c.customFields,
-      })) as Json;
+      const created = (await h.expect(
+        201,
+        'POST',
+        `${p}/experiences`,
+        {},
+        {
+          name: c.name,
+          description: c.description,
+          locations: c.locations,
+          containerTimeoutSeconds: c.containerTimeoutSeconds,
+          profile: c.profile,
+          environmentVariables: c.environmentVariables,
+          cacheExempt: c.cacheExempt,
+          customFields: c.customFields,
+        },
+      )) as Json;
       m.id = created.experienceID as string;
       return;
     }
@@ -216,13 +256,25 @@ export async function referenceSync(h: ReferenceHttp, projectID: string, config:
     if (c.profile !== undefined) updateMask.push('profile');
     if (c.environmentVariables !== undefined) updateMask.push('environmentVariables');
     if (c.cacheExempt !== undefined) updateMask.push('cacheExempt');
-    await h.expect(200, 'PATCH', `${p}/experiences/${m.id}`, {}, {
-      experience: {
-        name: c.name, description: c.description, locations: c.locations, containerTimeoutSeconds: c.containerTimeoutSeconds,
-        profile: c.profile, environmentVariables: c.environmentVariables, cacheExempt: c.cacheExempt, customFields: c.customFields ?? [],
+    await h.expect(
+      200,
+      'PATCH',
+      `${p}/experiences/${m.id}`,
+      {},
+      {
+        experience: {
+          name: c.name,
+          description: c.description,
+          locations: c.locations,
+          containerTimeoutSeconds: c.containerTimeoutSeconds,
+          profile: c.profile,
+          environmentVariables: c.environmentVariables,
+          cacheExempt: c.cacheExempt,
+          customFields: c.customFields ?? [],
+        },
+        updateMask,
       },
-      updateMask,
-    });
+    );
   });
 
   // Phase 2: a revision per managed suite, every run.
@@ -246,11 +298,13 @@ export async function referenceSync(h: ReferenceHttp, projectID: string, config:
     }
     if (!m.original) continue;
     for (const t of managed) {
-      if (state.tagSetsByName.get(t)?.experienceIDs.has(m.original.experienceID) && !(m.cfg.tags ?? []).includes(t)) tagUpdates.get(t)!.remove.push(m.id!);
+      if (state.tagSetsByName.get(t)?.experienceIDs.has(m.original.experienceID) && !(m.cfg.tags ?? []).includes(t))
+        tagUpdates.get(t)!.remove.push(m.id!);
     }
   }
   await pool([...tagUpdates.values()], REFERENCE_WORKERS, async (u) => {
-    if (u.add.length) await h.expect(201, 'POST', `${p}/experienceTags/addExperiences`, {}, { experienceTagIDs: [u.id], experiences: u.add });
+    if (u.add.length)
+      await h.expect(201, 'POST', `${p}/experienceTags/addExperiences`, {}, { experienceTagIDs: [u.id], experiences: u.add });
     await Promise.all(u.remove.map((id) => h.expect(204, 'DELETE', `${p}/experienceTags/${u.id}/experiences/${id}`)));
   });
 
@@ -270,6 +324,6 @@ export async function referenceSync(h: ReferenceHttp, projectID: string, config:
   });
 
   // Phase 5: one bulk archive.
-  const toArchive = matches.filter((m) => m.archive && m.id && !(m.original?.archived)).map((m) => m.id!);
+  const toArchive = matches.filter((m) => m.archive && m.id && !m.original?.archived).map((m) => m.id!);
   if (toArchive.length) await h.expect(200, 'POST', `${p}/experiences/archive`, {}, { experienceIDs: toArchive });
 }

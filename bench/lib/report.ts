@@ -1,7 +1,12 @@
 /** Renders bench/results.md: one table of every measure, with the machine, then the misses and notes. */
 import type { Machine, Row, Section } from './results';
 
-const cell = (v: unknown): string => (v === undefined || v === null || v === '' ? '–' : typeof v === 'number' ? v.toLocaleString('en', { maximumFractionDigits: 3 }) : String(v).replace(/\|/g, '\\|'));
+const cell = (v: unknown): string =>
+  v === undefined || v === null || v === ''
+    ? '–'
+    : typeof v === 'number'
+      ? v.toLocaleString('en', { maximumFractionDigits: 3 })
+      : String(v).replace(/\|/g, '\\|');
 
 function met(r: Row): string {
   return r.met === null ? '' : r.met ? '✅ yes' : '❌ no';
@@ -17,7 +22,9 @@ export function renderMarkdown(results: { machine: Machine; totalSeconds: number
       `\`npm run bench\` took ${results.totalSeconds} s. Every comparison ran both sides in the same run; ratio = ours / anchor (lower is better).`,
   );
   out.push('');
-  out.push('Anchors: the resim CLI\'s call pattern (ingest.go, apply.go of resim-ai/api-client, replayed on the same sandbox) for ingest and apply; Red Hat\'s yaml-language-server with our JSON schema for the editor.');
+  out.push(
+    "Anchors: the resim CLI's call pattern (ingest.go, apply.go of resim-ai/api-client, replayed on the same sandbox) for ingest and apply; Red Hat's yaml-language-server with our JSON schema for the editor.",
+  );
   out.push('');
   out.push('| Benchmark | Measure | Ours | Anchor | Ratio | Target | Met |');
   out.push('|---|---|---|---|---|---|---|');
@@ -26,20 +33,26 @@ export function renderMarkdown(results: { machine: Machine; totalSeconds: number
       out.push(`| **${cell(s.title)}** | not run: ${cell(s.skipped)} | | | | | |`);
       continue;
     }
-    for (const r of s.rows) out.push(`| ${cell(r.benchmark)} | ${cell(r.metric)} | ${cell(r.ours)} | ${cell(r.anchor)} | ${r.ratio === undefined ? '–' : `${cell(r.ratio)} ×`} | ${cell(r.target)} | ${met(r)} |`);
+    for (const r of s.rows)
+      out.push(
+        `| ${cell(r.benchmark)} | ${cell(r.metric)} | ${cell(r.ours)} | ${cell(r.anchor)} | ${r.ratio === undefined ? '–' : `${cell(r.ratio)} ×`} | ${cell(r.target)} | ${met(r)} |`,
+      );
   }
   const missed = results.sections.flatMap((s) => s.rows.filter((r) => r.met === false).map((r) => ({ s, r })));
   out.push('');
   if (missed.length) {
     out.push('## Targets not met');
     out.push('');
-    for (const { r } of missed) out.push(`- **${r.benchmark}**, ${r.metric}: ${cell(r.ours)} against ${cell(r.target)}${r.note ? `. ${r.note}` : ''}`);
+    for (const { r } of missed)
+      out.push(`- **${r.benchmark}**, ${r.metric}: ${cell(r.ours)} against ${cell(r.target)}${r.note ? `. ${r.note}` : ''}`);
     out.push('');
   } else {
     out.push('Every target is met.');
     out.push('');
   }
-  const rowNotes = results.sections.flatMap((s) => s.rows.filter((r) => r.met !== false && r.note).map((r) => `- ${r.benchmark} (${r.metric}): ${r.note}`));
+  const rowNotes = results.sections.flatMap((s) =>
+    s.rows.filter((r) => r.met !== false && r.note).map((r) => `- ${r.benchmark} (${r.metric}): ${r.note}`),
+  );
   const notes = results.sections.flatMap((s) => s.notes.map((n) => `- ${s.title}: ${n}`));
   if (rowNotes.length || notes.length) {
     out.push('## Notes');

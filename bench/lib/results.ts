@@ -78,7 +78,7 @@ export function runSection(name: string, title: string, main: () => Promise<Sect
       process.exit(0);
     })
     .catch((err: unknown) => {
-      const message = err instanceof Error ? err.stack ?? err.message : String(err);
+      const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
       process.stderr.write(`${message}\n`);
       emit({ name, title, rows: [], details: {}, notes: [], skipped: `failed: ${err instanceof Error ? err.message : String(err)}` });
       process.exit(1);

@@ -5,6 +5,7 @@ import type { Logger } from './log';
 import type { PlanView } from './planView';
 import type { Session } from './session';
 import type { StatusBar } from './statusBar';
+import { ui } from './ui';
 import { showProblem, unavailableReason } from './problems';
 
 export interface ClientContext {
@@ -21,14 +22,15 @@ export interface ClientContext {
 export class UserError extends Error {}
 
 /**
- * Rejects when the workspace is not trusted (brief: untrusted workspace, no API calls), after
+ * Rejects when the workspace is not trusted (docs/security.md: an untrusted workspace makes no API call), after
  * telling the user how to trust it.
  */
 export async function requireTrust(what: string): Promise<void> {
   if (vscode.workspace.isTrusted) return;
-  const choice = await vscode.window.showWarningMessage(
+  const choice = await ui.showWarningMessage(
     `ReSim: ${what} calls the ReSim API, which is off in Restricted Mode. Trust this workspace to use it.`,
-    'Manage Workspace Trust');
+    'Manage Workspace Trust',
+  );
   if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
   throw new UserError('');
 }
@@ -37,13 +39,17 @@ export async function requireTrust(what: string): Promise<void> {
  * Runs a command body; shows UserErrors as they are, a project that cannot be reached as one
  * sentence with the buttons that fix it (problems.ts), and other errors with a pointer to the log.
  */
-export function guarded<A extends unknown[]>(ctx: ClientContext, name: string, fn: (...args: A) => Promise<unknown>): (...args: A) => Promise<void> {
+export function guarded<A extends unknown[]>(
+  ctx: ClientContext,
+  name: string,
+  fn: (...args: A) => Promise<unknown>,
+): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
       await fn(...args);
     } catch (err) {
       if (err instanceof UserError) {
-        if (err.message) void vscode.window.showErrorMessage(err.message);
+        if (err.message) void ui.showErrorMessage(err.message);
         return;
       }
       const unavailable = unavailableReason(err);
@@ -53,7 +59,7 @@ export function guarded<A extends unknown[]>(ctx: ClientContext, name: string, f
         return;
       }
       ctx.logger.error(`${name} failed`, err);
-      const choice = await vscode.window.showErrorMessage(`ReSim: ${name} failed: ${errorMessage(err)}`, 'Show Output');
+      const choice = await ui.showErrorMessage(`ReSim: ${name} failed: ${errorMessage(err)}`, 'Show Output');
       if (choice) ctx.logger.show();
     }
   };

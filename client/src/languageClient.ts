@@ -10,12 +10,18 @@
  */
 import * as vscode from 'vscode';
 import {
-  DidChangeConfigurationNotification, LanguageClient, TransportKind,
-  type CancellationToken, ConfigurationRequest, type ConfigurationParams, type LanguageClientOptions, type ServerOptions,
+  DidChangeConfigurationNotification,
+  LanguageClient,
+  TransportKind,
+  type CancellationToken,
+  ConfigurationRequest,
+  type ConfigurationParams,
+  type LanguageClientOptions,
+  type ServerOptions,
 } from 'vscode-languageclient/node';
 import { documentSelector } from './documents';
 import type { Logger } from './log';
-import { Notifications } from './protocol';
+import { SetCredentialsNotification } from '../../protocol';
 import type { EffectiveSettings, Session } from './session';
 
 export { ResponseError, WorkDoneProgress } from 'vscode-languageclient/node';
@@ -70,6 +76,6 @@ export async function pushSession(client: LanguageClient, session: Session, logg
     return;
   }
   const creds = await session.credentials();
-  await client.sendNotification(Notifications.setCredentials, creds);
+  await client.sendNotification(SetCredentialsNotification.method, creds);
   logger.info(`Session: API ${creds.apiUrl ?? '(default)'}, ${session.describeAuth()}, project ${settings.project ?? '(none)'}`);
 }

@@ -9,7 +9,7 @@
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
 import { PAGE_SIZE, renderApplyResultBody, renderDocument, renderPlanBody, renderRows, virtualLists } from './planHtml';
-import type { ApplyResultJson, PlanBinding, PlanJsonExperience, PreviewResult } from './protocol';
+import type { ApplyResult, PlanBinding, PlanJsonExperience, PreviewResult } from '../../protocol';
 
 export interface PlanViewHandlers {
   /** The user pressed Apply on the plan shown for `uri`, which `shown` binds (its state and config fingerprints). */
@@ -24,7 +24,9 @@ export interface PlanViewHandlers {
 export type RevealTarget = { name: string; kind: 'experience' | 'testSuite' } | { line: number; column: number };
 
 /** What media/plan.js keeps with `setState` (restored by the WebviewPanelSerializer after a reload). */
-export interface PlanViewState { docId?: string }
+export interface PlanViewState {
+  docId?: string;
+}
 
 /**
  * What the panel shows now. A plan follows its document and the project: `stale` says why it no
@@ -33,7 +35,7 @@ export interface PlanViewState { docId?: string }
  */
 export type PlanViewContent =
   | { kind: 'plan'; uri: vscode.Uri; result: PreviewResult; stale?: string }
-  | { kind: 'applyResult'; uri: vscode.Uri; result: ApplyResultJson; projectName: string };
+  | { kind: 'applyResult'; uri: vscode.Uri; result: ApplyResult; projectName: string };
 
 export class PlanView implements vscode.Disposable {
   static readonly viewType = 'resim.plan';
@@ -44,10 +46,14 @@ export class PlanView implements vscode.Disposable {
   private limits: Record<string, number> = {};
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly handlers: PlanViewHandlers) {
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly handlers: PlanViewHandlers,
+  ) {
     this.disposables.push(
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.contentChanges.length && e.document.uri.toString() === this.content?.uri.toString()) this.markStale('The file changed since this plan was computed');
+        if (e.contentChanges.length && e.document.uri.toString() === this.content?.uri.toString())
+          this.markStale('The file changed since this plan was computed');
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('resim')) this.markStale('The ReSim settings changed since this plan was computed');
@@ -64,8 +70,12 @@ export class PlanView implements vscode.Disposable {
   }
 
   /** The config file whose plan is shown, if the panel is open. */
-  get currentUri(): vscode.Uri | undefined { return this.panel ? this.content?.uri : undefined; }
-  get current(): PlanViewContent | undefined { return this.panel ? this.content : undefined; }
+  get currentUri(): vscode.Uri | undefined {
+    return this.panel ? this.content?.uri : undefined;
+  }
+  get current(): PlanViewContent | undefined {
+    return this.panel ? this.content : undefined;
+  }
 
   /** Shows (or updates) the plan of `uri`. */
   showPlan(uri: vscode.Uri, result: PreviewResult): void {
@@ -75,7 +85,7 @@ export class PlanView implements vscode.Disposable {
   }
 
   /** Shows the outcome of an apply: every failed call with its error. */
-  showApplyResult(uri: vscode.Uri, result: ApplyResultJson, projectName: string): void {
+  showApplyResult(uri: vscode.Uri, result: ApplyResult, projectName: string): void {
     this.limits = {};
     this.content = { kind: 'applyResult', uri, result, projectName };
     this.render(true);
@@ -102,10 +112,12 @@ export class PlanView implements vscode.Disposable {
     this.content = undefined;
     const uri = vscode.Uri.parse(m[1]);
     panel.webview.html = renderDocument({
-      cspSource: panel.webview.cspSource, nonce: randomBytes(16).toString('base64'),
+      cspSource: panel.webview.cspSource,
+      nonce: randomBytes(16).toString('base64'),
       scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'plan.js')).toString(),
       styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'plan.css')).toString(),
-      title: panel.title, body: '<p class="muted" aria-busy="true">Previewing again…</p>',
+      title: panel.title,
+      body: '<p class="muted" aria-busy="true">Previewing again…</p>',
     });
     void Promise.resolve(this.handlers.refresh(uri)).catch(() => undefined);
   }
@@ -116,7 +128,12 @@ export class PlanView implements vscode.Disposable {
 
   private ensurePanel(): vscode.WebviewPanel {
     if (this.panel) return this.panel;
-    const panel = vscode.window.createWebviewPanel(PlanView.viewType, 'ReSim Plan', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, this.options());
+    const panel = vscode.window.createWebviewPanel(
+      PlanView.viewType,
+      'ReSim Plan',
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      this.options(),
+    );
     this.adopt(panel);
     return panel;
   }
@@ -125,33 +142,57 @@ export class PlanView implements vscode.Disposable {
     const media = vscode.Uri.joinPath(this.extensionUri, 'media');
     panel.webview.options = this.options();
     panel.iconPath = vscode.Uri.joinPath(media, 'resim.svg');
-    panel.onDidDispose(() => { this.panel = undefined; }, undefined, this.disposables);
+    panel.onDidDispose(
+      () => {
+        this.panel = undefined;
+      },
+      undefined,
+      this.disposables,
+    );
     panel.webview.onDidReceiveMessage((msg: { type?: string }) => this.onMessage(msg), undefined, this.disposables);
     this.panel = panel;
   }
 
-  private onMessage(msg: { type?: string; key?: unknown; name?: unknown; kind?: unknown; line?: unknown; column?: unknown; list?: unknown; start?: unknown; end?: unknown }): void {
+  private onMessage(msg: {
+    type?: string;
+    key?: unknown;
+    name?: unknown;
+    kind?: unknown;
+    line?: unknown;
+    column?: unknown;
+    list?: unknown;
+    start?: unknown;
+    end?: unknown;
+  }): void {
     const c = this.content;
     if (!c) return;
     if (msg.type === 'apply' && c.kind === 'plan' && c.result.plan) {
       // A stale plan is never applied: the button is disabled, and a late click previews again.
       if (c.stale) this.handlers.refresh(c.uri);
-      else this.handlers.apply(c.uri, { stateFingerprint: c.result.plan.stateFingerprint, configFingerprint: c.result.plan.configFingerprint ?? '' });
+      else
+        this.handlers.apply(c.uri, {
+          stateFingerprint: c.result.plan.stateFingerprint,
+          configFingerprint: c.result.plan.configFingerprint ?? '',
+        });
     } else if (msg.type === 'refresh') {
       const panel = this.panel;
-      void Promise.resolve(this.handlers.refresh(c.uri)).catch(() => undefined)
-        .finally(() => { if (this.panel === panel) void panel?.webview.postMessage({ type: 'refreshing', busy: false }); });
+      void Promise.resolve(this.handlers.refresh(c.uri))
+        .catch(() => undefined)
+        .finally(() => {
+          if (this.panel === panel) void panel?.webview.postMessage({ type: 'refreshing', busy: false });
+        });
     } else if (msg.type === 'more' && typeof msg.key === 'string') {
       this.limits[msg.key] = Math.max(PAGE_SIZE, this.limits[msg.key] ?? PAGE_SIZE) + PAGE_SIZE;
       this.render(false);
     } else if (msg.type === 'reveal') {
-      if (typeof msg.line === 'number' && msg.line >= 1) this.handlers.reveal(c.uri, { line: msg.line, column: typeof msg.column === 'number' ? msg.column : 1 });
-      else if (typeof msg.name === 'string') this.handlers.reveal(c.uri, { name: msg.name, kind: msg.kind === 'testSuite' ? 'testSuite' : 'experience' });
+      if (typeof msg.line === 'number' && msg.line >= 1)
+        this.handlers.reveal(c.uri, { line: msg.line, column: typeof msg.column === 'number' ? msg.column : 1 });
+      else if (typeof msg.name === 'string')
+        this.handlers.reveal(c.uri, { name: msg.name, kind: msg.kind === 'testSuite' ? 'testSuite' : 'experience' });
     } else if (msg.type === 'rows' && typeof msg.list === 'string' && typeof msg.start === 'number' && typeof msg.end === 'number') {
       this.postRows(c, msg.list, msg.start, msg.end);
     } else if (msg.type === 'ready') {
       if (this.busy) void this.panel?.webview.postMessage({ type: 'busy', busy: true });
-
     }
   }
 
@@ -179,9 +220,16 @@ export class PlanView implements vscode.Disposable {
     const panel = this.ensurePanel();
     const webview = panel.webview;
     const fileLabel = c.uri.path.split('/').pop() || c.uri.toString();
-    const body = c.kind === 'plan'
-      ? renderPlanBody(c.result, { now: new Date(), fileLabel, applyDisabled: this.busy || !vscode.workspace.isTrusted, stale: c.stale, limits: this.limits })
-      : renderApplyResultBody(c.result, { fileLabel, projectName: c.projectName, limits: this.limits });
+    const body =
+      c.kind === 'plan'
+        ? renderPlanBody(c.result, {
+            now: new Date(),
+            fileLabel,
+            applyDisabled: this.busy || !vscode.workspace.isTrusted,
+            stale: c.stale,
+            limits: this.limits,
+          })
+        : renderApplyResultBody(c.result, { fileLabel, projectName: c.projectName, limits: this.limits });
     panel.title = c.kind === 'plan' ? `ReSim Plan: ${fileLabel}` : `ReSim Apply: ${fileLabel}`;
     const media = vscode.Uri.joinPath(this.extensionUri, 'media');
     webview.html = renderDocument({

@@ -6,25 +6,15 @@
  */
 import type { ChildProcess } from 'child_process';
 import { randomBytes } from 'crypto';
-import * as net from 'net';
 import * as vscode from 'vscode';
 import type { ClientContext } from './context';
 import { UserError } from './context';
 import { spawnSandbox } from './sandboxSpawn';
+import { freePort } from '../../server/src/util/net';
+import { ui } from './ui';
 import { enterSandboxMode, markSandboxProject } from './sandboxMode';
 
-/** A free TCP port on 127.0.0.1 (asks the OS for one and releases it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 /** The URL in the sandbox's "ReSim sandbox listening on http://127.0.0.1:PORT/v1/" line. */
 export function parseListening(line: string): string | undefined {
@@ -35,7 +25,9 @@ export class Sandbox implements vscode.Disposable {
   private proc?: ChildProcess;
   url?: string;
 
-  get running(): boolean { return !!this.proc && this.proc.exitCode === null; }
+  get running(): boolean {
+    return !!this.proc && this.proc.exitCode === null;
+  }
 
   /** Starts the sandbox; resolves with its API base URL once it listens (15 s at most). */
   async start(ctx: ClientContext): Promise<{ url: string; token: string }> {
@@ -54,15 +46,31 @@ export class Sandbox implements vscode.Disposable {
       proc.stdout?.on('data', (chunk: string) => {
         out += chunk;
         const found = parseListening(out);
-        if (found) { clearTimeout(timer); resolve(found); }
+        if (found) {
+          clearTimeout(timer);
+          resolve(found);
+        }
       });
       proc.stderr?.on('data', (chunk: string) => ctx.logger.warn(`sandbox: ${chunk.trimEnd()}`));
-      proc.once('error', (err) => { clearTimeout(timer); reject(err); });
-      proc.once('exit', (code) => { clearTimeout(timer); reject(new Error(`the sandbox exited with code ${code}`)); });
-    }).catch((err: unknown) => { this.stop(); throw err; });
+      proc.once('error', (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
+      proc.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`the sandbox exited with code ${code}`));
+      });
+    }).catch((err: unknown) => {
+      this.stop();
+      throw err;
+    });
     proc.once('exit', (code) => {
       ctx.logger.warn(`The sandbox stopped (exit code ${code}).`);
-      if (this.proc === proc) { this.proc = undefined; this.url = undefined; ctx.session.clearSandbox(); }
+      if (this.proc === proc) {
+        this.proc = undefined;
+        this.url = undefined;
+        ctx.session.clearSandbox();
+      }
     });
     this.url = url;
     ctx.logger.info(`Sandbox listening on ${url}`);
@@ -76,25 +84,31 @@ export class Sandbox implements vscode.Disposable {
     if (p && p.exitCode === null) p.kill();
   }
 
-  dispose(): void { this.stop(); }
+  dispose(): void {
+    this.stop();
+  }
 }
 
 /** The command: start, point the session at it (sandbox mode, sandboxMode.ts), offer the "demo" project. */
 export async function startSandbox(ctx: ClientContext, sandbox: Sandbox): Promise<void> {
   if (!vscode.workspace.isTrusted) {
-    const choice = await vscode.window.showWarningMessage(
+    const choice = await ui.showWarningMessage(
       'ReSim: the local sandbox needs a trusted workspace (in Restricted Mode nothing is read from an API). Trust this workspace to start it.',
-      'Manage Workspace Trust');
+      'Manage Workspace Trust',
+    );
     if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
     return;
   }
-  const { url, token } = await vscode.window.withProgress(
+  const { url, token } = await ui.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'ReSim: starting the local sandbox' },
-    () => sandbox.start(ctx));
+    () => sandbox.start(ctx),
+  );
   await enterSandboxMode(ctx);
   ctx.session.useSandbox(url, token);
-  const choice = await vscode.window.showInformationMessage(
-    `ReSim: local sandbox running at ${url} (this window only; ReSim: Stop Local Sandbox leaves it). Use its "demo" project?`, 'Select "demo"');
+  const choice = await ui.showInformationMessage(
+    `ReSim: local sandbox running at ${url} (this window only; ReSim: Stop Local Sandbox leaves it). Use its "demo" project?`,
+    'Select "demo"',
+  );
   if (choice) {
     await markSandboxProject(ctx);
     await ctx.session.selectProject('demo');

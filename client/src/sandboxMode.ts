@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import type { ClientContext } from './context';
 import type { Sandbox } from './sandbox';
 import { STATE_PROJECT } from './session';
+import { ui } from './ui';
 
 const STATE = 'resim.sandboxMode';
 
@@ -42,14 +43,16 @@ async function leaveMode(ctx: ClientContext): Promise<void> {
 /** "ReSim: Stop Local Sandbox". */
 export async function stopSandbox(ctx: ClientContext, sandbox: Sandbox): Promise<void> {
   if (!sandbox.running && !ctx.session.usingSandbox) {
-    void vscode.window.showInformationMessage('ReSim: the local sandbox is not running.');
+    void ui.showInformationMessage('ReSim: the local sandbox is not running.');
     return;
   }
   sandbox.stop();
   ctx.session.clearSandbox();
   await leaveMode(ctx);
   ctx.logger.info('Sandbox mode left: the sandbox is stopped.');
-  void vscode.window.showInformationMessage(`ReSim: the local sandbox stopped; this window uses ${ctx.session.settings.apiUrl ?? 'the ReSim API'} again (${ctx.session.describeAuth()}).`);
+  void ui.showInformationMessage(
+    `ReSim: the local sandbox stopped; this window uses ${ctx.session.settings.apiUrl ?? 'the ReSim API'} again (${ctx.session.describeAuth()}).`,
+  );
 }
 
 /**
@@ -59,8 +62,7 @@ export async function stopSandbox(ctx: ClientContext, sandbox: Sandbox): Promise
 export async function askToLeaveSandbox(ctx: ClientContext, sandbox: Sandbox, what: string, modal: boolean): Promise<boolean> {
   if (!ctx.session.usingSandbox) return true;
   const leave = 'Leave Sandbox Mode';
-  const choice = await vscode.window.showWarningMessage(
-    `ReSim: this window uses the local sandbox. ${what}`, { modal }, leave);
+  const choice = await ui.showWarningMessage(`ReSim: this window uses the local sandbox. ${what}`, { modal }, leave);
   if (choice !== leave) return false;
   await stopSandbox(ctx, sandbox);
   return true;
@@ -71,6 +73,6 @@ export async function sandboxAfterReload(ctx: ClientContext): Promise<void> {
   if (!ctx.ext.workspaceState.get<ModeState>(STATE)) return;
   await leaveMode(ctx);
   const again = 'Start Local Sandbox';
-  const choice = await vscode.window.showInformationMessage('ReSim: the local sandbox stopped when the window reloaded.', again);
+  const choice = await ui.showInformationMessage('ReSim: the local sandbox stopped when the window reloaded.', again);
   if (choice === again) await vscode.commands.executeCommand('resim.startSandbox');
 }

@@ -8,7 +8,7 @@
  */
 import * as vscode from 'vscode';
 import type { Redactor } from './redact';
-import type { SetCredentialsParams } from './protocol';
+import type { SetCredentialsNotification } from '../../protocol';
 import { METHOD_LABEL, type ResimAuthProvider } from './auth/provider';
 
 /** workspaceState key of the project selected for this workspace. */
@@ -32,7 +32,11 @@ export class Session implements vscode.Disposable {
   private sandbox?: { apiUrl: string; token: string };
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly ctx: vscode.ExtensionContext, private readonly redactor: Redactor, readonly auth: ResimAuthProvider) {
+  constructor(
+    private readonly ctx: vscode.ExtensionContext,
+    private readonly redactor: Redactor,
+    readonly auth: ResimAuthProvider,
+  ) {
     this.subscription = auth.onDidChangeSessions(() => this.changed.fire());
   }
 
@@ -49,7 +53,9 @@ export class Session implements vscode.Disposable {
     this.changed.fire();
   }
 
-  get usingSandbox(): boolean { return !!this.sandbox; }
+  get usingSandbox(): boolean {
+    return !!this.sandbox;
+  }
 
   get settings(): EffectiveSettings {
     return this.settingsFor(undefined);
@@ -86,10 +92,12 @@ export class Session implements vscode.Disposable {
    */
   projectFor(scope: vscode.Uri | undefined): string | undefined {
     const folder = scope ? vscode.workspace.getWorkspaceFolder(scope) : undefined;
-    return (folder ? this.ctx.workspaceState.get<string>(`${STATE_PROJECT}:${folder.uri.toString()}`) : undefined)
-      || this.ctx.workspaceState.get<string>(STATE_PROJECT)
-      || vscode.workspace.getConfiguration('resim', scope).get<string>('project')
-      || undefined;
+    return (
+      (folder ? this.ctx.workspaceState.get<string>(`${STATE_PROJECT}:${folder.uri.toString()}`) : undefined) ||
+      this.ctx.workspaceState.get<string>(STATE_PROJECT) ||
+      vscode.workspace.getConfiguration('resim', scope).get<string>('project') ||
+      undefined
+    );
   }
 
   /**
@@ -109,7 +117,7 @@ export class Session implements vscode.Disposable {
   }
 
   /** What `resim/setCredentials` carries: the session's (renewed) access token; `token: null` without one. */
-  async credentials(): Promise<SetCredentialsParams> {
+  async credentials(): Promise<SetCredentialsNotification.Params> {
     const apiUrl = this.settings.apiUrl;
     if (this.sandbox) return { apiUrl, token: this.sandbox.token };
     const s = await this.auth.session();
@@ -123,5 +131,8 @@ export class Session implements vscode.Disposable {
     return !s ? 'not signed in' : s.account === METHOD_LABEL[s.method] ? s.account : `${s.account} (${METHOD_LABEL[s.method]})`;
   }
 
-  dispose(): void { this.subscription.dispose(); this.changed.dispose(); }
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
 }

@@ -1,13 +1,13 @@
 /**
- * The status bar item: project · pending changes · state age; click → Preview Sync (brief
- * step 7). Counts come from the latest preview of the active config (the server caches the
+ * The status bar item: project · pending changes · state age; click → Preview Sync
+ * (README "Status bar"). Counts come from the latest preview of the active config (the server caches the
  * project state, so a preview after a save or editor switch is cheap).
  */
 import * as vscode from 'vscode';
-import { formatAge, formatSummary } from './format';
+import { formatAge } from './format';
 import { currentConfig } from './target';
-import type { PreviewResult } from './protocol';
-import { changeCount } from './protocol';
+import type { PreviewResult } from '../../protocol';
+import { changeCount, formatSummary } from '../../protocol';
 import type { Session } from './session';
 import { wordProblem } from './problems';
 
@@ -52,12 +52,17 @@ export class StatusBar implements vscode.Disposable {
     const current = currentConfig();
     const active = current?.toString();
     const project = this.session.projectFor(current);
-    if (!active && !project) { this.item.hide(); return; }
+    if (!active && !project) {
+      this.item.hide();
+      return;
+    }
     const tip = new vscode.MarkdownString(undefined, true);
     tip.isTrusted = false;
     const mode = this.session.usingSandbox ? '$(beaker) ' : '';
-    const unavailable = active && this.latest?.uri === active && !this.latest.result.plan
-      ? this.latest.result.errors?.find((e) => e.code === 'state-unavailable') : undefined;
+    const unavailable =
+      active && this.latest?.uri === active && !this.latest.result.plan
+        ? this.latest.result.errors?.find((e) => e.code === 'state-unavailable')
+        : undefined;
     this.item.backgroundColor = undefined;
     if (!vscode.workspace.isTrusted) {
       this.item.text = `$(shield) ReSim: ${project ?? 'no project'} (restricted)`;
@@ -66,7 +71,9 @@ export class StatusBar implements vscode.Disposable {
       // The project cannot be read: a warning state until a preview succeeds.
       this.item.text = `${mode}$(warning) ReSim: ${project ?? 'no project'}`;
       this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
-      tip.appendText(`${wordProblem(unavailable.reason, unavailable.message, this.session.settings.apiUrl ?? undefined).text} Signed in: ${this.session.describeAuth()}. Click to preview.`);
+      tip.appendText(
+        `${wordProblem(unavailable.reason, unavailable.message, this.session.settings.apiUrl ?? undefined).text} Signed in: ${this.session.describeAuth()}. Click to preview.`,
+      );
     } else if (active && this.latest?.uri === active && this.latest.result.plan) {
       const plan = this.latest.result.plan;
       const n = changeCount(plan.summary);
@@ -74,7 +81,9 @@ export class StatusBar implements vscode.Disposable {
       const age = formatAge(plan.stateFetchedAt, new Date());
       // One text in every state: "ReSim: <project>", then what the plan says when there is one.
       this.item.text = `${mode || '$(cloud) '}ReSim: ${plan.project.name} · ${errors ? `$(error) ${errors} error${errors === 1 ? '' : 's'}` : n ? `${n} change${n === 1 ? '' : 's'}` : 'no changes'} · ${age}`;
-      tip.appendText(`ReSim project ${plan.project.name}: ${formatSummary(plan.summary)}. State read ${age}. Signed in: ${this.session.describeAuth()}. Click to preview.`);
+      tip.appendText(
+        `ReSim project ${plan.project.name}: ${formatSummary(plan.summary)}. State read ${age}. Signed in: ${this.session.describeAuth()}. Click to preview.`,
+      );
     } else {
       this.item.text = `${mode || '$(cloud) '}ReSim: ${project ?? 'no project'}`;
       tip.appendText(`Signed in: ${this.session.describeAuth()}. Click to preview the sync plan.`);

@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { UserError } from './context';
 import { isSyncConfig } from './documents';
+import { ui } from './ui';
 
 let lastActive: vscode.Uri | undefined;
 
@@ -17,7 +18,9 @@ function isOpen(uri: vscode.Uri): boolean {
 
 /** Follows the active editor: remembers the last sync config that was active. */
 export function trackActiveConfig(): vscode.Disposable {
-  const note = (e: vscode.TextEditor | undefined) => { if (e && isSyncConfig(e.document)) lastActive = e.document.uri; };
+  const note = (e: vscode.TextEditor | undefined) => {
+    if (e && isSyncConfig(e.document)) lastActive = e.document.uri;
+  };
   note(vscode.window.activeTextEditor);
   return vscode.window.onDidChangeActiveTextEditor(note);
 }
@@ -52,9 +55,10 @@ export async function resolveTarget(arg: unknown, fallback?: vscode.Uri): Promis
   if (current) return current;
   const open = vscode.workspace.textDocuments.filter((d) => !d.isClosed && isSyncConfig(d));
   if (open.length > 1) {
-    const pick = await vscode.window.showQuickPick(
+    const pick = await ui.showQuickPick(
       open.map((d) => ({ label: vscode.workspace.asRelativePath(d.uri), uri: d.uri })),
-      { title: 'ReSim: which config?', placeHolder: 'Several experience sync configs are open' });
+      { title: 'ReSim: which config?', placeHolder: 'Several experience sync configs are open' },
+    );
     if (pick) return pick.uri;
     throw new UserError('');
   }

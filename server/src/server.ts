@@ -1,5 +1,5 @@
 /**
- * The ReSim Experience Sync language server (DESIGN.md, "Pieces"), bundled to `dist/server.js`.
+ * The ReSim Experience Sync language server (docs/architecture.md, "Pieces"), bundled to `dist/server.js`.
  *
  * Transports: whatever `vscode-languageserver/node` reads from the command line: `--stdio`
  * (Neovim, Helix, Emacs, any LSP client), `--node-ipc` (VS Code's client), `--socket=N`.
@@ -11,8 +11,13 @@
  *     trusted?: boolean, diagnosticsDebounceMs?: number, freshPreviewMaxAgeMs?: number}`
  */
 import {
-  CodeActionKind, CodeLensRefreshRequest, DidChangeConfigurationNotification, TextDocuments,
-  TextDocumentSyncKind, type InitializeParams, type InitializeResult,
+  CodeActionKind,
+  CodeLensRefreshRequest,
+  DidChangeConfigurationNotification,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type InitializeParams,
+  type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Analyzer, type Analysis } from './lsp/analysis';
@@ -24,8 +29,9 @@ import { diagnosticsOf } from './lsp/diagnostics';
 import { isHandledDocument } from './lsp/documents';
 import { formatEdits, formatRangeEdits } from './lsp/format';
 import { hoverAt } from './lsp/hover';
+import { HANDLER_FAILURE_PREFIX, SetCredentialsNotification } from '../../protocol';
 import { registerProjectView } from './lsp/projectView';
-import { FRESH_PREVIEW_MAX_AGE_MS, Methods, registerRequests } from './lsp/requests';
+import { FRESH_PREVIEW_MAX_AGE_MS, registerRequests } from './lsp/requests';
 import { resimSection, SettingsStore } from './lsp/settings';
 import { StateCache } from './lsp/state';
 import { definitionAt, documentSymbolsFor } from './lsp/symbols';
@@ -44,6 +50,11 @@ if (!cli.run) {
 const connection = createRedactingConnection();
 const documents = new TextDocuments(TextDocument);
 const log = (message: string) => connection.console.log(message);
+/**
+ * A failure of ours (a handler that threw, an uncaught exception): logged at Error level with the
+ * prefix `HANDLER_FAILURE_PREFIX`, so that clients and tests can count them (test/integration/lsp-helpers.ts).
+ */
+const logFailure = (message: string) => connection.console.error(`${HANDLER_FAILURE_PREFIX} ${message}`);
 
 let settings = new SettingsStore();
 const credentials = new CredentialStore();
@@ -60,7 +71,7 @@ function safe<P extends unknown[], R>(name: string, fallback: R, f: (...args: P)
     try {
       return await f(...args);
     } catch (err) {
-      log(`${name} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      logFailure(`${name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       return fallback;
     }
   };
@@ -116,7 +127,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   codeLensRefresh = !!caps.workspace?.codeLens?.refreshSupport;
   configRegistration = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
   if (typeof opts.freshPreviewMaxAgeMs === 'number' && opts.freshPreviewMaxAgeMs >= 0) freshPreviewMaxAgeMs = opts.freshPreviewMaxAgeMs;
-  const debounce = typeof opts.diagnosticsDebounceMs === 'number' && opts.diagnosticsDebounceMs >= 0 ? opts.diagnosticsDebounceMs : undefined;
+  const debounce =
+    typeof opts.diagnosticsDebounceMs === 'number' && opts.diagnosticsDebounceMs >= 0 ? opts.diagnosticsDebounceMs : undefined;
   analyzer = new Analyzer({
     documents,
     settings,
@@ -177,7 +189,7 @@ connection.onDidChangeConfiguration(
   }),
 );
 
-connection.onNotification(Methods.setCredentials, (params: unknown) => {
+connection.onNotification(SetCredentialsNotification.method, (params: unknown) => {
   // Never log params: they hold a token.
   credentials.set(params);
 });
@@ -209,7 +221,10 @@ connection.onCompletion(
     const doc = documents.get(params.textDocument.uri);
     const a = analyzer.latest(params.textDocument.uri);
     if (!doc || !a) return null;
-    return completionsAt(doc.getText(), params.position, a, { lineCount: doc.lineCount, lineStart: (line) => doc.offsetAt({ line, character: 0 }) });
+    return completionsAt(doc.getText(), params.position, a, {
+      lineCount: doc.lineCount,
+      lineStart: (line) => doc.offsetAt({ line, character: 0 }),
+    });
   }),
 );
 
@@ -256,7 +271,13 @@ connection.onDocumentRangeFormatting(
   }),
 );
 
-registerProjectView({ connection, documents, get analyzer() { return analyzer; } });
+registerProjectView({
+  connection,
+  documents,
+  get analyzer() {
+    return analyzer;
+  },
+});
 
 let freshPreviewMaxAgeMs = FRESH_PREVIEW_MAX_AGE_MS;
 
@@ -274,13 +295,15 @@ registerRequests({
     return freshPreviewMaxAgeMs;
   },
   log,
+  logFailure,
 });
 
 connection.onShutdown(() => states.dispose());
 
-process.on('uncaughtException', (err) => log(`Uncaught: ${err.stack ?? err.message}`));
-process.on('unhandledRejection', (err) => log(`Unhandled rejection: ${err instanceof Error ? err.stack ?? err.message : String(err)}`));
-
+process.on('uncaughtException', (err) => logFailure(`Uncaught: ${err.stack ?? err.message}`));
+process.on('unhandledRejection', (err) =>
+  logFailure(`Unhandled rejection: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+);
 
 documents.listen(connection);
 connection.listen();

@@ -22,5 +22,9 @@ export function serverArgs(args: readonly string[]): { run: true } | { run: fals
   if (args.includes('--version') || args.includes('-v')) return { run: false, exitCode: 0, text: VERSION };
   if (args.includes('--help') || args.includes('-h')) return { run: false, exitCode: 0, text: USAGE };
   if (args.some((a) => TRANSPORT.test(a))) return { run: true };
-  return { run: false, exitCode: 1, text: `resim-language-server: no transport given (${args.length ? `got ${args.join(' ')}` : 'no arguments'}); editors start it with --stdio. See --help.` };
+  return {
+    run: false,
+    exitCode: 1,
+    text: `resim-language-server: no transport given (${args.length ? `got ${args.join(' ')}` : 'no arguments'}); editors start it with --stdio. See --help.`,
+  };
 }

@@ -32,10 +32,12 @@ async function imageLoaded(frame: Frame | Page, selector: string, ms = 30000): P
   let last = { src: '', width: 0 };
   while (Date.now() < end) {
     // (No DOM types in this project's tsconfig: the element is read through its properties.)
-    last = await frame.$eval(selector, (el) => {
-      const img = el as unknown as { currentSrc: string; src: string; complete: boolean; naturalWidth: number };
-      return { src: img.currentSrc || img.src, width: img.complete ? img.naturalWidth : 0 };
-    }).catch(() => last);
+    last = await frame
+      .$eval(selector, (el) => {
+        const img = el as unknown as { currentSrc: string; src: string; complete: boolean; naturalWidth: number };
+        return { src: img.currentSrc || img.src, width: img.complete ? img.naturalWidth : 0 };
+      })
+      .catch(() => last);
     if (last.width > 0) return last;
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -48,7 +50,12 @@ describe('the .vsix details page in VS Code (code-server + Chromium)', function 
   let page: Page;
 
   before(async () => {
-    wb = await startWorkbench({ name: 'e2e-details', files: { 'README.txt': 'details page\n' }, token: 'details-e2e-token', trusted: true });
+    wb = await startWorkbench({
+      name: 'e2e-details',
+      files: { 'README.txt': 'details page\n' },
+      token: 'details-e2e-token',
+      trusted: true,
+    });
     page = wb.page;
     await page.context().route(`${REPO}/raw/HEAD/**`, async (route) => {
       const file = repoPath(route.request().url(), 'raw');
@@ -85,7 +92,9 @@ describe('the .vsix details page in VS Code (code-server + Chromium)', function 
     assert.ok(repoPath(shot.src, 'raw'), `the screenshot comes from the repository: ${shot.src}`);
     assert.ok(shot.width >= 800, `the screenshot loaded at its size (${shot.width} px wide)`);
 
-    const links = await readme.$$eval('a[href]', (as) => as.map((a) => ({ href: a.getAttribute('href') ?? '', text: (a.textContent ?? '').trim() })));
+    const links = await readme.$$eval('a[href]', (as) =>
+      as.map((a) => ({ href: a.getAttribute('href') ?? '', text: (a.textContent ?? '').trim() })),
+    );
     assert.ok(links.length >= 3, JSON.stringify(links));
     const ids = new Set(await readme.$$eval('[id]', (els) => els.map((e) => e.id)));
     const dead: string[] = [];

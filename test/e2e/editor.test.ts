@@ -52,7 +52,8 @@ describe('ReSim editor experience in VS Code (code-server + Chromium)', function
         'demo.experiences.yaml': CONFIG,
         'second.experiences.yaml': CONFIG,
         'notes.md': '# Notes\n\nNot a sync config.\n',
-        'big.experiences.yaml': '# resim-project: big\nexperiences:\n  - name: exp-00001\n    description: Generated experience 1\n    locations: [s3://bench/experiences/1]\n',
+        'big.experiences.yaml':
+          '# resim-project: big\nexperiences:\n  - name: exp-00001\n    description: Generated experience 1\n    locations: [s3://bench/experiences/1]\n',
       },
       token,
       sandboxToken: token,
@@ -79,7 +80,10 @@ describe('ReSim editor experience in VS Code (code-server + Chromium)', function
     await openFile(page, 'demo.experiences.yaml');
     await openFile(page, 'second.experiences.yaml');
     await statusItem().waitFor({ state: 'visible', timeout: 90000 });
-    await page.locator('.statusbar-item', { hasText: /ReSim: demo · \d+ changes · / }).first().waitFor({ state: 'visible', timeout: 90000 });
+    await page
+      .locator('.statusbar-item', { hasText: /ReSim: demo · \d+ changes · / })
+      .first()
+      .waitFor({ state: 'visible', timeout: 90000 });
     await openFile(page, 'notes.md');
     // The status bar still speaks of the config, in the same words.
     assert.match(await statusItem().innerText(), /ReSim: demo · \d+ changes · /);
@@ -93,9 +97,15 @@ describe('ReSim editor experience in VS Code (code-server + Chromium)', function
     await openFile(page, 'second.experiences.yaml');
     const file = path.join(wb.ws, 'second.experiences.yaml');
     fs.writeFileSync(file, CONFIG.replace('      - regression\n', '      - regrssion\n'));
-    await page.locator('.statusbar-item', { hasText: /ReSim: demo · .*1 error · / }).first().waitFor({ state: 'visible', timeout: 30000 });
+    await page
+      .locator('.statusbar-item', { hasText: /ReSim: demo · .*1 error · / })
+      .first()
+      .waitFor({ state: 'visible', timeout: 30000 });
     fs.writeFileSync(file, CONFIG);
-    await page.locator('.statusbar-item', { hasText: /ReSim: demo · \d+ changes · / }).first().waitFor({ state: 'visible', timeout: 30000 });
+    await page
+      .locator('.statusbar-item', { hasText: /ReSim: demo · \d+ changes · / })
+      .first()
+      .waitFor({ state: 'visible', timeout: 30000 });
     assert.doesNotMatch(await statusItem().innerText(), /error/);
   });
 
@@ -106,7 +116,10 @@ describe('ReSim editor experience in VS Code (code-server + Chromium)', function
     const group = rows.filter({ hasText: /^Experiences \(\d+\)/ }).first();
     await group.waitFor({ state: 'visible', timeout: 60000 });
     assert.match(await group.innerText(), /update/);
-    await rows.filter({ hasText: /^Tags \(3\)/ }).first().waitFor({ state: 'visible', timeout: 15000 });
+    await rows
+      .filter({ hasText: /^Tags \(3\)/ })
+      .first()
+      .waitFor({ state: 'visible', timeout: 15000 });
     await group.click();
     const alpha = rows.filter({ hasText: 'scenario-survey-alpha' }).first();
     await alpha.waitFor({ state: 'visible', timeout: 30000 });
@@ -118,7 +131,10 @@ describe('ReSim editor experience in VS Code (code-server + Chromium)', function
     // Revealed: the editor's cursor is on that experience's name (CONFIG line, 1-based).
     const line = CONFIG.split('\n').findIndex((l) => l.includes('name: new-scenario-system-check')) + 1;
     assert.ok(line > 0);
-    await page.locator('.statusbar-item', { hasText: new RegExp(`Ln ${line}, Col `) }).first().waitFor({ state: 'visible', timeout: 15000 });
+    await page
+      .locator('.statusbar-item', { hasText: new RegExp(`Ln ${line}, Col `) })
+      .first()
+      .waitFor({ state: 'visible', timeout: 15000 });
   });
 
   it('Compare with Project opens a diff editor whose right side is the project as a config', async () => {
@@ -132,7 +148,7 @@ describe('ReSim editor experience in VS Code (code-server + Chromium)', function
     assert.match(text, /# Cloned from ReSim project "demo"/);
     // The file's first experience comes first, with the ID the project gives it.
     assert.match(text, /experiences:\s+- name: scenario-survey-alpha\s+experienceID: e0000000-0000-4000-8000-000000000001/);
-    assert.match(text, /description: Aerial survey over the old test zone/, 'the project\'s description, not the file\'s');
+    assert.match(text, /description: Aerial survey over the old test zone/, "the project's description, not the file's");
     const tab = page.locator('.tab', { hasText: /↔ project demo/ }).first();
     await tab.waitFor({ state: 'visible', timeout: 10000 });
     await page.screenshot({ path: path.join(SCREENSHOTS, 'compare-with-project.png') });
@@ -141,17 +157,28 @@ describe('ReSim editor experience in VS Code (code-server + Chromium)', function
   it(`renders a plan of ${BIG} entries and scrolls it end to end with no long task over 200 ms`, async () => {
     await openFile(page, 'big.experiences.yaml');
     // The project's state is read in the background (50,000 experiences); the lens says so when done.
-    await page.locator('.codelens-decoration', { hasText: /to archive/ }).first().waitFor({ state: 'visible', timeout: 600_000 });
+    await page
+      .locator('.codelens-decoration', { hasText: /to archive/ })
+      .first()
+      .waitFor({ state: 'visible', timeout: 600_000 });
     await runCommand(page, 'ReSim: Preview Sync');
     const frame: Frame = await findFrame(page, 'main#plan ul.virtual', 600_000);
     // Functions run in the page (as functions: the webview's CSP forbids evaluating strings);
     // the test's TypeScript has no DOM types, so the page's globals are reached through `globalThis`.
-    await frame.waitForFunction(() => {
-      const d = (globalThis as unknown as { document: { querySelector(s: string): unknown } }).document;
-      return !!d.querySelector('ul.virtual li.experience');
-    }, undefined, { timeout: 60_000 });
+    await frame.waitForFunction(
+      () => {
+        const d = (globalThis as unknown as { document: { querySelector(s: string): unknown } }).document;
+        return !!d.querySelector('ul.virtual li.experience');
+      },
+      undefined,
+      { timeout: 60_000 },
+    );
     const openMs = await frame.evaluate(() => (globalThis as unknown as { performance: { now(): number } }).performance.now());
-    const nodes = await frame.evaluate(() => (globalThis as unknown as { document: { getElementsByTagName(s: string): { length: number } } }).document.getElementsByTagName('*').length);
+    const nodes = await frame.evaluate(
+      () =>
+        (globalThis as unknown as { document: { getElementsByTagName(s: string): { length: number } } }).document.getElementsByTagName('*')
+          .length,
+    );
     await shot('editor-big-plan');
     const result = await frame.evaluate(async () => {
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -173,9 +200,16 @@ describe('ReSim editor experience in VS Code (code-server + Chromium)', function
       await new Promise((r) => w.requestAnimationFrame(() => setTimeout(r, 0)));
       await new Promise((r) => w.requestAnimationFrame(() => setTimeout(r, 0)));
       obs.disconnect();
-      return { longTasks, maxNodes, last: (w.document.body.innerText as string).includes('exp-50000'), height: w.document.documentElement.scrollHeight as number };
+      return {
+        longTasks,
+        maxNodes,
+        last: (w.document.body.innerText as string).includes('exp-50000'),
+        height: w.document.documentElement.scrollHeight as number,
+      };
     });
-    console.log(`      plan of ${BIG}: rendered ${Math.round(openMs)} ms after the page started, ${nodes} nodes; scrolling ${result.height} px: at most ${result.maxNodes} nodes, long tasks ${JSON.stringify(result.longTasks)}`);
+    console.log(
+      `      plan of ${BIG}: rendered ${Math.round(openMs)} ms after the page started, ${nodes} nodes; scrolling ${result.height} px: at most ${result.maxNodes} nodes, long tasks ${JSON.stringify(result.longTasks)}`,
+    );
     assert.ok(openMs <= 2000, `the plan page rendered in ${openMs} ms`);
     assert.ok(result.last, 'the last entry was reached');
     assert.ok(result.maxNodes < 20_000, `${result.maxNodes} DOM nodes at most`);
@@ -187,7 +221,13 @@ describe('ReSim editor experience in VS Code (code-server + Chromium)', function
     await openFile(page, 'big.experiences.yaml');
     const rows = page.locator('.pane-body .monaco-list-row');
     // The view is still open from the test above unless the side bar shows something else.
-    if (!(await rows.filter({ hasText: /^Experiences \(/ }).first().isVisible())) await page.locator('.activitybar .action-item a[aria-label^="ReSim"]').first().click();
+    if (
+      !(await rows
+        .filter({ hasText: /^Experiences \(/ })
+        .first()
+        .isVisible())
+    )
+      await page.locator('.activitybar .action-item a[aria-label^="ReSim"]').first().click();
     const group = rows.filter({ hasText: `Experiences (${BIG})` }).first();
     await group.waitFor({ state: 'visible', timeout: 60000 });
     assert.match(await group.innerText(), new RegExp(`${BIG - 1} archive`));
@@ -197,7 +237,16 @@ describe('ReSim editor experience in VS Code (code-server + Chromium)', function
     assert.ok(Date.now() - started < 10000, `the first page listed in ${Date.now() - started} ms`);
     await rows.filter({ hasText: 'exp-00003' }).first().click(); // an unlisted experience: nothing to reveal
     await page.keyboard.press('End');
-    await rows.filter({ hasText: /^Show 200 more/ }).first().waitFor({ state: 'visible', timeout: 30000 });
-    assert.match(await rows.filter({ hasText: /^Show 200 more/ }).first().innerText(), new RegExp(`200 of ${BIG} shown`));
+    await rows
+      .filter({ hasText: /^Show 200 more/ })
+      .first()
+      .waitFor({ state: 'visible', timeout: 30000 });
+    assert.match(
+      await rows
+        .filter({ hasText: /^Show 200 more/ })
+        .first()
+        .innerText(),
+      new RegExp(`200 of ${BIG} shown`),
+    );
   });
 });

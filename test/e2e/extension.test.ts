@@ -10,9 +10,7 @@ import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Page } from 'playwright-core';
-import {
-  ARTIFACTS, filesContaining, getJson, openFile, runCommand, startWorkbench, waitForFrameText, type Workbench,
-} from './harness';
+import { ARTIFACTS, filesContaining, getJson, openFile, runCommand, startWorkbench, waitForFrameText, type Workbench } from './harness';
 
 const XSS = '<img src=x onerror=alert(1)>';
 const ALPHA_ID = 'e0000000-0000-4000-8000-000000000001'; // sandbox/seed.ts: the demo's scenario-survey-alpha
@@ -127,7 +125,10 @@ describe('ReSim Experience Sync in VS Code (code-server + Chromium)', function (
     await openFile(page, 'demo.experiences.yaml');
     await runCommand(page, 'ReSim: Preview Sync');
     await waitForFrameText(page, 'main#plan', /No changes/, 60000);
-    await page.locator('.statusbar-item', { hasText: /demo · no changes/ }).first().waitFor({ state: 'visible', timeout: 15000 });
+    await page
+      .locator('.statusbar-item', { hasText: /demo · no changes/ })
+      .first()
+      .waitFor({ state: 'visible', timeout: 15000 });
   });
 
   it('the plan follows its document: an edit after the preview makes it stale, Apply is disabled, nothing unpreviewed is written', async () => {
@@ -199,7 +200,8 @@ describe('ReSim Experience Sync in VS Code (code-server + Chromium)', function (
     await shot('06-stale-plan');
     const state = await sandboxState();
     const exps = state.experiences[demoID];
-    for (const name of ['second-writer-a', 'second-writer-b']) assert.strictEqual(exps.find((e) => e.name === name)?.archived, false, `${name} was not archived`);
+    for (const name of ['second-writer-a', 'second-writer-b'])
+      assert.strictEqual(exps.find((e) => e.name === name)?.archived, false, `${name} was not archived`);
     await stale.locator('.monaco-button', { hasText: 'Preview Again' }).click();
     await waitForFrameText(page, 'main#plan', /second-writer-b/, 60000);
   });
@@ -226,7 +228,10 @@ describe('ReSim Experience Sync in VS Code (code-server + Chromium)', function (
     await input.fill('dem');
     await page.locator('.quick-input-widget', { hasText: 'Type "demo" exactly to confirm' }).waitFor({ state: 'visible', timeout: 10000 });
     await shot('07-mass-archive');
-    assert.ok(!(await sandboxState()).experiences[demoID].find((e) => e.name === 'bulk-0')?.archived, 'nothing archived before the confirmation');
+    assert.ok(
+      !(await sandboxState()).experiences[demoID].find((e) => e.name === 'bulk-0')?.archived,
+      'nothing archived before the confirmation',
+    );
     await input.fill('demo');
     await page.keyboard.press('Enter');
     await page.locator('.notification-toast', { hasText: 'applied to demo' }).waitFor({ state: 'visible', timeout: 90000 });
@@ -256,25 +261,28 @@ describe('ReSim Experience Sync in VS Code (code-server + Chromium)', function (
     const text = fs.readFileSync(target, 'utf8');
     assert.match(text, /^# resim-project: demo/);
     assert.ok(text.includes('scenario-survey-alpha'));
-    await page.locator('.monaco-editor .view-line', { hasText: '# resim-project: demo' }).first().waitFor({ state: 'visible', timeout: 15000 });
+    await page
+      .locator('.monaco-editor .view-line', { hasText: '# resim-project: demo' })
+      .first()
+      .waitFor({ state: 'visible', timeout: 15000 });
     await shot('08-clone');
   });
 
   it('fired no alert and never wrote the token to settings, logs, state or the output channel', async () => {
     assert.deepStrictEqual(wb.alerts, []);
     await runCommand(page, 'ReSim: Show Output');
-    const outputText = await page.locator('.part.panel .monaco-editor .view-lines').first().innerText({ timeout: 15000 }).catch(() => '');
+    const outputText = await page
+      .locator('.part.panel .monaco-editor .view-lines')
+      .first()
+      .innerText({ timeout: 15000 })
+      .catch(() => '');
     assert.ok(!outputText.includes(token), 'the output channel does not show the token');
     await shot('09-output');
     await new Promise((r) => setTimeout(r, 1500)); // let log writers flush
-    const leaks = [
-      ...filesContaining(wb.userData, token),
-      ...filesContaining(wb.ws, token),
-      ...filesContaining(wb.extDir, token),
-    ];
+    const leaks = [...filesContaining(wb.userData, token), ...filesContaining(wb.ws, token), ...filesContaining(wb.extDir, token)];
     const csLog = wb.codeServer.output.join('');
     assert.deepStrictEqual(leaks, [], 'no file holds the token');
-    assert.ok(!csLog.includes(token), 'code-server\'s output does not hold the token');
+    assert.ok(!csLog.includes(token), "code-server's output does not hold the token");
     const logs = filesContaining(wb.userData, 'ReSim Experience Sync');
     assert.ok(logs.length > 0, 'the grep did search the log files (the extension logged)');
   });

@@ -1,34 +1,28 @@
 /**
- * The e2e harness (shared/notes/code-server.md): code-server 4.100.3 (VS Code 1.100.3) from npm
+ * The e2e harness (docs/architecture.md, "Tests"): code-server 4.100.3 (VS Code 1.100.3) from npm
  * serving the packaged .vsix on loopback, the bundled sandbox as the ReSim API, and Debian's
  * Chromium driven by playwright-core. Everything it starts runs in its own process group and
  * is killed by `stop()`.
  */
 import { ChildProcess, execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
-import * as net from 'net';
 import * as path from 'path';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import { freePort } from '../../server/src/util/net';
 
 export const ROOT = path.resolve(__dirname, '../..');
 export const VSIX = path.join(ROOT, 'resim-experience-sync.vsix');
 export const ARTIFACTS = path.join(ROOT, 'test-artifacts/e2e');
 
-/** A free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
+export { freePort };
 
 /** Runs scripts/e2e-setup.sh (idempotent) and returns the code-server binary. */
 export function ensureCodeServer(): string {
-  const out = execFileSync('bash', [path.join(ROOT, 'scripts/e2e-setup.sh')], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const out = execFileSync('bash', [path.join(ROOT, 'scripts/e2e-setup.sh')], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const bin = out.trim().split('\n').pop() ?? '';
   if (!fs.existsSync(bin)) throw new Error(`e2e-setup.sh did not give a code-server binary (got "${bin}")`);
   return bin;
@@ -45,11 +39,18 @@ export function ensureVsix(): string {
 /** A child process in its own process group, with its output collected into a log file. */
 export class Proc {
   readonly output: string[] = [];
-  constructor(readonly name: string, readonly child: ChildProcess, logFile: string) {
+  constructor(
+    readonly name: string,
+    readonly child: ChildProcess,
+    logFile: string,
+  ) {
     const log = fs.createWriteStream(logFile);
     for (const s of [child.stdout, child.stderr]) {
       s?.setEncoding('utf8');
-      s?.on('data', (d: string) => { this.output.push(d); log.write(d); });
+      s?.on('data', (d: string) => {
+        this.output.push(d);
+        log.write(d);
+      });
     }
     child.once('exit', () => log.end());
   }
@@ -62,11 +63,28 @@ export class Proc {
   /** Resolves with the first match of `re` in the output (within `ms`). */
   waitFor(re: RegExp, ms: number): Promise<RegExpMatchArray> {
     return new Promise((resolve, reject) => {
-      const check = () => { const m = this.output.join('').match(re); if (m) { done(); resolve(m); } };
-      const timer = setTimeout(() => { done(); reject(new Error(`${this.name}: no ${re} within ${ms} ms:\n${this.output.join('').slice(-2000)}`)); }, ms);
-      const exit = (code: number | null) => { done(); reject(new Error(`${this.name} exited (${code}):\n${this.output.join('').slice(-2000)}`)); };
+      const check = () => {
+        const m = this.output.join('').match(re);
+        if (m) {
+          done();
+          resolve(m);
+        }
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`${this.name}: no ${re} within ${ms} ms:\n${this.output.join('').slice(-2000)}`));
+      }, ms);
+      const exit = (code: number | null) => {
+        done();
+        reject(new Error(`${this.name} exited (${code}):\n${this.output.join('').slice(-2000)}`));
+      };
       const onData = () => check();
-      const done = () => { clearTimeout(timer); this.child.stdout?.off('data', onData); this.child.stderr?.off('data', onData); this.child.off('exit', exit); };
+      const done = () => {
+        clearTimeout(timer);
+        this.child.stdout?.off('data', onData);
+        this.child.stderr?.off('data', onData);
+        this.child.off('exit', exit);
+      };
       this.child.stdout?.on('data', onData);
       this.child.stderr?.on('data', onData);
       this.child.once('exit', exit);
@@ -79,11 +97,25 @@ export class Proc {
     const pid = this.child.pid;
     if (!pid || this.child.exitCode !== null) return;
     const exited = new Promise<void>((r) => this.child.once('exit', () => r()));
-    try { process.kill(-pid, 'SIGTERM'); } catch { return; }
-    const t = setTimeout(() => { try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ } }, 5000);
+    try {
+      process.kill(-pid, 'SIGTERM');
+    } catch {
+      return;
+    }
+    const t = setTimeout(() => {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }, 5000);
     await exited;
     clearTimeout(t);
-    try { process.kill(-pid, 'SIGKILL'); } catch { /* the group is gone */ }
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      /* the group is gone */
+    }
   }
 }
 
@@ -97,7 +129,15 @@ export async function getJson<T>(url: string, token?: string): Promise<T> {
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-dev-shm-usage',
+    ],
   });
 }
 
@@ -143,7 +183,9 @@ export async function findFrame(page: Page, selector: string, ms = 30000): Promi
     for (const f of page.frames()) {
       try {
         if (await f.$(selector)) return f;
-      } catch { /* frame detached while looping */ }
+      } catch {
+        /* frame detached while looping */
+      }
     }
     await page.waitForTimeout(250);
   }
@@ -161,7 +203,9 @@ export async function waitForFrameText(page: Page, selector: string, re: RegExp,
         if (!el) continue;
         last = await el.innerText();
         if (re.test(last)) return { frame: f, text: last };
-      } catch { /* detached */ }
+      } catch {
+        /* detached */
+      }
     }
     await page.waitForTimeout(300);
   }
@@ -176,7 +220,11 @@ export function filesContaining(dir: string, needle: string): string[] {
       const p = path.join(d, e.name);
       if (e.isDirectory()) walk(p);
       else if (e.isFile()) {
-        try { if (fs.readFileSync(p).includes(needle)) hits.push(p); } catch { /* unreadable socket etc. */ }
+        try {
+          if (fs.readFileSync(p).includes(needle)) hits.push(p);
+        } catch {
+          /* unreadable socket etc. */
+        }
       }
     }
   };
@@ -241,63 +289,119 @@ export async function startWorkbench(opts: {
   const started: Proc[] = [];
   let browser: Browser | undefined;
   try {
-  const sbPort = await freePort();
-  const sandboxToken = opts.sandboxToken ?? opts.token;
-  const sandbox = Proc.start('sandbox', process.execPath,
-    [path.join(ROOT, 'dist/cli.js'), 'sandbox', '--port', String(sbPort), '--seed', 'demo',
-      ...(opts.sandboxIssuer ? ['--issuer', opts.sandboxIssuer] : []), ...(opts.sandboxData ? ['--data', opts.sandboxData] : [])],
-    { cwd: ROOT, env: { ...process.env, RESIM_SANDBOX_TOKEN: sandboxToken }, logFile: path.join(work, 'sandbox.log') });
-  started.push(sandbox);
-  const sandboxUrl = (await sandbox.waitFor(/listening on (http:\/\/\S+)/, 20000))[1];
+    const sbPort = await freePort();
+    const sandboxToken = opts.sandboxToken ?? opts.token;
+    const sandbox = Proc.start(
+      'sandbox',
+      process.execPath,
+      [
+        path.join(ROOT, 'dist/cli.js'),
+        'sandbox',
+        '--port',
+        String(sbPort),
+        '--seed',
+        'demo',
+        ...(opts.sandboxIssuer ? ['--issuer', opts.sandboxIssuer] : []),
+        ...(opts.sandboxData ? ['--data', opts.sandboxData] : []),
+      ],
+      { cwd: ROOT, env: { ...process.env, RESIM_SANDBOX_TOKEN: sandboxToken }, logFile: path.join(work, 'sandbox.log') },
+    );
+    started.push(sandbox);
+    const sandboxUrl = (await sandbox.waitFor(/listening on (http:\/\/\S+)/, 20000))[1];
 
-  for (const [name, text] of Object.entries(opts.files)) fs.writeFileSync(path.join(ws, name), text);
-  fs.writeFileSync(path.join(ws, '.vscode/settings.json'), JSON.stringify({ 'resim.apiUrl': sandboxUrl, 'resim.project': 'demo' }, null, 2));
-  let workspaceFile: string | undefined;
-  if (opts.folders) {
-    for (const [folder, { files, settings }] of Object.entries(opts.folders)) {
-      fs.mkdirSync(path.join(ws, folder, '.vscode'), { recursive: true });
-      for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(ws, folder, name), text);
-      fs.writeFileSync(path.join(ws, folder, '.vscode/settings.json'), JSON.stringify(settings, null, 2));
+    for (const [name, text] of Object.entries(opts.files)) fs.writeFileSync(path.join(ws, name), text);
+    fs.writeFileSync(
+      path.join(ws, '.vscode/settings.json'),
+      JSON.stringify({ 'resim.apiUrl': sandboxUrl, 'resim.project': 'demo' }, null, 2),
+    );
+    let workspaceFile: string | undefined;
+    if (opts.folders) {
+      for (const [folder, { files, settings }] of Object.entries(opts.folders)) {
+        fs.mkdirSync(path.join(ws, folder, '.vscode'), { recursive: true });
+        for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(ws, folder, name), text);
+        fs.writeFileSync(path.join(ws, folder, '.vscode/settings.json'), JSON.stringify(settings, null, 2));
+      }
+      workspaceFile = path.join(ws, 'multi.code-workspace');
+      fs.writeFileSync(
+        workspaceFile,
+        JSON.stringify({ folders: Object.keys(opts.folders).map((f) => ({ path: f })), settings: { 'resim.apiUrl': sandboxUrl } }, null, 2),
+      );
     }
-    workspaceFile = path.join(ws, 'multi.code-workspace');
-    fs.writeFileSync(workspaceFile, JSON.stringify({ folders: Object.keys(opts.folders).map((f) => ({ path: f })), settings: { 'resim.apiUrl': sandboxUrl } }, null, 2));
-  }
-  fs.writeFileSync(path.join(userData, 'User/settings.json'), JSON.stringify({
-    'workbench.startupEditor': 'none',
-    'workbench.welcomePage.walkthroughs.openOnInstall': false,
-    'workbench.tips.enabled': false,
-    'git.openRepositoryInParentFolders': 'never',
-    'telemetry.telemetryLevel': 'off',
-    'extensions.ignoreRecommendations': true,
-    'update.mode': 'none',
-    'window.dialogStyle': 'custom',
-    ...opts.userSettings,
-  }, null, 2));
-  execFileSync(bin, ['--user-data-dir', userData, '--extensions-dir', extDir, '--install-extension', vsix], { stdio: ['ignore', 'pipe', 'pipe'] });
+    fs.writeFileSync(
+      path.join(userData, 'User/settings.json'),
+      JSON.stringify(
+        {
+          'workbench.startupEditor': 'none',
+          'workbench.welcomePage.walkthroughs.openOnInstall': false,
+          'workbench.tips.enabled': false,
+          'git.openRepositoryInParentFolders': 'never',
+          'telemetry.telemetryLevel': 'off',
+          'extensions.ignoreRecommendations': true,
+          'update.mode': 'none',
+          'window.dialogStyle': 'custom',
+          ...opts.userSettings,
+        },
+        null,
+        2,
+      ),
+    );
+    execFileSync(bin, ['--user-data-dir', userData, '--extensions-dir', extDir, '--install-extension', vsix], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
 
-  const csPort = await freePort();
-  const codeServer = Proc.start('code-server', bin, [
-    '--auth', 'none', '--bind-addr', `127.0.0.1:${csPort}`, '--disable-telemetry', '--disable-update-check',
-    ...(opts.trusted ? ['--disable-workspace-trust'] : []), '--user-data-dir', userData, '--extensions-dir', extDir, ws,
-  ], { cwd: work, env: { ...process.env, RESIM_TOKEN: opts.token }, logFile: path.join(work, 'code-server.log') });
-  started.push(codeServer);
-  await codeServer.waitFor(/HTTP server listening on/, 60000);
+    const csPort = await freePort();
+    const codeServer = Proc.start(
+      'code-server',
+      bin,
+      [
+        '--auth',
+        'none',
+        '--bind-addr',
+        `127.0.0.1:${csPort}`,
+        '--disable-telemetry',
+        '--disable-update-check',
+        ...(opts.trusted ? ['--disable-workspace-trust'] : []),
+        '--user-data-dir',
+        userData,
+        '--extensions-dir',
+        extDir,
+        ws,
+      ],
+      { cwd: work, env: { ...process.env, RESIM_TOKEN: opts.token }, logFile: path.join(work, 'code-server.log') },
+    );
+    started.push(codeServer);
+    await codeServer.waitFor(/HTTP server listening on/, 60000);
 
-  browser = await launchBrowser();
-  const page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
-  const alerts: string[] = [];
-  page.on('dialog', (d) => { alerts.push(`${d.type()}: ${d.message()}`); void d.dismiss(); });
-  await page.goto(`http://127.0.0.1:${csPort}/?${workspaceFile ? `workspace=${encodeURIComponent(workspaceFile)}` : `folder=${encodeURIComponent(ws)}`}`);
-  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90000 });
-  const b = browser;
-  return {
-    work, ws, userData, extDir, sandboxUrl, sandboxToken, sandbox, codeServer, browser: b, page, alerts,
-    async stop() {
-      await b.close().catch(() => undefined);
-      await codeServer.stop();
-      await sandbox.stop();
-    },
-  };
+    browser = await launchBrowser();
+    const page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
+    const alerts: string[] = [];
+    page.on('dialog', (d) => {
+      alerts.push(`${d.type()}: ${d.message()}`);
+      void d.dismiss();
+    });
+    await page.goto(
+      `http://127.0.0.1:${csPort}/?${workspaceFile ? `workspace=${encodeURIComponent(workspaceFile)}` : `folder=${encodeURIComponent(ws)}`}`,
+    );
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90000 });
+    const b = browser;
+    return {
+      work,
+      ws,
+      userData,
+      extDir,
+      sandboxUrl,
+      sandboxToken,
+      sandbox,
+      codeServer,
+      browser: b,
+      page,
+      alerts,
+      async stop() {
+        await b.close().catch(() => undefined);
+        await codeServer.stop();
+        await sandbox.stop();
+      },
+    };
   } catch (err) {
     // Nothing started may outlive a failed start.
     await browser?.close().catch(() => undefined);

@@ -56,8 +56,15 @@ describe('ReSim in a multi-root workspace (code-server + Chromium)', function ()
     await openFile(page, 'b.experiences.yaml');
     await bar(/ReSim: perception · \d+ changes? · /).waitFor({ state: 'visible', timeout: 90000 });
     await page.keyboard.press('Control+Shift+M');
-    await page.locator('.markers-panel .monaco-list-row', { hasText: 'will-archive' }).first().waitFor({ state: 'visible', timeout: 30000 });
-    assert.strictEqual(await page.locator('.markers-panel .monaco-list-row', { hasText: 'state-unavailable' }).count(), 0, 'no "no ReSim project is set"');
+    await page
+      .locator('.markers-panel .monaco-list-row', { hasText: 'will-archive' })
+      .first()
+      .waitFor({ state: 'visible', timeout: 30000 });
+    assert.strictEqual(
+      await page.locator('.markers-panel .monaco-list-row', { hasText: 'state-unavailable' }).count(),
+      0,
+      'no "no ReSim project is set"',
+    );
   });
 
   it('Select Project chooses per folder and marks the current project', async () => {
@@ -66,7 +73,10 @@ describe('ReSim in a multi-root workspace (code-server + Chromium)', function ()
       const rows = page.locator('.quick-input-widget .monaco-list-row');
       await rows.filter({ hasText: current }).first().waitFor({ state: 'visible', timeout: 30000 });
       assert.match(await rows.first().innerText(), new RegExp(`${current}[\\s\\S]*current`), 'the current project comes first, marked');
-      await rows.filter({ hasText: new RegExp(`^${name}`) }).first().click();
+      await rows
+        .filter({ hasText: new RegExp(`^${name}`) })
+        .first()
+        .click();
     };
     await openInExplorer('a.experiences.yaml');
     await pick('perception', 'demo');

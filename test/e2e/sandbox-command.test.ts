@@ -17,7 +17,9 @@ function commandLines(): Map<number, string[]> {
   for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
       out.set(Number(pid), fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean));
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
   }
   return out;
 }
@@ -45,7 +47,10 @@ describe('ReSim: Start Local Sandbox keeps the token off the command line (code-
   it('starts the sandbox with its token in the environment only', async () => {
     await openFile(page, 'demo.experiences.yaml'); // activates the extension
     await page.keyboard.press('Control+Shift+M');
-    await page.locator('.markers-panel .monaco-list-row', { hasText: 'will-archive' }).first().waitFor({ state: 'visible', timeout: 90000 });
+    await page
+      .locator('.markers-panel .monaco-list-row', { hasText: 'will-archive' })
+      .first()
+      .waitFor({ state: 'visible', timeout: 90000 });
     await runCommand(page, 'ReSim: Start Local Sandbox');
     const toast = page.locator('.notification-toast', { hasText: 'local sandbox running at' }).first();
     await toast.waitFor({ state: 'visible', timeout: 60000 });
@@ -55,7 +60,9 @@ describe('ReSim: Start Local Sandbox keeps the token off the command line (code-
 
     // The sandbox the extension started: `<node> <extensions dir>/…/dist/cli.js sandbox …`.
     const lines = commandLines();
-    const mine = [...lines].filter(([, argv]) => argv.includes('sandbox') && argv.some((a) => a.startsWith(wb.extDir) && a.endsWith(path.join('dist', 'cli.js'))));
+    const mine = [...lines].filter(
+      ([, argv]) => argv.includes('sandbox') && argv.some((a) => a.startsWith(wb.extDir) && a.endsWith(path.join('dist', 'cli.js'))),
+    );
     assert.equal(mine.length, 1, `one sandbox started by the extension: ${JSON.stringify(mine)}`);
     const [pid, argv] = mine[0];
     assert.ok(!argv.includes('--token'), `no --token flag: ${argv.join(' ')}`);

@@ -42,12 +42,20 @@ describe('Sign in to ReSim in VS Code (code-server + Chromium)', function () {
    */
   const waitForNotification = async (text: string, ms = 30000) => {
     const end = Date.now() + ms;
-    const bell = page.locator('.statusbar-item .codicon-bell, .statusbar-item .codicon-bell-dot, .statusbar-item .codicon-bell-slash').first();
+    const bell = page
+      .locator('.statusbar-item .codicon-bell, .statusbar-item .codicon-bell-dot, .statusbar-item .codicon-bell-slash')
+      .first();
     while (Date.now() < end) {
       if (await page.locator('.notification-toast', { hasText: text }).count()) return;
       await bell.click();
-      const found = await page.locator('.notifications-center .notification-list-item-message', { hasText: text }).first()
-        .waitFor({ state: 'visible', timeout: 1500 }).then(() => true, () => false);
+      const found = await page
+        .locator('.notifications-center .notification-list-item-message', { hasText: text })
+        .first()
+        .waitFor({ state: 'visible', timeout: 1500 })
+        .then(
+          () => true,
+          () => false,
+        );
       await collect();
       await bell.click();
       if (found) return;
@@ -56,12 +64,22 @@ describe('Sign in to ReSim in VS Code (code-server + Chromium)', function () {
     throw new Error(`no notification "${text}" within ${ms} ms`);
   };
   const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
-  const requestLog = () => getJson<{ path: string; status: number }[]>(new URL('/_sandbox/requests', wb.sandboxUrl).toString(), wb.sandboxToken);
+  const requestLog = () =>
+    getJson<{ path: string; status: number }[]>(new URL('/_sandbox/requests', wb.sandboxUrl).toString(), wb.sandboxToken);
 
   /** Every notification and quick-input text shown so far (polled), for the "no CLI words" check. */
   const collect = async () => {
-    for (const sel of ['.notification-list-item-message', '.quick-input-widget .quick-input-title', '.quick-input-widget .quick-input-message', '.monaco-dialog-box .dialog-message-text']) {
-      for (const t of await page.locator(sel).allInnerTexts().catch(() => [] as string[])) if (t.trim()) seen.add(t.trim());
+    for (const sel of [
+      '.notification-list-item-message',
+      '.quick-input-widget .quick-input-title',
+      '.quick-input-widget .quick-input-message',
+      '.monaco-dialog-box .dialog-message-text',
+    ]) {
+      for (const t of await page
+        .locator(sel)
+        .allInnerTexts()
+        .catch(() => [] as string[]))
+        if (t.trim()) seen.add(t.trim());
     }
   };
 
@@ -79,7 +97,9 @@ describe('Sign in to ReSim in VS Code (code-server + Chromium)', function () {
       userSettings: { 'resim.authUrl': oidc.url, 'resim.authClientId': INTERACTIVE_CLIENT },
     });
     page = wb.page;
-    watcher = setInterval(() => { void collect(); }, 400);
+    watcher = setInterval(() => {
+      void collect();
+    }, 400);
   });
 
   afterEach(async function () {
@@ -143,9 +163,15 @@ describe('Sign in to ReSim in VS Code (code-server + Chromium)', function () {
   it('previews with that sign-in; the status bar leaves the warning state', async () => {
     await runCommand(page, 'ReSim: Preview Sync');
     await waitForFrameText(page, 'body', /demo/, 60000);
-    await page.locator('.statusbar-item:not(.warning-kind)', { hasText: /demo · / }).first().waitFor({ state: 'visible', timeout: 60000 });
+    await page
+      .locator('.statusbar-item:not(.warning-kind)', { hasText: /demo · / })
+      .first()
+      .waitFor({ state: 'visible', timeout: 60000 });
     const log = await requestLog();
-    assert.ok(log.some((r) => r.path === '/v1/projects' && r.status === 200), 'the API accepted the browser sign-in');
+    assert.ok(
+      log.some((r) => r.path === '/v1/projects' && r.status === 200),
+      'the API accepted the browser sign-in',
+    );
   });
 
   it('renews the token before it expires (refresh token), and the API keeps answering', async () => {
@@ -153,14 +179,29 @@ describe('Sign in to ReSim in VS Code (code-server + Chromium)', function () {
     for (let i = 0; i < 60 && refreshes() === 0; i++) await page.waitForTimeout(500);
     assert.ok(refreshes() >= 1, `token requests: ${oidc.grants.join(', ')}`);
     await runCommand(page, 'ReSim: Refresh Project State');
-    await page.locator('.statusbar-item:not(.warning-kind)', { hasText: /demo · / }).first().waitFor({ state: 'visible', timeout: 60000 });
+    await page
+      .locator('.statusbar-item:not(.warning-kind)', { hasText: /demo · / })
+      .first()
+      .waitFor({ state: 'visible', timeout: 60000 });
   });
 
   it('signs out: the account leaves the Accounts menu, which offers to sign in again', async () => {
     await runCommand(page, 'ReSim: Sign Out');
     await page.locator('.notification-toast', { hasText: 'signed out (engineer)' }).waitFor({ state: 'visible', timeout: 30000 });
-    await openAccounts();
-    await page.locator('.monaco-menu .action-item', { hasText: /Sign in with ReSim/ }).first().waitFor({ state: 'visible', timeout: 30000 });
+    // The Accounts menu is rebuilt when VS Code hears of the removed session: reopen it until it
+    // offers to sign in (a menu opened a moment too early keeps its old entries).
+    const signInEntry = page.locator('.monaco-menu .action-item', { hasText: /Sign in with ReSim/ }).first();
+    for (let attempt = 0; ; attempt++) {
+      await openAccounts();
+      try {
+        await signInEntry.waitFor({ state: 'visible', timeout: 5000 });
+        break;
+      } catch (err) {
+        if (attempt >= 11) throw err;
+        await page.keyboard.press('Escape');
+        await page.waitForTimeout(500);
+      }
+    }
     assert.equal(await page.locator('.monaco-menu .action-item', { hasText: 'engineer' }).count(), 0, 'the account is gone');
     await page.keyboard.press('Escape');
     await runCommand(page, 'ReSim: Refresh Project State');
@@ -188,7 +229,10 @@ describe('Sign in to ReSim in VS Code (code-server + Chromium)', function () {
     await runCommand(page, 'ReSim: Stop Local Sandbox');
     await waitForNotification('the local sandbox stopped; this window uses');
     assert.equal(await page.locator('.statusbar-item .codicon-beaker').count(), 0, 'sandbox mode is off');
-    fs.writeFileSync(path.join(wb.ws, '.vscode/settings.json'), JSON.stringify({ 'resim.apiUrl': elsewhere.url, 'resim.project': 'demo' }, null, 2));
+    fs.writeFileSync(
+      path.join(wb.ws, '.vscode/settings.json'),
+      JSON.stringify({ 'resim.apiUrl': elsewhere.url, 'resim.project': 'demo' }, null, 2),
+    );
     await page.waitForTimeout(1500);
     await runCommand(page, 'ReSim: Sign In');
     await pickMethod('API token');
@@ -200,15 +244,26 @@ describe('Sign in to ReSim in VS Code (code-server + Chromium)', function () {
     await runCommand(page, 'ReSim: Preview Sync');
     await waitForFrameText(page, 'body', /demo/, 60000);
     // The sign-in check lists projects; only reading the project state reads its experiences.
-    for (let i = 0; i < 60 && !elsewhere.requestLog.some((r) => /^\/v1\/projects\/[^/]+\/experiences/.test(r.path) && r.status === 200); i++) await page.waitForTimeout(500);
-    assert.ok(elsewhere.requestLog.some((r) => /^\/v1\/projects\/[^/]+\/experiences/.test(r.path) && r.status === 200), 'the preview read the new API');
+    for (
+      let i = 0;
+      i < 60 && !elsewhere.requestLog.some((r) => /^\/v1\/projects\/[^/]+\/experiences/.test(r.path) && r.status === 200);
+      i++
+    )
+      await page.waitForTimeout(500);
+    assert.ok(
+      elsewhere.requestLog.some((r) => /^\/v1\/projects\/[^/]+\/experiences/.test(r.path) && r.status === 200),
+      'the preview read the new API',
+    );
     await shot('signin-04-elsewhere');
   });
 
   it('changing resim.apiUrl in sandbox mode asks to leave it; after a reload the sandbox is said to have stopped, with a restart offered', async () => {
     await runCommand(page, 'ReSim: Start Local Sandbox');
     await page.locator('.statusbar-item .codicon-beaker').first().waitFor({ state: 'visible', timeout: 60000 });
-    fs.writeFileSync(path.join(wb.ws, '.vscode/settings.json'), JSON.stringify({ 'resim.apiUrl': wb.sandboxUrl, 'resim.project': 'demo' }, null, 2));
+    fs.writeFileSync(
+      path.join(wb.ws, '.vscode/settings.json'),
+      JSON.stringify({ 'resim.apiUrl': wb.sandboxUrl, 'resim.project': 'demo' }, null, 2),
+    );
     await waitForNotification('resim.apiUrl changed: leave sandbox mode to use it?');
     await page.reload();
     await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90000 });

@@ -19,7 +19,10 @@ describe('ReSim Experience Sync in an untrusted workspace (code-server + Chromiu
   before(async () => {
     wb = await startWorkbench({
       name: 'e2e-untrusted',
-      files: { 'demo.experiences.yaml': 'experiences:\n  - name: scenario-survey-alpha\n    description: d\n    locations: [s3://x]\n    tgas: [regression]\n' },
+      files: {
+        'demo.experiences.yaml':
+          'experiences:\n  - name: scenario-survey-alpha\n    description: d\n    locations: [s3://x]\n    tgas: [regression]\n',
+      },
       token: 'untrusted-e2e-token',
       trusted: false,
     });
@@ -45,23 +48,36 @@ describe('ReSim Experience Sync in an untrusted workspace (code-server + Chromiu
     await runCommand(page, 'ReSim: Preview Sync');
     await page.locator('.notification-toast', { hasText: 'Restricted Mode' }).waitFor({ state: 'visible', timeout: 30000 });
     await page.screenshot({ path: path.join(ARTIFACTS, 'untrusted.png') });
-    assert.deepStrictEqual((await requestLog()).filter((r) => r.path.startsWith('/v1/')), [], 'no ReSim API request');
+    assert.deepStrictEqual(
+      (await requestLog()).filter((r) => r.path.startsWith('/v1/')),
+      [],
+      'no ReSim API request',
+    );
   });
 
   it('Start Local Sandbox explains that it needs a trusted workspace instead of starting', async () => {
     await runCommand(page, 'ReSim: Start Local Sandbox');
-    await page.locator('.notification-toast', { hasText: 'the local sandbox needs a trusted workspace' }).waitFor({ state: 'visible', timeout: 30000 });
+    await page
+      .locator('.notification-toast', { hasText: 'the local sandbox needs a trusted workspace' })
+      .waitFor({ state: 'visible', timeout: 30000 });
     assert.equal(await page.locator('.notification-toast', { hasText: 'local sandbox running' }).count(), 0);
   });
 
   it('the status bar follows a trust change at once', async () => {
-    await page.locator('.statusbar-item', { hasText: /ReSim: demo \(restricted\)/ }).first().waitFor({ state: 'visible', timeout: 30000 });
+    await page
+      .locator('.statusbar-item', { hasText: /ReSim: demo \(restricted\)/ })
+      .first()
+      .waitFor({ state: 'visible', timeout: 30000 });
     await runCommand(page, 'Workspaces: Manage Workspace Trust');
     const trust = page.getByRole('button', { name: /^Trust( Folder)?$/ }).first();
     await trust.waitFor({ state: 'visible', timeout: 30000 });
     await trust.click();
     const started = Date.now();
-    await page.locator('.statusbar-item', { hasText: /ReSim: demo/ }).filter({ hasNotText: 'restricted' }).first().waitFor({ state: 'visible', timeout: 10000 });
+    await page
+      .locator('.statusbar-item', { hasText: /ReSim: demo/ })
+      .filter({ hasNotText: 'restricted' })
+      .first()
+      .waitFor({ state: 'visible', timeout: 10000 });
     assert.ok(Date.now() - started < 10000);
   });
 });

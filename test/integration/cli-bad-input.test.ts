@@ -18,7 +18,8 @@ const STACK = /\n\s+at .+[(\s]\S+:\d+:\d+\)?/;
 
 function validConfig(n: number): string {
   let s = 'experiences:\n';
-  for (let i = 0; i < n; i++) s += `  - name: bad-input-${i}\n    description: "Experience number ${i}, with a quoted description"\n    locations:\n      - s3://bad-input/${i}\n`;
+  for (let i = 0; i < n; i++)
+    s += `  - name: bad-input-${i}\n    description: "Experience number ${i}, with a quoted description"\n    locations:\n      - s3://bad-input/${i}\n`;
   return s;
 }
 
@@ -55,7 +56,11 @@ describe('CLI: bad input gives a clear error, exit 1, bounded memory', function 
     assert.ok(!STACK.test(r.stderr), `no stack trace. ${out}`);
     assert.ok(r.stderr.split('\n').length < 120, `the error fits a few screens. ${out}`);
     assert.ok(r.peakRss > 0 && r.peakRss <= MAX_RSS, `peak RSS ${Math.round(r.peakRss / 1048576)} MB ≤ 500 MB (${r.rssSource})`);
-    assert.deepEqual(sb.requestLog.filter((x) => x.method !== 'GET'), [], 'nothing written to ReSim');
+    assert.deepEqual(
+      sb.requestLog.filter((x) => x.method !== 'GET'),
+      [],
+      'nothing written to ReSim',
+    );
     const after = fs.statSync(file);
     assert.equal(after.size, before.size, 'the file is untouched');
     assert.equal(after.mtimeMs, before.mtimeMs, 'the file is untouched');
@@ -90,17 +95,25 @@ describe('CLI: bad input gives a clear error, exit 1, bounded memory', function 
 
   it('a 100 MB file', async () => {
     const file = path.join(dir, 'huge.yaml');
-    await expectClearFailure('huge.yaml', () => {
-      const chunk = Buffer.from(validConfig(2000));
-      const fd = fs.openSync(file, 'w');
-      for (let written = 0; written < 100 * 1024 * 1024; written += chunk.length) fs.writeSync(fd, chunk);
-      fs.closeSync(fd);
-    }, /MB/);
+    await expectClearFailure(
+      'huge.yaml',
+      () => {
+        const chunk = Buffer.from(validConfig(2000));
+        const fd = fs.openSync(file, 'w');
+        for (let written = 0; written < 100 * 1024 * 1024; written += chunk.length) fs.writeSync(fd, chunk);
+        fs.closeSync(fd);
+      },
+      /MB/,
+    );
     fs.rmSync(file, { force: true });
   });
 
   it('deeply nested flow sequences (100,000 levels)', async () => {
-    await expectClearFailure('nested-flow.yaml', `experiences: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`, /nested-flow\.yaml:\d+:\d+: error: /);
+    await expectClearFailure(
+      'nested-flow.yaml',
+      `experiences: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`,
+      /nested-flow\.yaml:\d+:\d+: error: /,
+    );
   });
 
   it('deeply nested block maps (2,000 levels)', async () => {

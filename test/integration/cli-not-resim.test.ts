@@ -12,7 +12,10 @@ describe('resim-sync against a server that is not a ReSim API', () => {
   let server: http.Server;
   let url = '';
   before(async () => {
-    server = http.createServer((_req, res) => { res.writeHead(404, { 'Content-Type': 'text/html' }); res.end('<html><body>Not Found</body></html>'); });
+    server = http.createServer((_req, res) => {
+      res.writeHead(404, { 'Content-Type': 'text/html' });
+      res.end('<html><body>Not Found</body></html>');
+    });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     url = `http://127.0.0.1:${(server.address() as { port: number }).port}/v1/`;
   });
@@ -23,14 +26,21 @@ describe('resim-sync against a server that is not a ReSim API', () => {
     const file = path.join(dir, 'a.experiences.yaml');
     fs.writeFileSync(file, 'experiences: []\n');
     const r = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [cliPath, 'preview', '--project', 'demo', '--config', file],
-        { env: { PATH: process.env.PATH, HOME: dir, RESIM_URL: url, RESIM_TOKEN: 'tok' } });
+      const child = spawn(process.execPath, [cliPath, 'preview', '--project', 'demo', '--config', file], {
+        env: { PATH: process.env.PATH, HOME: dir, RESIM_URL: url, RESIM_TOKEN: 'tok' },
+      });
       let stderr = '';
       child.stderr.on('data', (d) => (stderr += d));
       child.on('close', (status) => resolve({ status, stderr }));
     });
     assert.equal(r.status, 1);
-    assert.match(r.stderr, new RegExp(`^Error: The server at ${url.replace(/[/.]/g, '\\$&')} is not a ReSim API \\(it answered 404 to GET ListProjects\\)\\. Check --url \\(RESIM_URL\\)\\.$`, 'm'));
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `^Error: The server at ${url.replace(/[/.]/g, '\\$&')} is not a ReSim API \\(it answered 404 to GET ListProjects\\)\\. Check --url \\(RESIM_URL\\)\\.$`,
+        'm',
+      ),
+    );
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });

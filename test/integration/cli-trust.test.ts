@@ -15,35 +15,14 @@ import * as os from 'os';
 import * as path from 'path';
 import { runNode, type ChildRun } from '../../bench/lib/measure';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
+import { demoConfig } from '../fixtures/demo-config';
 
 const root = path.resolve(__dirname, '..', '..');
 const cliPath = path.join(root, 'dist', 'cli.js');
 const STACK = /\n\s+at .+[(\s]\S+:\d+:\d+\)?|Unexpected error|report this/i;
 const DEMO = 'd0000000-0000-4000-8000-000000000001';
 
-/** The demo project's 4 active experiences, one update, plus one new experience in Basic Suite. */
-const CONFIG = `# resim-project: demo
-experiences:
-  - name: scenario-survey-alpha
-    description: Aerial survey over test zone
-    locations: [s3://drone-missions/surveys/alpha-test-zone]
-    tags: [regression]
-  - name: hover-stability-baseline
-    description: Hover in still air for 10 minutes
-    locations: [s3://drone-missions/baselines/hover, s3://drone-missions/baselines/hover-imu]
-  - name: wind-gust-landing
-    description: Landing with 15 m/s gusts
-    locations: [s3://drone-missions/landing/gusts]
-  - name: legacy-night-flight
-    description: Night flight on the retired airframe
-    locations: [s3://drone-missions/legacy/night-flight]
-  - name: created-by-the-trust-test
-    description: New
-    locations: [s3://new]
-managedTestSuites:
-  - name: Basic Suite
-    experiences: [scenario-survey-alpha, created-by-the-trust-test]
-`;
+const CONFIG = demoConfig('created-by-the-trust-test');
 
 describe('resim-sync: a plan is a contract, and nothing the user wrote is lost', function () {
   this.timeout(120_000);
@@ -65,7 +44,8 @@ describe('resim-sync: a plan is a contract, and nothing the user wrote is lost',
   const cli = (args: string[], extra: NodeJS.ProcessEnv = {}, timeoutMs = 60_000): Promise<ChildRun> =>
     runNode(cliPath, args, { env: { ...env, ...extra }, timeoutMs });
   const writes = () => sb.requestLog.filter((r) => r.method !== 'GET');
-  const show = (r: ChildRun) => `exit ${r.code ?? r.signal} after ${Math.round(r.wallMs)} ms\n--- stderr\n${r.stderr}\n--- stdout\n${r.stdout.slice(0, 2000)}`;
+  const show = (r: ChildRun) =>
+    `exit ${r.code ?? r.signal} after ${Math.round(r.wallMs)} ms\n--- stderr\n${r.stderr}\n--- stdout\n${r.stdout.slice(0, 2000)}`;
   const write = (name: string, text: string) => {
     const file = path.join(dir, name);
     fs.writeFileSync(file, text);
@@ -77,7 +57,11 @@ describe('resim-sync: a plan is a contract, and nothing the user wrote is lost',
     assert.equal(r.stderr.trim().split('\n').length, 1, `one line. ${show(r)}`);
     assert.match(r.stderr, pattern, show(r));
     assert.doesNotMatch(r.stderr, STACK, show(r));
-    assert.deepEqual(fs.readdirSync(dir, { recursive: true }).filter((f) => /\.tmp|\.\d+$/.test(String(f))), [], 'no temp file');
+    assert.deepEqual(
+      fs.readdirSync(dir, { recursive: true }).filter((f) => /\.tmp|\.\d+$/.test(String(f))),
+      [],
+      'no temp file',
+    );
   }
 
   describe('apply --plan applies exactly the saved plan, or refuses with exit 3', () => {
@@ -97,9 +81,24 @@ describe('resim-sync: a plan is a contract, and nothing the user wrote is lost',
     });
 
     for (const [what, edit] of [
-      ['configFingerprint removed', (p: Record<string, unknown>) => { delete p.configFingerprint; }],
-      ['a hand-made {stateFingerprint}', (p: Record<string, unknown>) => { for (const k of Object.keys(p)) if (k !== 'stateFingerprint') delete p[k]; }],
-      ['stateFingerprint removed', (p: Record<string, unknown>) => { delete p.stateFingerprint; }],
+      [
+        'configFingerprint removed',
+        (p: Record<string, unknown>) => {
+          delete p.configFingerprint;
+        },
+      ],
+      [
+        'a hand-made {stateFingerprint}',
+        (p: Record<string, unknown>) => {
+          for (const k of Object.keys(p)) if (k !== 'stateFingerprint') delete p[k];
+        },
+      ],
+      [
+        'stateFingerprint removed',
+        (p: Record<string, unknown>) => {
+          delete p.stateFingerprint;
+        },
+      ],
     ] as const) {
       it(`refuses a plan with ${what} (exit 3, nothing written)`, async () => {
         const { file, planFile, plan } = await savedPlan();
@@ -149,7 +148,9 @@ describe('resim-sync: a plan is a contract, and nothing the user wrote is lost',
       const t0 = Date.now();
       while (!writes().length && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 5));
       assert.ok(writes().length, 'the apply started writing');
-      const edited = CONFIG.replace('Landing with 15 m/s gusts', 'Landing with 20 m/s gusts, edited during the apply') + '# a comment added during the apply\n';
+      const edited =
+        CONFIG.replace('Landing with 15 m/s gusts', 'Landing with 20 m/s gusts, edited during the apply') +
+        '# a comment added during the apply\n';
       fs.writeFileSync(file, edited);
       const r = await running;
       assert.equal(r.code, 0, show(r));
@@ -166,14 +167,15 @@ describe('resim-sync: a plan is a contract, and nothing the user wrote is lost',
       const running = cli(['apply', '--yes', '--update-config', '--config', file]);
       const t0 = Date.now();
       while (!writes().length && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 5));
-      const edited = CONFIG.replace(/  - name: legacy-night-flight\n.*\n.*\n/, '');
+      const edited = CONFIG.replace(/ {2}- name: legacy-night-flight\n.*\n.*\n/, '');
       assert.notEqual(edited, CONFIG);
       fs.writeFileSync(file, edited);
       const r = await running;
       assert.equal(r.code, 1, show(r));
       assert.equal(fs.readFileSync(file, 'utf8'), edited, 'the file is as the user left it');
       assert.match(r.stderr, /"legacy-night-flight" is gone/);
-      for (const n of ['scenario-survey-alpha', 'legacy-night-flight', 'created-by-the-trust-test']) assert.match(r.stderr, new RegExp(`${n}: experienceID [0-9a-f-]{36}`));
+      for (const n of ['scenario-survey-alpha', 'legacy-night-flight', 'created-by-the-trust-test'])
+        assert.match(r.stderr, new RegExp(`${n}: experienceID [0-9a-f-]{36}`));
       assert.doesNotMatch(r.stderr, STACK);
     });
 
@@ -212,7 +214,11 @@ describe('resim-sync: a plan is a contract, and nothing the user wrote is lost',
       assert.doesNotMatch(r.stderr, STACK);
       assert.equal(fs.readFileSync(file, 'utf8'), CONFIG);
       assert.equal(fs.statSync(file).mode & 0o777, 0o444);
-      assert.deepEqual(fs.readdirSync(dir).filter((f) => f !== 'ro.experiences.yaml'), [], 'no temp file');
+      assert.deepEqual(
+        fs.readdirSync(dir).filter((f) => f !== 'ro.experiences.yaml'),
+        [],
+        'no temp file',
+      );
     });
 
     it('validate --fix refuses a read-only file', async () => {
@@ -226,7 +232,11 @@ describe('resim-sync: a plan is a contract, and nothing the user wrote is lost',
   });
 
   describe('the guard covers a small project', () => {
-    for (const [name, text] of [['empty', ''], ['comment-only', '# resim-project: demo\n# nothing yet\n'], ['null', '~\n']] as const) {
+    for (const [name, text] of [
+      ['empty', ''],
+      ['comment-only', '# resim-project: demo\n# nothing yet\n'],
+      ['null', '~\n'],
+    ] as const) {
       it(`an ${name} document on the 4-experience demo project: exit 3, empty-config, nothing archived`, async () => {
         const file = write(`${name}.yaml`, text);
         assert.equal(sb.store.experiences[DEMO].filter((e) => !e.archived).length, 4);
@@ -255,7 +265,14 @@ describe('resim-sync: a plan is a contract, and nothing the user wrote is lost',
     const MAX_RSS = 200 * 1024 * 1024;
     const cases: [string, () => string][] = [
       ['/dev/zero', () => '/dev/zero'],
-      ['a FIFO', () => { const f = path.join(dir, 'fifo.yaml'); execFileSync('mkfifo', [f]); return f; }],
+      [
+        'a FIFO',
+        () => {
+          const f = path.join(dir, 'fifo.yaml');
+          execFileSync('mkfifo', [f]);
+          return f;
+        },
+      ],
     ];
     for (const [what, make] of cases) {
       it(`${what} as the config: exit 1 within 2 s, under 200 MB`, async () => {
@@ -284,8 +301,11 @@ describe('resim-sync: a plan is a contract, and nothing the user wrote is lost',
       try {
         const authUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/`;
         const file = write('c.experiences.yaml', CONFIG);
-        const r = await cli(['--timeout', '1', '--auth-url', authUrl, 'preview', '--config', file],
-          { RESIM_TOKEN: '', RESIM_CLIENT_ID: 'id', RESIM_CLIENT_SECRET: 'never-printed' }, 30_000);
+        const r = await cli(
+          ['--timeout', '1', '--auth-url', authUrl, 'preview', '--config', file],
+          { RESIM_TOKEN: '', RESIM_CLIENT_ID: 'id', RESIM_CLIENT_SECRET: 'never-printed' },
+          30_000,
+        );
         assert.equal(r.code, 1, show(r));
         assert.match(r.stderr, /did not answer within 1 s/);
         assert.doesNotMatch(r.stderr + r.stdout, /never-printed/);
@@ -300,7 +320,10 @@ describe('resim-sync: a plan is a contract, and nothing the user wrote is lost',
   describe('every user error is one line and exit 1, with no temp file', () => {
     it('--out into a missing folder', async () => {
       const file = write('c.experiences.yaml', CONFIG);
-      oneLineError(await cli(['preview', '--config', file, '--out', path.join(dir, 'missing', 'plan.json')]), /folder .*missing does not exist/);
+      oneLineError(
+        await cli(['preview', '--config', file, '--out', path.join(dir, 'missing', 'plan.json')]),
+        /folder .*missing does not exist/,
+      );
     });
     it('--out onto a folder', async () => {
       const file = write('c.experiences.yaml', CONFIG);
@@ -315,7 +338,14 @@ describe('resim-sync: a plan is a contract, and nothing the user wrote is lost',
     }
     it('--auth-url that is not a URL', async () => {
       const file = write('c.experiences.yaml', CONFIG);
-      oneLineError(await cli(['--auth-url', 'no url here', 'preview', '--config', file], { RESIM_TOKEN: '', RESIM_CLIENT_ID: 'id', RESIM_CLIENT_SECRET: 's' }), /is not an http\(s\) URL: --auth-url/);
+      oneLineError(
+        await cli(['--auth-url', 'no url here', 'preview', '--config', file], {
+          RESIM_TOKEN: '',
+          RESIM_CLIENT_ID: 'id',
+          RESIM_CLIENT_SECRET: 's',
+        }),
+        /is not an http\(s\) URL: --auth-url/,
+      );
     });
     it('a sandbox port already in use', async () => {
       oneLineError(await cli(['sandbox', '--port', String(new URL(sb.url).port)], {}, 20_000), /already in use/);
@@ -341,7 +371,8 @@ describe('resim-sync: a plan is a contract, and nothing the user wrote is lost',
     it('a project holding empty descriptions clones into a config that previews as "No changes"', async () => {
       for (const [i, name] of ['blank-description', 'another-blank'].entries()) {
         const res = await fetch(`${sb.url}projects/${DEMO}/experiences`, {
-          method: 'POST', headers: { Authorization: 'Bearer x', 'Content-Type': 'application/json' },
+          method: 'POST',
+          headers: { Authorization: 'Bearer x', 'Content-Type': 'application/json' },
           body: JSON.stringify({ name, description: '', locations: [`s3://blank/${i}`] }),
         });
         assert.equal(res.status, 201, await res.text());

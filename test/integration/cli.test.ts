@@ -120,7 +120,9 @@ describe('resim-sync CLI against the sandbox', function () {
     const p = await run(['preview', '--no-archive', '--out', planFile, '--project', 'demo', '--config', file], env);
     assert.equal(p.code, 0, p.stderr);
     // A second writer creates an experience between preview and apply.
-    const projects = (await (await fetch(`${sb.url}projects`, { headers: { Authorization: 'Bearer x' } })).json()) as { projects: { projectID: string; name: string }[] };
+    const projects = (await (await fetch(`${sb.url}projects`, { headers: { Authorization: 'Bearer x' } })).json()) as {
+      projects: { projectID: string; name: string }[];
+    };
     const demo = projects.projects.find((x) => x.name === 'demo')!;
     const created = await fetch(`${sb.url}projects/${demo.projectID}/experiences`, {
       method: 'POST',
@@ -155,7 +157,10 @@ describe('resim-sync CLI against the sandbox', function () {
   it('refuses a mass archive with exit 3 unless --allow-mass-archive', async () => {
     const many = path.join(dir, 'many.experiences.yaml');
     const names = Array.from({ length: 14 }, (_, i) => `bulk-${i}`);
-    fs.writeFileSync(many, `experiences:\n${names.map((n) => `  - name: ${n}\n    description: d\n    locations: [s3://b/${n}]\n`).join('')}`);
+    fs.writeFileSync(
+      many,
+      `experiences:\n${names.map((n) => `  - name: ${n}\n    description: d\n    locations: [s3://b/${n}]\n`).join('')}`,
+    );
     assert.equal((await run(['apply', '--yes', '--allow-mass-archive', '--project', 'demo', '--config', many], env)).code, 0);
     const one = path.join(dir, 'one.experiences.yaml');
     fs.writeFileSync(one, 'experiences:\n  - name: bulk-0\n    description: d\n    locations: [s3://b/bulk-0]\n');
@@ -208,11 +213,17 @@ describe('resim-sync CLI against the sandbox', function () {
       check = await run(['preview', '--detailed-exitcode', '--project', 'demo', '--config', file], env);
     }
     assert.equal(check.code, 0, check.stdout + check.stderr);
-    const projects = (await (await fetch(`${sb.url}projects`, { headers: { Authorization: 'Bearer x' } })).json()) as { projects: { projectID: string; name: string }[] };
+    const projects = (await (await fetch(`${sb.url}projects`, { headers: { Authorization: 'Bearer x' } })).json()) as {
+      projects: { projectID: string; name: string }[];
+    };
     const demo = projects.projects.find((x) => x.name === 'demo')!;
     const all: { name: string; archived: boolean }[] = [];
     for (const archived of [false, true]) {
-      const r = (await (await fetch(`${sb.url}projects/${demo.projectID}/experiences?pageSize=100&archived=${archived}`, { headers: { Authorization: 'Bearer x' } })).json()) as { experiences: { name: string; archived: boolean }[] };
+      const r = (await (
+        await fetch(`${sb.url}projects/${demo.projectID}/experiences?pageSize=100&archived=${archived}`, {
+          headers: { Authorization: 'Bearer x' },
+        })
+      ).json()) as { experiences: { name: string; archived: boolean }[] };
       all.push(...r.experiences);
     }
     for (const n of names) {
@@ -224,7 +235,11 @@ describe('resim-sync CLI against the sandbox', function () {
 
   it('parses a large file on a worker thread while it reads the project, with the same results', async () => {
     const big = path.join(dir, 'big.experiences.yaml');
-    const entries = Array.from({ length: 5000 }, (_, i) => `  - name: big-${i}\n    description: "Experience ${i}, long enough to make the file large: ${'x'.repeat(120)}"\n    locations: [s3://b/${i}]\n`);
+    const entries = Array.from(
+      { length: 5000 },
+      (_, i) =>
+        `  - name: big-${i}\n    description: "Experience ${i}, long enough to make the file large: ${'x'.repeat(120)}"\n    locations: [s3://b/${i}]\n`,
+    );
     fs.writeFileSync(big, `# resim-project: demo\nexperiences:\n${entries.join('')}`);
     assert.ok(fs.statSync(big).size > 1024 * 1024);
     const r = await run(['preview', '--no-archive', '--json', '--config', big], env);
@@ -254,7 +269,11 @@ describe('resim-sync CLI against the sandbox', function () {
     const cases: [string, string, RegExp][] = [
       ['malformed YAML', 'experiences:\n  - name: [unclosed\n', /yaml-syntax/],
       ['wrong types', 'experiences:\n  - name: a\n    description: d\n    locations: s3://not-a-list\n', /\[schema\]/],
-      ['unknown keys', 'experiences:\n  - name: a\n    description: d\n    locations: [s3://x]\n    tgas: [x]\n', /Did you mean "tags"\?.*\[unknown-key\]/],
+      [
+        'unknown keys',
+        'experiences:\n  - name: a\n    description: d\n    locations: [s3://x]\n    tgas: [x]\n',
+        /Did you mean "tags"\?.*\[unknown-key\]/,
+      ],
     ];
     for (const [title, text, pattern] of cases) {
       it(title, async () => {
@@ -297,13 +316,16 @@ describe('resim-sync CLI against the sandbox', function () {
       assert.deepEqual(writes(sb), []);
     });
 
-    it('--json errors have the shape of DESIGN.md', async () => {
+    it('--json errors have the shape of docs/sync-rules.md', async () => {
       const file = path.join(dir, 'bad.yaml');
       fs.writeFileSync(file, 'experiences:\n  - name: a\n    description: d\n    locations: [s3://x]\n    tags: [no-such-tag]\n');
       const r = await run(['preview', '--json', '--project', 'demo', '--config', file], env);
       assert.equal(r.code, 1);
       const out = JSON.parse(r.stdout);
-      assert.deepEqual(out.errors.map((e: { code: string; line: number; column: number }) => [e.code, e.line, e.column]), [['unknown-tag', 5, 12]]);
+      assert.deepEqual(
+        out.errors.map((e: { code: string; line: number; column: number }) => [e.code, e.line, e.column]),
+        [['unknown-tag', 5, 12]],
+      );
       assert.match(out.errors[0].message, /experience "a"/);
     });
   });

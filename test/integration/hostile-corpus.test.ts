@@ -34,8 +34,14 @@ function validate(file: string): Promise<Validate> {
         const ms = Date.now() - started;
         if (err && (err as { code?: unknown }).code !== 1) return reject(new Error(`validate ${file}: ${err.message}\n${stderr}`));
         try {
-          const out = JSON.parse(stdout) as { errors: { code: string; line: number | null }[]; warnings?: { code: string; line: number | null }[] };
-          const codes = [...out.errors.map((e) => `error ${e.code}@${e.line}`), ...(out.warnings ?? []).map((e) => `warning ${e.code}@${e.line}`)];
+          const out = JSON.parse(stdout) as {
+            errors: { code: string; line: number | null }[];
+            warnings?: { code: string; line: number | null }[];
+          };
+          const codes = [
+            ...out.errors.map((e) => `error ${e.code}@${e.line}`),
+            ...(out.warnings ?? []).map((e) => `warning ${e.code}@${e.line}`),
+          ];
           resolve({ ms, codes: codes.sort() });
         } catch (e) {
           reject(new Error(`validate ${file}: not JSON (${String(e)}): ${stdout.slice(0, 500)} ${stderr.slice(0, 500)}`));

@@ -33,8 +33,12 @@ function cli(args: string[], home: string, extraEnv: Record<string, string> = {}
   });
   const r = { child, stdout: '', stderr: '' } as Running;
   let gotCode: (c: string) => void;
-  r.code = new Promise((resolve) => { gotCode = resolve; });
-  child.stdout!.on('data', (d) => { r.stdout += d; });
+  r.code = new Promise((resolve) => {
+    gotCode = resolve;
+  });
+  child.stdout!.on('data', (d) => {
+    r.stdout += d;
+  });
   child.stderr!.on('data', (d) => {
     r.stderr += d;
     const m = /shows the code\s+(\S+)/.exec(r.stderr);
@@ -57,7 +61,8 @@ describe('resim-sync login / whoami / logout against a local OAuth server', func
     sb = await startSandbox({ port: 0, seed: 'demo', issuer: oidc.url, token: 'sandbox-only-token' });
     return oidc;
   }
-  const login = (extra: string[] = []) => cli(['--auth-url', oidc!.url, '--client-id', INTERACTIVE_CLIENT, 'login', '--no-browser', ...extra], home);
+  const login = (extra: string[] = []) =>
+    cli(['--auth-url', oidc!.url, '--client-id', INTERACTIVE_CLIENT, 'login', '--no-browser', ...extra], home);
   const readCache = () => JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as Record<string, Record<string, unknown>>;
 
   beforeEach(() => {
@@ -74,7 +79,7 @@ describe('resim-sync login / whoami / logout against a local OAuth server', func
     fs.rmSync(home, { recursive: true, force: true });
   });
 
-  it('signs in with the device flow found by discovery; the cache is the resim CLI\'s format, mode 0600; whoami calls the API', async () => {
+  it("signs in with the device flow found by discovery; the cache is the resim CLI's format, mode 0600; whoami calls the API", async () => {
     await setUp();
     const run = login();
     const userCode = await run.code;
@@ -86,7 +91,7 @@ describe('resim-sync login / whoami / logout against a local OAuth server', func
 
     assert.equal(fs.statSync(cacheFile).mode & 0o777, 0o600);
     const cache = readCache();
-    assert.deepEqual(cache['another-client'], OTHER, 'other clients\' entries are kept');
+    assert.deepEqual(cache['another-client'], OTHER, "other clients' entries are kept");
     const entry = cache[INTERACTIVE_CLIENT];
     assert.deepEqual(Object.keys(entry).sort(), ['access_token', 'expiry', 'refresh_token', 'token_type']);
     assert.equal(entry.token_type, 'Bearer');
@@ -181,10 +186,15 @@ describe('resim-sync login / whoami / logout against a local OAuth server', func
     const refreshToken = String(readCache()[INTERACTIVE_CLIENT].refresh_token);
     const out = cli(['--auth-url', oidc!.url, '--client-id', INTERACTIVE_CLIENT, 'logout'], home);
     assert.equal(await out.done, 0, out.stderr);
-    assert.match(out.stdout, /Signed out: removed the token of OAuth client test-interactive-client from .* and revoked its refresh token\./);
+    assert.match(
+      out.stdout,
+      /Signed out: removed the token of OAuth client test-interactive-client from .* and revoked its refresh token\./,
+    );
     assert.deepEqual(readCache(), { 'another-client': OTHER });
-    await assert.rejects(refreshAccessToken({ authUrl: oidc!.url, clientId: INTERACTIVE_CLIENT }, refreshToken),
-      (e: unknown) => e instanceof LoginError && e.code === 'refused');
+    await assert.rejects(
+      refreshAccessToken({ authUrl: oidc!.url, clientId: INTERACTIVE_CLIENT }, refreshToken),
+      (e: unknown) => e instanceof LoginError && e.code === 'refused',
+    );
     const again = cli(['--auth-url', oidc!.url, '--client-id', INTERACTIVE_CLIENT, 'logout'], home);
     assert.equal(await again.done, 0);
     assert.match(again.stdout, /Not signed in/);

@@ -4,37 +4,17 @@
  * afterwards (a second preview says "No changes").
  */
 import { strict as assert } from 'assert';
-import { ResponseError } from 'vscode-jsonrpc/node';
+import { CancellationTokenSource, ResponseError } from 'vscode-jsonrpc/node';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
 import { LspClient } from './lsp-helpers';
+import { demoConfig } from '../fixtures/demo-config';
 
-const CONFIG = `# resim-project: demo
-experiences:
-  - name: scenario-survey-alpha
-    description: Aerial survey over test zone
-    locations: [s3://drone-missions/surveys/alpha-test-zone]
-    tags: [regression]
-  - name: new-scenario-system-check
-    description: Regression validation run
-    locations: [s3://drone-missions/system-checks/regression-1]
-  - name: hover-stability-baseline
-    description: Hover in still air for 10 minutes
-    locations: [s3://drone-missions/baselines/hover, s3://drone-missions/baselines/hover-imu]
-  - name: wind-gust-landing
-    description: Landing with 15 m/s gusts
-    locations: [s3://drone-missions/landing/gusts]
-  - name: legacy-night-flight
-    description: Night flight on the retired airframe
-    locations: [s3://drone-missions/legacy/night-flight]
-  - name: created-by-the-lsp-test
-    description: New
-    locations: [s3://new]
-managedTestSuites:
-  - name: Basic Suite
-    experiences: [scenario-survey-alpha, created-by-the-lsp-test]
-`;
+const CONFIG = demoConfig('created-by-the-lsp-test', { withArchived: true });
 
-type Preview = { plan: { stateFingerprint: string; configFingerprint: string; summary: Record<string, number>; massArchive: { tripped: boolean } } | null; errors?: { code: string }[] };
+type Preview = {
+  plan: { stateFingerprint: string; configFingerprint: string; summary: Record<string, number>; massArchive: { tripped: boolean } } | null;
+  errors?: { code: string }[];
+};
 
 /** The two fingerprints of a previewed plan, as `resim/apply` needs them. */
 const bound = (pv: Preview) => ({ stateFingerprint: pv.plan!.stateFingerprint, configFingerprint: pv.plan!.configFingerprint });
@@ -77,26 +57,67 @@ describe('language server: resim/apply', function () {
     assert.equal(pv.errors, undefined);
     assert.equal(pv.plan!.summary.create, 1);
     const result = await c.request<{ ok: boolean; failures: number; calls: { operation: string }[]; cancelled: boolean }>('resim/apply', {
-      uri, ...bound(pv), workDoneToken: 'apply-1',
+      uri,
+      ...bound(pv),
+      workDoneToken: 'apply-1',
     });
     assert.equal(result.ok, true, JSON.stringify(result));
     assert.equal(result.failures, 0);
     assert.ok(result.calls.some((x) => x.operation === 'CreateExperience'));
     assert.ok(result.calls.some((x) => x.operation === 'ReviseTestSuite'));
-    const kinds = c.progress.map((p) => (p as { token: string; value: { kind: string } })).filter((p) => p.token === 'apply-1').map((p) => p.value.kind);
+    const kinds = c.progress
+      .map((p) => p as { token: string; value: { kind: string } })
+      .filter((p) => p.token === 'apply-1')
+      .map((p) => p.value.kind);
     assert.equal(kinds[0], 'begin');
     assert.equal(kinds[kinds.length - 1], 'end');
     assert.ok(kinds.includes('report'));
     assert.ok(sb.store.experiences['d0000000-0000-4000-8000-000000000001'].some((e) => e.name === 'created-by-the-lsp-test'));
     // State is read again: the lenses and the preview now say there is nothing to do.
-    const after = await c.until(() => {
-      const p = c.diagnostics.get(uri);
-      return p && !p.diagnostics.some((d) => d.code === 'will-restore') ? p : undefined;
-    }, 10_000, 'diagnostics after apply');
+    const after = await c.until(
+      () => {
+        const p = c.diagnostics.get(uri);
+        return p && !p.diagnostics.some((d) => d.code === 'will-restore') ? p : undefined;
+      },
+      10_000,
+      'diagnostics after apply',
+    );
     assert.ok(after);
     const again = await c.request<Preview>('resim/preview', { uri });
-    assert.ok(Object.entries(again.plan!.summary).every(([k, v]) => k === 'unchanged' || v === 0), JSON.stringify(again.plan!.summary));
+    assert.ok(
+      Object.entries(again.plan!.summary).every(([k, v]) => k === 'unchanged' || v === 0),
+      JSON.stringify(again.plan!.summary),
+    );
     assert.equal((await c.codeLens(uri))[0].command?.title, 'No changes');
+  });
+
+  it('$/cancelRequest stops an apply: the calls not yet made are not made, and the result says cancelled', async () => {
+    const uri = await open(CONFIG, 'cancel');
+    const pv = await c.request<Preview>('resim/preview', { uri });
+    const writes = () => sb.requestLog.filter((r) => r.method !== 'GET');
+    sb.setFaults({ latencyMs: 400 });
+    const source = new CancellationTokenSource();
+    const applying = c.request<{ ok: boolean; cancelled: boolean; calls: { operation: string; ok: boolean }[] }>(
+      'resim/apply',
+      { uri, ...bound(pv) },
+      source.token,
+    );
+    await c.until(() => writes().length > 0, 20_000, 'the first write call');
+    source.cancel();
+    let result: { cancelled: boolean; calls: { operation: string; ok: boolean }[] } | undefined;
+    try {
+      result = await applying;
+    } catch (err) {
+      // An editor may also be answered RequestCancelled (-32800).
+      assert.ok(err instanceof ResponseError && err.code === -32800, String(err));
+    }
+    if (result) assert.equal(result.cancelled, true, JSON.stringify(result));
+    // Calls already on the wire finish (their answers are logged late); nothing new is sent.
+    await new Promise((r) => setTimeout(r, 1000));
+    const made = writes().length;
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(writes().length, made, 'no write is sent after the cancel');
+    assert.ok(!writes().some((w) => w.method === 'DELETE' && /experiences\//.test(w.path)), 'the archives (the last phase) were not made');
   });
 
   it('refuses a stale plan (the project changed after the preview)', async () => {
@@ -104,7 +125,8 @@ describe('language server: resim/apply', function () {
     const pv = await c.request<Preview>('resim/preview', { uri });
     // Someone else changes the project.
     const res = await fetch(`${sb.url}projects/d0000000-0000-4000-8000-000000000001/experiences/e0000000-0000-4000-8000-000000000005`, {
-      method: 'PATCH', headers: { Authorization: 'Bearer any', 'Content-Type': 'application/json' },
+      method: 'PATCH',
+      headers: { Authorization: 'Bearer any', 'Content-Type': 'application/json' },
       body: JSON.stringify({ experience: { description: 'changed elsewhere' }, updateMask: ['description'] }),
     });
     assert.equal(res.status, 200);
@@ -124,7 +146,8 @@ describe('language server: resim/apply', function () {
     // Make a bigger project by creating 12 experiences, then archive them all.
     for (let i = 0; i < 12; i++) {
       const res = await fetch(`${sb.url}projects/d0000000-0000-4000-8000-000000000001/experiences`, {
-        method: 'POST', headers: { Authorization: 'Bearer any', 'Content-Type': 'application/json' },
+        method: 'POST',
+        headers: { Authorization: 'Bearer any', 'Content-Type': 'application/json' },
         body: JSON.stringify({ name: `bulk-${i}`, description: 'bulk', locations: ['s3://bulk'] }),
       });
       assert.equal(res.status, 201);
@@ -165,14 +188,22 @@ describe('language server: resim/apply', function () {
     const r = await refusal(c.request('resim/apply', { uri, ...bound(pv), allowMassArchive: true }));
     assert.equal(r.code, 'stale-plan');
     assert.match(r.message, /config changed/);
-    assert.deepEqual(sb.requestLog.slice(before).filter((e) => e.method !== 'GET'), [], 'nothing written');
+    assert.deepEqual(
+      sb.requestLog.slice(before).filter((e) => e.method !== 'GET'),
+      [],
+      'nothing written',
+    );
   });
 
   it('refuses an apply without both fingerprints (incomplete-plan), before reading anything', async () => {
     const uri = await open(CONFIG, 'unbound');
     const pv = await c.request<Preview>('resim/preview', { uri });
     const before = sb.requestLog.length;
-    for (const params of [{ uri, stateFingerprint: pv.plan!.stateFingerprint }, { uri, configFingerprint: pv.plan!.configFingerprint }, { uri }]) {
+    for (const params of [
+      { uri, stateFingerprint: pv.plan!.stateFingerprint },
+      { uri, configFingerprint: pv.plan!.configFingerprint },
+      { uri },
+    ]) {
       const r = await refusal(c.request('resim/apply', params));
       assert.equal(r.code, 'incomplete-plan', JSON.stringify(params));
     }
@@ -186,6 +217,10 @@ describe('language server: resim/apply', function () {
     assert.equal(pv.plan!.massArchive.tripped, true);
     const before = sb.requestLog.length;
     assert.equal((await refusal(c.request('resim/apply', { uri, ...bound(pv) }))).code, 'mass-archive');
-    assert.deepEqual(sb.requestLog.slice(before).filter((e) => e.method !== 'GET'), [], 'nothing written');
+    assert.deepEqual(
+      sb.requestLog.slice(before).filter((e) => e.method !== 'GET'),
+      [],
+      'nothing written',
+    );
   });
 });

@@ -15,7 +15,8 @@ import { startSandbox, type Sandbox } from '../../sandbox/server';
 import { LspClient, msg } from './lsp-helpers';
 
 const TOKEN = 'citizen-token';
-const DOC = '# resim-project: demo\nexperiences:\n  - name: scenario-survey-alpha\n    description: d\n    locations: [s3://x]\n    tags: [regresion]\n';
+const DOC =
+  '# resim-project: demo\nexperiences:\n  - name: scenario-survey-alpha\n    description: d\n    locations: [s3://x]\n    tags: [regresion]\n';
 const live = (ds: Diagnostic[]) => ds.some((d) => d.code === 'will-archive');
 const unavailable = (ds: Diagnostic[]) => ds.find((d) => d.code === 'state-unavailable');
 /** A client with neither `workspace/configuration` nor dynamic registration (like eglot 1.9). */
@@ -43,9 +44,12 @@ describe('language server: connection from the environment, LSP citizenship', fu
     c.open(uri, DOC);
     const ds = await c.diagnosticsFor(uri, live);
     assert.equal(unavailable(ds), undefined, JSON.stringify(ds));
-    assert.equal(ds.filter((d) => d.code === 'unknown-tag').length, 1, 'the project\'s tags were read');
+    assert.equal(ds.filter((d) => d.code === 'unknown-tag').length, 1, "the project's tags were read");
     assert.ok(sb.requestLog.length > 0);
-    assert.ok(sb.requestLog.every((r) => r.status !== 401), 'the token from RESIM_TOKEN was sent');
+    assert.ok(
+      sb.requestLog.every((r) => r.status !== 401),
+      'the token from RESIM_TOKEN was sent',
+    );
   });
 
   it('RESIM_PROJECT names the project when neither the file nor the settings do', async () => {
@@ -98,7 +102,10 @@ describe('language server: connection from the environment, LSP citizenship', fu
       await c.request('resim/refreshState', { uri });
     }
     // LSP MessageType: 1 Error, 2 Warning.
-    assert.deepEqual(c.logs.filter((l) => l.type <= 2), []);
+    assert.deepEqual(
+      c.logs.filter((l) => l.type <= 2),
+      [],
+    );
     assert.equal(c.stderr, '', 'nothing on stderr (a MaxListenersExceededWarning would land there)');
     await c.stop();
     c = await LspClient.start({ settings: null, capabilities: PLAIN_CAPS, env: { RESIM_URL: sb.url } });

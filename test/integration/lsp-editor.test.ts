@@ -10,9 +10,7 @@ import type { CodeAction, Diagnostic, TextEdit } from 'vscode-languageserver-pro
 import { parse } from 'yaml';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
 import { SEED_IDS } from '../../sandbox/seed';
-import {
-  ProjectViewMethods, type ProjectItemsResult, type ProjectTextResult,
-} from '../../server/src/lsp/projectViewProtocol';
+import { ProjectViewMethods, type ProjectItemsResult, type ProjectTextResult } from '../../protocol';
 import { applyEdits, LspClient, posOf } from './lsp-helpers';
 
 const ALPHA = SEED_IDS.demo.experiences['scenario-survey-alpha'];
@@ -44,7 +42,11 @@ describe('language server editor features (stdio) against the sandbox', function
   });
 
   /** Opens `text` and waits for the live diagnostics (will-archive or the plan's errors). */
-  async function openLive(text: string, name = 'doc', live = (ds: Diagnostic[]) => ds.some((d) => d.code === 'will-archive')): Promise<{ uri: string; diags: Diagnostic[] }> {
+  async function openLive(
+    text: string,
+    name = 'doc',
+    live = (ds: Diagnostic[]) => ds.some((d) => d.code === 'will-archive'),
+  ): Promise<{ uri: string; diags: Diagnostic[] }> {
     const uri = nextUri(name);
     c.open(uri, text);
     return { uri, diags: await c.diagnosticsFor(uri, live) };
@@ -59,18 +61,28 @@ describe('language server editor features (stdio) against the sandbox', function
   };
 
   describe('formatting', () => {
-    const messy = '# resim-project: demo\n# a comment\nexperiences:\n- name:   alpha   # trailing\n  locations: [s3://x,  s3://y]\n  description: "quoted: yes"\n  tags:\n        - b\n        - a\n\n# between\n- name: beta\n  description: b\n  locations: []\n';
+    const messy =
+      '# resim-project: demo\n# a comment\nexperiences:\n- name:   alpha   # trailing\n  locations: [s3://x,  s3://y]\n  description: "quoted: yes"\n  tags:\n        - b\n        - a\n\n# between\n- name: beta\n  description: b\n  locations: []\n';
 
     it('Format Document indents as the clone does and keeps comments, key order and quoting', async () => {
       const { uri } = await openLive(messy, 'fmt', (ds) => ds.length > 0);
-      const e: TextEdit[] = await c.request('textDocument/formatting', { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
+      const e: TextEdit[] = await c.request('textDocument/formatting', {
+        textDocument: { uri },
+        options: { tabSize: 2, insertSpaces: true },
+      });
       assert.ok(e.length > 0);
       const out = applyEdits(messy, e);
-      assert.equal(out, '# resim-project: demo\n# a comment\nexperiences:\n  - name: alpha # trailing\n    locations: [s3://x, s3://y]\n    description: "quoted: yes"\n    tags:\n      - b\n      - a\n\n  # between\n  - name: beta\n    description: b\n    locations: []\n');
+      assert.equal(
+        out,
+        '# resim-project: demo\n# a comment\nexperiences:\n  - name: alpha # trailing\n    locations: [s3://x, s3://y]\n    description: "quoted: yes"\n    tags:\n      - b\n      - a\n\n  # between\n  - name: beta\n    description: b\n    locations: []\n',
+      );
       assert.deepEqual(parse(out), parse(messy), 'the same data');
       // Formatting a formatted text changes nothing.
       c.change(uri, out);
-      const again: TextEdit[] = await c.request('textDocument/formatting', { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
+      const again: TextEdit[] = await c.request('textDocument/formatting', {
+        textDocument: { uri },
+        options: { tabSize: 2, insertSpaces: true },
+      });
       assert.deepEqual(again, []);
     });
 
@@ -78,7 +90,9 @@ describe('language server editor features (stdio) against the sandbox', function
       const { uri } = await openLive(messy, 'fmt-range', (ds) => ds.length > 0);
       const line = posOf(messy, '- name: beta').line;
       const e: TextEdit[] = await c.request('textDocument/rangeFormatting', {
-        textDocument: { uri }, range: { start: { line, character: 0 }, end: { line: line + 2, character: 0 } }, options: { tabSize: 2, insertSpaces: true },
+        textDocument: { uri },
+        range: { start: { line, character: 0 }, end: { line: line + 2, character: 0 } },
+        options: { tabSize: 2, insertSpaces: true },
       });
       const out = applyEdits(messy, e);
       assert.match(out, /\n- name: {3}alpha {3}# trailing\n/, 'the first entry is untouched');
@@ -86,7 +100,10 @@ describe('language server editor features (stdio) against the sandbox', function
       const broken = 'experiences:\n  - name: [unclosed\n';
       c.change(uri, broken);
       await c.diagnosticsFor(uri, (ds) => ds.some((d) => d.code === 'yaml-syntax'));
-      assert.deepEqual(await c.request('textDocument/formatting', { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } }), []);
+      assert.deepEqual(
+        await c.request('textDocument/formatting', { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } }),
+        [],
+      );
     });
   });
 
@@ -100,7 +117,11 @@ describe('language server editor features (stdio) against the sandbox', function
       assert.match(out, /legacy-night-flight/);
       c.change(uri, out);
       const after = await c.diagnosticsFor(uri, (ds) => !ds.some((x) => x.code === 'will-archive'), 10_000);
-      assert.deepEqual(after.filter((x) => x.severity === 1), [], 'no error in the fixed file');
+      assert.deepEqual(
+        after.filter((x) => x.severity === 1),
+        [],
+        'no error in the fixed file',
+      );
       const plan = await c.request<{ plan: { summary: { archive: number; create: number } } }>('resim/preview', { uri });
       assert.equal(plan.plan.summary.archive, 0);
       assert.equal(plan.plan.summary.create, 0);
@@ -114,7 +135,10 @@ describe('language server editor features (stdio) against the sandbox', function
       const a = await fix(uri, d, /^Rename to "scenario-survey-alpha-2"$/);
       const out = applyEdits(text, edits(a, uri));
       c.change(uri, out);
-      await c.diagnosticsFor(uri, (ds) => ds.some((x) => x.code === 'will-archive') && !ds.some((x) => x.code === 'duplicate-experience-name'));
+      await c.diagnosticsFor(
+        uri,
+        (ds) => ds.some((x) => x.code === 'will-archive') && !ds.some((x) => x.code === 'duplicate-experience-name'),
+      );
     });
 
     it('unknown-experience-in-suite: did you mean the closest experience of the file', async () => {
@@ -128,17 +152,36 @@ describe('language server editor features (stdio) against the sandbox', function
     it("a typo'd tag gets its did-you-mean only: no unmanaged-tag diagnostic, no 'Add to managedExperienceTags'", async () => {
       const text = ONE + '    tags: [regrssion]\nmanagedExperienceTags: [progression]\n';
       const { uri, diags } = await openLive(text, 'typo', (ds) => ds.some((d) => d.code === 'unknown-tag'));
-      assert.deepEqual(diags.filter((d) => d.code === 'unmanaged-tag'), [], JSON.stringify(diags.map((d) => d.code)));
+      assert.deepEqual(
+        diags.filter((d) => d.code === 'unmanaged-tag'),
+        [],
+        JSON.stringify(diags.map((d) => d.code)),
+      );
       const d = diags.find((x) => x.code === 'unknown-tag')!;
-      const acts = await c.codeActions(uri, d.range, diags.filter((x) => x.range.start.line === d.range.start.line), ['quickfix']);
-      assert.deepEqual(acts.map((x) => x.title), ['Change to "regression"']);
+      const acts = await c.codeActions(
+        uri,
+        d.range,
+        diags.filter((x) => x.range.start.line === d.range.start.line),
+        ['quickfix'],
+      );
+      assert.deepEqual(
+        acts.map((x) => x.title),
+        ['Change to "regression"'],
+      );
       // A client holding an older unmanaged-tag diagnostic for the typo is not offered to manage it either.
       const old = { ...d, code: 'unmanaged-tag', data: { loader: { tag: 'regrssion' } } };
-      assert.deepEqual((await c.codeActions(uri, d.range, [old], ['quickfix'])).map((x) => x.title), []);
+      assert.deepEqual(
+        (await c.codeActions(uri, d.range, [old], ['quickfix'])).map((x) => x.title),
+        [],
+      );
       // A tag of the project that the file does not manage still gets both.
       const ok = ONE + '    tags: [nightly]\nmanagedExperienceTags: [progression]\n';
       const r = await openLive(ok, 'typo-ok', (ds) => ds.some((x) => x.code === 'unmanaged-tag'));
-      await fix(r.uri, r.diags.find((x) => x.code === 'unmanaged-tag')!, /^Add "nightly" to managedExperienceTags$/);
+      await fix(
+        r.uri,
+        r.diags.find((x) => x.code === 'unmanaged-tag')!,
+        /^Add "nightly" to managedExperienceTags$/,
+      );
     });
 
     it('fix-all renames every snake_case key at once (source.fixAll and a quick fix)', async () => {
@@ -161,7 +204,11 @@ describe('language server editor features (stdio) against the sandbox', function
       const line = posOf(text, 'scenario-survey-alpha').line;
       const other = posOf(text, 'description').line;
       const none = await c.codeActions(uri, { start: { line: other, character: 4 }, end: { line: other, character: 4 } }, [], ['quickfix']);
-      assert.deepEqual(none.map((a) => a.title), [], 'only on the name the match is about');
+      assert.deepEqual(
+        none.map((a) => a.title),
+        [],
+        'only on the name the match is about',
+      );
       const acts = await c.codeActions(uri, { start: { line, character: 12 }, end: { line, character: 12 } }, [], ['quickfix']);
       const w = acts.find((a) => /^Write matched experience IDs into the file/.test(a.title));
       assert.ok(w, JSON.stringify(acts.map((a) => a.title)));
@@ -222,15 +269,25 @@ describe('language server editor features (stdio) against the sandbox', function
       assert.equal(alpha.line, posOf(ONE, 'scenario-survey-alpha').line, 'reveal goes to its name');
       assert.equal(alpha.url, undefined, 'the sandbox has no ReSim app to open');
       const filtered = await c.request<ProjectItemsResult>(ProjectViewMethods.items, { uri, kind: 'tag', filter: 'NIGHT' });
-      assert.deepEqual(filtered.items.map((i) => [i.name, i.status]), [['nightly', 'unmanaged']]);
+      assert.deepEqual(
+        filtered.items.map((i) => [i.name, i.status]),
+        [['nightly', 'unmanaged']],
+      );
     });
 
-    it('resim/projectText: the project as a config, the file\'s experiences first, which previews as no changes', async () => {
-      const text = ONE.replace('  # the one we keep\n', '') + '  - name: hover-stability-baseline\n    experienceID: ' + SEED_IDS.demo.experiences['hover-stability-baseline'] + '\n    description: x\n    locations: [s3://x]\n';
+    it("resim/projectText: the project as a config, the file's experiences first, which previews as no changes", async () => {
+      const text =
+        ONE.replace('  # the one we keep\n', '') +
+        '  - name: hover-stability-baseline\n    experienceID: ' +
+        SEED_IDS.demo.experiences['hover-stability-baseline'] +
+        '\n    description: x\n    locations: [s3://x]\n';
       const { uri } = await openLive(text, 'text');
       const r = await c.request<ProjectTextResult>(ProjectViewMethods.text, { uri });
       const cfg = parse(r.text) as { experiences: { name: string }[] };
-      assert.deepEqual(cfg.experiences.slice(0, 2).map((e) => e.name), ['scenario-survey-alpha', 'hover-stability-baseline']);
+      assert.deepEqual(
+        cfg.experiences.slice(0, 2).map((e) => e.name),
+        ['scenario-survey-alpha', 'hover-stability-baseline'],
+      );
       const uri2 = nextUri('text-clone');
       c.open(uri2, r.text);
       await c.diagnosticsFor(uri2, (ds) => ds.length === 0 || ds.every((d) => d.severity !== 1));

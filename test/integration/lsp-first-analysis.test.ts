@@ -29,11 +29,16 @@ const flowText = (n: number) =>
 
 /** The diagnostics the full loader gives for `text`, as the server publishes them. */
 function expected(text: string): string[] {
-  return loadConfig(text, { mode: 'whole' }).diagnostics.map((d) => `${d.severity} ${d.code} ${JSON.stringify(d.range)} ${d.message}`).sort();
+  return loadConfig(text, { mode: 'whole' })
+    .diagnostics.map((d) => `${d.severity} ${d.code} ${JSON.stringify(d.range)} ${d.message}`)
+    .sort();
 }
 const SEVERITY: Record<number, string> = { 1: 'error', 2: 'warning', 3: 'information' };
 const published = (ds: Diagnostic[]) =>
-  ds.filter((d) => d.code !== 'state-unavailable').map((d) => `${SEVERITY[d.severity ?? 1]} ${d.code} ${JSON.stringify(d.range)} ${d.message}`).sort();
+  ds
+    .filter((d) => d.code !== 'state-unavailable')
+    .map((d) => `${SEVERITY[d.severity ?? 1]} ${d.code} ${JSON.stringify(d.range)} ${d.message}`)
+    .sort();
 
 describe('language server: first analysis on the fast path, then the incremental path', function () {
   this.timeout(120_000);
@@ -56,7 +61,10 @@ describe('language server: first analysis on the fast path, then the incremental
     lsp.open(uri, text);
     let ds = await lsp.diagnosticsFor(uri, () => true, 60_000);
     assert.deepEqual(published(ds), expected(text));
-    assert.ok(ds.some((d) => d.code === 'duplicate-experience-name'), 'a cross-entry diagnostic, located');
+    assert.ok(
+      ds.some((d) => d.code === 'duplicate-experience-name'),
+      'a cross-entry diagnostic, located',
+    );
     const hover = await lsp.hover(uri, posOf(text, 'cacheExempt', 1500, 2));
     assert.ok(hover && JSON.stringify(hover.contents).includes('`exp-1500`'), JSON.stringify(hover));
     const edits: [string, string][] = [
@@ -75,7 +83,10 @@ describe('language server: first analysis on the fast path, then the incremental
       // The config the server holds after the edit (hover reads the entry at the position).
       for (const name of ['exp-0', 'exp-1000', 'exp-1999']) {
         const h = await lsp.hover(uri, posOf(text, `name: ${name}\n`, 0, 7));
-        assert.ok(h && JSON.stringify(h.contents).includes(`\`${name}\``), `hover on ${name} after replacing ${JSON.stringify(from)}: ${JSON.stringify(h?.contents)}`);
+        assert.ok(
+          h && JSON.stringify(h.contents).includes(`\`${name}\``),
+          `hover on ${name} after replacing ${JSON.stringify(from)}: ${JSON.stringify(h?.contents)}`,
+        );
       }
     }
   });

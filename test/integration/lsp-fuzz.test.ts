@@ -16,11 +16,15 @@ import { LspClient } from './lsp-helpers';
 const ITERATIONS = Number(process.env.LSP_FUZZ_ITERATIONS ?? 10_000);
 const SEED = Number(process.env.LSP_FUZZ_SEED ?? 20250106);
 
-
 function generated(n: number): string {
   const out = ['# resim-project: demo', 'experiences:'];
   for (let i = 0; i < n; i++) {
-    out.push(`  - name: fuzz-${i}`, `    description: Experience ${i}`, `    locations: [s3://fuzz/${i}]`, `    tags: [regression${i % 3 ? '' : ', nightly'}]`);
+    out.push(
+      `  - name: fuzz-${i}`,
+      `    description: Experience ${i}`,
+      `    locations: [s3://fuzz/${i}]`,
+      `    tags: [regression${i % 3 ? '' : ', nightly'}]`,
+    );
     if (i % 4 === 0) out.push('    environmentVariables:', `      - name: K${i}`, `        value: "${i}"`);
   }
   out.push('managedTestSuites:', '  - name: Basic Suite', '    experiences: [fuzz-0, fuzz-1]', 'managedExperienceTags: [regression]');
@@ -34,12 +38,51 @@ const BASES = [
   '# resim-project: demo\nexperiences:\n  - name: a\n    description: b\n    locations: [s3://c]\n    experienceID: e0000000-0000-4000-8000-000000000001\n',
 ];
 
-const NASTY = ['\t', '\u0000', '\uFEFF', '\uD800', '\u2028', '"', "'", ':', '- ', '[', ']', '{', '}', '&a ', '*a', '!!binary ', '%YAML 1.2\n', '---\n', '...\n', '#', '|', '>', '?', '\r', '\n', '  ', 'é', '😀', '<<: *a\n'];
+const NASTY = [
+  '\t',
+  '\u0000',
+  '\uFEFF',
+  '\uD800',
+  '\u2028',
+  '"',
+  "'",
+  ':',
+  '- ',
+  '[',
+  ']',
+  '{',
+  '}',
+  '&a ',
+  '*a',
+  '!!binary ',
+  '%YAML 1.2\n',
+  '---\n',
+  '...\n',
+  '#',
+  '|',
+  '>',
+  '?',
+  '\r',
+  '\n',
+  '  ',
+  'é',
+  '😀',
+  '<<: *a\n',
+];
 
 function mutate(rand: () => number, base: string, i: number): string {
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
   const at = () => Math.floor(rand() * (base.length + 1));
-  const kind = i % 499 === 0 ? 'mega-line' : i % 211 === 0 ? 'deep' : i % 101 === 0 ? 'huge-scalar' : i % 157 === 0 ? 'alias-bomb' : pick(['truncate', 'bytes', 'nasty', 'delete', 'dup-lines', 'swap-lines', 'indent']);
+  const kind =
+    i % 499 === 0
+      ? 'mega-line'
+      : i % 211 === 0
+        ? 'deep'
+        : i % 101 === 0
+          ? 'huge-scalar'
+          : i % 157 === 0
+            ? 'alias-bomb'
+            : pick(['truncate', 'bytes', 'nasty', 'delete', 'dup-lines', 'swap-lines', 'indent']);
   switch (kind) {
     case 'mega-line': {
       const p = at();
@@ -102,7 +145,10 @@ function mutate(rand: () => number, base: string, i: number): string {
 
 function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let t: NodeJS.Timeout;
-  return Promise.race([p, new Promise<T>((_, reject) => (t = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms)))]).finally(() => clearTimeout(t));
+  return Promise.race([
+    p,
+    new Promise<T>((_, reject) => (t = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms))),
+  ]).finally(() => clearTimeout(t));
 }
 
 describe('language server fuzz', function () {
@@ -133,7 +179,14 @@ describe('language server fuzz', function () {
       if (i % 5 === 4) {
         // An incremental edit at a random place (possibly past the end: clients may send that).
         const line = Math.floor(rand() * 60);
-        c.edit(uri, { start: { line, character: Math.floor(rand() * 20) }, end: { line: line + Math.floor(rand() * 3), character: Math.floor(rand() * 20) } }, rand() < 0.5 ? '\t- ' : 'x: [');
+        c.edit(
+          uri,
+          {
+            start: { line, character: Math.floor(rand() * 20) },
+            end: { line: line + Math.floor(rand() * 3), character: Math.floor(rand() * 20) },
+          },
+          rand() < 0.5 ? '\t- ' : 'x: [',
+        );
       } else {
         c.change(uri, text);
       }
@@ -147,7 +200,20 @@ describe('language server fuzz', function () {
       assert.ok(Array.isArray(symbols), `change ${i}: documentSymbol answered ${JSON.stringify(symbols)}`);
       if (i % 7 === 0) {
         const pos = { line: Math.floor(rand() * 40), character: Math.floor(rand() * 30) };
-        await within<unknown>(i % 14 === 0 ? c.hover(uri, pos) : c.completion(uri, pos), 1000, `hover/completion after change ${i}`);
+        // Every feature handler in turn: hover, completion, code lens, definition, code actions.
+        const k = (i / 7) % 5;
+        const range = { start: pos, end: { line: pos.line + 1, character: 0 } };
+        const req: Promise<unknown> =
+          k === 0
+            ? c.hover(uri, pos)
+            : k === 1
+              ? c.completion(uri, pos)
+              : k === 2
+                ? c.codeLens(uri)
+                : k === 3
+                  ? c.definition(uri, pos)
+                  : c.codeActions(uri, range, c.diagnostics.get(uri)?.diagnostics ?? []);
+        await within<unknown>(req, 1000, `feature request ${k} after change ${i}`);
       }
       slowest = Math.max(slowest, Date.now() - started);
       assert.equal(exited, false, `the server exited after change ${i}`);
@@ -156,6 +222,9 @@ describe('language server fuzz', function () {
     c.change(uri, BASES[3]);
     await c.diagnosticsFor(uri, (d) => d.some((x) => x.code === 'will-archive'));
     assert.ok(!/Uncaught|Unhandled rejection/.test(c.stderr), c.stderr.slice(-2000));
+    // A handler that threw is answered with a fallback, so only its log tells: there must be none.
+    const failures = c.logs.filter((l) => l.type === 1).map((l) => l.message.slice(0, 500));
+    assert.equal(c.handlerFailures, 0, `handler failures:\n${failures.join('\n')}`);
     console.log(`      slowest answer: ${slowest} ms`);
   });
 });

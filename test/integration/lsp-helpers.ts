@@ -3,16 +3,40 @@
  * speaks JSON-RPC over its stdin/stdout with vscode-jsonrpc's StreamMessageReader/Writer, as any
  * editor would. Collects `textDocument/publishDiagnostics` and `window/logMessage`, answers
  * `workspace/configuration`.
+ *
+ * Every test that uses it also checks the server's hygiene (`LspClient.problems`), after each
+ * test and when the client stops: no failure of the server's own (a handler that threw, an
+ * uncaught exception: Error-level logs with `HANDLER_FAILURE_PREFIX`), no other Error-level log
+ * unless the test expects it, no credential in a log, a diagnostic or stderr, and no redaction
+ * marker in a log (the server tried to log a secret).
  */
+import * as assert from 'assert';
 import { spawn, type ChildProcess } from 'child_process';
 import * as path from 'path';
 import {
-  createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection,
+  createMessageConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type CancellationToken,
+  type MessageConnection,
 } from 'vscode-jsonrpc/node';
 import type {
-  CodeAction, CodeLens, CompletionList, Diagnostic, DocumentSymbol, Hover, InitializeResult, Location, Position,
-  PublishDiagnosticsParams, Range, TextEdit,
+  CodeAction,
+  CodeLens,
+  CompletionList,
+  Diagnostic,
+  DocumentSymbol,
+  Hover,
+  InitializeResult,
+  Location,
+  Position,
+  PublishDiagnosticsParams,
+  Range,
+  TextEdit,
 } from 'vscode-languageserver-protocol';
+
+import { HANDLER_FAILURE_PREFIX } from '../../protocol';
+import { REDACTED } from '../../server/src/security/redact';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const SERVER = path.join(ROOT, 'dist', 'server.js');
@@ -35,11 +59,25 @@ export class LspClient {
   readonly logs: { type: number; message: string }[] = [];
   readonly registrations: unknown[] = [];
   stderr = '';
+  /** Error-level logs the test expects (e.g. a refused request it provokes); others fail the test. */
+  expectErrorLog: (message: string) => boolean = () => false;
+  /** Set by tests that send secrets on purpose inside text (redaction tests): no marker check. */
+  allowRedactionMarker = false;
+  /** Credentials this client gave the server (`resim/setCredentials`, env): never to be seen again. */
+  readonly secrets = new Set<string>();
+  private checkedLogs = 0;
+  private checkedStderr = 0;
   private waiters: (() => void)[] = [];
+  /** Every client not yet stopped, for the after-each hygiene check. */
+  static readonly live = new Set<LspClient>();
   private versions = new Map<string, number>();
   settings: Record<string, unknown> | null;
 
-  private constructor(readonly proc: ChildProcess, readonly conn: MessageConnection, settings: Record<string, unknown> | null) {
+  private constructor(
+    readonly proc: ChildProcess,
+    readonly conn: MessageConnection,
+    settings: Record<string, unknown> | null,
+  ) {
     this.settings = settings;
   }
 
@@ -52,6 +90,8 @@ export class LspClient {
     });
     const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
     const client = new LspClient(proc, conn, opts.settings === undefined ? {} : opts.settings);
+    LspClient.live.add(client);
+    for (const k of ['RESIM_TOKEN', 'RESIM_CLIENT_SECRET', 'RESIM_SANDBOX_TOKEN']) client.addSecret(opts.env?.[k]);
     proc.stderr!.on('data', (d: Buffer) => (client.stderr += d.toString()));
     conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       client.diagnostics.set(p.uri, p);
@@ -114,11 +154,15 @@ export class LspClient {
 
   /** Diagnostics of `uri` for its current version that satisfy `pred`. */
   diagnosticsFor(uri: string, pred: (d: Diagnostic[]) => boolean = () => true, timeoutMs = 10_000): Promise<Diagnostic[]> {
-    return this.until(() => {
-      const p = this.diagnostics.get(uri);
-      if (!p || (p.version !== undefined && p.version !== this.versions.get(uri))) return undefined;
-      return pred(p.diagnostics) ? p.diagnostics : undefined;
-    }, timeoutMs, `diagnostics of ${uri}`);
+    return this.until(
+      () => {
+        const p = this.diagnostics.get(uri);
+        if (!p || (p.version !== undefined && p.version !== this.versions.get(uri))) return undefined;
+        return pred(p.diagnostics) ? p.diagnostics : undefined;
+      },
+      timeoutMs,
+      `diagnostics of ${uri}`,
+    );
   }
 
   open(uri: string, text: string, languageId = 'resim-experiences'): void {
@@ -155,7 +199,11 @@ export class LspClient {
   }
 
   codeActions(uri: string, range: Range, diagnostics: Diagnostic[], only?: string[]): Promise<CodeAction[]> {
-    return this.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range, context: { diagnostics, ...(only ? { only } : {}) } });
+    return this.conn.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range,
+      context: { diagnostics, ...(only ? { only } : {}) },
+    });
   }
 
   codeLens(uri: string): Promise<CodeLens[]> {
@@ -170,15 +218,63 @@ export class LspClient {
     return this.conn.sendRequest('textDocument/documentSymbol', { textDocument: { uri } });
   }
 
-  request<R>(method: string, params: unknown): Promise<R> {
-    return this.conn.sendRequest(method, params);
+  /** A request; cancelling `token` sends `$/cancelRequest`, as an editor's Cancel does. */
+  request<R>(method: string, params: unknown, token?: CancellationToken): Promise<R> {
+    return token ? this.conn.sendRequest(method, params, token) : this.conn.sendRequest(method, params);
   }
 
   notify(method: string, params: unknown): void {
+    if (method === 'resim/setCredentials' && params && typeof params === 'object') {
+      const p = params as { token?: unknown; clientSecret?: unknown };
+      this.addSecret(p.token);
+      this.addSecret(p.clientSecret);
+    }
     void this.conn.sendNotification(method, params);
   }
 
+  /** A credential the server must never show (6 characters or more, as the server's redaction). */
+  addSecret(value: unknown): void {
+    if (typeof value === 'string' && value.length >= 6) this.secrets.add(value);
+  }
+
+  /** Failures of the server's own (handlers that threw, uncaught exceptions) logged so far. */
+  get handlerFailures(): number {
+    return this.logs.filter((l) => l.type === 1 && l.message.startsWith(HANDLER_FAILURE_PREFIX)).length;
+  }
+
+  /** What went wrong since the last check (see the module comment); empty when all is well. */
+  problems(): string[] {
+    const out: string[] = [];
+    const logs = this.logs.slice(this.checkedLogs);
+    const stderr = this.stderr.slice(this.checkedStderr);
+    this.checkedLogs = this.logs.length;
+    this.checkedStderr = this.stderr.length;
+    for (const l of logs) {
+      if (l.type === 1 && l.message.startsWith(HANDLER_FAILURE_PREFIX)) out.push(`server failure logged: ${l.message.slice(0, 600)}`);
+      else if (l.type === 1 && !this.expectErrorLog(l.message)) out.push(`unexpected Error-level log: ${l.message.slice(0, 600)}`);
+      if (!this.allowRedactionMarker && l.message.includes(REDACTED))
+        out.push(`the server tried to log a secret (redacted): ${l.message.slice(0, 300)}`);
+    }
+    const texts = [
+      ...logs.map((l) => l.message),
+      stderr,
+      ...[...this.diagnostics.values()].flatMap((p) => p.diagnostics.map((d) => msg(d))),
+    ];
+    for (const secret of this.secrets)
+      if (texts.some((t) => t.includes(secret))) out.push(`a credential given to the server (${secret.slice(0, 2)}…) was shown`);
+    if (/\b(Uncaught|Unhandled rejection)\b/.test(stderr)) out.push(`stderr: ${stderr.slice(0, 600)}`);
+    return out;
+  }
+
+  /** Fails (AssertionError) when `problems()` finds anything. */
+  assertHealthy(): void {
+    const p = this.problems();
+    assert.deepStrictEqual(p, [], `language server hygiene:\n${p.join('\n')}`);
+  }
+
   async stop(): Promise<void> {
+    LspClient.live.delete(this);
+    const problems = this.problems();
     try {
       await Promise.race([this.conn.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
       void this.conn.sendNotification('exit');
@@ -197,8 +293,16 @@ export class LspClient {
       });
     });
     this.conn.dispose();
+    assert.deepStrictEqual(problems, [], `language server hygiene:\n${problems.join('\n')}`);
   }
 }
+
+// Every test file that starts a server checks it after each test (a root hook: mocha runs it
+// after every test of the run; it looks only at live clients).
+afterEach(function () {
+  const problems = [...LspClient.live].flatMap((c) => c.problems());
+  if (problems.length) assert.fail(`language server hygiene after "${this.currentTest?.fullTitle()}":\n${problems.join('\n')}`);
+});
 
 /** A diagnostic's message as text (LSP 3.18 allows markup). */
 export function msg(d: Diagnostic): string {

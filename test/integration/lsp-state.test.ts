@@ -9,7 +9,8 @@ import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
 import { LspClient, msg } from './lsp-helpers';
 
-const DOC = '# resim-project: demo\nexperiences:\n  - name: scenario-survey-alpha\n    description: d\n    locations: [s3://x]\n    tags: [regresion]\n';
+const DOC =
+  '# resim-project: demo\nexperiences:\n  - name: scenario-survey-alpha\n    description: d\n    locations: [s3://x]\n    tags: [regresion]\n';
 
 const stateUnavailable = (ds: Diagnostic[]) => ds.find((d) => d.code === 'state-unavailable');
 const live = (ds: Diagnostic[]) => ds.some((d) => d.code === 'will-archive');
@@ -74,11 +75,17 @@ describe('language server: settings, credentials, state', function () {
     c.notify('resim/setCredentials', { apiUrl: sb.url, token: 'a-wrong-token' });
     assert.equal(await reasonOf('file:///r2.experiences.yaml', DOC), 'credentials-refused');
     c.notify('resim/setCredentials', { apiUrl: sb.url, token: 'the-right-token' });
-    assert.equal(await reasonOf('file:///r3.experiences.yaml', DOC.replace('resim-project: demo', 'resim-project: no-such-project')), 'project-not-found');
+    assert.equal(
+      await reasonOf('file:///r3.experiences.yaml', DOC.replace('resim-project: demo', 'resim-project: no-such-project')),
+      'project-not-found',
+    );
     await c.stop();
     // Something that answers at the API URL, but not as the ReSim API (404 to GET /projects).
     const http = await import('http');
-    const other = http.createServer((_q, res) => { res.writeHead(404); res.end('Not Found'); });
+    const other = http.createServer((_q, res) => {
+      res.writeHead(404);
+      res.end('Not Found');
+    });
     await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
     const otherUrl = `http://127.0.0.1:${(other.address() as { port: number }).port}/v1/`;
     try {
@@ -113,7 +120,8 @@ describe('language server: settings, credentials, state', function () {
     });
     c.notify('resim/setCredentials', { apiUrl: sb.url, token: 'the-right-token' });
     const uri = 'file:///e.experiences.yaml';
-    const text = 'experiences:\n  - name: scenario-survey-alpha\n    description: Same name as in the demo project, different experience\n    locations: [s3://perception-logs/survey-alpha]\n';
+    const text =
+      'experiences:\n  - name: scenario-survey-alpha\n    description: Same name as in the demo project, different experience\n    locations: [s3://perception-logs/survey-alpha]\n';
     c.open(uri, text);
     const pv = await c.request<{ plan: { project: { name: string }; summary: { archive: number } } }>('resim/preview', { uri });
     assert.equal(pv.plan.project.name, 'perception');
@@ -150,7 +158,8 @@ describe('language server: settings, credentials, state', function () {
     let ds = await c.diagnosticsFor(uri, live);
     assert.equal(ds.filter((x) => x.code === 'unknown-tag').length, 1);
     const res = await fetch(`${sb.url}projects/d0000000-0000-4000-8000-000000000001/experienceTags`, {
-      method: 'POST', headers: { Authorization: 'Bearer the-right-token', 'Content-Type': 'application/json' },
+      method: 'POST',
+      headers: { Authorization: 'Bearer the-right-token', 'Content-Type': 'application/json' },
       body: JSON.stringify({ name: 'fresh-tag', description: 'made by a test' }),
     });
     assert.equal(res.status, 201);
@@ -172,12 +181,13 @@ describe('language server: settings, credentials, state', function () {
     const first = await c.request<Preview>('resim/preview', { uri });
     assert.ok(!archives(first).includes('second-writer'));
     const res = await fetch(`${sb.url}projects/d0000000-0000-4000-8000-000000000001/experiences`, {
-      method: 'POST', headers: { Authorization: 'Bearer the-right-token', 'Content-Type': 'application/json' },
+      method: 'POST',
+      headers: { Authorization: 'Bearer the-right-token', 'Content-Type': 'application/json' },
       body: JSON.stringify({ name: 'second-writer', description: 'made by a test', locations: ['s3://y'] }),
     });
     assert.equal(res.status, 201);
     const cached = await c.request<Preview>('resim/preview', { uri });
-    assert.ok(!archives(cached).includes('second-writer'), 'the status bar\'s preview uses the cached state');
+    assert.ok(!archives(cached).includes('second-writer'), "the status bar's preview uses the cached state");
     const fresh = await c.request<Preview>('resim/preview', { uri, fresh: true });
     assert.ok(archives(fresh).includes('second-writer'), 'Preview Sync reads the project again');
     sb.reset('demo');

@@ -126,18 +126,29 @@ describe('language server (stdio) against the sandbox', function () {
       c.open(uri, SEED_EXAMPLE);
       const ds = await c.diagnosticsFor(uri, (d) => d.length > 0);
       const tabs = only(ds, 'tab-indent');
-      const tabLines = SEED_EXAMPLE.split('\n').map((l, i) => (/^[ ]*\t/.test(l) ? i : -1)).filter((i) => i >= 0);
-      assert.deepEqual(tabs.map((d) => d.range.start.line), tabLines);
+      const tabLines = SEED_EXAMPLE.split('\n')
+        .map((l, i) => (/^[ ]*\t/.test(l) ? i : -1))
+        .filter((i) => i >= 0);
+      assert.deepEqual(
+        tabs.map((d) => d.range.start.line),
+        tabLines,
+      );
       for (const d of tabs) {
         const line = SEED_EXAMPLE.split('\n')[d.range.start.line];
-        assert.deepEqual(d.range, { start: { line: d.range.start.line, character: 0 }, end: { line: d.range.start.line, character: line.length - line.trimStart().length } });
+        assert.deepEqual(d.range, {
+          start: { line: d.range.start.line, character: 0 },
+          end: { line: d.range.start.line, character: line.length - line.trimStart().length },
+        });
         assert.equal(d.severity, 1);
       }
       assert.equal(only(ds, 'yaml-syntax').length, 0, 'no yaml-syntax cascade');
       assert.equal(only(ds, 'schema').length, 0, 'no schema cascade');
       assert.equal(only(ds, 'will-archive').length, 0, 'no live checks on a file that does not parse');
       const snake = only(ds, 'snake-case-key');
-      assert.deepEqual(snake.map((d) => textAt(SEED_EXAMPLE, d.range)), ['environment_variables', 'environment_variables', 'managed_test_suites', 'managed_experience_tags']);
+      assert.deepEqual(
+        snake.map((d) => textAt(SEED_EXAMPLE, d.range)),
+        ['environment_variables', 'environment_variables', 'managed_test_suites', 'managed_experience_tags'],
+      );
       assert.ok(snake.every((d) => d.severity === 2));
     });
 
@@ -154,16 +165,25 @@ describe('language server (stdio) against the sandbox', function () {
       assert.ok(!text1.includes('\t'));
       c.change(uri, text1);
       ds = await c.diagnosticsFor(uri, (d) => d.some((x) => x.code === 'will-archive'));
-      assert.deepEqual(ds.filter((d) => d.severity === 1), [], 'no error after the tab fix');
+      assert.deepEqual(
+        ds.filter((d) => d.severity === 1),
+        [],
+        'no error after the tab fix',
+      );
       // snake_case → camelCase, one quick fix each (besides the fix-all, lsp-editor.test.ts).
       let text = text1;
       for (const d of only(ds, 'snake-case-key').reverse()) {
-        const acts = (await c.codeActions(uri, d.range, [d], ['quickfix'])).filter((a) => !a.title.startsWith('Rename every snake_case key'));
+        const acts = (await c.codeActions(uri, d.range, [d], ['quickfix'])).filter(
+          (a) => !a.title.startsWith('Rename every snake_case key'),
+        );
         assert.equal(acts.length, 1);
         const edits = acts[0].edit!.changes![uri];
         assert.equal(edits.length, 1);
         const from = textAt(text, d.range);
-        assert.equal(edits[0].newText, from.replace(/_([a-z])/g, (_, ch: string) => ch.toUpperCase()));
+        assert.equal(
+          edits[0].newText,
+          from.replace(/_([a-z])/g, (_, ch: string) => ch.toUpperCase()),
+        );
         text = applyEdits(text, edits);
       }
       assert.ok(/managedTestSuites:/.test(text) && /managedExperienceTags:/.test(text) && !/_variables/.test(text));
@@ -209,7 +229,10 @@ describe('language server (stdio) against the sandbox', function () {
       at('duplicate-test-suite', 'Basic Suite', 1);
       at('unmanaged-tag', 'regression', 1);
       const schema = only(diags, 'schema');
-      assert.deepEqual(schema.map((d) => d.range), [rangeOf(STATIC, '[]')]);
+      assert.deepEqual(
+        schema.map((d) => d.range),
+        [rangeOf(STATIC, '[]')],
+      );
       // An unquoted number where text is expected is its source text, as the resim CLI reads it.
       at('unquoted-scalar', '42');
       const dupName = one(diags, 'duplicate-experience-name');
@@ -262,7 +285,11 @@ describe('language server (stdio) against the sandbox', function () {
   describe('code actions', () => {
     it('did you mean: tag, system, test suite, managed tag', async () => {
       const { uri, diags } = await openLive(LIVE, 'dym');
-      const expect: [string, string][] = [['unknown-tag', 'regression'], ['unknown-system', 'sil_cluster'], ['unknown-test-suite', 'Basic Suite']];
+      const expect: [string, string][] = [
+        ['unknown-tag', 'regression'],
+        ['unknown-system', 'sil_cluster'],
+        ['unknown-test-suite', 'Basic Suite'],
+      ];
       for (const [code, name] of expect) {
         const d = one(diags, code);
         const acts = await c.codeActions(uri, d.range, [d], ['quickfix']);
@@ -272,7 +299,11 @@ describe('language server (stdio) against the sandbox', function () {
       }
       const d = one(diags, 'unknown-managed-tag');
       const acts = await c.codeActions(uri, d.range, [d], ['quickfix']);
-      assert.deepEqual(acts.map((a) => a.title), [], 'nope-tag is close to no tag: no suggestion');
+      assert.deepEqual(
+        acts.map((a) => a.title),
+        [],
+        'nope-tag is close to no tag: no suggestion',
+      );
     });
 
     it('unknown-key → the closest key', async () => {
@@ -295,11 +326,14 @@ describe('language server (stdio) against the sandbox', function () {
       r = await openLive(block, 'managed-block');
       d = only(r.diags, 'unmanaged-tag').find((x) => textAt(block, x.range) === 'nightly')!;
       acts = await c.codeActions(r.uri, d.range, [d], ['quickfix']);
-      assert.ok(applyEdits(block, acts[0].edit!.changes![r.uri]).endsWith('managedExperienceTags:\n  - regression\n  - nope-tag\n  - nightly\n'));
+      assert.ok(
+        applyEdits(block, acts[0].edit!.changes![r.uri]).endsWith('managedExperienceTags:\n  - regression\n  - nope-tag\n  - nightly\n'),
+      );
     });
 
     it('source action: write matched experience IDs into the file, keeping comments', async () => {
-      const text = '# resim-project: demo\nexperiences:\n  # the survey\n  - name: scenario-survey-alpha  # keep me\n    description: x\n    locations: [s3://x]\n  - name: not-yet-there\n    description: y\n    locations: [s3://y]\n';
+      const text =
+        '# resim-project: demo\nexperiences:\n  # the survey\n  - name: scenario-survey-alpha  # keep me\n    description: x\n    locations: [s3://x]\n  - name: not-yet-there\n    description: y\n    locations: [s3://y]\n';
       const { uri } = await openLive(text, 'ids');
       const acts = await c.codeActions(uri, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, [], ['source']);
       const w = acts.find((a) => a.kind === 'source.resim.writeExperienceIDs');
@@ -344,7 +378,8 @@ describe('language server (stdio) against the sandbox', function () {
     });
 
     it('keeps names from the file in code spans, where markdown is inert', async () => {
-      const text = '# resim-project: demo\nexperiences:\n  - name: "x](javascript:alert(1)) <img src=x> *b*"\n    description: d\n    locations: [s3://x]\n';
+      const text =
+        '# resim-project: demo\nexperiences:\n  - name: "x](javascript:alert(1)) <img src=x> *b*"\n    description: d\n    locations: [s3://x]\n';
       const { uri } = await openLive(text, 'escape');
       const h = await c.hover(uri, posOf(text, 'javascript', 0, 1));
       const md = (h?.contents as { value: string }).value;
@@ -435,7 +470,10 @@ managedExperienceTags:
   - regression
 `;
       const { uri, diags } = await openLive(fixed, 'lens');
-      assert.deepEqual(diags.filter((d) => d.severity === 1), []);
+      assert.deepEqual(
+        diags.filter((d) => d.severity === 1),
+        [],
+      );
       const lenses = await c.codeLens(uri);
       const titles = lenses.map((l) => `${l.range.start.line}:${l.command?.title}`);
       const line = (needle: string) => posOf(fixed, needle).line;
@@ -463,17 +501,36 @@ managedExperienceTags:
     it('document symbols: experiences and suites', async () => {
       const { uri } = await openLive(LIVE, 'sym');
       const syms = await c.symbols(uri);
-      assert.deepEqual(syms.map((s) => s.name), ['experiences', 'managedTestSuites', 'managedExperienceTags']);
-      assert.deepEqual(syms[0].children!.map((s) => s.name), ['scenario-survey-alpha', 'legacy-night-flight', 'brand-new', 'hover-stability-baseline', 'hover-renamed', 'new-scenario-system-check']);
+      assert.deepEqual(
+        syms.map((s) => s.name),
+        ['experiences', 'managedTestSuites', 'managedExperienceTags'],
+      );
+      assert.deepEqual(
+        syms[0].children!.map((s) => s.name),
+        [
+          'scenario-survey-alpha',
+          'legacy-night-flight',
+          'brand-new',
+          'hover-stability-baseline',
+          'hover-renamed',
+          'new-scenario-system-check',
+        ],
+      );
       assert.deepEqual(syms[0].children![0].selectionRange, rangeOf(LIVE, 'scenario-survey-alpha'));
-      assert.deepEqual(syms[1].children!.map((s) => s.name), ['Basic Suit']);
+      assert.deepEqual(
+        syms[1].children!.map((s) => s.name),
+        ['Basic Suit'],
+      );
     });
   });
 
   describe('custom requests', () => {
     it('resim/preview: the CLI plan JSON plus stateFetchedAt; errors with line and column', async () => {
       const { uri } = await openLive(LIVE, 'preview');
-      const res = await c.request<{ plan: Record<string, any>; errors?: { code: string; line: number; column: number }[] }>('resim/preview', { uri });
+      const res = await c.request<{ plan: Record<string, any>; errors?: { code: string; line: number; column: number }[] }>(
+        'resim/preview',
+        { uri },
+      );
       assert.equal(res.plan.project.name, 'demo');
       assert.match(res.plan.stateFingerprint, /^[0-9a-f]{64}$/);
       assert.ok(!Number.isNaN(Date.parse(res.plan.stateFetchedAt)));
@@ -493,7 +550,10 @@ managedExperienceTags:
       c.open(uri, withProject);
       await c.diagnosticsFor(uri);
       const res = await c.request<{ plan: { summary: Record<string, number> } }>('resim/preview', { uri });
-      assert.ok(Object.entries(res.plan.summary).every(([k, v]) => k === 'unchanged' || v === 0), JSON.stringify(res.plan.summary));
+      assert.ok(
+        Object.entries(res.plan.summary).every(([k, v]) => k === 'unchanged' || v === 0),
+        JSON.stringify(res.plan.summary),
+      );
       const ls = await c.codeLens(uri);
       assert.equal(ls[0].command?.title, 'No changes');
     });

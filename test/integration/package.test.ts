@@ -15,7 +15,11 @@ import { startSandbox, type Sandbox } from '../../sandbox/server';
 import { LspClient, ROOT } from './lsp-helpers';
 
 const SEED = path.join(ROOT, 'test/fixtures/seed-example.yaml');
-const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string; dependencies?: Record<string, string> };
+const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+  name: string;
+  version: string;
+  dependencies?: Record<string, string>;
+};
 
 describe('npm package: pack, global install into an empty prefix, run both programs', function () {
   this.timeout(180_000);
@@ -27,22 +31,36 @@ describe('npm package: pack, global install into an empty prefix, run both progr
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'resim-pack-'));
     const npmEnv = { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
     // `npm pack` runs `prepack` (the production bundles) and keeps package.json `files`.
-    const out = execFileSync('npm', ['pack', '--json', '--pack-destination', tmp], { cwd: ROOT, env: npmEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = execFileSync('npm', ['pack', '--json', '--pack-destination', tmp], {
+      cwd: ROOT,
+      env: npmEnv,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const [info] = JSON.parse(out.slice(out.indexOf('['))) as { filename: string; files: { path: string }[] }[];
     const tgz = path.join(tmp, path.basename(info.filename));
     assert.ok(fs.existsSync(tgz), tgz);
     const files = info.files.map((f) => f.path);
     assert.ok(files.includes('dist/cli.js') && files.includes('dist/server.js'), files.join(', '));
-    assert.ok(!files.some((f) => /^(server|client|sandbox|test|bench|node_modules)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts')), `sources in the package: ${files.join(', ')}`);
+    assert.ok(
+      !files.some((f) => /^(server|client|sandbox|test|bench|node_modules)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts')),
+      `sources in the package: ${files.join(', ')}`,
+    );
     const prefix = path.join(tmp, 'prefix');
     fs.mkdirSync(prefix);
     // The empty prefix, a fresh npm cache and --offline: nothing comes from this checkout but
     // the tgz, and nothing from the registry (the programs are bundled: no dependency).
     try {
-      execFileSync('npm', ['install', '-g', '--offline', '--prefix', prefix, '--cache', path.join(tmp, 'npm-cache'), tgz], { cwd: tmp, env: npmEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+      execFileSync('npm', ['install', '-g', '--offline', '--prefix', prefix, '--cache', path.join(tmp, 'npm-cache'), tgz], {
+        cwd: tmp,
+        env: npmEnv,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
     } catch (err) {
       const deps = Object.keys(pkg.dependencies ?? {});
-      throw new Error(`npm install -g --offline of the tgz failed${deps.length ? ` (package.json lists dependencies: ${deps.join(', ')}; the programs are bundled by esbuild, so libraries belong in devDependencies)` : ''}: ${(err as { stderr?: Buffer }).stderr?.toString() ?? err}`);
+      throw new Error(
+        `npm install -g --offline of the tgz failed${deps.length ? ` (package.json lists dependencies: ${deps.join(', ')}; the programs are bundled by esbuild, so libraries belong in devDependencies)` : ''}: ${(err as { stderr?: Buffer }).stderr?.toString() ?? err}`,
+      );
     }
     bin = path.join(prefix, 'bin');
     installed = path.join(prefix, 'lib', 'node_modules', pkg.name);
@@ -70,20 +88,30 @@ describe('npm package: pack, global install into an empty prefix, run both progr
     const v = spawnSync(path.join(bin, 'resim-language-server'), ['--version'], { encoding: 'utf8', env: { PATH: process.env.PATH } });
     assert.equal(v.status, 0, v.stderr);
     assert.equal(v.stdout.trim(), pkg.version);
-    const bare = spawnSync(path.join(bin, 'resim-language-server'), [], { encoding: 'utf8', env: { PATH: process.env.PATH }, timeout: 10_000 });
+    const bare = spawnSync(path.join(bin, 'resim-language-server'), [], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH },
+      timeout: 10_000,
+    });
     assert.equal(bare.status, 1);
     assert.equal(bare.stderr.trim().split('\n').length, 1, bare.stderr);
     assert.match(bare.stderr, /--stdio/);
   });
 
   it('resim-sync validate on the seed example: the tab error at line 7, exit 1; valid after --fix', () => {
-    const r = spawnSync(path.join(bin, 'resim-sync'), ['validate', '--experience-config', SEED], { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: tmp } });
+    const r = spawnSync(path.join(bin, 'resim-sync'), ['validate', '--experience-config', SEED], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, HOME: tmp },
+    });
     assert.equal(r.status, 1, r.stderr);
     assert.match(r.stdout, /seed-example\.yaml:7:1: error: Tab character/);
     assert.doesNotMatch(r.stderr, /at .*\.js:\d+/, 'no stack trace');
     const copy = path.join(tmp, 'seed.experiences.yaml');
     fs.copyFileSync(SEED, copy);
-    const fixed = spawnSync(path.join(bin, 'resim-sync'), ['validate', '--fix', '--experience-config', copy], { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: tmp } });
+    const fixed = spawnSync(path.join(bin, 'resim-sync'), ['validate', '--fix', '--experience-config', copy], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, HOME: tmp },
+    });
     assert.equal(fixed.status, 0, fixed.stdout + fixed.stderr);
     assert.match(fixed.stdout, /is valid: 2 experiences/);
   });
@@ -117,7 +145,10 @@ describe('npm package: pack, global install into an empty prefix, run both progr
         env: { HOME: tmp, RESIM_URL: sb.url, RESIM_TOKEN: 'pkg-token' },
       });
       const uri = 'file:///pkg/live.experiences.yaml';
-      c.open(uri, '# resim-project: demo\nexperiences:\n  - name: scenario-survey-alpha\n    description: d\n    locations: [s3://x]\n    tags: [regresion]\n');
+      c.open(
+        uri,
+        '# resim-project: demo\nexperiences:\n  - name: scenario-survey-alpha\n    description: d\n    locations: [s3://x]\n    tags: [regresion]\n',
+      );
       const ds = await c.diagnosticsFor(uri, (d) => d.some((x) => x.code === 'will-archive'));
       assert.equal(ds.filter((d) => d.code === 'unknown-tag').length, 1);
       assert.equal(c.stderr, '');

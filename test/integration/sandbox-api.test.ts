@@ -1,5 +1,5 @@
 /**
- * The sandbox's ReSim API (shared/resim-api.md) over real HTTP on loopback: every endpoint's
+ * The sandbox's ReSim API (docs/api.md) over real HTTP on loopback: every endpoint's
  * happy path and response shape, paging, and the 400/401/404/409 rules.
  */
 import * as assert from 'node:assert/strict';
@@ -107,7 +107,10 @@ describe('sandbox: ReSim API', () => {
 
     it('pages projects with pageSize 1', async () => {
       const { items, pages } = await listAll(s, 'projects?orderBy=name', 'projects', 1);
-      assert.deepEqual(items.map((p) => p.name), ['demo', 'perception']);
+      assert.deepEqual(
+        items.map((p) => p.name),
+        ['demo', 'perception'],
+      );
       assert.equal(pages, 2);
     });
 
@@ -126,7 +129,12 @@ describe('sandbox: ReSim API', () => {
     it('lists unarchived experiences by default, archived ones with archived=true, with total', async () => {
       const live = await call(s, 'GET', `projects/${DEMO}/experiences`);
       assert.equal(live.status, 200);
-      assert.deepEqual(names(live.body.experiences), ['hover-stability-baseline', 'legacy-night-flight', 'scenario-survey-alpha', 'wind-gust-landing']);
+      assert.deepEqual(names(live.body.experiences), [
+        'hover-stability-baseline',
+        'legacy-night-flight',
+        'scenario-survey-alpha',
+        'wind-gust-landing',
+      ]);
       assert.equal(live.body.total, 4);
       assert.equal(live.body.nextPageToken, '');
       const archived = await call(s, 'GET', `projects/${DEMO}/experiences?archived=true`);
@@ -141,8 +149,20 @@ describe('sandbox: ReSim API', () => {
       const plain = await call(s, 'GET', `projects/${DEMO}/experiences?name=hover-stability-baseline`);
       const e = plain.body.experiences[0];
       assert.deepEqual(Object.keys(e).sort(), [
-        'archived', 'cacheExempt', 'containerTimeoutSeconds', 'creationTimestamp', 'description', 'environmentVariables',
-        'experienceID', 'locations', 'name', 'orgID', 'profile', 'projectID', 'updateTimestamp', 'userID',
+        'archived',
+        'cacheExempt',
+        'containerTimeoutSeconds',
+        'creationTimestamp',
+        'description',
+        'environmentVariables',
+        'experienceID',
+        'locations',
+        'name',
+        'orgID',
+        'profile',
+        'projectID',
+        'updateTimestamp',
+        'userID',
       ]);
       assert.equal(e.experienceID, D.experiences['hover-stability-baseline']);
       assert.equal(e.cacheExempt, true);
@@ -154,11 +174,17 @@ describe('sandbox: ReSim API', () => {
     it('filters by exact name, and by text / search substring (case-insensitive)', async () => {
       assert.equal((await call(s, 'GET', `projects/${DEMO}/experiences?name=scenario-survey`)).body.experiences.length, 0);
       const exact = await call(s, 'GET', `projects/${DEMO}/experiences?name=scenario-survey-alpha`);
-      assert.deepEqual(exact.body.experiences.map((e: any) => e.experienceID), [D.experiences['scenario-survey-alpha']]);
+      assert.deepEqual(
+        exact.body.experiences.map((e: any) => e.experienceID),
+        [D.experiences['scenario-survey-alpha']],
+      );
       assert.equal(exact.body.total, 1);
       // An archived experience is found by name only with archived=true.
       assert.equal((await call(s, 'GET', `projects/${DEMO}/experiences?name=new-scenario-system-check`)).body.experiences.length, 0);
-      assert.equal((await call(s, 'GET', `projects/${DEMO}/experiences?name=new-scenario-system-check&archived=true`)).body.experiences.length, 1);
+      assert.equal(
+        (await call(s, 'GET', `projects/${DEMO}/experiences?name=new-scenario-system-check&archived=true`)).body.experiences.length,
+        1,
+      );
       const text = await call(s, 'GET', `projects/${DEMO}/experiences?text=FLIGHT`);
       assert.deepEqual(names(text.body.experiences), ['legacy-night-flight']);
       const search = await call(s, 'GET', `projects/${DEMO}/experiences?search=landing`);
@@ -181,10 +207,13 @@ describe('sandbox: ReSim API', () => {
 
     it('creates an experience (201) with tags, systems and defaults, and sets timestamps', async () => {
       const input = {
-        name: 'brand-new', description: 'Fresh', locations: ['s3://x/y'],
+        name: 'brand-new',
+        description: 'Fresh',
+        locations: ['s3://x/y'],
         environmentVariables: [{ name: 'A', value: '1' }],
         customFields: [{ name: 'Owner', type: 'text', values: ['me'] }],
-        experienceTagIDs: [D.tags.regression], systemIDs: [D.systems.sil_cluster],
+        experienceTagIDs: [D.tags.regression],
+        systemIDs: [D.systems.sil_cluster],
       };
       const a = await call(s, 'POST', `projects/${DEMO}/experiences`, input);
       assert.equal(a.status, 201, a.text);
@@ -222,12 +251,24 @@ describe('sandbox: ReSim API', () => {
     it('answers 400 for malformed bodies and 404 for unknown tag or system IDs', async () => {
       const path = `projects/${DEMO}/experiences`;
       const bad: unknown[] = [
-        '{not json', '[]', { description: 'no name' }, { name: '', description: 'x' }, { name: 'a' },
-        { name: 'a', description: 'x', locations: 'one' }, { name: 'a', description: 'x', cacheExempt: 'yes' },
+        '{not json',
+        '[]',
+        { description: 'no name' },
+        { name: '', description: 'x' },
+        { name: 'a' },
+        { name: 'a', description: 'x', locations: 'one' },
+        { name: 'a', description: 'x', cacheExempt: 'yes' },
         { name: 'a', description: 'x', containerTimeoutSeconds: 1.5 },
         { name: 'a', description: 'x', environmentVariables: [{ name: 'A' }] },
         { name: 'a', description: 'x', customFields: [{ name: 'c', type: 'colour', values: [] }] },
-        { name: 'a', description: 'x', customFields: [{ name: 'c', type: 'text', values: [] }, { name: 'C', type: 'text', values: [] }] },
+        {
+          name: 'a',
+          description: 'x',
+          customFields: [
+            { name: 'c', type: 'text', values: [] },
+            { name: 'C', type: 'text', values: [] },
+          ],
+        },
         { name: 'a', description: 'x', experienceTagIDs: ['regression'] },
       ];
       for (const body of bad) {
@@ -237,7 +278,11 @@ describe('sandbox: ReSim API', () => {
       }
       assert.equal((await call(s, 'POST', path, { name: 'a', description: 'x', experienceTagIDs: [UNKNOWN] })).status, 404);
       assert.equal((await call(s, 'POST', path, { name: 'a', description: 'x', systemIDs: [UNKNOWN] })).status, 404);
-      assert.equal(s.store.experiences[DEMO].some((e) => e.name === 'a'), false, 'nothing created by failed requests');
+      assert.equal(
+        s.store.experiences[DEMO].some((e) => e.name === 'a'),
+        false,
+        'nothing created by failed requests',
+      );
     });
 
     it('updates only the fields named in updateMask', async () => {
@@ -274,7 +319,10 @@ describe('sandbox: ReSim API', () => {
       assert.equal(byNew.body.experiences[0].experienceID, id);
       assert.equal((await call(s, 'GET', `projects/${DEMO}/experiences?name=wind-gust-landing`)).body.experiences.length, 0);
       // The old name is free again.
-      assert.equal((await call(s, 'POST', `projects/${DEMO}/experiences`, { name: 'wind-gust-landing', description: 'again' })).status, 201);
+      assert.equal(
+        (await call(s, 'POST', `projects/${DEMO}/experiences`, { name: 'wind-gust-landing', description: 'again' })).status,
+        201,
+      );
       const stored = s.store.experiences[DEMO].find((e) => e.experienceID === id)!;
       assert.deepEqual(stored.experienceTagIDs, [D.tags.nightly]);
     });
@@ -290,7 +338,10 @@ describe('sandbox: ReSim API', () => {
       ]) {
         assert.equal((await call(s, 'PATCH', path, body)).status, 400, JSON.stringify(body));
       }
-      const nf = await call(s, 'PATCH', `projects/${DEMO}/experiences/${UNKNOWN}`, { experience: { description: 'x' }, updateMask: ['description'] });
+      const nf = await call(s, 'PATCH', `projects/${DEMO}/experiences/${UNKNOWN}`, {
+        experience: { description: 'x' },
+        updateMask: ['description'],
+      });
       assert.equal(nf.status, 404);
       assert.equal((await call(s, 'PATCH', `projects/${DEMO}/experiences/not-a-uuid`, { experience: {}, updateMask: [] })).status, 400);
     });
@@ -318,7 +369,9 @@ describe('sandbox: ReSim API', () => {
       assert.equal(a.body, 2, 'old-battery-endurance was archived already');
       const live = await call(s, 'GET', `projects/${DEMO}/experiences`);
       assert.deepEqual(names(live.body.experiences), ['hover-stability-baseline', 'scenario-survey-alpha']);
-      const nf = await call(s, 'POST', `projects/${DEMO}/experiences/archive`, { experienceIDs: [D.experiences['scenario-survey-alpha'], UNKNOWN] });
+      const nf = await call(s, 'POST', `projects/${DEMO}/experiences/archive`, {
+        experienceIDs: [D.experiences['scenario-survey-alpha'], UNKNOWN],
+      });
       assert.equal(nf.status, 404);
       assert.equal((await call(s, 'GET', `projects/${DEMO}/experiences`)).body.total, 2, 'all or nothing');
       assert.equal((await call(s, 'POST', `projects/${DEMO}/experiences/archive`, {})).status, 400);
@@ -332,7 +385,10 @@ describe('sandbox: ReSim API', () => {
       assert.deepEqual(names(a.body.experienceTags), ['nightly', 'progression', 'regression']);
       assert.deepEqual(Object.keys(a.body.experienceTags[0]).sort(), ['description', 'experienceTagID', 'name', 'projectID']);
       const one = await call(s, 'GET', `projects/${DEMO}/experienceTags?name=progression`);
-      assert.deepEqual(one.body.experienceTags.map((t: any) => t.experienceTagID), [D.tags.progression]);
+      assert.deepEqual(
+        one.body.experienceTags.map((t: any) => t.experienceTagID),
+        [D.tags.progression],
+      );
       const c = await call(s, 'POST', `projects/${DEMO}/experienceTags`, { name: 'smoke', description: 'Quick ones' });
       assert.equal(c.status, 201);
       assert.equal(c.body.name, 'smoke');
@@ -355,11 +411,13 @@ describe('sandbox: ReSim API', () => {
       const alpha = D.experiences['scenario-survey-alpha'];
       const wind = D.experiences['wind-gust-landing'];
       const add = await call(s, 'POST', `projects/${DEMO}/experienceTags/addExperiences`, {
-        experienceTagIDs: [D.tags.regression, D.tags.nightly], experiences: [alpha, wind],
+        experienceTagIDs: [D.tags.regression, D.tags.nightly],
+        experiences: [alpha, wind],
       });
       assert.equal(add.status, 201, add.text);
       const again = await call(s, 'POST', `projects/${DEMO}/experienceTags/addExperiences`, {
-        experienceTagIDs: [D.tags.regression], experiences: [alpha],
+        experienceTagIDs: [D.tags.regression],
+        experiences: [alpha],
       });
       assert.equal(again.status, 201);
       const stored = s.store.experiences[DEMO].find((e) => e.experienceID === alpha)!;
@@ -381,7 +439,10 @@ describe('sandbox: ReSim API', () => {
       assert.equal((await call(s, 'DELETE', `projects/${DEMO}/experienceTags/${UNKNOWN}/experiences/${alpha}`)).status, 404);
       assert.equal((await call(s, 'DELETE', `projects/${DEMO}/experienceTags/${D.tags.nightly}/experiences/${UNKNOWN}`)).status, 404);
       // A tag of another project is unknown here.
-      assert.equal((await call(s, 'POST', path, { experienceTagIDs: [SEED_IDS.perception.tags.camera], experiences: [alpha] })).status, 404);
+      assert.equal(
+        (await call(s, 'POST', path, { experienceTagIDs: [SEED_IDS.perception.tags.camera], experiences: [alpha] })).status,
+        404,
+      );
     });
   });
 
@@ -392,7 +453,10 @@ describe('sandbox: ReSim API', () => {
       assert.deepEqual(names(a.body.systems), ['mbauer_tmp_hil_repro', 'sil_cluster']);
       assert.deepEqual(Object.keys(a.body.systems[0]).sort(), ['archived', 'description', 'name', 'projectID', 'systemID']);
       const one = await call(s, 'GET', `projects/${DEMO}/systems?name=sil_cluster`);
-      assert.deepEqual(one.body.systems.map((x: any) => x.systemID), [D.systems.sil_cluster]);
+      assert.deepEqual(
+        one.body.systems.map((x: any) => x.systemID),
+        [D.systems.sil_cluster],
+      );
       const exps = await call(s, 'GET', `projects/${DEMO}/systems/${D.systems.sil_cluster}/experiences`);
       assert.deepEqual(names(exps.body.experiences), ['hover-stability-baseline', 'scenario-survey-alpha', 'wind-gust-landing']);
       assert.equal(exps.body.experiences[0].customFields, undefined);
@@ -414,7 +478,10 @@ describe('sandbox: ReSim API', () => {
       const rm = await call(s, 'POST', `projects/${DEMO}/systems/removeExperiences`, { systemIDs: [hil], experiences: [check] });
       assert.equal(rm.status, 204);
       assert.equal((await call(s, 'GET', `projects/${DEMO}/systems/${hil}/experiences?archived=true`)).body.experiences.length, 0);
-      assert.equal((await call(s, 'POST', `projects/${DEMO}/systems/addExperiences`, { systemIDs: [UNKNOWN], experiences: [check] })).status, 404);
+      assert.equal(
+        (await call(s, 'POST', `projects/${DEMO}/systems/addExperiences`, { systemIDs: [UNKNOWN], experiences: [check] })).status,
+        404,
+      );
       assert.equal((await call(s, 'POST', `projects/${DEMO}/systems/removeExperiences`, { systemIDs: [hil] })).status, 400);
     });
   });
@@ -427,12 +494,29 @@ describe('sandbox: ReSim API', () => {
       assert.equal(a.body.total, 2);
       const basic = a.body.testSuites.find((x: any) => x.name === 'Basic Suite');
       assert.deepEqual(Object.keys(basic).sort(), [
-        'archived', 'creationTimestamp', 'description', 'experiences', 'name', 'projectID', 'systemID', 'testSuiteID', 'testSuiteRevision',
+        'archived',
+        'creationTimestamp',
+        'description',
+        'experiences',
+        'name',
+        'projectID',
+        'systemID',
+        'testSuiteID',
+        'testSuiteRevision',
       ]);
-      assert.deepEqual(basic.experiences, [D.experiences['scenario-survey-alpha'], D.experiences['legacy-night-flight'], D.experiences['hover-stability-baseline']]);
+      assert.deepEqual(basic.experiences, [
+        D.experiences['scenario-survey-alpha'],
+        D.experiences['legacy-night-flight'],
+        D.experiences['hover-stability-baseline'],
+      ]);
       assert.deepEqual(names((await call(s, 'GET', `projects/${DEMO}/suites?name=Basic%20Suite`)).body.testSuites), ['Basic Suite']);
-      assert.deepEqual(names((await call(s, 'GET', `projects/${DEMO}/suites?systemID=${D.systems.sil_cluster}`)).body.testSuites), ['Nightly Suite']);
-      assert.deepEqual(names((await call(s, 'GET', `projects/${DEMO}/suites?experienceIDs=${D.experiences['scenario-survey-alpha']}`)).body.testSuites), ['Basic Suite']);
+      assert.deepEqual(names((await call(s, 'GET', `projects/${DEMO}/suites?systemID=${D.systems.sil_cluster}`)).body.testSuites), [
+        'Nightly Suite',
+      ]);
+      assert.deepEqual(
+        names((await call(s, 'GET', `projects/${DEMO}/suites?experienceIDs=${D.experiences['scenario-survey-alpha']}`)).body.testSuites),
+        ['Basic Suite'],
+      );
       assert.deepEqual(names((await call(s, 'GET', `projects/${DEMO}/suites?text=nightly`)).body.testSuites), ['Nightly Suite']);
       assert.equal((await call(s, 'GET', `projects/${DEMO}/suites?archived=true`)).body.testSuites.length, 0);
       const g = await call(s, 'GET', `projects/${DEMO}/suites/${D.suites['Basic Suite']}`);
@@ -472,7 +556,9 @@ describe('sandbox: ReSim API', () => {
       const tag = await call(s, 'POST', `projects/${DEMO}/experienceTags`, { name: 'bulk', description: '' });
       for (let i = 0; i < 250; i++) {
         const a = await call(s, 'POST', `projects/${DEMO}/experiences`, {
-          name: `bulk-${String(i).padStart(3, '0')}`, description: 'bulk', experienceTagIDs: i % 2 ? [tag.body.experienceTagID] : [],
+          name: `bulk-${String(i).padStart(3, '0')}`,
+          description: 'bulk',
+          experienceTagIDs: i % 2 ? [tag.body.experienceTagID] : [],
         });
         assert.equal(a.status, 201);
       }
@@ -502,7 +588,9 @@ describe('sandbox: ReSim API', () => {
       for (let i = 0; i < 120; i++) await call(s, 'POST', `projects/${DEMO}/experienceTags`, { name: `t-${i}`, description: '' });
       for (let i = 0; i < 260; i++) {
         await call(s, 'POST', `projects/${DEMO}/experiences`, {
-          name: `big-${i}`, description: 'x', experienceTagIDs: [tag.body.experienceTagID],
+          name: `big-${i}`,
+          description: 'x',
+          experienceTagIDs: [tag.body.experienceTagID],
         });
       }
       const total = (await call(s, 'GET', `projects/${DEMO}/experiences?pageSize=1`)).body.total;
@@ -514,7 +602,11 @@ describe('sandbox: ReSim API', () => {
       assert.equal(mid.body.experiences.length, 150);
       const rest = await call(s, 'GET', `projects/${DEMO}/experiences?pageSize=150&pageToken=${mid.body.nextPageToken}`);
       assert.equal(rest.body.experiences.length, total - 150);
-      assert.equal((await call(s, 'GET', `projects/${DEMO}/experienceTags/${tag.body.experienceTagID}/experiences?pageSize=1000`)).body.experiences.length, 100);
+      assert.equal(
+        (await call(s, 'GET', `projects/${DEMO}/experienceTags/${tag.body.experienceTagID}/experiences?pageSize=1000`)).body.experiences
+          .length,
+        100,
+      );
       assert.equal((await call(s, 'GET', `projects/${DEMO}/experienceTags?pageSize=1000`)).body.experienceTags.length, 100);
     });
 

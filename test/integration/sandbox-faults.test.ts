@@ -20,7 +20,6 @@ function scripted(values: number[], fallback = 0.99): { random: () => number; pu
   };
 }
 
-
 async function get(s: Sandbox, path: string): Promise<Response> {
   return fetch(new URL(path, s.url), { headers: AUTH });
 }
@@ -67,7 +66,15 @@ describe('sandbox: fault injection', () => {
     assert.equal(r.headers.get('retry-after'), '1');
     await r.text();
     assert.equal(rnd.left(), 0, 'each request drew exactly what the rules say');
-    assert.deepEqual(s.requestLog.map((e) => [e.status, e.fault]), [[500, 'http500'], [503, 'http503'], [429, 'http429'], [429, 'http429']]);
+    assert.deepEqual(
+      s.requestLog.map((e) => [e.status, e.fault]),
+      [
+        [500, 'http500'],
+        [503, 'http503'],
+        [429, 'http429'],
+        [429, 'http429'],
+      ],
+    );
   });
 
   it('drops the connection', async () => {
@@ -115,7 +122,10 @@ describe('sandbox: fault injection', () => {
     assert.equal(r.status, 503);
     await r.text();
     assert.ok(!exists(s, 'not-applied-503'));
-    assert.deepEqual(s.requestLog.map((e) => !!e.applied), [true, false, false]);
+    assert.deepEqual(
+      s.requestLog.map((e) => !!e.applied),
+      [true, false, false],
+    );
   });
 
   it('never applies reads: a GET with a 500 fault draws no "applied" value', async () => {
@@ -147,7 +157,13 @@ describe('sandbox: fault injection', () => {
   });
 
   it('runs scripted faults from setFaults({next}) before the fail rate', async () => {
-    s.setFaults({ failRate: 0, next: [{ kind: 'http429', retryAfter: 1 }, { kind: 'drop', applied: true }] });
+    s.setFaults({
+      failRate: 0,
+      next: [
+        { kind: 'http429', retryAfter: 1 },
+        { kind: 'drop', applied: true },
+      ],
+    });
     const r = await get(s, 'projects');
     assert.equal(r.status, 429);
     assert.equal(r.headers.get('retry-after'), '1');
@@ -221,7 +237,10 @@ describe('sandbox: admin endpoints', () => {
     assert.ok(state.experiences[DEMO].some((e: any) => e.name === 'to-be-reset'));
     const reset = await admin(`${base}reset`, { method: 'POST', body: JSON.stringify({ seed: 'empty' }) });
     assert.equal(reset.status, 204);
-    assert.deepEqual(s.store.projects.map((p) => p.name), ['empty-project']);
+    assert.deepEqual(
+      s.store.projects.map((p) => p.name),
+      ['empty-project'],
+    );
     assert.equal((await admin(`${base}nothing`)).status, 404);
   });
 });

@@ -8,9 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runSandboxCommand, SandboxUsageError } from '../../sandbox/cli';
-import {
-  generateStore, GENERATED_PROJECT_ID, seedStore, SEED_IDS, startSandbox, type Sandbox,
-} from '../../sandbox/server';
+import { generateStore, GENERATED_PROJECT_ID, seedStore, SEED_IDS, startSandbox, type Sandbox } from '../../sandbox/server';
 
 const DEMO = SEED_IDS.demoProject;
 const AUTH = { Authorization: 'Bearer test-token' };
@@ -45,7 +43,10 @@ async function countAll(s: Sandbox, p: string, key: string): Promise<{ count: nu
 describe('sandbox: seeds', () => {
   it('empty: one project "empty-project" and nothing else', () => {
     const st = seedStore('empty');
-    assert.deepEqual(st.projects.map((p) => p.name), ['empty-project']);
+    assert.deepEqual(
+      st.projects.map((p) => p.name),
+      ['empty-project'],
+    );
     const id = st.projects[0].projectID;
     assert.deepEqual([st.experiences[id], st.experienceTags[id], st.systems[id], st.testSuites[id]], [[], [], [], []]);
   });
@@ -53,7 +54,10 @@ describe('sandbox: seeds', () => {
   it('demo: reproducible, with what the seed example names and something for it to change', () => {
     const a = seedStore('demo');
     assert.deepEqual(seedStore('demo'), a, 'fixed IDs and timestamps');
-    assert.deepEqual(a.projects.map((p) => p.name), ['demo', 'perception']);
+    assert.deepEqual(
+      a.projects.map((p) => p.name),
+      ['demo', 'perception'],
+    );
     const example = fs.readFileSync(path.join(__dirname, '../fixtures/seed-example.yaml'), 'utf8');
     const byName = <T extends { name: string }>(xs: T[], n: string): T | undefined => xs.find((x) => x.name === n);
     for (const n of ['regression', 'progression']) {
@@ -92,10 +96,20 @@ describe('sandbox: persistence', () => {
     assert.ok(fs.existsSync(file), 'written at start');
     const created = await call(s, 'POST', `projects/${DEMO}/experiences`, { name: 'persisted', description: 'kept across restarts' });
     assert.equal(created.status, 201);
-    assert.equal((await call(s, 'PATCH', `projects/${DEMO}/suites/${SEED_IDS.demo.suites['Basic Suite']}`, { experiences: [created.body.experienceID] })).status, 200);
+    assert.equal(
+      (
+        await call(s, 'PATCH', `projects/${DEMO}/suites/${SEED_IDS.demo.suites['Basic Suite']}`, {
+          experiences: [created.body.experienceID],
+        })
+      ).status,
+      200,
+    );
     assert.equal((await call(s, 'DELETE', `projects/${DEMO}/experiences/${SEED_IDS.demo.experiences['legacy-night-flight']}`)).status, 204);
     const onDisk = JSON.parse(fs.readFileSync(file, 'utf8'));
-    assert.ok(onDisk.experiences[DEMO].some((e: any) => e.name === 'persisted'), 'saved before the answer');
+    assert.ok(
+      onDisk.experiences[DEMO].some((e: any) => e.name === 'persisted'),
+      'saved before the answer',
+    );
     await s.close();
     assert.deepEqual(fs.readdirSync(dir), ['state.json'], 'no temp files left behind');
 
@@ -166,7 +180,10 @@ describe('sandbox: command', () => {
     let listening!: () => void;
     const started = new Promise<void>((resolve) => (listening = resolve));
     const finished = runSandboxCommand({
-      port: '0', seed: 'demo', verbose: true, token: 'super-secret',
+      port: '0',
+      seed: 'demo',
+      verbose: true,
+      token: 'super-secret',
       out: { write: (x: string) => (out += x) },
       err: { write: (x: string) => (err += x) },
       signal: stop.signal,
@@ -179,7 +196,10 @@ describe('sandbox: command', () => {
       await Promise.race([started, finished]);
       assert.ok(sandbox, 'listening');
       assert.match(out, /^ReSim sandbox listening on http:\/\/127\.0\.0\.1:\d+\/v1\/ \(project "demo"\)\n/);
-      assert.match(out, /RESIM_URL=http:\/\/127\.0\.0\.1:\d+\/v1\/ RESIM_TOKEN=<the token of --token> resim-sync preview --project demo --config /);
+      assert.match(
+        out,
+        /RESIM_URL=http:\/\/127\.0\.0\.1:\d+\/v1\/ RESIM_TOKEN=<the token of --token> resim-sync preview --project demo --config /,
+      );
       const res = await fetch(new URL('projects', sandbox.url), { headers: { Authorization: 'Bearer super-secret' } });
       assert.equal(res.status, 200);
       await res.text();

@@ -15,7 +15,8 @@ import { StaticTokenAuth } from '../../server/src/resim/auth';
 import { createResimClient } from '../../server/src/resim/client';
 import { applyPlan } from '../../server/src/sync/apply';
 import { ingest } from '../../server/src/sync/ingest';
-import type { ConfigExperience, ProjectState, SyncConfig } from '../../server/src/sync/model';
+import type { ConfigExperience, SyncConfig } from '../../server/src/config/model';
+import type { ProjectState } from '../../server/src/sync/model';
 import { computePlan, planHasChanges } from '../../server/src/sync/plan';
 import { parseUUID } from '../../server/src/util/uuid';
 import { referenceSync } from '../support/reference-model';
@@ -45,15 +46,25 @@ const entryArb = fc.record({
   id: fc.option(fc.tuple(fc.integer({ min: 0, max: MAX_LIVE - 1 }), fc.integer({ min: 0, max: 4 })), { nil: undefined, freq: 4 }),
   description: fc.constantFrom('Generated', 'changed'),
   // tag-9 and system-9 do not exist (an error, except on an archived entry).
-  tags: fc.option(fc.oneof({ arbitrary: subset(TAGS), weight: 9 }, { arbitrary: subset([...TAGS, 'tag-9']), weight: 1 }), { nil: undefined }),
-  systems: fc.option(fc.oneof({ arbitrary: subset(SYSTEMS), weight: 9 }, { arbitrary: subset([...SYSTEMS, 'system-9']), weight: 1 }), { nil: undefined }),
+  tags: fc.option(fc.oneof({ arbitrary: subset(TAGS), weight: 9 }, { arbitrary: subset([...TAGS, 'tag-9']), weight: 1 }), {
+    nil: undefined,
+  }),
+  systems: fc.option(fc.oneof({ arbitrary: subset(SYSTEMS), weight: 9 }, { arbitrary: subset([...SYSTEMS, 'system-9']), weight: 1 }), {
+    nil: undefined,
+  }),
   archived: fc.option(fc.constant(true), { nil: undefined, freq: 6 }),
 });
 
 const configArb = fc.record({
   entries: fc.uniqueArray(entryArb, { maxLength: 7, selector: (e) => e.name }),
   managed: fc.oneof({ arbitrary: subset(TAGS), weight: 19 }, { arbitrary: subset([...TAGS, 'tag-9']), weight: 1 }),
-  suites: fc.array(fc.record({ name: fc.constantFrom(...SUITES), members: fc.subarray([...Array.from({ length: MAX_LIVE }, (_, i) => liveName(i)), 'new-1', 'new-2']) }), { maxLength: 2 }),
+  suites: fc.array(
+    fc.record({
+      name: fc.constantFrom(...SUITES),
+      members: fc.subarray([...Array.from({ length: MAX_LIVE }, (_, i) => liveName(i)), 'new-1', 'new-2']),
+    }),
+    { maxLength: 2 },
+  ),
   archiveUnlisted: fc.boolean(),
 });
 
@@ -94,7 +105,11 @@ describe('sync rules (fast-check, against the sandbox)', function () {
     return s;
   }
 
-  const namesOf = (sets: ProjectState['tags'], id: string) => sets.filter((t) => t.experienceIDs.includes(id)).map((t) => t.name).sort();
+  const namesOf = (sets: ProjectState['tags'], id: string) =>
+    sets
+      .filter((t) => t.experienceIDs.includes(id))
+      .map((t) => t.name)
+      .sort();
 
   it('plan, apply, read again: every rule holds and a second plan has no changes', async () => {
     const api = createResimClient({ apiUrl: sb.url, auth: new StaticTokenAuth('token', sb.url), retryBaseMs: 1 });
@@ -112,7 +127,9 @@ describe('sync rules (fast-check, against the sandbox)', function () {
           if (e.archived) x.archived = true;
           return x;
         });
-        const suites = c.suites.filter((s, i) => c.suites.findIndex((t) => t.name === s.name) === i).map((s) => ({ name: s.name, experiences: s.members }));
+        const suites = c.suites
+          .filter((s, i) => c.suites.findIndex((t) => t.name === s.name) === i)
+          .map((s) => ({ name: s.name, experiences: s.members }));
         const config: SyncConfig = { experiences, managedTestSuites: suites, managedExperienceTags: c.managed };
         const plan = computePlan(config, before, { archiveUnlisted: c.archiveUnlisted });
         const byName = new Map(before.experiences.map((e) => [e.name, e]));
@@ -135,7 +152,11 @@ describe('sync rules (fast-check, against the sandbox)', function () {
           const id = cfg.experienceID ? parseUUID(cfg.experienceID) : undefined;
           if (!id || !before.experiences.some((e) => e.experienceID === id) || claimed.has(id)) return;
           claimed.add(id);
-          assert.deepEqual(plan.errors.filter((e) => e.path[0] === 'experiences' && e.path[1] === i && MATCH_CODES.has(e.code)).map((e) => e.code), [], `${cfg.experienceID} of ${cfg.name} matches by ID`);
+          assert.deepEqual(
+            plan.errors.filter((e) => e.path[0] === 'experiences' && e.path[1] === i && MATCH_CODES.has(e.code)).map((e) => e.code),
+            [],
+            `${cfg.experienceID} of ${cfg.name} matches by ID`,
+          );
         });
         // A suite may list a kept (unlisted, unarchived, --no-archive) live experience.
         const listed = new Set(experiences.map((e) => e.name));
@@ -145,7 +166,11 @@ describe('sync rules (fast-check, against the sandbox)', function () {
           assert.ok(!listed.has(n) && !kept, `${n} may be listed in a suite`);
         }
         const reference = referenceSync(config, before, c.archiveUnlisted);
-        assert.equal(plan.errors.length > 0, 'failed' in reference, `errors ${JSON.stringify(plan.errors.map((e) => e.code))} vs the resim CLI: ${'failed' in reference ? reference.failed : 'ok'}`);
+        assert.equal(
+          plan.errors.length > 0,
+          'failed' in reference,
+          `errors ${JSON.stringify(plan.errors.map((e) => e.code))} vs the resim CLI: ${'failed' in reference ? reference.failed : 'ok'}`,
+        );
         if (plan.errors.length) return; // matching or reference errors: nothing to apply
         const result = await applyPlan(api, plan);
         assert.equal(result.ok, true, JSON.stringify(result.calls.filter((x) => !x.ok)));
@@ -175,8 +200,10 @@ describe('sync rules (fast-check, against the sandbox)', function () {
           }
           assert.equal(e.description, cfg.description);
           for (const t of cfg.tags ?? []) assert.ok(tagsAfter.includes(t), `${cfg.name} has tag ${t}`);
-          for (const t of tagsAfter) assert.ok(!c.managed.includes(t) || (cfg.tags ?? []).includes(t), `${cfg.name}: managed tag ${t} only if listed`);
-          for (const t of tagsBefore) assert.ok(c.managed.includes(t) || tagsAfter.includes(t), `${cfg.name}: unmanaged tag ${t} never removed`);
+          for (const t of tagsAfter)
+            assert.ok(!c.managed.includes(t) || (cfg.tags ?? []).includes(t), `${cfg.name}: managed tag ${t} only if listed`);
+          for (const t of tagsBefore)
+            assert.ok(c.managed.includes(t) || tagsAfter.includes(t), `${cfg.name}: unmanaged tag ${t} never removed`);
           for (const s of [...sysBefore, ...(cfg.systems ?? [])]) assert.ok(sysAfter.includes(s), `${cfg.name}: systems only added (${s})`);
         }
         for (const e of before.experiences.filter((x) => !matchedIDs.has(x.experienceID))) {
@@ -186,7 +213,11 @@ describe('sync rules (fast-check, against the sandbox)', function () {
         }
         for (const s of suites) {
           const suite = after.testSuites.find((t) => t.name === s.name)!;
-          assert.deepEqual([...suite.experiences].sort(), [...new Set(s.experiences.map((n) => now.get(n)!.experienceID))].sort(), `${s.name}: exactly its list`);
+          assert.deepEqual(
+            [...suite.experiences].sort(),
+            [...new Set(s.experiences.map((n) => now.get(n)!.experienceID))].sort(),
+            `${s.name}: exactly its list`,
+          );
         }
         // The project the resim CLI would leave.
         if ('project' in reference) {
@@ -195,8 +226,20 @@ describe('sync rules (fast-check, against the sandbox)', function () {
             const got = after.experiences.find((x) => x.experienceID === idOf(key));
             assert.ok(got, `${key} exists`);
             assert.deepEqual(
-              { name: got.name, description: got.description, archived: got.archived, tags: namesOf(after.tags, got.experienceID), systems: namesOf(after.systems, got.experienceID) },
-              { name: want.name, description: want.description, archived: want.archived, tags: [...want.tags].sort(), systems: [...want.systems].sort() },
+              {
+                name: got.name,
+                description: got.description,
+                archived: got.archived,
+                tags: namesOf(after.tags, got.experienceID),
+                systems: namesOf(after.systems, got.experienceID),
+              },
+              {
+                name: want.name,
+                description: want.description,
+                archived: want.archived,
+                tags: [...want.tags].sort(),
+                systems: [...want.systems].sort(),
+              },
               `${key}: as the resim CLI leaves it`,
             );
           }

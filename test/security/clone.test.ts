@@ -56,7 +56,10 @@ describe('security: names through clone', function () {
     assert.ok(text.includes('# Test suite "Nightly Suite\\ninjected: true" is not managed here'), text);
     const doc = parse(text) as Record<string, unknown>;
     assert.deepEqual(Object.keys(doc).sort(), ['experiences', 'managedExperienceTags', 'managedTestSuites'], 'no key injected');
-    assert.deepEqual((doc.managedTestSuites as { name: string }[]).map((s) => s.name), [SUITE]);
+    assert.deepEqual(
+      (doc.managedTestSuites as { name: string }[]).map((s) => s.name),
+      [SUITE],
+    );
     assert.ok((doc.experiences as { name: string }[]).some((e) => e.name === EXPERIENCE));
     assert.ok((doc.managedExperienceTags as string[]).includes(TAG));
 

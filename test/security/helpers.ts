@@ -4,10 +4,10 @@
  */
 import { spawn } from 'child_process';
 import * as http from 'http';
-import * as net from 'net';
 import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { freePort } from '../../server/src/util/net';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -73,10 +73,11 @@ export async function localServer(handle: (req: Recorded, res: http.ServerRespon
     origin: `http://127.0.0.1:${port}`,
     host: `127.0.0.1:${port}`,
     requests,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -87,14 +88,4 @@ export function json(res: http.ServerResponse, status: number, body: unknown, he
   res.end(text);
 }
 
-/** A free TCP port on 127.0.0.1 (asks the OS, releases it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
+export { freePort };

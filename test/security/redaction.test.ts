@@ -42,7 +42,10 @@ describe('security: secrets never appear in messages', function () {
       assert.match(out, /Bearer \[redacted\]/);
       assert.match(out, /state=1/, 'other parameters stay');
       // Prose and ordinary names are left alone.
-      assert.equal(redact('a bearer token from RESIM_TOKEN; test suite "Basic Suite"; pageToken=abc'), 'a bearer token from RESIM_TOKEN; test suite "Basic Suite"; pageToken=abc');
+      assert.equal(
+        redact('a bearer token from RESIM_TOKEN; test suite "Basic Suite"; pageToken=abc'),
+        'a bearer token from RESIM_TOKEN; test suite "Basic Suite"; pageToken=abc',
+      );
     });
 
     it('is what the VS Code output channel uses', () => {
@@ -62,7 +65,8 @@ describe('security: secrets never appear in messages', function () {
       fs.writeFileSync(config, '# resim-project: demo\nexperiences:\n  - name: one\n    description: d\n    locations: [s3://b/k]\n');
       // An API that redirects, with the token in the Location, and a token endpoint that echoes.
       api = await localServer((req, res) => {
-        if (req.url.endsWith('/oauth/token')) json(res, 401, { error: 'access_denied', error_description: `bad client_secret=${SECRET} for ${req.body}` });
+        if (req.url.endsWith('/oauth/token'))
+          json(res, 401, { error: 'access_denied', error_description: `bad client_secret=${SECRET} for ${req.body}` });
         else {
           res.writeHead(302, { Location: `http://127.0.0.1:1/cb/${TOKEN}?access_token=${TOKEN}` });
           res.end();
@@ -75,7 +79,11 @@ describe('security: secrets never appear in messages', function () {
     });
 
     it('an unparsable API URL with a password: the error does not print it', async () => {
-      const r = await runCli(['preview', '--config', config], { HOME: dir, RESIM_URL: `http://user:${PASSWORD}@127.0.0.1:notaport/v1/`, RESIM_TOKEN: TOKEN });
+      const r = await runCli(['preview', '--config', config], {
+        HOME: dir,
+        RESIM_URL: `http://user:${PASSWORD}@127.0.0.1:notaport/v1/`,
+        RESIM_TOKEN: TOKEN,
+      });
       assert.equal(r.code, 1);
       assert.match(r.stderr, /Invalid ReSim API URL|is not an http\(s\) URL/);
       assertClean('stdout+stderr', r.stdout + r.stderr);
@@ -92,7 +100,11 @@ describe('security: secrets never appear in messages', function () {
     it('an auth URL with a password and a token endpoint that echoes the secret: neither is printed', async () => {
       const auth = api.origin.replace('http://', `http://user:${PASSWORD}@`);
       const r = await runCli(['preview', '--config', config], {
-        HOME: dir, RESIM_URL: `${api.origin}/v1/`, RESIM_CLIENT_ID: 'cid', RESIM_CLIENT_SECRET: SECRET, RESIM_AUTH_URL: `${auth}/`,
+        HOME: dir,
+        RESIM_URL: `${api.origin}/v1/`,
+        RESIM_CLIENT_ID: 'cid',
+        RESIM_CLIENT_SECRET: SECRET,
+        RESIM_AUTH_URL: `${auth}/`,
       });
       assert.equal(r.code, 1);
       assert.match(r.stderr, /GetToken failed: 401/);
@@ -116,12 +128,17 @@ describe('security: secrets never appear in messages', function () {
       });
       const apiUrl = `${api.origin.replace('http://', `http://user:${PASSWORD}@`)}/v1/`;
       client = await LspClient.start({ settings: { apiUrl, project: 'demo' }, env: { RESIM_TOKEN: TOKEN } });
+      client.allowRedactionMarker = true; // this test puts a password into the API URL on purpose
       const uri = 'file:///tmp/sec/demo.experiences.yaml';
       client.open(uri, '# resim-project: demo\nexperiences:\n  - name: one\n    description: d\n    locations: [s3://b/k]\n');
       const diags = await client.diagnosticsFor(uri, (d) => d.some((x) => x.code === 'state-unavailable'));
       const errors: string[] = [];
       const preview = await client.request<unknown>('resim/preview', { uri, fresh: true });
-      for (const [method, params] of [['resim/listProjects', {}], ['resim/clone', { project: 'demo' }], ['resim/apply', { uri, stateFingerprint: 'x' }]] as const) {
+      for (const [method, params] of [
+        ['resim/listProjects', {}],
+        ['resim/clone', { project: 'demo' }],
+        ['resim/apply', { uri, stateFingerprint: 'x' }],
+      ] as const) {
         try {
           errors.push(JSON.stringify(await client.request(method, params)));
         } catch (e) {
@@ -135,7 +152,7 @@ describe('security: secrets never appear in messages', function () {
       assertClean('resim/preview', JSON.stringify(preview));
       assertClean('request errors', errors.join('\n'));
       assertClean('window/logMessage', client.logs.map((l) => l.message).join('\n'));
-      assertClean("stderr", client.stderr);
+      assertClean('stderr', client.stderr);
     });
   });
 });

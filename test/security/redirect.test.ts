@@ -46,7 +46,11 @@ describe('security: no credential follows a redirect', function () {
       });
       try {
         const r = await runCli(['preview', '--config', config], {
-          HOME: dir, RESIM_URL: sandbox.url, RESIM_CLIENT_ID: 'client-id-1', RESIM_CLIENT_SECRET: SECRET, RESIM_AUTH_URL: `${auth.origin}/`,
+          HOME: dir,
+          RESIM_URL: sandbox.url,
+          RESIM_CLIENT_ID: 'client-id-1',
+          RESIM_CLIENT_SECRET: SECRET,
+          RESIM_AUTH_URL: `${auth.origin}/`,
         });
         assert.equal(r.code, 1, r.stdout + r.stderr);
         assert.equal(auth.requests.length, 1, 'the token endpoint was asked once');
@@ -66,7 +70,11 @@ describe('security: no credential follows a redirect', function () {
       res.end();
     });
     try {
-      const r = await runCli(['preview', '--config', config], { HOME: dir, RESIM_URL: `${api.origin}/v1/`, RESIM_TOKEN: 'api-token-7c3e55aa' });
+      const r = await runCli(['preview', '--config', config], {
+        HOME: dir,
+        RESIM_URL: `${api.origin}/v1/`,
+        RESIM_TOKEN: 'api-token-7c3e55aa',
+      });
       assert.equal(r.code, 1);
       assert.ok(api.requests.length >= 1);
       assert.deepEqual(target.requests, [], 'nothing reached the redirect target');
@@ -84,14 +92,22 @@ describe('security: no credential follows a redirect', function () {
     try {
       const port = auth.host.split(':')[1];
       const r = await runCli(['preview', '--config', config], {
-        HOME: dir, RESIM_URL: sandbox.url, RESIM_CLIENT_ID: 'client-id-1', RESIM_CLIENT_SECRET: SECRET, RESIM_AUTH_URL: `http://0.0.0.0:${port}/`,
+        HOME: dir,
+        RESIM_URL: sandbox.url,
+        RESIM_CLIENT_ID: 'client-id-1',
+        RESIM_CLIENT_SECRET: SECRET,
+        RESIM_AUTH_URL: `http://0.0.0.0:${port}/`,
       });
       assert.equal(r.code, 1, r.stdout + r.stderr);
       assert.deepEqual(auth.requests, [], 'the secret was not sent over plain http');
       assert.match(r.stderr, /token endpoint must use https/);
       // On loopback plain http is fine (local servers, tests).
       const ok = await runCli(['preview', '--config', config], {
-        HOME: dir, RESIM_URL: sandbox.url, RESIM_CLIENT_ID: 'client-id-1', RESIM_CLIENT_SECRET: SECRET, RESIM_AUTH_URL: `${auth.origin}/`,
+        HOME: dir,
+        RESIM_URL: sandbox.url,
+        RESIM_CLIENT_ID: 'client-id-1',
+        RESIM_CLIENT_SECRET: SECRET,
+        RESIM_AUTH_URL: `${auth.origin}/`,
       });
       assert.equal(auth.requests.length, 1, ok.stderr);
       assert.equal(ok.code, 0, ok.stderr);

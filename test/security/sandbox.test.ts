@@ -42,7 +42,10 @@ function stop(proc: ChildProcess | undefined): Promise<void> {
 }
 
 /** One HTTP request with full control of the headers (Host included). */
-function request(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; body: string }> {
+function request(
+  url: string,
+  opts: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: opts.method ?? 'GET', headers: opts.headers }, (res) => {
       let body = '';
@@ -77,7 +80,8 @@ describe('security: the local sandbox', function () {
   async function startWithToken(): Promise<string> {
     const data = path.join(dir, 'sandbox.json');
     proc = spawn(process.execPath, [CLI, 'sandbox', '--port', '0', '--seed', 'demo', '--data', data], {
-      env: { PATH: process.env.PATH, HOME: dir, RESIM_SANDBOX_TOKEN: TOKEN }, stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PATH: process.env.PATH, HOME: dir, RESIM_SANDBOX_TOKEN: TOKEN },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     const { url, out } = await listening(proc);
     assert.ok(!out.includes(TOKEN), 'a token that was given is not printed');
@@ -90,7 +94,9 @@ describe('security: the local sandbox', function () {
     const data = await startWithToken();
     const pid = JSON.parse(fs.readFileSync(data, 'utf8')).projects[0].projectID as string;
     const created = await request(`${api}projects/${pid}/experiences`, {
-      method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'keep-me', description: 'd', locations: ['s3://b/k'] }),
+      method: 'POST',
+      headers: { ...auth, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'keep-me', description: 'd', locations: ['s3://b/k'] }),
     });
     assert.equal(created.status, 201, created.body);
     const before = fs.readFileSync(data, 'utf8');
@@ -130,7 +136,10 @@ describe('security: the local sandbox', function () {
   });
 
   it('without a token, a random one is generated, printed, and required', async () => {
-    proc = spawn(process.execPath, [CLI, 'sandbox', '--port', '0', '--seed', 'demo'], { env: { PATH: process.env.PATH, HOME: dir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    proc = spawn(process.execPath, [CLI, 'sandbox', '--port', '0', '--seed', 'demo'], {
+      env: { PATH: process.env.PATH, HOME: dir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const { url, out } = await listening(proc);
     const token = /Bearer token \(generated[^)]*\): (\S+)/.exec(out)?.[1];
     assert.ok(token && token.length >= 32, out);
@@ -143,7 +152,10 @@ describe('security: the local sandbox', function () {
   it('the token can come from a file', async () => {
     const file = path.join(dir, 'token');
     fs.writeFileSync(file, `${TOKEN}\n`, { mode: 0o600 });
-    proc = spawn(process.execPath, [CLI, 'sandbox', '--port', '0', '--token-file', file], { env: { PATH: process.env.PATH, HOME: dir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    proc = spawn(process.execPath, [CLI, 'sandbox', '--port', '0', '--token-file', file], {
+      env: { PATH: process.env.PATH, HOME: dir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const { url, out } = await listening(proc);
     assert.ok(!out.includes(TOKEN));
     assert.equal((await request(`${url}projects`, { headers: auth })).status, 200);

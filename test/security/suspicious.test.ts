@@ -37,11 +37,17 @@ describe('security: suspicious characters are flagged in the editor', function (
     const found = diags.filter((d) => d.code === 'suspicious-characters');
     assert.equal(found.length, 3, JSON.stringify(found, null, 1));
     for (const d of found) assert.equal(d.severity, 2, 'a warning');
-    assert.deepEqual(found.map((d) => textAt(TEXT, d.range)), ['\u202e', '\u2066', '\u200b']);
+    assert.deepEqual(
+      found.map((d) => textAt(TEXT, d.range)),
+      ['\u202e', '\u2066', '\u200b'],
+    );
     assert.match(found[0].message as string, /U\+202E RIGHT-TO-LEFT OVERRIDE/);
     assert.match(found[0].message as string, /Bidirectional control/);
     assert.match(found[2].message as string, /U\+200B ZERO WIDTH SPACE/);
-    assert.deepEqual(found.map((d) => d.range.start.line), [2, 2, 3]);
+    assert.deepEqual(
+      found.map((d) => d.range.start.line),
+      [2, 2, 3],
+    );
 
     // Each has a quick fix; applied together they leave a clean file without new warnings.
     let text = TEXT;

@@ -11,7 +11,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { renderPlanBody } from '../../client/src/planHtml';
 import { md } from '../../server/src/lsp/markdown';
-import type { PlanJson } from '../../client/src/protocol';
+import type { PlanJson } from '../../protocol';
 import { seedStore, SEED_IDS, startSandbox, type Sandbox } from '../../sandbox/server';
 import { runCli } from './helpers';
 
@@ -37,17 +37,20 @@ describe('security: names are shown escaped in the terminal and the plan webview
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'resim-sec-term-'));
     config = path.join(dir, 'demo.experiences.yaml');
     // Lists neither injected name: both are planned for archiving.
-    fs.writeFileSync(config, [
-      '# resim-project: demo',
-      'experiences:',
-      '  - name: scenario-survey-alpha',
-      '    description: Aerial survey over the old test zone',
-      '    locations: [s3://drone-missions/surveys/alpha-old-zone]',
-      '  - name: hover-stability-baseline',
-      '    description: changed',
-      '    locations: [s3://x/y]',
-      '',
-    ].join('\n'));
+    fs.writeFileSync(
+      config,
+      [
+        '# resim-project: demo',
+        'experiences:',
+        '  - name: scenario-survey-alpha',
+        '    description: Aerial survey over the old test zone',
+        '    locations: [s3://drone-missions/surveys/alpha-old-zone]',
+        '  - name: hover-stability-baseline',
+        '    description: changed',
+        '    locations: [s3://x/y]',
+        '',
+      ].join('\n'),
+    );
   });
   after(async () => {
     await sandbox.close();

@@ -19,7 +19,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { startSandbox, generateStore, GENERATED_PROJECT_ID, type Sandbox } from '../../sandbox/server';
-import type { ConfigExperience, SyncConfig } from '../../server/src/sync/model';
+import type { ConfigExperience, SyncConfig } from '../../server/src/config/model';
 import { configYaml, seeded } from '../../bench/lib/configs';
 
 const ROUNDS = Math.max(1, Number(process.env.SOAK_ROUNDS ?? 15));
@@ -41,7 +41,10 @@ interface Run {
 
 function cli(args: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cliPath, ...args], {
+      env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -70,7 +73,14 @@ describe('soak: random edits applied under a 20% fault rate', function () {
     assert.ok(fs.existsSync(cliPath), 'dist/cli.js is missing: run `node esbuild.mjs` first');
     const rnd = seeded(SEED * 7919);
     sb = await startSandbox({
-      store: generateStore({ experiences: 30, tags: TAGS.length, systems: SYSTEMS.length, suites: SUITES.length, archivedEvery: 0, projectName: 'soak' }),
+      store: generateStore({
+        experiences: 30,
+        tags: TAGS.length,
+        systems: SYSTEMS.length,
+        suites: SUITES.length,
+        archivedEvery: 0,
+        projectName: 'soak',
+      }),
       random: rnd,
     });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'resim-soak-'));
@@ -102,7 +112,10 @@ describe('soak: random edits applied under a 20% fault rate', function () {
     entries.forEach((e, i) => suites.get(SUITES[i % SUITES.length])!.push(e.name));
     const config = (): SyncConfig => ({
       experiences: entries,
-      managedTestSuites: [...suites].map(([name, members]) => ({ name, experiences: members.filter((n) => entries.some((e) => e.name === n)) })),
+      managedTestSuites: [...suites].map(([name, members]) => ({
+        name,
+        experiences: members.filter((n) => entries.some((e) => e.name === n)),
+      })),
       managedExperienceTags: TAGS.slice(0, 4),
     });
     let serial = 0;
@@ -111,7 +124,13 @@ describe('soak: random edits applied under a 20% fault rate', function () {
     const edits: Record<string, () => void> = {
       add: () => {
         const name = fresh('soak-new');
-        entries.push({ name, description: `added ${name}`, locations: [`s3://soak/${name}`], tags: [pick(TAGS)], systems: [pick(SYSTEMS)] });
+        entries.push({
+          name,
+          description: `added ${name}`,
+          locations: [`s3://soak/${name}`],
+          tags: [pick(TAGS)],
+          systems: [pick(SYSTEMS)],
+        });
         suites.get(pick(SUITES))!.push(name);
       },
       rename: () => {
@@ -172,7 +191,11 @@ describe('soak: random edits applied under a 20% fault rate', function () {
         const stale = await cli([...args('apply'), '--yes', '--allow-mass-archive', '--plan', planFile], env);
         assertNoCrash(stale, `${where}: apply --plan after a second writer`, [3]);
         assert.match(stale.stderr, /stale plan/i, `${where}: says why`);
-        assert.deepEqual(sb.requestLog.filter((r) => r.method !== 'GET'), [], `${where}: a refused apply writes nothing`);
+        assert.deepEqual(
+          sb.requestLog.filter((r) => r.method !== 'GET'),
+          [],
+          `${where}: a refused apply writes nothing`,
+        );
         staleChecks += 1;
       }
 
@@ -202,11 +225,15 @@ describe('soak: random edits applied under a 20% fault rate', function () {
       }
       for (const [suite, members] of suites) {
         const s = sb.store.testSuites[pid].find((t) => t.name === suite)!;
-        const want = members.filter((n) => entries.some((e) => e.name === n)).map((n) => byName(n)!.experienceID).sort();
+        const want = members
+          .filter((n) => entries.some((e) => e.name === n))
+          .map((n) => byName(n)!.experienceID)
+          .sort();
         assert.deepEqual([...s.experiences].sort(), want, `${where}: ${suite} holds exactly its listed experiences`);
       }
     }
     assert.ok(ROUNDS < STALE_EVERY || staleChecks > 0, 'the stale-plan check ran');
-    if (process.env.SOAK_VERBOSE) console.log(`soak: ${ROUNDS} rounds, ${partialApplies} partial applies (exit 1), ${staleChecks} stale-plan refusals`);
+    if (process.env.SOAK_VERBOSE)
+      console.log(`soak: ${ROUNDS} rounds, ${partialApplies} partial applies (exit 1), ${staleChecks} stale-plan refusals`);
   });
 });

@@ -97,7 +97,12 @@ export async function startTestOidc(opts: TestOidcOptions = {}): Promise<TestOid
         enabled: true,
         defaultResource: () => AUDIENCE,
         useGrantedResource: () => true,
-        getResourceServerInfo: () => ({ scope: 'offline_access', audience: AUDIENCE, accessTokenFormat: 'jwt', accessTokenTTL: opts.accessTokenTtl ?? 3600 }),
+        getResourceServerInfo: () => ({
+          scope: 'offline_access',
+          audience: AUDIENCE,
+          accessTokenFormat: 'jwt',
+          accessTokenTTL: opts.accessTokenTtl ?? 3600,
+        }),
       },
     },
     ttl: {
@@ -162,7 +167,13 @@ export async function startTestOidc(opts: TestOidcOptions = {}): Promise<TestOid
       }
     }
     await next();
-    if (ctx.path === '/oauth/device/code' && ctx.status === 200 && opts.interval !== undefined && ctx.body && typeof ctx.body === 'object') {
+    if (
+      ctx.path === '/oauth/device/code' &&
+      ctx.status === 200 &&
+      opts.interval !== undefined &&
+      ctx.body &&
+      typeof ctx.body === 'object'
+    ) {
       ctx.body = { ...ctx.body, interval: opts.interval };
     }
   });
@@ -187,7 +198,8 @@ export async function startTestOidc(opts: TestOidcOptions = {}): Promise<TestOid
       }
       return { status: res.status, location: res.headers.get('location') ?? undefined, html: await res.text() };
     };
-    const hidden = (html: string) => Object.fromEntries([...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    const hidden = (html: string) =>
+      Object.fromEntries([...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1], m[2]]));
     const formAction = (html: string) => /<form[^>]*action="([^"]+)"/.exec(html)?.[1] ?? '';
     let page = await go(`/activate?user_code=${encodeURIComponent(userCode)}`);
     const fields = hidden(page.html);
@@ -201,7 +213,8 @@ export async function startTestOidc(opts: TestOidcOptions = {}): Promise<TestOid
       }
     }
     page = res;
-    if (choice === 'approve' && !/Sign-in Success/.test(page.html)) throw new Error(`approval did not finish: ${page.status} ${page.html.slice(0, 500)}`);
+    if (choice === 'approve' && !/Sign-in Success/.test(page.html))
+      throw new Error(`approval did not finish: ${page.status} ${page.html.slice(0, 500)}`);
   };
 
   return {
@@ -211,6 +224,10 @@ export async function startTestOidc(opts: TestOidcOptions = {}): Promise<TestOid
     grants,
     approve: (userCode, account = 'engineer') => browse(userCode, 'approve', account),
     deny: (userCode) => browse(userCode, 'deny', 'nobody'),
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -7,7 +7,8 @@
  * tag and system memberships, suite members); experience IDs are compared as UUIDs, as the
  * reference decodes them.
  */
-import type { ProjectState, SyncConfig } from '../../server/src/sync/model';
+import type { SyncConfig } from '../../server/src/config/model';
+import type { ProjectState } from '../../server/src/sync/model';
 import { parseUUID } from '../../server/src/util/uuid';
 
 export interface ModelExperience {
@@ -79,10 +80,23 @@ export function referenceSync(config: SyncConfig, state: ProjectState, shouldArc
   }
 
   const experiences = new Map<string, ModelExperience>();
-  for (const e of state.experiences) experiences.set(e.experienceID, { name: e.name, description: e.description, archived: e.archived, tags: tagsOf(e.experienceID), systems: systemsOf(e.experienceID) });
+  for (const e of state.experiences)
+    experiences.set(e.experienceID, {
+      name: e.name,
+      description: e.description,
+      archived: e.archived,
+      tags: tagsOf(e.experienceID),
+      systems: systemsOf(e.experienceID),
+    });
   for (const [name, m] of matches) {
     const key = m.id ?? `new:${name}`;
-    const cur = experiences.get(key) ?? { name, description: m.entry?.description ?? '', archived: false, tags: new Set<string>(), systems: new Set<string>() };
+    const cur = experiences.get(key) ?? {
+      name,
+      description: m.entry?.description ?? '',
+      archived: false,
+      tags: new Set<string>(),
+      systems: new Set<string>(),
+    };
     experiences.set(key, cur);
     if (!m.archived && m.entry) {
       cur.archived = false; // restored if it was archived

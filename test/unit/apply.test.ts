@@ -1,14 +1,28 @@
 import { strict as assert } from 'assert';
 import { applyPlan, countWriteCalls, PlanRefusedError } from '../../server/src/sync/apply';
-import type { ConfigExperience, Experience, ProjectState, SyncConfig } from '../../server/src/sync/model';
+import type { ConfigExperience, SyncConfig } from '../../server/src/config/model';
+import type { Experience } from '../../server/src/resim/model';
+import type { ProjectState } from '../../server/src/sync/model';
 import { computePlan } from '../../server/src/sync/plan';
 import { assertApplicable } from '../../server/src/sync/service';
 import { fingerprintConfig } from '../../server/src/sync/fingerprint';
-import type { ResimApi } from '../../server/src/resim/types';
+import type { ResimApi } from '../../server/src/sync/port';
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
-const exp = (n: number, name: string, extra: Partial<Experience> = {}): Experience => ({ experienceID: id(n), name, description: 'd', locations: ['s3://l'], archived: false, ...extra });
-const entry = (name: string, extra: Partial<ConfigExperience> = {}): ConfigExperience => ({ name, description: 'd', locations: ['s3://l'], ...extra });
+const exp = (n: number, name: string, extra: Partial<Experience> = {}): Experience => ({
+  experienceID: id(n),
+  name,
+  description: 'd',
+  locations: ['s3://l'],
+  archived: false,
+  ...extra,
+});
+const entry = (name: string, extra: Partial<ConfigExperience> = {}): ConfigExperience => ({
+  name,
+  description: 'd',
+  locations: ['s3://l'],
+  ...extra,
+});
 
 function state(experiences: Experience[]): ProjectState {
   return {
@@ -46,22 +60,37 @@ function fakeApi(fail: (op: string, arg: string) => boolean = () => false) {
       await write('revise', `${sid.slice(-3)}:${ids.map((i) => i.slice(-3)).join(',')}`);
       return { testSuiteID: sid, name: 's', experiences: ids };
     },
-    addTagsToExperiences: (_p: string, tags: string[], ids: string[]) => write('addTags', `${tags.map((t) => t.slice(-3))}:${ids.map((i) => i.slice(-3)).join(',')}`),
+    addTagsToExperiences: (_p: string, tags: string[], ids: string[]) =>
+      write('addTags', `${tags.map((t) => t.slice(-3))}:${ids.map((i) => i.slice(-3)).join(',')}`),
     removeTagFromExperience: (_p: string, t: string, eid: string) => write('removeTag', `${t.slice(-3)}:${eid.slice(-3)}`),
-    addSystemsToExperiences: (_p: string, s: string[], ids: string[]) => write('addSystems', `${s.map((x) => x.slice(-3))}:${ids.map((i) => i.slice(-3)).join(',')}`),
+    addSystemsToExperiences: (_p: string, s: string[], ids: string[]) =>
+      write('addSystems', `${s.map((x) => x.slice(-3))}:${ids.map((i) => i.slice(-3)).join(',')}`),
   } as unknown as ResimApi;
   return { api, log };
 }
 
-const cfg = (experiences: ConfigExperience[], extra: Partial<SyncConfig> = {}): SyncConfig => ({ experiences, managedTestSuites: [], managedExperienceTags: [], ...extra });
+const cfg = (experiences: ConfigExperience[], extra: Partial<SyncConfig> = {}): SyncConfig => ({
+  experiences,
+  managedTestSuites: [],
+  managedExperienceTags: [],
+  ...extra,
+});
 
 describe('apply', () => {
   it('runs the phases in the reference order and makes only the calls the plan needs', async () => {
     const s = state([exp(1, 'a'), exp(2, 'b', { archived: true }), exp(3, 'gone'), exp(4, 'same')]);
     const plan = computePlan(
-      cfg([entry('a', { description: 'new', tags: ['regression'] }), entry('b', { systems: ['hil'] }), entry('n', { tags: ['regression'] }), entry('same')], {
-        managedTestSuites: [{ name: 'Suite', experiences: ['a', 'n'] }],
-      }),
+      cfg(
+        [
+          entry('a', { description: 'new', tags: ['regression'] }),
+          entry('b', { systems: ['hil'] }),
+          entry('n', { tags: ['regression'] }),
+          entry('same'),
+        ],
+        {
+          managedTestSuites: [{ name: 'Suite', experiences: ['a', 'n'] }],
+        },
+      ),
       s,
       { archiveUnlisted: true },
     );
@@ -82,7 +111,11 @@ describe('apply', () => {
   });
 
   it('a failed call does not stop independent ones; a suite missing a failed create is not revised', async () => {
-    const plan = computePlan(cfg([entry('a'), entry('n1'), entry('n2')], { managedTestSuites: [{ name: 'Suite', experiences: ['a', 'n1'] }] }), state([exp(1, 'a'), exp(3, 'gone')]), { archiveUnlisted: true });
+    const plan = computePlan(
+      cfg([entry('a'), entry('n1'), entry('n2')], { managedTestSuites: [{ name: 'Suite', experiences: ['a', 'n1'] }] }),
+      state([exp(1, 'a'), exp(3, 'gone')]),
+      { archiveUnlisted: true },
+    );
     const { api, log } = fakeApi((op, arg) => op === 'create' && arg === 'n1');
     const result = await applyPlan(api, plan);
     assert.equal(result.ok, false);
@@ -113,30 +146,56 @@ describe('apply', () => {
     let made = 0;
     const api = {
       ...fakeApi().api,
-      createExperience: (_p: string, input: { name: string }, signal?: AbortSignal) => new Promise((resolve, reject) => {
-        // Two creates complete; the third cancels; every call still waiting sees the abort.
-        if (made < 2) { made++; resolve(exp(200 + made, input.name)); return; }
-        if (made === 2) { made++; ac.abort(); }
-        if (signal?.aborted) reject(new Error('This operation was aborted'));
-        else signal?.addEventListener('abort', () => reject(new Error('This operation was aborted')));
-      }),
+      createExperience: (_p: string, input: { name: string }, signal?: AbortSignal) =>
+        new Promise((resolve, reject) => {
+          // Two creates complete; the third cancels; every call still waiting sees the abort.
+          if (made < 2) {
+            made++;
+            resolve(exp(200 + made, input.name));
+            return;
+          }
+          if (made === 2) {
+            made++;
+            ac.abort();
+          }
+          if (signal?.aborted) reject(new Error('This operation was aborted'));
+          else signal?.addEventListener('abort', () => reject(new Error('This operation was aborted')));
+        }),
     } as unknown as ResimApi;
     const result = await applyPlan(api, plan, { signal: ac.signal });
     assert.equal(result.cancelled, true);
     assert.equal(result.calls.filter((c) => c.ok).length, 2);
     const notOk = result.calls.filter((c) => !c.ok);
     assert.equal(notOk.length, 4);
-    assert.ok(notOk.every((c) => c.skipped && c.error === 'cancelled'), JSON.stringify(notOk));
+    assert.ok(
+      notOk.every((c) => c.skipped && c.error === 'cancelled'),
+      JSON.stringify(notOk),
+    );
   });
 
   it('guards: stale state, changed config, mass archive', () => {
     const many = Array.from({ length: 12 }, (_, i) => exp(i + 1, `e${i}`));
     const plan = computePlan(cfg([entry('e0')]), state(many), { archiveUnlisted: true });
-    assert.throws(() => assertApplicable(plan, {}), (e: PlanRefusedError) => e.code === 'mass-archive' && /archives 11 of 12/.test(e.message));
+    assert.throws(
+      () => assertApplicable(plan, {}),
+      (e: PlanRefusedError) => e.code === 'mass-archive' && /archives 11 of 12/.test(e.message),
+    );
     assert.doesNotThrow(() => assertApplicable(plan, { allowMassArchive: true }));
-    assert.throws(() => assertApplicable(plan, { allowMassArchive: true, expectedStateFingerprint: 'other' }), (e: PlanRefusedError) => e.code === 'stale-plan');
+    assert.throws(
+      () => assertApplicable(plan, { allowMassArchive: true, expectedStateFingerprint: 'other' }),
+      (e: PlanRefusedError) => e.code === 'stale-plan',
+    );
     const config = cfg([entry('e0')]);
-    assert.throws(() => assertApplicable(plan, { allowMassArchive: true, expectedConfigFingerprint: 'other' }, config), (e: PlanRefusedError) => e.code === 'stale-plan' && /config changed/.test(e.message));
-    assert.doesNotThrow(() => assertApplicable(plan, { allowMassArchive: true, expectedConfigFingerprint: fingerprintConfig(config, plan.archiveUnlisted) }, config));
+    assert.throws(
+      () => assertApplicable(plan, { allowMassArchive: true, expectedConfigFingerprint: 'other' }, config),
+      (e: PlanRefusedError) => e.code === 'stale-plan' && /config changed/.test(e.message),
+    );
+    assert.doesNotThrow(() =>
+      assertApplicable(
+        plan,
+        { allowMassArchive: true, expectedConfigFingerprint: fingerprintConfig(config, plan.archiveUnlisted) },
+        config,
+      ),
+    );
   });
 });

@@ -1,10 +1,20 @@
 /** Pure helpers of the extension client: secret redaction, state age, summary text, no-op detection. */
 import * as assert from 'assert';
-import { applyCounts, formatAge, formatSummary, plural } from '../../client/src/format';
-import { changeCount, isNoOp } from '../../client/src/protocol';
+import { applyCounts, formatAge } from '../../client/src/format';
+import { changeCount, formatSummary, isNoOp, plural } from '../../protocol';
 import { Redactor } from '../../client/src/redact';
 
-const ZERO = { create: 0, update: 0, restore: 0, archive: 0, unchanged: 0, tagAdditions: 0, tagRemovals: 0, systemAdditions: 0, testSuiteRevisions: 0 };
+const ZERO = {
+  create: 0,
+  update: 0,
+  restore: 0,
+  archive: 0,
+  unchanged: 0,
+  tagAdditions: 0,
+  tagRemovals: 0,
+  systemAdditions: 0,
+  testSuiteRevisions: 0,
+};
 
 describe('client text helpers', () => {
   it('redacts every registered secret, wherever it appears, and ignores too-short ones', () => {
@@ -15,7 +25,8 @@ describe('client text helpers', () => {
     r.add(null);
     assert.strictEqual(
       r.redact('{"token":"tok-123456","clientSecret":"s3cr3t-value"} tok-123456 abc'),
-      '{"token":"[redacted]","clientSecret":"[redacted]"} [redacted] abc');
+      '{"token":"[redacted]","clientSecret":"[redacted]"} [redacted] abc',
+    );
   });
 
   it('formats the state age relative to now', () => {
@@ -30,8 +41,10 @@ describe('client text helpers', () => {
   });
 
   it('summarises only non-zero counts, and treats unchanged experiences as no change', () => {
-    assert.strictEqual(formatSummary({ ...ZERO, create: 2, archive: 1, tagRemovals: 1, testSuiteRevisions: 2 }),
-      '2 to create, 1 to archive, 1 tag removal, 2 test suite revisions');
+    assert.strictEqual(
+      formatSummary({ ...ZERO, create: 2, archive: 1, tagRemovals: 1, testSuiteRevisions: 2 }),
+      '2 to create, 1 to archive, 1 tag removal, 2 test suite revisions',
+    );
     assert.strictEqual(formatSummary({ ...ZERO, unchanged: 5 }), 'no changes');
     assert.ok(isNoOp({ ...ZERO, unchanged: 5 }));
     assert.ok(!isNoOp({ ...ZERO, systemAdditions: 1 }));
@@ -45,7 +58,12 @@ describe('client text helpers', () => {
       { operation: 'UpdateExperience', target: 'c', ok: false, skipped: true, error: 'cancelled' },
       { operation: 'UpdateExperience', target: 'd', ok: false, skipped: true, error: 'cancelled' },
     ];
-    assert.deepStrictEqual(applyCounts({ ok: false, failures: 3, cancelled: true, calls }), { made: 1, failed: 1, skipped: 2, ran: 2 });
+    assert.deepStrictEqual(applyCounts({ ok: false, failures: 3, cancelled: true, experienceIDs: {}, calls }), {
+      made: 1,
+      failed: 1,
+      skipped: 2,
+      ran: 2,
+    });
     assert.strictEqual(plural(1, 'call'), '1 call');
     assert.strictEqual(plural(2, 'call'), '2 calls');
     assert.strictEqual(plural(3, 'experience'), '3 experiences');

@@ -29,12 +29,29 @@ describe('completion context through a line index', () => {
     assert.deepEqual(completionContext(text, { line: last, character: 4 }), { kind: 'key', map: 'testSuite', prefix: '', start: 4 });
     const lastDescription = lines.lastIndexOf('    description: d');
     assert.ok(lastDescription > 150_000);
-    assert.deepEqual(completionContext(text, { line: lastDescription, character: 4 }), { kind: 'key', map: 'experience', prefix: '', start: 4 });
+    assert.deepEqual(completionContext(text, { line: lastDescription, character: 4 }), {
+      kind: 'key',
+      map: 'experience',
+      prefix: '',
+      start: 4,
+    });
     // A tag list item under the last experience but one, and a test suite's experience.
     const tagLine = lines.lastIndexOf('      - t');
-    assert.deepEqual(completionContext(text, { line: tagLine, character: 9 }), { kind: 'name', names: 'tag', prefix: 't', start: 8, flow: false });
+    assert.deepEqual(completionContext(text, { line: tagLine, character: 9 }), {
+      kind: 'name',
+      names: 'tag',
+      prefix: 't',
+      start: 8,
+      flow: false,
+    });
     const suiteExp = lines.indexOf('      - exp-1');
-    assert.deepEqual(completionContext(text, { line: suiteExp, character: 13 }), { kind: 'name', names: 'experience', prefix: 'exp-1', start: 8, flow: false });
+    assert.deepEqual(completionContext(text, { line: suiteExp, character: 13 }), {
+      kind: 'name',
+      names: 'experience',
+      prefix: 'exp-1',
+      start: 8,
+      flow: false,
+    });
     assert.deepEqual(completionContext(text, { line: 0, character: 0 }), { kind: 'key', map: 'root', prefix: '', start: 0 });
     assert.equal(completionContext(text, { line: lines.length, character: 0 }), undefined);
   });
@@ -48,7 +65,8 @@ describe('completion context through a line index', () => {
       assert.ok(at > 10_000);
       const labels = (completionsAt(text, { line: at, character: 4 }, undefined)?.items ?? []).map((i) => i.label);
       assert.ok(labels.includes('profile'), `${JSON.stringify(eol)}: ${labels.join(',')}`);
-      for (const present of ['name', 'description', 'tags']) assert.ok(!labels.includes(present), `${JSON.stringify(eol)}: ${present} offered again`);
+      for (const present of ['name', 'description', 'tags'])
+        assert.ok(!labels.includes(present), `${JSON.stringify(eol)}: ${present} offered again`);
     }
   });
 
@@ -56,7 +74,14 @@ describe('completion context through a line index', () => {
     const base = experiences(3);
     fc.assert(
       fc.property(
-        fc.array(fc.record({ at: fc.nat(), del: fc.nat({ max: 12 }), ins: fc.constantFrom('', '\n', '  ', '- ', 'tags:\n      - ', '#', '\r\n', 'name: x', '\n  - ') }), { maxLength: 6 }),
+        fc.array(
+          fc.record({
+            at: fc.nat(),
+            del: fc.nat({ max: 12 }),
+            ins: fc.constantFrom('', '\n', '  ', '- ', 'tags:\n      - ', '#', '\r\n', 'name: x', '\n  - '),
+          }),
+          { maxLength: 6 },
+        ),
         fc.nat(),
         fc.nat({ max: 20 }),
         (edits, lineSeed, character) => {

@@ -31,10 +31,18 @@ const variants: [string, string][] = [
   ['plain', base],
   ['sequence at column 0', file(6, '')],
   ['comments at odd indentation', base.replace('  - name: exp-3\n', '# col 0 comment\n      # deep comment\n  - name: exp-3\n')],
-  ['unknown key and snake case', base.replace('    locations:\n      - s3://b/2', '    locatoins:\n      - s3://b/2').replace('environmentVariables', 'environment_variables')],
+  [
+    'unknown key and snake case',
+    base
+      .replace('    locations:\n      - s3://b/2', '    locatoins:\n      - s3://b/2')
+      .replace('environmentVariables', 'environment_variables'),
+  ],
   ['schema errors', base.replace('description: "Experience 4"', 'description: ""').replace('- s3://b/7', '- {a: 1}')],
   ['duplicates', base.replace('name: exp-5', 'name: exp-2').replace('[exp-0, exp-1]', '[exp-0, exp-1, exp-1, nope]')],
-  ['duplicate key in an item', base.replace('    description: "Experience 6"\n', '    description: "Experience 6"\n    description: again\n')],
+  [
+    'duplicate key in an item',
+    base.replace('    description: "Experience 6"\n', '    description: "Experience 6"\n    description: again\n'),
+  ],
   ['bad indentation in an item', base.replace('    description: "Experience 8"\n', '     description: "Experience 8"\n')],
   ['unterminated quote', base.replace('description: "Experience 3"', 'description: "Experience 3')],
   ['unclosed flow', base.replace('tags: [regression, nightly]', 'tags: [regression, nightly')],
@@ -69,10 +77,16 @@ describe('config loader: pieces and whole document agree', () => {
       assert.deepEqual(snapshot(auto), snapshot(whole));
       const lines = text.split('\n').length;
       for (let line = 0; line < lines; line += 3) {
-        for (const character of [0, 4, 9]) assert.deepEqual(auto.pathAt({ line, character }), whole.pathAt({ line, character }), `pathAt ${line}:${character}`);
+        for (const character of [0, 4, 9])
+          assert.deepEqual(auto.pathAt({ line, character }), whole.pathAt({ line, character }), `pathAt ${line}:${character}`);
       }
       for (let i = 0; i < 14; i++) {
-        for (const p of [['experiences', i], ['experiences', i, 'name'], ['experiences', i, 'tags', 0], ['experiences', i, 'environmentVariables', 0, 'value']]) {
+        for (const p of [
+          ['experiences', i],
+          ['experiences', i, 'name'],
+          ['experiences', i, 'tags', 0],
+          ['experiences', i, 'environmentVariables', 0, 'value'],
+        ]) {
           assert.deepEqual(auto.rangeOf(p), whole.rangeOf(p), JSON.stringify(p));
           assert.deepEqual(auto.rangeOf(p, 'key'), whole.rangeOf(p, 'key'), JSON.stringify(p));
         }
@@ -125,8 +139,16 @@ describe('config loader: the fast path (fast.ts) agrees with the full loader', (
     assert.equal(loadConfig(clean).diagnostics.length, 0);
     assert.equal(loadStats(loadConfig(clean, { fast: true }))?.mode, 'fast', 'clean: fast path');
     assert.equal(loadStats(loadConfig(base, { fast: true }))?.mode, 'fast', 'cross-entry checks only: fast path');
-    assert.notEqual(loadStats(loadConfig(base.replace('tags: [regression]', 'tgas: [regression]'), { fast: true }))?.mode, 'fast', 'an unknown key: full loader');
-    assert.notEqual(loadStats(loadConfig(base.replace('description: "Experience 4"', 'description: 4'), { fast: true }))?.mode, 'fast', 'a schema error: full loader');
+    assert.notEqual(
+      loadStats(loadConfig(base.replace('tags: [regression]', 'tgas: [regression]'), { fast: true }))?.mode,
+      'fast',
+      'an unknown key: full loader',
+    );
+    assert.notEqual(
+      loadStats(loadConfig(base.replace('description: "Experience 4"', 'description: 4'), { fast: true }))?.mode,
+      'fast',
+      'a schema error: full loader',
+    );
     const typo = clean.replace('description: "Experience 4"', 'description: 2024-01-01');
     assert.equal(loadConfig(typo, { fast: true }).ok, loadConfig(typo).ok);
   });

@@ -1,7 +1,15 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { applyTextEdits, fixConfig, loadConfig, setExperienceIDs, type ConfigDiagnostic, type LoadedConfig, type Range } from '../../server/src/config';
+import {
+  applyTextEdits,
+  fixConfig,
+  loadConfig,
+  setExperienceIDs,
+  type ConfigDiagnostic,
+  type LoadedConfig,
+  type Range,
+} from '../../server/src/config';
 
 const SEED = path.resolve(__dirname, '../fixtures/seed-example.yaml');
 
@@ -11,7 +19,11 @@ function codes(l: LoadedConfig, code: string): ConfigDiagnostic[] {
 function textAt(text: string, r: Range): string {
   const lines = text.split('\n');
   if (r.start.line === r.end.line) return lines[r.start.line].slice(r.start.character, r.end.character);
-  return [lines[r.start.line].slice(r.start.character), ...lines.slice(r.start.line + 1, r.end.line), lines[r.end.line].slice(0, r.end.character)].join('\n');
+  return [
+    lines[r.start.line].slice(r.start.character),
+    ...lines.slice(r.start.line + 1, r.end.line),
+    lines[r.end.line].slice(0, r.end.character),
+  ].join('\n');
 }
 function only(l: LoadedConfig, code: string): ConfigDiagnostic {
   const ds = codes(l, code);
@@ -52,20 +64,33 @@ describe('config loader: the seed example (design doc, tabs + snake_case)', () =
 
   it('gives one tab-indent per tabbed line (file lines 7-8 and 18-20) and no YAML error cascade', () => {
     const tabs = codes(loaded, 'tab-indent');
-    assert.deepEqual(tabs.map((d) => d.range.start.line), [6, 7, 17, 18, 19]);
+    assert.deepEqual(
+      tabs.map((d) => d.range.start.line),
+      [6, 7, 17, 18, 19],
+    );
     for (const d of tabs) {
       assert.equal(d.range.start.character, 0);
       assert.match(textAt(seed, d.range), /^[ \t]*\t[ \t]*$/);
       assert.ok(d.fix && d.fix.edits.length === 5, 'each tab diagnostic carries the whole-file edit set');
     }
     assert.equal(codes(loaded, 'yaml-syntax').length, 0);
-    assert.equal(loaded.diagnostics.filter((d) => !['tab-indent', 'snake-case-key'].includes(d.code)).length, 0, JSON.stringify(loaded.diagnostics));
+    assert.equal(
+      loaded.diagnostics.filter((d) => !['tab-indent', 'snake-case-key'].includes(d.code)).length,
+      0,
+      JSON.stringify(loaded.diagnostics),
+    );
   });
 
   it('warns on each snake_case key occurrence (environment_variables twice, managed_test_suites, managed_experience_tags)', () => {
     const snake = codes(loaded, 'snake-case-key');
-    assert.deepEqual(snake.map((d) => textAt(seed, d.range)), ['environment_variables', 'environment_variables', 'managed_test_suites', 'managed_experience_tags']);
-    assert.deepEqual(new Set(snake.map((d) => d.data?.camelCase)), new Set(['environmentVariables', 'managedTestSuites', 'managedExperienceTags']));
+    assert.deepEqual(
+      snake.map((d) => textAt(seed, d.range)),
+      ['environment_variables', 'environment_variables', 'managed_test_suites', 'managed_experience_tags'],
+    );
+    assert.deepEqual(
+      new Set(snake.map((d) => d.data?.camelCase)),
+      new Set(['environmentVariables', 'managedTestSuites', 'managedExperienceTags']),
+    );
     for (const d of snake) {
       assert.equal(d.severity, 'warning');
       assert.match(d.message, /resim CLI ignores/);
@@ -159,10 +184,13 @@ describe('config loader: diagnostics at their exact node', () => {
     const text = VALID.replace('managedExperienceTags:', 'managedExperienceTag:').replace('value: "fast"', 'valeu: "fast"');
     const l = loadConfig(text);
     const unknown = codes(l, 'unknown-key');
-    assert.deepEqual(unknown.map((d) => [textAt(text, d.range), d.data?.suggestion]), [
-      ['valeu', 'value'],
-      ['managedExperienceTag', 'managedExperienceTags'],
-    ]);
+    assert.deepEqual(
+      unknown.map((d) => [textAt(text, d.range), d.data?.suggestion]),
+      [
+        ['valeu', 'value'],
+        ['managedExperienceTag', 'managedExperienceTags'],
+      ],
+    );
     // The env var now lacks "value": a schema error on that map, but none for the unknown keys.
     const schema = codes(l, 'schema');
     assert.equal(schema.length, 1);
@@ -223,7 +251,10 @@ describe('config loader: diagnostics at their exact node', () => {
   it('duplicate-experience-name on the second, related to the first', () => {
     const text = VALID.replace('name: beta # the second one', 'name: alpha');
     const d = only(loadConfig(text), 'duplicate-experience-name');
-    assert.equal(d.message, 'Experience "alpha" is listed twice (first at line 3). Experience names are unique in a ReSim project: rename or remove one.');
+    assert.equal(
+      d.message,
+      'Experience "alpha" is listed twice (first at line 3). Experience names are unique in a ReSim project: rename or remove one.',
+    );
     assert.equal(d.range.start.line, 7);
     assert.equal(textAt(text, d.range), 'alpha');
     assert.equal(d.related?.[0].range.start.line, 2);
@@ -243,7 +274,10 @@ describe('config loader: diagnostics at their exact node', () => {
   it('duplicate-test-suite, duplicate-tag (experience and managed list), unknown-experience-in-suite', () => {
     const text = VALID.replace('      - beta\n', '      - beta\n      - gamma\n  - name: Suite\n    experiences: []\n')
       .replace('tags: [regression]', 'tags: [regression, regression]')
-      .replace('managedExperienceTags:\n  - regression\n  - nightly\n', 'managedExperienceTags:\n  - regression\n  - nightly\n  - nightly\n');
+      .replace(
+        'managedExperienceTags:\n  - regression\n  - nightly\n',
+        'managedExperienceTags:\n  - regression\n  - nightly\n  - nightly\n',
+      );
     const l = loadConfig(text);
     const suite = only(l, 'duplicate-test-suite');
     assert.equal(suite.range.start.line, 23);
@@ -275,7 +309,10 @@ describe('config loader: diagnostics at their exact node', () => {
     const text = VALID.replace('tags: [regression]', 'tags: [regression, regression]').replace('name: beta', 'nmae: beta');
     const l = loadConfig(text);
     const lines = l.diagnostics.map((d) => d.range.start.line);
-    assert.deepEqual(lines, [...lines].sort((a, b) => a - b));
+    assert.deepEqual(
+      lines,
+      [...lines].sort((a, b) => a - b),
+    );
     assert.equal(l.ok, false);
   });
 });
@@ -310,7 +347,11 @@ describe('config loader: rangeOf / pathAt', () => {
   });
 
   it('pathAt and rangeOf agree on every scalar', () => {
-    for (const p of [['experiences', 0, 'description'], ['experiences', 1, 'locations', 0], ['managedTestSuites', 0, 'experiences', 1]] as const) {
+    for (const p of [
+      ['experiences', 0, 'description'],
+      ['experiences', 1, 'locations', 0],
+      ['managedTestSuites', 0, 'experiences', 1],
+    ] as const) {
       const r = l.rangeOf(p)!;
       assert.deepEqual(l.pathAt(r.start), p);
     }
@@ -319,7 +360,8 @@ describe('config loader: rangeOf / pathAt', () => {
 
 describe('config loader: edits keep comments and formatting', () => {
   it('fixConfig(snake-case) renames keys only', () => {
-    const text = '# top comment\nexperiences: # list\n  - name: a   # keep\n    description: d\n    locations: [x]\n    cache_exempt: true  # note\nmanaged_experience_tags: []\n';
+    const text =
+      '# top comment\nexperiences: # list\n  - name: a   # keep\n    description: d\n    locations: [x]\n    cache_exempt: true  # note\nmanaged_experience_tags: []\n';
     const out = fixConfig(text, ['snake-case']);
     assert.equal(out.text, text.replace('cache_exempt', 'cacheExempt').replace('managed_experience_tags', 'managedExperienceTags'));
     assert.equal(out.applied.length, 2);
@@ -337,7 +379,10 @@ describe('config loader: edits keep comments and formatting', () => {
       [1, '22222222-2222-4222-8222-222222222222'],
     ]);
     const out = setExperienceIDs(VALID, ids);
-    const expected = VALID.replace('  - name: alpha\n', '  - name: alpha\n    experienceID: 11111111-1111-4111-8111-111111111111\n').replace(
+    const expected = VALID.replace(
+      '  - name: alpha\n',
+      '  - name: alpha\n    experienceID: 11111111-1111-4111-8111-111111111111\n',
+    ).replace(
       '  - name: beta # the second one\n',
       '  - name: beta # the second one\n    experienceID: 22222222-2222-4222-8222-222222222222\n',
     );
@@ -348,8 +393,17 @@ describe('config loader: edits keep comments and formatting', () => {
   });
 
   it('setExperienceIDs replaces an existing ID, handles flow entries, a last line without newline and unknown indexes', () => {
-    const text = 'experiences:\n- {name: a, description: d, locations: [x]}\n- name: b\n  experience_id: old # c\n  description: d\n  locations: [x]\n- name: c';
-    const out = setExperienceIDs(text, new Map([[0, 'id-a'], [1, 'id-b'], [2, 'id-c'], [7, 'nope']]));
+    const text =
+      'experiences:\n- {name: a, description: d, locations: [x]}\n- name: b\n  experience_id: old # c\n  description: d\n  locations: [x]\n- name: c';
+    const out = setExperienceIDs(
+      text,
+      new Map([
+        [0, 'id-a'],
+        [1, 'id-b'],
+        [2, 'id-c'],
+        [7, 'nope'],
+      ]),
+    );
     assert.equal(
       out,
       'experiences:\n- {name: a, description: d, locations: [x], experienceID: id-a}\n- name: b\n  experience_id: id-b # c\n  description: d\n  locations: [x]\n- name: c\n  experienceID: id-c\n',
@@ -378,7 +432,10 @@ describe('config loader: garbage input never throws', () => {
     ['a 1 MB line', 'experiences:\n  - name: ' + 'x'.repeat(1 << 20) + '\n'],
     ['a scalar document', '42'],
     ['a list document', '- experiences\n- 2\n'],
-    ['alias bomb', 'a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n'],
+    [
+      'alias bomb',
+      'a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n',
+    ],
     ['proto keys', 'experiences:\n  - __proto__: {polluted: true}\n    name: a\n__proto__: 1\n'],
     ['multi document', 'experiences: []\n---\nexperiences: []\n'],
     ['CRLF', VALID.replace(/\n/g, '\r\n')],

@@ -18,7 +18,11 @@ describe('connection resolution (CLI and language server)', () => {
   before(() => {
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'resim-conn-'));
     fs.mkdirSync(path.join(home, '.resim'));
-    fs.writeFileSync(path.join(home, '.resim', 'cache.json'), JSON.stringify({ any: { access_token: 'cached', token_type: 'Bearer', expiry: inOneHour() } }), { mode: 0o600 });
+    fs.writeFileSync(
+      path.join(home, '.resim', 'cache.json'),
+      JSON.stringify({ any: { access_token: 'cached', token_type: 'Bearer', expiry: inOneHour() } }),
+      { mode: 0o600 },
+    );
   });
   after(() => fs.rmSync(home, { recursive: true, force: true }));
 
@@ -28,7 +32,7 @@ describe('connection resolution (CLI and language server)', () => {
     assert.equal(resolveApiUrl(undefined, {}), DEFAULT_API_URL);
   });
 
-  it('project: given, else RESIM_PROJECT, else the fallback (the file\'s comment for the CLI)', () => {
+  it("project: given, else RESIM_PROJECT, else the fallback (the file's comment for the CLI)", () => {
     assert.equal(resolveProjectRef('flag', { RESIM_PROJECT: 'env' }, 'comment'), 'flag');
     assert.equal(resolveProjectRef(undefined, { RESIM_PROJECT: 'env' }, 'comment'), 'env');
     assert.equal(resolveProjectRef('', {}, 'comment'), 'comment');
@@ -39,7 +43,10 @@ describe('connection resolution (CLI and language server)', () => {
     const env = { RESIM_TOKEN: 't', RESIM_CLIENT_ID: 'id', RESIM_CLIENT_SECRET: 's' };
     assert.match(resolveConnection({ token: 'x' }, { env, homeDir: home }).auth!.describe(), /given explicitly/);
     assert.match(resolveConnection({}, { env, homeDir: home }).auth!.describe(), /RESIM_TOKEN/);
-    assert.equal(resolveConnection({}, { env: { RESIM_CLIENT_ID: 'id', RESIM_CLIENT_SECRET: 's' }, homeDir: home }).auth!.kind, 'client-credentials');
+    assert.equal(
+      resolveConnection({}, { env: { RESIM_CLIENT_ID: 'id', RESIM_CLIENT_SECRET: 's' }, homeDir: home }).auth!.kind,
+      'client-credentials',
+    );
     assert.equal(resolveConnection({}, { env: {}, homeDir: home }).auth!.kind, 'cli-cache');
     assert.equal(resolveConnection({}, { env: {}, homeDir: path.join(home, 'nothing') }).auth, undefined);
   });

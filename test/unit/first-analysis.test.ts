@@ -31,7 +31,12 @@ function same(a: LoadedConfig, b: LoadedConfig, label: string): void {
   assert.equal(a.projectComment, b.projectComment, `${label}: projectComment`);
   const n = b.config.experiences.length;
   for (const i of [0, 1, Math.floor(n / 2), n - 1]) {
-    for (const p of [['experiences', i], ['experiences', i, 'name'], ['experiences', i, 'tags', 0], ['experiences', i, 'cacheExempt']]) {
+    for (const p of [
+      ['experiences', i],
+      ['experiences', i, 'name'],
+      ['experiences', i, 'tags', 0],
+      ['experiences', i, 'cacheExempt'],
+    ]) {
       assert.deepEqual(a.rangeOf(p), b.rangeOf(p), `${label}: rangeOf ${JSON.stringify(p)}`);
       assert.deepEqual(a.rangeOf(p, 'key'), b.rangeOf(p, 'key'), `${label}: rangeOf key ${JSON.stringify(p)}`);
     }
@@ -62,7 +67,7 @@ describe('first analysis: the fast path with ranges, then the incremental path',
     same(first, loadConfig(text), 'block');
   });
 
-  it('cross-entry diagnostics (duplicate names, unknown suite members) get the full loader\'s ranges', () => {
+  it("cross-entry diagnostics (duplicate names, unknown suite members) get the full loader's ranges", () => {
     const text = block(30).replace('name: exp-7\n', 'name: exp-3\n').replace('[exp-0, exp-1]', '[exp-0, exp-1, nope]');
     const first = firstAnalysis(text)!;
     assert.ok(first.diagnostics.length >= 2);
@@ -85,7 +90,8 @@ describe('first analysis: the fast path with ranges, then the incremental path',
       const next = loadConfig(edited, { previous: prev });
       same(next, loadConfig(edited, { mode: 'whole' }), `edit ${k}`);
       const stats = loadStats(next)!;
-      if (stats.mode === 'pieces' && loadStats(prev)!.mode !== 'whole') assert.ok(stats.reused >= stats.pieces - 2, `edit ${k}: ${JSON.stringify(stats)}`);
+      if (stats.mode === 'pieces' && loadStats(prev)!.mode !== 'whole')
+        assert.ok(stats.reused >= stats.pieces - 2, `edit ${k}: ${JSON.stringify(stats)}`);
       prev = next;
     }
   });
@@ -119,11 +125,22 @@ describe('first analysis: the fast path with ranges, then the incremental path',
       fc.record({ k: fc.constant('split' as const), at: fc.nat(), n: fc.integer({ min: 200, max: 220 }) }),
       // An item's `- ` removed: it joins the item above (a YAML error there).
       fc.record({ k: fc.constant('merge' as const), at: fc.nat() }),
-      fc.record({ k: fc.constant('edit' as const), at: fc.nat(), text: fc.constantFrom('cacheExempt: maybe', 'description: ""', 'name: exp-3', 'locatoins: [x]', '- name: split', 'description: "open') }),
+      fc.record({
+        k: fc.constant('edit' as const),
+        at: fc.nat(),
+        text: fc.constantFrom(
+          'cacheExempt: maybe',
+          'description: ""',
+          'name: exp-3',
+          'locatoins: [x]',
+          '- name: split',
+          'description: "open',
+        ),
+      }),
     );
     fc.assert(
       fc.property(fc.array(op, { minLength: 1, maxLength: 8 }), (ops) => {
-        let list = [...items];
+        const list = [...items];
         let prev = firstAnalysis(head + list.join('') + tail) ?? loadConfig(head + list.join('') + tail);
         for (const o of ops) {
           const i = list.length ? o.at % list.length : 0;
@@ -143,7 +160,8 @@ describe('first analysis: the fast path with ranges, then the incremental path',
             assert.deepEqual(next.rangeOf(['experiences', k, 'name']), whole.rangeOf(['experiences', k, 'name']));
           }
           const stats = loadStats(next)!;
-          if (stats.mode === 'pieces' && loadStats(prev)!.mode !== 'whole' && o.k !== 'edit' && o.k !== 'split' && o.k !== 'merge') assert.ok(stats.reused >= stats.pieces - 2, `${o.k}: ${JSON.stringify(stats)}`);
+          if (stats.mode === 'pieces' && loadStats(prev)!.mode !== 'whole' && o.k !== 'edit' && o.k !== 'split' && o.k !== 'merge')
+            assert.ok(stats.reused >= stats.pieces - 2, `${o.k}: ${JSON.stringify(stats)}`);
           prev = next;
         }
       }),

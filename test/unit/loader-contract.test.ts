@@ -10,7 +10,13 @@ import { fingerprintConfig } from '../../server/src/sync/fingerprint';
 import { hostileCorpus } from '../support/hostile';
 
 function contract(l: LoadedConfig) {
-  return { config: l.config, fingerprint: fingerprintConfig(l.config, true), diagnostics: l.diagnostics, ok: l.ok, projectComment: l.projectComment };
+  return {
+    config: l.config,
+    fingerprint: fingerprintConfig(l.config, true),
+    diagnostics: l.diagnostics,
+    ok: l.ok,
+    projectComment: l.projectComment,
+  };
 }
 
 function assertSame(text: string, label: string): void {
@@ -31,7 +37,10 @@ describe('loader contract: the fast path ≡ the full loader', () => {
     const [aliases, laughs] = hostileCorpus().map((f) => decodeConfigBytes(f.bytes).text);
     for (const fast of [true, false]) {
       const l = loadConfig(laughs, { fast });
-      assert.ok(l.diagnostics.some((d) => d.code === 'yaml-syntax' && /expands too many aliases/.test(d.message)), `fast=${fast}`);
+      assert.ok(
+        l.diagnostics.some((d) => d.code === 'yaml-syntax' && /expands too many aliases/.test(d.message)),
+        `fast=${fast}`,
+      );
       const a = loadConfig(aliases, { fast });
       assert.equal(a.config.managedExperienceTags.length, 20_001, `fast=${fast}`);
       assert.equal(a.ok, true);
@@ -45,20 +54,68 @@ describe('loader contract: the fast path ≡ the full loader', () => {
   });
 
   // Scalars that YAML tools read differently: plain, single- or double-quoted at random.
-  const tricky = ['123', '1e3', '0x1F', '0o17', '0b101', '1_000', '-.5', '+1', '.inf', '.NaN', 'true', 'False', 'yes', 'null', '~', '', '2024-01-01', 'a: b', '#x', '- y', 's3://b/l', 'x', 'y z', '"q"', "it's", '*a', '&b c', 'é'];
-  const scalar = fc.tuple(fc.constantFrom(...tricky), fc.constantFrom('plain', 'single', 'double')).map(([v, style]) =>
-    style === 'double' ? JSON.stringify(v) : style === 'single' ? `'${v.replace(/'/g, "''")}'` : v,
-  );
+  const tricky = [
+    '123',
+    '1e3',
+    '0x1F',
+    '0o17',
+    '0b101',
+    '1_000',
+    '-.5',
+    '+1',
+    '.inf',
+    '.NaN',
+    'true',
+    'False',
+    'yes',
+    'null',
+    '~',
+    '',
+    '2024-01-01',
+    'a: b',
+    '#x',
+    '- y',
+    's3://b/l',
+    'x',
+    'y z',
+    '"q"',
+    "it's",
+    '*a',
+    '&b c',
+    'é',
+  ];
+  const scalar = fc
+    .tuple(fc.constantFrom(...tricky), fc.constantFrom('plain', 'single', 'double'))
+    .map(([v, style]) => (style === 'double' ? JSON.stringify(v) : style === 'single' ? `'${v.replace(/'/g, "''")}'` : v));
   const maybe = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
-  const list = fc.oneof(fc.constant(''), fc.array(scalar, { maxLength: 3 }).map((xs) => ` [${xs.join(', ')}]`), fc.constant(' ~'));
+  const list = fc.oneof(
+    fc.constant(''),
+    fc.array(scalar, { maxLength: 3 }).map((xs) => ` [${xs.join(', ')}]`),
+    fc.constant(' ~'),
+  );
   const experience = fc.record({
     name: scalar,
     description: maybe(scalar),
     locations: maybe(list),
-    experienceID: maybe(fc.constantFrom('a7e6ea61-61f5-42cd-a444-6d5074c4b19f', 'A7E6EA61-61F5-42CD-A444-6D5074C4B19F', '{a7e6ea61-61f5-42cd-a444-6d5074c4b19f}', 'nope')),
+    experienceID: maybe(
+      fc.constantFrom(
+        'a7e6ea61-61f5-42cd-a444-6d5074c4b19f',
+        'A7E6EA61-61F5-42CD-A444-6D5074C4B19F',
+        '{a7e6ea61-61f5-42cd-a444-6d5074c4b19f}',
+        'nope',
+      ),
+    ),
     tags: maybe(list),
     archived: maybe(fc.constantFrom('true', 'false', 'yes', '~', '1')),
-    extra: maybe(fc.constantFrom('    tagz: [x]\n', '    cache_exempt: true\n', '    # comment\n', '    profile:\n', '    containerTimeoutSeconds: "30"\n')),
+    extra: maybe(
+      fc.constantFrom(
+        '    tagz: [x]\n',
+        '    cache_exempt: true\n',
+        '    # comment\n',
+        '    profile:\n',
+        '    containerTimeoutSeconds: "30"\n',
+      ),
+    ),
   });
   const config = fc.record({
     bom: fc.boolean(),
@@ -105,17 +162,23 @@ describe('loader contract: the fast path ≡ the full loader', () => {
     const plainText = fc.constantFrom(...tricky.filter((v) => /^[-+.0-9a-zA-Z_~]+$/.test(v)));
     const item = fc.record({ name: plainText, description: plainText, value: plainText, tag: plainText, quoted: fc.boolean() });
     fc.assert(
-      fc.property(fc.array(item, { minLength: 1, maxLength: 4 }), fc.boolean(), fc.array(fc.option(fc.constantFrom('[]', '[x]', ''), { nil: undefined }), { maxLength: 2 }), (items, flow, suites) => {
-        let t = 'experiences:\n';
-        items.forEach((it, i) => {
-          const name = it.quoted ? JSON.stringify(`${it.name}-${i}`) : `${it.name}${i ? `-${i}` : ''}`;
-          t += flow
-            ? `  - {name: ${name}, description: ${it.description}, locations: [l], environmentVariables: [{name: N, value: ${it.value}}], tags: [${it.tag}]}\n`
-            : `  - name: ${name}\n    description: ${it.description}\n    locations:\n      - l\n    environmentVariables:\n      - name: N\n        value: ${it.value}\n    tags: [${it.tag}]\n`;
-        });
-        if (suites.length) t += `managedTestSuites:\n${suites.map((e, k) => `  - name: s${k}\n${e === undefined ? '' : `    experiences: ${e}\n`}`).join('')}`;
-        assertSame(t, JSON.stringify(t));
-      }),
+      fc.property(
+        fc.array(item, { minLength: 1, maxLength: 4 }),
+        fc.boolean(),
+        fc.array(fc.option(fc.constantFrom('[]', '[x]', ''), { nil: undefined }), { maxLength: 2 }),
+        (items, flow, suites) => {
+          let t = 'experiences:\n';
+          items.forEach((it, i) => {
+            const name = it.quoted ? JSON.stringify(`${it.name}-${i}`) : `${it.name}${i ? `-${i}` : ''}`;
+            t += flow
+              ? `  - {name: ${name}, description: ${it.description}, locations: [l], environmentVariables: [{name: N, value: ${it.value}}], tags: [${it.tag}]}\n`
+              : `  - name: ${name}\n    description: ${it.description}\n    locations:\n      - l\n    environmentVariables:\n      - name: N\n        value: ${it.value}\n    tags: [${it.tag}]\n`;
+          });
+          if (suites.length)
+            t += `managedTestSuites:\n${suites.map((e, k) => `  - name: s${k}\n${e === undefined ? '' : `    experiences: ${e}\n`}`).join('')}`;
+          assertSame(t, JSON.stringify(t));
+        },
+      ),
       { numRuns: 300, seed: 7 },
     );
   });
@@ -126,7 +189,13 @@ describe('loader contract: clean configs with empty values and suites (fast-chec
     const value = fc.constantFrom('', ' ~', ' []', ' [a]', ' [a, b]', ' null');
     fc.assert(
       fc.property(
-        fc.array(fc.record({ tags: fc.option(value, { nil: undefined }), profile: fc.option(fc.constantFrom(' p', ' ~', ''), { nil: undefined }) }), { maxLength: 3 }),
+        fc.array(
+          fc.record({
+            tags: fc.option(value, { nil: undefined }),
+            profile: fc.option(fc.constantFrom(' p', ' ~', ''), { nil: undefined }),
+          }),
+          { maxLength: 3 },
+        ),
         fc.array(fc.option(value, { nil: undefined }), { maxLength: 3 }),
         fc.option(value, { nil: undefined }),
         (exps, suites, managed) => {
@@ -136,7 +205,8 @@ describe('loader contract: clean configs with empty values and suites (fast-chec
             if (e.tags !== undefined) t += `    tags:${e.tags}\n`;
             if (e.profile !== undefined) t += `    profile:${e.profile}\n`;
           });
-          if (suites.length) t += `managedTestSuites:\n${suites.map((e, k) => `  - name: s${k}\n${e === undefined ? '' : `    experiences:${e}\n`}`).join('')}`;
+          if (suites.length)
+            t += `managedTestSuites:\n${suites.map((e, k) => `  - name: s${k}\n${e === undefined ? '' : `    experiences:${e}\n`}`).join('')}`;
           if (managed !== undefined) t += `managedExperienceTags:${managed}\n`;
           assertSame(t, JSON.stringify(t));
         },
@@ -150,11 +220,18 @@ describe('decodeConfigBytes: the one reading of config bytes', () => {
   const d = (b: Buffer) => decodeConfigBytes(b);
   it('invalid UTF-8 is an error naming the byte offset of the bad sequence, never a silent replacement', () => {
     const r = d(Buffer.concat([Buffer.from('experiences:\n  - name: caf'), Buffer.from([0xe9]), Buffer.from('\n')]));
-    assert.deepEqual(r.diagnostics.map((x) => [x.code, x.severity, x.range.start, x.data]), [['invalid-utf8', 'error', { line: 1, character: 13 }, { byteOffset: 26 }]]);
+    assert.deepEqual(
+      r.diagnostics.map((x) => [x.code, x.severity, x.range.start, x.data]),
+      [['invalid-utf8', 'error', { line: 1, character: 13 }, { byteOffset: 26 }]],
+    );
     assert.match(r.diagnostics[0].message, /byte offset 26 \(line 2, byte 0xE9\)/);
     const mid = d(Buffer.from([0x61, 0x3a, 0x20, 0xe2, 0x82, 0x41]));
     assert.equal(mid.diagnostics[0].data?.byteOffset, 3, 'a sequence cut short: at its lead byte');
-    assert.equal(loadConfig(r.text).diagnostics.some((x) => x.code === 'replacement-character'), true, 'the replaced text is marked too');
+    assert.equal(
+      loadConfig(r.text).diagnostics.some((x) => x.code === 'replacement-character'),
+      true,
+      'the replaced text is marked too',
+    );
   });
   it('UTF-16 and UTF-32 are named; a UTF-8 BOM is kept; NUL stays for the loader', () => {
     const le = d(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('experiences: []\n', 'utf16le')]));
@@ -167,6 +244,9 @@ describe('decodeConfigBytes: the one reading of config bytes', () => {
     assert.equal(bom.text, '\uFEFF# resim-project: p\n');
     const nul = d(Buffer.from('a: b\u0000\n'));
     assert.deepEqual(nul.diagnostics, []);
-    assert.deepEqual(loadConfig(nul.text).diagnostics.map((x) => x.code), ['nul-character']);
+    assert.deepEqual(
+      loadConfig(nul.text).diagnostics.map((x) => x.code),
+      ['nul-character'],
+    );
   });
 });

@@ -47,7 +47,15 @@ describe('hover markdown', () => {
     assert.equal(codeText(mdValue(['a', 'b'])), '["a","b"]');
     assert.equal(mdValue(undefined), '*(unset)*');
     // Environment variables and custom fields read as they are written, not as JSON.
-    assert.equal(codeText(mdValue([{ name: 'MAX_ALTITUDE_M', value: '120' }, { name: 'MODE', value: 'x' }])), 'MAX_ALTITUDE_M=120, MODE=x');
+    assert.equal(
+      codeText(
+        mdValue([
+          { name: 'MAX_ALTITUDE_M', value: '120' },
+          { name: 'MODE', value: 'x' },
+        ]),
+      ),
+      'MAX_ALTITUDE_M=120, MODE=x',
+    );
     assert.equal(codeText(mdValue([{ name: 'airframe', type: 'text', values: ['quad-x'] }])), 'airframe (text): quad-x');
   });
 

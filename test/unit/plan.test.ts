@@ -1,9 +1,12 @@
 import { strict as assert } from 'assert';
-import type { ConfigExperience, Experience, ProjectState, SyncConfig } from '../../server/src/sync/model';
+import type { ConfigExperience, SyncConfig } from '../../server/src/config/model';
+import type { Experience } from '../../server/src/resim/model';
+import type { ProjectState } from '../../server/src/sync/model';
 import { computePlan, massArchiveThreshold, planHasChanges } from '../../server/src/sync/plan';
 import { cloneConfig, stateToConfig } from '../../server/src/sync/clone';
 import { fingerprintState } from '../../server/src/sync/fingerprint';
-import { planToJson, renderPlanText, summaryLine } from '../../server/src/sync/render';
+import { planToJson, renderPlanText } from '../../server/src/sync/render';
+import { summaryLine } from '../../protocol';
 import { parse } from 'yaml';
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -58,10 +61,13 @@ describe('plan: matching', () => {
     assert.equal(e.matchedBy, 'name');
     assert.deepEqual(plan.updateInputs[id(1)].updateMask, ['description', 'profile']);
     assert.deepEqual(plan.updateInputs[id(1)].experience, { description: 'new text', profile: 'full_stack' });
-    assert.deepEqual(e.changes.map((c) => [c.field, c.before, c.after]), [
-      ['description', 'a description', 'new text'],
-      ['profile', null, 'full_stack'],
-    ]);
+    assert.deepEqual(
+      e.changes.map((c) => [c.field, c.before, c.after]),
+      [
+        ['description', 'a description', 'new text'],
+        ['profile', null, 'full_stack'],
+      ],
+    );
   });
 
   it('an entry equal to the live experience is unchanged and makes no call', () => {
@@ -70,11 +76,16 @@ describe('plan: matching', () => {
     assert.equal(actionOf(plan, 'a'), 'unchanged');
     assert.deepEqual(plan.updateInputs, {});
     assert.equal(planHasChanges(plan), false);
-    assert.equal(summaryLine(plan), 'No changes. The project matches the config.');
+    assert.equal(summaryLine(plan.summary), 'No changes. The project matches the config.');
   });
 
   it('leaves omitted optional fields alone and clears with an explicit empty list', () => {
-    const live = exp(1, 'a', { profile: 'p', environmentVariables: [{ name: 'X', value: '1' }], cacheExempt: true, containerTimeoutSeconds: 60 });
+    const live = exp(1, 'a', {
+      profile: 'p',
+      environmentVariables: [{ name: 'X', value: '1' }],
+      cacheExempt: true,
+      containerTimeoutSeconds: 60,
+    });
     const omitted = computePlan(config([entry('a')]), state([live]), on);
     assert.equal(actionOf(omitted, 'a'), 'unchanged');
     const cleared = computePlan(config([entry('a', { environmentVariables: [] })]), state([live]), on);
@@ -82,7 +93,11 @@ describe('plan: matching', () => {
   });
 
   it('renames by experienceID', () => {
-    const plan = computePlan(config([entry('b', { experienceID: id(1), description: 'a description', locations: ['s3://bucket/a'] })]), state([exp(1, 'a')]), on);
+    const plan = computePlan(
+      config([entry('b', { experienceID: id(1), description: 'a description', locations: ['s3://bucket/a'] })]),
+      state([exp(1, 'a')]),
+      on,
+    );
     assert.deepEqual(plan.errors, []);
     const e = plan.experiences[0];
     assert.equal(e.action, 'update');
@@ -117,7 +132,12 @@ describe('plan: matching', () => {
     const plan = computePlan(config([entry('n', { tags: ['regression'], systems: ['hil'], profile: 'p' })]), state([]), on);
     assert.equal(actionOf(plan, 'n'), 'create');
     assert.deepEqual(plan.createInputs.n, {
-      name: 'n', description: 'n description', locations: ['s3://bucket/n'], profile: 'p', experienceTagIDs: [id(501)], systemIDs: [id(601)],
+      name: 'n',
+      description: 'n description',
+      locations: ['s3://bucket/n'],
+      profile: 'p',
+      experienceTagIDs: [id(501)],
+      systemIDs: [id(601)],
     });
     assert.equal(plan.summary.tagAdditions, 0, 'creates carry their tags: no separate tag call');
     assert.equal(plan.summary.systemAdditions, 0);
@@ -162,7 +182,9 @@ describe('plan: tags, systems, suites', () => {
     const s = state([exp(1, 'a'), exp(2, 'b')]);
     s.tags[1].experienceIDs = [id(1), id(2)]; // progression (managed) on both
     s.tags[2].experienceIDs = [id(1)]; // nightly (unmanaged)
-    const cfg = config([entry('a', { tags: ['regression'] }), entry('b', { tags: ['progression'] })], { managedExperienceTags: ['regression', 'progression'] });
+    const cfg = config([entry('a', { tags: ['regression'] }), entry('b', { tags: ['progression'] })], {
+      managedExperienceTags: ['regression', 'progression'],
+    });
     const plan = computePlan(cfg, s, on);
     assert.deepEqual(plan.errors, []);
     const reg = plan.tags.find((t) => t.name === 'regression')!;
@@ -170,10 +192,17 @@ describe('plan: tags, systems, suites', () => {
     assert.deepEqual(reg.add, ['a']);
     assert.deepEqual(prog.remove, ['a']);
     assert.deepEqual(prog.add, []);
-    assert.equal(plan.tags.find((t) => t.name === 'nightly'), undefined, 'unmanaged tag untouched');
+    assert.equal(
+      plan.tags.find((t) => t.name === 'nightly'),
+      undefined,
+      'unmanaged tag untouched',
+    );
     const a = plan.experiences.find((e) => e.name === 'a')!;
     assert.equal(a.action, 'update');
-    assert.deepEqual(a.changes.find((c) => c.field === 'tags'), { field: 'tags', before: ['nightly', 'progression'], after: ['nightly', 'regression'] });
+    assert.deepEqual(
+      a.changes.find((c) => c.field === 'tags'),
+      { field: 'tags', before: ['nightly', 'progression'], after: ['nightly', 'regression'] },
+    );
     assert.equal(actionOf(plan, 'b'), 'unchanged');
   });
 
@@ -192,18 +221,29 @@ describe('plan: tags, systems, suites', () => {
     const s = state([exp(1, 'a')]);
     s.systems[1].experienceIDs = [id(1)]; // sil
     const plan = computePlan(config([entry('a', { systems: ['hil'] })]), s, on);
-    assert.deepEqual(plan.systems.map((x) => [x.name, x.add]), [['hil', ['a']]]);
+    assert.deepEqual(
+      plan.systems.map((x) => [x.name, x.add]),
+      [['hil', ['a']]],
+    );
     assert.deepEqual(plan.experiences[0].changes.find((c) => c.field === 'systems')?.after, ['hil', 'sil']);
   });
 
   it('revises a managed suite only when membership differs', () => {
     const s = state([exp(1, 'a'), exp(2, 'b')]);
     s.testSuites[0].experiences = [id(2), id(1)];
-    const same = computePlan(config([entry('a'), entry('b')], { managedTestSuites: [{ name: 'Basic Suite', experiences: ['a', 'b'] }] }), s, on);
+    const same = computePlan(
+      config([entry('a'), entry('b')], { managedTestSuites: [{ name: 'Basic Suite', experiences: ['a', 'b'] }] }),
+      s,
+      on,
+    );
     assert.equal(same.testSuites[0].changed, false);
     assert.deepEqual(same.suiteMembers, {});
     assert.equal(same.summary.testSuiteRevisions, 0);
-    const changed = computePlan(config([entry('a'), entry('b'), entry('n')], { managedTestSuites: [{ name: 'Basic Suite', experiences: ['a', 'n'] }] }), s, on);
+    const changed = computePlan(
+      config([entry('a'), entry('b'), entry('n')], { managedTestSuites: [{ name: 'Basic Suite', experiences: ['a', 'n'] }] }),
+      s,
+      on,
+    );
     assert.equal(changed.testSuites[0].changed, true);
     assert.deepEqual(changed.testSuites[0].after, ['a', 'n']);
     assert.deepEqual(changed.suiteMembers[id(701)], [id(1), 'new:n']);
@@ -211,14 +251,23 @@ describe('plan: tags, systems, suites', () => {
 
   it('a suite listing an old name does not plan (the old name is not in the config)', () => {
     const s = state([exp(1, 'a')]);
-    const plan = computePlan(config([entry('b', { experienceID: id(1) })], { managedTestSuites: [{ name: 'Basic Suite', experiences: ['a'] }] }), s, on);
+    const plan = computePlan(
+      config([entry('b', { experienceID: id(1) })], { managedTestSuites: [{ name: 'Basic Suite', experiences: ['a'] }] }),
+      s,
+      on,
+    );
     assert.deepEqual(plan.suiteMembers, {});
     assert.equal(plan.testSuites.length, 0);
   });
 
   it('errors on an unknown test suite and on an archived member', () => {
     const plan = computePlan(
-      config([entry('a', { archived: true })], { managedTestSuites: [{ name: 'Basic Suit', experiences: [] }, { name: 'Basic Suite', experiences: ['a'] }] }),
+      config([entry('a', { archived: true })], {
+        managedTestSuites: [
+          { name: 'Basic Suit', experiences: [] },
+          { name: 'Basic Suite', experiences: ['a'] },
+        ],
+      }),
       state([exp(1, 'a')]),
       on,
     );
@@ -251,10 +300,11 @@ describe('plan: guards and fingerprints', () => {
     assert.notEqual(fingerprintState(a), fingerprintState(c));
   });
 
-  it('JSON has the shape of DESIGN.md', () => {
+  it('JSON has the shape of docs/plan-format.md', () => {
     const plan = computePlan(config([entry('n')]), state([exp(1, 'old')]), on);
-    const json = planToJson(plan) as Record<string, unknown>;
-    for (const key of ['project', 'stateFingerprint', 'summary', 'experiences', 'tags', 'systems', 'testSuites', 'warnings']) assert.ok(key in json, key);
+    const json = planToJson(plan) as unknown as Record<string, unknown>;
+    for (const key of ['project', 'stateFingerprint', 'summary', 'experiences', 'tags', 'systems', 'testSuites', 'warnings'])
+      assert.ok(key in json, key);
     const exps = json.experiences as Record<string, unknown>[];
     assert.deepEqual(Object.keys(exps[0]).sort(), ['action', 'changes', 'experienceID', 'matchedBy', 'name']);
   });
@@ -263,7 +313,13 @@ describe('plan: guards and fingerprints', () => {
 describe('clone', () => {
   it('clone then plan says no changes', () => {
     const s = state([
-      exp(1, 'zeta', { profile: 'p', environmentVariables: [{ name: 'N', value: '120' }], cacheExempt: true, containerTimeoutSeconds: 30, customFields: [{ name: 'owner', type: 'text', values: ['me'] }] }),
+      exp(1, 'zeta', {
+        profile: 'p',
+        environmentVariables: [{ name: 'N', value: '120' }],
+        cacheExempt: true,
+        containerTimeoutSeconds: 30,
+        customFields: [{ name: 'owner', type: 'text', values: ['me'] }],
+      }),
       exp(2, 'alpha'),
       exp(3, 'gone', { archived: true }),
     ]);
@@ -274,7 +330,11 @@ describe('clone', () => {
     const text = cloneConfig(s);
     assert.match(text, /^# resim-project: demo\n/);
     const parsed = parse(text) as SyncConfig;
-    assert.deepEqual(parsed.experiences.map((e) => e.name), ['alpha', 'zeta'], 'sorted by name, archived left out');
+    assert.deepEqual(
+      parsed.experiences.map((e) => e.name),
+      ['alpha', 'zeta'],
+      'sorted by name, archived left out',
+    );
     assert.deepEqual(parsed.managedExperienceTags, ['nightly', 'progression', 'regression']);
     const plan = computePlan(parsed, s, on);
     assert.deepEqual(plan.errors, []);

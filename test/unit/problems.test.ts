@@ -12,19 +12,104 @@ const NEUTRAL = /RESIM_|--[a-z]|ReSim: [A-Z]/;
 
 describe('API problems: stable codes, client-neutral messages', () => {
   const cases: Array<[string, ApiError, string, RegExp]> = [
-    ['401', new ApiError({ operation: 'ListProjects', kind: 'http', status: 401, apiMessage: 'invalid bearer token', method: 'GET', url: `${API}projects` }),
-      'credentials-refused', /^The ReSim API at https:\/\/api\.example\.test\/v1\/ refused the credentials \(invalid bearer token\)\.$/],
-    ['403', new ApiError({ operation: 'ListExperiences', kind: 'http', status: 403, method: 'GET', url: `${API}projects/x/experiences` }), 'forbidden', /may not read/],
-    ['404 to GET /projects: not the API', new ApiError({ operation: 'ListProjects', kind: 'http', status: 404, apiMessage: 'Cannot GET /v1/projects', method: 'GET', url: `${API}projects` }),
-      'not-resim-api', /^The server at https:\/\/api\.example\.test\/v1\/ is not a ReSim API \(it answered 404 to GET ListProjects\)\.$/],
-    ['an HTML page', new ApiError({ operation: 'GetProject', kind: 'http', status: 500, apiMessage: '<!DOCTYPE html><html>…', method: 'GET', url: `${API}projects/x` }), 'not-resim-api', /not a ReSim API/],
-    ['a success that is not JSON', new ApiError({ operation: 'ListProjects', kind: 'http', status: 200, method: 'GET', url: `${API}projects`, detail: '200: the answer is not JSON' }), 'not-resim-api', /not a ReSim API/],
-    ['unknown project', new ApiError({ operation: 'ResolveProject', kind: 'http', status: 404, method: 'GET', url: `${API}projects`, detail: 'no project named "nope" or with that ID among the 2 project(s)', hint: 'Give the exact name or the project ID (--project, RESIM_PROJECT).' }),
-      'project-not-found', /^No such project at \S+: no project named "nope"\.$/],
-    ['network', new ApiError({ operation: 'ListProjects', kind: 'network', code: 'ECONNREFUSED', method: 'GET', url: `${API}projects`, detail: 'refused', hint: 'Check the API URL (--url, RESIM_URL, or the resim.apiUrl setting).' }),
-      'api-unreachable', /^Cannot reach the ReSim API at \S+ \(ECONNREFUSED\)\.$/],
-    ['no token', new ApiError({ operation: 'GetToken', kind: 'auth', detail: 'x', hint: 'Check --client-id (RESIM_CLIENT_ID).' }), 'credentials-refused', /no longer valid or was refused/],
-    ['500', new ApiError({ operation: 'ListTags', kind: 'http', status: 500, apiMessage: 'boom', method: 'GET', url: `${API}projects/x/tags` }), 'api-error', /answered 500 to ListTags \(boom\)/],
+    [
+      '401',
+      new ApiError({
+        operation: 'ListProjects',
+        kind: 'http',
+        status: 401,
+        apiMessage: 'invalid bearer token',
+        method: 'GET',
+        url: `${API}projects`,
+      }),
+      'credentials-refused',
+      /^The ReSim API at https:\/\/api\.example\.test\/v1\/ refused the credentials \(invalid bearer token\)\.$/,
+    ],
+    [
+      '403',
+      new ApiError({ operation: 'ListExperiences', kind: 'http', status: 403, method: 'GET', url: `${API}projects/x/experiences` }),
+      'forbidden',
+      /may not read/,
+    ],
+    [
+      '404 to GET /projects: not the API',
+      new ApiError({
+        operation: 'ListProjects',
+        kind: 'http',
+        status: 404,
+        apiMessage: 'Cannot GET /v1/projects',
+        method: 'GET',
+        url: `${API}projects`,
+      }),
+      'not-resim-api',
+      /^The server at https:\/\/api\.example\.test\/v1\/ is not a ReSim API \(it answered 404 to GET ListProjects\)\.$/,
+    ],
+    [
+      'an HTML page',
+      new ApiError({
+        operation: 'GetProject',
+        kind: 'http',
+        status: 500,
+        apiMessage: '<!DOCTYPE html><html>…',
+        method: 'GET',
+        url: `${API}projects/x`,
+      }),
+      'not-resim-api',
+      /not a ReSim API/,
+    ],
+    [
+      'a success that is not JSON',
+      new ApiError({
+        operation: 'ListProjects',
+        kind: 'http',
+        status: 200,
+        method: 'GET',
+        url: `${API}projects`,
+        detail: '200: the answer is not JSON',
+      }),
+      'not-resim-api',
+      /not a ReSim API/,
+    ],
+    [
+      'unknown project',
+      new ApiError({
+        operation: 'ResolveProject',
+        kind: 'http',
+        status: 404,
+        method: 'GET',
+        url: `${API}projects`,
+        detail: 'no project named "nope" or with that ID among the 2 project(s)',
+        hint: 'Give the exact name or the project ID (--project, RESIM_PROJECT).',
+      }),
+      'project-not-found',
+      /^No such project at \S+: no project named "nope"\.$/,
+    ],
+    [
+      'network',
+      new ApiError({
+        operation: 'ListProjects',
+        kind: 'network',
+        code: 'ECONNREFUSED',
+        method: 'GET',
+        url: `${API}projects`,
+        detail: 'refused',
+        hint: 'Check the API URL (--url, RESIM_URL, or the resim.apiUrl setting).',
+      }),
+      'api-unreachable',
+      /^Cannot reach the ReSim API at \S+ \(ECONNREFUSED\)\.$/,
+    ],
+    [
+      'no token',
+      new ApiError({ operation: 'GetToken', kind: 'auth', detail: 'x', hint: 'Check --client-id (RESIM_CLIENT_ID).' }),
+      'credentials-refused',
+      /no longer valid or was refused/,
+    ],
+    [
+      '500',
+      new ApiError({ operation: 'ListTags', kind: 'http', status: 500, apiMessage: 'boom', method: 'GET', url: `${API}projects/x/tags` }),
+      'api-error',
+      /answered 500 to ListTags \(boom\)/,
+    ],
   ];
   for (const [name, err, code, re] of cases) {
     it(`${name} → ${code}`, () => {
@@ -35,13 +120,27 @@ describe('API problems: stable codes, client-neutral messages', () => {
     });
   }
   it('drops command-line advice from an API error message', () => {
-    const err = new ApiError({ operation: 'CreateExperience', kind: 'network', code: 'ECONNRESET', method: 'POST', url: `${API}projects/p/experiences`, detail: 'cannot reach api.example.test (ECONNRESET)', hint: 'Check the API URL (--url, RESIM_URL, or the resim.apiUrl setting).' });
+    const err = new ApiError({
+      operation: 'CreateExperience',
+      kind: 'network',
+      code: 'ECONNRESET',
+      method: 'POST',
+      url: `${API}projects/p/experiences`,
+      detail: 'cannot reach api.example.test (ECONNRESET)',
+      hint: 'Check the API URL (--url, RESIM_URL, or the resim.apiUrl setting).',
+    });
     assert.match(err.message, /--url/);
-    assert.equal(withoutCliAdvice(err.message), 'CreateExperience failed: cannot reach api.example.test (ECONNRESET) (POST https://api.example.test/v1/projects/p/experiences)');
+    assert.equal(
+      withoutCliAdvice(err.message),
+      'CreateExperience failed: cannot reach api.example.test (ECONNRESET) (POST https://api.example.test/v1/projects/p/experiences)',
+    );
     assert.equal(withoutCliAdvice('409 Conflict: name taken.'), '409 Conflict: name taken.');
   });
   it('not signed in', () => {
-    assert.deepEqual(notSignedIn(API), { code: 'not-signed-in', message: 'Not signed in to the ReSim API at https://api.example.test/v1/.' });
+    assert.deepEqual(notSignedIn(API), {
+      code: 'not-signed-in',
+      message: 'Not signed in to the ReSim API at https://api.example.test/v1/.',
+    });
   });
 });
 

@@ -18,7 +18,9 @@ describe('resim auth: the token fetch has a timeout and honours cancellation', (
     server = http.createServer(() => undefined); // reads the request, never answers
     server.on('connection', (socket: Socket) => {
       const s = { socket, closed: false };
-      socket.on('close', () => { s.closed = true; });
+      socket.on('close', () => {
+        s.closed = true;
+      });
       sockets.push(s);
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -29,7 +31,8 @@ describe('resim auth: the token fetch has a timeout and honours cancellation', (
     await new Promise<void>((r) => server.close(() => r()));
   });
 
-  const auth = (timeoutMs: number) => new ClientCredentialsAuth({ clientId: 'id', clientSecret: 'SECRET-x', authUrl: url, audience: 'https://api.resim.ai', timeoutMs });
+  const auth = (timeoutMs: number) =>
+    new ClientCredentialsAuth({ clientId: 'id', clientSecret: 'SECRET-x', authUrl: url, audience: 'https://api.resim.ai', timeoutMs });
 
   it('an endpoint that never answers is an auth error after the timeout, not retried', async () => {
     const t0 = Date.now();

@@ -1,7 +1,7 @@
 /**
  * Credentials for the ReSim API (server/src/resim/auth.ts): precedence of explicit token,
- * RESIM_TOKEN, client credentials and the resim CLI's token cache (resim-api.md, "The resim
- * CLI's conventions"; DESIGN.md, "Command line"), against a fake OAuth token endpoint.
+ * RESIM_TOKEN, client credentials and the resim CLI's token cache (docs/api.md, "The resim
+ * CLI's conventions"; docs/architecture.md, "Command line"), against a fake OAuth token endpoint.
  */
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
@@ -10,7 +10,11 @@ import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import {
-  ApiError, CLI_INTERACTIVE_CLIENT_ID, CLI_NON_INTERACTIVE_CLIENT_ID, CliCacheAuth, ClientCredentialsAuth,
+  ApiError,
+  CLI_INTERACTIVE_CLIENT_ID,
+  CLI_NON_INTERACTIVE_CLIENT_ID,
+  CliCacheAuth,
+  ClientCredentialsAuth,
   resolveAuth,
 } from '../../server/src/resim';
 
@@ -32,14 +36,20 @@ const inOneHour = () => new Date(Date.now() + 3600_000).toISOString();
 const anHourAgo = () => new Date(Date.now() - 3600_000).toISOString();
 const entry = (token: string, expiry: string) => ({ access_token: token, token_type: 'Bearer', refresh_token: 'r', expiry });
 
-interface TokenRequest { path: string; contentType: string | undefined; body: Record<string, string> }
+interface TokenRequest {
+  path: string;
+  contentType: string | undefined;
+  body: Record<string, string>;
+}
 
 /** A fake Auth0 `/oauth/token`: answers with `reply(n)` for the n-th request (1-based). */
 async function tokenEndpoint(reply: (n: number) => { status: number; body: unknown }): Promise<{ url: string; requests: TokenRequest[] }> {
   const requests: TokenRequest[] = [];
   const server = http.createServer((req, res) => {
     let text = '';
-    req.on('data', (c: Buffer) => { text += c.toString('utf8'); });
+    req.on('data', (c: Buffer) => {
+      text += c.toString('utf8');
+    });
     req.on('end', () => {
       requests.push({ path: req.url ?? '', contentType: req.headers['content-type'], body: JSON.parse(text) as Record<string, string> });
       const r = reply(requests.length);
@@ -54,7 +64,11 @@ async function tokenEndpoint(reply: (n: number) => { status: number; body: unkno
 
 afterEach(async () => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-  for (const s of servers.splice(0)) await new Promise<void>((r) => { s.closeAllConnections(); s.close(() => r()); });
+  for (const s of servers.splice(0))
+    await new Promise<void>((r) => {
+      s.closeAllConnections();
+      s.close(() => r());
+    });
 });
 
 describe('resim auth: precedence', () => {
@@ -97,7 +111,8 @@ describe('resim auth: precedence', () => {
       assert.equal(resolveAuth({ env: {}, homeDir: home }), undefined);
       assert.equal(resolveAuth({ homeDir: home })?.kind, 'token');
     } finally {
-      if (prev === undefined) delete process.env.RESIM_TOKEN; else process.env.RESIM_TOKEN = prev;
+      if (prev === undefined) delete process.env.RESIM_TOKEN;
+      else process.env.RESIM_TOKEN = prev;
     }
   });
 
@@ -164,7 +179,10 @@ describe('resim auth: the resim CLI token cache', () => {
     let now = Date.now();
     const auth = new CliCacheAuth(path.join(home, '.resim', 'cache.json'), undefined, () => now);
     assert.equal(await auth.getToken(), 'first');
-    fs.writeFileSync(path.join(home, '.resim', 'cache.json'), JSON.stringify({ a: entry('second', new Date(Date.now() + 7200_000).toISOString()) }));
+    fs.writeFileSync(
+      path.join(home, '.resim', 'cache.json'),
+      JSON.stringify({ a: entry('second', new Date(Date.now() + 7200_000).toISOString()) }),
+    );
     assert.equal(await auth.getToken(), 'first'); // still valid: no re-read
     now += 120_000;
     assert.equal(await auth.getToken(), 'second');
@@ -176,14 +194,20 @@ describe('resim auth: client credentials', () => {
     let n = 0;
     const ep = await tokenEndpoint(() => ({ status: 200, body: { access_token: `at-${++n}`, expires_in: 600, token_type: 'Bearer' } }));
     let now = 1_000_000;
-    const auth = new ClientCredentialsAuth({ clientId: 'cid', clientSecret: SECRET, authUrl: ep.url.replace(/\/$/, ''), audience: 'https://api.resim.ai' }, () => now);
+    const auth = new ClientCredentialsAuth(
+      { clientId: 'cid', clientSecret: SECRET, authUrl: ep.url.replace(/\/$/, ''), audience: 'https://api.resim.ai' },
+      () => now,
+    );
     assert.equal(await auth.getToken(), 'at-1');
     assert.equal(await auth.getToken(), 'at-1');
     assert.equal(ep.requests.length, 1);
     assert.equal(ep.requests[0].path, '/oauth/token');
     assert.equal(ep.requests[0].contentType, 'application/json');
     assert.deepEqual(ep.requests[0].body, {
-      grant_type: 'client_credentials', client_id: 'cid', client_secret: SECRET, audience: 'https://api.resim.ai',
+      grant_type: 'client_credentials',
+      client_id: 'cid',
+      client_secret: SECRET,
+      audience: 'https://api.resim.ai',
     });
     now += 530_000; // 70 s left: still cached
     assert.equal(await auth.getToken(), 'at-1');
@@ -205,17 +229,25 @@ describe('resim auth: client credentials', () => {
   it('a refused secret is an ApiError without the secret', async () => {
     const ep = await tokenEndpoint(() => ({ status: 401, body: { error: 'access_denied', error_description: `Unauthorized: ${SECRET}` } }));
     const auth = resolveAuth({ clientId: 'cid', clientSecret: SECRET, authUrl: ep.url, env: {} });
-    const err = await auth!.getToken().then(() => undefined, (e: unknown) => e);
+    const err = await auth!.getToken().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof ApiError);
     assert.equal(err.operation, 'GetToken');
     assert.equal(err.status, 401);
     assert.equal(err.retriable, false);
-    assert.match(err.message, /^GetToken failed: 401 Unauthorized: Unauthorized: \[redacted\] \(POST http:\/\/127\.0\.0\.1:\d+\/oauth\/token\) Check the client ID/);
+    assert.match(
+      err.message,
+      /^GetToken failed: 401 Unauthorized: Unauthorized: \[redacted\] \(POST http:\/\/127\.0\.0\.1:\d+\/oauth\/token\) Check the client ID/,
+    );
     assert.ok(!`${err.message} ${err.stack} ${JSON.stringify(err)}`.includes(SECRET));
   });
 
   it('a 503 from the token endpoint is retriable; an answer without access_token is not', async () => {
-    const ep = await tokenEndpoint((n) => (n === 1 ? { status: 503, body: { message: 'down' } } : { status: 200, body: { token_type: 'Bearer' } }));
+    const ep = await tokenEndpoint((n) =>
+      n === 1 ? { status: 503, body: { message: 'down' } } : { status: 200, body: { token_type: 'Bearer' } },
+    );
     const auth = new ClientCredentialsAuth({ clientId: 'cid', clientSecret: SECRET, authUrl: ep.url, audience: 'a' });
     await assert.rejects(auth.getToken(), (e: unknown) => e instanceof ApiError && e.status === 503 && e.retriable);
     await assert.rejects(auth.getToken(), (e: unknown) => e instanceof ApiError && !e.retriable && /without access_token/.test(e.message));

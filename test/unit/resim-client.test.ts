@@ -1,17 +1,24 @@
 /**
  * The ReSim API client (server/src/resim/client.ts) against small fake HTTP servers started
- * here on 127.0.0.1. Endpoints as in shared/resim-api.md; retry rules as in DESIGN.md
+ * here on 127.0.0.1. Endpoints as in docs/api.md; retry rules as in docs/sync-rules.md
  * ("Retries that never duplicate").
  */
 import { strict as assert } from 'assert';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import {
-  ApiError, createResimClient, isAbortError, normalizeApiUrl, parseRetryAfter, StaticTokenAuth,
-  ClientCredentialsAuth, PAGE_SIZE, EXPERIENCES_PAGE_SIZE,
+  ApiError,
+  createResimClient,
+  isAbortError,
+  normalizeApiUrl,
+  parseRetryAfter,
+  StaticTokenAuth,
+  ClientCredentialsAuth,
+  PAGE_SIZE,
+  EXPERIENCES_PAGE_SIZE,
 } from '../../server/src/resim';
 import type { RequestEvent, ResimClient, ResimClientOptions } from '../../server/src/resim';
-import type { Experience } from '../../server/src/sync/model';
+import type { Experience } from '../../server/src/resim/model';
 
 const TOKEN = 'tok-SECRET-0123456789abcdef';
 const PROJECT = '11111111-2222-3333-4444-555555555555';
@@ -40,7 +47,11 @@ const clients: ResimClient[] = [];
 
 async function startFake(handler: Handler): Promise<Fake> {
   const fake: Fake = {
-    base: '', origin: '', requests: [], inFlight: 0, maxInFlight: 0,
+    base: '',
+    origin: '',
+    requests: [],
+    inFlight: 0,
+    maxInFlight: 0,
     close: async () => undefined,
   };
   const server = http.createServer((raw, res) => {
@@ -50,15 +61,22 @@ async function startFake(handler: Handler): Promise<Fake> {
       const u = new URL(raw.url ?? '/', 'http://x');
       const text = Buffer.concat(chunks).toString('utf8');
       const seen: SeenRequest = {
-        method: raw.method ?? '', path: u.pathname, query: u.searchParams, headers: raw.headers,
+        method: raw.method ?? '',
+        path: u.pathname,
+        query: u.searchParams,
+        headers: raw.headers,
         body: text ? JSON.parse(text) : undefined,
       };
       fake.requests.push(seen);
       fake.inFlight++;
       fake.maxInFlight = Math.max(fake.maxInFlight, fake.inFlight);
-      const done = () => { fake.inFlight--; };
+      const done = () => {
+        fake.inFlight--;
+      };
       res.on('finish', done);
-      res.on('close', () => { if (!res.writableFinished) done(); });
+      res.on('close', () => {
+        if (!res.writableFinished) done();
+      });
       Promise.resolve(handler(seen, res, raw)).catch((e) => {
         res.statusCode = 599;
         res.end(String(e));
@@ -69,10 +87,11 @@ async function startFake(handler: Handler): Promise<Fake> {
   const port = (server.address() as AddressInfo).port;
   fake.origin = `http://127.0.0.1:${port}`;
   fake.base = `${fake.origin}/v1/`;
-  fake.close = () => new Promise<void>((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
+  fake.close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
   servers.push(fake);
   return fake;
 }
@@ -87,7 +106,9 @@ function recordingSleep(): { delays: number[]; sleep: NonNullable<ResimClientOpt
   const delays: number[] = [];
   return {
     delays,
-    sleep: async (ms: number) => { delays.push(ms); },
+    sleep: async (ms: number) => {
+      delays.push(ms);
+    },
   };
 }
 
@@ -106,8 +127,12 @@ function client(fake: Fake, extra: Partial<ResimClientOptions> = {}): ResimClien
 function exp(i: number, extra: Partial<Experience> = {}): Experience {
   return {
     experienceID: `00000000-0000-0000-0000-${String(i).padStart(12, '0')}`,
-    projectID: PROJECT, name: `exp-${String(i).padStart(4, '0')}`, description: 'd', locations: ['s3://b/k'],
-    archived: false, ...extra,
+    projectID: PROJECT,
+    name: `exp-${String(i).padStart(4, '0')}`,
+    description: 'd',
+    locations: ['s3://b/k'],
+    archived: false,
+    ...extra,
   };
 }
 
@@ -124,10 +149,12 @@ function pageOf<T>(items: T[], key: string, req: SeenRequest, res: http.ServerRe
  * An in-memory experiences endpoint for one project: ListExperiences (`archived`, `name` exact,
  * paging) and CreateExperience (409 on a taken name). `onCreate` may replace the answer.
  */
-function experienceStore(opts: {
-  onCreate?: (n: number, created: Experience | undefined, res: http.ServerResponse, raw: http.IncomingMessage) => boolean;
-  hideFromList?: () => boolean;
-} = {}) {
+function experienceStore(
+  opts: {
+    onCreate?: (n: number, created: Experience | undefined, res: http.ServerResponse, raw: http.IncomingMessage) => boolean;
+    hideFromList?: () => boolean;
+  } = {},
+) {
   const store: Experience[] = [];
   let creates = 0;
   let lists = 0;
@@ -139,7 +166,12 @@ function experienceStore(opts: {
       const archived = req.query.get('archived') === 'true';
       const name = req.query.get('name');
       const visible = opts.hideFromList?.() ? [] : store;
-      return pageOf(visible.filter((e) => e.archived === archived && (name === null || e.name === name)), 'experiences', req, res);
+      return pageOf(
+        visible.filter((e) => e.archived === archived && (name === null || e.name === name)),
+        'experiences',
+        req,
+        res,
+      );
     }
     if (req.method === 'POST') {
       creates++;
@@ -185,7 +217,7 @@ describe('resim client: requests', () => {
     assert.throws(() => normalizeApiUrl('ftp://x/'), /only http and https/);
   });
 
-  it('sends each write with the method, path and body of resim-api.md', async () => {
+  it('sends each write with the method, path and body of docs/api.md', async () => {
     const fake = await startFake((req, res) => {
       if (req.method === 'PATCH' && req.path.includes('/experiences/')) return json(res, 200, exp(1, { description: 'new' }));
       if (req.method === 'PATCH') return json(res, 200, { testSuiteID: 's1', name: 'suite', experiences: ['a'], testSuiteRevision: 2 });
@@ -204,16 +236,19 @@ describe('resim client: requests', () => {
     const suite = await c.reviseTestSuite(PROJECT, 's1', ['a']);
     assert.equal(suite.testSuiteRevision, 2);
     const p = `/v1/projects/${PROJECT}`;
-    assert.deepEqual(fake.requests.map((r) => [r.method, r.path, r.body]), [
-      ['PATCH', `${p}/experiences/e1`, { experience: { description: 'new' }, updateMask: ['description'] }],
-      ['DELETE', `${p}/experiences/e1`, undefined],
-      ['POST', `${p}/experiences/e1/restore`, undefined],
-      ['POST', `${p}/experienceTags/addExperiences`, { experienceTagIDs: ['t1', 't2'], experiences: ['e1'] }],
-      ['DELETE', `${p}/experienceTags/t1/experiences/e1`, undefined],
-      ['POST', `${p}/systems/addExperiences`, { systemIDs: ['s1'], experiences: ['e1', 'e2'] }],
-      ['POST', `${p}/systems/removeExperiences`, { systemIDs: ['s1'], experiences: ['e2'] }],
-      ['PATCH', `${p}/suites/s1`, { experiences: ['a'] }],
-    ]);
+    assert.deepEqual(
+      fake.requests.map((r) => [r.method, r.path, r.body]),
+      [
+        ['PATCH', `${p}/experiences/e1`, { experience: { description: 'new' }, updateMask: ['description'] }],
+        ['DELETE', `${p}/experiences/e1`, undefined],
+        ['POST', `${p}/experiences/e1/restore`, undefined],
+        ['POST', `${p}/experienceTags/addExperiences`, { experienceTagIDs: ['t1', 't2'], experiences: ['e1'] }],
+        ['DELETE', `${p}/experienceTags/t1/experiences/e1`, undefined],
+        ['POST', `${p}/systems/addExperiences`, { systemIDs: ['s1'], experiences: ['e1', 'e2'] }],
+        ['POST', `${p}/systems/removeExperiences`, { systemIDs: ['s1'], experiences: ['e2'] }],
+        ['PATCH', `${p}/suites/s1`, { experiences: ['a'] }],
+      ],
+    );
     assert.equal(fake.requests[0].headers['content-type'], 'application/json');
   });
 
@@ -229,7 +264,10 @@ describe('resim client: paging', () => {
     const all = Array.from({ length: 250 }, (_, i) => exp(i));
     const fake = await startFake((req, res) => pageOf(all, 'experiences', req, res));
     const got = await client(fake).listExperiences(PROJECT, false);
-    assert.deepEqual(got.map((e) => e.name), all.map((e) => e.name));
+    assert.deepEqual(
+      got.map((e) => e.name),
+      all.map((e) => e.name),
+    );
     assert.equal(fake.requests.length, 3);
     assert.ok(EXPERIENCES_PAGE_SIZE > PAGE_SIZE);
     for (const r of fake.requests) {
@@ -238,19 +276,34 @@ describe('resim client: paging', () => {
       assert.equal(r.query.get('archived'), 'false');
       assert.equal(r.query.get('includeCustomFields'), 'true');
     }
-    assert.deepEqual(fake.requests.map((r) => r.query.get('pageToken')), [null, '100', '200']);
+    assert.deepEqual(
+      fake.requests.map((r) => r.query.get('pageToken')),
+      [null, '100', '200'],
+    );
   });
 
   it('reads 2,500 experiences in 3 large pages where the server honours the page size; other listings still ask 100', async () => {
     const all = Array.from({ length: 2500 }, (_, i) => exp(i));
     const fake = await startFake((req, res) => {
-      if (req.path.endsWith('/experienceTags')) return pageOf(all.map((e) => ({ experienceTagID: e.experienceID, name: e.name })), 'experienceTags', req, res);
+      if (req.path.endsWith('/experienceTags'))
+        return pageOf(
+          all.map((e) => ({ experienceTagID: e.experienceID, name: e.name })),
+          'experienceTags',
+          req,
+          res,
+        );
       return pageOf(all, 'experiences', req, res, Infinity);
     });
     const c = client(fake);
     const got = await c.listExperiences(PROJECT, true);
-    assert.deepEqual(got.map((e) => e.experienceID), all.map((e) => e.experienceID));
-    assert.deepEqual(fake.requests.map((r) => r.query.get('pageToken')), [null, '1000', '2000']);
+    assert.deepEqual(
+      got.map((e) => e.experienceID),
+      all.map((e) => e.experienceID),
+    );
+    assert.deepEqual(
+      fake.requests.map((r) => r.query.get('pageToken')),
+      [null, '1000', '2000'],
+    );
     fake.requests.length = 0;
     assert.equal((await c.listExperienceTags(PROJECT)).length, 2500);
     assert.equal(fake.requests.length, 25);
@@ -268,11 +321,20 @@ describe('resim client: paging', () => {
       json(res, 200, { experiences: all.slice(start, start + n), nextPageToken: next });
     });
     const got = await client(fake, { experiencesPageSize: 25 }).listExperiences(PROJECT, false);
-    assert.deepEqual(got.map((e) => e.name), all.map((e) => e.name));
-    assert.deepEqual(fake.requests.map((r) => r.query.get('pageToken')), [null, '7', '8', '38']);
+    assert.deepEqual(
+      got.map((e) => e.name),
+      all.map((e) => e.name),
+    );
+    assert.deepEqual(
+      fake.requests.map((r) => r.query.get('pageToken')),
+      [null, '7', '8', '38'],
+    );
     assert.ok(fake.requests.every((r) => r.query.get('pageSize') === '25'));
     for (const bad of [0, -1, 2.5, Number.NaN]) {
-      assert.throws(() => createResimClient({ apiUrl: fake.base, auth: new StaticTokenAuth('x', 't'), experiencesPageSize: bad }), /experiencesPageSize must be an integer/);
+      assert.throws(
+        () => createResimClient({ apiUrl: fake.base, auth: new StaticTokenAuth('x', 't'), experiencesPageSize: bad }),
+        /experiencesPageSize must be an integer/,
+      );
     }
   });
 
@@ -284,7 +346,10 @@ describe('resim client: paging', () => {
       return json(res, 200, { experienceTags: [], nextPageToken: 'p3' });
     });
     const tags = await client(fake).listExperienceTags(PROJECT);
-    assert.deepEqual(tags.map((t) => t.name), ['a']);
+    assert.deepEqual(
+      tags.map((t) => t.name),
+      ['a'],
+    );
     assert.equal(fake.requests.length, 2);
 
     const fake2 = await startFake((_req, res) => json(res, 200, { systems: [{ systemID: 's', name: 'sys' }] }));
@@ -298,30 +363,36 @@ describe('resim client: paging', () => {
     assert.deepEqual(await client(fake).listProjects(), []);
 
     const fake2 = await startFake((_req, res) => json(res, 200, { projects: [{ projectID: 'p', name: 'p' }], nextPageToken: 'same' }));
-    await assert.rejects(client(fake2).listProjects(), (e: unknown) =>
-      e instanceof ApiError && /same nextPageToken/.test(e.message));
+    await assert.rejects(client(fake2).listProjects(), (e: unknown) => e instanceof ApiError && /same nextPageToken/.test(e.message));
     assert.equal(fake2.requests.length, 2);
   });
 
   it('maps tag and system membership lists to experience IDs, and lists unarchived test suites', async () => {
     const members = Array.from({ length: 130 }, (_, i) => exp(i));
     const fake = await startFake((req, res) => {
-      if (req.path.endsWith('/suites')) return json(res, 200, { testSuites: [{ testSuiteID: 's', name: 'S', experiences: ['x'] }], nextPageToken: '' });
+      if (req.path.endsWith('/suites'))
+        return json(res, 200, { testSuites: [{ testSuiteID: 's', name: 'S', experiences: ['x'] }], nextPageToken: '' });
       return pageOf(members, 'experiences', req, res);
     });
     const c = client(fake);
     const tagged = await c.listExperienceIDsWithTag(PROJECT, 'tag1', true);
-    assert.deepEqual(tagged, members.map((e) => e.experienceID));
+    assert.deepEqual(
+      tagged,
+      members.map((e) => e.experienceID),
+    );
     const forSystem = await c.listExperienceIDsForSystem(PROJECT, 'sys1', false);
     assert.equal(forSystem.length, 130);
     const suites = await c.listTestSuites(PROJECT);
     assert.deepEqual(suites[0].experiences, ['x']);
     const paths = fake.requests.map((r) => `${r.path}?archived=${r.query.get('archived')}`);
-    assert.deepEqual([...new Set(paths)], [
-      `/v1/projects/${PROJECT}/experienceTags/tag1/experiences?archived=true`,
-      `/v1/projects/${PROJECT}/systems/sys1/experiences?archived=false`,
-      `/v1/projects/${PROJECT}/suites?archived=false`,
-    ]);
+    assert.deepEqual(
+      [...new Set(paths)],
+      [
+        `/v1/projects/${PROJECT}/experienceTags/tag1/experiences?archived=true`,
+        `/v1/projects/${PROJECT}/systems/sys1/experiences?archived=false`,
+        `/v1/projects/${PROJECT}/suites?archived=false`,
+      ],
+    );
   });
 });
 
@@ -343,7 +414,15 @@ describe('resim client: concurrency', () => {
 
   it('runs writes many at once under their own limit (writeConcurrency), and lost creates are still adopted, never duplicated', async () => {
     // 40 creates; the answers of every 7th are lost after the write (the connection drops).
-    const s = experienceStore({ onCreate: (n, _c, _res, raw) => { if (n % 7 === 0) { raw.socket.destroy(); return true; } return false; } });
+    const s = experienceStore({
+      onCreate: (n, _c, _res, raw) => {
+        if (n % 7 === 0) {
+          raw.socket.destroy();
+          return true;
+        }
+        return false;
+      },
+    });
     let posts = 0;
     let maxPosts = 0;
     const fake = await startFake((req, res, raw) => {
@@ -358,12 +437,23 @@ describe('resim client: concurrency', () => {
     });
     const c = client(fake, { concurrency: 2, writeConcurrency: 5 });
     const names = Array.from({ length: 40 }, (_, i) => `new-${i}`);
-    const created = await Promise.all(names.map((name) => c.createExperience(PROJECT, { name, description: 'd', locations: ['s3://b/k'] })));
+    const created = await Promise.all(
+      names.map((name) => c.createExperience(PROJECT, { name, description: 'd', locations: ['s3://b/k'] })),
+    );
     assert.equal(maxPosts, 5, 'five creates in flight at once, never more');
     assert.equal(s.store.length, 40, 'no create duplicated');
-    assert.deepEqual(created.map((e) => e.name), names);
-    assert.deepEqual(created.map((e) => e.experienceID), names.map((n) => s.store.find((e) => e.name === n)!.experienceID));
-    assert.ok(fake.requests.some((r) => r.method === 'GET' && r.query.get('name')), 'the lost creates were looked up');
+    assert.deepEqual(
+      created.map((e) => e.name),
+      names,
+    );
+    assert.deepEqual(
+      created.map((e) => e.experienceID),
+      names.map((n) => s.store.find((e) => e.name === n)!.experienceID),
+    );
+    assert.ok(
+      fake.requests.some((r) => r.method === 'GET' && r.query.get('name')),
+      'the lost creates were looked up',
+    );
     assert.equal(s.creates(), 40, 'a lost create is adopted after the lookup, not sent again');
   });
 
@@ -415,9 +505,14 @@ describe('resim client: retries', () => {
     const events: RequestEvent[] = [];
     const c = client(fake, { sleep: rec.sleep, retryBaseMs: 100, onRequest: (e) => events.push(e) });
     await c.getProject(PROJECT);
-    assert.deepEqual(events.map((e) => [e.operation, e.method, e.status, e.attempt]), [
-      ['GetProject', 'GET', 503, 1], ['GetProject', 'GET', 503, 2], ['GetProject', 'GET', 200, 3],
-    ]);
+    assert.deepEqual(
+      events.map((e) => [e.operation, e.method, e.status, e.attempt]),
+      [
+        ['GetProject', 'GET', 503, 1],
+        ['GetProject', 'GET', 503, 2],
+        ['GetProject', 'GET', 200, 3],
+      ],
+    );
     assert.equal(events[0].url, `${fake.base}projects/${PROJECT}`);
     // backoff with jitter: between half and all of base·2^(n-1)
     assert.ok(rec.delays[0] >= 50 && rec.delays[0] <= 100, `first delay ${rec.delays[0]}`);
@@ -464,13 +559,19 @@ describe('resim client: retries', () => {
     let n = 0;
     const fake = await startFake((_req, res, raw) => {
       n++;
-      if (n === 1) { raw.socket.destroy(); return; }
+      if (n === 1) {
+        raw.socket.destroy();
+        return;
+      }
       json(res, 200, { systems: [{ systemID: 's', name: 'sys' }], nextPageToken: '' });
     });
     const events: RequestEvent[] = [];
     const systems = await client(fake, { onRequest: (e) => events.push(e) }).listSystems(PROJECT);
     assert.equal(systems.length, 1);
-    assert.deepEqual(events.map((e) => e.status), [undefined, 200]);
+    assert.deepEqual(
+      events.map((e) => e.status),
+      [undefined, 200],
+    );
   });
 
   it('retries a refused connection only once and names the host and --url', async () => {
@@ -479,7 +580,12 @@ describe('resim client: retries', () => {
     await fake.close();
     servers.splice(servers.indexOf(fake), 1);
     const events: RequestEvent[] = [];
-    const c = createResimClient({ apiUrl: base, auth: new StaticTokenAuth(TOKEN, 't'), sleep: recordingSleep().sleep, onRequest: (e) => events.push(e) });
+    const c = createResimClient({
+      apiUrl: base,
+      auth: new StaticTokenAuth(TOKEN, 't'),
+      sleep: recordingSleep().sleep,
+      onRequest: (e) => events.push(e),
+    });
     clients.push(c);
     await assert.rejects(c.listProjects(), (e: unknown) => {
       assert.ok(e instanceof ApiError);
@@ -496,16 +602,27 @@ describe('resim client: retries', () => {
 
   it('with client credentials, a 401 fetches a new token once and retries', async () => {
     let issued = 0;
-    const tokens = await startFake((_req, res) => { issued++; json(res, 200, { access_token: `cc-token-${issued}`, expires_in: 3600 }); });
+    const tokens = await startFake((_req, res) => {
+      issued++;
+      json(res, 200, { access_token: `cc-token-${issued}`, expires_in: 3600 });
+    });
     const fake = await startFake((req, res) => {
       if (req.headers.authorization === 'Bearer cc-token-1') return json(res, 401, { message: 'expired' });
       return json(res, 200, { projectID: PROJECT, name: 'p' });
     });
-    const auth = new ClientCredentialsAuth({ clientId: 'cid', clientSecret: 'csecret', authUrl: tokens.origin, audience: 'https://api.resim.ai' });
+    const auth = new ClientCredentialsAuth({
+      clientId: 'cid',
+      clientSecret: 'csecret',
+      authUrl: tokens.origin,
+      audience: 'https://api.resim.ai',
+    });
     const p = await client(fake, { auth }).getProject(PROJECT);
     assert.equal(p.name, 'p');
     assert.equal(issued, 2);
-    assert.deepEqual(fake.requests.map((r) => r.headers.authorization), ['Bearer cc-token-1', 'Bearer cc-token-2']);
+    assert.deepEqual(
+      fake.requests.map((r) => r.headers.authorization),
+      ['Bearer cc-token-1', 'Bearer cc-token-2'],
+    );
 
     // a second 401 is final
     const always401 = await startFake((_req, res) => json(res, 401, { message: 'no' }));
@@ -534,7 +651,15 @@ describe('resim client: the lost-create rule', () => {
   const input = { name: 'new-exp', description: 'a new one', locations: ['s3://b/new'] };
 
   it('a create whose answer is lost (connection dropped) is adopted, not duplicated', async () => {
-    const s = experienceStore({ onCreate: (n, _c, _res, raw) => { if (n === 1) { raw.socket.destroy(); return true; } return false; } });
+    const s = experienceStore({
+      onCreate: (n, _c, _res, raw) => {
+        if (n === 1) {
+          raw.socket.destroy();
+          return true;
+        }
+        return false;
+      },
+    });
     const fake = await startFake(s.handler);
     const created = await client(fake).createExperience(PROJECT, input);
     assert.equal(s.store.length, 1);
@@ -542,11 +667,22 @@ describe('resim client: the lost-create rule', () => {
     assert.equal(created.experienceID, s.store[0].experienceID);
     assert.equal(created.name, 'new-exp');
     const lookups = fake.requests.filter((r) => r.method === 'GET');
-    assert.deepEqual(lookups.map((r) => [r.query.get('name'), r.query.get('archived')]).sort(), [['new-exp', 'false'], ['new-exp', 'true']]);
+    assert.deepEqual(lookups.map((r) => [r.query.get('name'), r.query.get('archived')]).sort(), [
+      ['new-exp', 'false'],
+      ['new-exp', 'true'],
+    ]);
   });
 
   it('a create answered 500 after writing is adopted', async () => {
-    const s = experienceStore({ onCreate: (n, _c, res) => { if (n === 1) { json(res, 500, { message: 'oops' }); return true; } return false; } });
+    const s = experienceStore({
+      onCreate: (n, _c, res) => {
+        if (n === 1) {
+          json(res, 500, { message: 'oops' });
+          return true;
+        }
+        return false;
+      },
+    });
     const fake = await startFake(s.handler);
     const created = await client(fake).createExperience(PROJECT, input);
     assert.equal(s.store.length, 1);
@@ -558,24 +694,36 @@ describe('resim client: the lost-create rule', () => {
     let failed = false;
     const s = experienceStore();
     const fake = await startFake((req, res, raw) => {
-      if (req.method === 'POST' && !failed) { failed = true; return json(res, 503, { message: 'unavailable' }); }
+      if (req.method === 'POST' && !failed) {
+        failed = true;
+        return json(res, 503, { message: 'unavailable' });
+      }
       return s.handler(req, res, raw);
     });
     const created = await client(fake).createExperience(PROJECT, input);
     assert.equal(s.store.length, 1);
     assert.equal(created.experienceID, s.store[0].experienceID);
-    assert.deepEqual(fake.requests.map((r) => r.method), ['POST', 'GET', 'GET', 'POST']);
+    assert.deepEqual(
+      fake.requests.map((r) => r.method),
+      ['POST', 'GET', 'GET', 'POST'],
+    );
   });
 
   it('a 429 on create is retried without a lookup (nothing was written)', async () => {
     let limited = false;
     const s = experienceStore();
     const fake = await startFake((req, res, raw) => {
-      if (req.method === 'POST' && !limited) { limited = true; return json(res, 429, {}, { 'Retry-After': '1' }); }
+      if (req.method === 'POST' && !limited) {
+        limited = true;
+        return json(res, 429, {}, { 'Retry-After': '1' });
+      }
       return s.handler(req, res, raw);
     });
     await client(fake).createExperience(PROJECT, input);
-    assert.deepEqual(fake.requests.map((r) => r.method), ['POST', 'POST']);
+    assert.deepEqual(
+      fake.requests.map((r) => r.method),
+      ['POST', 'POST'],
+    );
     assert.equal(s.store.length, 1);
   });
 
@@ -584,7 +732,13 @@ describe('resim client: the lost-create rule', () => {
     // (a lagging read), so the create is sent again and answered 409.
     let conflictSeen = false;
     const s = experienceStore({
-      onCreate: (n, _c, _res, raw) => { if (n === 1) { raw.socket.destroy(); return true; } return false; },
+      onCreate: (n, _c, _res, raw) => {
+        if (n === 1) {
+          raw.socket.destroy();
+          return true;
+        }
+        return false;
+      },
       hideFromList: () => !conflictSeen,
     });
     const fake = await startFake((req, res, raw) => {
@@ -594,7 +748,10 @@ describe('resim client: the lost-create rule', () => {
     const created = await client(fake).createExperience(PROJECT, input);
     assert.equal(s.store.length, 1);
     assert.equal(created.experienceID, s.store[0].experienceID);
-    assert.deepEqual(fake.requests.map((r) => r.method), ['POST', 'GET', 'GET', 'POST', 'GET', 'GET']);
+    assert.deepEqual(
+      fake.requests.map((r) => r.method),
+      ['POST', 'GET', 'GET', 'POST', 'GET', 'GET'],
+    );
   });
 
   it('a 409 on a first create is an ApiError (name taken), without a lookup', async () => {
@@ -605,10 +762,16 @@ describe('resim client: the lost-create rule', () => {
       assert.ok(e instanceof ApiError);
       assert.equal(e.status, 409);
       assert.equal(e.operation, 'CreateExperience');
-      assert.match(e.message, /^CreateExperience failed: 409 Conflict: experience name "new-exp" already exists \(POST .*\/experiences\) An experience named "new-exp"/);
+      assert.match(
+        e.message,
+        /^CreateExperience failed: 409 Conflict: experience name "new-exp" already exists \(POST .*\/experiences\) An experience named "new-exp"/,
+      );
       return true;
     });
-    assert.deepEqual(fake.requests.map((r) => r.method), ['POST']);
+    assert.deepEqual(
+      fake.requests.map((r) => r.method),
+      ['POST'],
+    );
   });
 
   it('findExperiencesByName keeps exact names only, archived and not', async () => {
@@ -617,7 +780,12 @@ describe('resim client: the lost-create rule', () => {
     const fake = await startFake((req, res) => {
       const name = (req.query.get('name') ?? '').toLowerCase();
       const archived = req.query.get('archived') === 'true';
-      pageOf(all.filter((e) => e.archived === archived && e.name.toLowerCase().includes(name)), 'experiences', req, res);
+      pageOf(
+        all.filter((e) => e.archived === archived && e.name.toLowerCase().includes(name)),
+        'experiences',
+        req,
+        res,
+      );
     });
     const found = await client(fake).findExperiencesByName(PROJECT, 'a');
     assert.deepEqual(found.map((e) => e.experienceID).sort(), [all[0].experienceID, all[1].experienceID]);
@@ -665,10 +833,19 @@ describe('resim client: resolveProject', () => {
   it('no match is a 404 ApiError; several case-insensitive matches a 409', async () => {
     const fake = await fakeProjects();
     const c = client(fake);
-    await assert.rejects(c.resolveProject('delta'), (e: unknown) =>
-      e instanceof ApiError && e.status === 404 && e.operation === 'ResolveProject' && /no project named "delta"/.test(e.message));
-    await assert.rejects(c.resolveProject('99999999-2222-3333-4444-555555555555'), (e: unknown) => e instanceof ApiError && e.status === 404);
-    await assert.rejects(c.resolveProject('gamma'), (e: unknown) => e instanceof ApiError && e.status === 409 && /several projects/.test(e.message));
+    await assert.rejects(
+      c.resolveProject('delta'),
+      (e: unknown) =>
+        e instanceof ApiError && e.status === 404 && e.operation === 'ResolveProject' && /no project named "delta"/.test(e.message),
+    );
+    await assert.rejects(
+      c.resolveProject('99999999-2222-3333-4444-555555555555'),
+      (e: unknown) => e instanceof ApiError && e.status === 404,
+    );
+    await assert.rejects(
+      c.resolveProject('gamma'),
+      (e: unknown) => e instanceof ApiError && e.status === 409 && /several projects/.test(e.message),
+    );
   });
 });
 
@@ -677,7 +854,10 @@ describe('resim client: the token stays secret', () => {
     const fake = await startFake((req, res) => json(res, 401, { message: `invalid token: ${req.headers.authorization}` }));
     const events: RequestEvent[] = [];
     const c = client(fake, { onRequest: (e) => events.push(e) });
-    const err = await c.listProjects().then(() => undefined, (e: unknown) => e);
+    const err = await c.listProjects().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof ApiError);
     assert.match(err.message, /invalid token: Bearer \[redacted\]/);
     const everything = JSON.stringify({ ...err, message: err.message, stack: err.stack, events });
@@ -685,8 +865,15 @@ describe('resim client: the token stays secret', () => {
     assert.equal(events.length, 1);
 
     // network errors too
-    const fake2 = await startFake((_req, _res, raw) => { raw.socket.destroy(); });
-    const err2 = await client(fake2, { maxRetries: 1, onRequest: (e) => events.push(e) }).getProject(PROJECT).then(() => undefined, (e: unknown) => e);
+    const fake2 = await startFake((_req, _res, raw) => {
+      raw.socket.destroy();
+    });
+    const err2 = await client(fake2, { maxRetries: 1, onRequest: (e) => events.push(e) })
+      .getProject(PROJECT)
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     assert.ok(err2 instanceof ApiError);
     assert.ok(!`${err2.message} ${err2.stack} ${JSON.stringify(events)}`.includes(TOKEN));
   });
@@ -694,7 +881,10 @@ describe('resim client: the token stays secret', () => {
   it('user info in the base URL is not echoed', async () => {
     const fake = await startFake((_req, res) => json(res, 404, { message: 'nope' }));
     const c = client(fake, { apiUrl: fake.base.replace('http://', 'http://user:pw-secret@') });
-    const err = await c.getProject(PROJECT).then(() => undefined, (e: unknown) => e);
+    const err = await c.getProject(PROJECT).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof ApiError);
     assert.ok(!err.message.includes('pw-secret') && !err.url?.includes('pw-secret'));
   });
@@ -725,7 +915,13 @@ describe('resim client: abort', () => {
     const fake = await startFake((_req, res) => json(res, 429, {}, { 'Retry-After': '30' }));
     const ctl = new AbortController();
     // abort shortly after the first answer, i.e. during the 30 s wait (real sleep)
-    const c2 = createResimClient({ apiUrl: fake.base, auth: new StaticTokenAuth(TOKEN, 't'), onRequest: () => { setTimeout(() => ctl.abort(), 20); } });
+    const c2 = createResimClient({
+      apiUrl: fake.base,
+      auth: new StaticTokenAuth(TOKEN, 't'),
+      onRequest: () => {
+        setTimeout(() => ctl.abort(), 20);
+      },
+    });
     clients.push(c2);
     await assert.rejects(c2.getProject(PROJECT, ctl.signal), (e: unknown) => isAbortError(e) && e instanceof ApiError);
     assert.equal(fake.requests.length, 1);
@@ -750,7 +946,9 @@ describe('resim client: abort', () => {
     const fake = await startFake((_req, res) => json(res, 200, {}));
     const ctl = new AbortController();
     ctl.abort();
-    await assert.rejects(client(fake).createExperience(PROJECT, { name: 'x', description: 'y' }, ctl.signal), (e: unknown) => isAbortError(e));
+    await assert.rejects(client(fake).createExperience(PROJECT, { name: 'x', description: 'y' }, ctl.signal), (e: unknown) =>
+      isAbortError(e),
+    );
     assert.equal(fake.requests.length, 0);
   });
 });

@@ -14,12 +14,22 @@ import { readFileBounded, writeFileSafely } from '../../server/src/util/files';
 import { UserError } from '../../server/src/util/userError';
 
 describe('an empty document is the error empty-config', () => {
-  for (const [what, text] of [['empty', ''], ['blank lines', '\n\n'], ['comment-only', '# resim-project: demo\n# soon\n'], ['~', '~\n'], ['null', 'null\n'], ['an empty document marker', '---\n']] as const) {
+  for (const [what, text] of [
+    ['empty', ''],
+    ['blank lines', '\n\n'],
+    ['comment-only', '# resim-project: demo\n# soon\n'],
+    ['~', '~\n'],
+    ['null', 'null\n'],
+    ['an empty document marker', '---\n'],
+  ] as const) {
     for (const fast of [false, true]) {
       it(`${what}${fast ? ' (fast path)' : ''}`, () => {
         const l = loadConfig(text, { fast });
         assert.equal(l.ok, false);
-        assert.deepEqual(l.diagnostics.map((d) => d.code), ['empty-config']);
+        assert.deepEqual(
+          l.diagnostics.map((d) => d.code),
+          ['empty-config'],
+        );
         assert.match(l.diagnostics[0].message, /experiences: \[\]/);
       });
     }
@@ -49,7 +59,9 @@ describe('the mass-archive guard covers small projects', () => {
 
 describe('files: bounded reads and safe writes', () => {
   let dir: string;
-  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'resim-files-')); });
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'resim-files-'));
+  });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
   const opts = { maxBytes: 1024, expects: '--x takes a file' };
   const userError = (re: RegExp) => (e: unknown) => e instanceof UserError && re.test(e.message);

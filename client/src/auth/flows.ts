@@ -6,8 +6,18 @@
  * whose `message` is one sentence for a person, naming no flag or environment variable.
  */
 import {
-  ClientCredentialsAuth, CliCacheAuth, createResimClient, StaticTokenAuth, cliCachePath, deviceLogin, LoginError,
-  refreshAccessToken, tokenIdentity, type DeviceCodePrompt, type OAuthToken, type TokenIdentity,
+  ClientCredentialsAuth,
+  CliCacheAuth,
+  createResimClient,
+  StaticTokenAuth,
+  cliCachePath,
+  deviceLogin,
+  LoginError,
+  refreshAccessToken,
+  tokenIdentity,
+  type DeviceCodePrompt,
+  type OAuthToken,
+  type TokenIdentity,
 } from '../../../server/src/resim/index';
 import { RESIM_AUDIENCE } from '../../../server/src/resim/oauthConstants';
 import { apiProblem, type ProblemCode } from '../../../server/src/resim/problems';
@@ -16,7 +26,10 @@ export type { DeviceCodePrompt, OAuthToken, TokenIdentity };
 
 /** A failed step: `code` a `ProblemCode` of the API, or a `LoginError` code of the auth server. */
 export class FlowError extends Error {
-  constructor(readonly code: ProblemCode | LoginError['code'], message: string) {
+  constructor(
+    readonly code: ProblemCode | LoginError['code'],
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -44,7 +57,12 @@ export async function verifyToken(apiUrl: string, token: string, signal?: AbortS
 }
 
 /** The device-code flow (server/src/resim/login.ts) for the public client `clientId`. */
-export async function browserSignIn(authUrl: string, clientId: string, onCode: (p: DeviceCodePrompt) => void | Promise<void>, signal?: AbortSignal): Promise<OAuthToken> {
+export async function browserSignIn(
+  authUrl: string,
+  clientId: string,
+  onCode: (p: DeviceCodePrompt) => void | Promise<void>,
+  signal?: AbortSignal,
+): Promise<OAuthToken> {
   try {
     return await deviceLogin({ server: { authUrl, clientId }, onCode, signal });
   } catch (err) {
@@ -68,8 +86,10 @@ export async function clientCredentialsToken(authUrl: string, clientId: string, 
     return { accessToken, tokenType: 'Bearer', expiresAt: tokenIdentity(accessToken).expiresAt ?? Date.now() + 3600_000 };
   } catch (err) {
     const e = err as { status?: number; kind?: string };
-    if (e.status === 401 || e.status === 403) throw new FlowError('credentials-refused', `The auth server ${new URL(authUrl).origin} refused the client ID or secret.`);
-    if (e.kind === 'auth' && e.status === undefined) throw new FlowError('unreachable', `Cannot reach the auth server ${new URL(authUrl).origin}.`);
+    if (e.status === 401 || e.status === 403)
+      throw new FlowError('credentials-refused', `The auth server ${new URL(authUrl).origin} refused the client ID or secret.`);
+    if (e.kind === 'auth' && e.status === undefined)
+      throw new FlowError('unreachable', `Cannot reach the auth server ${new URL(authUrl).origin}.`);
     throw new FlowError('not-oauth', `The auth server ${new URL(authUrl).origin} did not give a token (${e.status ?? 'no answer'}).`);
   }
 }
@@ -83,7 +103,10 @@ export async function cliCacheToken(authUrl: string, clientId: string): Promise<
     const accessToken = await auth.getToken();
     return { accessToken, tokenType: 'Bearer', expiresAt: tokenIdentity(accessToken).expiresAt ?? Date.now() + 3600_000, file };
   } catch {
-    throw new FlowError('credentials-refused', `The resim CLI's login in ${file} has expired and could not be refreshed; sign in with the browser instead.`);
+    throw new FlowError(
+      'credentials-refused',
+      `The resim CLI's login in ${file} has expired and could not be refreshed; sign in with the browser instead.`,
+    );
   }
 }
 

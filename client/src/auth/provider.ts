@@ -13,6 +13,7 @@ import * as vscode from 'vscode';
 import type { Logger } from '../log';
 import type { Redactor } from '../redact';
 import { flows } from './lazy';
+import { ui } from '../ui';
 
 export const PROVIDER_ID = 'resim';
 export const PROVIDER_LABEL = 'ReSim';
@@ -57,12 +58,19 @@ export class ResimAuthProvider implements vscode.AuthenticationProvider, vscode.
   /** Set by the extension: the Sign In UI; resolves with a verified session, or undefined when cancelled. */
   signInUi: () => Promise<StoredSession | undefined> = async () => undefined;
 
-  constructor(private readonly secrets: vscode.SecretStorage, private readonly redactor: Redactor, private readonly logger: Logger) {}
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    private readonly redactor: Redactor,
+    private readonly logger: Logger,
+  ) {}
 
   private load(): Promise<void> {
     return (this.loading ??= (async () => {
       const raw = await this.secrets.get(KEY);
-      if (!raw) { await this.forgetUnverified(); return; }
+      if (!raw) {
+        await this.forgetUnverified();
+        return;
+      }
       try {
         const s = JSON.parse(raw) as StoredSession;
         if (s && typeof s.accessToken === 'string' && typeof s.id === 'string') {
@@ -104,7 +112,9 @@ export class ResimAuthProvider implements vscode.AuthenticationProvider, vscode.
   }
 
   /** The session as loaded, without renewing (for labels). */
-  get peek(): StoredSession | undefined { return this.current; }
+  get peek(): StoredSession | undefined {
+    return this.current;
+  }
 
   async getSessions(): Promise<vscode.AuthenticationSession[]> {
     const s = await this.session();
@@ -132,7 +142,11 @@ export class ResimAuthProvider implements vscode.AuthenticationProvider, vscode.
     this.current = s;
     await this.secrets.store(KEY, JSON.stringify(s));
     this.schedule();
-    this.changed.fire({ added: [toAuthSession(s)], removed: old && old.id !== s.id ? [toAuthSession(old)] : [], changed: old?.id === s.id ? [toAuthSession(s)] : [] });
+    this.changed.fire({
+      added: [toAuthSession(s)],
+      removed: old && old.id !== s.id ? [toAuthSession(old)] : [],
+      changed: old?.id === s.id ? [toAuthSession(s)] : [],
+    });
   }
 
   /** Signs out: forgets the session and its secrets. */
@@ -150,12 +164,16 @@ export class ResimAuthProvider implements vscode.AuthenticationProvider, vscode.
     const at = this.current?.expiresAt;
     if (at === undefined) return;
     const wait = Math.max(1_000, Math.min(at - RENEW_BEFORE_MS - Date.now(), 2 ** 31 - 1));
-    this.timer = setTimeout(() => { void this.renew(); }, wait);
+    this.timer = setTimeout(() => {
+      void this.renew();
+    }, wait);
   }
 
   /** Renews the access token now (one renewal at a time). */
   renew(): Promise<StoredSession | undefined> {
-    return (this.renewing ??= this.doRenew().finally(() => { this.renewing = undefined; }));
+    return (this.renewing ??= this.doRenew().finally(() => {
+      this.renewing = undefined;
+    }));
   }
 
   private async doRenew(): Promise<StoredSession | undefined> {
@@ -165,24 +183,34 @@ export class ResimAuthProvider implements vscode.AuthenticationProvider, vscode.
       const f = flows();
       let t: { accessToken: string; refreshToken?: string; expiresAt: number };
       if (s.method === 'browser' && s.refreshToken && s.authUrl && s.clientId) t = await f.refresh(s.authUrl, s.clientId, s.refreshToken);
-      else if (s.method === 'clientCredentials' && s.authUrl && s.clientId && s.clientSecret) t = await f.clientCredentialsToken(s.authUrl, s.clientId, s.clientSecret);
+      else if (s.method === 'clientCredentials' && s.authUrl && s.clientId && s.clientSecret)
+        t = await f.clientCredentialsToken(s.authUrl, s.clientId, s.clientSecret);
       else if (s.method === 'cliCache' && s.authUrl) t = await f.cliCacheToken(s.authUrl, s.clientId ?? '');
       else return s; // an API token: nothing renews it
-      const next: StoredSession = { ...s, accessToken: t.accessToken, refreshToken: t.refreshToken ?? s.refreshToken, expiresAt: Number.isFinite(t.expiresAt) ? t.expiresAt : undefined };
+      const next: StoredSession = {
+        ...s,
+        accessToken: t.accessToken,
+        refreshToken: t.refreshToken ?? s.refreshToken,
+        expiresAt: Number.isFinite(t.expiresAt) ? t.expiresAt : undefined,
+      };
       if (this.current?.id !== s.id) return this.current;
       await this.store(next);
-      this.logger.info(`ReSim session renewed (${METHOD_LABEL[s.method]}); the token is valid until ${next.expiresAt ? new Date(next.expiresAt).toISOString() : 'further notice'}.`);
+      this.logger.info(
+        `ReSim session renewed (${METHOD_LABEL[s.method]}); the token is valid until ${next.expiresAt ? new Date(next.expiresAt).toISOString() : 'further notice'}.`,
+      );
       return next;
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
       this.logger.warn(`Renewing the ReSim session failed: ${why}`);
       if ((err as { code?: string }).code === 'refused' || (err as { code?: string }).code === 'credentials-refused') {
         await this.clear();
-        const choice = await vscode.window.showWarningMessage(`ReSim: your sign-in has expired. ${why}`, 'Sign In');
+        const choice = await ui.showWarningMessage(`ReSim: your sign-in has expired. ${why}`, 'Sign In');
         if (choice) void vscode.commands.executeCommand('resim.signIn');
         return undefined;
       }
-      this.timer = setTimeout(() => { void this.renew(); }, 60_000); // a network problem: try again in a minute
+      this.timer = setTimeout(() => {
+        void this.renew();
+      }, 60_000); // a network problem: try again in a minute
       return s;
     }
   }

@@ -12,10 +12,11 @@
 import { randomUUID } from 'crypto';
 import * as vscode from 'vscode';
 import { CLI_INTERACTIVE_CLIENT_ID, DEFAULT_AUTH_URL } from '../../../server/src/resim/oauthConstants';
-import { DEFAULT_API_URL } from '../../../server/src/lsp/settings';
+import { DEFAULT_API_URL } from '../../../protocol';
 import type { Logger } from '../log';
 import { flows } from './lazy';
 import { METHOD_LABEL, type SignInMethod, type StoredSession } from './provider';
+import { ui } from '../ui';
 
 export interface SignInDeps {
   logger: Logger;
@@ -32,26 +33,39 @@ function authSettings(): { apiUrl: string; authUrl: string; clientId: string } {
   };
 }
 
-interface MethodItem extends vscode.QuickPickItem { id: SignInMethod }
+interface MethodItem extends vscode.QuickPickItem {
+  id: SignInMethod;
+}
 
 const ITEMS: MethodItem[] = [
-  { id: 'browser', label: 'Sign in with the browser', detail: 'Opens the ReSim sign-in page; confirm the code shown here (copied to the clipboard).' },
-  { id: 'token', label: 'API token', detail: 'Paste a ReSim API token; kept in VS Code\'s secret storage.' },
-  { id: 'clientCredentials', label: 'Client credentials', detail: 'An OAuth client ID and secret (machine login); kept in secret storage.' },
+  {
+    id: 'browser',
+    label: 'Sign in with the browser',
+    detail: 'Opens the ReSim sign-in page; confirm the code shown here (copied to the clipboard).',
+  },
+  { id: 'token', label: 'API token', detail: "Paste a ReSim API token; kept in VS Code's secret storage." },
+  {
+    id: 'clientCredentials',
+    label: 'Client credentials',
+    detail: 'An OAuth client ID and secret (machine login); kept in secret storage.',
+  },
   { id: 'cliCache', label: 'resim CLI login', detail: 'Use the sign-in the resim CLI (or resim-sync login) saved on this machine.' },
 ];
 
 /** A verified session to store; undefined when cancelled. */
 export async function runSignIn(deps: SignInDeps): Promise<StoredSession | undefined> {
   if (!vscode.workspace.isTrusted) {
-    const choice = await vscode.window.showWarningMessage('ReSim: signing in is off in Restricted Mode. Trust this workspace to sign in.', 'Manage Workspace Trust');
+    const choice = await ui.showWarningMessage(
+      'ReSim: signing in is off in Restricted Mode. Trust this workspace to sign in.',
+      'Manage Workspace Trust',
+    );
     if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
     return undefined;
   }
   if (!(await deps.leaveSandbox())) return undefined;
   let failure: string | undefined;
   for (;;) {
-    const pick = await vscode.window.showQuickPick(ITEMS, {
+    const pick = await ui.showQuickPick(ITEMS, {
       title: failure ? `ReSim: Sign In — ${failure}` : 'ReSim: Sign In',
       placeHolder: failure ? 'Try again, or choose another way to sign in' : 'How do you want to sign in?',
       ignoreFocusOut: true,
@@ -61,7 +75,9 @@ export async function runSignIn(deps: SignInDeps): Promise<StoredSession | undef
     if (result === undefined) return undefined;
     if ('session' in result) {
       const how = METHOD_LABEL[result.session.method];
-      void vscode.window.showInformationMessage(`ReSim: signed in ${result.session.account === how ? `with an ${how}` : `as ${result.session.account} (${how})`}; the API at ${result.session.apiUrl} answered.`);
+      void ui.showInformationMessage(
+        `ReSim: signed in ${result.session.account === how ? `with an ${how}` : `as ${result.session.account} (${how})`}; the API at ${result.session.apiUrl} answered.`,
+      );
       return result.session;
     }
     failure = result.failure;
@@ -73,8 +89,9 @@ type Outcome = { session: StoredSession } | { failure: string } | undefined;
 
 async function verified(apiUrl: string, s: Omit<StoredSession, 'id' | 'apiUrl'>): Promise<Outcome> {
   try {
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `ReSim: checking the sign-in with ${apiUrl}` },
-      () => flows().verifyToken(apiUrl, s.accessToken));
+    await ui.withProgress({ location: vscode.ProgressLocation.Notification, title: `ReSim: checking the sign-in with ${apiUrl}` }, () =>
+      flows().verifyToken(apiUrl, s.accessToken),
+    );
   } catch (err) {
     return { failure: err instanceof Error ? err.message : String(err) };
   }
@@ -88,54 +105,116 @@ async function runMethod(method: SignInMethod, deps: SignInDeps): Promise<Outcom
   try {
     switch (method) {
       case 'browser': {
-        const token = await vscode.window.withProgress(
+        const token = await ui.withProgress(
           { location: vscode.ProgressLocation.Notification, title: 'ReSim: sign in with the browser', cancellable: true },
           async (progress, cancel) => {
             const ac = new AbortController();
             cancel.onCancellationRequested(() => ac.abort());
-            return f.browserSignIn(authUrl, clientId, async (p) => {
-              await vscode.env.clipboard.writeText(p.userCode).then(undefined, () => undefined);
-              progress.report({ message: `Confirm the code ${p.userCode} in the browser (copied to the clipboard).` });
-              deps.logger.info(`Browser sign-in: confirm the code ${p.userCode} at ${p.verificationUri}`);
-              await vscode.env.openExternal(vscode.Uri.parse(p.verificationUriComplete ?? p.verificationUri));
-            }, ac.signal);
-          });
-        return verified(apiUrl, { method, account: label(token.accessToken, 'ReSim user'), authUrl, clientId, accessToken: token.accessToken, refreshToken: token.refreshToken, expiresAt: finite(token.expiresAt) });
+            return f.browserSignIn(
+              authUrl,
+              clientId,
+              async (p) => {
+                await vscode.env.clipboard.writeText(p.userCode).then(undefined, () => undefined);
+                progress.report({ message: `Confirm the code ${p.userCode} in the browser (copied to the clipboard).` });
+                deps.logger.info(`Browser sign-in: confirm the code ${p.userCode} at ${p.verificationUri}`);
+                await vscode.env.openExternal(vscode.Uri.parse(p.verificationUriComplete ?? p.verificationUri));
+              },
+              ac.signal,
+            );
+          },
+        );
+        return verified(apiUrl, {
+          method,
+          account: label(token.accessToken, 'ReSim user'),
+          authUrl,
+          clientId,
+          accessToken: token.accessToken,
+          refreshToken: token.refreshToken,
+          expiresAt: finite(token.expiresAt),
+        });
       }
       case 'token': {
         let prompt = 'Paste your ReSim API token';
         for (;;) {
-          const token = (await vscode.window.showInputBox({ title: 'ReSim: API token', prompt, password: true, ignoreFocusOut: true,
-            validateInput: (v) => (v.trim() ? undefined : 'The token is empty') }))?.trim();
+          const token = (
+            await ui.showInputBox({
+              title: 'ReSim: API token',
+              prompt,
+              password: true,
+              ignoreFocusOut: true,
+              validateInput: (v) => (v.trim() ? undefined : 'The token is empty'),
+            })
+          )?.trim();
           if (!token) return undefined;
-          const out = await verified(apiUrl, { method, account: label(token, 'API token'), accessToken: token, expiresAt: f.identity(token).expiresAt });
-          if (out && 'failure' in out) { prompt = `${out.failure} Paste a token for this API, or press Escape.`; deps.logger.warn(`Sign-in (API token) failed: ${out.failure}`); continue; }
+          const out = await verified(apiUrl, {
+            method,
+            account: label(token, 'API token'),
+            accessToken: token,
+            expiresAt: f.identity(token).expiresAt,
+          });
+          if (out && 'failure' in out) {
+            prompt = `${out.failure} Paste a token for this API, or press Escape.`;
+            deps.logger.warn(`Sign-in (API token) failed: ${out.failure}`);
+            continue;
+          }
           return out;
         }
       }
       case 'clientCredentials': {
         let prompt = 'OAuth client ID';
         for (;;) {
-          const id = (await vscode.window.showInputBox({ title: 'ReSim: client credentials (1/2)', prompt, ignoreFocusOut: true,
-            validateInput: (v) => (v.trim() ? undefined : 'The client ID is empty') }))?.trim();
+          const id = (
+            await ui.showInputBox({
+              title: 'ReSim: client credentials (1/2)',
+              prompt,
+              ignoreFocusOut: true,
+              validateInput: (v) => (v.trim() ? undefined : 'The client ID is empty'),
+            })
+          )?.trim();
           if (!id) return undefined;
-          const secret = (await vscode.window.showInputBox({ title: 'ReSim: client credentials (2/2)', prompt: 'OAuth client secret', password: true, ignoreFocusOut: true,
-            validateInput: (v) => (v.trim() ? undefined : 'The client secret is empty') }))?.trim();
+          const secret = (
+            await ui.showInputBox({
+              title: 'ReSim: client credentials (2/2)',
+              prompt: 'OAuth client secret',
+              password: true,
+              ignoreFocusOut: true,
+              validateInput: (v) => (v.trim() ? undefined : 'The client secret is empty'),
+            })
+          )?.trim();
           if (!secret) return undefined;
           let out: Outcome;
           try {
             const t = await f.clientCredentialsToken(authUrl, id, secret);
-            out = await verified(apiUrl, { method, account: `client ${id}`, authUrl, clientId: id, clientSecret: secret, accessToken: t.accessToken, expiresAt: finite(t.expiresAt) });
+            out = await verified(apiUrl, {
+              method,
+              account: `client ${id}`,
+              authUrl,
+              clientId: id,
+              clientSecret: secret,
+              accessToken: t.accessToken,
+              expiresAt: finite(t.expiresAt),
+            });
           } catch (err) {
             out = { failure: (err as Error).message };
           }
-          if (out && 'failure' in out) { prompt = `${out.failure} OAuth client ID:`; deps.logger.warn(`Sign-in (client credentials) failed: ${out.failure}`); continue; }
+          if (out && 'failure' in out) {
+            prompt = `${out.failure} OAuth client ID:`;
+            deps.logger.warn(`Sign-in (client credentials) failed: ${out.failure}`);
+            continue;
+          }
           return out;
         }
       }
       case 'cliCache': {
         const t = await f.cliCacheToken(authUrl, clientId);
-        return verified(apiUrl, { method, account: label(t.accessToken, 'resim CLI login'), authUrl, clientId, accessToken: t.accessToken, expiresAt: finite(t.expiresAt) });
+        return verified(apiUrl, {
+          method,
+          account: label(t.accessToken, 'resim CLI login'),
+          authUrl,
+          clientId,
+          accessToken: t.accessToken,
+          expiresAt: finite(t.expiresAt),
+        });
       }
     }
   } catch (err) {

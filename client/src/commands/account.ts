@@ -4,9 +4,10 @@
  */
 import * as vscode from 'vscode';
 import { ClientContext, requireTrust } from '../context';
-import { Requests } from '../protocol';
+import { RefreshStateRequest } from '../../../protocol';
 import { currentConfig } from '../target';
 import { pickProject } from './clone';
+import { ui } from '../ui';
 import { runSignIn } from '../auth/signIn';
 
 /**
@@ -21,7 +22,9 @@ export async function signIn(ctx: ClientContext, leaveSandbox: () => Promise<boo
 export async function signOut(ctx: ClientContext): Promise<void> {
   const had = ctx.session.auth.peek;
   await ctx.session.signOut();
-  void vscode.window.showInformationMessage(had ? `ReSim: signed out (${had.account}); the stored sign-in is removed.` : 'ReSim: not signed in; nothing stored.');
+  void ui.showInformationMessage(
+    had ? `ReSim: signed out (${had.account}); the stored sign-in is removed.` : 'ReSim: not signed in; nothing stored.',
+  );
 }
 
 /**
@@ -42,7 +45,7 @@ export async function selectProject(ctx: ClientContext): Promise<void> {
   const project = await pickProject(ctx, `ReSim: select the project for ${where}`, folder?.uri);
   if (!project) return;
   await ctx.session.selectProject(project.name, folder);
-  void vscode.window.showInformationMessage(`ReSim: project "${project.name}" selected for ${where}.`);
+  void ui.showInformationMessage(`ReSim: project "${project.name}" selected for ${where}.`);
 }
 
 /** Re-reads the project state on the server (it caches it for `resim.stateRefreshSeconds`). */
@@ -50,8 +53,9 @@ export async function refreshState(ctx: ClientContext, arg?: unknown): Promise<v
   await requireTrust('Refresh Project State');
   const client = await ctx.client();
   const uri = arg instanceof vscode.Uri ? arg : currentConfig(ctx.planView.currentUri);
-  await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'ReSim: reading the project state' },
-    () => client.sendRequest(Requests.refreshState, uri ? { uri: uri.toString() } : {}));
+  await ui.withProgress({ location: vscode.ProgressLocation.Window, title: 'ReSim: reading the project state' }, () =>
+    client.sendRequest(RefreshStateRequest.method, uri ? { uri: uri.toString() } : {}),
+  );
   ctx.logger.info('Project state refreshed.');
   const shown = ctx.planView.current;
   if (shown?.kind === 'plan') await vscode.commands.executeCommand('resim.previewSync', shown.uri);

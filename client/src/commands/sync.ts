@@ -1,6 +1,6 @@
 /**
- * "ReSim: Preview Sync" and "ReSim: Apply Sync" (brief steps 3–4; DESIGN.md "Stale-plan
- * protection", "Mass-archive guard").
+ * "ReSim: Preview Sync" and "ReSim: Apply Sync" (README "Commands"; docs/sync-rules.md, "Guards",
+ * for the stale-plan and mass-archive guards).
  *
  * Apply: a fresh plan (or the one shown in the webview, by its state and config fingerprints) → a modal
  * confirmation with the counts → if the mass-archive guard trips, the project name typed in an
@@ -13,10 +13,11 @@ import * as vscode from 'vscode';
 import type { WorkDoneProgressBegin, WorkDoneProgressEnd, WorkDoneProgressReport } from 'vscode-languageclient/node';
 import { languageClientModule } from '../lazy';
 import { ClientContext, UserError, requireTrust } from '../context';
-import { applyCounts, formatSummary, plural } from '../format';
-import type { ApplyParams, ApplyResultJson, PlanBinding, PlanJson, PreviewParams, PreviewResult } from '../protocol';
-import { Requests, isNoOp } from '../protocol';
+import { applyCounts } from '../format';
+import type { ApplyResult, PlanBinding, PlanJson, PreviewResult } from '../../../protocol';
+import { ApplyRequest, PreviewRequest, RefreshStateRequest, formatSummary, isNoOp, plural } from '../../../protocol';
 import { resolveTarget } from '../target';
+import { ui } from '../ui';
 import { showProblem } from '../problems';
 
 /** Asks the server for the plan of `uri` (no writes). */
@@ -24,12 +25,16 @@ import { showProblem } from '../problems';
  * `resim/preview`. `fresh`: the user asked for the plan (Preview Sync, Apply Sync), so the server
  * reads the project again unless it just did (2 s); the status bar uses the cache.
  */
-export async function requestPreview(ctx: ClientContext, uri: vscode.Uri, opts: { fresh?: boolean; token?: vscode.CancellationToken } = {}): Promise<PreviewResult> {
+export async function requestPreview(
+  ctx: ClientContext,
+  uri: vscode.Uri,
+  opts: { fresh?: boolean; token?: vscode.CancellationToken } = {},
+): Promise<PreviewResult> {
   const client = await ctx.client();
   const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
   if (!doc) await vscode.workspace.openTextDocument(uri); // the server plans open documents
-  const params: PreviewParams = { uri: uri.toString(), ...(opts.fresh ? { fresh: true } : {}) };
-  const result = await client.sendRequest<PreviewResult>(Requests.preview, params, opts.token);
+  const params: PreviewRequest.Params = { uri: uri.toString(), ...(opts.fresh ? { fresh: true } : {}) };
+  const result = await client.sendRequest<PreviewResult>(PreviewRequest.method, params, opts.token);
   ctx.statusBar.update(uri, result);
   return result;
 }
@@ -38,9 +43,9 @@ export async function requestPreview(ctx: ClientContext, uri: vscode.Uri, opts: 
 export async function previewSync(ctx: ClientContext, arg?: unknown): Promise<PreviewResult> {
   const uri = await resolveTarget(arg, ctx.planView.currentUri);
   await requireTrust('Preview Sync');
-  const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Window, title: 'ReSim: computing the sync plan' },
-    () => requestPreview(ctx, uri, { fresh: true }));
+  const result = await ui.withProgress({ location: vscode.ProgressLocation.Window, title: 'ReSim: computing the sync plan' }, () =>
+    requestPreview(ctx, uri, { fresh: true }),
+  );
   ctx.planView.showPlan(uri, result);
   const plan = result.plan;
   if (plan) ctx.logger.info(`Preview of ${uri.fsPath || uri.toString()} (project ${plan.project.name}): ${formatSummary(plan.summary)}`);
@@ -54,8 +59,10 @@ export async function previewSync(ctx: ClientContext, arg?: unknown): Promise<Pr
 
 /** The modal text listing what the apply will do. */
 function confirmationText(plan: PlanJson): string {
-  return `Apply sync to project "${plan.project.name}"?\n\n${formatSummary(plan.summary)}.` +
-    (plan.summary.archive ? `\n\n${plural(plan.summary.archive, 'experience')} will be archived.` : '');
+  return (
+    `Apply sync to project "${plan.project.name}"?\n\n${formatSummary(plan.summary)}.` +
+    (plan.summary.archive ? `\n\n${plural(plan.summary.archive, 'experience')} will be archived.` : '')
+  );
 }
 
 /**
@@ -64,9 +71,10 @@ function confirmationText(plan: PlanJson): string {
  */
 async function confirmMassArchive(plan: PlanJson): Promise<boolean> {
   const m = plan.massArchive;
-  const typed = await vscode.window.showInputBox({
+  const typed = await ui.showInputBox({
     title: 'ReSim: confirm mass archive',
-    prompt: `This sync archives ${m?.archiveCount ?? plan.summary.archive} of ${m?.activeCount ?? '?'} active experiences. ` +
+    prompt:
+      `This sync archives ${m?.archiveCount ?? plan.summary.archive} of ${m?.activeCount ?? '?'} active experiences. ` +
       `Type the project name "${plan.project.name}" to confirm.`,
     placeHolder: plan.project.name,
     ignoreFocusOut: true,
@@ -82,94 +90,121 @@ async function confirmMassArchive(plan: PlanJson): Promise<boolean> {
  * the plan view if it is open on this file, and confirmed. The modal, the webview and the apply
  * (which sends the plan's two fingerprints, so the server refuses any later change) agree.
  */
-export async function applySync(ctx: ClientContext, arg?: unknown, shown?: PlanBinding): Promise<ApplyResultJson | undefined> {
+export async function applySync(ctx: ClientContext, arg?: unknown, shown?: PlanBinding): Promise<ApplyResult | undefined> {
   const uri = await resolveTarget(arg, ctx.planView.currentUri);
   await requireTrust('Apply Sync');
-  const preview = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Window, title: 'ReSim: computing the sync plan' },
-    () => requestPreview(ctx, uri, { fresh: true }));
+  const preview = await ui.withProgress({ location: vscode.ProgressLocation.Window, title: 'ReSim: computing the sync plan' }, () =>
+    requestPreview(ctx, uri, { fresh: true }),
+  );
   const plan = preview.plan;
   if (preview.errors?.length || !plan) {
     ctx.planView.showPlan(uri, preview);
-    const choice = await vscode.window.showErrorMessage(
-      `ReSim: the config has ${plural(preview.errors?.length ?? 0, 'error')}; nothing was applied. Fix them and apply again.`, 'Show Problems');
+    const choice = await ui.showErrorMessage(
+      `ReSim: the config has ${plural(preview.errors?.length ?? 0, 'error')}; nothing was applied. Fix them and apply again.`,
+      'Show Problems',
+    );
     if (choice) await vscode.commands.executeCommand('workbench.actions.view.problems');
     return undefined;
   }
   if (shown && (shown.stateFingerprint !== plan.stateFingerprint || shown.configFingerprint !== plan.configFingerprint)) {
-    ctx.planView.markStale(shown.configFingerprint !== plan.configFingerprint ? 'The file changed since this plan was computed' : 'The project changed since this plan was computed');
+    ctx.planView.markStale(
+      shown.configFingerprint !== plan.configFingerprint
+        ? 'The file changed since this plan was computed'
+        : 'The project changed since this plan was computed',
+    );
     return staleRefusal(ctx, uri);
   }
   if (!shown && ctx.planView.currentUri?.toString() === uri.toString()) ctx.planView.showPlan(uri, preview);
   if (isNoOp(plan.summary)) {
     ctx.planView.showPlan(uri, preview);
-    void vscode.window.showInformationMessage(`ReSim: no changes. Project "${plan.project.name}" already matches this file.`);
+    void ui.showInformationMessage(`ReSim: no changes. Project "${plan.project.name}" already matches this file.`);
     return undefined;
   }
-  const ok = await vscode.window.showWarningMessage(confirmationText(plan), { modal: true }, 'Apply');
+  const ok = await ui.showWarningMessage(confirmationText(plan), { modal: true }, 'Apply');
   if (ok !== 'Apply') return undefined;
   let allowMassArchive = false;
   if (plan.massArchive?.tripped) {
     if (!(await confirmMassArchive(plan))) {
-      void vscode.window.showInformationMessage('ReSim: apply cancelled; nothing was written.');
+      void ui.showInformationMessage('ReSim: apply cancelled; nothing was written.');
       return undefined;
     }
     allowMassArchive = true;
   }
-  return runApply(ctx, uri, plan, { uri: uri.toString(), stateFingerprint: plan.stateFingerprint, configFingerprint: plan.configFingerprint ?? '', allowMassArchive });
+  return runApply(ctx, uri, plan, {
+    uri: uri.toString(),
+    stateFingerprint: plan.stateFingerprint,
+    configFingerprint: plan.configFingerprint ?? '',
+    allowMassArchive,
+  });
 }
 
 async function staleRefusal(ctx: ClientContext, uri: vscode.Uri): Promise<undefined> {
-  const choice = await vscode.window.showWarningMessage(
+  const choice = await ui.showWarningMessage(
     'ReSim: the file or the project changed since this plan was computed (stale plan). Nothing was applied. Preview again to see the current plan.',
-    'Preview Again');
+    'Preview Again',
+  );
   if (choice) await previewSync(ctx, uri);
   return undefined;
 }
 
-async function runApply(ctx: ClientContext, uri: vscode.Uri, plan: PlanJson, params: ApplyParams): Promise<ApplyResultJson | undefined> {
+async function runApply(
+  ctx: ClientContext,
+  uri: vscode.Uri,
+  plan: PlanJson,
+  params: ApplyRequest.Params,
+): Promise<ApplyResult | undefined> {
   const client = await ctx.client();
   ctx.planView.setBusy(true);
   ctx.logger.info(`Apply to project ${plan.project.name}: ${formatSummary(plan.summary)}`);
   let cancelled = false;
   try {
-    const result = await vscode.window.withProgress(
+    const result = await ui.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `ReSim: applying sync to ${plan.project.name}`, cancellable: true },
       async (progress, token) => {
-        token.onCancellationRequested(() => { cancelled = true; });
+        token.onCancellationRequested(() => {
+          cancelled = true;
+        });
         const workDoneToken = randomUUID();
         let last = 0;
-        const sub = client.onProgress(languageClientModule().WorkDoneProgress.type, workDoneToken, (value: WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd) => {
-          if (value.kind === 'end') return;
-          const pct = typeof value.percentage === 'number' ? value.percentage : undefined;
-          progress.report({ message: value.message, increment: pct !== undefined ? Math.max(0, pct - last) : undefined });
-          if (pct !== undefined) last = pct;
-        });
+        const sub = client.onProgress(
+          languageClientModule().WorkDoneProgress.type,
+          workDoneToken,
+          (value: WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd) => {
+            if (value.kind === 'end') return;
+            const pct = typeof value.percentage === 'number' ? value.percentage : undefined;
+            progress.report({ message: value.message, increment: pct !== undefined ? Math.max(0, pct - last) : undefined });
+            if (pct !== undefined) last = pct;
+          },
+        );
         try {
-          return await client.sendRequest<ApplyResultJson>(Requests.apply, { ...params, workDoneToken }, token);
+          return await client.sendRequest<ApplyResult>(ApplyRequest.method, { ...params, workDoneToken }, token);
         } finally {
           sub.dispose();
         }
-      });
+      },
+    );
     ctx.planView.setBusy(false);
     ctx.planView.showApplyResult(uri, result, plan.project.name);
-    for (const c of result.calls.filter((x) => !x.ok && !x.skipped)) ctx.logger.warn(`Failed: ${c.operation} ${c.target}: ${c.error ?? ''}`);
+    for (const c of result.calls.filter((x) => !x.ok && !x.skipped))
+      ctx.logger.warn(`Failed: ${c.operation} ${c.target}: ${c.error ?? ''}`);
     const n = applyCounts(result);
     if (result.cancelled || cancelled) {
       const text = `apply cancelled: ${plural(n.made, 'call')} made${n.failed ? `, ${n.failed} failed` : ''}, ${n.skipped} skipped.`;
       ctx.logger.warn(`Apply ${text}`);
-      void vscode.window.showWarningMessage(`ReSim: ${text} Calls already made stay made; preview again to see what is left.`);
+      void ui.showWarningMessage(`ReSim: ${text} Calls already made stay made; preview again to see what is left.`);
     } else if (n.failed > 0 || !result.ok) {
-      const choice = await vscode.window.showErrorMessage(
+      const choice = await ui.showErrorMessage(
         `ReSim: apply finished with ${n.failed} of ${plural(n.ran, 'call')} failed${n.skipped ? ` (${n.skipped} skipped)` : ''}. Apply again to retry what is left.`,
-        'Show Output');
+        'Show Output',
+      );
       if (choice) ctx.logger.show();
     } else {
       ctx.logger.info(`Applied: ${plural(n.made, 'call')}, no failure.`);
-      void vscode.window.showInformationMessage(`ReSim: applied to ${plan.project.name}: ${formatSummary(plan.summary)}.`);
+      void ui.showInformationMessage(`ReSim: applied to ${plan.project.name}: ${formatSummary(plan.summary)}.`);
     }
     // Read the state as the apply left it, then preview again for the status bar's counts.
-    void client.sendRequest(Requests.refreshState, { uri: uri.toString() })
+    void client
+      .sendRequest(RefreshStateRequest.method, { uri: uri.toString() })
       .then(() => requestPreview(ctx, uri))
       .catch((err: unknown) => ctx.logger.warn(`Refresh after apply failed: ${err instanceof Error ? err.message : String(err)}`));
     return result;
@@ -177,7 +212,7 @@ async function runApply(ctx: ClientContext, uri: vscode.Uri, plan: PlanJson, par
     ctx.planView.setBusy(false);
     if (cancelled) {
       ctx.logger.warn('Apply cancelled by the user.');
-      void vscode.window.showWarningMessage('ReSim: apply cancelled. Calls already made stay made; preview again to see what is left.');
+      void ui.showWarningMessage('ReSim: apply cancelled. Calls already made stay made; preview again to see what is left.');
       return undefined;
     }
     const code = err instanceof languageClientModule().ResponseError ? (err.data as { code?: string } | undefined)?.code : undefined;
@@ -190,7 +225,7 @@ async function runApply(ctx: ClientContext, uri: vscode.Uri, plan: PlanJson, par
       return undefined;
     }
     if (code === 'config-errors') {
-      const choice = await vscode.window.showErrorMessage('ReSim: the config has errors; nothing was applied.', 'Show Problems');
+      const choice = await ui.showErrorMessage('ReSim: the config has errors; nothing was applied.', 'Show Problems');
       if (choice) await vscode.commands.executeCommand('workbench.actions.view.problems');
       return undefined;
     }

@@ -6,10 +6,10 @@
  * is read again first; Preview Sync is in the diff editor's title bar.
  */
 import * as vscode from 'vscode';
-import { ProjectViewMethods, type ProjectTextResult } from '../../../server/src/lsp/projectViewProtocol';
+import { ProjectViewMethods, RefreshStateRequest, type ProjectTextResult } from '../../../protocol';
 import { requireTrust, type ClientContext } from '../context';
-import { Requests } from '../protocol';
 import { resolveTarget } from '../target';
+import { ui } from '../ui';
 
 export const PROJECT_SCHEME = 'resim-project';
 
@@ -47,9 +47,10 @@ export class ProjectDocuments implements vscode.TextDocumentContentProvider, vsc
     const config = await resolveTarget(arg, this.ctx.planView.currentUri);
     await requireTrust('Compare with Project');
     const client = await this.ctx.client();
-    if (!vscode.workspace.textDocuments.some((d) => d.uri.toString() === config.toString())) await vscode.workspace.openTextDocument(config);
-    const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'ReSim: reading the project' }, async () => {
-      await client.sendRequest(Requests.refreshState, { uri: config.toString() });
+    if (!vscode.workspace.textDocuments.some((d) => d.uri.toString() === config.toString()))
+      await vscode.workspace.openTextDocument(config);
+    const r = await ui.withProgress({ location: vscode.ProgressLocation.Window, title: 'ReSim: reading the project' }, async () => {
+      await client.sendRequest(RefreshStateRequest.method, { uri: config.toString() });
       return this.fetch(config);
     });
     const right = projectDocUri(config, r.project.name);

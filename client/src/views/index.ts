@@ -13,7 +13,11 @@ import { currentConfig, trackActiveConfig } from '../target';
 import { ProjectDocuments } from './compare';
 import { ProjectTree } from './projectTree';
 
-interface SymbolLike { name: string; selectionRange: vscode.Range; children?: SymbolLike[] }
+interface SymbolLike {
+  name: string;
+  selectionRange: vscode.Range;
+  children?: SymbolLike[];
+}
 
 /**
  * Shows the config `uri` at `where`: a 1-based line and column, or the entry named `name` (the
@@ -36,7 +40,8 @@ export async function revealInConfig(uri: vscode.Uri, where: RevealTarget): Prom
     };
     range = find(symbols)?.selectionRange;
   }
-  const column = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString())?.viewColumn ?? vscode.ViewColumn.One;
+  const column =
+    vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString())?.viewColumn ?? vscode.ViewColumn.One;
   await vscode.window.showTextDocument(uri, { viewColumn: column, selection: range, preserveFocus: false });
 }
 
@@ -54,11 +59,17 @@ export function registerViews(ctx: ClientContext, planView: PlanView): void {
   };
   noteOpened(vscode.window.activeTextEditor);
   ctx.ext.subscriptions.push(
-    tree, docs, trackActiveConfig(),
+    tree,
+    docs,
+    trackActiveConfig(),
     vscode.window.onDidChangeActiveTextEditor(noteOpened),
-    vscode.commands.registerCommand('resim.compareWithProject', guarded(ctx, 'Compare with Project', (arg?: unknown) => docs.compare(arg))),
+    vscode.commands.registerCommand(
+      'resim.compareWithProject',
+      guarded(ctx, 'Compare with Project', (arg?: unknown) => docs.compare(arg)),
+    ),
     vscode.window.registerWebviewPanelSerializer(PlanView.viewType, {
-      deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => planView.restore(panel, state as PlanViewState | undefined),
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) =>
+        planView.restore(panel, state as PlanViewState | undefined),
     }),
     vscode.languages.onDidChangeDiagnostics((e) => {
       if (!isCurrent(e.uris)) return;
@@ -66,7 +77,10 @@ export function registerViews(ctx: ClientContext, planView: PlanView): void {
       tree.refresh();
     }),
     vscode.window.onDidChangeActiveTextEditor(() => tree.refresh()),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => { ctx.statusBar.render(); tree.refresh(); }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      ctx.statusBar.render();
+      tree.refresh();
+    }),
     vscode.workspace.onDidCloseTextDocument(() => tree.refresh()),
   );
 }

@@ -8,18 +8,27 @@
  */
 import * as vscode from 'vscode';
 import {
-  ProjectViewMethods, type ProjectGroup, type ProjectItem, type ProjectItemKind, type ProjectItemStatus,
-  type ProjectItemsParams, type ProjectItemsResult,
-} from '../../../server/src/lsp/projectViewProtocol';
+  ProjectViewMethods,
+  type ProjectGroup,
+  type ProjectItem,
+  type ProjectItemKind,
+  type ProjectItemStatus,
+  type ProjectItemsParams,
+  type ProjectItemsResult,
+} from '../../../protocol';
 import type { ClientContext } from '../context';
-import { plural } from '../format';
+import { plural } from '../../../protocol';
 import { currentConfig } from '../target';
+import { ui } from '../ui';
 
 export const VIEW_ID = 'resim.projectView';
 const PAGE = 200;
 
 const GROUP_LABEL: Record<ProjectItemKind, [string, string]> = {
-  experience: ['experience', 'Experiences'], tag: ['tag', 'Tags'], system: ['system', 'Systems'], testSuite: ['test suite', 'Test suites'],
+  experience: ['experience', 'Experiences'],
+  tag: ['tag', 'Tags'],
+  system: ['system', 'Systems'],
+  testSuite: ['test suite', 'Test suites'],
 };
 
 const STATUS: Record<ProjectItemStatus, { label: string; icon: string; color?: string }> = {
@@ -41,7 +50,9 @@ type Node =
 
 /** A group's counts as a short line: "1 update · 3 archive · 2 not managed". */
 export function countsText(g: ProjectGroup): string {
-  return STATUS_ORDER.filter((s) => g.counts[s]).map((s) => `${g.counts[s]} ${s === 'unmanaged' ? 'not managed' : s}`).join(' · ');
+  return STATUS_ORDER.filter((s) => g.counts[s])
+    .map((s) => `${g.counts[s]} ${s === 'unmanaged' ? 'not managed' : s}`)
+    .join(' · ');
 }
 
 export class ProjectTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
@@ -56,7 +67,9 @@ export class ProjectTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
 
   constructor(private readonly ctx: ClientContext) {
     this.view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this, showCollapseAll: true });
-    this.disposables.push(this.view, this.changed,
+    this.disposables.push(
+      this.view,
+      this.changed,
       vscode.commands.registerCommand('resim.projectView.filter', () => this.askFilter()),
       vscode.commands.registerCommand('resim.projectView.more', (kind: ProjectItemKind) => this.more(kind)),
       vscode.commands.registerCommand('resim.projectView.reveal', (n: Node | undefined) => this.reveal(n)),
@@ -67,18 +80,28 @@ export class ProjectTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
   /** Lists again (debounced): the plan, the state or the config changed. */
   refresh(): void {
     if (this.pending) clearTimeout(this.pending);
-    this.pending = setTimeout(() => { this.pending = undefined; this.changed.fire(undefined); }, 300);
+    this.pending = setTimeout(() => {
+      this.pending = undefined;
+      this.changed.fire(undefined);
+    }, 300);
   }
 
   private async request(params: Omit<ProjectItemsParams, 'uri'>, config: vscode.Uri): Promise<ProjectItemsResult> {
     const client = await this.ctx.client();
-    return client.sendRequest<ProjectItemsResult>(ProjectViewMethods.items, { uri: config.toString(), filter: this.filter || undefined, ...params });
+    return client.sendRequest<ProjectItemsResult>(ProjectViewMethods.items, {
+      uri: config.toString(),
+      filter: this.filter || undefined,
+      ...params,
+    });
   }
 
   async getChildren(node?: Node): Promise<Node[]> {
     if (!node) {
       const config = currentConfig(this.ctx.planView.currentUri);
-      if (config?.toString() !== this.config) { this.limits.clear(); this.config = config?.toString(); }
+      if (config?.toString() !== this.config) {
+        this.limits.clear();
+        this.config = config?.toString();
+      }
       if (!config) {
         this.view.message = 'Open an experience sync config (*.experiences.yaml) to see its ReSim project.';
         this.view.description = undefined;
@@ -119,8 +142,10 @@ export class ProjectTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
   getTreeItem(node: Node): vscode.TreeItem {
     if (node.type === 'group') {
       const [one, many] = GROUP_LABEL[node.group.kind];
-      const t = new vscode.TreeItem(`${many} (${node.group.total})`,
-        node.group.total ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+      const t = new vscode.TreeItem(
+        `${many} (${node.group.total})`,
+        node.group.total ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+      );
       t.id = `group:${node.config.toString()}:${node.group.kind}:${this.filter}`;
       t.description = countsText(node.group);
       t.tooltip = `${plural(node.group.total, one)}${this.filter ? ` matching "${this.filter}"` : ''}`;
@@ -154,7 +179,11 @@ export class ProjectTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
   }
 
   private async askFilter(): Promise<void> {
-    const v = await vscode.window.showInputBox({ title: 'ReSim Project: filter', prompt: 'Show only names or IDs containing (empty: show all)', value: this.filter });
+    const v = await ui.showInputBox({
+      title: 'ReSim Project: filter',
+      prompt: 'Show only names or IDs containing (empty: show all)',
+      value: this.filter,
+    });
     if (v === undefined) return;
     this.filter = v.trim();
     this.limits.clear();
@@ -176,4 +205,3 @@ export class ProjectTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }
-

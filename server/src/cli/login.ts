@@ -89,13 +89,17 @@ export function registerLoginCommands(program: Command, d: LoginCommandDeps): vo
           signal: cancel.signal,
           onCode: async (p) => {
             const url = p.verificationUriComplete ?? p.verificationUri;
-            err.write(`To sign in, open\n  ${url}\nand check that it shows the code\n  ${p.userCode}\n(valid ${Math.round(p.expiresIn / 60)} min; Ctrl-C cancels)\n`);
+            err.write(
+              `To sign in, open\n  ${url}\nand check that it shows the code\n  ${p.userCode}\n(valid ${Math.round(p.expiresIn / 60)} min; Ctrl-C cancels)\n`,
+            );
             if (o.browser && process.stdout.isTTY) await open(url).catch(() => undefined);
           },
         });
         writeCachedToken(file, s.clientId, token);
         const who = tokenIdentity(token.accessToken);
-        out.write(`Signed in${who.account ? ` as ${who.account}` : ''} (OAuth client ${s.clientId}). Token saved to ${file}; it expires ${when(token.expiresAt)}${token.refreshToken ? ' and is refreshed automatically' : ''}.\n`);
+        out.write(
+          `Signed in${who.account ? ` as ${who.account}` : ''} (OAuth client ${s.clientId}). Token saved to ${file}; it expires ${when(token.expiresAt)}${token.refreshToken ? ' and is refreshed automatically' : ''}.\n`,
+        );
       } finally {
         process.off('SIGINT', onSigint);
       }
@@ -120,7 +124,9 @@ export function registerLoginCommands(program: Command, d: LoginCommandDeps): vo
         });
       }
       removeCachedToken(file, s.clientId);
-      out.write(`Signed out: removed the token of OAuth client ${s.clientId} from ${file}${revoked ? ' and revoked its refresh token' : ''}.\n`);
+      out.write(
+        `Signed out: removed the token of OAuth client ${s.clientId} from ${file}${revoked ? ' and revoked its refresh token' : ''}.\n`,
+      );
     });
 
   program

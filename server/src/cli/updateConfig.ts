@@ -26,16 +26,23 @@ export interface ExperienceIDToWrite {
  * @throws UserError (nothing written; the message lists the IDs) when an entry is gone or
  *   changed its ID, the file no longer parses, or it cannot be written.
  */
-export function writeExperienceIDs(file: string, readText: string, ids: readonly ExperienceIDToWrite[], read: (file: string) => Buffer): 'written' | 'merged' {
-  const refuse = (why: string) => new IDsNotWritten(
-    `${why.replace(/\.$/, '')}; the experience IDs were not written into it. Add them by hand (or apply again with --update-config):\n` +
-    ids.map((x) => `  ${x.name}: experienceID ${x.id}`).join('\n'),
-  );
+export function writeExperienceIDs(
+  file: string,
+  readText: string,
+  ids: readonly ExperienceIDToWrite[],
+  read: (file: string) => Buffer,
+): 'written' | 'merged' {
+  const refuse = (why: string) =>
+    new IDsNotWritten(
+      `${why.replace(/\.$/, '')}; the experience IDs were not written into it. Add them by hand (or apply again with --update-config):\n` +
+        ids.map((x) => `  ${x.name}: experienceID ${x.id}`).join('\n'),
+    );
   try {
     // Two tries: the file may change again between the second read and the write.
     for (let attempt = 0; attempt < 2; attempt++) {
       const current = read(file).toString('utf8');
-      const next = current === readText ? setExperienceIDs(current, new Map(ids.map((x) => [x.index, x.id]))) : mergeInto(current, ids, refuse, file);
+      const next =
+        current === readText ? setExperienceIDs(current, new Map(ids.map((x) => [x.index, x.id]))) : mergeInto(current, ids, refuse, file);
       if (read(file).toString('utf8') !== current) continue;
       writeFileSafely(file, next);
       return current === readText ? 'written' : 'merged';
@@ -61,7 +68,9 @@ function mergeInto(current: string, ids: readonly ExperienceIDToWrite[], refuse:
     const found = experiences.flatMap((e, i) => (e.name === x.name ? [i] : []));
     const e = found.length === 1 ? experiences[found[0]] : undefined;
     if (!e || (e.experienceID && e.experienceID !== x.id))
-      throw refuse(`${file} changed while the sync ran and entry "${x.name}" is ${!e ? (found.length ? 'listed twice' : 'gone') : 'given another experienceID'}`);
+      throw refuse(
+        `${file} changed while the sync ran and entry "${x.name}" is ${!e ? (found.length ? 'listed twice' : 'gone') : 'given another experienceID'}`,
+      );
     if (!e.experienceID) map.set(found[0], x.id);
   }
   return setExperienceIDs(current, map);

@@ -1,9 +1,9 @@
 /**
- * Static checks across entries of a loaded config (DESIGN.md, "Diagnostics"): duplicate
+ * Static checks across entries of a loaded config (docs/diagnostics.md, "Diagnostics"): duplicate
  * experience names / IDs / test suites / tags, test suites naming experiences that are not in
  * the config, and tags that sync adds but never removes. Linear in the size of the config.
  */
-import type { ConfigPath, SyncConfig } from '../sync/model';
+import type { ConfigPath, SyncConfig } from './model';
 import { uuidKey } from '../util/uuid';
 import type { ConfigDiagnostic, Range } from './types';
 

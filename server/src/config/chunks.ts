@@ -6,6 +6,7 @@
  * parses the whole document instead: directives, several documents, flow or quoted top-level
  * keys, a top level that is not a block map, a repeated top-level key, odd indentation.
  */
+import { SNAKE_ALIASES } from './schema';
 
 export interface Piece {
   kind: 'top' | 'item';
@@ -16,12 +17,10 @@ export interface Piece {
 }
 
 const TOP_KEY = /^([A-Za-z_][A-Za-z0-9_]*)[ ]*:(?:[ ]|\r?$)/;
-const LIST_KEY = /^(experiences|managedTestSuites|managed_test_suites)[ ]*:[ ]*(?:#.*)?\r?$/;
-const CANON: Record<string, 'experiences' | 'managedTestSuites'> = {
-  experiences: 'experiences',
-  managedTestSuites: 'managedTestSuites',
-  managed_test_suites: 'managedTestSuites',
-};
+/** The list-valued top-level keys a piece may start with, by any spelling (`SNAKE_ALIASES`) → canonical key. */
+const CANON: Record<string, 'experiences' | 'managedTestSuites'> = { experiences: 'experiences', managedTestSuites: 'managedTestSuites' };
+for (const [alias, key] of Object.entries(SNAKE_ALIASES.root)) if (key === 'experiences' || key === 'managedTestSuites') CANON[alias] = key;
+const LIST_KEY = new RegExp(`^(${Object.keys(CANON).join('|')})[ ]*:[ ]*(?:#.*)?\\r?$`);
 
 /** Pieces covering `text` end to end, in order; undefined when the whole document must be parsed. */
 export function splitPieces(text: string, starts: readonly number[]): Piece[] | undefined {

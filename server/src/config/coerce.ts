@@ -5,7 +5,8 @@
  * strings (`value: 120` → "120", as the resim CLI's YAML decoder does). The `schema` diagnostics
  * still report every such problem.
  */
-import type { ConfigExperience, ConfigTestSuite, CustomField, EnvironmentVariable } from '../sync/model';
+import type { ConfigExperience, ConfigTestSuite } from './model';
+import type { CustomField, EnvironmentVariable } from '../resim/model';
 
 function isObj(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -39,22 +40,20 @@ export function toExperience(v: unknown): ConfigExperience {
   const profile = str(o.profile);
   if (profile !== undefined) exp.profile = profile;
   if (Array.isArray(o.environmentVariables)) {
-    exp.environmentVariables = o.environmentVariables.filter(isObj).map(
-      (e): EnvironmentVariable => ({ name: str(e.name) ?? '', value: str(e.value) ?? '' }),
-    );
+    exp.environmentVariables = o.environmentVariables
+      .filter(isObj)
+      .map((e): EnvironmentVariable => ({ name: str(e.name) ?? '', value: str(e.value) ?? '' }));
   }
   if (typeof o.cacheExempt === 'boolean') exp.cacheExempt = o.cacheExempt;
   if (typeof o.containerTimeoutSeconds === 'number' && Number.isFinite(o.containerTimeoutSeconds)) {
     exp.containerTimeoutSeconds = o.containerTimeoutSeconds;
   }
   if (Array.isArray(o.customFields)) {
-    exp.customFields = o.customFields.filter(isObj).map(
-      (f): CustomField => ({
-        name: str(f.name) ?? '',
-        type: (str(f.type) ?? 'text') as CustomField['type'],
-        values: strList(f.values) ?? [],
-      }),
-    );
+    exp.customFields = o.customFields.filter(isObj).map((f): CustomField => ({
+      name: str(f.name) ?? '',
+      type: (str(f.type) ?? 'text') as CustomField['type'],
+      values: strList(f.values) ?? [],
+    }));
   }
   const tags = strList(o.tags);
   if (tags) exp.tags = tags;

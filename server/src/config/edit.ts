@@ -1,11 +1,11 @@
 /**
  * Text edits on a config that keep everything else byte for byte (comments, blank lines,
  * quoting, key order): the safe fixes behind `resim-sync validate --fix` and the quick fixes,
- * and writing matched experience IDs back (`apply --update-config`, DESIGN.md).
+ * and writing matched experience IDs back (`apply --update-config`, docs/sync-rules.md).
  */
-import type { ConfigPath } from '../sync/model';
+import type { ConfigPath } from './model';
 import { loadConfig } from './load';
-import { applyTextEdits, lineStarts, positionAt } from './text';
+import { applyTextEdits, lineStarts, positionAt, yamlScalar } from './text';
 import type { LoadedConfig, Range, TextEdit } from './types';
 
 /** The safe fixes: `tabs` (tab-indent → spaces), `snake-case` (snake_case keys → camelCase). */
@@ -26,7 +26,9 @@ export function fixConfig(text: string, which: readonly FixKind[]): { text: stri
     const tabs = loaded.diagnostics.filter((d) => d.code === 'tab-indent');
     if (tabs.length > 0 && tabs[0].fix) {
       cur = applyTextEdits(cur, tabs[0].fix.edits);
-      applied.push(`replaced tabs with spaces on ${tabs.length} line${tabs.length === 1 ? '' : 's'} (tab width ${String(tabs[0].data?.tabWidth ?? '?')})`);
+      applied.push(
+        `replaced tabs with spaces on ${tabs.length} line${tabs.length === 1 ? '' : 's'} (tab width ${String(tabs[0].data?.tabWidth ?? '?')})`,
+      );
     }
   }
   if (which.includes('snake-case')) {
@@ -62,10 +64,6 @@ function exact(loaded: LoadedConfig, path: ConfigPath, part: 'key' | 'value'): R
   return r.exact ? r.range : undefined;
 }
 
-function yamlScalar(id: string): string {
-  return /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(id) && !/^(true|false|null|~|[-+]?[0-9.]+(e[-+]?[0-9]+)?)$/i.test(id) ? id : JSON.stringify(id);
-}
-
 /**
  * Writes `experienceID: <id>` into each listed experience (by index in `experiences`): after the
  * entry's `name:` line (or its first line when it has no name), at the same indentation as that
@@ -83,7 +81,7 @@ export function setExperienceIDs(text: string, ids: ReadonlyMap<number, string>)
   for (const [index, id] of ids) {
     const item = exact(loaded, ['experiences', index], 'value');
     if (!item) continue;
-    const value = yamlScalar(id);
+    const value = yamlScalar(id, false);
     const existing = exact(loaded, ['experiences', index, 'experienceID'], 'value');
     const existingKey = exact(loaded, ['experiences', index, 'experienceID'], 'key');
     if (existing && existingKey) {
@@ -133,4 +131,3 @@ export function setExperienceIDs(text: string, ids: ReadonlyMap<number, string>)
   }
   return applyTextEdits(text, edits);
 }
-

@@ -19,7 +19,7 @@
 import { hasSuspiciousCharacters } from './suspicious';
 import { FAILSAFE_SCHEMA, Type, load as loadYamlFast, type Schema as FastSchema } from 'js-yaml';
 import { Schema as YamlSchema, isScalar } from 'yaml';
-import type { ConfigPath, SyncConfig } from '../sync/model';
+import type { ConfigPath, SyncConfig } from './model';
 import { crossChecks } from './checks';
 import { splitPieces, type Piece } from './chunks';
 import { toExperience, toTagList, toTestSuite } from './coerce';
@@ -65,7 +65,8 @@ export function fastRead(text: string): FastRead | undefined {
   const pieces = splitPieces(text, lineStarts(text)) ?? null;
   if (pieces) {
     const items = itemsOf(pieces);
-    if (items.experiences.length !== config.experiences.length || items.managedTestSuites.length !== config.managedTestSuites.length) return undefined;
+    if (items.experiences.length !== config.experiences.length || items.managedTestSuites.length !== config.managedTestSuites.length)
+      return undefined;
   }
   return { config, hasManagedTags: 'managedExperienceTags' in o, pieces };
 }
@@ -122,8 +123,10 @@ export function fastLoaded(
     ok: !diagnostics.some((d) => d.severity === 'error'),
     ...(projectComment !== undefined ? { projectComment } : {}),
     rangeOf: (path, part) =>
-      (pieces ? locate(path, part) : undefined) ?? (text.length <= wholeMaxChars ? whole().rangeOf(path, part) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }),
-    pathAt: (pos) => (pieces ? piecePathAt(text, startsOf(), pieces, fullLoad, pos) : text.length <= wholeMaxChars ? whole().pathAt(pos) : undefined),
+      (pieces ? locate(path, part) : undefined) ??
+      (text.length <= wholeMaxChars ? whole().rangeOf(path, part) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }),
+    pathAt: (pos) =>
+      pieces ? piecePathAt(text, startsOf(), pieces, fullLoad, pos) : text.length <= wholeMaxChars ? whole().pathAt(pos) : undefined,
   };
 }
 
@@ -140,7 +143,13 @@ const itemText = (text: string, piece: Piece) => `${piece.list}:\n${text.slice(p
  * `pathAt` by loading only the piece that holds the position: the same path as the whole
  * document's (an item's index is its place among its list's items).
  */
-function piecePathAt(text: string, starts: readonly number[], pieces: readonly Piece[], fullLoad: FullLoad, pos: Position): ConfigPath | undefined {
+function piecePathAt(
+  text: string,
+  starts: readonly number[],
+  pieces: readonly Piece[],
+  fullLoad: FullLoad,
+  pos: Position,
+): ConfigPath | undefined {
   const off = offsetAt(starts, text, pos);
   let lo = 0;
   let hi = pieces.length - 1;
@@ -155,10 +164,18 @@ function piecePathAt(text: string, starts: readonly number[], pieces: readonly P
     while (text.charCodeAt(i) === 32) i++;
     return i;
   };
-  if (pieces[lo].kind === 'item' && lo > 0 && pieces[lo - 1].kind === 'item' && pieces[lo - 1].list === pieces[lo].list && off < dashOf(pieces[lo])) lo--;
+  if (
+    pieces[lo].kind === 'item' &&
+    lo > 0 &&
+    pieces[lo - 1].kind === 'item' &&
+    pieces[lo - 1].list === pieces[lo].list &&
+    off < dashOf(pieces[lo])
+  )
+    lo--;
   const piece = pieces[lo];
   const line0 = lineOf(starts, piece.start);
-  if (piece.kind === 'top') return fullLoad(text.slice(piece.start, piece.end)).pathAt({ line: pos.line - line0, character: pos.character });
+  if (piece.kind === 'top')
+    return fullLoad(text.slice(piece.start, piece.end)).pathAt({ line: pos.line - line0, character: pos.character });
   let index = 0;
   for (let i = lo - 1; i >= 0 && pieces[i].kind === 'item' && pieces[i].list === piece.list; i--) index++;
   const p = fullLoad(itemText(text, piece)).pathAt({ line: pos.line - line0 + 1, character: pos.character });
@@ -218,9 +235,17 @@ function pieceLocator(
   const loaded = new Map<Piece, LoadedConfig>();
   const keyOf = new Map<Piece, string>();
   const shift = (r: Range | undefined, lines: number): Range | undefined =>
-    r && { start: { line: r.start.line + lines, character: r.start.character }, end: { line: r.end.line + lines, character: r.end.character } };
+    r && {
+      start: { line: r.start.line + lines, character: r.start.character },
+      end: { line: r.end.line + lines, character: r.end.character },
+    };
   const topPieces = pieces.filter((p) => p.kind === 'top');
-  const locateItem = (top: 'experiences' | 'managedTestSuites', index: number, rest: ConfigPath, part?: 'key' | 'value'): Range | undefined => {
+  const locateItem = (
+    top: 'experiences' | 'managedTestSuites',
+    index: number,
+    rest: ConfigPath,
+    part?: 'key' | 'value',
+  ): Range | undefined => {
     const piece = items[top][index];
     if (!piece) return undefined;
     // The item alone under its list key: one line above the piece's first line.

@@ -1,10 +1,23 @@
 /**
  * The config loader of ReSim Experience Sync: YAML text → normalised `SyncConfig` with source
  * ranges and static diagnostics, and the text edits behind `validate --fix`, `--update-config`
- * and the quick fixes. See `types.ts` for the contract and DESIGN.md "Diagnostics" for the codes.
+ * and the quick fixes. See `types.ts` for the contract and docs/diagnostics.md "Diagnostics" for the codes.
  */
 export * from './types';
-export { fromFastSnapshot, fromSnapshot, loadConfig, loadFastSnapshot, loadSnapshot, loadStats, piecesSnapshotOf, snapshotOf, withDiagnostics, type FastSnapshot, type LoadSnapshot, type LoadStats } from './load';
+export {
+  fromFastSnapshot,
+  fromSnapshot,
+  loadConfig,
+  loadFastSnapshot,
+  loadSnapshot,
+  loadStats,
+  piecesSnapshotOf,
+  snapshotOf,
+  withDiagnostics,
+  type FastSnapshot,
+  type LoadSnapshot,
+  type LoadStats,
+} from './load';
 export { decodeConfigBytes, type DecodedConfig } from './decode';
 export { fixConfig, setExperienceIDs, type FixKind } from './edit';
 export { applyTextEdits } from './text';

@@ -1,6 +1,6 @@
 /**
  * `loadConfig`: experience sync config text → normalised config, source ranges and static
- * diagnostics (DESIGN.md, "Diagnostics"). Never throws for bad input.
+ * diagnostics (docs/diagnostics.md, "Diagnostics"). Never throws for bad input.
  *
  * Speed: a config is split into pieces (one per top-level key, one per item of the
  * `experiences:` and `managedTestSuites:` block sequences, see chunks.ts); each piece is parsed
@@ -10,7 +10,7 @@
  * that may reach past a piece fall back to one whole-document parse, which yields the same result.
  */
 import { suspiciousCharacterDiagnostics } from './suspicious';
-import type { ConfigExperience, ConfigPath, ConfigTestSuite, SyncConfig } from '../sync/model';
+import type { ConfigExperience, ConfigPath, ConfigTestSuite, SyncConfig } from './model';
 import { crossChecks } from './checks';
 import { fastLoaded, fastRead, type FastRead } from './fast';
 import { splitPieces, type Piece } from './chunks';
@@ -19,8 +19,9 @@ import { canonicalKey, canonicalValue, checkKey, fieldValue, findEntry, locate, 
 import { validators, type MapContext } from './schema';
 import { parsePiece, setOwn, type LocalDiag, type ParsedPiece, type SEntry, type SMap, type SNode } from './source';
 import { chooseTabWidth, findTabLines, untab } from './tabs';
-import { compareDiagnostics, lineOf, lineStarts, projectCommentOf } from './text';
+import { compareDiagnostics, lineOf, lineStarts } from './text';
 import type { ConfigDiagnostic, LoadedConfig, Position, Range } from './types';
+import { projectCommentOf, type DiagnosticCode } from '../../../protocol';
 
 /** yaml error codes that stay inside the piece they occur in (anything else: whole parse). */
 const LOCAL_YAML_CODES = new Set([
@@ -124,7 +125,6 @@ export function loadConfig(text: string, opts: { previous?: LoadedConfig; mode?:
   }
 }
 
-
 function load(text: string, opts: { previous?: LoadedConfig; mode?: 'auto' | 'whole' }): LoadedConfig {
   const starts = lineStarts(text);
   const projectComment = projectCommentOf(text);
@@ -150,7 +150,9 @@ function load(text: string, opts: { previous?: LoadedConfig; mode?: 'auto' | 'wh
         severity: 'error',
         message:
           `Tab character in the indentation of line ${t.line + 1}: YAML allows only spaces there. Replace the tabs with spaces` +
-          (leftErrors === 0 ? ` (a tab width of ${width} gives this file a valid structure).` : ` (no tab width makes this file parse; ${width} comes closest, then fix the indentation by hand).`),
+          (leftErrors === 0
+            ? ` (a tab width of ${width} gives this file a valid structure).`
+            : ` (no tab width makes this file parse; ${width} comes closest, then fix the indentation by hand).`),
         range: { start: { line: t.line, character: 0 }, end: { line: t.line, character: t.indent.length } },
         fix: { title, edits: fixed.edits },
         data: { tabWidth: width },
@@ -353,12 +355,7 @@ function emptySuite(node: SNode | null, frame: string, diags: LocalDiag[]): void
   });
 }
 
-function loadPieces(
-  text: string,
-  pieces: Piece[],
-  prev: Cache | undefined,
-  cache: Cache,
-): { model: Model; reused: number } | undefined {
+function loadPieces(text: string, pieces: Piece[], prev: Cache | undefined, cache: Cache): { model: Model; reused: number } | undefined {
   const entries: RootEntry[] = [];
   const diags: LocalDiag[] = [];
   let reused = 0;
@@ -427,7 +424,10 @@ function loadPieces(
 function byPosition(
   placed: NonNullable<Cache['placed']>,
   text: string,
-): { unchanged: (p: Piece) => PieceResult | undefined; moved: (kind: keyof Omit<Cache, 'placed'>, ptext: string) => PieceResult | undefined } {
+): {
+  unchanged: (p: Piece) => PieceResult | undefined;
+  moved: (kind: keyof Omit<Cache, 'placed'>, ptext: string) => PieceResult | undefined;
+} {
   const old = placed.text;
   const prefix = commonPrefix(old, text);
   const suffix = commonSuffix(old, text, prefix);
@@ -460,7 +460,8 @@ function byPosition(
       const end = old.length - suffix;
       for (let i = 0; i < pieces.length; i++) {
         const q = pieces[i];
-        if (q.end > prefix && q.start < end) byText.set(`${q.kind === 'top' ? 'top' : q.list}\u0000${old.slice(q.start, q.end)}`, placed.results[i]);
+        if (q.end > prefix && q.start < end)
+          byText.set(`${q.kind === 'top' ? 'top' : q.list}\u0000${old.slice(q.start, q.end)}`, placed.results[i]);
       }
     }
     return byText.get(`${kind}\u0000${ptext}`);
@@ -562,7 +563,11 @@ function plainCache(cache: Cache | undefined): Cache {
 function plainModel(model: Model): Model {
   const entries = model.entries.map((e) =>
     e.items && e.value instanceof ItemsSpan
-      ? { ...e, value: { k: 'q' as const, s: e.value.s, e: e.value.e, items: [] }, items: e.items.map((u) => ({ base: u.base, node: u.node, value: u.value, typed: u.typed, diags: u.diags })) }
+      ? {
+          ...e,
+          value: { k: 'q' as const, s: e.value.s, e: e.value.e, items: [] },
+          items: e.items.map((u) => ({ base: u.base, node: u.node, value: u.value, typed: u.typed, diags: u.diags })),
+        }
       : e,
   );
   return { ...model, entries, root: model.root && model.root.k === 'm' ? { ...model.root, entries } : model.root };
@@ -672,11 +677,18 @@ export function fromFastSnapshot(text: string, s: FastSnapshot): LoadedConfig {
     pieces = [];
     for (let i = 0; i < s.pieces.length; i += 3) {
       const list = PIECE_KINDS[s.pieces[i]];
-      pieces.push(list ? { kind: 'item', list, start: s.pieces[i + 1], end: s.pieces[i + 2] } : { kind: 'top', start: s.pieces[i + 1], end: s.pieces[i + 2] });
+      pieces.push(
+        list
+          ? { kind: 'item', list, start: s.pieces[i + 1], end: s.pieces[i + 2] }
+          : { kind: 'top', start: s.pieces[i + 1], end: s.pieces[i + 2] },
+      );
     }
   }
   const read: FastRead = { config: s.config, hasManagedTags: s.hasManagedTags, pieces };
-  return withFastCache(fastLoaded(text, read, s.diagnostics, (t) => load(t, {}), projectCommentOf(text), WHOLE_ON_THIS_THREAD_MAX_CHARS)!, read);
+  return withFastCache(
+    fastLoaded(text, read, s.diagnostics, (t) => load(t, {}), projectCommentOf(text), WHOLE_ON_THIS_THREAD_MAX_CHARS)!,
+    read,
+  );
 }
 
 function loadWhole(text: string): Model {
@@ -698,7 +710,7 @@ function loadWhole(text: string): Model {
 }
 
 /** The code of an empty, comment-only or null document (its own code: `experiences: []` is the explicit way to list none). */
-export const EMPTY_CONFIG = 'empty-config';
+export const EMPTY_CONFIG = 'empty-config' satisfies DiagnosticCode;
 const EMPTY_CONFIG_MESSAGE =
   'The config is empty (no experiences key): syncing it would archive every experience of the project. To mean that, write `experiences: []`.';
 
@@ -733,7 +745,11 @@ function finish(model: Model, parsed: boolean): { config: SyncConfig; diags: Loc
     const chosen = (findEntry(model.entries, canon) as RootEntry | undefined) ?? (e as RootEntry);
     if (chosen.items) {
       setOwn(forSchema, canon, []);
-      setOwn(values, canon, chosen.items.map((u) => u.value));
+      setOwn(
+        values,
+        canon,
+        chosen.items.map((u) => u.value),
+      );
     } else {
       const v = fieldValue('root', canon, chosen.value, diags);
       setOwn(forSchema, canon, v);
@@ -750,7 +766,8 @@ function finish(model: Model, parsed: boolean): { config: SyncConfig; diags: Loc
   const suiteItems = Array.isArray(suites) ? listEntry('managedTestSuites')?.items : undefined;
   if (expItems && expItems.length === (exp as unknown[]).length) config.experiences = expItems.map((u) => u.typed as ConfigExperience);
   else if (Array.isArray(exp)) config.experiences = exp.map(toExperience);
-  if (suiteItems && suiteItems.length === (suites as unknown[]).length) config.managedTestSuites = suiteItems.map((u) => u.typed as ConfigTestSuite);
+  if (suiteItems && suiteItems.length === (suites as unknown[]).length)
+    config.managedTestSuites = suiteItems.map((u) => u.typed as ConfigTestSuite);
   else if (Array.isArray(suites)) config.managedTestSuites = suites.map(toTestSuite);
   config.managedExperienceTags = toTagList(values.managedExperienceTags);
   return { config, diags, hasManagedTags: Object.prototype.hasOwnProperty.call(values, 'managedExperienceTags') };

@@ -5,10 +5,20 @@
  * results of an unchanged experience can be reused after an edit elsewhere.
  */
 import { closestName } from '../util/closest';
-import { CONTEXT_LABEL, KNOWN_KEYS, NULL_MEANS_OMITTED, SNAKE_ALIASES, childContext, fieldKind, type MapContext, type SchemaError } from './schema';
+import {
+  ALL_SNAKE_ALIASES,
+  CONTEXT_LABEL,
+  KNOWN_KEYS,
+  NULL_MEANS_OMITTED,
+  SNAKE_ALIASES,
+  childContext,
+  fieldKind,
+  type MapContext,
+  type SchemaError,
+} from './schema';
 import { setOwn, type LocalDiag, type SEntry, type SNode } from './source';
 
-const ALL_ALIASES: Record<string, string> = Object.assign({}, ...Object.values(SNAKE_ALIASES));
+const ALL_ALIASES = ALL_SNAKE_ALIASES;
 
 /** The canonical key for a key as written (a snake_case alias → its camelCase key). */
 export function canonicalKey(key: string): string {
@@ -105,7 +115,12 @@ export function fieldValue(ctx: MapContext, canon: string, node: SNode | null, d
     return null;
   }
   if (kind === 'string') return textValue(node, diags);
-  if (kind === 'boolean' && node!.k === 's' && typeof node!.v === 'string' && Object.prototype.hasOwnProperty.call(YAML11_BOOLEANS, node!.v)) {
+  if (
+    kind === 'boolean' &&
+    node!.k === 's' &&
+    typeof node!.v === 'string' &&
+    Object.prototype.hasOwnProperty.call(YAML11_BOOLEANS, node!.v)
+  ) {
     const v = YAML11_BOOLEANS[node!.v];
     diags.push({
       code: 'yaml11-boolean',

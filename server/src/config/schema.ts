@@ -2,7 +2,7 @@
  * The experience sync config's JSON schema (`schema/experience-sync.schema.json`), compiled once
  * with ajv, and the key tables derived from it: the known camelCase keys of each kind of map and
  * the design doc's snake_case aliases (seeds/experience-syncing-README.md), which the resim CLI
- * ignores but this loader reads as their camelCase keys (DESIGN.md, "Both spellings").
+ * ignores but this loader reads as their camelCase keys (docs/diagnostics.md, "Both spellings").
  */
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import schemaJson from '../../../schema/experience-sync.schema.json';
@@ -40,7 +40,11 @@ export const KNOWN_KEYS: Record<MapContext, string[]> = {
   customField: Object.keys(defs.customField?.properties ?? {}),
 };
 
-/** The design doc's snake_case spellings, per map kind → the camelCase key they stand for. */
+/**
+ * The snake_case spellings some resim CLI docs use, per map kind → the camelCase key they stand
+ * for (docs/diagnostics.md, `snake-case-key`). The one alias table: the loader, the fast path's
+ * chunker, completion and `validate --fix` read it.
+ */
 export const SNAKE_ALIASES: Record<MapContext, Record<string, string>> = {
   root: { managed_test_suites: 'managedTestSuites', managed_experience_tags: 'managedExperienceTags' },
   experience: {
@@ -54,6 +58,14 @@ export const SNAKE_ALIASES: Record<MapContext, Record<string, string>> = {
   environmentVariable: {},
   customField: {},
 };
+
+/** Every alias of any map kind → its camelCase key. */
+export const ALL_SNAKE_ALIASES: Readonly<Record<string, string>> = Object.assign({}, ...Object.values(SNAKE_ALIASES));
+
+/** A key as its camelCase name (`experience_id` → `experienceID`); other keys unchanged. */
+export function canonicalKey(key: string): string {
+  return ALL_SNAKE_ALIASES[key] ?? key;
+}
 
 /** The map kind of the items of a list-valued key in a map of kind `ctx`, if they are maps. */
 export function childContext(ctx: MapContext, key: string): MapContext | undefined {

@@ -3,6 +3,7 @@
  * plain-data tree with source offsets (`SNode`), so that parsed pieces can be cached and reused
  * at another place of the file: offsets are relative to the piece's own text.
  */
+import type { DiagnosticCode } from '../../../protocol';
 import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import type { Severity } from './types';
 
@@ -38,7 +39,7 @@ export interface SEntry {
 
 /** A diagnostic with offsets relative to some base (a piece's start, or 0 for the whole text). */
 export interface LocalDiag {
-  code: string;
+  code: DiagnosticCode;
   message: string;
   severity: Severity;
   s: number;
@@ -128,7 +129,15 @@ export function parsePiece(text: string): ParsedPiece {
       });
     }
   }
-  const state: BuildState = { aliasNodes: 0, aliasChars: 0, anchors: false, overflow: overflowInParser, anchorNodes: new Map(), expanded: new Map(), inAlias: 0 };
+  const state: BuildState = {
+    aliasNodes: 0,
+    aliasChars: 0,
+    anchors: false,
+    overflow: overflowInParser,
+    anchorNodes: new Map(),
+    expanded: new Map(),
+    inAlias: 0,
+  };
   let root: SNode | null = null;
   try {
     root = build(doc.contents as YamlNode | null, doc, 0, state);
@@ -148,7 +157,10 @@ export function parsePiece(text: string): ParsedPiece {
 }
 
 function yamlMessage(raw: string, code: string): string {
-  const first = raw.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '').trim();
+  const first = raw
+    .split('\n')[0]
+    .replace(/ at line \d+, column \d+:?$/, '')
+    .trim();
   const hint: Record<string, string> = {
     TAB_AS_INDENT: 'Indent with spaces, not tabs.',
     BAD_INDENT: 'Line this up with its siblings (same number of spaces).',
@@ -263,7 +275,11 @@ function size(n: SNode | null): [nodes: number, chars: number] {
     k![1] += b;
   };
   if (n.k === 'q') for (const it of n.items) add(it);
-  else if (n.k === 'm') for (const e of n.entries) (k[0] += 1), add(e.value);
+  else if (n.k === 'm')
+    for (const e of n.entries) {
+      k[0] += 1;
+      add(e.value);
+    }
   sizes.set(n, k);
   return k;
 }

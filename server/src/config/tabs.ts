@@ -1,7 +1,7 @@
 /**
  * Tab characters in indentation (YAML forbids them; the design doc's example has them, see
- * shared/examples/seed-example.yaml). Finds the lines and picks the tab width that makes the
- * file parse: DESIGN.md "Code actions: tabs → spaces (the tab width that makes the file parse)".
+ * test/fixtures/seed-example.yaml). Finds the lines and picks the tab width that makes the
+ * file parse: docs/diagnostics.md "Code actions: tabs → spaces (the tab width that makes the file parse)".
  */
 import { parseDocument } from 'yaml';
 import type { TextEdit } from './types';
@@ -80,11 +80,7 @@ export function untab(text: string, tabLines: readonly TabLine[], width: number)
  * that line up with the indentation of a nearby line without tabs, then the closest to 4.
  * Candidates: 2, 4, 8 and every width that aligns a tab line with a neighbouring line.
  */
-export function chooseTabWidth(
-  text: string,
-  starts: readonly number[],
-  tabLines: readonly TabLine[],
-): { width: number; errors: number } {
+export function chooseTabWidth(text: string, starts: readonly number[], tabLines: readonly TabLine[]): { width: number; errors: number } {
   const tabSet = new Set(tabLines.map((t) => t.line));
   const nearby = (line: number): number[] => {
     const out: number[] = [];

@@ -2,6 +2,7 @@
  * Text helpers: line index (offset ↔ LSP position: 0-based line, UTF-16 character) and
  * applying LSP-style text edits.
  */
+import { stringify } from 'yaml';
 import type { ConfigDiagnostic, Position, Range, TextEdit } from './types';
 
 /** Offsets at which each line starts (`\n` ends a line; a `\r` before it stays in the line). */
@@ -71,21 +72,26 @@ export function applyTextEdits(text: string, edits: readonly TextEdit[]): string
   return out + text.slice(at);
 }
 
-const PROJECT_COMMENT = /^\uFEFF?#\s*resim-project:\s*(.*?)\s*$/;
-
 /**
- * The value of a first-line `# resim-project: <name or ID>` comment, if any; the one reading of
- * it for the CLI, the loader and the language server. A UTF-8 byte order mark before it is
- * allowed (a file saved "with BOM"); only the first 4,096 characters of the line are read.
+ * A string as YAML text: plain when YAML reads it back as the same string, else quoted (JSON
+ * style); in a flow collection (`flow`), also quoted when it holds `,[]{}`. The one quoting rule
+ * of quick fixes, completion and `--update-config`.
  */
-export function projectCommentOf(text: string): string | undefined {
-  const nl = text.indexOf('\n');
-  const first = (nl < 0 ? text.slice(0, 4096) : text.slice(0, Math.min(nl, 4096))).replace(/\r$/, '');
-  const m = PROJECT_COMMENT.exec(first);
-  return m && m[1] ? m[1] : undefined;
+export function yamlScalar(name: string, flow: boolean): string {
+  if (flow && /[,[\]{}]/.test(name)) return JSON.stringify(name);
+  try {
+    const s = stringify(name, { lineWidth: 0 }).replace(/\n$/, '');
+    return s.includes('\n') ? JSON.stringify(name) : s;
+  } catch {
+    return JSON.stringify(name);
+  }
 }
 
 /** Position order, then code: the order of every diagnostics list of the loader. */
 export function compareDiagnostics(a: ConfigDiagnostic, b: ConfigDiagnostic): number {
-  return comparePositions(a.range.start, b.range.start) || comparePositions(a.range.end, b.range.end) || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
+  return (
+    comparePositions(a.range.start, b.range.start) ||
+    comparePositions(a.range.end, b.range.end) ||
+    (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)
+  );
 }

@@ -2,7 +2,8 @@
  * The contract of the config loader (`server/src/config/`): what `loadConfig` returns.
  * Positions are LSP-style: 0-based line and UTF-16 character.
  */
-import type { ConfigPath, SyncConfig } from '../sync/model';
+import type { DiagnosticCode } from '../../../protocol';
+import type { ConfigPath, SyncConfig } from './model';
 
 export interface Position {
   line: number;
@@ -23,12 +24,11 @@ export interface TextEdit {
 }
 
 /**
- * One problem found in the config text. `code` is a stable code of DESIGN.md ("yaml-syntax",
- * "tab-indent", "unknown-key", "snake-case-key", "schema", "duplicate-experience-name", …).
+ * One problem found in the config text. `code` is a stable code (docs/diagnostics.md).
  * `fix`, where present, is the safe quick fix (a set of edits applied together).
  */
 export interface ConfigDiagnostic {
-  code: string;
+  code: DiagnosticCode;
   message: string;
   severity: Severity;
   range: Range;

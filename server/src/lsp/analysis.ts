@@ -162,7 +162,7 @@ export class Analyzer {
       .catch(() => undefined)
       .then(() => this.analyze(uri))
       .catch((err) => {
-        this.opts.log?.(`Analysis of ${uri} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+        this.opts.log?.(`Analysis of ${uri} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
         return this.latestByUri.get(uri);
       });
     this.runs.set(uri, { version: doc.version, promise });
@@ -195,7 +195,9 @@ export class Analyzer {
     // load takes the fast path there (the same result, ranges from single pieces).
     const offThread = text.length >= OFF_THREAD_MIN_CHARS;
     const loaded = withDiagnostics(
-      offThread ? await loadOffThread(text, { fast: true, uri, previous: prev?.loaded }) : loadConfig(text, prev ? { previous: prev.loaded } : undefined),
+      offThread
+        ? await loadOffThread(text, { fast: true, uri, previous: prev?.loaded })
+        : loadConfig(text, prev ? { previous: prev.loaded } : undefined),
       await fileByteDiagnostics(uri),
     );
     const project = loaded.projectComment ?? settings.project;
@@ -226,7 +228,7 @@ export class Analyzer {
       for (const e of out.plan.experiences) if (e.configIndex !== undefined) out.byIndex.set(e.configIndex, e);
     } catch (err) {
       out.planSkipped = `The plan could not be computed: ${err instanceof Error ? err.message : String(err)}`;
-      this.opts.log?.(`computePlan failed for ${a.uri}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      this.opts.log?.(`computePlan failed for ${a.uri}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     }
     return out;
   }

@@ -1,5 +1,5 @@
 /**
- * Code actions (DESIGN.md, "Code actions"):
+ * Code actions (docs/diagnostics.md, "Code actions"):
  * - the quick fixes the config loader attaches to its diagnostics (`fix`: tabs → spaces with the
  *   tab width that makes the file parse, snake_case → camelCase, closest key for unknown-key);
  * - "did you mean" for `unknown-tag`, `unknown-system`, `unknown-test-suite`,
@@ -18,16 +18,14 @@
  *
  * Edits are computed against the analysis of the document's current version.
  */
-import {
-  CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type Range, type TextEdit,
-} from 'vscode-languageserver';
+import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type Range, type TextEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { stringify } from 'yaml';
 import { setExperienceIDs } from '../config/index';
 import { stateToConfig } from '../sync/clone';
 import { closestName } from '../util/closest';
 import type { Analysis } from './analysis';
-import { yamlScalar } from './completion';
+import { yamlScalar } from '../config/text';
 import { SOURCE, type DiagnosticData } from './diagnostics';
 
 /** The kind of the "Write matched experience IDs into the file" source action. */
@@ -85,7 +83,13 @@ export function codeActionsFor(a: Analysis, doc: TextDocument, params: CodeActio
       if (code === 'unknown-key') {
         const suggestion = data.loader?.suggestion;
         if (typeof suggestion === 'string' && suggestion)
-          out.push({ title: `Change to "${suggestion}"`, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: true, edit: edit([{ range: d.range, newText: suggestion }]) });
+          out.push({
+            title: `Change to "${suggestion}"`,
+            kind: CodeActionKind.QuickFix,
+            diagnostics: [d],
+            isPreferred: true,
+            edit: edit([{ range: d.range, newText: suggestion }]),
+          });
         continue;
       }
       const kind = DID_YOU_MEAN[code];
@@ -134,7 +138,12 @@ export function codeActionsFor(a: Analysis, doc: TextDocument, params: CodeActio
 function didYouMean(a: Analysis, doc: TextDocument, d: Diagnostic, kind: 'tag' | 'system' | 'testSuite'): CodeAction | undefined {
   const state = a.snapshot?.state;
   if (!state) return undefined;
-  const names = kind === 'tag' ? state.tags.map((t) => t.name) : kind === 'system' ? state.systems.map((s) => s.name) : state.testSuites.map((s) => s.name);
+  const names =
+    kind === 'tag'
+      ? state.tags.map((t) => t.name)
+      : kind === 'system'
+        ? state.systems.map((s) => s.name)
+        : state.testSuites.map((s) => s.name);
   const name = scalarAt(doc, d.range);
   const best = closestName(name, names);
   if (!best || best === name) return undefined;
@@ -283,7 +292,9 @@ function renameDuplicate(a: Analysis, doc: TextDocument, d: Diagnostic): CodeAct
 function addUnlisted(a: Analysis, doc: TextDocument, d: Diagnostic): CodeAction | undefined {
   const state = a.snapshot?.state;
   if (!state || !a.plan || a.version !== doc.version) return undefined;
-  const ids = new Set(a.plan.experiences.filter((e) => e.action === 'archive' && e.configIndex === undefined && e.experienceID).map((e) => e.experienceID!));
+  const ids = new Set(
+    a.plan.experiences.filter((e) => e.action === 'archive' && e.configIndex === undefined && e.experienceID).map((e) => e.experienceID!),
+  );
   const count = (a.loaded.config.experiences ?? []).length;
   if (!ids.size || !count) return undefined;
   const last = a.loaded.rangeOf(['experiences', count - 1]);
@@ -294,7 +305,11 @@ function addUnlisted(a: Analysis, doc: TextDocument, d: Diagnostic): CodeAction 
   const { config } = stateToConfig({ ...state, experiences: state.experiences.filter((e) => ids.has(e.experienceID)), testSuites: [] });
   const body = stringify({ experiences: config.experiences }, { lineWidth: 0, indentSeq: true }).replace(/\n$/, '');
   const pad = line.slice(0, dash).replace(/[^\t]/g, ' ');
-  const entries = body.split('\n').slice(1).map((l) => pad + l.slice(2)).join('\n');
+  const entries = body
+    .split('\n')
+    .slice(1)
+    .map((l) => pad + l.slice(2))
+    .join('\n');
   let endLine = last.end.line;
   // A range ending at column 0 ends on the line before (the item's newline).
   if (last.end.character === 0 && endLine > last.start.line) endLine--;

@@ -1,5 +1,5 @@
 /**
- * Code lens (DESIGN.md, "Code lens"): on each experience what sync will do with it
+ * Code lens (docs/architecture.md, "Code lens"): on each experience what sync will do with it
  * (`+ create`, `~ update: description, locations`, `↺ restore`, `✓ unchanged`), and on line 0
  * the plan's summary (`Plan: 1 to create, 2 to update, 1 to archive` or `No changes`) with the
  * command `resim.previewSync`, plus `Apply` (`resim.applySync`) when there is something to
@@ -10,8 +10,8 @@
  */
 import type { CodeLens, Range } from 'vscode-languageserver';
 import type { Plan, PlannedExperience } from '../sync/model';
+import { ACTION_SYMBOL } from '../../../protocol';
 import { planHasChanges } from '../sync/plan';
-import { ACTION_SYMBOL } from '../sync/render';
 import type { Analysis } from './analysis';
 
 export const PREVIEW_COMMAND = 'resim.previewSync';

@@ -1,5 +1,5 @@
 /**
- * Completion (DESIGN.md, "Completion"): tag names in `tags:` and `managedExperienceTags:`,
+ * Completion (docs/architecture.md, "Completion"): tag names in `tags:` and `managedExperienceTags:`,
  * system names in `systems:`, test suite names in `managedTestSuites[].name`, experience names
  * in a suite's `experiences:` (from the project's state and from the file), and keys from the
  * schema (`schema/experience-sync.schema.json`) at key positions.
@@ -9,11 +9,16 @@
  * analysis is of an older version. Names come from the cached analysis; nothing is parsed here.
  */
 import {
-  CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, type CompletionList, type Position,
+  CompletionItemKind,
+  InsertTextFormat,
+  MarkupKind,
+  type CompletionItem,
+  type CompletionList,
+  type Position,
 } from 'vscode-languageserver';
-import { stringify } from 'yaml';
 import schemaJson from '../../../schema/experience-sync.schema.json';
-import { lineStarts } from '../config/text';
+import { canonicalKey } from '../config/schema';
+import { lineStarts, yamlScalar } from '../config/text';
 import type { Analysis } from './analysis';
 
 type MapKind = 'root' | 'experience' | 'testSuite' | 'environmentVariable' | 'customField';
@@ -39,18 +44,17 @@ function deref(s: JsonSchema | undefined): JsonSchema | undefined {
 /** The schema of each kind of map (its `properties` are the keys offered). */
 function mapSchema(kind: MapKind): JsonSchema | undefined {
   switch (kind) {
-    case 'root': return schema;
-    case 'experience': return deref(schema.properties?.experiences?.items);
-    case 'testSuite': return deref(schema.properties?.managedTestSuites?.items);
-    case 'environmentVariable': return deref(deref(mapSchema('experience')?.properties?.environmentVariables)?.items);
-    case 'customField': return deref(deref(mapSchema('experience')?.properties?.customFields)?.items);
+    case 'root':
+      return schema;
+    case 'experience':
+      return deref(schema.properties?.experiences?.items);
+    case 'testSuite':
+      return deref(schema.properties?.managedTestSuites?.items);
+    case 'environmentVariable':
+      return deref(deref(mapSchema('experience')?.properties?.environmentVariables)?.items);
+    case 'customField':
+      return deref(deref(mapSchema('experience')?.properties?.customFields)?.items);
   }
-}
-
-/** snake_case → camelCase, so that a snake_case key finds its context too. */
-function canonicalKey(k: string): string {
-  if (k === 'experience_id') return 'experienceID';
-  return k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
 /** Where the cursor is, in terms of the config's structure. */
@@ -80,7 +84,13 @@ function infoOf(line: string): LineInfo | undefined {
     const dashes = k[2];
     const keyCol = k[1].length + dashes.length;
     const rest = k[5].replace(/\s+#.*$/, '').trim();
-    return { indent, dashCol: dashes ? k[1].length : undefined, keyCol, key: canonicalKey(k[4]), blockValue: rest === '' || rest === '|' || rest === '>' };
+    return {
+      indent,
+      dashCol: dashes ? k[1].length : undefined,
+      keyCol,
+      key: canonicalKey(k[4]),
+      blockValue: rest === '' || rest === '|' || rest === '>',
+    };
   }
   const d = DASH_LINE.exec(line);
   if (d) return { indent, dashCol: d[1].length };
@@ -110,7 +120,11 @@ export function lineIndexOf(text: string): LineIndex {
  * 400,000 lines down an `experiences:` list costs a few ms, not one string per line above.
  */
 class LinesAbove {
-  constructor(private readonly text: string, private readonly index: LineIndex, private line: number) {}
+  constructor(
+    private readonly text: string,
+    private readonly index: LineIndex,
+    private line: number,
+  ) {}
   /** The next line up that may hold an ancestor of a node at `target` (see `ancestors`), or undefined at the top. */
   next(target: number, targetIsDash: boolean): string | undefined {
     const text = this.text;
@@ -228,7 +242,8 @@ export function completionContext(text: string, pos: Position, index: LineIndex 
       const lead = rest.length - rest.trimStart().length;
       return { kind: 'name', names, prefix: rest.trimStart(), start: valueStart + lastSep + 1 + lead, flow: true };
     }
-    if (names === 'testSuite' || chain[chain.length - 1] === 'name') return { kind: 'name', names, prefix: value, start: valueStart, flow: false };
+    if (names === 'testSuite' || chain[chain.length - 1] === 'name')
+      return { kind: 'name', names, prefix: value, start: valueStart, flow: false };
     return undefined; // `tags: x` on one line is not a list
   }
 
@@ -274,24 +289,18 @@ function candidates(a: Analysis | undefined, kind: NameKind): Map<string, 'proje
   return out;
 }
 
-/** A name as YAML text: plain when YAML reads it back as the same string, else quoted. */
-export function yamlScalar(name: string, flow: boolean): string {
-  if (flow && /[,[\]{}]/.test(name)) return JSON.stringify(name);
-  try {
-    const s = stringify(name, { lineWidth: 0 }).replace(/\n$/, '');
-    return s.includes('\n') ? JSON.stringify(name) : s;
-  } catch {
-    return JSON.stringify(name);
-  }
-}
-
 const LABEL: Record<NameKind, string> = { tag: 'tag', system: 'system', testSuite: 'test suite', experience: 'experience' };
 
 /**
  * Completion items at `pos` of `text`, using the (possibly older) analysis for names. `index`:
  * the text's line starts when the caller has them (the server: the document's own).
  */
-export function completionsAt(text: string, pos: Position, a: Analysis | undefined, index: LineIndex = lineIndexOf(text)): CompletionList | null {
+export function completionsAt(
+  text: string,
+  pos: Position,
+  a: Analysis | undefined,
+  index: LineIndex = lineIndexOf(text),
+): CompletionList | null {
   const ctx = completionContext(text, pos, index);
   if (!ctx) return null;
   const range = { start: { line: pos.line, character: ctx.start }, end: pos };
@@ -299,19 +308,21 @@ export function completionsAt(text: string, pos: Position, a: Analysis | undefin
   const present = siblings(text, pos, ctx, index);
   if (ctx.kind === 'key') {
     const props = mapSchema(ctx.map)?.properties ?? {};
-    const items: CompletionItem[] = Object.entries(props).filter(([key]) => !present.has(key)).map(([key, s], i) => {
-      const d = deref(s);
-      const isList = d?.type === 'array';
-      return {
-        label: key,
-        kind: CompletionItemKind.Property,
-        detail: typeof d?.type === 'string' ? d.type : undefined,
-        documentation: d?.description ? { kind: MarkupKind.Markdown, value: d.description } : undefined,
-        sortText: String(i).padStart(3, '0'),
-        textEdit: { range, newText: isList ? `${key}:` : `${key}: ` },
-        insertTextFormat: InsertTextFormat.PlainText,
-      };
-    });
+    const items: CompletionItem[] = Object.entries(props)
+      .filter(([key]) => !present.has(key))
+      .map(([key, s], i) => {
+        const d = deref(s);
+        const isList = d?.type === 'array';
+        return {
+          label: key,
+          kind: CompletionItemKind.Property,
+          detail: typeof d?.type === 'string' ? d.type : undefined,
+          documentation: d?.description ? { kind: MarkupKind.Markdown, value: d.description } : undefined,
+          sortText: String(i).padStart(3, '0'),
+          textEdit: { range, newText: isList ? `${key}:` : `${key}: ` },
+          insertTextFormat: InsertTextFormat.PlainText,
+        };
+      });
     return { isIncomplete: false, items };
   }
   const items: CompletionItem[] = [];
@@ -347,7 +358,11 @@ function linesOf(text: string, index: LineIndex): { length: number; at(line: num
 function unquote(raw: string): string {
   const t = raw.replace(/\s+#.*$/, '').trim();
   if (t.startsWith('"')) {
-    try { return JSON.parse(t) as string; } catch { return t.slice(1, -1); }
+    try {
+      return JSON.parse(t) as string;
+    } catch {
+      return t.slice(1, -1);
+    }
   }
   if (t.startsWith("'")) return t.slice(1, -1).replace(/''/g, "'");
   return t;

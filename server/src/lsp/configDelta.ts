@@ -4,7 +4,7 @@
  * 100 ms of the main thread, while an edit changes one entry. Entries are matched by identity:
  * the incremental loader hands back the same object for every piece it reused.
  */
-import type { SyncConfig } from '../sync/model';
+import type { SyncConfig } from '../config/model';
 
 /** For each list, where each entry comes from: the index in the base config, or -1 (then the next of `added`). */
 export interface ConfigDelta {

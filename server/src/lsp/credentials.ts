@@ -16,7 +16,7 @@
  */
 import type { AuthProvider } from '../resim/index';
 import { resolveApiUrl, resolveCredentials } from '../resim/connection';
-import { normalizeApiUrl } from './settings';
+import { apiUrlKey as normalizeApiUrl } from '../resim/url';
 
 /** Params of the `resim/setCredentials` notification. */
 export interface SetCredentialsParams {
@@ -29,8 +29,7 @@ export interface SetCredentialsParams {
 
 /** What `forApi` answers: an auth provider to build a client with, or why there is none. */
 export type CredentialLookup =
-  | { auth: AuthProvider; source: 'client' | 'environment'; reason?: undefined }
-  | { auth: undefined; reason: string };
+  { auth: AuthProvider; source: 'client' | 'environment'; reason?: undefined } | { auth: undefined; reason: string };
 
 interface ClientGiven {
   token?: string;
@@ -76,12 +75,17 @@ export class CredentialStore {
     try {
       const g = this.given.get(url);
       const fromClient = g
-        ? resolveCredentials({ token: g.token, clientId: g.clientId, clientSecret: g.clientSecret, authUrl: this.env.RESIM_AUTH_URL }, { env: {} })
+        ? resolveCredentials(
+            { token: g.token, clientId: g.clientId, clientSecret: g.clientSecret, authUrl: this.env.RESIM_AUTH_URL },
+            { env: {} },
+          )
         : undefined;
       if (fromClient) found = { auth: fromClient, source: 'client' };
       else {
         const fromEnv = resolveCredentials({}, { env: this.env });
-        found = fromEnv ? { auth: fromEnv, source: 'environment' } : { auth: undefined, reason: 'no token from the editor, no RESIM_TOKEN, no resim CLI login' };
+        found = fromEnv
+          ? { auth: fromEnv, source: 'environment' }
+          : { auth: undefined, reason: 'no token from the editor, no RESIM_TOKEN, no resim CLI login' };
       }
     } catch (err) {
       found = { auth: undefined, reason: err instanceof Error ? err.message : String(err) };

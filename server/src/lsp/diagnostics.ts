@@ -1,5 +1,5 @@
 /**
- * Diagnostics (DESIGN.md, "Diagnostics"): renders what the config loader found (static codes)
+ * Diagnostics (docs/diagnostics.md, "Diagnostics"): renders what the config loader found (static codes)
  * and what the plan found (live codes) as LSP diagnostics, `source: "resim"`, `code` = the
  * stable code. Nothing is decided here: static problems are `loadConfig`'s, live ones are
  * `computePlan`'s `errors` and `notices`; this module only maps config paths to ranges
@@ -8,11 +8,10 @@
  * Every diagnostic carries `data` for the code actions: the loader's `fix` and `data`, and for
  * live codes the config path.
  */
-import {
-  DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Range,
-} from 'vscode-languageserver';
+import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Range } from 'vscode-languageserver';
 import type { ConfigDiagnostic, LoadedConfig, Severity } from '../config/types';
-import type { ConfigPath, Plan } from '../sync/model';
+import type { ConfigPath } from '../config/model';
+import type { Plan } from '../sync/model';
 import type { Analysis } from './analysis';
 
 export const SOURCE = 'resim';
@@ -46,7 +45,14 @@ export function staticDiagnostics(uri: string, loaded: LoadedConfig, version?: n
     const data: DiagnosticData = { version };
     if (d.fix) data.fix = d.fix;
     if (d.data) data.loader = d.data;
-    const out: Diagnostic = { range: d.range, severity: SEVERITY[d.severity] ?? DiagnosticSeverity.Error, code: d.code, source: SOURCE, message: d.message, data };
+    const out: Diagnostic = {
+      range: d.range,
+      severity: SEVERITY[d.severity] ?? DiagnosticSeverity.Error,
+      code: d.code,
+      source: SOURCE,
+      message: d.message,
+      data,
+    };
     if (d.related?.length) out.relatedInformation = d.related.map((r) => ({ location: { uri, range: r.range }, message: r.message }));
     return out;
   });
@@ -72,7 +78,10 @@ export function liveDiagnostics(uri: string, loaded: LoadedConfig, plan: Plan, v
       data: { path: e.path, version } satisfies DiagnosticData,
     };
     if (e.related?.length)
-      d.relatedInformation = e.related.map((r): DiagnosticRelatedInformation => ({ location: { uri, range: rangeOf(r.path) }, message: r.message }));
+      d.relatedInformation = e.related.map((r): DiagnosticRelatedInformation => ({
+        location: { uri, range: rangeOf(r.path) },
+        message: r.message,
+      }));
     out.push(d);
   }
   for (const n of plan.notices) {

@@ -1,15 +1,14 @@
 /**
- * Which open documents the server treats as experience sync configs (DESIGN.md, "The file ↔
- * project link"): the language `resim-experiences`; YAML documents named `*.experiences.yaml`
+ * Which open documents the server treats as experience sync configs (docs/sync-rules.md, "Reading the
+ * file"): the language `resim-experiences`; YAML documents named `*.experiences.yaml`
  * / `*.experiences.yml`, matching a glob of `resim.configFiles`, or whose first line is
  * `# resim-project: …`. Every other document is ignored (no diagnostics, no features).
  */
 import { minimatch } from 'minimatch';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
-import { projectCommentOf, type ResimSettings } from './settings';
-
-export const LANGUAGE_ID = 'resim-experiences';
+import { LANGUAGE_ID, projectCommentOf } from '../../../protocol';
+import type { ResimSettings } from './settings';
 const YAML_LANGUAGES = new Set(['yaml', 'yml']);
 const BUILTIN_NAME = /\.experiences\.ya?ml$/i;
 

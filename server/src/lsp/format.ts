@@ -29,7 +29,11 @@ export function formatConfigText(text: string, options?: Pick<FormattingOptions,
 }
 
 /** One hunk of a line diff: lines [startLine, endLine) of the old text become `newText`. */
-interface Hunk { startLine: number; endLine: number; newText: string }
+interface Hunk {
+  startLine: number;
+  endLine: number;
+  newText: string;
+}
 
 function hunks(before: string, after: string): Hunk[] {
   const out: Hunk[] = [];
@@ -63,7 +67,8 @@ function lineCount(text: string): number {
 function toEdit(text: string, h: Hunk): TextEdit {
   const total = lineCount(text);
   // A hunk reaching past the last line (no final newline) ends at the end of the text.
-  const end = h.endLine >= total ? { line: total - 1, character: text.length - (text.lastIndexOf('\n') + 1) } : { line: h.endLine, character: 0 };
+  const end =
+    h.endLine >= total ? { line: total - 1, character: text.length - (text.lastIndexOf('\n') + 1) } : { line: h.endLine, character: 0 };
   return { range: { start: { line: h.startLine, character: 0 }, end }, newText: h.newText };
 }
 

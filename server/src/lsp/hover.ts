@@ -1,5 +1,5 @@
 /**
- * Hover (DESIGN.md, "Hover"): on an experience entry, what sync will do with it (matched
+ * Hover (docs/architecture.md, "Hover"): on an experience entry, what sync will do with it (matched
  * experience ID, matched by name / ID / new, the action, the changed fields before → after,
  * a link to it in the ReSim app); on a tag, system or test suite name, its ID and members.
  *
@@ -7,7 +7,8 @@
  * plans, so it answers at once even while a large file is being validated.
  */
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
-import type { ConfigPath, PlannedExperience, ProjectState } from '../sync/model';
+import type { ConfigPath } from '../config/model';
+import type { PlannedExperience, ProjectState } from '../sync/model';
 import type { Analysis } from './analysis';
 import { experienceUrl, md, mdCode, mdLink, mdValue } from './markdown';
 
@@ -85,12 +86,19 @@ function experienceHover(a: Analysis, index: number): string {
   }
   lines.push(`**${ACTION_TITLE[p.action]}**`, '');
   if (p.matchedBy === 'name') lines.push(`Matched by name to ${mdCode(p.experienceID ?? '')}`);
-  else if (p.matchedBy === 'id') lines.push(`Matched by ID to ${mdCode(p.experienceID ?? '')}${p.previousName !== undefined ? ` (renamed from ${mdCode(p.previousName)})` : ''}`);
+  else if (p.matchedBy === 'id')
+    lines.push(
+      `Matched by ID to ${mdCode(p.experienceID ?? '')}${p.previousName !== undefined ? ` (renamed from ${mdCode(p.previousName)})` : ''}`,
+    );
   else lines.push('New: no experience of the project matches; sync creates it.');
   if (p.changes.length) {
     lines.push('', p.action === 'create' ? 'Fields:' : 'Changes:', '');
     for (const c of p.changes.slice(0, 30)) {
-      lines.push(p.action === 'create' ? `- ${mdCode(c.field)}: ${mdValue(c.after)}` : `- ${mdCode(c.field)}: ${mdValue(c.before)} → ${mdValue(c.after)}`);
+      lines.push(
+        p.action === 'create'
+          ? `- ${mdCode(c.field)}: ${mdValue(c.after)}`
+          : `- ${mdCode(c.field)}: ${mdValue(c.before)} → ${mdValue(c.after)}`,
+      );
     }
     if (p.changes.length > 30) lines.push(`- … ${p.changes.length - 30} more`);
   }
@@ -114,7 +122,8 @@ function tagHover(a: Analysis, name: string | undefined): string | null {
   if (!tag) return [...lines, 'Not a tag of this project.'].join('\n');
   lines.push(`ID ${mdCode(tag.id)}`, '', `Members: ${memberLine(state, tag.experienceIDs)}`);
   const planned = a.plan?.tags.find((t) => t.tagID === tag.id);
-  if (planned && (planned.add.length || planned.remove.length)) lines.push('', `Sync adds it to ${planned.add.length}, removes it from ${planned.remove.length}.`);
+  if (planned && (planned.add.length || planned.remove.length))
+    lines.push('', `Sync adds it to ${planned.add.length}, removes it from ${planned.remove.length}.`);
   const managed = (a.loaded.config.managedExperienceTags ?? []).includes(name);
   lines.push('', managed ? 'Managed: removed from experiences that do not list it.' : 'Not managed: sync adds it, never removes it.');
   return lines.join('\n');

@@ -1,6 +1,6 @@
 /**
  * Markdown helpers for hovers and completion documentation. Every string that comes from a
- * config or the API goes through `md()` (brief: "escape every string from a config or the API"):
+ * config or the API goes through `md()` (docs/security.md: every string from a config or the API is escaped):
  * CommonMark lets any ASCII punctuation be backslash-escaped, so escaping all of it leaves no
  * way to inject links, HTML, code spans or emphasis. Line breaks are flattened; control, bidi
  * and invisible characters are shown as escapes (`\u202e`).
@@ -16,7 +16,7 @@ const PUNCTUATION = /[!-/:-@[-`{-~]/g;
 
 /** `s` as literal Markdown text, single line, at most `max` characters (then "…"). */
 export function md(s: unknown, max = 300): string {
-  let t = typeof s === 'string' ? s : s === undefined ? 'undefined' : JSON.stringify(s) ?? String(s);
+  let t = typeof s === 'string' ? s : s === undefined ? 'undefined' : (JSON.stringify(s) ?? String(s));
   t = t.replace(/[\r\n\t\u2028\u2029]+/g, ' ');
   if (t.length > max) t = t.slice(0, max) + '…';
   t = escapeVisible(t); // control, bidi and invisible characters as visible escapes (security/text.ts)
@@ -29,7 +29,7 @@ export function md(s: unknown, max = 300): string {
  * with a backtick or a space (CommonMark strips one such space on each side).
  */
 export function mdCode(s: unknown, max = 300): string {
-  let t = typeof s === 'string' ? s : s === undefined ? 'undefined' : JSON.stringify(s) ?? String(s);
+  let t = typeof s === 'string' ? s : s === undefined ? 'undefined' : (JSON.stringify(s) ?? String(s));
   t = t.replace(/[\r\n\t\u2028\u2029]+/g, ' ');
   if (t.length > max) t = t.slice(0, max) + '…';
   const longest = Math.max(0, ...(t.match(/`+/g) ?? []).map((run) => run.length));

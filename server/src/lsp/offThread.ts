@@ -15,7 +15,7 @@ import * as v8 from 'v8';
 import { Worker } from 'worker_threads';
 import { fromFastSnapshot, fromSnapshot, loadConfig, type FastSnapshot, type LoadSnapshot, type LoadedConfig } from '../config/index';
 import { applyConfigDelta, type ConfigDelta } from './configDelta';
-import type { SyncConfig } from '../sync/model';
+import type { SyncConfig } from '../config/model';
 import type { LoadRequest } from './loadWorker';
 
 /**
@@ -62,23 +62,34 @@ function getWorker(): Worker | null {
   if (!fs.existsSync(file)) return (worker = null);
   const w = new Worker(file, { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MIB } });
   w.unref(); // never keeps the server process alive
-  w.on('message', (m: { id: number; snapshot?: LoadSnapshot; fast?: FastSnapshot; delta?: ConfigDelta; part?: SyncConfig['experiences']; error?: string }) => {
-    const p = pending.get(m.id);
-    if (!p) return;
-    if (m.part) {
-      (p.parts ??= []).push(m.part);
-      return;
-    }
-    pending.delete(m.id);
-    if (m.fast?.config && p.parts) m.fast.config.experiences = [...p.parts.flat(), ...m.fast.config.experiences];
-    let loaded: LoadedConfig | undefined;
-    if (m.fast && m.delta && p.previous) loaded = fromFastSnapshot(p.text, { ...m.fast, config: applyConfigDelta(p.previous.config, m.delta) });
-    else if (m.fast && m.fast.config) loaded = fromFastSnapshot(p.text, m.fast);
-    else if (m.snapshot) loaded = fromSnapshot(m.snapshot);
-    if (!loaded) return onMain(p);
-    replyOf.set(loaded, { worker: w, id: m.id });
-    p.resolve(loaded);
-  });
+  w.on(
+    'message',
+    (m: {
+      id: number;
+      snapshot?: LoadSnapshot;
+      fast?: FastSnapshot;
+      delta?: ConfigDelta;
+      part?: SyncConfig['experiences'];
+      error?: string;
+    }) => {
+      const p = pending.get(m.id);
+      if (!p) return;
+      if (m.part) {
+        (p.parts ??= []).push(m.part);
+        return;
+      }
+      pending.delete(m.id);
+      if (m.fast?.config && p.parts) m.fast.config.experiences = [...p.parts.flat(), ...m.fast.config.experiences];
+      let loaded: LoadedConfig | undefined;
+      if (m.fast && m.delta && p.previous)
+        loaded = fromFastSnapshot(p.text, { ...m.fast, config: applyConfigDelta(p.previous.config, m.delta) });
+      else if (m.fast && m.fast.config) loaded = fromFastSnapshot(p.text, m.fast);
+      else if (m.snapshot) loaded = fromSnapshot(m.snapshot);
+      if (!loaded) return onMain(p);
+      replyOf.set(loaded, { worker: w, id: m.id });
+      p.resolve(loaded);
+    },
+  );
   const lost = () => {
     if (worker === w) worker = undefined; // started again for the next text
     const all = [...pending.values()];

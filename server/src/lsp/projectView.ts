@@ -12,7 +12,7 @@
  *   (then the others by name), for a line-by-line diff against the file.
  *
  * Both read the server's cached state only (no API call); `problem` says why there is none.
- * The method names and shapes are in projectViewProtocol.ts (no imports, so the extension's
+ * The method names and shapes are in protocol/projectView.ts (no imports, so the extension's
  * bundle takes them without the server's code).
  */
 import { LSPErrorCodes, ResponseError, type Connection, type TextDocuments } from 'vscode-languageserver';
@@ -21,11 +21,20 @@ import { cloneConfig } from '../sync/clone';
 import type { Analysis, Analyzer } from './analysis';
 import { experienceUrl } from './markdown';
 import {
-  MAX_PAGE, PROJECT_ITEM_KINDS, ProjectViewMethods, type ProjectGroup, type ProjectItem, type ProjectItemKind, type ProjectItemStatus,
-  type ProjectItemsParams, type ProjectItemsResult, type ProjectTextParams, type ProjectTextResult,
-} from './projectViewProtocol';
+  MAX_PAGE,
+  PROJECT_ITEM_KINDS,
+  ProjectViewMethods,
+  type ProjectGroup,
+  type ProjectItem,
+  type ProjectItemKind,
+  type ProjectItemStatus,
+  type ProjectItemsParams,
+  type ProjectItemsResult,
+  type ProjectTextParams,
+  type ProjectTextResult,
+} from '../../../protocol';
 
-export * from './projectViewProtocol';
+export * from '../../../protocol';
 
 const DEFAULT_PAGE = 200;
 
@@ -57,7 +66,10 @@ export function projectItems(a: Analysis): Record<ProjectItemKind, ProjectItem[]
   for (const p of plan?.experiences ?? []) {
     if (p.experienceID) seen.add(p.experienceID);
     experiences.push({
-      kind: 'experience', name: p.name, id: p.experienceID, status: p.action,
+      kind: 'experience',
+      name: p.name,
+      id: p.experienceID,
+      status: p.action,
       ...(p.configIndex !== undefined ? at(['experiences', p.configIndex, 'name']) : {}),
       ...(p.experienceID ? urlOf(p.experienceID) : {}),
     });
@@ -69,7 +81,9 @@ export function projectItems(a: Analysis): Record<ProjectItemKind, ProjectItem[]
 
   // Where the file names a tag or system first (managedExperienceTags, then the experiences).
   const firstUse = new Map<string, { line?: number; character?: number }>();
-  const note = (key: string, path: (string | number)[]) => { if (!firstUse.has(key)) firstUse.set(key, at(path)); };
+  const note = (key: string, path: (string | number)[]) => {
+    if (!firstUse.has(key)) firstUse.set(key, at(path));
+  };
   (cfg.managedExperienceTags ?? []).forEach((t, k) => note(`tag:${t}`, ['managedExperienceTags', k]));
   (cfg.experiences ?? []).forEach((e, i) => {
     (Array.isArray(e?.tags) ? e.tags : []).forEach((t, j) => note(`tag:${t}`, ['experiences', i, 'tags', j]));
@@ -83,15 +97,25 @@ export function projectItems(a: Analysis): Record<ProjectItemKind, ProjectItem[]
   const systemChange = new Map((plan?.systems ?? []).map((s) => [s.name, s.add.length > 0]));
   const systems: ProjectItem[] = state.systems.map((s) => {
     const use = firstUse.get(`system:${s.name}`);
-    return { kind: 'system', name: s.name, id: s.id, status: systemChange.get(s.name) ? 'update' : use ? 'unchanged' : 'unmanaged', ...use };
+    return {
+      kind: 'system',
+      name: s.name,
+      id: s.id,
+      status: systemChange.get(s.name) ? 'update' : use ? 'unchanged' : 'unmanaged',
+      ...use,
+    };
   });
   const suiteIndex = new Map<string, number>();
-  (cfg.managedTestSuites ?? []).forEach((s, i) => { if (s && !suiteIndex.has(s.name)) suiteIndex.set(s.name, i); });
+  (cfg.managedTestSuites ?? []).forEach((s, i) => {
+    if (s && !suiteIndex.has(s.name)) suiteIndex.set(s.name, i);
+  });
   const suiteChange = new Map((plan?.testSuites ?? []).map((s) => [s.name, s.changed]));
   const testSuites: ProjectItem[] = state.testSuites.map((s) => {
     const i = suiteIndex.get(s.name);
     return {
-      kind: 'testSuite', name: s.name, id: s.testSuiteID,
+      kind: 'testSuite',
+      name: s.name,
+      id: s.testSuiteID,
       status: suiteChange.get(s.name) ? 'update' : i !== undefined ? 'unchanged' : 'unmanaged',
       ...(i !== undefined ? at(['managedTestSuites', i, 'name']) : {}),
     };
@@ -114,7 +138,9 @@ function matches(item: ProjectItem, filter: string): boolean {
 export function listProjectItems(a: Analysis, params: ProjectItemsParams): ProjectItemsResult {
   const all = projectItems(a);
   const state = a.snapshot?.state;
-  const problem = a.snapshot?.problem?.message ?? (state && !a.plan ? a.planSkipped ?? 'The config has errors: statuses are not known.' : null) ??
+  const problem =
+    a.snapshot?.problem?.message ??
+    (state && !a.plan ? (a.planSkipped ?? 'The config has errors: statuses are not known.') : null) ??
     (state ? null : 'The project state is not available yet.');
   if (!all || !state) return { project: null, fetchedAt: null, problem, groups: [], items: [] };
   const filter = (params.filter ?? '').trim().toLowerCase();
@@ -163,11 +189,17 @@ async function analysisOf(deps: ProjectViewDeps, params: unknown): Promise<Analy
 
 /** Registers `resim/projectItems` and `resim/projectText`. */
 export function registerProjectView(deps: ProjectViewDeps): void {
-  deps.connection.onRequest(ProjectViewMethods.items, async (params: ProjectItemsParams) => listProjectItems(await analysisOf(deps, params), params ?? { uri: '' }));
+  deps.connection.onRequest(ProjectViewMethods.items, async (params: ProjectItemsParams) =>
+    listProjectItems(await analysisOf(deps, params), params ?? { uri: '' }),
+  );
   deps.connection.onRequest(ProjectViewMethods.text, async (params: ProjectTextParams) => {
     const a = await analysisOf(deps, params);
     const out = projectText(a);
-    if (!out) throw new ResponseError(LSPErrorCodes.RequestFailed, a.snapshot?.problem?.message ?? `The state of project "${a.project}" is not available yet; refresh it first.`);
+    if (!out)
+      throw new ResponseError(
+        LSPErrorCodes.RequestFailed,
+        a.snapshot?.problem?.message ?? `The state of project "${a.project}" is not available yet; refresh it first.`,
+      );
     return out;
   });
 }

@@ -1,10 +1,10 @@
 /**
- * The custom requests of the server (the extension client's `protocol.ts` mirrors them):
+ * The custom requests of the server; their types are the shared protocol's (protocol/messages.ts):
  *
  * - `resim/preview` `{uri}` → `{plan: planToJson(plan) + configFingerprint + stateFetchedAt | null,
  *   errors?}`: the same JSON as the CLI's `preview --json`, with both fingerprints (state and
- *   config); `errors` are `{code, message, line, column}` (1-based), static (the loader's) and
- *   live (the plan's), or `state-unavailable`.
+ *   config); `errors` are the CLI's problems (`collectProblems`) of error severity, static (the
+ *   loader's) and live (the plan's), or `state-unavailable`.
  * - `resim/apply` `{uri, stateFingerprint, configFingerprint, allowMassArchive?, workDoneToken?}`
  *   → the `ApplyResult` (`{ok, calls, failures, experienceIDs, cancelled}`). A plan is a
  *   contract: both fingerprints of the previewed plan are required. Re-reads the state and
@@ -20,46 +20,36 @@
  * - `resim/listProjects` → `[{id, name}]` (unarchived projects).
  */
 import {
-  LSPErrorCodes, ResponseError, type CancellationToken, type Connection, type TextDocuments,
+  ErrorCodes,
+  LSPErrorCodes,
+  ResponseError,
+  type CancellationToken,
+  type Connection,
+  type TextDocuments,
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { ResimApi } from '../resim/types';
-import { PlanRefusedError, type ApplyResult, type PlanRefusal } from '../sync/apply';
+import {
+  ApplyRequest,
+  CloneRequest,
+  configErrorsRefusal,
+  ListProjectsRequest,
+  PreviewRequest,
+  RefreshStateRequest,
+  type ApplyErrorCode,
+  type ApplyResult,
+  type PreviewError,
+  type PreviewResult,
+} from '../../../protocol';
+import { PlanRefusedError } from '../sync/apply';
 import { fingerprintConfig } from '../sync/fingerprint';
 import { cloneConfig } from '../sync/clone';
-import { ingest } from '../sync/ingest';
+import { collectProblems } from '../sync/problems';
 import { planToJson } from '../sync/render';
-import { assertBound, guardedApply, type GuardOptions } from '../sync/service';
+import { assertBound, guardedApply, readProject, resolveProject, type GuardOptions } from '../sync/service';
 import type { Analysis, Analyzer } from './analysis';
 import type { SettingsStore } from './settings';
 import { describeApiError, type StateCache, type StateProblemReason } from './state';
 import { apiProblem, withoutCliAdvice } from '../resim/problems';
-
-export const Methods = {
-  preview: 'resim/preview',
-  apply: 'resim/apply',
-  clone: 'resim/clone',
-  refreshState: 'resim/refreshState',
-  listProjects: 'resim/listProjects',
-  setCredentials: 'resim/setCredentials',
-} as const;
-
-/** `data.code` of a refused `resim/apply` (the engine's `PlanRefusal`). */
-export type ApplyRefusal = PlanRefusal;
-
-export interface PreviewError {
-  code: string;
-  /** With `state-unavailable`: why (a `StateProblemReason`: `not-signed-in`, `credentials-refused`, `not-resim-api`, …). */
-  reason?: string;
-  message: string;
-  line: number;
-  column: number;
-}
-
-export interface PreviewResult {
-  plan: (Record<string, unknown> & { stateFetchedAt: string }) | null;
-  errors?: PreviewError[];
-}
 
 export interface RequestDeps {
   connection: Connection;
@@ -70,6 +60,8 @@ export interface RequestDeps {
   /** Default FRESH_PREVIEW_MAX_AGE_MS; `initializationOptions.freshPreviewMaxAgeMs` (tests) changes it. */
   freshPreviewMaxAgeMs?: number;
   log: (message: string) => void;
+  /** Logs a failure of ours (an exception that is not a `ResponseError`); default `log`. */
+  logFailure?: (message: string) => void;
 }
 
 function uriParam(params: unknown): string {
@@ -85,19 +77,14 @@ async function analysisOf(deps: RequestDeps, uri: string): Promise<Analysis> {
   return a;
 }
 
-/** Error-severity problems of the file and the plan, 1-based, sorted by position. */
+/** Error-severity problems of the file and the plan, 1-based, sorted by position (the CLI's, `collectProblems`). */
 function errorsOf(a: Analysis): PreviewError[] {
-  const out: PreviewError[] = a.loaded.diagnostics
-    .filter((d) => d.severity === 'error')
-    .map((d) => ({ code: d.code, message: d.message, line: d.range.start.line + 1, column: d.range.start.character + 1 }));
-  for (const e of a.plan?.errors ?? []) {
-    const r = a.loaded.rangeOf(e.path);
-    out.push({ code: e.code, message: e.message, line: (r?.start.line ?? 0) + 1, column: (r?.start.character ?? 0) + 1 });
-  }
-  return out.sort((x, y) => x.line - y.line || x.column - y.column);
+  return collectProblems(a.loaded, a.plan?.errors)
+    .filter((p) => p.severity === 'error')
+    .map((p) => ({ code: p.code, message: p.message, line: p.line ?? 1, column: p.column ?? 1 }));
 }
 
-function refused(message: string, code: ApplyRefusal | 'state-unavailable'): ResponseError<{ code: string }> {
+function refused(message: string, code: ApplyErrorCode): ResponseError<ApplyRequest.ErrorData> {
   return new ResponseError(LSPErrorCodes.RequestFailed, message, { code });
 }
 
@@ -118,7 +105,11 @@ export async function preview(deps: RequestDeps, params: unknown): Promise<Previ
   const fresh = (params as { fresh?: unknown }).fresh === true;
   let a = await analysisOf(deps, uri);
   const fetchedAt = a.snapshot?.state ? Date.parse(a.snapshot.state.fetchedAt) : NaN;
-  const old = fresh && a.project !== undefined && Number.isFinite(fetchedAt) && Date.now() - fetchedAt > (deps.freshPreviewMaxAgeMs ?? FRESH_PREVIEW_MAX_AGE_MS);
+  const old =
+    fresh &&
+    a.project !== undefined &&
+    Number.isFinite(fetchedAt) &&
+    Date.now() - fetchedAt > (deps.freshPreviewMaxAgeMs ?? FRESH_PREVIEW_MAX_AGE_MS);
   if ((!a.snapshot?.state && !a.snapshot?.problem) || old) {
     // The state is being read (or too old for an explicit preview): wait for it, then plan against it.
     await deps.states.load(a.settings.apiUrl, a.project, { force: old });
@@ -127,7 +118,8 @@ export async function preview(deps: RequestDeps, params: unknown): Promise<Previ
   const errors = errorsOf(a);
   if (!a.plan) {
     const problem = a.snapshot?.problem?.message ?? a.planSkipped ?? 'The project state is not available yet.';
-    if (!errors.length || a.snapshot?.problem) errors.unshift({ code: 'state-unavailable', reason: a.snapshot?.problem?.reason, message: problem, line: 1, column: 1 });
+    if (!errors.length || a.snapshot?.problem)
+      errors.unshift({ code: 'state-unavailable', reason: a.snapshot?.problem?.reason, message: problem, line: 1, column: 1 });
     return { plan: null, errors };
   }
   const configFingerprint = fingerprintConfig(a.loaded.config, a.plan.archiveUnlisted);
@@ -139,9 +131,18 @@ const applyLocks = new Map<string, Promise<unknown>>();
 
 export async function apply(deps: RequestDeps, params: unknown, token: CancellationToken): Promise<ApplyResult> {
   const uri = uriParam(params);
-  const p = params as { stateFingerprint?: unknown; configFingerprint?: unknown; allowMassArchive?: unknown; workDoneToken?: string | number };
+  const p = params as {
+    stateFingerprint?: unknown;
+    configFingerprint?: unknown;
+    allowMassArchive?: unknown;
+    workDoneToken?: string | number;
+  };
   const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
-  const bound: GuardOptions = { expectedStateFingerprint: str(p.stateFingerprint), expectedConfigFingerprint: str(p.configFingerprint), requireFingerprints: true };
+  const bound: GuardOptions = {
+    expectedStateFingerprint: str(p.stateFingerprint),
+    expectedConfigFingerprint: str(p.configFingerprint),
+    requireFingerprints: true,
+  };
   try {
     assertBound(bound);
   } catch (err) {
@@ -150,10 +151,10 @@ export async function apply(deps: RequestDeps, params: unknown, token: Cancellat
   }
   const a = await analysisOf(deps, uri);
   if (!a.loaded.ok) {
-    const n = a.loaded.diagnostics.filter((d) => d.severity === 'error').length;
-    throw refused(`The config has ${n} error${n === 1 ? '' : 's'}; a config with errors is never applied.`, 'config-errors');
+    throw refused(configErrorsRefusal(a.loaded.diagnostics.filter((d) => d.severity === 'error').length), 'config-errors');
   }
-  if (!a.project) throw unavailable('No ReSim project is set for this file; its first line can name one: "# resim-project: <name or ID>".', 'no-project');
+  if (!a.project)
+    throw unavailable('No ReSim project is set for this file; its first line can name one: "# resim-project: <name or ID>".', 'no-project');
   const made = deps.states.apiFor(a.settings.apiUrl);
   if (!made.api) throw unavailable(made.problem.message, made.problem.reason);
   const api = made.api;
@@ -171,7 +172,7 @@ export async function apply(deps: RequestDeps, params: unknown, token: Cancellat
   const progress = p.workDoneToken !== undefined ? deps.connection.window.attachWorkDoneProgress(p.workDoneToken) : undefined;
   progress?.begin('ReSim: applying the sync plan', 0, 'Reading the project…', false);
   try {
-    const project = a.snapshot?.state?.project ?? (await resolve(api, a.project, controller.signal));
+    const project = a.snapshot?.state?.project ?? (await resolveProject(api, a.project, controller.signal));
     let outcome;
     try {
       outcome = await guardedApply(api, project, a.loaded.config, {
@@ -179,17 +180,23 @@ export async function apply(deps: RequestDeps, params: unknown, token: Cancellat
         signal: controller.signal,
         ...bound,
         allowMassArchive: p.allowMassArchive === true,
-        onProgress: (done, total, message) => progress?.report(total ? Math.round((done / total) * 100) : 100, `${done}/${total} ${message}`),
+        onProgress: (done, total, message) =>
+          progress?.report(total ? Math.round((done / total) * 100) : 100, `${done}/${total} ${message}`),
       });
     } catch (err) {
       if (err instanceof PlanRefusedError) {
         if (err.code === 'stale-plan') void deps.states.load(a.settings.apiUrl, a.project, { force: true });
         throw refused(err.message, err.code);
       }
-      throw unavailable(`Apply failed while reading project "${a.project}". ${describeApiError(err, a.settings.apiUrl)}`, apiProblem(err, a.settings.apiUrl).code);
+      throw unavailable(
+        `Apply failed while reading project "${a.project}". ${describeApiError(err, a.settings.apiUrl)}`,
+        apiProblem(err, a.settings.apiUrl).code,
+      );
     }
     const { result } = outcome;
-    deps.log(`Applied to ${project.name}: ${result.calls.length} calls, ${result.failures} failed${result.cancelled ? ', cancelled' : ''}.`);
+    deps.log(
+      `Applied to ${project.name}: ${result.calls.length} calls, ${result.failures} failed${result.cancelled ? ', cancelled' : ''}.`,
+    );
     return { ...result, calls: result.calls.map((c) => (c.error ? { ...c, error: withoutCliAdvice(c.error) } : c)) };
   } finally {
     sub.dispose();
@@ -201,14 +208,10 @@ export async function apply(deps: RequestDeps, params: unknown, token: Cancellat
   }
 }
 
-async function resolve(api: ResimApi, project: string, signal?: AbortSignal): Promise<{ id: string; name: string }> {
-  const p = await api.resolveProject(project, signal);
-  return { id: p.projectID, name: p.name };
-}
-
-export async function clone(deps: RequestDeps, params: unknown, token: CancellationToken): Promise<{ text: string }> {
+export async function clone(deps: RequestDeps, params: unknown, token: CancellationToken): Promise<CloneRequest.Result> {
   const project = (params as { project?: unknown } | null)?.project;
-  if (typeof project !== 'string' || !project.trim()) throw new ResponseError(LSPErrorCodes.RequestFailed, 'resim/clone needs {project}: a project name or ID.');
+  if (typeof project !== 'string' || !project.trim())
+    throw new ResponseError(LSPErrorCodes.RequestFailed, 'resim/clone needs {project}: a project name or ID.');
   const uri = (params as { uri?: unknown }).uri;
   const settings = await deps.settings.get(typeof uri === 'string' ? uri : undefined);
   const made = deps.states.apiFor(settings.apiUrl);
@@ -216,8 +219,7 @@ export async function clone(deps: RequestDeps, params: unknown, token: Cancellat
   const controller = new AbortController();
   const sub = token.onCancellationRequested(() => controller.abort());
   try {
-    const p = await resolve(made.api, project.trim(), controller.signal);
-    const state = await ingest(made.api, p, { signal: controller.signal });
+    const state = await readProject(made.api, project.trim(), { signal: controller.signal });
     return { text: cloneConfig(state) };
   } catch (err) {
     throw unavailable(`Clone of "${project}" failed. ${describeApiError(err, settings.apiUrl)}`, apiProblem(err, settings.apiUrl).code);
@@ -226,7 +228,7 @@ export async function clone(deps: RequestDeps, params: unknown, token: Cancellat
   }
 }
 
-export async function refreshState(deps: RequestDeps, params: unknown): Promise<{ fetchedAt: string | null; problem: string | null }> {
+export async function refreshState(deps: RequestDeps, params: unknown): Promise<RefreshStateRequest.Result> {
   const uri = (params as { uri?: unknown } | null)?.uri;
   if (typeof uri === 'string' && uri) {
     const a = await analysisOf(deps, uri);
@@ -235,11 +237,16 @@ export async function refreshState(deps: RequestDeps, params: unknown): Promise<
   }
   const snaps = await deps.states.refreshAll();
   const problem = snaps.find((s) => s.problem)?.problem?.message ?? null;
-  const fetchedAt = snaps.map((s) => s.state?.fetchedAt).filter((t): t is string => !!t).sort().pop() ?? null;
+  const fetchedAt =
+    snaps
+      .map((s) => s.state?.fetchedAt)
+      .filter((t): t is string => !!t)
+      .sort()
+      .pop() ?? null;
   return { fetchedAt, problem };
 }
 
-export async function listProjects(deps: RequestDeps, token: CancellationToken): Promise<{ id: string; name: string }[]> {
+export async function listProjects(deps: RequestDeps, token: CancellationToken): Promise<ListProjectsRequest.Result> {
   const settings = await deps.settings.get();
   const made = deps.states.apiFor(settings.apiUrl);
   if (!made.api) throw unavailable(made.problem.message, made.problem.reason);
@@ -255,12 +262,43 @@ export async function listProjects(deps: RequestDeps, token: CancellationToken):
   }
 }
 
+/**
+ * A request handler whose unexpected exceptions (not a `ResponseError`: a bug of ours) are logged
+ * as failures and answered as `InternalError`; refusals and API errors pass unchanged.
+ */
+function guarded<R>(deps: RequestDeps, method: string, f: (params: unknown, token: CancellationToken) => Promise<R>) {
+  return async (params: unknown, token: CancellationToken): Promise<R> => {
+    try {
+      return await f(params, token);
+    } catch (err) {
+      if (err instanceof ResponseError) throw err;
+      (deps.logFailure ?? deps.log)(`${method} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      throw new ResponseError(ErrorCodes.InternalError, `${method} failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+}
+
 /** Registers every custom request on the connection. */
 export function registerRequests(deps: RequestDeps): void {
   const c = deps.connection;
-  c.onRequest(Methods.preview, (params: unknown) => preview(deps, params));
-  c.onRequest(Methods.apply, (params: unknown, token: CancellationToken) => apply(deps, params, token));
-  c.onRequest(Methods.clone, (params: unknown, token: CancellationToken) => clone(deps, params, token));
-  c.onRequest(Methods.refreshState, (params: unknown) => refreshState(deps, params));
-  c.onRequest(Methods.listProjects, (_params: unknown, token: CancellationToken) => listProjects(deps, token));
+  c.onRequest(
+    PreviewRequest.method,
+    guarded(deps, PreviewRequest.method, (params) => preview(deps, params)),
+  );
+  c.onRequest(
+    ApplyRequest.method,
+    guarded(deps, ApplyRequest.method, (params, token) => apply(deps, params, token)),
+  );
+  c.onRequest(
+    CloneRequest.method,
+    guarded(deps, CloneRequest.method, (params, token) => clone(deps, params, token)),
+  );
+  c.onRequest(
+    RefreshStateRequest.method,
+    guarded(deps, RefreshStateRequest.method, (params) => refreshState(deps, params)),
+  );
+  c.onRequest(
+    ListProjectsRequest.method,
+    guarded(deps, ListProjectsRequest.method, (_params, token) => listProjects(deps, token)),
+  );
 }

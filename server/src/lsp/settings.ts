@@ -1,5 +1,5 @@
 /**
- * The language server's settings (section `resim`, DESIGN.md "The file ↔ project link") and
+ * The language server's settings (section `resim`, docs/sync-rules.md "Reading the file") and
  * the rule that decides which project a document is synced to.
  *
  * Sources, in order of preference:
@@ -14,9 +14,9 @@
  * What the client leaves unset falls back as in the CLI (resim/connection.ts): `apiUrl` to
  * `RESIM_URL`, `project` to `RESIM_PROJECT` (a file's `# resim-project:` line still wins).
  */
-import { projectCommentOf } from '../config/text';
 import type { Connection } from 'vscode-languageserver';
-import { DEFAULT_API_URL } from '../resim/client';
+import { projectCommentOf } from '../../../protocol';
+import { apiUrlKey, DEFAULT_API_URL } from '../resim/url';
 import { resolveApiUrl, resolveProjectRef } from '../resim/connection';
 
 /** The `resim` settings as the server uses them (defaults filled in). */
@@ -32,8 +32,6 @@ export interface ResimSettings {
   /** Seconds between background state refreshes; 0 turns the refresh off. */
   stateRefreshSeconds: number;
 }
-
-export { DEFAULT_API_URL };
 
 export const DEFAULT_SETTINGS: Readonly<ResimSettings> = Object.freeze({
   apiUrl: DEFAULT_API_URL,
@@ -53,21 +51,20 @@ export function normalizeSettings(raw: unknown, env: NodeJS.ProcessEnv = process
   const apiUrl = resolveApiUrl(str(r.apiUrl), env);
   const configFiles = Array.isArray(r.configFiles)
     ? r.configFiles.filter((g): g is string => typeof g === 'string' && g.trim() !== '').map((g) => g.trim())
-    : typeof r.configFiles === 'string' && r.configFiles.trim() ? [r.configFiles.trim()] : [];
-  const refresh = typeof r.stateRefreshSeconds === 'number' && Number.isFinite(r.stateRefreshSeconds) && r.stateRefreshSeconds >= 0
-    ? r.stateRefreshSeconds : DEFAULT_SETTINGS.stateRefreshSeconds;
+    : typeof r.configFiles === 'string' && r.configFiles.trim()
+      ? [r.configFiles.trim()]
+      : [];
+  const refresh =
+    typeof r.stateRefreshSeconds === 'number' && Number.isFinite(r.stateRefreshSeconds) && r.stateRefreshSeconds >= 0
+      ? r.stateRefreshSeconds
+      : DEFAULT_SETTINGS.stateRefreshSeconds;
   return {
-    apiUrl: normalizeApiUrl(apiUrl),
+    apiUrl: apiUrlKey(apiUrl),
     project: resolveProjectRef(str(r.project), env) ?? '',
     archiveUnlisted: typeof r.archiveUnlisted === 'boolean' ? r.archiveUnlisted : true,
     configFiles,
     stateRefreshSeconds: refresh,
   };
-}
-
-/** `https://x/v1` and `https://x/v1/` are the same API: one trailing slash. */
-export function normalizeApiUrl(url: string): string {
-  return url.replace(/\/+$/, '') + '/';
 }
 
 /** Picks the `resim` section out of an `initializationOptions` or `didChangeConfiguration` payload. */
@@ -78,8 +75,6 @@ export function resimSection(payload: unknown): unknown {
   if (p.settings && typeof p.settings === 'object') return resimSection(p.settings);
   return undefined;
 }
-
-export { projectCommentOf };
 
 /** The project a document syncs to: its first-line comment, else `resim.project`; '' when neither. */
 export function projectFor(text: string, settings: ResimSettings): string {
@@ -124,9 +119,10 @@ export class SettingsStore {
     let p = this.pulled.get(key);
     if (!p) {
       const connection = this.connection;
-      p = connection.workspace
-        .getConfiguration(uri ? { scopeUri: uri, section: 'resim' } : { section: 'resim' })
-        .then((raw: unknown) => (raw == null ? this.pushed : normalizeSettings(raw)), () => this.pushed);
+      p = connection.workspace.getConfiguration(uri ? { scopeUri: uri, section: 'resim' } : { section: 'resim' }).then(
+        (raw: unknown) => (raw == null ? this.pushed : normalizeSettings(raw)),
+        () => this.pushed,
+      );
       this.pulled.set(key, p);
     }
     return p;

@@ -7,15 +7,15 @@
  *   `resim/refreshState`, the interval of `resim.stateRefreshSeconds`) starts a new one after
  *   the in-flight one, shared by every caller that forced it meanwhile.
  * - A failure becomes a `StateProblem` with a message saying what to do; the diagnostics show
- *   it as `state-unavailable` (DESIGN.md, "Diagnostics").
+ *   it as `state-unavailable` (docs/diagnostics.md, "Diagnostics").
  */
 import type { ProjectState } from '../sync/model';
-import type { ResimApi } from '../resim/types';
+import type { ResimApi } from '../sync/port';
 import { createResimClient, type AuthProvider } from '../resim/index';
 import { apiProblem, notSignedIn, type ProblemCode } from '../resim/problems';
-import { ingest } from '../sync/ingest';
+import { readProject } from '../sync/service';
 import type { CredentialStore } from './credentials';
-import { normalizeApiUrl } from './settings';
+import { apiUrlKey as normalizeApiUrl } from '../resim/url';
 
 /** Why live checks are off: no project, an untrusted workspace, or a `ProblemCode` of the API (resim/problems.ts). */
 export type StateProblemReason = 'no-project' | 'untrusted' | ProblemCode;
@@ -93,14 +93,24 @@ export class StateCache {
   apiFor(apiUrl: string): { api: ResimApi; problem?: undefined } | { api?: undefined; problem: StateProblem } {
     const url = normalizeApiUrl(apiUrl);
     if (!this.trusted)
-      return { problem: { reason: 'untrusted', message: 'Live checks are off: the workspace is not trusted. Trust the workspace to let the ReSim extension read the project.' } };
+      return {
+        problem: {
+          reason: 'untrusted',
+          message: 'Live checks are off: the workspace is not trusted. Trust the workspace to let the ReSim extension read the project.',
+        },
+      };
     const creds = this.opts.credentials.forApi(url);
     if (!creds.auth)
       return { problem: { reason: 'not-signed-in', message: `Live checks are off: ${notSignedIn(url).message.replace(/^N/, 'n')}` } };
     try {
       return { api: this.createApi(url, creds.auth) };
     } catch (err) {
-      return { problem: { reason: 'not-resim-api', message: `Live checks are off: the API URL ${url} is not usable (${err instanceof Error ? err.message.replace(/ Check the API URL.*$/, '') : String(err)}).` } };
+      return {
+        problem: {
+          reason: 'not-resim-api',
+          message: `Live checks are off: the API URL ${url} is not usable (${err instanceof Error ? err.message.replace(/ Check the API URL.*$/, '') : String(err)}).`,
+        },
+      };
     }
   }
 
@@ -162,10 +172,13 @@ export class StateCache {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     if (seconds > 0) {
-      this.timer = setInterval(() => {
-        if (this.opts.inUse) this.retain(this.opts.inUse());
-        void this.refreshAll();
-      }, Math.max(1, seconds) * 1000);
+      this.timer = setInterval(
+        () => {
+          if (this.opts.inUse) this.retain(this.opts.inUse());
+          void this.refreshAll();
+        },
+        Math.max(1, seconds) * 1000,
+      );
       this.timer.unref();
     }
   }
@@ -197,10 +210,14 @@ export class StateCache {
       let next: StateSnapshot;
       if (!project) {
         next = {
-          key, apiUrl, project, loading: false,
+          key,
+          apiUrl,
+          project,
+          loading: false,
           problem: {
             reason: 'no-project',
-            message: 'Live checks are off: no ReSim project is set. Add "# resim-project: <name or ID>" as the first line of the file, or set "resim.project" in the settings.',
+            message:
+              'Live checks are off: no ReSim project is set. Add "# resim-project: <name or ID>" as the first line of the file, or set "resim.project" in the settings.',
           },
         };
       } else {
@@ -208,10 +225,9 @@ export class StateCache {
         if (!made.api) next = { key, apiUrl, project, loading: false, problem: made.problem };
         else {
           try {
-            const p = await made.api.resolveProject(project, controller.signal);
-            const state = await ingest(made.api, { id: p.projectID, name: p.name }, { signal: controller.signal });
+            const state = await readProject(made.api, project, { signal: controller.signal });
             next = { key, apiUrl, project, loading: false, state };
-            this.opts.log?.(`Read project ${p.name} (${state.experiences.length} experiences) from ${apiUrl}.`);
+            this.opts.log?.(`Read project ${state.project.name} (${state.experiences.length} experiences) from ${apiUrl}.`);
           } catch (err) {
             const found = apiProblem(err, apiUrl);
             const message = `Live checks are off: could not read project "${project}". ${found.message}`;

@@ -4,7 +4,7 @@
  * their planned action, test suites, managed tags). Reads the cached analysis only.
  */
 import { SymbolKind, type DocumentSymbol, type Location, type Position, type Range } from 'vscode-languageserver';
-import type { ConfigPath } from '../sync/model';
+import type { ConfigPath } from '../config/model';
 import type { Analysis } from './analysis';
 
 function rangeOf(a: Analysis, path: ConfigPath, part?: 'key' | 'value'): Range | undefined {
@@ -40,7 +40,8 @@ export function definitionAt(a: Analysis, pos: Position): Location | null {
     const range = k >= 0 ? rangeOf(a, ['managedExperienceTags', k]) : undefined;
     return range ? { uri: a.uri, range } : null;
   }
-  if (!path || path[0] !== 'managedTestSuites' || path[2] !== 'experiences' || typeof path[1] !== 'number' || typeof path[3] !== 'number') return null;
+  if (!path || path[0] !== 'managedTestSuites' || path[2] !== 'experiences' || typeof path[1] !== 'number' || typeof path[3] !== 'number')
+    return null;
   const name = a.loaded.config.managedTestSuites?.[path[1]]?.experiences?.[path[3]];
   if (typeof name !== 'string') return null;
   const index = (a.loaded.config.experiences ?? []).findIndex((e) => e?.name === name);
@@ -61,8 +62,18 @@ export function documentSymbolsFor(a: Analysis): DocumentSymbol[] {
     const full = rangeOf(a, [key]);
     if (!keyRange || !full) return;
     // The root range (fallback of a missing key) would swallow everything: only real keys.
-    if (keyRange.start.line === 0 && keyRange.start.character === 0 && keyRange.end.line === 0 && keyRange.end.character === 0 && !children.length) return;
-    const range = { start: before(keyRange.start, full.start) ? keyRange.start : full.start, end: before(full.end, keyRange.end) ? keyRange.end : full.end };
+    if (
+      keyRange.start.line === 0 &&
+      keyRange.start.character === 0 &&
+      keyRange.end.line === 0 &&
+      keyRange.end.character === 0 &&
+      !children.length
+    )
+      return;
+    const range = {
+      start: before(keyRange.start, full.start) ? keyRange.start : full.start,
+      end: before(full.end, keyRange.end) ? keyRange.end : full.end,
+    };
     out.push({ name: key, detail, kind: SymbolKind.Namespace, range, selectionRange: clamp(keyRange, range), children });
   };
 
@@ -99,7 +110,8 @@ export function documentSymbolsFor(a: Analysis): DocumentSymbol[] {
   const tags: DocumentSymbol[] = [];
   (cfg.managedExperienceTags ?? []).forEach((t, i) => {
     const range = rangeOf(a, ['managedExperienceTags', i]);
-    if (range && typeof t === 'string') tags.push({ name: label(t, `#${i + 1}`), kind: SymbolKind.EnumMember, range, selectionRange: range });
+    if (range && typeof t === 'string')
+      tags.push({ name: label(t, `#${i + 1}`), kind: SymbolKind.EnumMember, range, selectionRange: range });
   });
   if (tags.length) section('managedExperienceTags', tags);
   return out;

@@ -16,14 +16,28 @@
  */
 import { format } from 'util';
 import {
-  createConnection, createServerPipeTransport, createServerSocketTransport, IPCMessageReader, IPCMessageWriter,
-  ProposedFeatures, StreamMessageWriter, type Connection, type Message, type MessageReader, type MessageWriter,
+  createConnection,
+  createServerPipeTransport,
+  createServerSocketTransport,
+  IPCMessageReader,
+  IPCMessageWriter,
+  ProposedFeatures,
+  StreamMessageWriter,
+  type Connection,
+  type Message,
+  type MessageReader,
+  type MessageWriter,
 } from 'vscode-languageserver/node';
 import { mapStrings, redact, redactDeep } from '../security/redact';
 
 /** Notifications and requests from the server whose params are text for a person. */
 const TEXT_METHODS = new Set([
-  'textDocument/publishDiagnostics', 'window/logMessage', 'window/showMessage', 'window/showMessageRequest', '$/logTrace', 'telemetry/event',
+  'textDocument/publishDiagnostics',
+  'window/logMessage',
+  'window/showMessage',
+  'window/showMessageRequest',
+  '$/logTrace',
+  'telemetry/event',
 ]);
 
 /** Keys of a request's result under which strings are messages. */
@@ -36,7 +50,8 @@ function redactMessagesIn(value: unknown): unknown {
 /** `msg` as it may leave the process (see the module comment). */
 export function redactOutgoing(msg: Message): Message {
   const m = msg as Message & { method?: string; params?: unknown; error?: unknown; result?: unknown };
-  const swap = (key: 'params' | 'error' | 'result', value: unknown): Message => (value === m[key] ? msg : ({ ...m, [key]: value } as Message));
+  const swap = (key: 'params' | 'error' | 'result', value: unknown): Message =>
+    value === m[key] ? msg : ({ ...m, [key]: value } as Message);
   if (typeof m.method === 'string') {
     if (m.method === 'telemetry/event') return swap('params', redactDeep(m.params));
     return TEXT_METHODS.has(m.method) ? swap('params', redactMessagesIn(m.params)) : msg;
@@ -86,7 +101,10 @@ export function createRedactingConnection(argv: string[] = process.argv.slice(2)
   // The input stays a stream for stdio, so that the library ends the process when it closes.
   const connection = createConnection(ProposedFeatures.all, t.input as MessageReader, redactingWriter(t.output));
   if (t.stdio) {
-    const toLog = (send: (m: string) => void) => (...args: unknown[]) => send(redact(format(...args)));
+    const toLog =
+      (send: (m: string) => void) =>
+      (...args: unknown[]) =>
+        send(redact(format(...args)));
     console.log = toLog((m) => connection.console.log(m));
     console.info = toLog((m) => connection.console.info(m));
     console.warn = toLog((m) => connection.console.warn(m));

@@ -1,6 +1,6 @@
 /**
- * Where the bearer token for the ReSim API comes from (resim-api.md, "The resim CLI's
- * conventions"; DESIGN.md, "Command line": `RESIM_TOKEN`, `RESIM_CLIENT_ID`/`RESIM_CLIENT_SECRET`,
+ * Where the bearer token for the ReSim API comes from (docs/api.md, "The resim CLI's
+ * conventions"; docs/architecture.md, "Command line": `RESIM_TOKEN`, `RESIM_CLIENT_ID`/`RESIM_CLIENT_SECRET`,
  * else the token in `~/.resim/cache.json`).
  *
  * Security: a provider never logs, writes or describes a token or a client secret; its errors are
@@ -101,8 +101,14 @@ function withSignal<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<
     const onAbort = () => reject(new ApiError({ operation: 'GetToken', kind: 'aborted' }));
     signal.addEventListener('abort', onAbort, { once: true });
     p.then(
-      (v) => { signal.removeEventListener('abort', onAbort); resolve(v); },
-      (e) => { signal.removeEventListener('abort', onAbort); reject(e); },
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
     );
   });
 }
@@ -143,7 +149,10 @@ export function redirectRefused(status: number, location: string | null, from: s
 /** A fixed bearer token (`--token`, `RESIM_TOKEN`, a setting's secret storage…). */
 export class StaticTokenAuth implements AuthProvider {
   readonly kind = 'token' as const;
-  constructor(private readonly token: string, private readonly source: string) {}
+  constructor(
+    private readonly token: string,
+    private readonly source: string,
+  ) {}
   getToken(signal?: AbortSignal): Promise<string> {
     const err = abortedError(signal);
     return err ? Promise.reject(err) : Promise.resolve(this.token);
@@ -176,7 +185,10 @@ export class ClientCredentialsAuth implements AuthProvider {
   private inflight: { token: Promise<string>; controller: AbortController; waiting: number } | undefined;
   readonly tokenUrl: string;
 
-  constructor(private readonly cfg: ClientCredentialsConfig, private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly cfg: ClientCredentialsConfig,
+    private readonly now: () => number = Date.now,
+  ) {
     const base = cfg.authUrl.endsWith('/') ? cfg.authUrl : `${cfg.authUrl}/`;
     this.tokenUrl = new URL('oauth/token', base).toString();
   }
@@ -196,7 +208,9 @@ export class ClientCredentialsAuth implements AuthProvider {
     let flight = this.inflight;
     if (!flight) {
       const f = { controller: new AbortController(), waiting: 0, token: Promise.resolve('') };
-      f.token = this.fetchToken(f.controller.signal).finally(() => { if (this.inflight === f) this.inflight = undefined; });
+      f.token = this.fetchToken(f.controller.signal).finally(() => {
+        if (this.inflight === f) this.inflight = undefined;
+      });
       this.inflight = flight = f;
     }
     const f = flight;
@@ -214,10 +228,17 @@ export class ClientCredentialsAuth implements AuthProvider {
     const secrets = [this.cfg.clientSecret];
     const insecure = insecureTokenUrl(this.tokenUrl);
     if (insecure) {
-      return Promise.reject(new ApiError({
-        operation: 'GetToken', kind: 'auth', method: 'POST', url: this.tokenUrl, retriable: false, detail: insecure,
-        hint: 'Use an https:// --auth-url (RESIM_AUTH_URL); plain http is accepted on loopback only.',
-      }));
+      return Promise.reject(
+        new ApiError({
+          operation: 'GetToken',
+          kind: 'auth',
+          method: 'POST',
+          url: this.tokenUrl,
+          retriable: false,
+          detail: insecure,
+          hint: 'Use an https:// --auth-url (RESIM_AUTH_URL); plain http is accepted on loopback only.',
+        }),
+      );
     }
     const fail = (init: { status?: number; detail?: string; apiMessage?: string; retriable: boolean; code?: string }) =>
       new ApiError({
@@ -249,20 +270,32 @@ export class ClientCredentialsAuth implements AuthProvider {
       if (err.name === 'AbortError') return Promise.reject(new ApiError({ operation: 'GetToken', kind: 'aborted' }));
       // Not retried: a retry would multiply the wait the timeout bounds.
       if (err.type === 'request-timeout')
-        return Promise.reject(fail({ detail: `the token endpoint did not answer within ${timeoutMs / 1000} s`, retriable: false, code: 'ETIMEDOUT' }));
-      return Promise.reject(fail({
-        detail: `cannot reach the token endpoint: ${redact(err.code ?? err.message ?? String(e), secrets)}`,
-        retriable: err.code !== 'ENOTFOUND',
-        code: err.code,
-      }));
+        return Promise.reject(
+          fail({ detail: `the token endpoint did not answer within ${timeoutMs / 1000} s`, retriable: false, code: 'ETIMEDOUT' }),
+        );
+      return Promise.reject(
+        fail({
+          detail: `cannot reach the token endpoint: ${redact(err.code ?? err.message ?? String(e), secrets)}`,
+          retriable: err.code !== 'ENOTFOUND',
+          code: err.code,
+        }),
+      );
     }
     const text = await res.text().catch((e: { type?: string; name?: string }) => {
       if (e.name === 'AbortError') throw new ApiError({ operation: 'GetToken', kind: 'aborted' });
-      if (e.type === 'body-timeout') throw fail({ status: res.status, detail: `the token endpoint did not finish its answer within ${timeoutMs / 1000} s`, retriable: false, code: 'ETIMEDOUT' });
+      if (e.type === 'body-timeout')
+        throw fail({
+          status: res.status,
+          detail: `the token endpoint did not finish its answer within ${timeoutMs / 1000} s`,
+          retriable: false,
+          code: 'ETIMEDOUT',
+        });
       return '';
     });
     if (res.status >= 300 && res.status < 400) {
-      return Promise.reject(fail({ status: res.status, detail: redirectRefused(res.status, res.headers.get('location'), this.tokenUrl), retriable: false }));
+      return Promise.reject(
+        fail({ status: res.status, detail: redirectRefused(res.status, res.headers.get('location'), this.tokenUrl), retriable: false }),
+      );
     }
     if (!res.ok) {
       const apiMessage = extractApiMessage(redact(text, secrets));
@@ -304,7 +337,12 @@ export class CliCacheAuth implements AuthProvider {
   private inflight: Promise<string> | undefined;
 
   /** `authUrl`: where expired tokens are refreshed; without it they are not. */
-  constructor(readonly file: string, private readonly preferredClientId?: string, private readonly now: () => number = Date.now, private readonly authUrl?: string) {}
+  constructor(
+    readonly file: string,
+    private readonly preferredClientId?: string,
+    private readonly now: () => number = Date.now,
+    private readonly authUrl?: string,
+  ) {}
 
   describe(): string {
     const who = this.current ? `, OAuth client ${this.current.clientId}` : '';
@@ -329,7 +367,9 @@ export class CliCacheAuth implements AuthProvider {
     if (early) return Promise.reject(early);
     if (this.current && this.now() < this.current.expiresAt - 10_000) return Promise.resolve(this.current.token);
     if (!this.inflight) {
-      this.inflight = this.pickOrRefresh().finally(() => { this.inflight = undefined; });
+      this.inflight = this.pickOrRefresh().finally(() => {
+        this.inflight = undefined;
+      });
     }
     return withSignal(this.inflight, signal);
   }
@@ -344,7 +384,9 @@ export class CliCacheAuth implements AuthProvider {
       try {
         t = await refreshAccessToken({ authUrl: this.authUrl, clientId: stale.clientId }, stale.refreshToken);
       } catch (err) {
-        throw this.fail(`the token for OAuth client ${stale.clientId} in ${this.file} has expired and could not be refreshed: ${(err as Error).message}`);
+        throw this.fail(
+          `the token for OAuth client ${stale.clientId} in ${this.file} has expired and could not be refreshed: ${(err as Error).message}`,
+        );
       }
       writeCachedToken(this.file, stale.clientId, t);
       this.current = { token: t.accessToken, clientId: stale.clientId, expiresAt: t.expiresAt };
@@ -374,7 +416,10 @@ export class CliCacheAuth implements AuthProvider {
       throw this.fail(`cannot read the resim CLI's token cache ${this.file}: ${why}`);
     }
     const order = [this.preferredClientId, CLI_INTERACTIVE_CLIENT_ID, CLI_NON_INTERACTIVE_CLIENT_ID];
-    const rank = (id: string) => { const i = order.indexOf(id); return i < 0 ? order.length : i; };
+    const rank = (id: string) => {
+      const i = order.indexOf(id);
+      return i < 0 ? order.length : i;
+    };
     const sorted = [...entries].sort((a, b) => rank(a[0]) - rank(b[0]));
     const expired: string[] = [];
     this.refreshable = undefined;

@@ -15,7 +15,7 @@
  * Nothing here logs or returns a secret: credentials come back as an `AuthProvider`.
  */
 import { resolveAuth, type AuthProvider } from './auth';
-import { DEFAULT_API_URL } from './client';
+import { DEFAULT_API_URL } from './url';
 
 /** What a caller was given explicitly (flags, editor settings); empty strings count as not given. */
 export interface ConnectionGiven {
@@ -65,7 +65,11 @@ export function resolveApiUrl(url: string | undefined, env: NodeJS.ProcessEnv = 
 }
 
 /** The project: given, else `RESIM_PROJECT`, else `fallback` (the CLI: the file's first-line comment). */
-export function resolveProjectRef(project: string | undefined, env: NodeJS.ProcessEnv = process.env, fallback?: string): string | undefined {
+export function resolveProjectRef(
+  project: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  fallback?: string,
+): string | undefined {
   return given(project) ?? given(env.RESIM_PROJECT) ?? given(fallback);
 }
 

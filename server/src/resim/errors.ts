@@ -42,7 +42,7 @@ export interface ApiErrorInit {
  * `ListExperiences failed: 404 Not Found: project not found (GET https://api.resim.ai/v1/projects/…/experiences)`.
  */
 export class ApiError extends Error {
-  /** The ReSim operation (resim-api.md "Endpoints"), e.g. `ListExperiences`, or `GetToken`. */
+  /** The ReSim operation (docs/api.md "Endpoints"), e.g. `ListExperiences`, or `GetToken`. */
   readonly operation: string;
   readonly kind: ApiErrorKind;
   /** HTTP status; `undefined` for a network error or an abort. */

@@ -40,7 +40,10 @@ const REQUEST_TIMEOUT_S = 30;
 export type LoginErrorCode = 'access-denied' | 'expired' | 'cancelled' | 'refused' | 'unreachable' | 'insecure' | 'not-oauth';
 
 export class LoginError extends Error {
-  constructor(readonly code: LoginErrorCode, message: string) {
+  constructor(
+    readonly code: LoginErrorCode,
+    message: string,
+  ) {
     super(message);
     this.name = code === 'cancelled' ? 'AbortError' : 'LoginError';
   }
@@ -74,7 +77,8 @@ function baseUrl(authUrl: string): URL {
   if (u.protocol === 'http:' && !isLoopback(u.hostname)) {
     throw new LoginError('insecure', `The auth server ${u.origin} uses plain http; only https is accepted (http only on this machine).`);
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new LoginError('not-oauth', `The auth server URL "${authUrl}" is not an http(s) URL.`);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    throw new LoginError('not-oauth', `The auth server URL "${authUrl}" is not an http(s) URL.`);
   return u;
 }
 
@@ -139,20 +143,31 @@ function toToken(r: oc.TokenEndpointResponse, previousRefreshToken?: string, now
 function loginError(err: unknown, authUrl: string, what: string, signal?: AbortSignal): LoginError {
   if (err instanceof LoginError) return err;
   if (signal?.aborted) return new LoginError('cancelled', `The ${what} was cancelled.`);
-  const host = (() => { try { return new URL(authUrl).origin; } catch { return authUrl; } })();
+  const host = (() => {
+    try {
+      return new URL(authUrl).origin;
+    } catch {
+      return authUrl;
+    }
+  })();
   if (err instanceof oc.ResponseBodyError) {
     switch (err.error) {
-      case 'access_denied': return new LoginError('access-denied', 'The sign-in was denied in the browser.');
-      case 'expired_token': return new LoginError('expired', 'The sign-in code expired before it was approved.');
-      case 'invalid_grant': return new LoginError('refused', `The auth server ${host} no longer accepts this sign-in (${what}); sign in again.`);
-      case 'invalid_client': case 'unauthorized_client':
+      case 'access_denied':
+        return new LoginError('access-denied', 'The sign-in was denied in the browser.');
+      case 'expired_token':
+        return new LoginError('expired', 'The sign-in code expired before it was approved.');
+      case 'invalid_grant':
+        return new LoginError('refused', `The auth server ${host} no longer accepts this sign-in (${what}); sign in again.`);
+      case 'invalid_client':
+      case 'unauthorized_client':
         return new LoginError('refused', `The auth server ${host} refused the OAuth client (${err.error_description ?? err.error}).`);
       default:
         return new LoginError('refused', `The auth server ${host} refused the ${what}: ${err.error_description ?? err.error}.`);
     }
   }
   const e = err as { name?: string; code?: string; cause?: { code?: string; name?: string } };
-  if (e?.name === 'TimeoutError' || e?.cause?.name === 'TimeoutError') return new LoginError('unreachable', `The auth server ${host} did not answer in time.`);
+  if (e?.name === 'TimeoutError' || e?.cause?.name === 'TimeoutError')
+    return new LoginError('unreachable', `The auth server ${host} did not answer in time.`);
   if (e?.name === 'AbortError' || e?.cause?.name === 'AbortError') return new LoginError('cancelled', `The ${what} was cancelled.`);
   if (err instanceof TypeError || e?.cause?.code) {
     return new LoginError('unreachable', `Cannot reach the auth server ${host}${e?.cause?.code ? ` (${e.cause.code})` : ''}.`);

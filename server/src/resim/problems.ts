@@ -17,7 +17,7 @@
 import { ApiError } from './errors';
 
 export type ProblemCode =
-  | 'not-signed-in' | 'credentials-refused' | 'forbidden' | 'project-not-found' | 'api-unreachable' | 'not-resim-api' | 'api-error';
+  'not-signed-in' | 'credentials-refused' | 'forbidden' | 'project-not-found' | 'api-unreachable' | 'not-resim-api' | 'api-error';
 
 export interface Problem {
   code: ProblemCode;
@@ -37,23 +37,35 @@ function origin(apiUrl: string): string {
 /** The problem of a failed API call to `apiUrl` (any error; an `ApiError` gives the detail). */
 export function apiProblem(err: unknown, apiUrl: string): Problem {
   const at = origin(apiUrl);
-  if (!(err instanceof ApiError)) return { code: 'api-error', message: `The ReSim API at ${at} failed: ${err instanceof Error ? err.message : String(err)}.` };
+  if (!(err instanceof ApiError))
+    return { code: 'api-error', message: `The ReSim API at ${at} failed: ${err instanceof Error ? err.message : String(err)}.` };
   const said = err.apiMessage ? ` (${err.apiMessage.replace(/\.$/, '')})` : '';
-  if (err.kind === 'network') return { code: 'api-unreachable', message: `Cannot reach the ReSim API at ${at}${err.code ? ` (${err.code})` : ''}.` };
-  if (err.kind === 'auth') return { code: 'credentials-refused', message: `No token for the ReSim API at ${at}: the sign-in is no longer valid or was refused.` };
+  if (err.kind === 'network')
+    return { code: 'api-unreachable', message: `Cannot reach the ReSim API at ${at}${err.code ? ` (${err.code})` : ''}.` };
+  if (err.kind === 'auth')
+    return { code: 'credentials-refused', message: `No token for the ReSim API at ${at}: the sign-in is no longer valid or was refused.` };
   const notJson = err.status !== undefined && err.status < 300 && /not JSON/.test(err.message);
   const html = !!err.apiMessage && /^\s*<(!doctype|html|head|body|\?xml)/i.test(err.apiMessage);
   if (err.status !== undefined && err.status >= 300 && err.status < 400) {
     // A redirect is never followed (docs/security.md): say where it pointed, by host only.
-    return { code: 'not-resim-api', message: `The server at ${at} is not a ReSim API as configured: ${err.detail ?? `it answered ${err.status}`}.` };
+    return {
+      code: 'not-resim-api',
+      message: `The server at ${at} is not a ReSim API as configured: ${err.detail ?? `it answered ${err.status}`}.`,
+    };
   }
   if (notJson || html || ((err.status === 404 || err.status === 405) && err.operation === 'ListProjects')) {
-    return { code: 'not-resim-api', message: `The server at ${at} is not a ReSim API (it answered ${err.status ?? 'something else'} to ${err.method ?? 'GET'} ${err.operation}).` };
+    return {
+      code: 'not-resim-api',
+      message: `The server at ${at} is not a ReSim API (it answered ${err.status ?? 'something else'} to ${err.method ?? 'GET'} ${err.operation}).`,
+    };
   }
   if (err.status === 401) return { code: 'credentials-refused', message: `The ReSim API at ${at} refused the credentials${said}.` };
   if (err.status === 403) return { code: 'forbidden', message: `The credentials may not read this at ${at}${said}.` };
   if (err.status === 404 && (err.operation === 'ResolveProject' || err.operation === 'GetProject')) {
-    return { code: 'project-not-found', message: `No such project at ${at}${err.message.includes('no project named') ? `: ${/no project named "[^"]*"/.exec(err.message)?.[0]}` : said}.` };
+    return {
+      code: 'project-not-found',
+      message: `No such project at ${at}${err.message.includes('no project named') ? `: ${/no project named "[^"]*"/.exec(err.message)?.[0]}` : said}.`,
+    };
   }
   return { code: 'api-error', message: `The ReSim API at ${at} answered ${err.status ?? 'an error'} to ${err.operation}${said}.` };
 }

@@ -59,8 +59,7 @@ export function readTokenCache(file: string): Array<[string, CliCacheEntry]> {
   if (!text.trim()) return [];
   const json: unknown = JSON.parse(text);
   if (!json || typeof json !== 'object' || Array.isArray(json)) throw new Error('not a JSON object keyed by OAuth client ID');
-  return Object.entries(json as Record<string, unknown>)
-    .filter((e): e is [string, CliCacheEntry] => !!e[1] && typeof e[1] === 'object');
+  return Object.entries(json as Record<string, unknown>).filter((e): e is [string, CliCacheEntry] => !!e[1] && typeof e[1] === 'object');
 }
 
 /** The entry of `clientId` as an `OAuthToken`, or undefined when there is none with an access token. */

@@ -19,7 +19,7 @@
  */
 
 /** Shorter secrets are not hidden by value (they would mangle ordinary text); patterns still apply. */
-const MIN_SECRET_LENGTH = 6;
+export const MIN_SECRET_LENGTH = 6;
 
 /** What a hidden secret is replaced with. */
 export const REDACTED = '[redacted]';
@@ -112,7 +112,8 @@ export function redactStream(stream: NodeJS.WriteStream): void {
   const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
   stream.write = ((chunk: unknown, ...rest: unknown[]) => {
     if (typeof chunk === 'string') return write(redact(chunk), ...rest);
-    if (chunk instanceof Uint8Array) return write(redact(Buffer.from(chunk).toString('utf8')), ...rest.filter((r) => typeof r !== 'string'));
+    if (chunk instanceof Uint8Array)
+      return write(redact(Buffer.from(chunk).toString('utf8')), ...rest.filter((r) => typeof r !== 'string'));
     return write(chunk, ...rest);
   }) as typeof stream.write;
 }

@@ -1,6 +1,6 @@
 /**
  * Apply: makes the API calls a plan needs, and no others (the design doc's `applyUpdates()`,
- * the resim CLI's `apply.go`, with DESIGN.md's additions).
+ * the resim CLI's `apply.go`, with docs/sync-rules.md's additions).
  *
  * Order (as the reference): experiences (updates and restores, then creates, so a rename frees
  * its old name before a create reuses it) → test suite revisions → tag additions and removals →
@@ -10,28 +10,12 @@
  *
  * The caller must not pass a plan with `errors` (apply throws `PlanRefusedError` for one).
  */
-import type { ResimApi } from '../resim/types';
+import { configErrorsRefusal, type ApplyCall, type ApplyResult, type PlanRefusal } from '../../../protocol';
+import type { ResimApi } from './port';
 import type { Plan } from './model';
 import { NEW_ID_PREFIX } from './plan';
 
-/** One API call of an apply, as the result lists it. */
-export interface ApplyCall {
-  operation: string; // API operation name, e.g. "CreateExperience"
-  target: string; // what it was about, e.g. an experience or suite name
-  ok: boolean;
-  error?: string;
-  skipped?: boolean;
-}
-
-export interface ApplyResult {
-  ok: boolean;
-  calls: ApplyCall[];
-  failures: number;
-  /** Experience IDs by config name, for every experience the plan keeps (matched and created). */
-  experienceIDs: Record<string, string>;
-  /** True when the signal aborted before every call ran. */
-  cancelled: boolean;
-}
+export type { ApplyCall, ApplyResult } from '../../../protocol';
 
 export interface ApplyOptions {
   signal?: AbortSignal;
@@ -39,17 +23,12 @@ export interface ApplyOptions {
   onProgress?: (done: number, total: number, message: string) => void;
 }
 
-/**
- * Why a plan is not applied (`data.code` of a refused `resim/apply`; exit 3 of the CLI except
- * `config-errors`, exit 1): `config-errors` the config has errors; `stale-plan` the project or the
- * config changed since the preview; `incomplete-plan` the plan to apply lacks its state or config
- * fingerprint; `plan-mismatch` a saved plan's actions are not what its project and config give
- * (edited by hand); `mass-archive` the guard tripped without permission.
- */
-export type PlanRefusal = 'config-errors' | 'stale-plan' | 'incomplete-plan' | 'plan-mismatch' | 'mass-archive';
-
+/** A plan that must not be applied; `code` says why (protocol `PlanRefusal`). Nothing was written. */
 export class PlanRefusedError extends Error {
-  constructor(message: string, readonly code: PlanRefusal) {
+  constructor(
+    message: string,
+    readonly code: PlanRefusal,
+  ) {
     super(message);
     this.name = 'PlanRefusedError';
   }
@@ -68,7 +47,7 @@ export function countWriteCalls(plan: Plan): number {
 }
 
 export async function applyPlan(api: ResimApi, plan: Plan, opts: ApplyOptions = {}): Promise<ApplyResult> {
-  if (plan.errors.length) throw new PlanRefusedError(`The config has ${plan.errors.length} error(s); fix them before applying.`, 'config-errors');
+  if (plan.errors.length) throw new PlanRefusedError(configErrorsRefusal(plan.errors.length), 'config-errors');
   const pid = plan.project.id;
   const { signal } = opts;
   const calls: ApplyCall[] = [];
@@ -106,7 +85,8 @@ export async function applyPlan(api: ResimApi, plan: Plan, opts: ApplyOptions = 
 
   const experienceIDs: Record<string, string> = {};
   // Every experience the config lists (an `archived: true` entry too), not the unlisted ones archived.
-  for (const e of plan.experiences) if (e.experienceID && (e.action !== 'archive' || e.configIndex !== undefined)) experienceIDs[e.name] = e.experienceID;
+  for (const e of plan.experiences)
+    if (e.experienceID && (e.action !== 'archive' || e.configIndex !== undefined)) experienceIDs[e.name] = e.experienceID;
 
   // Phase 1a: restores; 1b: field updates (of restored experiences too).
   await runPhase(
@@ -119,7 +99,11 @@ export async function applyPlan(api: ResimApi, plan: Plan, opts: ApplyOptions = 
       .filter((e) => e.experienceID && plan.updateInputs[e.experienceID])
       .map((e) => {
         const upd = plan.updateInputs[e.experienceID!];
-        return { operation: 'UpdateExperience', target: e.name, run: () => api.updateExperience(pid, e.experienceID!, upd.experience, upd.updateMask, signal) };
+        return {
+          operation: 'UpdateExperience',
+          target: e.name,
+          run: () => api.updateExperience(pid, e.experienceID!, upd.experience, upd.updateMask, signal),
+        };
       }),
   );
 
@@ -148,7 +132,13 @@ export async function applyPlan(api: ResimApi, plan: Plan, opts: ApplyOptions = 
     if (!members) continue;
     const missing = members.filter((id) => id.startsWith(NEW_ID_PREFIX) && failedCreates.has(id.slice(NEW_ID_PREFIX.length)));
     if (missing.length) {
-      calls.push({ operation: 'ReviseTestSuite', target: s.name, ok: false, skipped: true, error: `not revised: creating ${missing.map((m) => m.slice(NEW_ID_PREFIX.length)).join(', ')} failed` });
+      calls.push({
+        operation: 'ReviseTestSuite',
+        target: s.name,
+        ok: false,
+        skipped: true,
+        error: `not revised: creating ${missing.map((m) => m.slice(NEW_ID_PREFIX.length)).join(', ')} failed`,
+      });
       done += 1;
       continue;
     }
@@ -161,14 +151,26 @@ export async function applyPlan(api: ResimApi, plan: Plan, opts: ApplyOptions = 
   const memberJobs: Job[] = [];
   for (const t of plan.tags) {
     if (t.addIDs.length)
-      memberJobs.push({ operation: 'AddTagsToExperiences', target: `${t.name} (+${t.addIDs.length})`, run: () => api.addTagsToExperiences(pid, [t.tagID], t.addIDs, signal) });
+      memberJobs.push({
+        operation: 'AddTagsToExperiences',
+        target: `${t.name} (+${t.addIDs.length})`,
+        run: () => api.addTagsToExperiences(pid, [t.tagID], t.addIDs, signal),
+      });
     t.removeIDs.forEach((id, i) =>
-      memberJobs.push({ operation: 'RemoveExperienceTagFromExperience', target: `${t.name} from ${t.remove[i]}`, run: () => api.removeTagFromExperience(pid, t.tagID, id, signal) }),
+      memberJobs.push({
+        operation: 'RemoveExperienceTagFromExperience',
+        target: `${t.name} from ${t.remove[i]}`,
+        run: () => api.removeTagFromExperience(pid, t.tagID, id, signal),
+      }),
     );
   }
   for (const s of plan.systems) {
     if (s.addIDs.length)
-      memberJobs.push({ operation: 'AddSystemsToExperiences', target: `${s.name} (+${s.addIDs.length})`, run: () => api.addSystemsToExperiences(pid, [s.systemID], s.addIDs, signal) });
+      memberJobs.push({
+        operation: 'AddSystemsToExperiences',
+        target: `${s.name} (+${s.addIDs.length})`,
+        run: () => api.addSystemsToExperiences(pid, [s.systemID], s.addIDs, signal),
+      });
   }
   await runPhase(memberJobs);
 

@@ -1,6 +1,6 @@
 /**
  * Clone: writes a project's state as a sync config (the resim CLI's `--clone`), extended as
- * DESIGN.md says so that clone → preview says "No changes":
+ * docs/sync-rules.md says so that clone → preview says "No changes":
  * - unarchived experiences, sorted by name, with their experienceID, every field that is set,
  *   their tags and systems;
  * - every project tag as `managedExperienceTags`;
@@ -13,7 +13,8 @@
  */
 import { stringify } from 'yaml';
 import { hasUnsafeCharacters, quote } from '../security/text';
-import type { ConfigExperience, ConfigTestSuite, ProjectState, SyncConfig } from './model';
+import type { ConfigExperience, ConfigTestSuite, SyncConfig } from '../config/model';
+import type { ProjectState } from './model';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -35,7 +36,9 @@ const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? 
  * Options of the clone. `order`: experience IDs to write first, in this order (e.g. the order of
  * an existing config, so that a diff against it lines up); the others follow by name.
  */
-export interface CloneOptions { order?: readonly string[] }
+export interface CloneOptions {
+  order?: readonly string[];
+}
 
 /** The config that describes `state` exactly (plain data; see `cloneConfig` for the text). */
 export function stateToConfig(state: ProjectState, opts: CloneOptions = {}): { config: SyncConfig; skippedSuites: string[] } {
@@ -48,10 +51,16 @@ export function stateToConfig(state: ProjectState, opts: CloneOptions = {}): { c
   collect(systemsOf, state.systems);
 
   const rank = new Map((opts.order ?? []).map((id, i) => [id, i]));
-  const active = state.experiences.filter((e) => !e.archived).sort((a, b) =>
-    (rank.get(a.experienceID) ?? Infinity) - (rank.get(b.experienceID) ?? Infinity) || byName(a, b));
+  const active = state.experiences
+    .filter((e) => !e.archived)
+    .sort((a, b) => (rank.get(a.experienceID) ?? Infinity) - (rank.get(b.experienceID) ?? Infinity) || byName(a, b));
   const experiences: ConfigExperience[] = active.map((e) => {
-    const out: ConfigExperience = { name: e.name, experienceID: e.experienceID, description: e.description ?? '', locations: [...(e.locations ?? [])] };
+    const out: ConfigExperience = {
+      name: e.name,
+      experienceID: e.experienceID,
+      description: e.description ?? '',
+      locations: [...(e.locations ?? [])],
+    };
     if (e.profile) out.profile = e.profile;
     if (e.environmentVariables?.length) out.environmentVariables = e.environmentVariables.map((v) => ({ name: v.name, value: v.value }));
     if (e.cacheExempt) out.cacheExempt = true;
@@ -89,7 +98,8 @@ export function cloneConfig(state: ProjectState, opts: CloneOptions = {}): strin
     `# Cloned from ReSim project ${quote(state.project.name)} (${state.project.id}) by resim-sync.`,
     '# Preview before you apply: unlisted experiences are archived by a sync.',
   ];
-  for (const s of skippedSuites) header.push(`# Test suite ${quote(s)} is not managed here: it holds archived experiences, which a config cannot list.`);
+  for (const s of skippedSuites)
+    header.push(`# Test suite ${quote(s)} is not managed here: it holds archived experiences, which a config cannot list.`);
   const body = stringify(
     { experiences: config.experiences, managedTestSuites: config.managedTestSuites, managedExperienceTags: config.managedExperienceTags },
     { lineWidth: 0, indentSeq: true },

@@ -1,16 +1,21 @@
 /**
- * Fingerprints for stale-plan protection (DESIGN.md, "Stale-plan protection"): a plan carries
+ * Fingerprints for stale-plan protection (docs/sync-rules.md, "Guards"): a plan carries
  * the sha-256 of the state it was computed from; apply re-reads the state and refuses when the
  * fingerprint differs.
  */
 import { createHash } from 'crypto';
-import type { Experience, ProjectState, SyncConfig } from './model';
+import type { SyncConfig } from '../config/model';
+import type { Experience } from '../resim/model';
+import type { ProjectState } from './model';
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-const byKey = <T>(key: (t: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+const byKey =
+  <T>(key: (t: T) => string) =>
+  (a: T, b: T) =>
+    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
 
 /**
  * sha-256 (hex, 64 chars) of everything in the state that a plan depends on: experiences
@@ -33,8 +38,17 @@ const stateFingerprints = new WeakMap<ProjectState, string>();
 function experienceLine(e: Experience): string {
   const nested = (v: unknown) => (v === undefined ? '' : JSON.stringify(v));
   return [
-    e.experienceID, e.name, e.description, (e.locations ?? []).join('\u0001'), e.profile ?? '', nested(e.environmentVariables),
-    String(e.cacheExempt ?? ''), String(e.containerTimeoutSeconds ?? ''), nested(e.customFields), String(e.archived), e.updateTimestamp ?? '',
+    e.experienceID,
+    e.name,
+    e.description,
+    (e.locations ?? []).join('\u0001'),
+    e.profile ?? '',
+    nested(e.environmentVariables),
+    String(e.cacheExempt ?? ''),
+    String(e.containerTimeoutSeconds ?? ''),
+    nested(e.customFields),
+    String(e.archived),
+    e.updateTimestamp ?? '',
   ].join('\u0000');
 }
 
@@ -45,11 +59,15 @@ function computeStateFingerprint(state: ProjectState): string {
   lines.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
   for (const [, line] of lines) hash.update(line + '\n');
   const sets = (kind: string, xs: { id: string; name: string; experienceIDs: string[] }[]) => {
-    for (const x of [...xs].sort(byKey((v) => v.id))) hash.update(`${kind} ${x.id} ${JSON.stringify(x.name)} ${[...x.experienceIDs].sort().join(',')}\n`);
+    for (const x of [...xs].sort(byKey((v) => v.id)))
+      hash.update(`${kind} ${x.id} ${JSON.stringify(x.name)} ${[...x.experienceIDs].sort().join(',')}\n`);
   };
   sets('tag', state.tags);
   sets('system', state.systems);
-  sets('suite', state.testSuites.map((t) => ({ id: t.testSuiteID, name: t.name, experienceIDs: t.experiences })));
+  sets(
+    'suite',
+    state.testSuites.map((t) => ({ id: t.testSuiteID, name: t.name, experienceIDs: t.experiences })),
+  );
   return hash.digest('hex');
 }
 

@@ -8,7 +8,7 @@
  * ListExperiencesForSystem (archived=false and =true each, so restores know their tags).
  * Errors: rejects with the API client's `ApiError` of the first failed call.
  */
-import type { ResimApi } from '../resim/types';
+import type { ResimApi } from './port';
 import type { MemberSet, ProjectState } from './model';
 
 export interface IngestOptions {
@@ -24,11 +24,13 @@ export async function ingest(api: ResimApi, project: { id: string; name: string 
   const pid = project.id;
   let done = 0;
   let total = 4;
-  const tick = <T>(what: string) => (v: T) => {
-    done += 1;
-    opts.onProgress?.(done, total, what);
-    return v;
-  };
+  const tick =
+    <T>(what: string) =>
+    (v: T) => {
+      done += 1;
+      opts.onProgress?.(done, total, what);
+      return v;
+    };
   const both = async (f: (archived: boolean) => Promise<string[]>) => {
     const [a, b] = await Promise.all([f(false), f(true)]);
     return [...new Set([...a, ...b])];
@@ -38,17 +40,39 @@ export async function ingest(api: ResimApi, project: { id: string; name: string 
     list: (id: string, archived: boolean) => Promise<string[]>,
     what: string,
   ): Promise<MemberSet[]> =>
-    Promise.all(sets.map(async (s) => ({ id: s.id, name: s.name, experienceIDs: tick<string[]>(`${what} ${s.name}`)(await both((archived) => list(s.id, archived))) })));
+    Promise.all(
+      sets.map(async (s) => ({
+        id: s.id,
+        name: s.name,
+        experienceIDs: tick<string[]>(`${what} ${s.name}`)(await both((archived) => list(s.id, archived))),
+      })),
+    );
 
-  const tagsP = api.listExperienceTags(pid, signal).then(tick('tags')).then((tags) => {
-    total += tags.length;
-    return members(tags.map((t) => ({ id: t.experienceTagID, name: t.name })), (id, a) => api.listExperienceIDsWithTag(pid, id, a, signal), 'tag');
-  });
-  const systemsP = api.listSystems(pid, signal).then(tick('systems')).then((systems) => {
-    total += systems.length;
-    return members(systems.map((s) => ({ id: s.systemID, name: s.name })), (id, a) => api.listExperienceIDsForSystem(pid, id, a, signal), 'system');
-  });
-  const experiencesP = Promise.all([api.listExperiences(pid, false, signal), api.listExperiences(pid, true, signal)]).then(tick('experiences'));
+  const tagsP = api
+    .listExperienceTags(pid, signal)
+    .then(tick('tags'))
+    .then((tags) => {
+      total += tags.length;
+      return members(
+        tags.map((t) => ({ id: t.experienceTagID, name: t.name })),
+        (id, a) => api.listExperienceIDsWithTag(pid, id, a, signal),
+        'tag',
+      );
+    });
+  const systemsP = api
+    .listSystems(pid, signal)
+    .then(tick('systems'))
+    .then((systems) => {
+      total += systems.length;
+      return members(
+        systems.map((s) => ({ id: s.systemID, name: s.name })),
+        (id, a) => api.listExperienceIDsForSystem(pid, id, a, signal),
+        'system',
+      );
+    });
+  const experiencesP = Promise.all([api.listExperiences(pid, false, signal), api.listExperiences(pid, true, signal)]).then(
+    tick('experiences'),
+  );
   const suitesP = api.listTestSuites(pid, signal).then(tick('test suites'));
 
   const [[active, archived], tags, systems, testSuites] = await Promise.all([experiencesP, tagsP, systemsP, suitesP]);

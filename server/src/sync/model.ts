@@ -1,162 +1,16 @@
 /**
- * The data model shared by every piece: the sync config (what the user writes), the project
- * state (what ReSim holds), and the plan (what a sync would change).
- *
- * Shapes follow `shared/resim-api.md` (the ReSim API models and the experience sync config
- * that the resim CLI reads) and `shared/DESIGN.md` (the plan JSON). Everything here is plain
- * data: no functions, no classes, safe to `JSON.stringify`.
+ * The engine's own data: the project state (what ingest reads) and the plan (what a sync would
+ * change). The API models are in server/src/resim/model.ts, the config model in
+ * server/src/config/model.ts, the plan's JSON form in protocol/plan.ts. Plain data: no functions,
+ * no classes, safe to `JSON.stringify`.
  */
-
-// ---------------------------------------------------------------------------------------------
-// API models (resim-api.md, "Models")
-// ---------------------------------------------------------------------------------------------
-
-/** `{name, value}` pair of an experience's environment; order is significant. */
-export interface EnvironmentVariable {
-  name: string;
-  value: string;
-}
-
-/** ReSim custom field. Names are case-insensitive; an update replaces the whole list. */
-export interface CustomField {
-  name: string;
-  type: 'text' | 'number' | 'timestamp' | 'json';
-  values: string[];
-}
-
-/** A ReSim project (`GET /projects`). */
-export interface Project {
-  projectID: string;
-  name: string;
-  description?: string;
-  archived?: boolean;
-  orgID?: string;
-  creationTimestamp?: string;
-}
-
-/** A ReSim experience as the API returns it (`ListExperiences` with `includeCustomFields=true`). */
-export interface Experience {
-  experienceID: string;
-  projectID?: string;
-  name: string;
-  description: string;
-  locations: string[];
-  profile?: string;
-  environmentVariables?: EnvironmentVariable[];
-  cacheExempt?: boolean;
-  containerTimeoutSeconds?: number;
-  customFields?: CustomField[];
-  archived: boolean;
-  creationTimestamp?: string;
-  updateTimestamp?: string;
-  userID?: string;
-  orgID?: string;
-}
-
-/** `CreateExperienceInput` (POST /projects/{projectID}/experiences). */
-export interface CreateExperienceInput {
-  name: string;
-  description: string;
-  locations?: string[];
-  profile?: string;
-  environmentVariables?: EnvironmentVariable[];
-  cacheExempt?: boolean;
-  containerTimeoutSeconds?: number;
-  customFields?: CustomField[];
-  experienceTagIDs?: string[];
-  systemIDs?: string[];
-}
-
-/** Field names that `UpdateExperience`'s `updateMask` accepts (resim-api.md). */
-export type ExperienceField =
-  | 'name'
-  | 'description'
-  | 'locations'
-  | 'profile'
-  | 'environmentVariables'
-  | 'cacheExempt'
-  | 'containerTimeoutSeconds'
-  | 'customFields';
-
-/** `UpdateExperienceFields`: all optional; only those named in the mask change. */
-export type UpdateExperienceFields = Partial<Pick<Experience, ExperienceField>>;
-
-export interface ExperienceTag {
-  experienceTagID: string;
-  name: string;
-  description?: string;
-  projectID?: string;
-}
-
-export interface System {
-  systemID: string;
-  name: string;
-  description?: string;
-  archived?: boolean;
-  projectID?: string;
-}
-
-export interface TestSuite {
-  testSuiteID: string;
-  name: string;
-  description?: string;
-  systemID?: string;
-  /** Experience IDs of the current revision. */
-  experiences: string[];
-  testSuiteRevision?: number;
-  archived?: boolean;
-  projectID?: string;
-}
-
-// ---------------------------------------------------------------------------------------------
-// The sync config (resim-api.md, "The experience sync config"), normalised to camelCase
-// ---------------------------------------------------------------------------------------------
-
-/**
- * One entry of `experiences:`. `name`, `description` and `locations` are required by the schema;
- * a loaded config may still hold entries that failed validation, so the engine never trusts
- * more than the types below say. Optional fields that are absent (`undefined`) are left alone
- * by sync (DESIGN.md, "Omitted optional fields are left alone"); an explicit `[]` clears.
- */
-export interface ConfigExperience {
-  name: string;
-  description: string;
-  locations: string[];
-  experienceID?: string;
-  profile?: string;
-  environmentVariables?: EnvironmentVariable[];
-  cacheExempt?: boolean;
-  containerTimeoutSeconds?: number;
-  customFields?: CustomField[];
-  tags?: string[];
-  systems?: string[];
-  archived?: boolean;
-}
-
-export interface ConfigTestSuite {
-  name: string;
-  /** Experience names (as in `experiences[].name`). */
-  experiences: string[];
-}
-
-/** The whole config. Missing top-level lists are empty lists. */
-export interface SyncConfig {
-  experiences: ConfigExperience[];
-  managedTestSuites: ConfigTestSuite[];
-  managedExperienceTags: string[];
-}
-
-/**
- * A path into the config, as the engine reports problems: e.g. `['experiences', 3, 'tags', 1]`.
- * Keys are the canonical camelCase names; the config loader maps a path to a source range,
- * whichever spelling the file used.
- */
-export type ConfigPath = ReadonlyArray<string | number>;
+import type { DiagnosticCode, ExperienceAction, FieldChange, PlanSummary } from '../../../protocol';
+import type { ConfigPath } from '../config/model';
+import type { CreateExperienceInput, Experience, ExperienceField, TestSuite, UpdateExperienceFields } from '../resim/model';
 
 // ---------------------------------------------------------------------------------------------
 // Project state (what ingest reads)
 // ---------------------------------------------------------------------------------------------
-
 /** A tag or system with the IDs of the experiences (archived ones too) that carry it. */
 export interface MemberSet {
   id: string;
@@ -179,17 +33,8 @@ export interface ProjectState {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The plan (DESIGN.md, "--json on preview prints the plan")
+// The plan (its JSON form: docs/plan-format.md, protocol/plan.ts)
 // ---------------------------------------------------------------------------------------------
-
-export type ExperienceAction = 'create' | 'update' | 'restore' | 'archive' | 'unchanged';
-
-/** One field's change. `before` is `null` for a create. Values are JSON (strings, lists…). */
-export interface FieldChange {
-  field: string;
-  before: unknown;
-  after: unknown;
-}
 
 export interface PlannedExperience {
   name: string;
@@ -236,22 +81,10 @@ export interface PlannedTestSuite {
   changed: boolean;
 }
 
-export interface PlanSummary {
-  create: number;
-  update: number;
-  restore: number;
-  archive: number;
-  unchanged: number;
-  tagAdditions: number;
-  tagRemovals: number;
-  systemAdditions: number;
-  testSuiteRevisions: number;
-}
-
 /** A problem that prevents applying, attached to the offending config node. */
 export interface PlanError {
-  /** A stable diagnostic code of DESIGN.md ("unknown-tag", "name-taken", …). */
-  code: string;
+  /** A stable diagnostic code (docs/diagnostics.md). */
+  code: DiagnosticCode;
   message: string;
   path: ConfigPath;
   /** Other places involved (e.g. the first of two duplicates). */
@@ -260,7 +93,7 @@ export interface PlanError {
 
 /** A note that does not block apply (e.g. `will-restore`, `unmanaged-tag`). */
 export interface PlanNotice {
-  code: string;
+  code: DiagnosticCode;
   message: string;
   path: ConfigPath;
   severity: 'warning' | 'information';

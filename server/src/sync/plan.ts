@@ -1,10 +1,10 @@
 /**
- * The plan: the one place that decides what a sync changes (DESIGN.md, "Sync semantics").
+ * The plan: the one place that decides what a sync changes (docs/sync-rules.md).
  * Pure: no I/O, no clock. Every view (CLI text and JSON, diagnostics, hover, code lens,
  * webview) renders the `Plan` this returns.
  *
  * Rules (the design doc `seeds/experience-syncing-README.md` and the resim CLI's
- * `experiences.go`, `tags.go`, `systems.go`, `test_suites.go`, plus DESIGN.md's additions):
+ * `experiences.go`, `tags.go`, `systems.go`, `test_suites.go`, plus docs/sync-rules.md's additions):
  * - Matching, per config entry in file order: by name (archived experiences included); else by
  *   `experienceID` among the not-yet-matched; else new. IDs compare as UUIDs (`parseUUID`: any
  *   case, `urn:uuid:`, braces and 32-hex spellings are one ID), as the resim CLI decodes them.
@@ -29,10 +29,19 @@
 import { closestName } from '../util/closest';
 import { uuidKey } from '../util/uuid';
 import { fingerprintState } from './fingerprint';
+import { isNoOp, type FieldChange } from '../../../protocol';
+import type { ConfigExperience, SyncConfig } from '../config/model';
+import type { CreateExperienceInput, Experience, ExperienceField, UpdateExperienceFields } from '../resim/model';
 import type {
-  ConfigExperience, CreateExperienceInput, Experience, ExperienceField, FieldChange, MemberSet, Plan,
-  PlanError, PlanNotice, PlannedExperience, PlannedSystem, PlannedTag, PlannedTestSuite, ProjectState,
-  SyncConfig, UpdateExperienceFields,
+  MemberSet,
+  Plan,
+  PlanError,
+  PlanNotice,
+  PlannedExperience,
+  PlannedSystem,
+  PlannedTag,
+  PlannedTestSuite,
+  ProjectState,
 } from './model';
 
 export interface PlanOptions {
@@ -40,7 +49,7 @@ export interface PlanOptions {
   archiveUnlisted: boolean;
 }
 
-/** Mass-archive guard threshold (DESIGN.md): max(10, 25% of active experiences, rounded up). */
+/** Mass-archive guard threshold (docs/sync-rules.md): max(10, 25% of active experiences, rounded up). */
 export function massArchiveThreshold(activeCount: number): number {
   return Math.max(10, Math.ceil(activeCount * 0.25));
 }
@@ -117,7 +126,12 @@ const DIFF_FIELDS_RENAMED: ExperienceField[] = ['name', ...DIFF_FIELDS];
  * Appends the config's changes to `live` to `changes` (omitted optional fields are left alone);
  * returns the UpdateExperience body, or undefined when no API field changes.
  */
-function fieldDiff(cfg: ConfigExperience, live: Experience, renamed: boolean, changes: FieldChange[]): Plan['updateInputs'][string] | undefined {
+function fieldDiff(
+  cfg: ConfigExperience,
+  live: Experience,
+  renamed: boolean,
+  changes: FieldChange[],
+): Plan['updateInputs'][string] | undefined {
   let update: Record<string, unknown> | undefined;
   let mask: ExperienceField[] | undefined;
   for (const field of renamed ? DIFF_FIELDS_RENAMED : DIFF_FIELDS) {
@@ -235,22 +249,34 @@ function indexState(state: ProjectState): StateIndex {
   return index;
 }
 
+/** What every step of `computePlan` reads and adds to: the inputs, and the problems found so far. */
+interface PlanContext {
+  config: SyncConfig;
+  state: ProjectState;
+  index: StateIndex;
+  errors: PlanError[];
+  notices: PlanNotice[];
+  warnings: string[];
+}
+
+/** The config's entries matched to live experiences (step 1). */
+interface Matching {
+  matches: Match[];
+  /** Config name → its match (the first entry of a name wins). */
+  matchByName: Map<string, Match>;
+  /** Live experience → the entry that matched it. Keyed by object: no string hashing. */
+  matchOfLive: Map<Experience, Match>;
+}
+
 /**
- * Computes the plan that makes the project match the config.
- * @param config the normalised config (from `loadConfig`); entries that failed validation are
- *   skipped where they lack a name.
- * @param state the project's state (from `ingest`).
- * @returns the plan; `plan.errors` non-empty means it must not be applied.
+ * Step 1, matching (docs/sync-rules.md, "Matching"): an entry matches the live experience of its
+ * name, else the one of its `experienceID`; a name taken by another ID, an unknown ID and a live
+ * experience matched twice are errors.
  */
-export function computePlan(config: SyncConfig, state: ProjectState, options: PlanOptions): Plan {
-  const errors: PlanError[] = [];
-  const notices: PlanNotice[] = [];
-  const warnings: string[] = [];
-
-  const { byName, byID, tagByName, systemByName, suiteByName, membershipOf, tagName, systemName, activeCount } = indexState(state);
-
-  // 1. Matching.
-  const matchOfLive = new Map<Experience, Match>(); // keyed by object: no string hashing
+function matchExperiences(ctx: PlanContext): Matching {
+  const { config, state, errors } = ctx;
+  const { byName, byID } = ctx.index;
+  const matchOfLive = new Map<Experience, Match>();
   const matches: Match[] = [];
   const matchByName = new Map<string, Match>(); // config name -> its match (first entry wins)
   const record = (m: Match) => {
@@ -320,30 +346,42 @@ export function computePlan(config: SyncConfig, state: ProjectState, options: Pl
     record({ index, cfg, live: null, matchedBy: null });
   });
 
-  // 2. Tag, system and suite references must exist.
-  /** IDs of the tags or systems an entry names; a name the project lacks is an error at its node. */
-  const refIDs = (m: Match, kind: 'tags' | 'systems'): string[] => {
-    const names = m.cfg[kind];
-    if (!Array.isArray(names) || names.length === 0) return NO_IDS;
-    const ids: string[] = [];
-    const known = kind === 'tags' ? tagByName : systemByName;
-    for (let j = 0; j < names.length; j++) {
-      const n = names[j];
-      if (typeof n !== 'string') continue;
-      const ref = known.get(n);
-      if (ref) {
-        if (!ids.includes(ref.id)) ids.push(ref.id);
-        continue;
-      }
-      const what = kind === 'tags' ? 'Tag' : 'System';
-      errors.push({
-        code: kind === 'tags' ? 'unknown-tag' : 'unknown-system',
-        message: `${what} ${quote(n)} does not exist in project ${quote(state.project.name)}.${didYouMean(n, known.keys())} Sync does not create ${kind}: create it in ReSim first.`,
-        path: ['experiences', m.index, kind, j],
-      });
+  return { matches, matchByName, matchOfLive };
+}
+
+/**
+ * Step 2, references: the IDs of the tags or systems an entry names; a name the project lacks
+ * is an error at its node (sync creates neither tags nor systems).
+ */
+function referencedIDs(ctx: PlanContext, m: Match, kind: 'tags' | 'systems'): string[] {
+  const { state, errors } = ctx;
+  const { tagByName, systemByName } = ctx.index;
+  const names = m.cfg[kind];
+  if (!Array.isArray(names) || names.length === 0) return NO_IDS;
+  const ids: string[] = [];
+  const known = kind === 'tags' ? tagByName : systemByName;
+  for (let j = 0; j < names.length; j++) {
+    const n = names[j];
+    if (typeof n !== 'string') continue;
+    const ref = known.get(n);
+    if (ref) {
+      if (!ids.includes(ref.id)) ids.push(ref.id);
+      continue;
     }
-    return ids;
-  };
+    const what = kind === 'tags' ? 'Tag' : 'System';
+    errors.push({
+      code: kind === 'tags' ? 'unknown-tag' : 'unknown-system',
+      message: `${what} ${quote(n)} does not exist in project ${quote(state.project.name)}.${didYouMean(n, known.keys())} Sync does not create ${kind}: create it in ReSim first.`,
+      path: ['experiences', m.index, kind, j],
+    });
+  }
+  return ids;
+}
+
+/** Step 2, the managed tags' IDs; a managed tag the project lacks is an error. */
+function managedTagIDsOf(ctx: PlanContext): Set<string> {
+  const { config, state, errors } = ctx;
+  const { tagByName } = ctx.index;
   const managedTagIDs = new Set<string>();
   strList(config.managedExperienceTags).forEach((t, k) => {
     const tag = tagByName.get(t);
@@ -355,8 +393,28 @@ export function computePlan(config: SyncConfig, state: ProjectState, options: Pl
         path: ['managedExperienceTags', k],
       });
   });
+  return managedTagIDs;
+}
 
-  // 3. Experiences: actions and field diffs.
+/** Step 3's result: the experiences' actions, the API inputs, and the membership changes by tag/system ID. */
+interface ExperiencePlan {
+  planned: PlannedExperience[];
+  createInputs: Plan['createInputs'];
+  updateInputs: Plan['updateInputs'];
+  /** Tag or system ID → IDs of the experiences it is added to / removed from. */
+  tagAdds: Map<string, string[]>;
+  tagRemoves: Map<string, string[]>;
+  systemAdds: Map<string, string[]>;
+}
+
+/**
+ * Step 3, each matched entry's action (create, update, restore, archive, unchanged), field diffs
+ * and tag/system changes (docs/sync-rules.md, "Tags" and "Systems": listed tags are added, managed
+ * tags not listed are removed, systems are only added).
+ */
+function planExperiences(ctx: PlanContext, { matches }: Matching, managedTagIDs: Set<string>): ExperiencePlan {
+  const { notices } = ctx;
+  const { membershipOf, tagName, systemName } = ctx.index;
   const planned: PlannedExperience[] = [];
   const createInputs: Plan['createInputs'] = {};
   const updateInputs: Plan['updateInputs'] = {};
@@ -377,21 +435,43 @@ export function computePlan(config: SyncConfig, state: ProjectState, options: Pl
         // The reference creates it (fields only), then archives it.
         createInputs[m.cfg.name] = createInput(m.cfg, NO_IDS, NO_IDS);
         const changes = createChanges(m.cfg).filter((c) => c.field !== 'tags' && c.field !== 'systems');
-        planned.push({ name: m.cfg.name, action: 'create', experienceID: null, matchedBy: null, changes, configIndex: m.index, thenArchive: true });
+        planned.push({
+          name: m.cfg.name,
+          action: 'create',
+          experienceID: null,
+          matchedBy: null,
+          changes,
+          configIndex: m.index,
+          thenArchive: true,
+        });
         continue;
       }
-      createInputs[m.cfg.name] = createInput(m.cfg, refIDs(m, 'tags'), refIDs(m, 'systems'));
-      planned.push({ name: m.cfg.name, action: 'create', experienceID: null, matchedBy: null, changes: createChanges(m.cfg), configIndex: m.index });
+      createInputs[m.cfg.name] = createInput(m.cfg, referencedIDs(ctx, m, 'tags'), referencedIDs(ctx, m, 'systems'));
+      planned.push({
+        name: m.cfg.name,
+        action: 'create',
+        experienceID: null,
+        matchedBy: null,
+        changes: createChanges(m.cfg),
+        configIndex: m.index,
+      });
       continue;
     }
     const live = m.live;
     if (archivedEntry) {
       // Not even a rename: the reference skips the update of an archived entry.
-      planned.push({ name: m.cfg.name, action: live.archived ? 'unchanged' : 'archive', experienceID: live.experienceID, matchedBy: m.matchedBy, changes: [], configIndex: m.index });
+      planned.push({
+        name: m.cfg.name,
+        action: live.archived ? 'unchanged' : 'archive',
+        experienceID: live.experienceID,
+        matchedBy: m.matchedBy,
+        changes: [],
+        configIndex: m.index,
+      });
       continue;
     }
-    const tagIDs = refIDs(m, 'tags');
-    const systemIDs = refIDs(m, 'systems');
+    const tagIDs = referencedIDs(ctx, m, 'tags');
+    const systemIDs = referencedIDs(ctx, m, 'systems');
     const changes: FieldChange[] = [];
     const update = fieldDiff(m.cfg, live, live.name !== m.cfg.name, changes);
     if (update) updateInputs[live.experienceID] = update;
@@ -422,7 +502,11 @@ export function computePlan(config: SyncConfig, state: ProjectState, options: Pl
     const newSystems = systemIDs.filter((t) => !currentSystems.includes(t));
     if (newSystems.length) {
       for (const t of newSystems) push(systemAdds, t, id);
-      changes.push({ field: 'systems', before: namesOf(currentSystems, systemName), after: namesOf([...currentSystems, ...newSystems], systemName) });
+      changes.push({
+        field: 'systems',
+        before: namesOf(currentSystems, systemName),
+        after: namesOf([...currentSystems, ...newSystems], systemName),
+      });
     }
 
     let action: PlannedExperience['action'];
@@ -435,33 +519,64 @@ export function computePlan(config: SyncConfig, state: ProjectState, options: Pl
         severity: 'information',
       });
     } else action = changes.length ? 'update' : 'unchanged';
-    const entry: PlannedExperience = { name: m.cfg.name, action, experienceID: live.experienceID, matchedBy: m.matchedBy, changes, configIndex: m.index };
+    const entry: PlannedExperience = {
+      name: m.cfg.name,
+      action,
+      experienceID: live.experienceID,
+      matchedBy: m.matchedBy,
+      changes,
+      configIndex: m.index,
+    };
     if (live.name !== m.cfg.name) entry.previousName = live.name;
     planned.push(entry);
   }
 
-  // 4. Unlisted experiences.
+  return { planned, createInputs, updateInputs, tagAdds, tagRemoves, systemAdds };
+}
+
+/** Step 4, unlisted experiences: archived when `archiveUnlisted` (a `will-archive` warning), else kept. */
+function planUnlisted(ctx: PlanContext, { matchOfLive }: Matching, options: PlanOptions, planned: PlannedExperience[]): void {
+  const { state, notices, warnings } = ctx;
   const unlisted = state.experiences.filter((e) => !e.archived && !matchOfLive.has(e)).sort((a, b) => (a.name < b.name ? -1 : 1));
   if (options.archiveUnlisted) {
     for (const e of unlisted) planned.push({ name: e.name, action: 'archive', experienceID: e.experienceID, matchedBy: null, changes: [] });
     if (unlisted.length)
       notices.push({
         code: 'will-archive',
-        message: `Sync will archive ${unlisted.length} experience${unlisted.length === 1 ? '' : 's'} of project ${quote(state.project.name)} that this file does not list: ${unlisted.slice(0, 5).map((e) => quote(e.name)).join(', ')}${unlisted.length > 5 ? ', …' : ''}. Add them to the file, or turn archiving of unlisted experiences off.`,
+        message: `Sync will archive ${unlisted.length} experience${unlisted.length === 1 ? '' : 's'} of project ${quote(state.project.name)} that this file does not list: ${unlisted
+          .slice(0, 5)
+          .map((e) => quote(e.name))
+          .join(', ')}${unlisted.length > 5 ? ', …' : ''}. Add them to the file, or turn archiving of unlisted experiences off.`,
         path: ['experiences'],
         severity: 'warning',
       });
   } else if (unlisted.length) {
     warnings.push(`${unlisted.length} experience${unlisted.length === 1 ? '' : 's'} not in the config kept (archiving is off).`);
   }
+}
 
-  // 5. Test suites.
-  /** The name an experience ID will have after the sync (the config's name for a rename). */
-  const nameOfID = (id: string) => {
+/** The name an experience ID will have after the sync (the config's name for a rename). */
+function nameAfterSync(ctx: PlanContext, { matchOfLive }: Matching): (id: string) => string {
+  const { byID } = ctx.index;
+  return (id: string) => {
     const live = byID.get(id);
     if (!live) return id;
     return matchOfLive.get(live)?.cfg.name ?? live.name;
   };
+}
+
+/**
+ * Step 5, managed test suites: each is revised to exactly the config's members when they differ
+ * (new experiences are named `new:<name>` until created); unknown suites and archived members are errors.
+ */
+function planTestSuites(
+  ctx: PlanContext,
+  { matchByName, matchOfLive }: Matching,
+  nameOfID: (id: string) => string,
+  options: PlanOptions,
+): { suites: PlannedTestSuite[]; suiteMembers: Plan['suiteMembers'] } {
+  const { config, state, errors } = ctx;
+  const { suiteByName, byName } = ctx.index;
   const suites: PlannedTestSuite[] = [];
   const suiteMembers: Plan['suiteMembers'] = {};
   const suitesCfg = Array.isArray(config.managedTestSuites) ? config.managedTestSuites : [];
@@ -491,7 +606,8 @@ export function computePlan(config: SyncConfig, state: ProjectState, options: Pl
         return;
       }
       if (m) {
-        if (m.failed) ok = false; // an entry with errors: matching reports it
+        if (m.failed)
+          ok = false; // an entry with errors: matching reports it
         else after.push(m.live ? m.live.experienceID : NEW_ID_PREFIX + n);
         return;
       }
@@ -519,10 +635,26 @@ export function computePlan(config: SyncConfig, state: ProjectState, options: Pl
     if (changed) suiteMembers[live.testSuiteID] = uniqueAfter;
     // The config's names are the members after; an unchanged suite holds the same before.
     const afterNames = [...new Set(names)];
-    suites.push({ name: s.name, testSuiteID: live.testSuiteID, before: changed ? live.experiences.map(nameOfID) : afterNames, after: afterNames, changed });
+    suites.push({
+      name: s.name,
+      testSuiteID: live.testSuiteID,
+      before: changed ? live.experiences.map(nameOfID) : afterNames,
+      after: afterNames,
+      changed,
+    });
   });
 
-  // 6. Tag and system changes, by name.
+  return { suites, suiteMembers };
+}
+
+/** Step 6, the tag and system changes by name, in the state's order. */
+function planMemberships(
+  ctx: PlanContext,
+  e: ExperiencePlan,
+  nameOfID: (id: string) => string,
+): { tags: PlannedTag[]; systems: PlannedSystem[] } {
+  const { state } = ctx;
+  const { tagAdds, tagRemoves, systemAdds } = e;
   const tags: PlannedTag[] = state.tags
     .filter((t) => tagAdds.has(t.id) || tagRemoves.has(t.id))
     .map((t) => {
@@ -533,6 +665,30 @@ export function computePlan(config: SyncConfig, state: ProjectState, options: Pl
   const systems: PlannedSystem[] = state.systems
     .filter((s) => systemAdds.has(s.id))
     .map((s) => ({ name: s.name, systemID: s.id, add: systemAdds.get(s.id)!.map(nameOfID), addIDs: systemAdds.get(s.id)! }));
+
+  return { tags, systems };
+}
+
+/**
+ * Computes the plan that makes the project match the config (docs/sync-rules.md), in six steps:
+ * matching, references, experiences, unlisted experiences, test suites, tags and systems.
+ * @param config the normalised config (from `loadConfig`); entries that failed validation are
+ *   skipped where they lack a name.
+ * @param state the project's state (from `ingest`).
+ * @returns the plan; `plan.errors` non-empty means it must not be applied.
+ */
+export function computePlan(config: SyncConfig, state: ProjectState, options: PlanOptions): Plan {
+  const ctx: PlanContext = { config, state, index: indexState(state), errors: [], notices: [], warnings: [] };
+  const { errors, notices, warnings } = ctx;
+  const { activeCount } = ctx.index;
+  const matching = matchExperiences(ctx);
+  const managedTagIDs = managedTagIDsOf(ctx);
+  const experiences = planExperiences(ctx, matching, managedTagIDs);
+  const { planned, createInputs, updateInputs } = experiences;
+  planUnlisted(ctx, matching, options, planned);
+  const nameOfID = nameAfterSync(ctx, matching);
+  const { suites, suiteMembers } = planTestSuites(ctx, matching, nameOfID, options);
+  const { tags, systems } = planMemberships(ctx, experiences, nameOfID);
 
   const count = (a: PlannedExperience['action']) => planned.filter((p) => p.action === a).length;
   const archiveCount = count('archive');
@@ -566,8 +722,7 @@ export function computePlan(config: SyncConfig, state: ProjectState, options: Pl
   };
 }
 
-/** True when applying the plan would make no API write. */
+/** True when applying the plan would make an API write (protocol `isNoOp`, the one rule). */
 export function planHasChanges(plan: Plan): boolean {
-  const s = plan.summary;
-  return s.create + s.update + s.restore + s.archive + s.tagAdditions + s.tagRemovals + s.systemAdditions + s.testSuiteRevisions > 0;
+  return !isNoOp(plan.summary);
 }

@@ -1,15 +1,38 @@
 /**
- * The sync workflow that the CLI and the language server share: read the state, plan, and apply
- * behind the safety guards of DESIGN.md (config errors, stale plan, mass archive). The guards
- * live here, once, so no front end can skip one.
+ * The sync workflow that the CLI (server/src/cli/) and the language server (server/src/lsp/)
+ * share: resolve the project, read its state, plan, and apply behind the safety guards
+ * (config errors, stale plan, mass archive: docs/sync-rules.md, "Guards"). The guards live
+ * here, once, so no front end can skip one.
  */
 import { isDeepStrictEqual } from 'util';
-import type { ResimApi } from '../resim/types';
+import { configErrorsRefusal, type PlanJson } from '../../../protocol';
+import type { ResimApi } from './port';
 import { applyPlan, ApplyResult, PlanRefusedError } from './apply';
 import { fingerprintConfig } from './fingerprint';
 import { ingest, IngestOptions } from './ingest';
-import type { Plan, ProjectState, SyncConfig } from './model';
+import type { SyncConfig } from '../config/model';
+import type { Plan, ProjectState } from './model';
 import { computePlan } from './plan';
+
+/** A project name or ID as the resim CLI resolves it (`ResimApi.resolveProject`), as `{id, name}`. */
+export async function resolveProject(api: ResimApi, nameOrID: string, signal?: AbortSignal): Promise<{ id: string; name: string }> {
+  const p = await api.resolveProject(nameOrID, signal);
+  return { id: p.projectID, name: p.name };
+}
+
+/**
+ * Resolves the project (`onResolved` is told its name) and reads its state.
+ * @throws the API client's ApiError (404 for an unknown project, 409 for an ambiguous name).
+ */
+export async function readProject(
+  api: ResimApi,
+  nameOrID: string,
+  opts: IngestOptions & { onResolved?: (project: { id: string; name: string }) => void } = {},
+): Promise<ProjectState> {
+  const project = await resolveProject(api, nameOrID, opts.signal);
+  opts.onResolved?.(project);
+  return ingest(api, project, opts);
+}
 
 export interface LivePlan {
   state: ProjectState;
@@ -63,10 +86,12 @@ export function assertBound(guards: GuardOptions): void {
  */
 export function assertApplicable(plan: Plan, guards: GuardOptions, config?: SyncConfig): void {
   assertBound(guards);
-  if (plan.errors.length)
-    throw new PlanRefusedError(`The config has ${plan.errors.length} error${plan.errors.length === 1 ? '' : 's'}; a config with errors is never applied.`, 'config-errors');
+  if (plan.errors.length) throw new PlanRefusedError(configErrorsRefusal(plan.errors.length), 'config-errors');
   if (guards.expectedConfigFingerprint && (!config || guards.expectedConfigFingerprint !== fingerprintConfig(config, plan.archiveUnlisted)))
-    throw new PlanRefusedError('Stale plan: the config changed since the plan was made (its entries, or whether unlisted experiences are archived). Preview again, then apply.', 'stale-plan');
+    throw new PlanRefusedError(
+      'Stale plan: the config changed since the plan was made (its entries, or whether unlisted experiences are archived). Preview again, then apply.',
+      'stale-plan',
+    );
   if (guards.expectedStateFingerprint && guards.expectedStateFingerprint !== plan.stateFingerprint)
     throw new PlanRefusedError(
       `Stale plan: project "${plan.project.name}" changed since the plan was made (someone else synced or edited it). Preview again, then apply.`,
@@ -87,7 +112,7 @@ export function assertApplicable(plan: Plan, guards: GuardOptions, config?: Sync
  * fingerprint): its actions were edited, so applying the recomputed plan would not apply it.
  * Call after `assertApplicable` has matched both fingerprints.
  */
-export function assertSavedPlanMatches(saved: unknown, current: Record<string, unknown>): void {
+export function assertSavedPlanMatches(saved: unknown, current: PlanJson): void {
   if (!isDeepStrictEqual(saved, current))
     throw new PlanRefusedError(
       'Refused: the saved plan is not the plan its project and config give (was it edited?). Save a new one with `resim-sync preview --out`, review it, then apply it.',
@@ -103,7 +128,11 @@ export async function guardedApply(
   api: ResimApi,
   project: { id: string; name: string },
   config: SyncConfig,
-  opts: { archiveUnlisted: boolean; signal?: AbortSignal; onProgress?: (done: number, total: number, message: string) => void } & GuardOptions,
+  opts: {
+    archiveUnlisted: boolean;
+    signal?: AbortSignal;
+    onProgress?: (done: number, total: number, message: string) => void;
+  } & GuardOptions,
 ): Promise<{ plan: Plan; result: ApplyResult }> {
   const { plan } = await planAgainstProject(api, project, config, { archiveUnlisted: opts.archiveUnlisted, signal: opts.signal });
   assertApplicable(plan, opts, config);

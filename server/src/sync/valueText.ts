@@ -25,4 +25,3 @@ export function itemText(item: unknown): string {
   }
   return valueText(item);
 }
-

@@ -42,7 +42,8 @@ export function readFileBounded(file: string, opts: ReadBoundedOptions): Buffer 
     const st = fs.fstatSync(fd);
     if (st.isDirectory()) throw new UserError(`${file} is a directory; ${opts.expects}.`);
     if (!st.isFile()) throw new UserError(`${file} is not a regular file (a device, FIFO or socket); ${opts.expects}.`);
-    const tooBig = () => new UserError(`${file} is larger than ${opts.maxBytes / MiB} MB, the most that is read; ${opts.expects}. Is this the right file?`);
+    const tooBig = () =>
+      new UserError(`${file} is larger than ${opts.maxBytes / MiB} MB, the most that is read; ${opts.expects}. Is this the right file?`);
     if (st.size > opts.maxBytes) throw tooBig();
     const chunks: Buffer[] = [];
     let total = 0;
@@ -65,11 +66,17 @@ export function readFileBounded(file: string, opts: ReadBoundedOptions): Buffer 
 
 function describeReadError(file: string, err: NodeJS.ErrnoException, opts: ReadBoundedOptions): string {
   switch (err.code) {
-    case 'ENOENT': return `${file} not found. Check the path (${opts.expects}).`;
-    case 'EACCES': case 'EPERM': return `${file} cannot be read: permission denied.`;
-    case 'EISDIR': return `${file} is a directory; ${opts.expects}.`;
-    case 'ENOTDIR': return `${file} not found: a part of the path is not a folder.`;
-    default: return `${file} cannot be read (${err.code ?? err.message}).`;
+    case 'ENOENT':
+      return `${file} not found. Check the path (${opts.expects}).`;
+    case 'EACCES':
+    case 'EPERM':
+      return `${file} cannot be read: permission denied.`;
+    case 'EISDIR':
+      return `${file} is a directory; ${opts.expects}.`;
+    case 'ENOTDIR':
+      return `${file} not found: a part of the path is not a folder.`;
+    default:
+      return `${file} cannot be read (${err.code ?? err.message}).`;
   }
 }
 
@@ -96,7 +103,8 @@ export function writeFileSafely(file: string, text: string, opts: { mode?: numbe
   if (st) {
     if (st.isDirectory()) throw new UserError(`${file} is a directory; give a file name to write.`);
     if (!st.isFile()) throw new UserError(`${file} is not a regular file (a device, FIFO or socket); not written.`);
-    if (isReadOnly(target, st)) throw new UserError(`${file} is read-only; it was not changed. Make it writable (chmod u+w) or write elsewhere.`);
+    if (isReadOnly(target, st))
+      throw new UserError(`${file} is read-only; it was not changed. Make it writable (chmod u+w) or write elsewhere.`);
   }
   const dir = path.dirname(path.resolve(target));
   let dirStat: fs.Stats;
@@ -111,9 +119,12 @@ export function writeFileSafely(file: string, text: string, opts: { mode?: numbe
     if (opts.mode !== undefined) fs.chmodSync(target, opts.mode); // an existing file may keep its old mode otherwise
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    const why = e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'EROFS'
-      ? `the folder ${dir} is not writable`
-      : e.code === 'ENOSPC' ? 'the disk is full' : (e.code ?? e.message);
+    const why =
+      e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'EROFS'
+        ? `the folder ${dir} is not writable`
+        : e.code === 'ENOSPC'
+          ? 'the disk is full'
+          : (e.code ?? e.message);
     throw new UserError(`Cannot write ${file}: ${why}. It was not changed.`);
   }
 }

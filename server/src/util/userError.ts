@@ -4,7 +4,10 @@
  * error, 3 for a refusal by a safety guard; the exit codes of the README's "The command line").
  */
 export class UserError extends Error {
-  constructor(message: string, readonly exitCode: number = 1) {
+  constructor(
+    message: string,
+    readonly exitCode: number = 1,
+  ) {
     super(message);
   }
 }

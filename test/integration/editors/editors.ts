@@ -99,10 +99,22 @@ export function readResults(file: string, editorOutput: string): EditorResults {
 /** The checks of both editors (seed example, tab quick fix, live diagnostics, hover, completion, preview). */
 export function assertEditorResults(r: EditorResults): void {
   const seed = r.seed!;
-  const tabLines = fs.readFileSync(path.join(ROOT, 'test/fixtures/seed-example.yaml'), 'utf8').split('\n')
-    .map((l, i) => (/^[ ]*\t/.test(l) ? i : -1)).filter((i) => i >= 0);
-  assert.deepEqual(seed.diagnostics.filter((d) => d.code === 'tab-indent').map((d) => d.line).sort((a, b) => a - b), tabLines);
-  assert.ok(seed.diagnostics.some((d) => d.code === 'snake-case-key'), JSON.stringify(seed.diagnostics));
+  const tabLines = fs
+    .readFileSync(path.join(ROOT, 'test/fixtures/seed-example.yaml'), 'utf8')
+    .split('\n')
+    .map((l, i) => (/^[ ]*\t/.test(l) ? i : -1))
+    .filter((i) => i >= 0);
+  assert.deepEqual(
+    seed.diagnostics
+      .filter((d) => d.code === 'tab-indent')
+      .map((d) => d.line)
+      .sort((a, b) => a - b),
+    tabLines,
+  );
+  assert.ok(
+    seed.diagnostics.some((d) => d.code === 'snake-case-key'),
+    JSON.stringify(seed.diagnostics),
+  );
   assert.match(seed.fixTitle, /tab/i);
   assert.equal(seed.tabsAfterFix, 0, 'the quick fix replaced every tab');
   assert.ok(!seed.codesAfterFix.includes('tab-indent'), JSON.stringify(seed.codesAfterFix));
@@ -124,7 +136,11 @@ export function assertEditorResults(r: EditorResults): void {
 }
 
 /** Runs an editor to its end (killed after `timeoutMs`); resolves with its exit code and output. */
-export function runEditor(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<{ code: number | null; output: string }> {
+export function runEditor(
+  cmd: string,
+  args: string[],
+  opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number },
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';

@@ -10,7 +10,16 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { startSandbox, type Sandbox } from '../../../sandbox/server';
-import { assertEditorResults, docBlock, ensureEditors, makeWorkspace, readResults, runEditor, serverOnPath, type Workspace } from './editors';
+import {
+  assertEditorResults,
+  docBlock,
+  ensureEditors,
+  makeWorkspace,
+  readResults,
+  runEditor,
+  serverOnPath,
+  type Workspace,
+} from './editors';
 
 const TOKEN = 'emacs-token';
 

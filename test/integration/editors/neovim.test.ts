@@ -9,7 +9,16 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { startSandbox, type Sandbox } from '../../../sandbox/server';
-import { assertEditorResults, docBlock, ensureEditors, makeWorkspace, readResults, runEditor, serverOnPath, type Workspace } from './editors';
+import {
+  assertEditorResults,
+  docBlock,
+  ensureEditors,
+  makeWorkspace,
+  readResults,
+  runEditor,
+  serverOnPath,
+  type Workspace,
+} from './editors';
 
 const TOKEN = 'nvim-token';
 
@@ -48,7 +57,11 @@ describe('Neovim (headless) with the language server', function () {
       RESIM_OUT: ws.out,
     };
     const script = path.join(__dirname, 'check.lua');
-    const r = await runEditor('nvim', ['--headless', '--clean', '-u', 'NONE', '-c', `luafile ${script}`], { cwd: ws.dir, env, timeoutMs: 150_000 });
+    const r = await runEditor('nvim', ['--headless', '--clean', '-u', 'NONE', '-c', `luafile ${script}`], {
+      cwd: ws.dir,
+      env,
+      timeoutMs: 150_000,
+    });
     const results = readResults(ws.out, r.output);
     const log = (results as { lsp_log?: string }).lsp_log;
     const logText = log && fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : '';

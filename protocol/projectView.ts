@@ -62,7 +62,9 @@ export interface ProjectItemsResult {
   items: ProjectItem[];
 }
 
-export interface ProjectTextParams { uri: string }
+export interface ProjectTextParams {
+  uri: string;
+}
 /** Page size cap of `resim/projectItems`. */
 export const MAX_PAGE = 1000;
 
@@ -72,4 +74,3 @@ export interface ProjectTextResult {
   /** The project as a config (the clone code's text). */
   text: string;
 }
-
