@@ -36,8 +36,7 @@ describe('language server: resim/apply', function () {
 
   beforeEach(async () => {
     sb = await startSandbox({ seed: 'demo' });
-    c = await LspClient.start({ settings: { apiUrl: sb.url } });
-    c.notify('resim/setCredentials', { apiUrl: sb.url, token: 'any' });
+    c = await LspClient.startSignedIn(sb.url, 'any');
   });
   afterEach(async () => {
     await c?.stop();

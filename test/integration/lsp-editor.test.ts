@@ -33,8 +33,7 @@ describe('language server editor features (stdio) against the sandbox', function
 
   before(async () => {
     sb = await startSandbox({ seed: 'demo', token: 'lsp-editor-token' });
-    c = await LspClient.start({ settings: { apiUrl: sb.url } });
-    c.notify('resim/setCredentials', { apiUrl: sb.url, token: 'lsp-editor-token' });
+    c = await LspClient.startSignedIn(sb.url, 'lsp-editor-token');
   });
   after(async () => {
     await c?.stop();

@@ -158,8 +158,7 @@ describe('language server fuzz', function () {
 
   before(async () => {
     sb = await startSandbox({ seed: 'demo' });
-    c = await LspClient.start({ settings: { apiUrl: sb.url } });
-    c.notify('resim/setCredentials', { apiUrl: sb.url, token: 'fuzz' });
+    c = await LspClient.startSignedIn(sb.url, 'fuzz');
   });
   after(async () => {
     await c?.stop();

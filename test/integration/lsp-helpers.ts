@@ -81,6 +81,16 @@ export class LspClient {
     this.settings = settings;
   }
 
+  /**
+   * A server whose `resim.apiUrl` is `apiUrl`, signed in there with `token` as the VS Code client
+   * signs in (`resim/setCredentials`): the live setup of the integration tests.
+   */
+  static async startSignedIn(apiUrl: string, token: string): Promise<LspClient> {
+    const c = await LspClient.start({ settings: { apiUrl } });
+    c.notify('resim/setCredentials', { apiUrl, token });
+    return c;
+  }
+
   static async start(opts: StartOptions = {}): Promise<LspClient> {
     const [cmd, ...args] = opts.command ?? [process.execPath, SERVER, '--stdio'];
     const proc = spawn(cmd, args, {

@@ -104,8 +104,7 @@ describe('language server (stdio) against the sandbox', function () {
 
   before(async () => {
     sb = await startSandbox({ seed: 'demo', token: 'lsp-test-token' });
-    c = await LspClient.start({ settings: { apiUrl: sb.url } });
-    c.notify('resim/setCredentials', { apiUrl: sb.url, token: 'lsp-test-token' });
+    c = await LspClient.startSignedIn(sb.url, 'lsp-test-token');
   });
   after(async () => {
     await c?.stop();
