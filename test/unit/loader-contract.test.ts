@@ -5,7 +5,8 @@
  */
 import { strict as assert } from 'assert';
 import fc from 'fast-check';
-import { decodeConfigBytes, loadConfig, type LoadedConfig } from '../../server/src/config';
+import { SHAPES, shapeConfig, writeShape, type ShapeEntry } from '../../bench/lib/shapes';
+import { decodeConfigBytes, fromFastSnapshot, loadConfig, loadFastSnapshot, loadStats, type LoadedConfig } from '../../server/src/config';
 import { fingerprintConfig } from '../../server/src/sync/fingerprint';
 import { hostileCorpus } from '../support/hostile';
 
@@ -213,6 +214,69 @@ describe('loader contract: clean configs with empty values and suites (fast-chec
       ),
       { numRuns: 300, seed: 11 },
     );
+  });
+});
+
+describe('loader contract: every shape a person or a generator writes', () => {
+  // Names from a small set (duplicates happen), values with problems the cross-entry checks and
+  // the schema report: both paths must agree on the codes, ranges and values in every shape.
+  const entry: fc.Arbitrary<ShapeEntry> = fc.record({
+    name: fc.constantFrom('a', 'b', 'c', 'd', 'e', '123', 'x-y'),
+    description: fc.constantFrom('d', 'a text', '""', 'true'),
+    locations: fc.constantFrom(['s3://b/l'], ['s3://b/l', 's3://b/m'], [] as string[]),
+    tags: fc.option(fc.constantFrom(['t'], ['t', 't'], ['t', 'u']), { nil: undefined }),
+    extra: fc.option(fc.constantFrom({ tagz: '[x]' }, { systems: '[s]' }, { archived: 'true' }), { nil: undefined }),
+  });
+  const cfg = fc.record({
+    experiences: fc.array(entry, { minLength: 1, maxLength: 5 }),
+    managedExperienceTags: fc.option(fc.constantFrom(['t'], ['t', 'u']), { nil: undefined }),
+  });
+
+  for (const shape of SHAPES) {
+    it(`${shape}: the fast path agrees with the full loader (fast-check)`, () => {
+      fc.assert(
+        fc.property(cfg, (c) => {
+          const text = writeShape(c, shape);
+          assertSame(text, JSON.stringify(text));
+        }),
+        { numRuns: 150, seed: 23 },
+      );
+    });
+  }
+
+  it('a clean config takes the fast path in every shape, and every shape reads the same config', () => {
+    const c = shapeConfig(40);
+    const block = loadConfig(writeShape(c, 'block'));
+    assert.deepEqual(block.diagnostics, []);
+    assert.equal(block.config.experiences.length, 40);
+    for (const shape of SHAPES) {
+      const text = writeShape(c, shape);
+      const fast = loadConfig(text, { fast: true });
+      assert.equal(loadStats(fast)?.mode, 'fast', `${shape}: the fast path takes it`);
+      assert.ok(loadFastSnapshot(text), `${shape}: the language server's parsing thread takes the fast path too`);
+      assert.deepEqual(fast.config, block.config, `${shape}: the same config as block style`);
+      assert.deepEqual(loadConfig(text).config, block.config, `${shape}: the full loader reads the same config`);
+      // The server's LoadedConfig of a fast snapshot locates nodes as the full loader does.
+      const served = fromFastSnapshot(text, loadFastSnapshot(text)!);
+      assert.deepEqual(served.rangeOf(['experiences', 39, 'name']), loadConfig(text).rangeOf(['experiences', 39, 'name']), shape);
+    }
+  });
+
+  it('CR-only line ends are line breaks on both paths (YAML 1.2, as the resim CLI reads them), at LSP positions', () => {
+    const text =
+      '# resim-project: demo\rexperiences:\r  - name: a\r    description: d\r    locations: [l]\r  - name: a\r    description: d\r    locations: [l]\r';
+    for (const l of [loadConfig(text, { fast: true }), loadConfig(text)]) {
+      assert.equal(l.projectComment, 'demo');
+      assert.deepEqual(
+        l.config.experiences.map((e) => e.name),
+        ['a', 'a'],
+      );
+      const dup = l.diagnostics.find((d) => d.code === 'duplicate-experience-name');
+      assert.ok(dup, l.diagnostics.map((d) => d.code).join(', '));
+      // Line 5 (0-based) is the second `  - name: a`: a lone CR ends a line, as in LSP.
+      assert.deepEqual(dup.range.start.line, 5);
+      assert.equal(l.text, text, 'the text itself is kept (a fix writes CR line ends back)');
+    }
   });
 });
 

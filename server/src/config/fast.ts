@@ -24,7 +24,7 @@ import { crossChecks } from './checks';
 import { splitPieces, type Piece } from './chunks';
 import { toExperience, toTagList, toTestSuite } from './coerce';
 import { validateWholeConfig } from './schema';
-import { compareDiagnostics, lineOf, lineStarts, offsetAt } from './text';
+import { compareDiagnostics, lineOf, lineStarts, offsetAt, withLfBreaks } from './text';
 import type { ConfigDiagnostic, LoadedConfig, Position, Range } from './types';
 
 type FullLoad = (text: string) => LoadedConfig;
@@ -41,7 +41,9 @@ export interface FastRead {
 }
 
 /** The fast read of a clean text; undefined when the text needs the full loader (see the file's docstring). */
-export function fastRead(text: string): FastRead | undefined {
+export function fastRead(original: string): FastRead | undefined {
+  // A lone CR is a line break (text.ts, `withLfBreaks`): read as LF, at the same offsets.
+  const text = withLfBreaks(original);
   if (text.includes('\t')) return undefined; // tab-indent and its fix belong to the full loader
   if (/[\u0000\uFFFD]/.test(text) || hasSuspiciousCharacters(text)) return undefined; // nul-character, replacement-character, suspicious-characters
   let value: unknown;
@@ -62,11 +64,13 @@ export function fastRead(text: string): FastRead | undefined {
     managedTestSuites: list(o.managedTestSuites).map(toTestSuite),
     managedExperienceTags: toTagList(o.managedExperienceTags),
   };
-  const pieces = splitPieces(text, lineStarts(text)) ?? null;
+  let pieces = splitPieces(text, lineStarts(text)) ?? null;
   if (pieces) {
     const items = itemsOf(pieces);
+    // A list the splitter did not cut into items (a flow list `experiences: [{…}, …]` under a
+    // block key, on one line or several): the text has no pieces, as a whole-document flow map.
     if (items.experiences.length !== config.experiences.length || items.managedTestSuites.length !== config.managedTestSuites.length)
-      return undefined;
+      pieces = null;
   }
   return { config, hasManagedTags: 'managedExperienceTags' in o, pieces };
 }
@@ -281,6 +285,6 @@ function pieceLocator(
 
 /** The top-level key a piece defines, in its camelCase spelling (a piece holds one top-level key). */
 function pieceKey(mini: LoadedConfig): string {
-  const m = /^(?:\uFEFF)?(?:[ \t]*(?:#[^\n]*)?\r?\n)*([A-Za-z_][A-Za-z0-9_]*)[ ]*:/.exec(mini.text);
+  const m = /^(?:\uFEFF)?(?:[ \t]*(?:#[^\r\n]*)?(?:\r\n?|\n))*([A-Za-z_][A-Za-z0-9_]*)[ ]*:/.exec(mini.text);
   return m ? m[1].replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase()) : '';
 }

@@ -19,7 +19,7 @@ import { canonicalKey, canonicalValue, checkKey, fieldValue, findEntry, locate, 
 import { validators, type MapContext } from './schema';
 import { parsePiece, setOwn, type LocalDiag, type ParsedPiece, type SEntry, type SMap, type SNode } from './source';
 import { chooseTabWidth, findTabLines, untab } from './tabs';
-import { compareDiagnostics, lineOf, lineStarts } from './text';
+import { compareDiagnostics, lineOf, lineStarts, withLfBreaks } from './text';
 import type { ConfigDiagnostic, LoadedConfig, Position, Range } from './types';
 import { projectCommentOf, type DiagnosticCode } from '../../../protocol';
 
@@ -125,7 +125,9 @@ export function loadConfig(text: string, opts: { previous?: LoadedConfig; mode?:
   }
 }
 
-function load(text: string, opts: { previous?: LoadedConfig; mode?: 'auto' | 'whole' }): LoadedConfig {
+function load(original: string, opts: { previous?: LoadedConfig; mode?: 'auto' | 'whole' }): LoadedConfig {
+  // A lone CR is a line break (text.ts, `withLfBreaks`): parsed as LF, at the same offsets.
+  const text = withLfBreaks(original);
   const starts = lineStarts(text);
   const projectComment = projectCommentOf(text);
   // A text with a NUL is not YAML: like the resim CLI, nothing of it is parsed (nul-character says why).
@@ -181,7 +183,7 @@ function load(text: string, opts: { previous?: LoadedConfig; mode?: 'auto' | 'wh
   if (!model) model = loadWhole(parsedText);
 
   const { config, diags: rootDiags, hasManagedTags } = finish(model, !notText);
-  const result = new Loaded(text, config, projectComment, model, mapper);
+  const result = new Loaded(original, config, projectComment, model, mapper);
   const diagnostics: ConfigDiagnostic[] = [...tabDiags];
   for (const d of model.diags) diagnostics.push(toDiagnostic(d, 0, mapper));
   for (const d of rootDiags) diagnostics.push(toDiagnostic(d, 0, mapper));
@@ -595,7 +597,7 @@ function cacheOf(loaded: LoadedConfig): Cache | undefined {
   const pieces = read.pieces;
   if (pieces) {
     const next = { experiences: 0, managedTestSuites: 0 };
-    const text = loaded.text;
+    const text = withLfBreaks(loaded.text);
     const results = pieces.map((piece): PieceResult => {
       const ptext = text.slice(piece.start, piece.end);
       if (piece.kind === 'top') return { parsed: parsePiece(ptext) };
