@@ -10,15 +10,15 @@
 export interface ShapeEntry {
   name: string;
   description: string;
-  locations: string[];
-  tags?: string[];
+  locations: readonly string[];
+  tags?: readonly string[];
   /** More keys, written as given (a YAML flow value, e.g. `[a]` or `x`; JSON shapes write it as a string unless it is `[…]`). */
-  extra?: Record<string, string>;
+  extra?: Readonly<Record<string, string>>;
 }
 
 export interface ShapeConfig {
   experiences: ShapeEntry[];
-  managedExperienceTags?: string[];
+  managedExperienceTags?: readonly string[];
 }
 
 export const SHAPES = [

@@ -223,13 +223,15 @@ describe('loader contract: every shape a person or a generator writes', () => {
   const entry: fc.Arbitrary<ShapeEntry> = fc.record({
     name: fc.constantFrom('a', 'b', 'c', 'd', 'e', '123', 'x-y'),
     description: fc.constantFrom('d', 'a text', '""', 'true'),
-    locations: fc.constantFrom(['s3://b/l'], ['s3://b/l', 's3://b/m'], [] as string[]),
-    tags: fc.option(fc.constantFrom(['t'], ['t', 't'], ['t', 'u']), { nil: undefined }),
-    extra: fc.option(fc.constantFrom({ tagz: '[x]' }, { systems: '[s]' }, { archived: 'true' }), { nil: undefined }),
+    locations: fc.constantFrom<string[]>(['s3://b/l'], ['s3://b/l', 's3://b/m'], []),
+    tags: fc.option(fc.constantFrom<string[]>(['t'], ['t', 't'], ['t', 'u']), { nil: undefined }),
+    extra: fc.option(fc.constantFrom<Record<string, string>>({ tagz: '[x]' }, { systems: '[s]' }, { archived: 'true' }), {
+      nil: undefined,
+    }),
   });
   const cfg = fc.record({
     experiences: fc.array(entry, { minLength: 1, maxLength: 5 }),
-    managedExperienceTags: fc.option(fc.constantFrom(['t'], ['t', 'u']), { nil: undefined }),
+    managedExperienceTags: fc.option(fc.constantFrom<string[]>(['t'], ['t', 'u']), { nil: undefined }),
   });
 
   for (const shape of SHAPES) {
