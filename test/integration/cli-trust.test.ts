@@ -381,6 +381,13 @@ describe('resim-sync: a plan is a contract, and nothing the user wrote is lost',
       const p = await cli(['preview', '--detailed-exitcode', '--config', file]);
       assert.equal(p.code, 0, show(p));
       assert.match(p.stdout, /No changes/);
+      // One rule for an empty description: `description:` with no value (or `~`) is the same "".
+      for (const spelling of ['description:', 'description: ~']) {
+        fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/description: ""/g, spelling));
+        const q = await cli(['preview', '--detailed-exitcode', '--config', file]);
+        assert.equal(q.code, 0, `${spelling}: ${show(q)}`);
+        assert.match(q.stdout, /No changes/);
+      }
     });
   });
 });

@@ -282,6 +282,30 @@ describe('loader contract: every shape a person or a generator writes', () => {
   });
 });
 
+describe('an empty description: one rule for every spelling (docs/sync-rules.md)', () => {
+  const entry = (d: string) => `experiences:\n  - name: a\n    ${d}\n    locations: [l]\n`;
+  for (const spelling of ['description: ""', "description: ''", 'description:', 'description: ~', 'description: null']) {
+    it(`${spelling} is the empty description, without a diagnostic, on both paths`, () => {
+      for (const fast of [true, false]) {
+        const l = loadConfig(entry(spelling), { fast });
+        assert.deepEqual(l.diagnostics, [], `fast=${fast}`);
+        assert.equal(l.config.experiences[0].description, '', `fast=${fast}`);
+      }
+    });
+  }
+  it('a missing description key is still a schema error (the key is required)', () => {
+    for (const fast of [true, false]) {
+      const l = loadConfig('experiences:\n  - name: a\n    locations: [l]\n', { fast });
+      assert.deepEqual(
+        l.diagnostics.map((d) => d.code),
+        ['schema'],
+        `fast=${fast}`,
+      );
+      assert.match(l.diagnostics[0].message, /description/);
+    }
+  });
+});
+
 describe('decodeConfigBytes: the one reading of config bytes', () => {
   const d = (b: Buffer) => decodeConfigBytes(b);
   it('invalid UTF-8 is an error naming the byte offset of the bad sequence, never a silent replacement', () => {
