@@ -45,7 +45,7 @@ function runSectionProcess(name: string): Promise<Section> {
     const timeoutMs =
       name === 'activation'
         ? Math.max(SECTION_TIMEOUT_MS, 480_000)
-        : name === 'editor' || name === 'shapes'
+        : name === 'editor' || name === 'shapes' || name === 'editor-e2e'
           ? Math.max(SECTION_TIMEOUT_MS, 900_000)
           : SECTION_TIMEOUT_MS;
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
