@@ -70,6 +70,33 @@ interface SizeRun {
   clear: number[];
   editLoad: number;
   baseErrors: number;
+  /** The same keystrokes with VS Code's code lenses turned off (`editor.codeLens: false`): their share of the time. */
+  noLens?: { add: number[]; clear: number[]; load: number };
+}
+
+/** Writes one VS Code user setting (the workbench watches its settings file). */
+function setUserSetting(wb: Workbench, key: string, value: unknown): void {
+  const file = path.join(wb.userData, 'User/settings.json');
+  const settings = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  settings[key] = value;
+  fs.writeFileSync(file, JSON.stringify(settings, null, 2));
+}
+
+/** `EDITS` times: a key that adds an `unknown-tag` error, then Backspace that clears it (ms each). */
+async function typeAndClear(page: Page, baseErrors: number): Promise<{ add: number[]; clear: number[] }> {
+  const add: number[] = [];
+  const clear: number[] = [];
+  for (let i = 0; i < EDITS; i++) {
+    let t = now();
+    await page.keyboard.press('x');
+    await untilErrors(page, baseErrors + 1);
+    add.push(now() - t);
+    t = now();
+    await page.keyboard.press('Backspace');
+    await untilErrors(page, baseErrors);
+    clear.push(now() - t);
+  }
+  return { add, clear };
 }
 
 async function measureSize(wb: Workbench, n: number): Promise<SizeRun> {
@@ -88,20 +115,19 @@ async function measureSize(wb: Workbench, n: number): Promise<SizeRun> {
   await page.keyboard.press('Control+G');
   await page.keyboard.type('7:22');
   await page.keyboard.press('Enter');
-  const add: number[] = [];
-  const clear: number[] = [];
   const editLoad = loadNow();
-  for (let i = 0; i < EDITS; i++) {
-    let t = now();
-    await page.keyboard.press('x');
-    await untilErrors(page, baseErrors + 1);
-    add.push(now() - t);
-    t = now();
-    await page.keyboard.press('Backspace');
-    await untilErrors(page, baseErrors);
-    clear.push(now() - t);
+  const { add, clear } = await typeAndClear(page, baseErrors);
+  const run: SizeRun = { experiences: n, openToLensMs, openLoad, add, clear, editLoad, baseErrors };
+  if (process.env.BENCH_E2E_NO_LENS !== '0') {
+    setUserSetting(wb, 'editor.codeLens', false);
+    await page.waitForTimeout(3000);
+    const load = loadNow();
+    run.noLens = { ...(await typeAndClear(page, baseErrors)), load };
+    setUserSetting(wb, 'editor.codeLens', true);
+    await page.waitForTimeout(1000);
   }
-  return { experiences: n, openToLensMs, openLoad, add, clear, editLoad, baseErrors };
+  await page.keyboard.press('Control+W');
+  return run;
 }
 
 async function main(): Promise<Section> {
@@ -154,6 +180,16 @@ async function main(): Promise<Section> {
         load: r.editLoad,
       },
     );
+    if (r.noLens) {
+      const q50 = percentile(r.noLens.add, 50);
+      rows.push({
+        benchmark: `VS Code, ${size}: keystroke → Problems with code lenses off (editor.codeLens: false), where the time goes`,
+        metric: `p50 / p95 (ms, ${r.noLens.add.length} keystrokes); p50 with lenses / without`,
+        ours: `${round(q50, 0)} / ${round(percentile(r.noLens.add, 95), 0)}; ${q50 > 0 ? round(p50 / q50, 2) : '–'}`,
+        met: null,
+        load: r.noLens.load,
+      });
+    }
   }
   return {
     name: 'editor-e2e',
