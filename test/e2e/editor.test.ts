@@ -2,8 +2,9 @@
  * The editor experience in real VS Code (code-server + Chromium), driven as a user: commands
  * with another editor focused, the status bar after an external change and a fix, the ReSim
  * Project view listing and revealing an experience, Compare with Project opening a diff editor
- * whose right side is the project, and a plan of 50,000 entries scrolled end to end with no long
- * task over 200 ms in the webview (PerformanceObserver `longtask`). The README's screenshots of
+ * whose right side is the project, and a plan of 50,000 entries scrolled end to end with a bounded
+ * DOM (its render time and long tasks, PerformanceObserver `longtask`, are printed for the bench's
+ * webview row: a test never asserts wall-clock time). The README's screenshots of
  * the project view and the diff editor come from this run: test-artifacts/e2e/, and
  * docs/screenshots/ with `E2E_UPDATE_SCREENSHOTS=1` (so a test run leaves the tree clean).
  *

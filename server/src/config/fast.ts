@@ -14,7 +14,11 @@
  *
  * Ranges (for the cross-entry diagnostics, and `rangeOf` afterwards) come from the full loader
  * run on just the piece of text that holds the node (chunks.ts splits a file into one piece
- * per top-level key and per experience), so one lookup costs one small parse.
+ * per top-level key and per experience), so one lookup costs one small parse. A text the
+ * splitter does not cut into items (a whole-document flow map, JSON, a flow list under a block
+ * key) takes the fast path when no diagnostic needs a range, and its ranges come from one
+ * whole-document parse, when first asked for. Every shape a person or a generator writes
+ * (bench/lib/shapes.ts) takes this path when it is clean.
  */
 import { hasSuspiciousCharacters } from './suspicious';
 import { FAILSAFE_SCHEMA, Type, load as loadYamlFast, type Schema as FastSchema } from 'js-yaml';
