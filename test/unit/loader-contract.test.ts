@@ -6,7 +6,15 @@
 import { strict as assert } from 'assert';
 import fc from 'fast-check';
 import { SHAPES, shapeConfig, writeShape, type ShapeEntry } from '../../bench/lib/shapes';
-import { decodeConfigBytes, fromFastSnapshot, loadConfig, loadFastSnapshot, loadStats, type LoadedConfig } from '../../server/src/config';
+import {
+  decodeConfigBytes,
+  fromFastSnapshot,
+  itemStarts,
+  loadConfig,
+  loadFastSnapshot,
+  loadStats,
+  type LoadedConfig,
+} from '../../server/src/config';
 import { fingerprintConfig } from '../../server/src/sync/fingerprint';
 import { hostileCorpus } from '../support/hostile';
 
@@ -245,6 +253,37 @@ describe('loader contract: every shape a person or a generator writes', () => {
       );
     });
   }
+
+  it('itemStarts (where code lenses go, from piece offsets) ≡ the full loader rangeOf, fast and incremental', () => {
+    let checked = 0;
+    fc.assert(
+      fc.property(cfg, fc.constantFrom(...SHAPES), (c, shape) => {
+        const text = writeShape(c, shape);
+        const full = loadConfig(text);
+        const fast = loadConfig(text, { fast: true });
+        // An edit of the first experience's description: the next load reuses the other pieces.
+        const edited = text.replace(/description: /, 'description: x');
+        const next = loadConfig(edited, { previous: fast });
+        const nextFull = loadConfig(edited);
+        for (const [l, ref] of [
+          [fast, full],
+          [next, nextFull],
+        ] as const) {
+          const starts = itemStarts(l, 'experiences');
+          if (!starts) continue;
+          assert.equal(starts.length, ref.config.experiences.length);
+          starts.forEach((p, i) => {
+            if (p) {
+              checked++;
+              assert.deepEqual(p, ref.rangeOf(['experiences', i])!.start, `${JSON.stringify(text)} item ${i}`);
+            }
+          });
+        }
+      }),
+      { numRuns: 200, seed: 5 },
+    );
+    assert.ok(checked > 100, `${checked} item starts compared`);
+  });
 
   it('a clean config takes the fast path in every shape, and every shape reads the same config', () => {
     const c = shapeConfig(40);

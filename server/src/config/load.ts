@@ -611,6 +611,45 @@ function cacheOf(loaded: LoadedConfig): Cache | undefined {
   return cache;
 }
 
+const itemStartCache = new WeakMap<LoadedConfig, Map<string, (Position | undefined)[] | undefined>>();
+
+/**
+ * Where each item of a top-level list starts (`rangeOf([list, i]).start`), read from the piece
+ * offsets of a load whose pieces are known (the fast path's, an incremental load's) without
+ * parsing any item: the first character after the item's `- `. An item whose content starts on a
+ * later line (`-` alone, or `- # comment`) is undefined there; the whole answer is undefined for
+ * a text without pieces or whose pieces do not match the config's items one for one. Callers fall
+ * back to `rangeOf`. For the code lenses of 50,000 experiences, which would otherwise parse each.
+ */
+export function itemStarts(loaded: LoadedConfig, list: 'experiences' | 'managedTestSuites'): (Position | undefined)[] | undefined {
+  let byList = itemStartCache.get(loaded);
+  if (byList?.has(list)) return byList.get(list);
+  const read = fastReads.get(loaded);
+  const pieces = read ? read.pieces : stats.get(loaded)?.mode === 'pieces' ? caches.get(loaded)?.placed?.pieces : undefined;
+  let out: (Position | undefined)[] | undefined;
+  if (pieces) {
+    const items = pieces.filter((p) => p.kind === 'item' && p.list === list);
+    if (items.length === loaded.config[list].length) {
+      const text = loaded.text;
+      const starts = lineStarts(text);
+      out = items.map((p) => {
+        let i = p.start;
+        while (text.charCodeAt(i) === 32) i++;
+        if (text.charCodeAt(i) !== 45 /* - */) return undefined;
+        i++;
+        while (text.charCodeAt(i) === 32) i++;
+        const c = text.charCodeAt(i);
+        if (Number.isNaN(c) || c === 10 || c === 13 || c === 35 /* # */) return undefined;
+        const line = lineOf(starts, i);
+        return { line, character: i - starts[line] };
+      });
+    }
+  }
+  if (!byList) itemStartCache.set(loaded, (byList = new Map()));
+  byList.set(list, out);
+  return out;
+}
+
 /**
  * The fast path's result as plain data (structured-cloneable, for the language server's parsing
  * thread): undefined when the text needs the full loader (`loadSnapshot`).
