@@ -110,7 +110,14 @@ async function main(): Promise<void> {
   if (process.argv.slice(2).some((a) => !a.startsWith('-')) && fs.existsSync(file)) {
     const last = JSON.parse(fs.readFileSync(file, 'utf8')) as { sections: Section[] };
     const fresh = new Map(sections.map((s) => [s.name, s]));
-    const merged = last.sections.map((s) => fresh.get(s.name) ?? s);
+    // A section that could not run this time keeps its last figures, with the failure noted.
+    const merged = last.sections.map((s) => {
+      const f = fresh.get(s.name);
+      if (!f) return s;
+      if (f.skipped && !s.skipped && s.rows.length)
+        return { ...s, details: { ...s.details, lastAttempt: { skipped: f.skipped, at: new Date().toISOString() } } };
+      return f;
+    });
     for (const s of sections) if (!last.sections.some((x) => x.name === s.name)) merged.push(s);
     const order = (n: string) => (SECTIONS.includes(n) ? SECTIONS.indexOf(n) : SECTIONS.length);
     sections.splice(0, sections.length, ...merged.sort((a, b) => order(a.name) - order(b.name)));
