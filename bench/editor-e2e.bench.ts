@@ -104,8 +104,17 @@ async function measureSize(wb: Workbench, n: number): Promise<SizeRun> {
   const name = `e2e-${n}.experiences.yaml`;
   fs.writeFileSync(path.join(wb.ws, name), configText(n));
   const openLoad = loadNow();
-  const t0 = now();
-  await openFile(page, name);
+  let t0 = now();
+  // Quick Open itself may not answer in time on a loaded machine: try again (the clock restarts).
+  for (let attempt = 1; ; attempt++) {
+    try {
+      t0 = now();
+      await openFile(page, name);
+      break;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+    }
+  }
   await page.locator('.monaco-editor .codelens-decoration').first().waitFor({ state: 'visible', timeout: 180_000 });
   const openToLensMs = now() - t0;
   // Diagnostics of the whole file settled (the plan's warnings may take longer than the lens).
