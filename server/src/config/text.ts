@@ -13,7 +13,8 @@ import type { ConfigDiagnostic, Position, Range, TextEdit } from './types';
 export function lineStarts(text: string): number[] {
   const starts = [0];
   let i = text.indexOf('\n');
-  if (text.indexOf('\r') === -1) {
+  if (!text.includes('\r') || !/\r(?!\n)/.test(text)) {
+    // LF or CRLF only: one native search per line.
     while (i !== -1) {
       starts.push(i + 1);
       i = text.indexOf('\n', i + 1);
