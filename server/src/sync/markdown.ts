@@ -117,14 +117,14 @@ function sectionsOf(plan: PlanJson): Section[] {
   for (const action of ['create', 'update', 'restore', 'archive'] as const) {
     const items = plan.experiences.filter((e) => e.action === action).map(experienceItem);
     if (items.length)
-      sections.push({ heading: `${ACTION_SYMBOL[action]} ${HEADINGS[action]} (${items.length})`, unit: ['experience', 'experiences'], items });
+      sections.push({
+        heading: `${ACTION_SYMBOL[action]} ${HEADINGS[action]} (${items.length})`,
+        unit: ['experience', 'experiences'],
+        items,
+      });
   }
   const tags = plan.tags.map((t) =>
-    [
-      `- tag ${mdCode(t.name)}`,
-      ...t.add.map((n) => `  - \\+ ${mdCode(n)}`),
-      ...t.remove.map((n) => `  - − ${mdCode(n)}`),
-    ].join('\n'),
+    [`- tag ${mdCode(t.name)}`, ...t.add.map((n) => `  - \\+ ${mdCode(n)}`), ...t.remove.map((n) => `  - − ${mdCode(n)}`)].join('\n'),
   );
   if (tags.length) sections.push({ heading: `Tags (${tags.length})`, unit: ['tag', 'tags'], items: tags });
   const systems = plan.systems.map((s) => [`- system ${mdCode(s.name)}`, ...s.add.map((n) => `  - \\+ ${mdCode(n)}`)].join('\n'));
