@@ -8,6 +8,7 @@
  *   resim-sync validate --experience-config F [--project P] [--fix] [--format text|json|sarif|github]
  *   resim-sync sandbox  [--port N] [--data FILE] [--seed demo|empty] [--latency-ms N] [--fail-rate R] [--token-file F]
  *   resim-sync login [--no-browser] | logout | whoami   (cli/login.ts)
+ *   resim-sync gitlab-ci plan|apply|drift --experience-config F [--project P]   (the GitLab CI template's step: ci/gitlab.ts)
  *
  * Flags fall back to the environment as the resim CLI's do (`RESIM_URL`, `RESIM_PROJECT`,
  * `RESIM_EXPERIENCES_CONFIG`, `RESIM_TOKEN`, `RESIM_CLIENT_ID`/`RESIM_CLIENT_SECRET`,
@@ -35,6 +36,7 @@ import { EXIT_CANCELLED, loginErrorText, registerLoginCommands } from './cli/log
 import { registerPreview } from './cli/preview';
 import { registerSandbox } from './cli/sandbox';
 import { registerValidate } from './cli/validate';
+import { registerGitlabCi } from './ci/gitlab';
 
 export { EXIT };
 
@@ -63,6 +65,7 @@ function build(): Command {
     apiUrl: () => g().url || env.RESIM_URL || DEFAULT_API_URL,
   });
   registerSandbox(program);
+  registerGitlabCi(program);
 
   return program;
 }
@@ -121,7 +124,7 @@ if (!isMainThread && (workerData as { task?: string } | null)?.task === 'load-co
   parentPort!.postMessage({ config: l.config, diagnostics: l.diagnostics, ok: l.ok, projectComment: l.projectComment });
 } else if (require.main === module) {
   // Everything this process prints passes through the one redaction function (docs/security.md).
-  for (const v of ['RESIM_TOKEN', 'RESIM_CLIENT_SECRET', 'RESIM_SANDBOX_TOKEN']) registerSecret(process.env[v]);
+  for (const v of ['RESIM_TOKEN', 'RESIM_CLIENT_SECRET', 'RESIM_SANDBOX_TOKEN', 'GITLAB_TOKEN']) registerSecret(process.env[v]);
   redactStream(process.stdout);
   redactStream(process.stderr);
   main(process.argv).then((code) => {

@@ -188,9 +188,7 @@ describe('GitHub Action in a simulated runner (sandbox + GitHub stand-in)', func
 
   it('apply on push: a mass archive is refused without allow-mass-archive; the plan is applied with every guard', async () => {
     // Only a new experience: every active experience would be archived.
-    writeConfig(
-      '# resim-project: demo\nexperiences:\n  - name: lonely\n    description: d\n    locations: [s3://x]\n',
-    );
+    writeConfig('# resim-project: demo\nexperiences:\n  - name: lonely\n    description: d\n    locations: [s3://x]\n');
     const refused = await runAction('push', base);
     assert.equal(refused.code, 1, 'the step fails');
     assert.equal(refused.outputs['status'], 'refused');

@@ -31,7 +31,11 @@ export interface StandIn {
 
 type Route = (req: RecordedRequest, m: RegExpExecArray, send: (status: number, body: unknown) => void) => void;
 
-async function serve(prefix: string, routes: [string, RegExp, Route][], expectAuth: (h: http.IncomingHttpHeaders) => boolean): Promise<StandIn> {
+async function serve(
+  prefix: string,
+  routes: [string, RegExp, Route][],
+  expectAuth: (h: http.IncomingHttpHeaders) => boolean,
+): Promise<StandIn> {
   const requests: RecordedRequest[] = [];
   const comments = new Map<number, StoredComment[]>();
   const server = http.createServer((req, res) => {
