@@ -21,7 +21,8 @@ import { NO_CREDENTIALS_HINT, resolveApiUrl, resolveCredentials, resolveProjectR
 import { apiProblem } from '../resim/problems';
 import { applyPlan, PlanRefusedError } from '../sync/apply';
 import { fingerprintConfig } from '../sync/fingerprint';
-import { mdCode, planMarker, renderPlanMarkdown } from '../sync/markdown';
+import { mdCode } from '../security/markdown';
+import { MAX_MESSAGE_CHARS, planMarker, renderPlanMarkdown } from '../sync/markdown';
 import { computePlan, planHasChanges } from '../sync/plan';
 import { collectProblems, type Problem } from '../sync/problems';
 import { planToJson } from '../sync/render';
@@ -88,7 +89,9 @@ export interface CiOutcome {
 const TITLES: Record<CiCommand, string> = { plan: 'ReSim sync plan', apply: 'ReSim sync apply', drift: 'ReSim drift check' };
 
 function problemList(problems: Problem[]): string[] {
-  return problems.map((p) => `- ${p.line ? `line ${p.line}, column ${p.column ?? 1}: ` : ''}${mdCode(p.message)} (${mdCode(p.code)})`);
+  return problems.map(
+    (p) => `- ${p.line ? `line ${p.line}, column ${p.column ?? 1}: ` : ''}${mdCode(p.message, MAX_MESSAGE_CHARS)} (${mdCode(p.code)})`,
+  );
 }
 
 function failure(
@@ -106,7 +109,7 @@ function failure(
     `Config ${mdCode(label)}`,
     '',
     `> [!CAUTION]`,
-    `> ${mdCode(message)}`,
+    `> ${mdCode(message, MAX_MESSAGE_CHARS)}`,
     '',
     ...(extra.problems?.length ? [...problemList(extra.problems.filter((p) => p.severity === 'error')), ''] : []),
     status === 'refused' ? 'Nothing was changed.' : 'Nothing was sent to ReSim by this step.',
@@ -211,7 +214,7 @@ export async function runCi(o: CiOptions): Promise<CiOutcome> {
       if (err instanceof PlanRefusedError)
         return {
           ...failure(o, 'refused', err.code, err.message, { problems, plan: json, hasChanges }),
-          markdown: md(['> [!CAUTION]', `> **Refused; nothing was changed.** ${mdCode(err.message)}`]),
+          markdown: md(['> [!CAUTION]', `> **Refused; nothing was changed.** ${mdCode(err.message, MAX_MESSAGE_CHARS)}`]),
         };
       throw err;
     }

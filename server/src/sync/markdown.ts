@@ -5,8 +5,8 @@
  * decides nothing.
  *
  * Names and values come from the project and the config (anyone with access sets them), so they
- * are data, never markup: every one is written as a code span (`mdCode`), with its control,
- * bidirectional and invisible characters as visible escapes (`escapeVisible`). Inside a code
+ * are data, never markup: every one is written as a code span (`mdCode`, security/markdown.ts),
+ * with its control, bidirectional and invisible characters as visible escapes. Inside a code
  * span GitHub makes no element, link, autolink or @-mention, so a name like `@org/everyone`,
  * `<img src=x onerror=alert(1)>` or `[x](javascript:alert(1))` shows as the literal text.
  *
@@ -19,12 +19,17 @@
 import type { Plan } from './model';
 import { planToJson } from './render';
 import { ACTION_SYMBOL, isNoOp, summaryLine, type ExperienceAction, type PlanJson, type PlanJsonExperience } from '../../../protocol';
-import { escapeVisible } from '../security/text';
+import { mdCode, mdValue as mdValueCut } from '../security/markdown';
+
+/** A field value as a code span, cut after `MAX_VALUE_CHARS`. */
+const mdValue = (v: unknown) => mdValueCut(v, MAX_VALUE_CHARS);
 
 /** GitHub's limit of an issue or pull-request comment body, in characters. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
 /** A value (a field's before or after) longer than this many characters is cut in the Markdown. */
 export const MAX_VALUE_CHARS = 300;
+/** A warning or message longer than this many characters is cut. */
+export const MAX_MESSAGE_CHARS = 2000;
 /** A section with more entries than this folds into `<details>`. */
 export const FOLD_AFTER = 10;
 
@@ -51,28 +56,6 @@ export const PLAN_MARKER_PREFIX = '<!-- resim-sync-plan ';
  */
 export function planMarker(projectId: string, configFile: string): string {
   return `${PLAN_MARKER_PREFIX}project=${encodeURIComponent(projectId)} config=${encodeURIComponent(configFile)} -->`;
-}
-
-/**
- * `text` as a Markdown code span: shown literally, whatever it holds. Unsafe characters become
- * visible escapes; the fence is one backtick longer than the longest run of backticks inside;
- * `|` is escaped so that a span cannot split a table row. The empty string is `*(empty)*`.
- */
-export function mdCode(text: string): string {
-  const shown = escapeVisible(text);
-  if (!shown) return '*(empty)*';
-  const longest = Math.max(0, ...(shown.match(/`+/g) ?? []).map((r) => r.length));
-  const fence = '`'.repeat(longest + 1);
-  const pad = shown.startsWith('`') || shown.endsWith('`') || (shown.startsWith(' ') && shown.endsWith(' ')) ? ' ' : '';
-  return `${fence}${pad}${shown.replace(/\|/g, '\\|')}${pad}${fence}`;
-}
-
-/** A field value (JSON) as a code span, cut after `MAX_VALUE_CHARS`; unset values as *(unset)*. */
-function mdValue(v: unknown): string {
-  if (v === null || v === undefined) return '*(unset)*';
-  const json = JSON.stringify(v);
-  if (json.length <= MAX_VALUE_CHARS) return mdCode(json);
-  return `${mdCode(json.slice(0, MAX_VALUE_CHARS))} *(${json.length - MAX_VALUE_CHARS} more characters)*`;
 }
 
 const HEADINGS: Record<Exclude<ExperienceAction, 'unchanged'>, string> = {
@@ -193,7 +176,7 @@ export function renderPlanMarkdown(plan: Plan | PlanJson, context: MarkdownConte
   const tail: string[] = [];
   if (json.warnings.length) {
     tail.push('### Warnings', '');
-    for (const w of json.warnings) tail.push(`- ${mdCode(w)}`);
+    for (const w of json.warnings) tail.push(`- ${mdCode(w, MAX_MESSAGE_CHARS)}`);
     tail.push('');
   }
 
