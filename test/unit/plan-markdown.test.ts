@@ -40,7 +40,8 @@ export const HOSTILE = [
 ];
 
 /** Program-made HTML the renderer may emit (folding, the footer). */
-const ALLOWED_HTML = /^<\/?(details|summary|sub)>\s*$|^<summary>\d+ [a-z ]+<\/summary>$|^<!-- resim-sync-plan project=\S* config=\S* -->\s*$/;
+const ALLOWED_HTML =
+  /^<\/?(details|summary|sub)>\s*$|^<summary>\d+ [a-z ]+<\/summary>$|^<!-- resim-sync-plan project=\S* config=\S* -->\s*$/;
 
 function planWith(names: string[]): PlanJson {
   const n = (i: number) => names[i % names.length]!;
