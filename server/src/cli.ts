@@ -91,7 +91,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (err instanceof LoginError) {
       process.stderr.write(err.code === 'cancelled' ? 'Sign-in cancelled.\n' : `Error: ${loginErrorText(err)}\n`);
-      jsonFailure(err.code === 'cancelled' ? 'cancelled' : 'not-signed-in', err.code === 'cancelled' ? 'Sign-in cancelled.' : loginErrorText(err));
+      jsonFailure(
+        err.code === 'cancelled' ? 'cancelled' : 'not-signed-in',
+        err.code === 'cancelled' ? 'Sign-in cancelled.' : loginErrorText(err),
+      );
       return err.code === 'cancelled' ? EXIT_CANCELLED : EXIT.error;
     }
     if (err instanceof PlanRefusedError) {
