@@ -106,15 +106,15 @@ describe('the plan comment in a browser', function () {
     });
     p.on('request', (r) => requests.push(r.url()));
     await p.setContent(page(html), { waitUntil: 'load' });
-    const dom = await p.evaluate(() => ({
-      images: document.querySelectorAll('.body img').length,
-      links: document.querySelectorAll('.body a').length,
-      scripts: document.querySelectorAll('.body script').length,
-      pwned: (window as unknown as { pwned?: number }).pwned ?? 0,
-      codes: [...document.querySelectorAll('.body code')].map((c) => c.textContent ?? ''),
-      headings: [...document.querySelectorAll('.body h3')].map((h) => h.textContent ?? ''),
-      table: document.querySelectorAll('.body table tr').length,
-    }));
+    const dom = {
+      images: await p.locator('.body img').count(),
+      links: await p.locator('.body a').count(),
+      scripts: await p.locator('.body script').count(),
+      pwned: await p.evaluate('window.pwned ?? 0'),
+      codes: await p.locator('.body code').allTextContents(),
+      headings: await p.locator('.body h3').allTextContents(),
+      table: await p.locator('.body table tr').count(),
+    };
     assert.equal(dom.images, 0, 'no image');
     assert.equal(dom.links, 0, 'no link');
     assert.equal(dom.scripts, 0, 'no script element');
