@@ -174,6 +174,15 @@ describe('GitHub Action in a simulated runner (sandbox + GitHub stand-in)', func
     assertNoCredentialLeak([first, second]);
   });
 
+  it('plan with a token that may not comment (a fork): a warning, the plan still in the summary, the step passes', async () => {
+    writeConfig(demoConfig('created-by-ci'));
+    const r = await runAction('pull_request', { ...base, 'github-token': 'read-only-fork-token' });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /^::warning::No pull-request comment \(.*401.*\); the plan is in the step summary/m);
+    assert.match(r.summary, /### \+ Create \(1\)/);
+    assert.equal(gh.comments.get(7)?.length ?? 0, 0);
+  });
+
   it('plan with config errors: annotations with file, line and column, the errors in the comment, nothing sent to ReSim', async () => {
     writeConfig('experiences:\n  - name: a\n    description: d\n    locations: [s3://x]\n    tagz: [x]\n');
     const r = await runAction('pull_request', { ...base, 'sarif-file': 'resim.sarif' });

@@ -21,6 +21,7 @@ import * as github from '@actions/github';
 import * as os from 'os';
 import * as path from 'path';
 import { problemsSarif, writeGithubAnnotations } from '../cli/annotations';
+import { escapeVisible } from '../security/text';
 import { writeFileSafely } from '../util/files';
 import { VERSION } from '../version';
 import { assertSafeApiUrl, isOwnComment } from './comment';
@@ -112,7 +113,15 @@ export async function run(): Promise<void> {
   const pr = github.context.payload.pull_request;
   if (command === 'plan' && pr && typeof pr.number === 'number' && bool('comment', true)) {
     if (!ghToken) core.warning('No github-token: the plan is in the step summary only (no pull-request comment).');
-    else core.info(`Plan comment ${await upsertComment(body, ghToken, pr.number)} on pull request #${pr.number}.`);
+    else
+      try {
+        core.info(`Plan comment ${await upsertComment(body, ghToken, pr.number)} on pull request #${pr.number}.`);
+      } catch (err) {
+        // A fork's read-only token, a missing `pull-requests: write`: the plan is still in the summary.
+        core.warning(
+          `No pull-request comment (${escapeVisible(err instanceof Error ? err.message : String(err))}); the plan is in the step summary. Does the job have \`pull-requests: write\`?`,
+        );
+      }
   }
   core.info(outcome.summary);
   if (outcome.exitCode !== 0) core.setFailed(outcome.summary);
