@@ -178,7 +178,7 @@ describe('GitHub Action in a simulated runner (sandbox + GitHub stand-in)', func
     writeConfig(demoConfig('created-by-ci'));
     const r = await runAction('pull_request', { ...base, 'github-token': 'read-only-fork-token' });
     assert.equal(r.code, 0, r.stdout + r.stderr);
-    assert.match(r.stdout, /^::warning::No pull-request comment \(.*401.*\); the plan is in the step summary/m);
+    assert.match(r.stdout, /^::warning::No pull-request comment \(Bad credentials\); the plan is in the step summary/m);
     assert.match(r.summary, /### \+ Create \(1\)/);
     assert.equal(gh.comments.get(7)?.length ?? 0, 0);
   });
