@@ -12,7 +12,7 @@ import type Token from 'markdown-it/lib/token.mjs';
 import type { PlanJson } from '../../protocol';
 import { isOwnComment, markerOf } from '../../server/src/ci/comment';
 import { escapeVisible } from '../../server/src/security/text';
-import { GITHUB_COMMENT_LIMIT, planMarker, renderPlanMarkdown } from '../../server/src/sync/markdown';
+import { GITHUB_COMMENT_LIMIT, MAX_MEMBERS, planMarker, renderPlanMarkdown } from '../../server/src/sync/markdown';
 
 const gfm = new MarkdownIt({ html: true, linkify: true });
 
@@ -141,6 +141,16 @@ describe('plan Markdown (sync/markdown.ts)', () => {
     assert.match(markdown, /\*\d+ experiences left out to stay under the comment limit; the full plan is in the `plan-file` output\.\*/);
     assert.equal((markdown.match(/<details>/g) ?? []).length, (markdown.match(/<\/details>/g) ?? []).length, 'every fold is closed');
     assertInert(markdown);
+    // A tag added to thousands of experiences lists the first MAX_MEMBERS and says how many more.
+    const wide = planWith(['t']);
+    wide.tags = [{ name: 'nightly', add: names, remove: [] }];
+    const tagged = renderPlanMarkdown(wide, { configFile: 'c.yaml' });
+    assert.match(
+      tagged,
+      new RegExp(
+        `- tag \`nightly\`\n(  - \\\\\\+ \`experience-\\d+-x+\`\n){${MAX_MEMBERS}}  - \\*… and ${names.length - MAX_MEMBERS} more\\*`,
+      ),
+    );
     const small = renderPlanMarkdown(planWith(names.slice(0, 3)), { configFile: 'c.yaml' });
     assert.doesNotMatch(small, /<details>|left out/, 'a short plan is neither folded nor cut');
   });

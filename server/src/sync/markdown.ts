@@ -30,6 +30,8 @@ export const GITHUB_COMMENT_LIMIT = 65_536;
 export const MAX_VALUE_CHARS = 300;
 /** A warning or message longer than this many characters is cut. */
 export const MAX_MESSAGE_CHARS = 2000;
+/** A tag, system or test suite lists at most this many members in the Markdown, then how many more. */
+export const MAX_MEMBERS = 100;
 /** A section with more entries than this folds into `<details>`. */
 export const FOLD_AFTER = 10;
 
@@ -92,38 +94,60 @@ interface Section {
   heading: string;
   /** What one entry is, for "N … left out" (singular, plural). */
   unit: [string, string];
-  items: string[];
+  /** How many entries; each is rendered only if it fits (a plan of 50,000 renders the few hundred shown). */
+  size: number;
+  render: (i: number) => string;
+}
+
+/** Member lines (`+`/`−` and a name) of a tag, system or suite, at most `MAX_MEMBERS`, then how many more. */
+function memberLines(sign: string, names: string[]): string[] {
+  const lines = names.slice(0, MAX_MEMBERS).map((n) => `  - ${sign} ${mdCode(n)}`);
+  if (names.length > MAX_MEMBERS) lines.push(`  - *… and ${names.length - MAX_MEMBERS} more*`);
+  return lines;
+}
+
+function section(heading: string, unit: [string, string], items: readonly unknown[], render: (i: number) => string): Section[] {
+  return items.length ? [{ heading: `${heading} (${items.length})`, unit, size: items.length, render }] : [];
 }
 
 function sectionsOf(plan: PlanJson): Section[] {
   const sections: Section[] = [];
   for (const action of ['create', 'update', 'restore', 'archive'] as const) {
-    const items = plan.experiences.filter((e) => e.action === action).map(experienceItem);
-    if (items.length)
-      sections.push({
-        heading: `${ACTION_SYMBOL[action]} ${HEADINGS[action]} (${items.length})`,
-        unit: ['experience', 'experiences'],
-        items,
-      });
+    const list = plan.experiences.filter((e) => e.action === action);
+    sections.push(
+      ...section(`${ACTION_SYMBOL[action]} ${HEADINGS[action]}`, ['experience', 'experiences'], list, (i) => experienceItem(list[i]!)),
+    );
   }
-  const tags = plan.tags.map((t) =>
-    [`- tag ${mdCode(t.name)}`, ...t.add.map((n) => `  - \\+ ${mdCode(n)}`), ...t.remove.map((n) => `  - − ${mdCode(n)}`)].join('\n'),
+  const { tags, systems } = plan;
+  sections.push(
+    ...section('Tags', ['tag', 'tags'], tags, (i) =>
+      [`- tag ${mdCode(tags[i]!.name)}`, ...memberLines('\\+', tags[i]!.add), ...memberLines('−', tags[i]!.remove)].join('\n'),
+    ),
   );
-  if (tags.length) sections.push({ heading: `Tags (${tags.length})`, unit: ['tag', 'tags'], items: tags });
-  const systems = plan.systems.map((s) => [`- system ${mdCode(s.name)}`, ...s.add.map((n) => `  - \\+ ${mdCode(n)}`)].join('\n'));
-  if (systems.length) sections.push({ heading: `Systems (${systems.length})`, unit: ['system', 'systems'], items: systems });
-  const suites = plan.testSuites
-    .filter((s) => s.changed)
-    .map((s) => {
+  sections.push(
+    ...section('Systems', ['system', 'systems'], systems, (i) =>
+      [`- system ${mdCode(systems[i]!.name)}`, ...memberLines('\\+', systems[i]!.add)].join('\n'),
+    ),
+  );
+  const suites = plan.testSuites.filter((s) => s.changed);
+  sections.push(
+    ...section('Test suites', ['test suite', 'test suites'], suites, (i) => {
+      const s = suites[i]!;
       const before = new Set(s.before);
       const after = new Set(s.after);
       return [
         `- test suite ${mdCode(s.name)}: new revision with ${count(s.after.length, 'experience')}`,
-        ...s.after.filter((n) => !before.has(n)).map((n) => `  - \\+ ${mdCode(n)}`),
-        ...s.before.filter((n) => !after.has(n)).map((n) => `  - − ${mdCode(n)}`),
+        ...memberLines(
+          '\\+',
+          s.after.filter((n) => !before.has(n)),
+        ),
+        ...memberLines(
+          '−',
+          s.before.filter((n) => !after.has(n)),
+        ),
       ].join('\n');
-    });
-  if (suites.length) sections.push({ heading: `Test suites (${suites.length})`, unit: ['test suite', 'test suites'], items: suites });
+    }),
+  );
   return sections;
 }
 
@@ -196,19 +220,19 @@ export function renderPlanMarkdown(plan: Plan | PlanJson, context: MarkdownConte
   let full = false;
   for (const s of sections) {
     const kept: string[] = [];
-    for (const item of s.items) {
-      if (full || used + item.length + 1 > limit) {
-        full = true;
-        break;
+    for (let i = 0; i < s.size && !full; i++) {
+      const item = s.render(i);
+      if (used + item.length + 1 > limit) full = true;
+      else {
+        kept.push(item);
+        used += item.length + 1;
       }
-      kept.push(item);
-      used += item.length + 1;
     }
     body.push(`### ${s.heading}`, '');
-    const fold = s.items.length > FOLD_AFTER;
-    if (fold) body.push('<details>', `<summary>${count(s.items.length, s.unit[0], s.unit[1])}</summary>`, '');
+    const fold = s.size > FOLD_AFTER;
+    if (fold) body.push('<details>', `<summary>${count(s.size, s.unit[0], s.unit[1])}</summary>`, '');
     if (kept.length) body.push(...kept, '');
-    if (kept.length < s.items.length) body.push(leftOutLine(s.items.length - kept.length, s.unit), '');
+    if (kept.length < s.size) body.push(leftOutLine(s.size - kept.length, s.unit), '');
     if (fold) body.push('</details>', '');
   }
   return [...head, ...body, ...tail].join('\n').replace(/\n+$/, '\n');
