@@ -26,8 +26,10 @@ const MAX_FIRST_LINE = 4096;
  * first line is not such a comment or names nothing. Reads at most the first 4096 characters.
  */
 export function projectCommentOf(text: string): string | undefined {
-  const nl = text.indexOf('\n');
-  const first = text.slice(0, Math.min(nl < 0 ? text.length : nl, MAX_FIRST_LINE));
+  // The first line ends at `\n`, `\r\n` or a lone `\r` (YAML 1.2's line breaks).
+  const head = text.slice(0, MAX_FIRST_LINE + 1);
+  const nl = head.search(/\r|\n/);
+  const first = head.slice(0, Math.min(nl < 0 ? head.length : nl, MAX_FIRST_LINE));
   const m = PROJECT_COMMENT_RE.exec(first);
   return m && m[1] ? m[1] : undefined;
 }
