@@ -61,6 +61,32 @@ export interface ApplyResult {
   cancelled: boolean;
 }
 
+/** `error` of an apply call not made because the apply was cancelled before it was sent. */
+export const CANCELLED_CALL = 'cancelled';
+
+/**
+ * How a cancelled apply ended, as the notification, the plan view and the CLI say it:
+ * "80 made, 5920 not made (cancelled)", plus ", 2 failed" when calls that were made failed and
+ * ", 1 not made (…)" for calls left out for another reason. Counts come from `result.calls`.
+ */
+export function cancelledApplyLine(result: Pick<ApplyResult, 'calls'>): string {
+  let made = 0;
+  let notMade = 0;
+  let failed = 0;
+  let other = 0;
+  for (const c of result.calls) {
+    if (c.ok) made++;
+    else if (c.skipped && c.error === CANCELLED_CALL) notMade++;
+    else if (c.skipped) other++;
+    else failed++;
+  }
+  return (
+    `${made} made, ${notMade} not made (cancelled)` +
+    (failed ? `, ${failed} failed` : '') +
+    (other ? `, ${other} not made (a call they depend on failed)` : '')
+  );
+}
+
 /**
  * Why a plan is not applied (`data.code` of a refused `resim/apply`; exit 3 of the CLI except
  * `config-errors`, exit 1): `config-errors` the config has errors; `stale-plan` the project or the

@@ -13,7 +13,7 @@ import { escapeVisible } from '../../server/src/security/text';
 import { itemText, valueText } from '../../server/src/sync/valueText';
 import { formatAge } from './format';
 import type { ApplyResult, PlanJson, PlanJsonExperience, PreviewError, PreviewResult } from '../../protocol';
-import { formatSummary, isNoOp } from '../../protocol';
+import { cancelledApplyLine, formatSummary, isNoOp } from '../../protocol';
 
 export { itemText, valueText };
 
@@ -366,7 +366,7 @@ export function renderApplyResultBody(
     `<header><h1>Apply result <span class="muted">for</span> <span class="file">${escapeHtml(opts.fileLabel)}</span></h1>` +
     `<p class="meta">Project <span class="project">${escapeHtml(opts.projectName)}</span></p></header>`;
   const status = result.cancelled
-    ? `<section class="mass-archive" role="alert"><h2>Cancelled</h2><p>${okCount} call${okCount === 1 ? '' : 's'} made before the cancel; preview again to see what is left.</p>${skippedNote}` +
+    ? `<section class="mass-archive" role="alert"><h2>Cancelled</h2><p class="cancelled-line">${escapeHtml(cancelledApplyLine(result))}. Calls made stay made; preview again to see what is left.</p>` +
       (failed.length
         ? `<ul class="failures">${failed
             .map(

@@ -15,7 +15,7 @@ import { languageClientModule } from '../lazy';
 import { ClientContext, UserError, requireTrust } from '../context';
 import { applyCounts } from '../format';
 import type { ApplyResult, PlanBinding, PlanJson, PreviewResult } from '../../../protocol';
-import { ApplyRequest, PreviewRequest, RefreshStateRequest, formatSummary, isNoOp, plural } from '../../../protocol';
+import { ApplyRequest, PreviewRequest, RefreshStateRequest, cancelledApplyLine, formatSummary, isNoOp, plural } from '../../../protocol';
 import { resolveTarget } from '../target';
 import { ui } from '../ui';
 import { showProblem } from '../problems';
@@ -189,7 +189,7 @@ async function runApply(
       ctx.logger.warn(`Failed: ${c.operation} ${c.target}: ${c.error ?? ''}`);
     const n = applyCounts(result);
     if (result.cancelled || cancelled) {
-      const text = `apply cancelled: ${plural(n.made, 'call')} made${n.failed ? `, ${n.failed} failed` : ''}, ${n.skipped} skipped.`;
+      const text = `apply to ${plan.project.name} cancelled: ${cancelledApplyLine(result)}.`;
       ctx.logger.warn(`Apply ${text}`);
       void ui.showWarningMessage(`ReSim: ${text} Calls already made stay made; preview again to see what is left.`);
     } else if (n.failed > 0 || !result.ok) {
