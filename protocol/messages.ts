@@ -5,7 +5,7 @@
  * from here; other editors send the same methods (docs/editors.md, docs/api.md).
  */
 import type { PlanJson } from './plan';
-import type { DiagnosticCode } from './diagnostics';
+import { DIAGNOSTIC_SEVERITY, type DiagnosticCode } from './diagnostics';
 
 /**
  * The prefix of the server's Error-level `window/logMessage` for a failure of its own (a handler
@@ -21,6 +21,15 @@ export interface PreviewError {
   message: string;
   line: number;
   column: number;
+}
+
+/**
+ * The errors of a preview that Problems lists as errors (severity `error` in `DIAGNOSTIC_SEVERITY`):
+ * the one count the plan view, the status bar and messages give. `state-unavailable` (a warning
+ * there) says why there is no plan; it is not one of the file's errors.
+ */
+export function configErrors(errors: readonly PreviewError[] | undefined): PreviewError[] {
+  return (errors ?? []).filter((e) => DIAGNOSTIC_SEVERITY[e.code] === 'error');
 }
 
 /**

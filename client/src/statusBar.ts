@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { formatAge } from './format';
 import { currentConfig } from './target';
 import type { PreviewResult } from '../../protocol';
-import { changeCount, formatSummary } from '../../protocol';
+import { changeCount, configErrors, formatSummary } from '../../protocol';
 import type { Session } from './session';
 import { wordProblem } from './problems';
 
@@ -77,7 +77,7 @@ export class StatusBar implements vscode.Disposable {
     } else if (active && this.latest?.uri === active && this.latest.result.plan) {
       const plan = this.latest.result.plan;
       const n = changeCount(plan.summary);
-      const errors = this.latest.result.errors?.length ?? 0;
+      const errors = configErrors(this.latest.result.errors).length;
       const age = formatAge(plan.stateFetchedAt, new Date());
       // One text in every state: "ReSim: <project>", then what the plan says when there is one.
       this.item.text = `${mode || '$(cloud) '}ReSim: ${plan.project.name} · ${errors ? `$(error) ${errors} error${errors === 1 ? '' : 's'}` : n ? `${n} change${n === 1 ? '' : 's'}` : 'no changes'} · ${age}`;
