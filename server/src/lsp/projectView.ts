@@ -17,7 +17,7 @@
  */
 import { LSPErrorCodes, ResponseError, type Connection, type TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { cloneConfig } from '../sync/clone';
+import { projectTextLike } from '../sync/compare';
 import type { Analysis, Analyzer } from './analysis';
 import { experienceUrl } from './markdown';
 import {
@@ -161,15 +161,16 @@ export function listProjectItems(a: Analysis, params: ProjectItemsParams): Proje
 }
 
 /**
- * `resim/projectText` for an analysis: the clone of the cached state, with the experiences the
- * file lists in the file's order (matched by the plan), then the others by name.
+ * `resim/projectText` for an analysis: the cached state written as a config laid out like the
+ * file (`projectTextLike`: its order of entries and of keys, its spelling, flow lists and
+ * indentation; experiences matched by the plan), so that Compare reads line by line.
  */
 export function projectText(a: Analysis): ProjectTextResult | undefined {
   const state = a.snapshot?.state;
   if (!state) return undefined;
-  const order: string[] = [];
-  for (const [, p] of [...a.byIndex].sort((x, y) => x[0] - y[0])) if (p.experienceID) order.push(p.experienceID);
-  return { project: state.project, fetchedAt: state.fetchedAt, text: cloneConfig(state, { order }) };
+  const matched = new Map<number, string>();
+  for (const [i, p] of a.byIndex) if (p.experienceID) matched.set(i, p.experienceID);
+  return { project: state.project, fetchedAt: state.fetchedAt, text: projectTextLike(state, a.loaded.text, matched) };
 }
 
 export interface ProjectViewDeps {
