@@ -64,9 +64,11 @@ export class StatusBar implements vscode.Disposable {
         ? this.latest.result.errors?.find((e) => e.code === 'state-unavailable')
         : undefined;
     this.item.backgroundColor = undefined;
+    // In Restricted Mode a click opens Manage Workspace Trust: Preview Sync cannot run there.
+    this.item.command = vscode.workspace.isTrusted ? 'resim.previewSync' : 'workbench.trust.manage';
     if (!vscode.workspace.isTrusted) {
       this.item.text = `$(shield) ReSim: ${project ?? 'no project'} (restricted)`;
-      tip.appendText('Restricted Mode: no API calls until the workspace is trusted.');
+      tip.appendText('Restricted Mode: no API calls until the workspace is trusted. Click to manage workspace trust.');
     } else if (unavailable) {
       // The project cannot be read: a warning state until a preview succeeds.
       this.item.text = `${mode}$(warning) ReSim: ${project ?? 'no project'}`;

@@ -134,8 +134,29 @@ function matches(item: ProjectItem, filter: string): boolean {
   return !filter || item.name.toLowerCase().includes(filter) || (item.id ?? '').toLowerCase().includes(filter);
 }
 
-/** `resim/projectItems` for an analysis (pure: no I/O). */
-export function listProjectItems(a: Analysis, params: ProjectItemsParams): ProjectItemsResult {
+/**
+ * The last analysis of each document that had a plan, for the same project: its markers stand in
+ * (marked out of date) while the document does not plan.
+ */
+const lastPlanned = new Map<string, Analysis>();
+
+/** Forgets a closed document's last planned analysis. */
+export function forgetProjectItems(uri: string): void {
+  lastPlanned.delete(uri);
+}
+
+/** `resim/projectItems` for an analysis (no I/O). */
+export function listProjectItems(current: Analysis, params: ProjectItemsParams): ProjectItemsResult {
+  let a = current;
+  let stale = false;
+  if (current.plan) lastPlanned.set(current.uri, current);
+  else {
+    const last = lastPlanned.get(current.uri);
+    if (last && current.snapshot?.state && last.snapshot?.key === current.snapshot.key) {
+      a = last;
+      stale = true;
+    }
+  }
   const all = projectItems(a);
   const state = a.snapshot?.state;
   const problem =
@@ -156,6 +177,19 @@ export function listProjectItems(a: Analysis, params: ProjectItemsParams): Proje
       const limit = Math.min(MAX_PAGE, Math.max(1, Math.floor(params.limit ?? DEFAULT_PAGE)));
       items = list.slice(offset, offset + limit);
     }
+  }
+  if (stale) {
+    const why = current.loaded.diagnostics.some((d) => d.code === 'yaml-syntax' || d.code === 'tab-indent')
+      ? 'The config does not parse'
+      : 'The config has errors';
+    return {
+      project: state.project,
+      fetchedAt: state.fetchedAt,
+      problem: `${why}: the markers are from its last version that did (out of date).`,
+      stale: true,
+      groups,
+      items,
+    };
   }
   return { project: state.project, fetchedAt: state.fetchedAt, problem: a.plan ? null : problem, groups, items };
 }
@@ -190,6 +224,7 @@ async function analysisOf(deps: ProjectViewDeps, params: unknown): Promise<Analy
 
 /** Registers `resim/projectItems` and `resim/projectText`. */
 export function registerProjectView(deps: ProjectViewDeps): void {
+  deps.documents.onDidClose((e) => forgetProjectItems(e.document.uri));
   deps.connection.onRequest(ProjectViewMethods.items, async (params: ProjectItemsParams) =>
     listProjectItems(await analysisOf(deps, params), params ?? { uri: '' }),
   );

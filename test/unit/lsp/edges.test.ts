@@ -9,7 +9,10 @@ import schemaJson from '../../../schema/experience-sync.schema.json';
 import { completionsAt } from '../../../server/src/lsp/completion';
 import { diagnosticsOf } from '../../../server/src/lsp/diagnostics';
 import { formatConfigText, type FormatOptions } from '../../../server/src/lsp/format';
+import { isHandledDocument } from '../../../server/src/lsp/documents';
 import { hoverAt } from '../../../server/src/lsp/hover';
+import { normalizeSettings } from '../../../server/src/lsp/settings';
+import { listProjectItems, type ProjectItemsResult } from '../../../server/src/lsp/projectView';
 import { analysisOf, at, caret, CONFIG } from './fixture';
 
 const hoverText = (h: Hover | null): string => (h?.contents as MarkupContent | undefined)?.value ?? '';
@@ -91,5 +94,49 @@ describe('Format Document follows the FormattingOptions the editor sends', () =>
     const bare = TEXT.replace(/\n$/, '');
     assert.ok(!formatConfigText(bare, { tabSize: 2 })!.endsWith('\n'));
     assert.ok(formatConfigText(bare, { tabSize: 2, insertFinalNewline: true })!.endsWith('x\n'));
+  });
+});
+
+describe('project view: markers while the config does not parse', () => {
+  it('keeps the last good markers, marked out of date, instead of "not managed" for everything', () => {
+    const uri = 'file:///ws/edges-stale.experiences.yaml';
+    const good = listProjectItems(analysisOf(CONFIG, undefined, uri), { uri, kind: 'experience' });
+    assert.equal(good.stale, undefined);
+    const statuses = (r: ProjectItemsResult) => r.items.map((i) => `${i.name}:${i.status}`).sort();
+    assert.ok(statuses(good).includes('alpha:update'), statuses(good).join(', '));
+    const broken = CONFIG.replace('  - name: beta\n', '  - name: [beta\n');
+    const a = analysisOf(broken, undefined, uri);
+    assert.equal(a.plan, undefined, 'the broken text does not plan');
+    const r = listProjectItems(a, { uri, kind: 'experience' });
+    assert.equal(r.stale, true);
+    assert.match(r.problem ?? '', /does not parse.*out of date/);
+    assert.deepEqual(statuses(r), statuses(good));
+    const tags = listProjectItems(a, { uri, kind: 'tag' });
+    assert.deepEqual(
+      tags.items.map((i) => `${i.name}:${i.status}`).sort(),
+      listProjectItems(analysisOf(CONFIG, undefined, uri), { uri, kind: 'tag' })
+        .items.map((i) => `${i.name}:${i.status}`)
+        .sort(),
+    );
+    // Another document never borrows these markers.
+    const other = listProjectItems(analysisOf(broken, undefined, 'file:///ws/other.experiences.yaml'), { uri, kind: 'experience' });
+    assert.notEqual(other.stale, true);
+  });
+});
+
+describe('only config files drive the editor', () => {
+  it('a read-only or virtual document is never a config, whatever its language or first line', () => {
+    const settings = normalizeSettings({ project: 'demo' }, {});
+    const doc = (uri: string, languageId = 'resim-experiences') => ({ uri, languageId, getText: () => CONFIG });
+    assert.equal(isHandledDocument(doc('file:///ws/demo.experiences.yaml'), settings), true);
+    assert.equal(isHandledDocument(doc('untitled:Untitled-1'), settings), true);
+    for (const uri of [
+      'resim-project:/demo%20(ReSim).yaml?file%3A%2F%2F%2Fws%2Fdemo.experiences.yaml',
+      'git:/ws/demo.experiences.yaml?%7B%7D',
+      'output:extension-output-resim',
+    ]) {
+      assert.equal(isHandledDocument(doc(uri), settings), false, uri);
+      assert.equal(isHandledDocument(doc(uri, 'yaml'), settings), false, uri);
+    }
   });
 });
