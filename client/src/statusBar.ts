@@ -27,9 +27,17 @@ export class StatusBar implements vscode.Disposable {
     this.render();
   }
 
+  /**
+   * Set by the extension: a preview said "not signed in" (reason `not-signed-in`), so the Accounts
+   * menu may offer Sign In; not called in sandbox mode, which needs no sign-in.
+   */
+  onNotSignedIn?: () => void;
+
   /** Records a preview result for `uri` and redraws. */
   update(uri: vscode.Uri, result: PreviewResult): void {
     this.latest = { uri: uri.toString(), result };
+    if (!this.session.usingSandbox && result.errors?.some((e) => e.code === 'state-unavailable' && e.reason === 'not-signed-in'))
+      this.onNotSignedIn?.();
     this.render();
   }
 
