@@ -212,9 +212,11 @@ async function runApply(
       ctx.logger.warn(`Failed: ${c.operation} ${c.target}: ${c.error ?? ''}`);
     const n = applyCounts(result);
     if (result.cancelled || cancelled) {
-      const text = `apply to ${plan.project.name} cancelled: ${cancelledApplyLine(result)}.`;
-      ctx.logger.warn(`Apply ${text}`);
-      void ui.showWarningMessage(`ReSim: ${text} Calls already made stay made; preview again to see what is left.`);
+      const line = `${cancelledApplyLine(result)}.`;
+      ctx.logger.warn(`Apply cancelled: ${line}`);
+      void ui.showWarningMessage(
+        `ReSim: apply of "${configLabel(uri)}" to ${plan.project.name} cancelled: ${line} Calls made stay made; preview again to see what is left.`,
+      );
     } else if (n.failed > 0 || !result.ok) {
       const choice = await ui.showErrorMessage(
         `ReSim: apply finished with ${n.failed} of ${plural(n.ran, 'call')} failed${n.skipped ? ` (${n.skipped} skipped)` : ''}. Apply again to retry what is left.`,
