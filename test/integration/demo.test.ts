@@ -1,7 +1,7 @@
 /**
  * `npm run demo` (scripts/demo.mjs) reads nothing outside the repository and its working copy is
  * always writable: run in a copy of the repository's demo inputs beside a read-only
- * `../shared/examples/seed-example.yaml` (as on this project's build machines), it passes, and
+ * seed-example.yaml in an examples folder beside the repository (as on this project's build machines), it passes, and
  * the file outside is never read. Build first (`node esbuild.mjs`): the demo runs dist/cli.js.
  */
 import { strict as assert } from 'assert';
@@ -21,7 +21,7 @@ describe('npm run demo', function () {
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('passes beside a read-only ../shared/examples/seed-example.yaml, which it never reads', () => {
+  it('passes beside a read-only example file outside the repository, which it never reads', () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'resim-demo-'));
     const repo = path.join(tmp, 'repo');
     fs.mkdirSync(path.join(repo, 'scripts'), { recursive: true });
