@@ -211,7 +211,7 @@ async function runApply(
     for (const c of result.calls.filter((x) => !x.ok && !x.skipped))
       ctx.logger.warn(`Failed: ${c.operation} ${c.target}: ${c.error ?? ''}`);
     const n = applyCounts(result);
-    if (result.cancelled || cancelled) {
+    if (result.cancelled) {
       const line = `${cancelledApplyLine(result)}.`;
       ctx.logger.warn(`Apply cancelled: ${line}`);
       void ui.showWarningMessage(
@@ -224,7 +224,9 @@ async function runApply(
       );
       if (choice) ctx.logger.show();
     } else {
-      ctx.logger.info(`Applied: ${plural(n.made, 'call')}, no failure.`);
+      ctx.logger.info(
+        `Applied: ${plural(n.made, 'call')}, no failure${cancelled ? ' (every call was made before the cancel took effect)' : ''}.`,
+      );
       void ui.showInformationMessage(`ReSim: applied to ${plan.project.name}: ${formatSummary(plan.summary)}.`);
     }
     // Read the state as the apply left it, then preview again for the status bar's counts.

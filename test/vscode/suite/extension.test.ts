@@ -209,7 +209,23 @@ describe('ReSim Experience Sync in the extension host', function () {
         clearTimeout(timer);
       }
     }) as unknown as typeof api.ui.withProgress;
-    await vscode.commands.executeCommand('resim.applySync', uri);
+    // Each answer of the sandbox takes 300 ms, so that later phases are still to come when Cancel
+    // reaches the server (calls already sent finish and are counted).
+    const setLatency = (latencyMs: number) => {
+      const sb = (api.session as unknown as { sandbox?: { apiUrl: string; token: string } }).sandbox;
+      assert.ok(sb, 'the local sandbox runs');
+      return fetch(new URL('/_sandbox/faults', sb.apiUrl), {
+        method: 'PUT',
+        headers: { Authorization: `Bearer ${sb.token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ latencyMs }),
+      }).then((r) => assert.equal(r.status, 200));
+    };
+    await setLatency(300);
+    try {
+      await vscode.commands.executeCommand('resim.applySync', uri);
+    } finally {
+      await setLatency(0);
+    }
     assert.ok(cancelledByButton);
     assert.ok(
       since().some((l) => /Apply cancelled/.test(l)),
