@@ -195,7 +195,8 @@ describe('ReSim Experience Sync in the extension host', function () {
       options: vscode.ProgressOptions,
       task: (p: vscode.Progress<{ message?: string; increment?: number }>, t: vscode.CancellationToken) => Thenable<unknown>,
     ) => {
-      if (!options.cancellable) return real(options, task);
+      // Only the apply's notification (a problem's closable notification is cancellable too).
+      if (!options.cancellable || !/applying/.test(options.title ?? '')) return real(options, task);
       const source = new vscode.CancellationTokenSource();
       const cancel = () => {
         if (cancelledByButton) return;
