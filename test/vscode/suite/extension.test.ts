@@ -259,7 +259,7 @@ describe('ReSim Experience Sync in the extension host', function () {
     assert.equal(shown.result.plan.summary.archive, 0, JSON.stringify(shown.result.plan.summary));
   });
 
-  it('Compare with Project: the project side drives no diagnostics, and the applied config diffs only by its missing IDs', async () => {
+  it('Compare with Project: the project side drives no diagnostics, and keeps every line of the applied config but its tag lists', async () => {
     const uri = fileIn(0, 'demo.experiences.yaml');
     const doc = await open(uri);
     await vscode.commands.executeCommand('resim.compareWithProject', uri);
