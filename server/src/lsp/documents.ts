@@ -7,7 +7,7 @@
 import { minimatch } from 'minimatch';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
-import { LANGUAGE_ID, projectCommentOf } from '../../../protocol';
+import { isConfigScheme, LANGUAGE_ID, projectCommentOf } from '../../../protocol';
 import type { ResimSettings } from './settings';
 const YAML_LANGUAGES = new Set(['yaml', 'yml']);
 const BUILTIN_NAME = /\.experiences\.ya?ml$/i;
@@ -58,6 +58,7 @@ export function isHandledDocument(
   settings: ResimSettings,
   workspaceFolders: readonly string[] = [],
 ): boolean {
+  if (!isConfigScheme(doc.uri)) return false; // a read-only or virtual document is never a config
   if (doc.languageId === LANGUAGE_ID) return true;
   if (!YAML_LANGUAGES.has(doc.languageId)) return false;
   if (BUILTIN_NAME.test(uriPath(doc.uri))) return true;
