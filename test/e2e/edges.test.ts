@@ -69,7 +69,11 @@ describe('Notifications that close and the project view filter in VS Code (code-
     const center = page.locator('.notifications-center');
     await center.waitFor({ state: 'visible', timeout: 15000 });
     const n = await center.locator('.notification-list-item-message', { hasText: text }).count();
-    await center.locator('.notification-list-item-message').first().focus().catch(() => undefined);
+    await center
+      .locator('.notification-list-item-message')
+      .first()
+      .focus()
+      .catch(() => undefined);
     await page.keyboard.press('Escape');
     return n;
   }
