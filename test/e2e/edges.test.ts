@@ -124,9 +124,9 @@ describe('Notifications that close and the project view filter in VS Code (code-
     assert.match(await message.innerText(), /Clear Filter/);
     await clearFilter.first().waitFor({ state: 'visible', timeout: 15000 });
     // The group stays open and lists only what matches.
-    await row('scenario-survey-alpha').waitFor({ state: 'visible', timeout: 30000 });
     await until(page, 'the other experience is filtered out', async () => (await row('new-scenario-system-check').count()) === 0);
     assert.equal(await experiences.getAttribute('aria-expanded'), 'true', 'the Experiences group stays open under the filter');
+    await row('scenario-survey-alpha').waitFor({ state: 'visible', timeout: 30000 });
 
     await clearFilter.first().click();
     await row('new-scenario-system-check').waitFor({ state: 'visible', timeout: 30000 });
