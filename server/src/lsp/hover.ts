@@ -10,7 +10,7 @@ import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
 import type { ConfigPath } from '../config/model';
 import type { PlannedExperience, ProjectState } from '../sync/model';
 import type { Analysis } from './analysis';
-import { experienceUrl, md, mdCode, mdLink, mdValue } from './markdown';
+import { experienceUrl, md, mdCode, mdLink, mdValue, plainText } from './markdown';
 
 const ACTION_TITLE: Record<PlannedExperience['action'], string> = {
   create: '+ create',
@@ -20,8 +20,11 @@ const ACTION_TITLE: Record<PlannedExperience['action'], string> = {
   unchanged: '✓ unchanged',
 };
 
-/** The hover at `pos`, or null when there is nothing to say. */
-export function hoverAt(a: Analysis, pos: Position): Hover | null {
+/**
+ * The hover at `pos`, or null when there is nothing to say: Markdown, or the same text as plain
+ * text (`plainText`) when `markdown` is false (the client's `hover.contentFormat` lacks it).
+ */
+export function hoverAt(a: Analysis, pos: Position, markdown = true): Hover | null {
   let path: ConfigPath | undefined;
   try {
     path = a.loaded.pathAt(pos);
@@ -37,7 +40,8 @@ export function hoverAt(a: Analysis, pos: Position): Hover | null {
   } catch {
     range = undefined;
   }
-  return { contents: { kind: MarkupKind.Markdown, value }, ...(range ? { range } : {}) };
+  const contents = markdown ? { kind: MarkupKind.Markdown, value } : { kind: MarkupKind.PlainText, value: plainText(value) };
+  return { contents, ...(range ? { range } : {}) };
 }
 
 function contentOf(a: Analysis, path: ConfigPath): string | null {
