@@ -35,7 +35,8 @@ import { closestName } from '../util/closest';
 import type { Analysis } from './analysis';
 import { yamlScalar } from '../config/text';
 import { diagnosticsOf, SOURCE, type DiagnosticData } from './diagnostics';
-import { APPLY_COMMAND, isNoOp, PREVIEW_COMMAND } from '../../../protocol';
+import { APPLY_COMMAND, changeCount, formatSummary, isNoOp, plural, PREVIEW_COMMAND, type PlanBinding } from '../../../protocol';
+import { fingerprintConfig } from '../sync/fingerprint';
 
 /** The kind of the "Write matched experience IDs into the file" source action. */
 export const WRITE_IDS_KIND = `${CodeActionKind.Source}.resim.writeExperienceIDs`;
@@ -141,7 +142,13 @@ export function codeActionsFor(
       if (data.version !== undefined && data.version !== doc.version) continue; // stale: edits would not fit
       const code = String(d.code ?? '');
       if (data.fix?.edits?.length) {
-        fixes.push({ title: data.fix.title, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: true, edit: edit(data.fix.edits) });
+        fixes.push({
+          title: data.fix.title,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [d],
+          isPreferred: true,
+          edit: edit(data.fix.edits),
+        });
         if (FIX_ALL_CODES.has(code)) {
           const all = fixAllAction(a, doc, CodeActionKind.QuickFix);
           if (all) fixes.push({ ...all, diagnostics: [d] });
@@ -202,9 +209,26 @@ export function codeActionsFor(
   }
   if (opts.commands && wanted(only, PREVIEW_KIND)) {
     // Clients without code lens (ALE) reach preview and apply here; the server runs the commands.
-    out.push({ title: 'ReSim: Preview Sync', kind: PREVIEW_KIND, command: { title: 'Preview Sync', command: PREVIEW_COMMAND, arguments: [uri] } });
-    if (a.plan && !isNoOp(a.plan.summary))
-      out.push({ title: 'ReSim: Apply Sync', kind: APPLY_KIND, command: { title: 'Apply Sync', command: APPLY_COMMAND, arguments: [uri] } });
+    out.push({
+      title: 'ReSim: Preview Sync',
+      kind: PREVIEW_KIND,
+      command: { title: 'Preview Sync', command: PREVIEW_COMMAND, arguments: [uri] },
+    });
+    const plan = a.plan;
+    if (plan && a.version === doc.version && a.loaded.ok && !plan.errors.length && !isNoOp(plan.summary)) {
+      // The title states what is applied and the arguments bind it (both fingerprints): choosing
+      // it is the confirmation, for clients that cannot ask (ALE answers no showMessageRequest).
+      const binding: PlanBinding = {
+        stateFingerprint: plan.stateFingerprint,
+        configFingerprint: fingerprintConfig(a.loaded.config, plan.archiveUnlisted),
+      };
+      const n = changeCount(plan.summary);
+      out.push({
+        title: `ReSim: Apply ${plural(n, 'change')} to project "${plan.project.name}" (${formatSummary(plan.summary)})`,
+        kind: APPLY_KIND,
+        command: { title: 'Apply Sync', command: APPLY_COMMAND, arguments: [uri, binding] },
+      });
+    }
   }
   // One action per title: a file-wide fix (tabs) is carried by each of its diagnostics.
   const seen = new Map<string, CodeAction>();

@@ -8,7 +8,9 @@
  *   preview` in a file the client opens (`window/showDocument`, when it offers it), else a message
  *   with the counts. Answers the `PreviewResult`.
  * - Apply: asks with `window/showMessageRequest` ("Apply N changes to project P from F?" Apply /
- *   Cancel; when the mass-archive guard trips, a second question names the count), applies
+ *   Cancel; when the mass-archive guard trips, a second question names the count), or, given a
+ *   plan binding as second argument (the Apply source action, whose title states the counts:
+ *   choosing it was the confirmation; clients like ALE answer no question), asks nothing; applies
  *   exactly the plan it asked about (both fingerprints: a change meanwhile is refused as
  *   `stale-plan`), reports `$/progress` on the client's `workDoneToken` or on a token the server
  *   creates when the client offers `window.workDoneProgress`, then says what was done in a
@@ -22,13 +24,25 @@ import * as os from 'os';
 import * as path from 'path';
 import {
   ErrorCodes,
+  MessageType,
   ResponseError,
+  ShowMessageNotification,
+  type Connection,
   WorkDoneProgressCreateRequest,
   type CancellationToken,
   type ExecuteCommandParams,
 } from 'vscode-languageserver';
 import { fileURLToPath, pathToFileURL } from 'url';
-import { APPLY_COMMAND, changeCount, formatSummary, PREVIEW_COMMAND, plural, type ApplyResult, type PreviewResult } from '../../../protocol';
+import {
+  APPLY_COMMAND,
+  changeCount,
+  formatSummary,
+  PREVIEW_COMMAND,
+  plural,
+  type ApplyResult,
+  type PlanBinding,
+  type PreviewResult,
+} from '../../../protocol';
 import { renderPlanText } from '../sync/render';
 import type { ClientOffers } from './clientCaps';
 import { apply, preview, type RequestDeps } from './requests';
@@ -61,8 +75,22 @@ function writePlanFile(uri: string, text: string): string {
 
 function uriArg(params: ExecuteCommandParams): string {
   const uri = Array.isArray(params.arguments) ? params.arguments[0] : undefined;
-  if (typeof uri !== 'string' || !uri) throw new ResponseError(ErrorCodes.InvalidParams, `${params.command} needs one argument: the URI of an open config.`);
+  if (typeof uri !== 'string' || !uri)
+    throw new ResponseError(ErrorCodes.InvalidParams, `${params.command} needs one argument: the URI of an open config.`);
   return uri;
+}
+
+/** The plan binding given as the second argument (`{stateFingerprint, configFingerprint}`), if any. */
+function bindingArg(params: ExecuteCommandParams): PlanBinding | undefined {
+  const b = (Array.isArray(params.arguments) ? params.arguments[1] : undefined) as Partial<PlanBinding> | undefined;
+  return b && typeof b.stateFingerprint === 'string' && typeof b.configFingerprint === 'string'
+    ? { stateFingerprint: b.stateFingerprint, configFingerprint: b.configFingerprint }
+    : undefined;
+}
+
+/** A message for a person (`window/showMessage`, a notification: nothing to answer). */
+function tell(c: Connection, type: MessageType, message: string): void {
+  void c.sendNotification(ShowMessageNotification.type, { type, message });
 }
 
 function messageOf(err: unknown): string {
@@ -75,7 +103,9 @@ async function runPreview(deps: CommandDeps, uri: string): Promise<PreviewResult
   if (!res.plan) {
     const first = res.errors?.[0];
     const more = (res.errors?.length ?? 0) > 1 ? ` (and ${plural(res.errors!.length - 1, 'more problem')})` : '';
-    void c.window.showWarningMessage(
+    tell(
+      c,
+      MessageType.Warning,
       `ReSim: no plan for ${fileName(uri)}: ${first ? `${first.message} [line ${first.line}]` : 'unknown problem'}${more}`,
     );
     return res;
@@ -87,29 +117,43 @@ async function runPreview(deps: CommandDeps, uri: string): Promise<PreviewResult
     const shown = await c.window.showDocument({ uri: pathToFileURL(file).toString(), takeFocus: false }).catch(() => ({ success: false }));
     if (shown.success) return res;
   }
-  void c.window.showInformationMessage(summary);
+  tell(c, MessageType.Info, summary);
   return res;
 }
 
-async function runApply(deps: CommandDeps, uri: string, params: ExecuteCommandParams, token: CancellationToken): Promise<ApplyResult | null> {
+async function runApply(
+  deps: CommandDeps,
+  uri: string,
+  params: ExecuteCommandParams,
+  token: CancellationToken,
+): Promise<ApplyResult | null> {
   const c = deps.connection;
   const res = await preview(deps, { uri, fresh: true });
   const plan = res.plan;
   if (!plan || res.errors?.length) {
     const first = res.errors?.[0];
-    void c.window.showWarningMessage(`ReSim: nothing applied to ${fileName(uri)}: ${first ? `${first.message} [line ${first.line}]` : 'no plan'}`);
+    tell(
+      c,
+      MessageType.Warning,
+      `ReSim: nothing applied to ${fileName(uri)}: ${first ? `${first.message} [line ${first.line}]` : 'no plan'}`,
+    );
     return null;
   }
   const n = changeCount(plan.summary);
   if (!n) {
-    void c.window.showInformationMessage(`ReSim: no changes; project "${plan.project.name}" matches ${fileName(uri)}.`);
+    tell(c, MessageType.Info, `ReSim: no changes; project "${plan.project.name}" matches ${fileName(uri)}.`);
     return null;
   }
-  const question = `Apply ${plural(n, 'change')} to project "${plan.project.name}" from ${fileName(uri)}? (${formatSummary(plan.summary)})`;
-  const answer = await c.window.showInformationMessage(question, { title: 'Apply' }, { title: 'Cancel' });
-  if (answer?.title !== 'Apply') return null;
+  // A binding in the arguments (the Apply source action, whose title stated the counts): the
+  // user confirmed that plan; apply exactly it (a change since is refused as stale-plan).
+  const bound = bindingArg(params);
+  if (!bound) {
+    const question = `Apply ${plural(n, 'change')} to project "${plan.project.name}" from ${fileName(uri)}? (${formatSummary(plan.summary)})`;
+    const answer = await c.window.showInformationMessage(question, { title: 'Apply' }, { title: 'Cancel' });
+    if (answer?.title !== 'Apply') return null;
+  }
   let allowMassArchive = false;
-  if (plan.massArchive.tripped) {
+  if (plan.massArchive.tripped && !bound) {
     const m = plan.massArchive;
     const sure = await c.window.showWarningMessage(
       `This archives ${m.archiveCount} of the ${m.activeCount} active experiences of project "${plan.project.name}". Archive them?`,
@@ -134,8 +178,8 @@ async function runApply(deps: CommandDeps, uri: string, params: ExecuteCommandPa
       deps,
       {
         uri,
-        stateFingerprint: plan.stateFingerprint,
-        configFingerprint: plan.configFingerprint,
+        stateFingerprint: bound?.stateFingerprint ?? plan.stateFingerprint,
+        configFingerprint: bound?.configFingerprint ?? plan.configFingerprint,
         allowMassArchive,
         workDoneToken,
       },
@@ -145,10 +189,10 @@ async function runApply(deps: CommandDeps, uri: string, params: ExecuteCommandPa
     const text = `ReSim: applied to project "${plan.project.name}": ${plural(result.calls.length, 'call')}, ${result.failures} failed${
       result.cancelled ? ', cancelled' : ''
     }${failed ? ` (first: ${failed.operation} ${failed.target}: ${failed.error ?? 'failed'})` : ''}.`;
-    void (result.failures ? c.window.showErrorMessage(text) : c.window.showInformationMessage(text));
+    tell(c, result.failures ? MessageType.Error : MessageType.Info, text);
     return result;
   } catch (err) {
-    void c.window.showErrorMessage(`ReSim: nothing applied to ${fileName(uri)}: ${messageOf(err)}`);
+    tell(c, MessageType.Error, `ReSim: nothing applied to ${fileName(uri)}: ${messageOf(err)}`);
     return null;
   }
 }
@@ -164,7 +208,7 @@ export async function executeCommand(
     try {
       return await runPreview(deps, uri);
     } catch (err) {
-      void deps.connection.window.showErrorMessage(`ReSim: no plan for ${fileName(uri)}: ${messageOf(err)}`);
+      tell(deps.connection, MessageType.Error, `ReSim: no plan for ${fileName(uri)}: ${messageOf(err)}`);
       return null;
     }
   }

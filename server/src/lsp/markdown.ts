@@ -111,5 +111,8 @@ export function plainText(markdown: string): string {
       }
     }
   }
-  return out.join('').replace(/\n{3,}/g, '\n\n').trim();
+  return out
+    .join('')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }

@@ -153,8 +153,7 @@ export async function apply(deps: RequestDeps, params: unknown, token: Cancellat
   if (!a.loaded.ok) {
     throw refused(configErrorsRefusal(a.loaded.diagnostics.filter((d) => d.severity === 'error').length), 'config-errors');
   }
-  if (!a.project)
-    throw unavailable(`No ReSim project is set for this file. ${PROJECT_ADVICE}`, 'no-project');
+  if (!a.project) throw unavailable(`No ReSim project is set for this file. ${PROJECT_ADVICE}`, 'no-project');
   const made = deps.states.apiFor(a.settings.apiUrl);
   if (!made.api) throw unavailable(made.problem.message, made.problem.reason);
   const api = made.api;

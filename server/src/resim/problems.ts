@@ -78,7 +78,7 @@ export function apiProblem(err: unknown, apiUrl: string): Problem {
  * itself, the setting.
  */
 export const SIGN_IN_ADVICE =
-  'Sign in with `resim-sync login` (or in VS Code: ReSim: Sign In), or start the editor with RESIM_TOKEN, or RESIM_CLIENT_ID and RESIM_CLIENT_SECRET, in its environment; the API is the setting resim.apiUrl or RESIM_URL.';
+  'Sign in with `resim-sync login`, or start the editor with RESIM_TOKEN, or RESIM_CLIENT_ID and RESIM_CLIENT_SECRET, in its environment; the API is the setting resim.apiUrl or RESIM_URL.';
 
 /** What names the project of a file, in any client (docs/editors.md, "Connection"). */
 export const PROJECT_ADVICE =
