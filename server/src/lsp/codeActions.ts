@@ -131,8 +131,9 @@ export function codeActionsFor(
     const ours = a.version === doc.version ? diagnosticsOf(a) : [];
     const cursor = params.range.start;
     const contains = (r: Range) => !before(cursor, r.start) && !before(r.end, cursor);
-    const asked = (Array.isArray(params.context?.diagnostics) ? params.context.diagnostics : [])
-      .map((d) => resolveDiagnostic(d, ours, opts.dataSupport))
+    const sent = Array.isArray(params.context?.diagnostics) ? params.context.diagnostics : [];
+    // A client that sends no diagnostics (Flymake not yet told, a bare client): ours at the range.
+    const asked = (sent.length ? sent.map((d) => resolveDiagnostic(d, ours, opts.dataSupport)) : ours)
       .filter((d): d is Diagnostic => !!d && rangesMeet(d.range, params.range))
       // Stable: the diagnostics under the cursor first, in the client's order.
       .sort((x, y) => Number(!contains(x.range)) - Number(!contains(y.range)));
@@ -207,13 +208,14 @@ export function codeActionsFor(
     const all = fixAllAction(a, doc, FIX_ALL_KIND);
     if (all) out.push(all);
   }
-  if (opts.commands && wanted(only, PREVIEW_KIND)) {
-    // Clients without code lens (ALE) reach preview and apply here; the server runs the commands.
+  // Clients without code lens (ALE, eglot) reach preview and apply here; the server runs the commands.
+  if (opts.commands && wanted(only, PREVIEW_KIND))
     out.push({
       title: 'ReSim: Preview Sync',
       kind: PREVIEW_KIND,
       command: { title: 'Preview Sync', command: PREVIEW_COMMAND, arguments: [uri] },
     });
+  if (opts.commands && wanted(only, APPLY_KIND)) {
     const plan = a.plan;
     if (plan && a.version === doc.version && a.loaded.ok && !plan.errors.length && !isNoOp(plan.summary)) {
       // The title states what is applied and the arguments bind it (both fingerprints): choosing
