@@ -115,7 +115,7 @@ export function readResults(file: string, editorOutput: string): EditorResults {
 }
 
 /** The checks of both editors (seed example, tab quick fix, live diagnostics, hover, completion, preview). */
-export function assertEditorResults(r: EditorResults): void {
+export function assertEditorResults(r: EditorResults, opts: { preview?: boolean } = {}): void {
   const seed = r.seed!;
   const tabLines = fs
     .readFileSync(path.join(ROOT, 'test/fixtures/seed-example.yaml'), 'utf8')
@@ -147,6 +147,15 @@ export function assertEditorResults(r: EditorResults): void {
   assert.ok(live.hover.includes('scenario-survey-alpha'), live.hover);
   assert.ok(!/\\[-_]/.test(live.hover), `markdown escapes in the hover:\n${live.hover}`);
   assert.deepEqual([...live.completion].sort(), ['mbauer_tmp_hil_repro', 'sil_cluster']);
+  if (opts.preview === false) {
+    // A client that cannot send custom requests (ALE): the preview command's message says it.
+    assert.match(
+      String((live as { previewMessage?: string }).previewMessage),
+      /ReSim plan for project "demo" from live\.experiences\.yaml: 1 to create, 1 to update, 1 to restore/,
+    );
+    assert.deepEqual(r.warnings ?? [], [], 'no warning or error logged about the server');
+    return;
+  }
   assert.equal(live.preview.project?.name, 'demo');
   assert.ok(live.preview.summary, JSON.stringify(live.preview));
   assert.equal(live.preview.summary.archive, 0, JSON.stringify(live.preview.summary));
