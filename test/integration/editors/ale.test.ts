@@ -53,7 +53,11 @@ describe('Vim + ALE with the language server', function () {
       RESIM_OUT: ws.out,
     };
     const script = path.join(__dirname, 'check.vim');
-    const r = await runEditor('vim', ['-N', '-u', setup, '-i', 'NONE', '-n', '-es', '-S', script], { cwd: ws.dir, env, timeoutMs: 150_000 });
+    const r = await runEditor('vim', ['-N', '-u', setup, '-i', 'NONE', '-n', '-es', '-S', script], {
+      cwd: ws.dir,
+      env,
+      timeoutMs: 150_000,
+    });
     const results = readResults(ws.out, r.output);
     assert.ok(results.steps.includes('apply'), JSON.stringify(results.steps));
     assertEditorResults(results, { preview: false });

@@ -57,7 +57,10 @@ describe('Emacs (batch, eglot) with the language server', function () {
     const results = readResults(ws.out, r.output);
     assert.ok(results.steps.includes('apply'), JSON.stringify(results.steps));
     assertEditorResults(results);
-    assert.match(String((results.live as { previewMessage?: string }).previewMessage), /ReSim plan for project "demo" from live\.experiences\.yaml: 1 to create/);
+    assert.match(
+      String((results.live as { previewMessage?: string }).previewMessage),
+      /ReSim plan for project "demo" from live\.experiences\.yaml: 1 to create/,
+    );
     assertApplied(results, sb);
   });
 });

@@ -69,7 +69,10 @@ describe('Neovim (headless) with the language server', function () {
     results.warnings = logText.split('\n').filter((l) => /^\[(WARN|ERROR)\]/.test(l));
     assert.ok(results.steps.includes('apply'), JSON.stringify(results.steps));
     assertEditorResults(results);
-    assert.match(String((results.live as { previewMessage?: string }).previewMessage), /ReSim plan for project "demo" from live\.experiences\.yaml: 1 to create/);
+    assert.match(
+      String((results.live as { previewMessage?: string }).previewMessage),
+      /ReSim plan for project "demo" from live\.experiences\.yaml: 1 to create/,
+    );
     assertApplied(results, sb);
   });
 });
