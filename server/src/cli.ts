@@ -79,7 +79,7 @@ export async function main(argv: string[]): Promise<number> {
       return err.exitCode;
     }
     if (err instanceof LoginError) {
-      process.stderr.write(err.code === 'cancelled' ? 'Sign-in cancelled.\n' : `Error: ${loginErrorText(err)}\n`);
+      process.stderr.write(err.code === 'cancelled' ? 'Sign-in cancelled.\n' : `Error: ${escapeVisible(loginErrorText(err))}\n`);
       return err.code === 'cancelled' ? EXIT_CANCELLED : EXIT.error;
     }
     if (err instanceof PlanRefusedError) {
