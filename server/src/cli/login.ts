@@ -18,6 +18,7 @@ import type { AuthProvider, ResimClient } from '../resim';
 import { deviceLogin, LoginError, revokeRefreshToken, serverText, tokenIdentity, type OAuthServer } from '../resim/login';
 import { CLI_INTERACTIVE_CLIENT_ID, DEFAULT_AUTH_URL } from '../resim/oauthConstants';
 import { cachedToken, checkCacheDir, cliCachePath, removeCachedToken, writeCachedToken } from '../resim/tokenCache';
+import { escapeVisible } from '../security/text';
 import { timeoutMs } from './common';
 
 /** Exit code of a login cancelled with Ctrl-C (128 + SIGINT). */
@@ -96,7 +97,7 @@ export function registerLoginCommands(program: Command, d: LoginCommandDeps): vo
           signal: cancel.signal,
           onCode: async (p) => {
             // The prompt's text is already safe to print (login.ts: serverText); only openUrl may be opened.
-            const url = p.verificationUriComplete ?? p.verificationUri;
+            const url = p.openUrl ? escapeVisible(p.openUrl) : p.verificationUri;
             err.write(
               `To sign in, open\n  ${url}\nand check that it shows the code\n  ${p.userCode}\n(valid ${Math.round(p.expiresIn / 60)} min; Ctrl-C cancels)\n`,
             );

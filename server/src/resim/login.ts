@@ -92,7 +92,10 @@ export interface DeviceCodePrompt {
    * `verification_uri`, when `openableUrl` accepts it; undefined when neither is safe.
    */
   openUrl?: string;
-  /** Why nothing is opened (one sentence, safe to show) when `openUrl` is undefined. */
+  /**
+   * One sentence (safe to show) when a link the server gave is not opened because `openableUrl`
+   * refused it; `openUrl` is then the other link, or undefined when neither may be opened.
+   */
   notOpened?: string;
 }
 
@@ -325,8 +328,11 @@ function loginError(err: unknown, server: OAuthServer, what: string, signal?: Ab
     return new LoginError('unreachable', `Cannot reach the auth server ${host}${code}.`);
   }
   // openid-client refused the answer (an invalid ID token, a missing field, not JSON…).
-  if (err instanceof oc.ClientError)
-    return new LoginError('not-oauth', `The auth server ${host} sent an invalid answer to the ${what}: ${serverText(e.message ?? '')}.`);
+  if (err instanceof oc.ClientError) {
+    const cause = (err.cause as { message?: unknown } | undefined)?.message;
+    const why = typeof cause === 'string' && cause !== err.message ? `${err.message} (${cause})` : err.message;
+    return new LoginError('not-oauth', `The auth server ${host} sent an invalid answer to the ${what}: ${serverText(why)}.`);
+  }
   return new LoginError('not-oauth', `The server at ${host} did not answer the ${what} as an OAuth server does.`);
 }
 
@@ -378,14 +384,17 @@ function devicePrompt(device: oc.DeviceAuthorizationResponse, authUrl: string): 
   const complete = typeof device.verification_uri_complete === 'string' ? device.verification_uri_complete : undefined;
   const candidates = [complete, device.verification_uri].filter((u): u is string => typeof u === 'string');
   const openUrl = candidates.find((u) => openableUrl(u, authUrl) === undefined);
-  const why = candidates.length ? openableUrl(candidates[0], authUrl) : 'the auth server gave no verification URI';
+  const refused = candidates.find((u) => openableUrl(u, authUrl) !== undefined);
   return {
     verificationUri: serverText(device.verification_uri),
     verificationUriComplete: complete === undefined ? undefined : serverText(complete),
     userCode: serverText(device.user_code),
     expiresIn: device.expires_in,
     openUrl: openUrl === undefined ? undefined : new URL(openUrl).href,
-    notOpened: openUrl === undefined ? `The browser was not opened: ${why}. Check the link before opening it yourself.` : undefined,
+    notOpened:
+      refused === undefined
+        ? undefined
+        : `The link ${serverText(refused)} was not opened: ${openableUrl(refused, authUrl)}.${openUrl ? '' : ' Check the link before opening it yourself.'}`,
   };
 }
 
