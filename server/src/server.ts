@@ -14,6 +14,8 @@ import {
   CodeActionKind,
   CodeLensRefreshRequest,
   DidChangeConfigurationNotification,
+  MessageType,
+  ShowMessageNotification,
   TextDocuments,
   TextDocumentSyncKind,
   type InitializeParams,
@@ -179,9 +181,11 @@ let warnedRefreshFloor: number | undefined;
 function applyRefreshInterval(s: ResimSettings): void {
   if (s.stateRefreshRaisedFrom !== undefined && s.stateRefreshRaisedFrom !== warnedRefreshFloor) {
     warnedRefreshFloor = s.stateRefreshRaisedFrom;
-    void connection.window.showWarningMessage(
-      `ReSim: resim.stateRefreshSeconds is ${s.stateRefreshRaisedFrom}; the project is read again every ${MIN_STATE_REFRESH_SECONDS} s at most (the lowest setting).`,
-    );
+    // A notification (window/showMessage), not a request: it needs no answer.
+    void connection.sendNotification(ShowMessageNotification.type, {
+      type: MessageType.Warning,
+      message: `ReSim: resim.stateRefreshSeconds is ${s.stateRefreshRaisedFrom}; the project is read again every ${MIN_STATE_REFRESH_SECONDS} s at most (the lowest setting).`,
+    });
   }
   states.setRefreshInterval(s.stateRefreshSeconds);
 }
