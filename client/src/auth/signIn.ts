@@ -119,11 +119,11 @@ async function runMethod(method: SignInMethod, deps: SignInDeps): Promise<Outcom
                 // The prompt's text is safe to show (login.ts serverText); only `openUrl` is opened
                 // (https on the auth server's host: never file:, javascript:, vscode: or another host).
                 deps.logger.info(`Browser sign-in: confirm the code ${p.userCode} at ${p.verificationUriComplete ?? p.verificationUri}`);
-                if (p.openUrl) await vscode.env.openExternal(vscode.Uri.parse(p.openUrl, true));
-                else {
-                  deps.logger.warn(`Browser sign-in: ${p.notOpened ?? 'the browser was not opened.'}`);
-                  void ui.showWarningMessage(`ReSim: ${p.notOpened ?? 'the browser was not opened.'} The link: ${p.verificationUri}`);
+                if (p.notOpened) {
+                  deps.logger.warn(`Browser sign-in: ${p.notOpened}`);
+                  void ui.showWarningMessage(`ReSim: ${p.notOpened} The auth server's sign-in page: ${p.verificationUri}`);
                 }
+                if (p.openUrl) await vscode.env.openExternal(vscode.Uri.parse(p.openUrl, true));
               },
               ac.signal,
             );
