@@ -66,7 +66,10 @@ function tokenOf(opts: SandboxCommandOptions): { value: string; source: string }
     let text: string;
     try {
       // Bounded: a FIFO or /dev/zero is refused before a byte is read (no hang, no memory blow-up).
-      text = readFileBounded(opts.tokenFile, { maxBytes: MAX_TOKEN_FILE_BYTES, expects: '--token-file takes a file whose first line is the token' }).toString('utf8');
+      text = readFileBounded(opts.tokenFile, {
+        maxBytes: MAX_TOKEN_FILE_BYTES,
+        expects: '--token-file takes a file whose first line is the token',
+      }).toString('utf8');
     } catch (e) {
       throw new SandboxUsageError(`--token-file: ${(e as Error).message}`);
     }

@@ -63,7 +63,14 @@ function assertClean(r: Run, secrets: string[], what: string): void {
 function oneLineError(r: Run): string {
   const all = r.stderr.trim().split('\n');
   // A login prints its prompt first; the error is what follows.
-  const lines = all.slice(Math.max(0, all.findIndex((l) => l.startsWith('Error: ')))).filter((l) => l !== 'Nothing was changed by this step.');
+  const lines = all
+    .slice(
+      Math.max(
+        0,
+        all.findIndex((l) => l.startsWith('Error: ')),
+      ),
+    )
+    .filter((l) => l !== 'Nothing was changed by this step.');
   assert.equal(lines.length, 1, `one line of error, got:\n${r.stderr}`);
   assert.match(lines[0], /^Error: /);
   return lines[0];
@@ -86,7 +93,12 @@ describe('security: the auth server and the token cache as attackers', function 
   });
 
   const start = async (mode: HostileMode, o: { foreignOrigin?: string } = {}) => (auth = await startHostileAuth(mode, o));
-  const env = (extra: Record<string, string> = {}) => ({ HOME: home, RESIM_AUTH_URL: auth!.url, RESIM_URL: `${auth!.origin}/v1/`, ...extra });
+  const env = (extra: Record<string, string> = {}) => ({
+    HOME: home,
+    RESIM_AUTH_URL: auth!.url,
+    RESIM_URL: `${auth!.origin}/v1/`,
+    ...extra,
+  });
   const login = (extra: string[] = [], e: Record<string, string> = {}) =>
     runMeasured(['--client-id', CLIENT, ...extra, 'login', '--no-browser'], env(e));
   /** A cache whose token for CLIENT has expired and holds a refresh token. */
@@ -95,7 +107,12 @@ describe('security: the auth server and the token cache as attackers', function 
     fs.writeFileSync(
       cacheFile(),
       JSON.stringify({
-        [CLIENT]: { access_token: 'AT_expired_access_token', token_type: 'Bearer', refresh_token: refreshToken, expiry: '2020-01-01T00:00:00Z' },
+        [CLIENT]: {
+          access_token: 'AT_expired_access_token',
+          token_type: 'Bearer',
+          refresh_token: refreshToken,
+          expiry: '2020-01-01T00:00:00Z',
+        },
       }),
       { mode: 0o600 },
     );
@@ -108,7 +125,10 @@ describe('security: the auth server and the token cache as attackers', function 
       plantExpired(rt);
       const r = await runMeasured(['whoami'], env({ RESIM_CLIENT_ID: CLIENT }));
       assert.equal(r.code, 1, r.stdout + r.stderr);
-      assert.ok(auth!.requests.some((q) => q.body.includes(rt)), 'the refresh was attempted');
+      assert.ok(
+        auth!.requests.some((q) => q.body.includes(rt)),
+        'the refresh was attempted',
+      );
       assertClean(r, [rt], 'whoami');
       assert.match(r.stderr, /refused the refresh: refresh token \[redacted\] was revoked/);
     });
@@ -119,7 +139,10 @@ describe('security: the auth server and the token cache as attackers', function 
       plantExpired(rt);
       const r = await runMeasured(['--client-id', CLIENT, 'logout'], env());
       assert.equal(r.code, 0, r.stdout + r.stderr);
-      assert.ok(auth!.requests.some((q) => q.path === '/oauth/revoke'), 'revocation was attempted');
+      assert.ok(
+        auth!.requests.some((q) => q.path === '/oauth/revoke'),
+        'revocation was attempted',
+      );
       assertClean(r, [rt], 'logout');
       assert.match(r.stderr, /cannot revoke \[redacted\]/);
     });
@@ -155,7 +178,11 @@ describe('security: the auth server and the token cache as attackers', function 
         assert.equal(r.code, 0, r.stdout + r.stderr);
         assertClean(r, [auth!.accessToken], 'login');
         assert.match(r.stderr, /^The link .* was not opened: /m);
-        assert.match(r.stderr, /To sign in, open\n {2}http:\/\/127\.0\.0\.1:\d+\/activate\n/, 'the link of the auth server is the one given');
+        assert.match(
+          r.stderr,
+          /To sign in, open\n {2}http:\/\/127\.0\.0\.1:\d+\/activate\n/,
+          'the link of the auth server is the one given',
+        );
       });
     }
     it('an https link of the auth server itself is not refused (control)', async () => {

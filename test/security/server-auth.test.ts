@@ -107,11 +107,7 @@ describe('security: the language server against a hostile auth server and worksp
     assert.ok(symbols.length > 0);
     // The matcher still matches what the glob means.
     c.open(`file:///w/${'a'.repeat(12)}c`, DOC, 'yaml');
-    await within(
-      c.diagnosticsFor(`file:///w/${'a'.repeat(12)}c`),
-      10_000,
-      'diagnostics of a file the glob names',
-    );
+    await within(c.diagnosticsFor(`file:///w/${'a'.repeat(12)}c`), 10_000, 'diagnostics of a file the glob names');
   });
 
   it('resim.stateRefreshSeconds 0.001 is raised to 10 s with a warning: no read storm', async () => {
@@ -123,7 +119,7 @@ describe('security: the language server against a hostile auth server and worksp
       c.open('file:///w/r.experiences.yaml', DOC);
       await c.until(() => sb.requestLog.length > 0, 10_000, 'the first state read');
       // The first read is several requests (pages): wait until it is over.
-      for (let seen = -1; seen !== sb.requestLog.length; ) {
+      for (let seen = -1; seen !== sb.requestLog.length;) {
         seen = sb.requestLog.length;
         await new Promise((r) => setTimeout(r, 700));
       }

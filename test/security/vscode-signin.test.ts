@@ -106,6 +106,9 @@ describe('security: the VS Code sign-in against a hostile auth server', function
     assert.deepEqual(honest.opened, [`${auth!.origin}/activate?user_code=ABCD-EFGH`]);
     await auth!.close();
     const escapes = await signIn('escapes');
-    assert.ok(escapes.shown.some((m) => m.includes('ABCD\\x1b[2K')), escapes.shown.join('\n'));
+    assert.ok(
+      escapes.shown.some((m) => m.includes('ABCD\\x1b[2K')),
+      escapes.shown.join('\n'),
+    );
   });
 });

@@ -101,7 +101,8 @@ function assertHttpUrl(value: string, expects: string, carriesToken = false): vo
     throw new CliError(`${JSON.stringify(sanitizeUrl(value))} is not an http(s) URL: ${expects}.`);
   // The auth URL is checked where each endpoint is known (auth.ts insecureTokenUrl, login.ts).
   const insecure = carriesToken ? credentialUrlProblem(url) : undefined;
-  if (insecure) throw new CliError(`${JSON.stringify(sanitizeUrl(value))} is refused: ${insecure}; no credential is sent there. ${expects}.`);
+  if (insecure)
+    throw new CliError(`${JSON.stringify(sanitizeUrl(value))} is refused: ${insecure}; no credential is sent there. ${expects}.`);
 }
 
 /** `--timeout` (seconds) in ms: the limit of every network call, the token fetch included. */

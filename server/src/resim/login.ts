@@ -122,9 +122,7 @@ export function openableUrl(uri: string, authUrl: string): string | undefined {
   }
   if (u.username || u.password) return 'it holds user info';
   if (u.protocol === 'https:') {
-    return u.hostname.toLowerCase() === auth.hostname.toLowerCase()
-      ? undefined
-      : `it is not on the auth server's host ${auth.hostname}`;
+    return u.hostname.toLowerCase() === auth.hostname.toLowerCase() ? undefined : `it is not on the auth server's host ${auth.hostname}`;
   }
   if (u.protocol === 'http:' && auth.protocol === 'http:' && isLoopbackHost(auth.hostname) && isLoopbackHost(u.hostname)) return undefined;
   return `only https links of the auth server are opened, not ${escapeVisible(u.protocol)} ones`;
@@ -140,10 +138,14 @@ async function boundedFetch(url: string, options: oc.CustomFetchOptions): Promis
     }
   })();
   const problem = credentialUrlProblem(url);
-  if (problem) throw new LoginError('insecure', `The auth server's endpoint ${serverText(origin)} was refused: ${problem}; nothing was sent there.`);
+  if (problem)
+    throw new LoginError('insecure', `The auth server's endpoint ${serverText(origin)} was refused: ${problem}; nothing was sent there.`);
   const res = await fetch(url, { ...options, redirect: 'manual' } as RequestInit);
   const tooLarge = () =>
-    new LoginError('not-oauth', `The auth server ${origin} sent an answer larger than ${MAX_AUTH_RESPONSE_BYTES / 1024 / 1024} MB; it was not read.`);
+    new LoginError(
+      'not-oauth',
+      `The auth server ${origin} sent an answer larger than ${MAX_AUTH_RESPONSE_BYTES / 1024 / 1024} MB; it was not read.`,
+    );
   const declared = Number(res.headers.get('content-length') ?? '0');
   if (declared > MAX_AUTH_RESPONSE_BYTES) {
     await res.body?.cancel().catch(() => undefined);
@@ -268,7 +270,12 @@ function loginErrorIn(err: unknown): LoginError | undefined {
 function isTimeout(err: unknown): boolean {
   for (let e = err, i = 0; e && i < 5; e = (e as { cause?: unknown }).cause, i++) {
     const x = e as { name?: string; code?: string };
-    if (x.name === 'TimeoutError' || x.code === 'OAUTH_TIMEOUT' || x.code === 'UND_ERR_HEADERS_TIMEOUT' || x.code === 'UND_ERR_BODY_TIMEOUT')
+    if (
+      x.name === 'TimeoutError' ||
+      x.code === 'OAUTH_TIMEOUT' ||
+      x.code === 'UND_ERR_HEADERS_TIMEOUT' ||
+      x.code === 'UND_ERR_BODY_TIMEOUT'
+    )
       return true;
   }
   return false;

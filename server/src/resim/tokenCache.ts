@@ -74,7 +74,8 @@ export function checkCacheDir(file: string, opts: { create?: boolean } = {}): vo
   try {
     st = fs.lstatSync(dir);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new TokenCacheError(`${dir} cannot be read (${(e as NodeJS.ErrnoException).code}).`);
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new TokenCacheError(`${dir} cannot be read (${(e as NodeJS.ErrnoException).code}).`);
     if (!opts.create) return;
     try {
       fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -85,11 +86,15 @@ export function checkCacheDir(file: string, opts: { create?: boolean } = {}): vo
   }
   if (process.platform === 'win32') return;
   if (st.isSymbolicLink())
-    throw new TokenCacheError(`${dir} is a symbolic link; the token cache is only kept in a real folder of yours. Remove the link (rm ${dir}) and sign in again.`);
+    throw new TokenCacheError(
+      `${dir} is a symbolic link; the token cache is only kept in a real folder of yours. Remove the link (rm ${dir}) and sign in again.`,
+    );
   if (!st.isDirectory()) throw new TokenCacheError(`${dir} is not a folder; remove it and sign in again.`);
   const uid = process.getuid?.();
   if (uid !== undefined && st.uid !== uid)
-    throw new TokenCacheError(`${dir} belongs to another user (uid ${st.uid}); the token cache is only kept in a folder of yours. Remove it and sign in again.`);
+    throw new TokenCacheError(
+      `${dir} belongs to another user (uid ${st.uid}); the token cache is only kept in a folder of yours. Remove it and sign in again.`,
+    );
   if (st.mode & 0o022)
     throw new TokenCacheError(
       `${dir} is writable by other users (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}); run \`chmod 700 ${dir}\` and try again.`,

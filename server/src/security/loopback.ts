@@ -45,6 +45,7 @@ export function credentialUrlProblem(url: string | URL): string | undefined {
     return 'it is not a URL';
   }
   if (u.protocol === 'https:') return undefined;
-  if (u.protocol === 'http:') return isLoopbackHost(u.hostname) ? undefined : `it uses plain http to ${u.host} (https is required; plain http only to this machine)`;
+  if (u.protocol === 'http:')
+    return isLoopbackHost(u.hostname) ? undefined : `it uses plain http to ${u.host} (https is required; plain http only to this machine)`;
   return `it is not an https URL (${u.protocol})`;
 }
