@@ -430,7 +430,7 @@ export class CliCacheAuth implements AuthProvider {
     try {
       entries = this.read();
     } catch (e) {
-      if (e instanceof TokenCacheError) throw this.fail(`the resim CLI's token cache cannot be used: ${e.message}`);
+      if (e instanceof TokenCacheError) throw this.fail(`cannot read the resim CLI's token cache (${e.message.replace(/\.$/, '')})`);
       throw this.fail(`cannot read the resim CLI's token cache ${this.file}: ${(e as Error).message}`);
     }
     const order = [this.preferredClientId, CLI_INTERACTIVE_CLIENT_ID, CLI_NON_INTERACTIVE_CLIENT_ID];
