@@ -14,6 +14,11 @@ import {
   CodeActionKind,
   CodeLensRefreshRequest,
   DidChangeConfigurationNotification,
+  ErrorCodes,
+  MarkupKind,
+  MessageType,
+  ResponseError,
+  ShowMessageNotification,
   TextDocuments,
   TextDocumentSyncKind,
   type InitializeParams,
@@ -21,7 +26,9 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Analyzer, type Analysis } from './lsp/analysis';
-import { codeActionsFor, FIX_ALL_KIND, WRITE_IDS_KIND } from './lsp/codeActions';
+import { clientOffers, type ClientOffers } from './lsp/clientCaps';
+import { APPLY_KIND, codeActionsFor, FIX_ALL_KIND, PREVIEW_KIND, WRITE_IDS_KIND } from './lsp/codeActions';
+import { executeCommand, SERVER_COMMANDS } from './lsp/commands';
 import { codeLensesFor } from './lsp/codeLens';
 import { completionsAt } from './lsp/completion';
 import { CredentialStore } from './lsp/credentials';
@@ -29,10 +36,11 @@ import { diagnosticsOf } from './lsp/diagnostics';
 import { isHandledDocument } from './lsp/documents';
 import { formatEdits, formatRangeEdits } from './lsp/format';
 import { hoverAt } from './lsp/hover';
-import { HANDLER_FAILURE_PREFIX, SetCredentialsNotification } from '../../protocol';
+import { plainText } from './lsp/markdown';
+import { CLIENT_COMMANDS_OPTION, HANDLER_FAILURE_PREFIX, SetCredentialsNotification } from '../../protocol';
 import { registerProjectView } from './lsp/projectView';
 import { FRESH_PREVIEW_MAX_AGE_MS, registerRequests } from './lsp/requests';
-import { resimSection, SettingsStore } from './lsp/settings';
+import { MIN_STATE_REFRESH_SECONDS, resimSection, SettingsStore, type ResimSettings } from './lsp/settings';
 import { StateCache } from './lsp/state';
 import { definitionAt, documentSymbolsFor } from './lsp/symbols';
 import { createRedactingConnection } from './lsp/transport';
@@ -62,6 +70,10 @@ let workspaceFolders: string[] = [];
 let codeLensRefresh = false;
 /** The client registers `workspace/didChangeConfiguration` dynamically (LSP: only when it says so). */
 let configRegistration = false;
+/** What the client offers (`initialize`); nothing until then. */
+let offers: ClientOffers = clientOffers(undefined);
+/** The server runs the lens commands (every client but VS Code's, which registers its own). */
+let serverRunsCommands = true;
 let analyzer!: Analyzer;
 const states = new StateCache({ credentials, trusted: true, log, inUse: () => analyzer.keysInUse() });
 
@@ -114,18 +126,25 @@ function publish(uri: string, a: Analysis | undefined): void {
   }
 }
 
-connection.onInitialize((params: InitializeParams): InitializeResult => {
-  const opts = (params.initializationOptions ?? {}) as Record<string, unknown>;
+connection.onInitialize((raw: InitializeParams): InitializeResult => {
+  // Lenient: `initialize` with `{}` (or anything partial) is a client that offers nothing.
+  const params: Partial<InitializeParams> = raw && typeof raw === 'object' ? raw : {};
+  const opts = (
+    params.initializationOptions && typeof params.initializationOptions === 'object' ? params.initializationOptions : {}
+  ) as Record<string, unknown>;
   settings = new SettingsStore(initialSettings(opts));
   const trusted = trustOf(opts);
   if (trusted === false) states.trusted = false;
-  workspaceFolders = (params.workspaceFolders ?? []).map((f) => f.uri);
-  if (!workspaceFolders.length && params.rootUri) workspaceFolders = [params.rootUri];
-  const caps = params.capabilities;
-  const pull = !!caps.workspace?.configuration;
-  settings.attach(connection, pull);
-  codeLensRefresh = !!caps.workspace?.codeLens?.refreshSupport;
-  configRegistration = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
+  workspaceFolders = (Array.isArray(params.workspaceFolders) ? params.workspaceFolders : [])
+    .map((f) => f?.uri)
+    .filter((u): u is string => typeof u === 'string');
+  if (!workspaceFolders.length && typeof params.rootUri === 'string') workspaceFolders = [params.rootUri];
+  const caps = clientOffers(params.capabilities);
+  offers = caps;
+  settings.attach(connection, caps.configuration);
+  codeLensRefresh = caps.codeLensRefresh;
+  configRegistration = caps.configurationRegistration;
+  serverRunsCommands = opts[CLIENT_COMMANDS_OPTION] !== true;
   if (typeof opts.freshPreviewMaxAgeMs === 'number' && opts.freshPreviewMaxAgeMs >= 0) freshPreviewMaxAgeMs = opts.freshPreviewMaxAgeMs;
   const debounce =
     typeof opts.diagnosticsDebounceMs === 'number' && opts.diagnosticsDebounceMs >= 0 ? opts.diagnosticsDebounceMs : undefined;
@@ -143,7 +162,11 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
       hoverProvider: true,
       completionProvider: { triggerCharacters: ['-', ':', '[', ','], resolveProvider: false },
-      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, WRITE_IDS_KIND, FIX_ALL_KIND], resolveProvider: false },
+      codeActionProvider: {
+        codeActionKinds: [CodeActionKind.QuickFix, WRITE_IDS_KIND, FIX_ALL_KIND, ...(serverRunsCommands ? [PREVIEW_KIND, APPLY_KIND] : [])],
+        resolveProvider: false,
+      },
+      ...(serverRunsCommands ? { executeCommandProvider: { commands: SERVER_COMMANDS } } : {}),
       codeLensProvider: { resolveProvider: false },
       definitionProvider: true,
       documentFormattingProvider: true,
@@ -171,9 +194,22 @@ connection.onInitialized(async () => {
   } catch {
     /* no workspace folder support */
   }
-  const s = await settings.get();
-  states.setRefreshInterval(s.stateRefreshSeconds);
+  applyRefreshInterval(await settings.get());
 });
+
+/** Starts the background refresh at `resim.stateRefreshSeconds`, warning once when it was raised to the floor. */
+let warnedRefreshFloor: number | undefined;
+function applyRefreshInterval(s: ResimSettings): void {
+  if (s.stateRefreshRaisedFrom !== undefined && s.stateRefreshRaisedFrom !== warnedRefreshFloor) {
+    warnedRefreshFloor = s.stateRefreshRaisedFrom;
+    // A notification (window/showMessage), not a request: it needs no answer.
+    void connection.sendNotification(ShowMessageNotification.type, {
+      type: MessageType.Warning,
+      message: `ReSim: resim.stateRefreshSeconds is ${s.stateRefreshRaisedFrom}; the project is read again every ${MIN_STATE_REFRESH_SECONDS} s at most (the lowest setting).`,
+    });
+  }
+  states.setRefreshInterval(s.stateRefreshSeconds);
+}
 
 connection.onDidChangeConfiguration(
   safe('didChangeConfiguration', undefined, async (params) => {
@@ -183,8 +219,7 @@ connection.onDidChangeConfiguration(
       states.trusted = trusted;
       states.retain(new Set()); // every cached answer depended on the trust: read again
     }
-    const s = await settings.get();
-    states.setRefreshInterval(s.stateRefreshSeconds);
+    applyRefreshInterval(await settings.get());
     analyzer.invalidateAll();
   }),
 );
@@ -212,7 +247,7 @@ documents.onDidClose((e) => {
 connection.onHover(
   safe('hover', null, (params) => {
     const a = analyzer.latest(params.textDocument.uri);
-    return a ? hoverAt(a, params.position) : null;
+    return a ? hoverAt(a, params.position, offers.markdownHover) : null;
   }),
 );
 
@@ -221,10 +256,15 @@ connection.onCompletion(
     const doc = documents.get(params.textDocument.uri);
     const a = analyzer.latest(params.textDocument.uri);
     if (!doc || !a) return null;
-    return completionsAt(doc.getText(), params.position, a, {
+    const list = completionsAt(doc.getText(), params.position, a, {
       lineCount: doc.lineCount,
       lineStart: (line) => doc.offsetAt({ line, character: 0 }),
     });
+    if (list && !offers.markdownCompletion)
+      for (const item of list.items)
+        if (item.documentation && typeof item.documentation === 'object' && item.documentation.kind === MarkupKind.Markdown)
+          item.documentation = { kind: MarkupKind.PlainText, value: plainText(item.documentation.value) };
+    return list;
   }),
 );
 
@@ -232,7 +272,7 @@ connection.onCodeAction(
   safe('codeAction', [], async (params) => {
     const doc = documents.get(params.textDocument.uri);
     const a = await analyzer.current(params.textDocument.uri);
-    return doc && a ? codeActionsFor(a, doc, params) : [];
+    return doc && a ? codeActionsFor(a, doc, params, { dataSupport: offers.codeActionData, commands: serverRunsCommands }) : [];
   }),
 );
 
@@ -268,6 +308,28 @@ connection.onDocumentRangeFormatting(
   safe('rangeFormatting', [], (params) => {
     const doc = documents.get(params.textDocument.uri);
     return doc && analyzer.latest(doc.uri) ? formatRangeEdits(doc.getText(), params.range, params.options) : [];
+  }),
+);
+
+connection.onExecuteCommand((params, token) =>
+  executeCommand(
+    {
+      connection,
+      documents,
+      analyzer,
+      states,
+      settings,
+      freshPreviewMaxAgeMs,
+      log,
+      logFailure,
+      offers,
+    },
+    params,
+    token,
+  ).catch((err: unknown) => {
+    if (err instanceof ResponseError) throw err;
+    logFailure(`executeCommand failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    throw new ResponseError(ErrorCodes.InternalError, `${params.command} failed: ${err instanceof Error ? err.message : String(err)}`);
   }),
 );
 

@@ -4,7 +4,7 @@
  * / `*.experiences.yml`, matching a glob of `resim.configFiles`, or whose first line is
  * `# resim-project: …`. Every other document is ignored (no diagnostics, no features).
  */
-import { minimatch } from 'minimatch';
+import { compileGlob, type CompiledGlob } from '../util/glob';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
 import { isConfigScheme, LANGUAGE_ID, projectCommentOf } from '../../../protocol';
@@ -36,20 +36,29 @@ export function matchesGlobs(uri: string, globs: readonly string[], workspaceFol
     .map((f) => abs.slice(f.length + 1));
   const base = abs.slice(abs.lastIndexOf('/') + 1);
   for (const glob of globs) {
-    try {
-      if (!glob.includes('/')) {
-        if (minimatch(base, glob, { dot: true, nocase: process.platform === 'win32' })) return true;
-        continue;
-      }
-      const g = glob.replace(/^\.\//, '');
-      if (minimatch(abs, g, { dot: true })) return true;
-      if (rels.some((r) => minimatch(r, g, { dot: true }))) return true;
-      if (!g.startsWith('/') && !g.startsWith('**') && minimatch(abs, '**/' + g, { dot: true })) return true;
-    } catch {
-      /* a malformed glob matches nothing */
+    if (!glob.includes('/')) {
+      if (compiled(glob, process.platform === 'win32').match(base)) return true;
+      continue;
     }
+    const g = glob.replace(/^\.\//, '');
+    if (compiled(g).match(abs)) return true;
+    if (rels.some((r) => compiled(g).match(r))) return true;
+    if (!g.startsWith('/') && !g.startsWith('**') && compiled('**/' + g).match(abs)) return true;
   }
   return false;
+}
+
+/** Compiled globs (util/glob.ts: no backtracking, so no workspace glob can stall the server). */
+const globCache = new Map<string, CompiledGlob>();
+function compiled(glob: string, nocase = false): CompiledGlob {
+  const key = `${nocase ? 'i' : ''}:${glob}`;
+  let c = globCache.get(key);
+  if (!c) {
+    if (globCache.size > 256) globCache.clear();
+    c = compileGlob(glob, { nocase });
+    globCache.set(key, c);
+  }
+  return c;
 }
 
 /** Whether the document is an experience sync config the server should handle. */
