@@ -253,7 +253,7 @@ export interface Workbench {
 /**
  * Starts a workbench in `.work/<name>` (wiped first): the sandbox (`demo` seed; its bearer token
  * is `sandboxToken`, else `token`, passed in its environment), a workspace holding `files` and `.vscode/settings.json` pointing
- * `resim.apiUrl` at the sandbox and `resim.project` at "demo", code-server (trusted unless
+ * `resim.apiUrl` at the sandbox and `resim.project` at "demo" (none with `project: null`), code-server (trusted unless
  * `trusted: false`, which leaves VS Code's trust prompt to the test), `RESIM_TOKEN` in its
  * environment, and a Chromium page on the workspace.
  */
@@ -265,6 +265,8 @@ export async function startWorkbench(opts: {
   /** The sandbox also accepts this OAuth issuer's access tokens (`--issuer`). */
   sandboxIssuer?: string;
   trusted: boolean;
+  /** `resim.project` in the workspace settings: "demo" unless given; `null` leaves it unset. */
+  project?: string | null;
   userSettings?: Record<string, unknown>;
   /** A sandbox data file (`--data`) to start from instead of the `demo` seed. */
   sandboxData?: string;
@@ -312,7 +314,11 @@ export async function startWorkbench(opts: {
     for (const [name, text] of Object.entries(opts.files)) fs.writeFileSync(path.join(ws, name), text);
     fs.writeFileSync(
       path.join(ws, '.vscode/settings.json'),
-      JSON.stringify({ 'resim.apiUrl': sandboxUrl, 'resim.project': 'demo' }, null, 2),
+      JSON.stringify(
+        { 'resim.apiUrl': sandboxUrl, ...(opts.project === null ? {} : { 'resim.project': opts.project ?? 'demo' }) },
+        null,
+        2,
+      ),
     );
     let workspaceFile: string | undefined;
     if (opts.folders) {
