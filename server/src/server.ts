@@ -8,7 +8,8 @@
  * cache, analysis, diagnostics, hover, completion, code actions, code lens, symbols, custom
  * requests). `initializationOptions` (all optional):
  *   `{settings?: {resim…} | resim settings, resim?: {…}, workspaceTrusted?: boolean,
- *     trusted?: boolean, diagnosticsDebounceMs?: number, freshPreviewMaxAgeMs?: number}`
+ *     trusted?: boolean, diagnosticsDebounceMs?: number, freshPreviewMaxAgeMs?: number,
+ *     historyDir?: string}` (historyDir: the sync history folder, docs/undo.md)
  */
 import {
   CodeActionKind,
@@ -32,6 +33,8 @@ import { hoverAt } from './lsp/hover';
 import { HANDLER_FAILURE_PREFIX, SetCredentialsNotification } from '../../protocol';
 import { registerProjectView } from './lsp/projectView';
 import { FRESH_PREVIEW_MAX_AGE_MS, registerRequests } from './lsp/requests';
+import { registerHistoryRequests } from './lsp/history';
+import { historyDir } from './sync/history';
 import { resimSection, SettingsStore } from './lsp/settings';
 import { StateCache } from './lsp/state';
 import { definitionAt, documentSymbolsFor } from './lsp/symbols';
@@ -126,6 +129,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   settings.attach(connection, pull);
   codeLensRefresh = !!caps.workspace?.codeLens?.refreshSupport;
   configRegistration = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
+  if (typeof opts.historyDir === 'string' && opts.historyDir) historyDirOption = opts.historyDir;
   if (typeof opts.freshPreviewMaxAgeMs === 'number' && opts.freshPreviewMaxAgeMs >= 0) freshPreviewMaxAgeMs = opts.freshPreviewMaxAgeMs;
   const debounce =
     typeof opts.diagnosticsDebounceMs === 'number' && opts.diagnosticsDebounceMs >= 0 ? opts.diagnosticsDebounceMs : undefined;
@@ -280,8 +284,10 @@ registerProjectView({
 });
 
 let freshPreviewMaxAgeMs = FRESH_PREVIEW_MAX_AGE_MS;
+/** `initializationOptions.historyDir`: the sync history folder (else RESIM_HISTORY_DIR, else the XDG state folder). */
+let historyDirOption: string | undefined;
 
-registerRequests({
+const requestDeps = {
   connection,
   documents,
   get analyzer() {
@@ -294,9 +300,14 @@ registerRequests({
   get freshPreviewMaxAgeMs() {
     return freshPreviewMaxAgeMs;
   },
+  get historyDir() {
+    return historyDir(historyDirOption, process.env);
+  },
   log,
   logFailure,
-});
+};
+registerRequests(requestDeps);
+registerHistoryRequests(requestDeps);
 
 connection.onShutdown(() => states.dispose());
 

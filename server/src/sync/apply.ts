@@ -21,6 +21,12 @@ export interface ApplyOptions {
   signal?: AbortSignal;
   /** `done` of `total` calls finished, with the last one's description. */
   onProgress?: (done: number, total: number, message: string) => void;
+  /**
+   * Observer of each call's outcome, told as soon as the call settles (the sync history,
+   * server/src/sync/history.ts, writes it down). `experienceID`: what a successful
+   * CreateExperience created. Must not throw.
+   */
+  onCall?: (call: ApplyCall, detail: { experienceID?: string }) => void;
 }
 
 /** A plan that must not be applied; `code` says why (protocol `PlanRefusal`). Nothing was written. */
@@ -42,7 +48,7 @@ export function countWriteCalls(plan: Plan): number {
   n += plan.experiences.filter((e) => e.action === 'restore' || e.action === 'archive' || e.thenArchive).length;
   n += Object.keys(plan.suiteMembers).length;
   n += plan.tags.reduce((k, t) => k + (t.addIDs.length ? 1 : 0) + t.removeIDs.length, 0);
-  n += plan.systems.filter((s) => s.addIDs.length).length;
+  n += plan.systems.filter((s) => s.addIDs.length).length + plan.systems.filter((s) => s.removeIDs?.length).length;
   return n;
 }
 
@@ -77,6 +83,7 @@ export async function applyPlan(api: ResimApi, plan: Plan, opts: ApplyOptions = 
           calls.push({ operation: job.operation, target: job.target, ok: false, error: err instanceof Error ? err.message : String(err) });
           return false;
         } finally {
+          opts.onCall?.(calls[calls.length - 1], { experienceID: job.operation === 'CreateExperience' ? experienceIDs[job.target] : undefined });
           done += 1;
           opts.onProgress?.(done, total, `${job.operation} ${job.target}`);
         }
@@ -170,6 +177,12 @@ export async function applyPlan(api: ResimApi, plan: Plan, opts: ApplyOptions = 
         operation: 'AddSystemsToExperiences',
         target: `${s.name} (+${s.addIDs.length})`,
         run: () => api.addSystemsToExperiences(pid, [s.systemID], s.addIDs, signal),
+      });
+    if (s.removeIDs?.length)
+      memberJobs.push({
+        operation: 'RemoveSystemsFromExperiences',
+        target: `${s.name} (-${s.removeIDs.length})`,
+        run: () => api.removeSystemsFromExperiences(pid, [s.systemID], s.removeIDs!, signal),
       });
   }
   await runPhase(memberJobs);
