@@ -90,7 +90,8 @@ export function registerHistory(program: Command): void {
     .option('--json', 'print the record (its verified entries) as JSON')
     .action((id: string, o: { json?: boolean }) => {
       const r = findRecord(dir(), id);
-      process.stdout.write(o.json ? JSON.stringify({ ...r.begin, calls: r.calls, end: r.end ?? null }, null, 2) + '\n' : recordText(r));
+      const json = o.json || history.opts<{ json?: boolean }>().json; // `history show ID --json`: commander gives it to `history`
+      process.stdout.write(json ? JSON.stringify({ ...r.begin, calls: r.calls, end: r.end ?? null }, null, 2) + '\n' : recordText(r));
     });
 
   program

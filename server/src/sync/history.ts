@@ -44,7 +44,8 @@ export type ExperienceValues = { archived: boolean } & Partial<Record<Experience
 
 /**
  * One thing a plan changes, with its value before the apply and the value the apply sets.
- * Experiences: `before` null for a create (`experienceID` null: not known until created).
+ * Experiences: `before` null for a create (`experienceID` null: not known until created; `after`
+ * holds only the fields the create sets).
  * Tags and systems: one membership each (`member`: whether the apply makes the experience a member).
  * Test suites: member IDs; `after` may name an experience the plan creates as `new:<name>`.
  */
@@ -347,7 +348,11 @@ export function recordedChanges(plan: Plan, state: ProjectState): RecordedChange
     if (e.action === 'create') {
       const input = plan.createInputs[e.name];
       if (!input) continue;
-      changes.push({ kind: 'experience', name: e.name, experienceID: null, before: null, after: { ...valuesOf(input), archived: e.thenArchive === true } });
+      // Only the fields the create sets: the API gives the others its own defaults.
+      const all = valuesOf(input);
+      const after: ExperienceValues = { archived: e.thenArchive === true };
+      for (const f of RECORDED_FIELDS) if ((input as Record<string, unknown>)[f] !== undefined) after[f] = all[f];
+      changes.push({ kind: 'experience', name: e.name, experienceID: null, before: null, after });
       continue;
     }
     const live = e.experienceID ? byID.get(e.experienceID) : undefined;

@@ -57,7 +57,7 @@ export function computeUndoPlan(record: SyncRecord, state: ProjectState): Plan {
     if (ch.before === null) {
       const now = createdNow(ch.name);
       if (!now || now.archived) continue; // not created, or already archived
-      const changed = RECORDED_FIELDS.filter((f) => !sameFieldValue(f, ch.after[f], valuesOf(now)[f]));
+      const changed = RECORDED_FIELDS.filter((f) => f in ch.after && !sameFieldValue(f, ch.after[f], valuesOf(now)[f]));
       if (changed.length) {
         conflict('experience', now.name, `experience ${quote(now.name)} (created by this sync) changed since: ${changed.join(', ')}; not archived.`);
         continue;
