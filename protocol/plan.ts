@@ -140,7 +140,8 @@ export function formatSummary(summary: PlanSummary): string {
 }
 
 /** The line that says an undo plan changes nothing (docs/undo.md). */
-export const NOTHING_TO_UNDO_LINE = 'Nothing to undo: the project shows none of the changes of this sync, or only conflicts (listed below).';
+export const NOTHING_TO_UNDO_LINE =
+  'Nothing to undo: the project shows none of the changes of this sync, or only conflicts (listed below).';
 
 /** The line that says a plan changes nothing. */
 export const NO_CHANGES_LINE = 'No changes. The project matches the config.';

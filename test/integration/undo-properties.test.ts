@@ -141,7 +141,12 @@ describe('undo (fast-check, against the sandbox)', function () {
   }
 
   /** The project is `before` again, except that the experiences created since are archived. */
-  function assertAsBefore(before: ProjectState, after: ProjectState, expected: ProjectSnapshot = snapshot(before), keep = new Set<string>()) {
+  function assertAsBefore(
+    before: ProjectState,
+    after: ProjectState,
+    expected: ProjectSnapshot = snapshot(before),
+    keep = new Set<string>(),
+  ) {
     const created = newExperienceIDs(before, after);
     for (const e of after.experiences)
       if (created.has(e.experienceID) && !keep.has(e.experienceID)) assert.ok(e.archived, `created ${e.name} is archived`);

@@ -19,8 +19,14 @@ export function snapshot(state: ProjectState, omitIDs: Set<string> = new Set()):
     if (omitIDs.has(e.experienceID)) continue;
     experiences[e.experienceID] = {
       values: valuesOf(e),
-      tags: state.tags.filter((t) => t.experienceIDs.includes(e.experienceID)).map((t) => t.name).sort(),
-      systems: state.systems.filter((s) => s.experienceIDs.includes(e.experienceID)).map((s) => s.name).sort(),
+      tags: state.tags
+        .filter((t) => t.experienceIDs.includes(e.experienceID))
+        .map((t) => t.name)
+        .sort(),
+      systems: state.systems
+        .filter((s) => s.experienceIDs.includes(e.experienceID))
+        .map((s) => s.name)
+        .sort(),
     };
   }
   const testSuites: ProjectSnapshot['testSuites'] = {};

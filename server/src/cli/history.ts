@@ -34,14 +34,20 @@ function recordText(r: SyncRecord): string {
     `  changes:  ${formatSummary(b.plan.summary)}`,
     '',
     'Calls:',
-    ...r.calls.map((c) => `  ${c.ok ? '✓' : c.skipped ? '·' : '✗'} ${c.operation} ${escapeVisible(c.target)}${c.error ? `: ${escapeVisible(c.error)}` : ''}`),
+    ...r.calls.map(
+      (c) =>
+        `  ${c.ok ? '✓' : c.skipped ? '·' : '✗'} ${c.operation} ${escapeVisible(c.target)}${c.error ? `: ${escapeVisible(c.error)}` : ''}`,
+    ),
   ];
   if (!r.end) out.push('  (no end: the apply was stopped; calls not listed have an unknown outcome)');
   return out.join('\n') + '\n';
 }
 
 function readSavedUndoPlan(file: string): PlanJson {
-  const bytes = readFileBounded(file, { maxBytes: MAX_CONFIG_BYTES, expects: '--plan takes an undo plan saved by `resim-sync undo ID --out`' });
+  const bytes = readFileBounded(file, {
+    maxBytes: MAX_CONFIG_BYTES,
+    expects: '--plan takes an undo plan saved by `resim-sync undo ID --out`',
+  });
   let saved: unknown;
   try {
     saved = JSON.parse(bytes.toString('utf8'));
@@ -104,10 +110,15 @@ export function registerHistory(program: Command): void {
     .option('--yes', 'apply without asking')
     .option('--allow-mass-archive', 'allow an undo that archives at least max(10, 25%) of the active experiences')
     .action(
-      async (id: string, o: { project?: string; json?: boolean; out?: string; plan?: string; yes?: boolean; allowMassArchive?: boolean }) => {
+      async (
+        id: string,
+        o: { project?: string; json?: boolean; out?: string; plan?: string; yes?: boolean; allowMassArchive?: boolean },
+      ) => {
         const record = findRecord(dir(), id);
         if (!isProject(record.begin, o.project))
-          throw new CliError(`Sync record ${record.begin.recordID} is of project ${quote(record.begin.project.name)}, not ${quote(o.project!)}.`);
+          throw new CliError(
+            `Sync record ${record.begin.recordID} is of project ${quote(record.begin.project.name)}, not ${quote(o.project!)}.`,
+          );
         const saved = o.plan ? readSavedUndoPlan(o.plan) : undefined;
         if (saved && saved.undo?.recordID !== record.begin.recordID)
           throw new CliError(`${o.plan} undoes ${saved.undo?.recordID}, not ${record.begin.recordID}.`, EXIT.refused);
@@ -130,7 +141,11 @@ export function registerHistory(program: Command): void {
           if (!process.stdin.isTTY)
             throw new CliError('Not undone: no terminal to confirm on. Pass --yes to undo without asking.', EXIT.refused);
           const n = changeCount(plan.summary);
-          if (!(await confirm(`\nUndo ${record.begin.recordID} with ${n} change${n === 1 ? '' : 's'} to project ${quote(plan.project.name)}? Only 'yes' will be accepted: `)))
+          if (
+            !(await confirm(
+              `\nUndo ${record.begin.recordID} with ${n} change${n === 1 ? '' : 's'} to project ${quote(plan.project.name)}? Only 'yes' will be accepted: `,
+            ))
+          )
             throw new CliError('Not undone: not confirmed.', EXIT.refused);
           const fresh = await planUndo(api, record);
           assertApplicable(fresh.plan, { ...guards, expectedStateFingerprint: plan.stateFingerprint });

@@ -16,7 +16,8 @@ import { describeApiError } from './state';
 
 function recordIDParam(params: unknown): string {
   const id = (params as { recordID?: unknown } | null)?.recordID;
-  if (typeof id !== 'string' || !id) throw new ResponseError(LSPErrorCodes.RequestFailed, 'The request needs {recordID}: a sync record ID.');
+  if (typeof id !== 'string' || !id)
+    throw new ResponseError(LSPErrorCodes.RequestFailed, 'The request needs {recordID}: a sync record ID.');
   return id;
 }
 
@@ -82,19 +83,30 @@ export async function undoApply(deps: RequestDeps, params: unknown, token: Cance
     const result = await recordedApply(api, plan, state, {
       signal: controller.signal,
       onProgress: (done, total, message) => progress?.report(total ? Math.round((done / total) * 100) : 100, `${done}/${total} ${message}`),
-      history: { dir: deps.historyDir, frontEnd: 'language-server', who: await deps.states.whoFor(settings.apiUrl), undoOf: record.begin.recordID },
+      history: {
+        dir: deps.historyDir,
+        frontEnd: 'language-server',
+        who: await deps.states.whoFor(settings.apiUrl),
+        undoOf: record.begin.recordID,
+      },
     });
-    deps.log(`Undid ${recordID} on ${plan.project.name}: ${result.calls.length} calls, ${result.failures} failed; recorded as ${result.recordID}.`);
+    deps.log(
+      `Undid ${recordID} on ${plan.project.name}: ${result.calls.length} calls, ${result.failures} failed; recorded as ${result.recordID}.`,
+    );
     void deps.states.load(settings.apiUrl, plan.project.id, { force: true });
     return { ...result, calls: result.calls.map((c) => (c.error ? { ...c, error: withoutCliAdvice(c.error) } : c)) };
   } catch (err) {
     if (err instanceof ResponseError) throw err;
     if (err instanceof PlanRefusedError) throw refused(err.message, err.code);
     if (err instanceof HistoryError) throw refused(err.message, 'history');
-    throw new ResponseError(LSPErrorCodes.RequestFailed, `Undo failed while reading the project. ${describeApiError(err, settings.apiUrl)}`, {
-      code: 'state-unavailable',
-      reason: apiProblem(err, settings.apiUrl).code,
-    });
+    throw new ResponseError(
+      LSPErrorCodes.RequestFailed,
+      `Undo failed while reading the project. ${describeApiError(err, settings.apiUrl)}`,
+      {
+        code: 'state-unavailable',
+        reason: apiProblem(err, settings.apiUrl).code,
+      },
+    );
   } finally {
     sub.dispose();
     progress?.done();

@@ -83,7 +83,9 @@ export async function applyPlan(api: ResimApi, plan: Plan, opts: ApplyOptions = 
           calls.push({ operation: job.operation, target: job.target, ok: false, error: err instanceof Error ? err.message : String(err) });
           return false;
         } finally {
-          opts.onCall?.(calls[calls.length - 1], { experienceID: job.operation === 'CreateExperience' ? experienceIDs[job.target] : undefined });
+          opts.onCall?.(calls[calls.length - 1], {
+            experienceID: job.operation === 'CreateExperience' ? experienceIDs[job.target] : undefined,
+          });
           done += 1;
           opts.onProgress?.(done, total, `${job.operation} ${job.target}`);
         }

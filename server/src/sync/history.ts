@@ -140,7 +140,10 @@ function mkdirPrivate(dir: string): void {
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 function newRecordID(now: Date): string {
-  const t = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const t = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `${t}-${randomBytes(3).toString('hex')}`;
 }
 
@@ -320,7 +323,8 @@ export function findRecord(dir: string, id: string, projectID?: string): SyncRec
   const folders = projectID ? [projectFolder(dir, projectID)] : safeList(dir).map((p) => path.join(dir, p));
   const hits: string[] = [];
   for (const folder of folders)
-    for (const f of safeList(folder)) if (f.endsWith('.jsonl') && f.startsWith(id) && RECORD_ID.test(f.slice(0, -6))) hits.push(path.join(folder, f));
+    for (const f of safeList(folder))
+      if (f.endsWith('.jsonl') && f.startsWith(id) && RECORD_ID.test(f.slice(0, -6))) hits.push(path.join(folder, f));
   if (!id || !hits.length) throw new HistoryError(`No sync record ${JSON.stringify(id)} in ${dir}; \`resim-sync history\` lists them.`);
   if (hits.length > 1) throw new HistoryError(`${hits.length} sync records start with ${JSON.stringify(id)}; give more of the ID.`);
   return readRecord(hits[0]);
@@ -368,11 +372,17 @@ export function recordedChanges(plan: Plan, state: ProjectState): RecordedChange
   }
   const nameOf = (id: string) => byID.get(id)?.name ?? id;
   for (const t of plan.tags) {
-    t.addIDs.forEach((id) => changes.push({ kind: 'tag', name: t.name, tagID: t.tagID, experienceID: id, experienceName: nameOf(id), member: true }));
-    t.removeIDs.forEach((id) => changes.push({ kind: 'tag', name: t.name, tagID: t.tagID, experienceID: id, experienceName: nameOf(id), member: false }));
+    t.addIDs.forEach((id) =>
+      changes.push({ kind: 'tag', name: t.name, tagID: t.tagID, experienceID: id, experienceName: nameOf(id), member: true }),
+    );
+    t.removeIDs.forEach((id) =>
+      changes.push({ kind: 'tag', name: t.name, tagID: t.tagID, experienceID: id, experienceName: nameOf(id), member: false }),
+    );
   }
   for (const s of plan.systems) {
-    s.addIDs.forEach((id) => changes.push({ kind: 'system', name: s.name, systemID: s.systemID, experienceID: id, experienceName: nameOf(id), member: true }));
+    s.addIDs.forEach((id) =>
+      changes.push({ kind: 'system', name: s.name, systemID: s.systemID, experienceID: id, experienceName: nameOf(id), member: true }),
+    );
     (s.removeIDs ?? []).forEach((id) =>
       changes.push({ kind: 'system', name: s.name, systemID: s.systemID, experienceID: id, experienceName: nameOf(id), member: false }),
     );

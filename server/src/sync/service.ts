@@ -210,11 +210,7 @@ export async function guardedApply(
  * Reads the project of `record` as it is now and computes the undo plan (server/src/sync/undo.ts).
  * @throws HistoryError when the record was made against another API URL; the API's errors.
  */
-export async function planUndo(
-  api: ResimApi,
-  record: SyncRecord,
-  opts: IngestOptions = {},
-): Promise<{ plan: Plan; state: ProjectState }> {
+export async function planUndo(api: ResimApi, record: SyncRecord, opts: IngestOptions = {}): Promise<{ plan: Plan; state: ProjectState }> {
   if (normalizeApiUrl(record.begin.apiUrl) !== normalizeApiUrl(api.baseUrl))
     throw new HistoryError(
       `Sync record ${record.begin.recordID} was made against ${record.begin.apiUrl}, not ${api.baseUrl}; undo it against the API it changed.`,

@@ -22,8 +22,7 @@ import { massArchiveThreshold, massArchiveTrips, NEW_ID_PREFIX, sameFieldValue }
 import { quote } from '../security/text';
 
 /** The warning every undo plan that archives a created experience carries. */
-export const CREATED_ARCHIVED_NOTE =
-  'Experiences this sync created are archived, not deleted: the ReSim API cannot delete an experience.';
+export const CREATED_ARCHIVED_NOTE = 'Experiences this sync created are archived, not deleted: the ReSim API cannot delete an experience.';
 
 type Aspect = ExperienceField | 'archived';
 const ASPECTS: readonly Aspect[] = [...RECORDED_FIELDS, 'archived'];
@@ -59,7 +58,11 @@ export function computeUndoPlan(record: SyncRecord, state: ProjectState): Plan {
       if (!now || now.archived) continue; // not created, or already archived
       const changed = RECORDED_FIELDS.filter((f) => f in ch.after && !sameFieldValue(f, ch.after[f], valuesOf(now)[f]));
       if (changed.length) {
-        conflict('experience', now.name, `experience ${quote(now.name)} (created by this sync) changed since: ${changed.join(', ')}; not archived.`);
+        conflict(
+          'experience',
+          now.name,
+          `experience ${quote(now.name)} (created by this sync) changed since: ${changed.join(', ')}; not archived.`,
+        );
         continue;
       }
       experiences.push({ name: now.name, action: 'archive', experienceID: now.experienceID, matchedBy: 'id', changes: [] });
@@ -152,9 +155,17 @@ export function computeUndoPlan(record: SyncRecord, state: ProjectState): Plan {
       conflict('testSuite', ch.name, `test suite ${quote(ch.name)} is no longer in the project (or is archived).`);
       continue;
     }
-    const after = ch.after.map((id) => (id.startsWith(NEW_ID_PREFIX) ? (createdNow(id.slice(NEW_ID_PREFIX.length))?.experienceID ?? id) : id));
+    const after = ch.after.map((id) =>
+      id.startsWith(NEW_ID_PREFIX) ? (createdNow(id.slice(NEW_ID_PREFIX.length))?.experienceID ?? id) : id,
+    );
     if (sameSet(now.experiences, after) && !sameSet(now.experiences, ch.before)) {
-      testSuites.push({ name: now.name, testSuiteID: now.testSuiteID, before: now.experiences.map(nameOf), after: ch.before.map(nameOf), changed: true });
+      testSuites.push({
+        name: now.name,
+        testSuiteID: now.testSuiteID,
+        before: now.experiences.map(nameOf),
+        after: ch.before.map(nameOf),
+        changed: true,
+      });
       suiteMembers[now.testSuiteID] = [...ch.before];
     } else if (!sameSet(now.experiences, ch.before) || complete)
       conflict('testSuite', now.name, `test suite ${quote(now.name)} was revised since the sync; its members are left as they are.`);
@@ -208,6 +219,7 @@ export function computeUndoPlan(record: SyncRecord, state: ProjectState): Plan {
 
 function partialNote(r: SyncRecord): string {
   const status = statusOf(r);
-  const how = status === 'unfinished' ? 'never finished (the process was stopped)' : status === 'cancelled' ? 'was cancelled' : 'had failed calls';
+  const how =
+    status === 'unfinished' ? 'never finished (the process was stopped)' : status === 'cancelled' ? 'was cancelled' : 'had failed calls';
   return `The sync ${r.begin.recordID} ${how}: only what the project shows it did is undone (read just now).`;
 }
