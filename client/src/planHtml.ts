@@ -13,7 +13,7 @@ import { escapeVisible } from '../../server/src/security/text';
 import { itemText, valueText } from '../../server/src/sync/valueText';
 import { formatAge } from './format';
 import type { ApplyResult, PlanJson, PlanJsonExperience, PreviewError, PreviewResult } from '../../protocol';
-import { formatSummary, isNoOp } from '../../protocol';
+import { formatSummary, isNoOp, NOTHING_TO_UNDO_LINE } from '../../protocol';
 
 export { itemText, valueText };
 
@@ -242,7 +242,9 @@ export function renderPlanBody(result: PreviewResult, opts: RenderPlanOptions): 
   const plan = result.plan ?? undefined;
   const errors = result.errors ?? [];
   const out: string[] = [];
-  out.push(`<header><h1>Sync plan <span class="muted">for</span> <span class="file">${escapeHtml(opts.fileLabel)}</span></h1>`);
+  out.push(
+    `<header><h1>${plan?.undo ? 'Undo plan' : 'Sync plan'} <span class="muted">for</span> <span class="file">${escapeHtml(opts.fileLabel)}</span></h1>`,
+  );
   if (plan) {
     out.push(
       `<p class="meta">Project <span class="project">${escapeHtml(plan.project.name)}</span> ` +
@@ -280,7 +282,9 @@ export function renderPlanBody(result: PreviewResult, opts: RenderPlanOptions): 
   }
   if (noop && !errors.length) {
     out.push(
-      '<section class="nochanges"><h2>✓ No changes</h2><p>The project already matches this file. Apply would make no API call.</p></section>',
+      plan.undo
+        ? `<section class="nochanges"><h2>✓ Nothing to undo</h2><p>${escapeHtml(NOTHING_TO_UNDO_LINE)}</p></section>`
+        : '<section class="nochanges"><h2>✓ No changes</h2><p>The project already matches this file. Apply would make no API call.</p></section>',
     );
   }
   const changed = plan.experiences.filter((e) => e.action !== 'unchanged');
@@ -315,14 +319,14 @@ export function renderPlanBody(result: PreviewResult, opts: RenderPlanOptions): 
         '</ul></section>',
     );
   }
-  const systems = plan.systems.filter((s) => s.add.length);
+  const systems = plan.systems.filter((s) => s.add.length || s.remove?.length);
   if (systems.length) {
     out.push(
       '<section class="systems"><h2>Systems</h2><ul>' +
         systems
           .map(
             (s) =>
-              `<li class="system"><span class="name">${escapeHtml(s.name)}</span><ul class="listdiff">${nameList(s.add, 'added', '+')}</ul></li>`,
+              `<li class="system"><span class="name">${escapeHtml(s.name)}</span><ul class="listdiff">${nameList(s.add, 'added', '+')}${nameList(s.remove ?? [], 'removed', '-')}</ul></li>`,
           )
           .join('') +
         '</ul></section>',

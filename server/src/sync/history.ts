@@ -355,7 +355,7 @@ export function recordedChanges(plan: Plan, state: ProjectState): RecordedChange
       // Only the fields the create sets: the API gives the others its own defaults.
       const all = valuesOf(input);
       const after: ExperienceValues = { archived: e.thenArchive === true };
-      for (const f of RECORDED_FIELDS) if ((input as Record<string, unknown>)[f] !== undefined) after[f] = all[f];
+      for (const f of RECORDED_FIELDS) if ((input as unknown as Record<string, unknown>)[f] !== undefined) after[f] = all[f];
       changes.push({ kind: 'experience', name: e.name, experienceID: null, before: null, after });
       continue;
     }
