@@ -21,7 +21,7 @@ import type { ConfigExperience, SyncConfig } from '../../server/src/config/model
 import { findRecord } from '../../server/src/sync/history';
 import { ingest } from '../../server/src/sync/ingest';
 import type { ProjectState } from '../../server/src/sync/model';
-import { computePlan } from '../../server/src/sync/plan';
+import { computePlan, planHasChanges } from '../../server/src/sync/plan';
 import { planUndo, recordedApply } from '../../server/src/sync/service';
 import { newExperienceIDs, snapshot, type ProjectSnapshot } from '../support/projectSnapshot';
 
@@ -123,13 +123,13 @@ describe('undo (fast-check, against the sandbox)', function () {
     };
   }
 
-  /** Resets the sandbox to `live` and plans `c`; null when the plan has errors (nothing to apply). */
+  /** Resets the sandbox to `live` and plans `c`; null when the plan has errors or no change (nothing to apply). */
   async function setUp(live: Live, c: Cfg) {
     sb.setFaults({ failRate: 0, latencyMs: 0 });
     sb.reset(store(live));
     const before = await ingest(api(), project);
     const plan = computePlan(configOf(c), before, { archiveUnlisted: c.archiveUnlisted });
-    return plan.errors.length ? null : { before, plan };
+    return plan.errors.length || !planHasChanges(plan) ? null : { before, plan };
   }
 
   async function undo(recordID: string) {

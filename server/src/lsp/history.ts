@@ -51,8 +51,8 @@ export async function undoPreview(deps: RequestDeps, params: unknown, token: Can
   const controller = new AbortController();
   const sub = token.onCancellationRequested(() => controller.abort());
   try {
-    const { plan } = await planUndo(api, record, { signal: controller.signal });
-    return { plan: planToJson(plan) };
+    const { plan, state } = await planUndo(api, record, { signal: controller.signal });
+    return { plan: { ...planToJson(plan), stateFetchedAt: state.fetchedAt } };
   } catch (err) {
     if (err instanceof HistoryError) return { plan: null, error: err.message };
     return { plan: null, error: `Undo preview failed while reading the project. ${describeApiError(err, settings.apiUrl)}` };

@@ -17,7 +17,7 @@ import { VERSION } from '../version';
 import { ingest, IngestOptions } from './ingest';
 import type { SyncConfig } from '../config/model';
 import type { Plan, ProjectState } from './model';
-import { computePlan } from './plan';
+import { computePlan, planHasChanges } from './plan';
 
 /** A project name or ID as the resim CLI resolves it (`ResimApi.resolveProject`), as `{id, name}`. */
 export async function resolveProject(api: ResimApi, nameOrID: string, signal?: AbortSignal): Promise<{ id: string; name: string }> {
@@ -146,7 +146,8 @@ export interface HistoryOptions {
 /**
  * Applies `plan` (computed from `state`) and records it in the sync history: the record's begin
  * entry (plan, fingerprints, before values) is on disk before the first API write, each call's
- * outcome as it settles, the result at the end. The one apply path of every front end.
+ * outcome as it settles, the result at the end. The one apply path of every front end. A plan
+ * that changes nothing makes no call and is not recorded (no `recordID`).
  * @returns the apply's result and the record's ID.
  * @throws HistoryError (the record cannot be written: nothing was applied), PlanRefusedError.
  */
@@ -157,7 +158,7 @@ export async function recordedApply(
   opts: Omit<ApplyOptions, 'onCall'> & { history: HistoryOptions | null },
 ): Promise<ApplyResult & { recordID?: string }> {
   if (plan.errors.length) throw new PlanRefusedError(configErrorsRefusal(plan.errors.length), 'config-errors');
-  const h = opts.history;
+  const h = planHasChanges(plan) ? opts.history : null; // a no-op makes no call: nothing to record
   const writer = h
     ? RecordWriter.create(h.dir, {
         kind: h.undoOf ? 'undo' : 'sync',
