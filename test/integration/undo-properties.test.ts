@@ -167,7 +167,8 @@ describe('undo (fast-check, against the sandbox)', function () {
         const u = await undo(result.recordID!);
         assert.deepEqual(u.plan.undo!.conflicts, []);
         assertAsBefore(set.before, await ingest(api(), project));
-        await undo(u.result.recordID!);
+        // (An undo that had nothing to do, e.g. of a create of an `archived: true` entry, is not recorded.)
+        if (u.result.recordID) await undo(u.result.recordID);
         assert.deepEqual(snapshot(await ingest(api(), project)), snapshot(afterApply), 'the undo of the undo');
       }),
       { numRuns: RUNS, seed: 19 },
