@@ -14,7 +14,7 @@ import { demoConfig } from '../fixtures/demo-config';
 const CONFIG = demoConfig('created-by-the-lsp-undo-test', { omit: ['wind-gust-landing'] });
 
 describe('language server: sync history and undo', function () {
-  this.timeout(60_000);
+  this.timeout(120_000);
   let sb: Sandbox;
   let c: LspClient;
 
