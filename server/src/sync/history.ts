@@ -7,7 +7,8 @@
  *   1. a `begin` entry, written and fsynced before the first API write: the applied plan (its
  *      JSON), both fingerprints, the time, the tool version, who applied it, and the `changes`
  *      (the before and after value of everything the plan touches: `recordedChanges`);
- *   2. one `call` entry per API call as it settles (fsynced each), with what a create created;
+ *   2. one `call` entry per API call as it settles (written at once, fsynced within the same
+ *      event-loop turn, together with the other calls that settled in it), with what a create created;
  *   3. an `end` entry with the result (absent when the process was killed: undo then reads the
  *      project to settle what was done).
  *
@@ -174,7 +175,7 @@ export class RecordWriter {
       fs.chmodSync(dir, DIR_MODE);
       const fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_APPEND, FILE_MODE);
       const w = new RecordWriter(fd, file, recordID);
-      w.append({ type: 'begin', format: 1, recordID, time: now.toISOString(), ...begin });
+      w.append({ type: 'begin', format: 1, recordID, time: now.toISOString(), ...begin }, true);
       const dfd = fs.openSync(folder, 'r');
       try {
         fs.fsyncSync(dfd);
@@ -189,17 +190,40 @@ export class RecordWriter {
     }
   }
 
-  private append(entry: HistoryEntry): void {
+  private syncPending = false;
+
+  /**
+   * Appends one line with one `write` (a process killed after it keeps the whole line: the
+   * kernel has it) and flushes it to disk: the begin and end entries at once, call entries
+   * within the same event-loop turn, one `fsync` for all the calls that settled in that turn
+   * (an fsync costs milliseconds; one per call would throttle an apply's concurrent calls).
+   */
+  private append(entry: HistoryEntry, flushNow = false): void {
     if (this.fd === null) return;
     const json = JSON.stringify(entry);
     this.sum = sha256(this.sum + json);
     fs.writeSync(this.fd, `{"entry":${json},"sum":"${this.sum}"}\n`);
-    fs.fsyncSync(this.fd);
+    if (flushNow) this.flush();
+    else if (!this.syncPending) {
+      this.syncPending = true;
+      setImmediate(() => {
+        try {
+          this.flush();
+        } catch (err) {
+          this.writeError ??= err as Error;
+        }
+      });
+    }
   }
 
-  private safely(entry: HistoryEntry): void {
+  private flush(): void {
+    this.syncPending = false;
+    if (this.fd !== null) fs.fsyncSync(this.fd);
+  }
+
+  private safely(entry: HistoryEntry, flushNow = false): void {
     try {
-      this.append(entry);
+      this.append(entry, flushNow);
     } catch (err) {
       this.writeError ??= err as Error;
     }
@@ -210,13 +234,17 @@ export class RecordWriter {
   }
 
   end(result: ApplyResult): void {
-    this.safely({ type: 'end', time: new Date().toISOString(), ok: result.ok, failures: result.failures, cancelled: result.cancelled });
+    this.safely(
+      { type: 'end', time: new Date().toISOString(), ok: result.ok, failures: result.failures, cancelled: result.cancelled },
+      true,
+    );
     this.close();
   }
 
   close(): void {
     if (this.fd === null) return;
     try {
+      if (this.syncPending) this.flush();
       fs.closeSync(this.fd);
     } catch {
       // already closed
