@@ -26,7 +26,7 @@ import type { ApplyCall, ApplyResult, PlanJson, RefusedRecord, SyncRecordSummary
 import type { Experience, ExperienceField } from '../resim/model';
 import { UserError } from '../util/userError';
 import type { Plan, ProjectState } from './model';
-import { NEW_ID_PREFIX, normalizeFieldValue } from './plan';
+import { normalizeFieldValue } from './plan';
 
 /** The experience fields a record keeps for every experience a plan touches (all the sync can set). */
 export const RECORDED_FIELDS: readonly ExperienceField[] = [
@@ -429,4 +429,3 @@ export function createdID(r: SyncRecord, name: string): string | undefined {
   return r.calls.find((c) => c.operation === 'CreateExperience' && c.ok && c.target === name && c.experienceID)?.experienceID;
 }
 
-export { NEW_ID_PREFIX };
