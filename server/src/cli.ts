@@ -8,7 +8,7 @@
  *   resim-sync validate --experience-config F [--project P] [--fix] [--format text|json|sarif|github]
  *   resim-sync sandbox  [--port N] [--data FILE] [--seed demo|empty] [--latency-ms N] [--fail-rate R] [--token-file F]
  *   resim-sync history [--project P] [--json] | history show ID [--json]   (cli/history.ts, docs/undo.md)
- *   resim-sync undo ID [--json] [--out F] [--plan F] [--yes] [--allow-mass-archive]
+ *   resim-sync undo ID [--format text|json|markdown] [--out F] [--plan F] [--yes] [--allow-mass-archive]
  *   resim-sync login [--no-browser] | logout | whoami   (cli/login.ts)
  *   resim-sync gitlab-ci plan|apply|drift --experience-config F [--project P]   (the GitLab CI template's step: ci/gitlab.ts)
  *

@@ -15,6 +15,7 @@ import { StaticTokenAuth } from '../../server/src/resim/auth';
 import { createResimClient } from '../../server/src/resim/client';
 import { ingest } from '../../server/src/sync/ingest';
 import type { ProjectState } from '../../server/src/sync/model';
+import { runCi } from '../../server/src/ci/run';
 import { demoConfig } from '../fixtures/demo-config';
 import { newExperienceIDs, snapshot } from '../support/projectSnapshot';
 
@@ -148,6 +149,25 @@ describe('sync history and undo (CLI, against the sandbox)', function () {
     const redo = await run(['undo', undoID!, '--yes'], env);
     assert.equal(redo.code, 0, redo.stderr);
     assert.deepEqual(snapshot(await read()), snapshot(afterApply), 'undo of the undo returns to the applied state');
+  });
+
+  it('an apply of the CI workflow is recorded too (who: the CI user), and its undo plan prints as Markdown', async () => {
+    const outcome = await runCi({
+      command: 'apply',
+      configFile: file,
+      configLabel: 'demo.experiences.yaml',
+      env: { RESIM_URL: sb.url, RESIM_TOKEN: TOKEN, RESIM_HISTORY_DIR: histDir, GITHUB_ACTOR: 'octocat' },
+    });
+    assert.equal(outcome.status, 'applied', outcome.summary);
+    const list = JSON.parse((await run(['history', '--json'], env)).stdout);
+    assert.equal(list.length, 1);
+    assert.equal(list[0].who, 'octocat');
+    assert.equal(list[0].source, 'demo.experiences.yaml');
+    const md = await run(['undo', list[0].recordID, '--format', 'markdown'], env);
+    assert.equal(md.code, 0, md.stderr);
+    assert.match(md.stdout, /ReSim undo plan/);
+    assert.match(md.stdout, /brand-new-scenario/);
+    assert.match(md.stdout, /cannot delete an experience/);
   });
 
   it('a saved undo plan is applied exactly, or refused when the project changed since', async () => {

@@ -1,14 +1,15 @@
 /**
  * `resim-sync history [--project P] [--json]`, `resim-sync history show ID [--json]` and
- * `resim-sync undo ID [--json] [--out F] [--plan F] [--yes] [--allow-mass-archive]`: the sync
+ * `resim-sync undo ID [--format text|json|markdown] [--out F] [--plan F] [--yes] [--allow-mass-archive]`: the sync
  * history and undo (docs/undo.md). Records are read from `--history-dir` (RESIM_HISTORY_DIR, else
  * the XDG state folder); an undo previews the inverse plan against the project as it is now,
  * asks, applies behind the guards of apply, and is itself recorded.
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { changeCount, formatSummary, type PlanJson } from '../../../protocol';
 import { findRecord, historyDir, listRecords, statusOf, type SyncRecord } from '../sync/history';
 import { planHasChanges } from '../sync/plan';
+import { renderPlanMarkdown } from '../sync/markdown';
 import { planToJson, renderPlanText } from '../sync/render';
 import { assertApplicable, assertSavedPlanMatches, planUndo, recordedApply } from '../sync/service';
 import { escapeVisible, quote } from '../security/text';
@@ -104,7 +105,12 @@ export function registerHistory(program: Command): void {
     .command('undo <id>')
     .description('preview, then apply, the undo of a recorded sync against the project as it is now')
     .option('--project <name or ID>', "refuse unless the record is this project's")
-    .option('--json', 'print the undo plan as JSON; applies nothing')
+    .addOption(
+      new Option('--format <format>', 'text (then asks and applies), or json / markdown (the undo plan only; applies nothing)')
+        .choices(['text', 'json', 'markdown'])
+        .default('text'),
+    )
+    .option('--json', 'print the undo plan as JSON; applies nothing (same as --format json)')
     .option('--out <file>', 'save the undo plan (JSON) for `undo ID --plan`; applies nothing')
     .option('--plan <file>', 'an undo plan saved by `undo ID --out`: apply exactly it, or refuse if the project changed since')
     .option('--yes', 'apply without asking')
@@ -112,8 +118,17 @@ export function registerHistory(program: Command): void {
     .action(
       async (
         id: string,
-        o: { project?: string; json?: boolean; out?: string; plan?: string; yes?: boolean; allowMassArchive?: boolean },
+        o: {
+          project?: string;
+          format: 'text' | 'json' | 'markdown';
+          json?: boolean;
+          out?: string;
+          plan?: string;
+          yes?: boolean;
+          allowMassArchive?: boolean;
+        },
       ) => {
+        const format = o.json ? 'json' : o.format;
         const record = findRecord(dir(), id);
         if (!isProject(record.begin, o.project))
           throw new CliError(
@@ -133,9 +148,13 @@ export function registerHistory(program: Command): void {
         }
         const json = planToJson(plan);
         if (o.out) writeFileSafely(o.out, JSON.stringify(json, null, 2) + '\n');
-        if (o.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
+        if (format === 'json') process.stdout.write(JSON.stringify(json, null, 2) + '\n');
+        else if (format === 'markdown')
+          process.stdout.write(
+            renderPlanMarkdown(json, { configFile: `sync record ${record.begin.recordID}`, title: 'ReSim undo plan' }) + '\n',
+          );
         else process.stdout.write(renderPlanText(plan, { paint: style }));
-        if (o.json || o.out || !planHasChanges(plan)) return;
+        if (format !== 'text' || o.out || !planHasChanges(plan)) return;
         assertApplicable(plan, guards);
         if (!o.yes) {
           if (!process.stdin.isTTY)
