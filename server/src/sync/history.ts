@@ -428,4 +428,3 @@ export function recordedChanges(plan: Plan, state: ProjectState): RecordedChange
 export function createdID(r: SyncRecord, name: string): string | undefined {
   return r.calls.find((c) => c.operation === 'CreateExperience' && c.ok && c.target === name && c.experienceID)?.experienceID;
 }
-
