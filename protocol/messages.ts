@@ -189,3 +189,18 @@ export namespace SetCredentialsNotification {
     clientSecret?: string;
   }
 }
+
+/**
+ * The commands the code lenses (and, for clients that run commands through the server, code
+ * actions) name; argument: the document URI. The VS Code client registers them itself; for any
+ * other client the server runs them (`workspace/executeCommand`, server/src/lsp/commands.ts).
+ */
+export const PREVIEW_COMMAND = 'resim.previewSync';
+export const APPLY_COMMAND = 'resim.applySync';
+
+/**
+ * `initializationOptions[CLIENT_COMMANDS_OPTION] === true`: the client registers
+ * `PREVIEW_COMMAND` and `APPLY_COMMAND` itself (the VS Code client), so the server does not
+ * offer them as an `executeCommandProvider` (VS Code would refuse a second registration).
+ */
+export const CLIENT_COMMANDS_OPTION = 'clientCommands';

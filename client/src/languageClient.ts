@@ -21,7 +21,7 @@ import {
 } from 'vscode-languageclient/node';
 import { documentSelector } from './documents';
 import type { Logger } from './log';
-import { SetCredentialsNotification } from '../../protocol';
+import { CLIENT_COMMANDS_OPTION, SetCredentialsNotification } from '../../protocol';
 import type { EffectiveSettings, Session } from './session';
 
 export { ResponseError, WorkDoneProgress } from 'vscode-languageclient/node';
@@ -37,7 +37,7 @@ export function createLanguageClient(ctx: vscode.ExtensionContext, session: Sess
     documentSelector: documentSelector(session.settings.configFiles),
     outputChannel: channel,
     traceOutputChannel: channel,
-    initializationOptions: { trusted: vscode.workspace.isTrusted, resim: session.settings },
+    initializationOptions: { trusted: vscode.workspace.isTrusted, resim: session.settings, [CLIENT_COMMANDS_OPTION]: true },
     middleware: {
       workspace: {
         // The server pulls `resim` settings: answer with this session's effective values.

@@ -15,7 +15,10 @@ import {
   CodeActionKind,
   CodeLensRefreshRequest,
   DidChangeConfigurationNotification,
+  ErrorCodes,
+  MarkupKind,
   MessageType,
+  ResponseError,
   ShowMessageNotification,
   TextDocuments,
   TextDocumentSyncKind,
@@ -24,7 +27,9 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Analyzer, type Analysis } from './lsp/analysis';
-import { codeActionsFor, FIX_ALL_KIND, WRITE_IDS_KIND } from './lsp/codeActions';
+import { clientOffers, type ClientOffers } from './lsp/clientCaps';
+import { APPLY_KIND, codeActionsFor, FIX_ALL_KIND, PREVIEW_KIND, WRITE_IDS_KIND } from './lsp/codeActions';
+import { executeCommand, SERVER_COMMANDS } from './lsp/commands';
 import { codeLensesFor } from './lsp/codeLens';
 import { completionsAt } from './lsp/completion';
 import { CredentialStore } from './lsp/credentials';
@@ -32,7 +37,8 @@ import { diagnosticsOf } from './lsp/diagnostics';
 import { isHandledDocument } from './lsp/documents';
 import { formatEdits, formatRangeEdits } from './lsp/format';
 import { hoverAt } from './lsp/hover';
-import { HANDLER_FAILURE_PREFIX, SetCredentialsNotification } from '../../protocol';
+import { plainText } from './lsp/markdown';
+import { CLIENT_COMMANDS_OPTION, HANDLER_FAILURE_PREFIX, SetCredentialsNotification } from '../../protocol';
 import { registerProjectView } from './lsp/projectView';
 import { FRESH_PREVIEW_MAX_AGE_MS, registerRequests } from './lsp/requests';
 import { registerHistoryRequests } from './lsp/history';
@@ -67,6 +73,10 @@ let workspaceFolders: string[] = [];
 let codeLensRefresh = false;
 /** The client registers `workspace/didChangeConfiguration` dynamically (LSP: only when it says so). */
 let configRegistration = false;
+/** What the client offers (`initialize`); nothing until then. */
+let offers: ClientOffers = clientOffers(undefined);
+/** The server runs the lens commands (every client but VS Code's, which registers its own). */
+let serverRunsCommands = true;
 let analyzer!: Analyzer;
 const states = new StateCache({ credentials, trusted: true, log, inUse: () => analyzer.keysInUse() });
 
@@ -119,18 +129,25 @@ function publish(uri: string, a: Analysis | undefined): void {
   }
 }
 
-connection.onInitialize((params: InitializeParams): InitializeResult => {
-  const opts = (params.initializationOptions ?? {}) as Record<string, unknown>;
+connection.onInitialize((raw: InitializeParams): InitializeResult => {
+  // Lenient: `initialize` with `{}` (or anything partial) is a client that offers nothing.
+  const params: Partial<InitializeParams> = raw && typeof raw === 'object' ? raw : {};
+  const opts = (
+    params.initializationOptions && typeof params.initializationOptions === 'object' ? params.initializationOptions : {}
+  ) as Record<string, unknown>;
   settings = new SettingsStore(initialSettings(opts));
   const trusted = trustOf(opts);
   if (trusted === false) states.trusted = false;
-  workspaceFolders = (params.workspaceFolders ?? []).map((f) => f.uri);
-  if (!workspaceFolders.length && params.rootUri) workspaceFolders = [params.rootUri];
-  const caps = params.capabilities;
-  const pull = !!caps.workspace?.configuration;
-  settings.attach(connection, pull);
-  codeLensRefresh = !!caps.workspace?.codeLens?.refreshSupport;
-  configRegistration = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
+  workspaceFolders = (Array.isArray(params.workspaceFolders) ? params.workspaceFolders : [])
+    .map((f) => f?.uri)
+    .filter((u): u is string => typeof u === 'string');
+  if (!workspaceFolders.length && typeof params.rootUri === 'string') workspaceFolders = [params.rootUri];
+  const caps = clientOffers(params.capabilities);
+  offers = caps;
+  settings.attach(connection, caps.configuration);
+  codeLensRefresh = caps.codeLensRefresh;
+  configRegistration = caps.configurationRegistration;
+  serverRunsCommands = opts[CLIENT_COMMANDS_OPTION] !== true;
   if (typeof opts.historyDir === 'string' && opts.historyDir) historyDirOption = opts.historyDir;
   if (typeof opts.freshPreviewMaxAgeMs === 'number' && opts.freshPreviewMaxAgeMs >= 0) freshPreviewMaxAgeMs = opts.freshPreviewMaxAgeMs;
   const debounce =
@@ -149,7 +166,11 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
       hoverProvider: true,
       completionProvider: { triggerCharacters: ['-', ':', '[', ','], resolveProvider: false },
-      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, WRITE_IDS_KIND, FIX_ALL_KIND], resolveProvider: false },
+      codeActionProvider: {
+        codeActionKinds: [CodeActionKind.QuickFix, WRITE_IDS_KIND, FIX_ALL_KIND, ...(serverRunsCommands ? [PREVIEW_KIND, APPLY_KIND] : [])],
+        resolveProvider: false,
+      },
+      ...(serverRunsCommands ? { executeCommandProvider: { commands: SERVER_COMMANDS } } : {}),
       codeLensProvider: { resolveProvider: false },
       definitionProvider: true,
       documentFormattingProvider: true,
@@ -230,7 +251,7 @@ documents.onDidClose((e) => {
 connection.onHover(
   safe('hover', null, (params) => {
     const a = analyzer.latest(params.textDocument.uri);
-    return a ? hoverAt(a, params.position) : null;
+    return a ? hoverAt(a, params.position, offers.markdownHover) : null;
   }),
 );
 
@@ -239,10 +260,15 @@ connection.onCompletion(
     const doc = documents.get(params.textDocument.uri);
     const a = analyzer.latest(params.textDocument.uri);
     if (!doc || !a) return null;
-    return completionsAt(doc.getText(), params.position, a, {
+    const list = completionsAt(doc.getText(), params.position, a, {
       lineCount: doc.lineCount,
       lineStart: (line) => doc.offsetAt({ line, character: 0 }),
     });
+    if (list && !offers.markdownCompletion)
+      for (const item of list.items)
+        if (item.documentation && typeof item.documentation === 'object' && item.documentation.kind === MarkupKind.Markdown)
+          item.documentation = { kind: MarkupKind.PlainText, value: plainText(item.documentation.value) };
+    return list;
   }),
 );
 
@@ -250,7 +276,7 @@ connection.onCodeAction(
   safe('codeAction', [], async (params) => {
     const doc = documents.get(params.textDocument.uri);
     const a = await analyzer.current(params.textDocument.uri);
-    return doc && a ? codeActionsFor(a, doc, params) : [];
+    return doc && a ? codeActionsFor(a, doc, params, { dataSupport: offers.codeActionData, commands: serverRunsCommands }) : [];
   }),
 );
 
@@ -286,6 +312,29 @@ connection.onDocumentRangeFormatting(
   safe('rangeFormatting', [], (params) => {
     const doc = documents.get(params.textDocument.uri);
     return doc && analyzer.latest(doc.uri) ? formatRangeEdits(doc.getText(), params.range, params.options) : [];
+  }),
+);
+
+connection.onExecuteCommand((params, token) =>
+  executeCommand(
+    {
+      connection,
+      documents,
+      analyzer,
+      states,
+      settings,
+      freshPreviewMaxAgeMs,
+      historyDir: historyDir(historyDirOption, process.env),
+      log,
+      logFailure,
+      offers,
+    },
+    params,
+    token,
+  ).catch((err: unknown) => {
+    if (err instanceof ResponseError) throw err;
+    logFailure(`executeCommand failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    throw new ResponseError(ErrorCodes.InternalError, `${params.command} failed: ${err instanceof Error ? err.message : String(err)}`);
   }),
 );
 

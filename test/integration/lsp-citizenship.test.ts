@@ -112,8 +112,10 @@ describe('language server: connection from the environment, LSP citizenship', fu
     const uri = 'file:///env/f.experiences.yaml';
     c.open(uri, DOC);
     const text = msg(unavailable(await c.diagnosticsFor(uri, (d) => !!unavailable(d)))!);
-    // Client-neutral (resim/problems.ts): says what is wrong; each client words how to sign in.
+    // What signs in from any client (resim/problems.ts, SIGN_IN_ADVICE), and no one editor's commands.
     assert.match(text, /not signed in to the ReSim API at http:\/\/127\.0\.0\.1:\d+\/v1\//);
+    for (const fix of ['resim-sync login', 'RESIM_TOKEN', 'RESIM_CLIENT_ID', 'RESIM_CLIENT_SECRET', 'resim.apiUrl'])
+      assert.ok(text.includes(fix), `${fix} in: ${text}`);
     assert.doesNotMatch(text, /ReSim: |Sign In|:Eglot|:Lsp/, text);
   });
 });

@@ -63,6 +63,8 @@ export interface StartOptions {
   capabilities?: Record<string, unknown>;
   /** The server's command line (default: `node dist/server.js --stdio`). */
   command?: string[];
+  /** Sent as the `initialize` params exactly (e.g. `{}`), instead of this client's own. */
+  rawInitialize?: unknown;
 }
 
 export class LspClient {
@@ -85,6 +87,8 @@ export class LspClient {
   static readonly live = new Set<LspClient>();
   private versions = new Map<string, number>();
   settings: Record<string, unknown> | null;
+  /** What the server answered to `initialize`. */
+  initializeResult: InitializeResult | undefined;
 
   private constructor(
     readonly proc: ChildProcess,
@@ -141,19 +145,29 @@ export class LspClient {
     conn.onRequest('workspace/codeLens/refresh', () => null);
     conn.listen();
     const pull = opts.settings !== null;
-    const result = await conn.sendRequest<InitializeResult>('initialize', {
-      processId: process.pid,
-      rootUri: null,
-      workspaceFolders: null,
-      capabilities: {
-        workspace: { configuration: pull, didChangeConfiguration: { dynamicRegistration: true }, codeLens: { refreshSupport: true } },
-        textDocument: { publishDiagnostics: { relatedInformation: true, versionSupport: true } },
-        window: { workDoneProgress: true },
-        ...opts.capabilities,
+    const result = await conn.sendRequest<InitializeResult>(
+      'initialize',
+      opts.rawInitialize ?? {
+        processId: process.pid,
+        rootUri: null,
+        workspaceFolders: null,
+        capabilities: {
+          workspace: { configuration: pull, didChangeConfiguration: { dynamicRegistration: true }, codeLens: { refreshSupport: true } },
+          // As VS Code declares them: Markdown hovers and documentation, `data` sent back with code actions.
+          textDocument: {
+            publishDiagnostics: { relatedInformation: true, versionSupport: true },
+            hover: { contentFormat: ['markdown', 'plaintext'] },
+            completion: { completionItem: { documentationFormat: ['markdown', 'plaintext'] } },
+            codeAction: { dataSupport: true },
+          },
+          window: { workDoneProgress: true },
+          ...opts.capabilities,
+        },
+        initializationOptions: { diagnosticsDebounceMs: 10, ...opts.initializationOptions },
       },
-      initializationOptions: { diagnosticsDebounceMs: 10, ...opts.initializationOptions },
-    });
+    );
     if (!result.capabilities.hoverProvider) throw new Error('server did not announce hover');
+    client.initializeResult = result;
     await conn.sendNotification('initialized', {});
     return client;
   }

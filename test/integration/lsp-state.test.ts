@@ -31,13 +31,16 @@ describe('language server: settings, credentials, state', function () {
     await sb?.close();
   });
 
-  it('without credentials: state-unavailable says so without naming a flag or variable; static checks still run', async () => {
+  it('without credentials: state-unavailable says so and what signs in (no flag, no editor command); static checks still run', async () => {
     c = await LspClient.start({ settings: { apiUrl: sb.url } });
     c.open('file:///a.experiences.yaml', DOC);
     const ds = await c.diagnosticsFor('file:///a.experiences.yaml', (d) => !!stateUnavailable(d));
     const d = stateUnavailable(ds)!;
     assert.match(msg(d), /not signed in to the ReSim API at http:\/\/127\.0\.0\.1:\d+\/v1\//);
-    assert.doesNotMatch(msg(d), /RESIM_|--[a-z]|ReSim: /, 'client-neutral: no environment variable, flag or command');
+    // What signs in from any client (resim/problems.ts SIGN_IN_ADVICE): the command and the
+    // variables, but no command-line flag and no one editor's command.
+    assert.match(msg(d), /resim-sync login.*RESIM_TOKEN.*RESIM_CLIENT_ID and RESIM_CLIENT_SECRET/);
+    assert.doesNotMatch(msg(d), /--[a-z]|ReSim: /, 'no flag, no editor command');
     assert.deepEqual(d.range, { start: { line: 0, character: 0 }, end: { line: 0, character: '# resim-project: demo'.length } });
     assert.equal(ds.filter((x) => x.code === 'unknown-tag').length, 0, 'no live checks');
   });
@@ -67,7 +70,9 @@ describe('language server: settings, credentials, state', function () {
       assert.equal(r.plan, null);
       const e = r.errors?.find((x) => x.code === 'state-unavailable');
       assert.ok(e, JSON.stringify(r));
-      assert.doesNotMatch(e.message, /RESIM_|--[a-z]|ReSim: [A-Z]/, 'client-neutral');
+      // Only the sign-in and project advice names variables (for every client); no flag, no editor command.
+      if (e.reason !== 'not-signed-in' && e.reason !== 'no-project') assert.doesNotMatch(e.message, /RESIM_/, 'client-neutral');
+      assert.doesNotMatch(e.message, /--[a-z]|ReSim: [A-Z]/, 'client-neutral');
       return e.reason;
     };
     c = await LspClient.start({ settings: { apiUrl: sb.url } });

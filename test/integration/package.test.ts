@@ -46,6 +46,15 @@ describe('npm package: pack, global install into an empty prefix, run both progr
       !files.some((f) => /^(server|client|sandbox|test|bench|node_modules)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts')),
       `sources in the package: ${files.join(', ')}`,
     );
+    // What npm users run (the CLI, the server and its worker, the schemas, the editors' guide),
+    // not the VS Code extension's bundles and files (the .vsix ships those: scripts/package-vsix.mjs).
+    for (const f of ['dist/loadWorker.js', 'schema/experience-sync.schema.json', 'docs/editors.md'])
+      assert.ok(files.includes(f), `${f} missing: ${files.join(', ')}`);
+    assert.deepEqual(
+      files.filter((f) => /^dist\/(extension|languageClient|signInFlows)\.js$|^(media|syntaxes)\/|^language-configuration\.json$/.test(f)),
+      [],
+      'VS Code files in the npm package',
+    );
     const prefix = path.join(tmp, 'prefix');
     fs.mkdirSync(prefix);
     // The empty prefix, a fresh npm cache and --offline: nothing comes from this checkout but
@@ -76,6 +85,16 @@ describe('npm package: pack, global install into an empty prefix, run both progr
       !fs.existsSync(path.join(installed, 'node_modules')),
       `the installed package has node_modules (${Object.keys(pkg.dependencies ?? {}).join(', ')}): everything the programs use is bundled by esbuild, so list libraries under devDependencies`,
     );
+  });
+
+  it('every file that --help names is in the installed package', () => {
+    for (const program of ['resim-sync', 'resim-language-server']) {
+      const r = spawnSync(path.join(bin, program), ['--help'], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+      assert.equal(r.status, 0, r.stderr);
+      const named = [...r.stdout.matchAll(/\b((?:docs|schema|dist)\/[\w./-]+\.\w+)/g)].map((m) => m[1].replace(/\.$/, ''));
+      if (program === 'resim-language-server') assert.ok(named.includes('docs/editors.md'), r.stdout);
+      for (const f of named) assert.ok(fs.existsSync(path.join(installed, f)), `${program} --help names ${f}, which the package lacks`);
+    }
   });
 
   it('resim-sync --version prints the package version', () => {

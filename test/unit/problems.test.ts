@@ -136,11 +136,12 @@ describe('API problems: stable codes, client-neutral messages', () => {
     );
     assert.equal(withoutCliAdvice('409 Conflict: name taken.'), '409 Conflict: name taken.');
   });
-  it('not signed in', () => {
-    assert.deepEqual(notSignedIn(API), {
-      code: 'not-signed-in',
-      message: 'Not signed in to the ReSim API at https://api.example.test/v1/.',
-    });
+  it('not signed in: the message says what signs in, in any client (command, variables, setting)', () => {
+    const p = notSignedIn(API);
+    assert.equal(p.code, 'not-signed-in');
+    assert.ok(p.message.startsWith('Not signed in to the ReSim API at https://api.example.test/v1/. '), p.message);
+    for (const fix of ['resim-sync login', 'RESIM_TOKEN', 'RESIM_CLIENT_ID', 'RESIM_CLIENT_SECRET', 'resim.apiUrl', 'RESIM_URL'])
+      assert.ok(p.message.includes(fix), `${fix} in ${p.message}`);
   });
 });
 

@@ -18,7 +18,15 @@
  *
  * Edits are computed against the analysis of the document's current version.
  */
-import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type Range, type TextEdit } from 'vscode-languageserver';
+import {
+  CodeActionKind,
+  type CodeAction,
+  type CodeActionParams,
+  type Diagnostic,
+  type Position,
+  type Range,
+  type TextEdit,
+} from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { stringify } from 'yaml';
 import { setExperienceIDs } from '../config/index';
@@ -26,12 +34,17 @@ import { stateToConfig } from '../sync/clone';
 import { closestName } from '../util/closest';
 import type { Analysis } from './analysis';
 import { yamlScalar } from '../config/text';
-import { SOURCE, type DiagnosticData } from './diagnostics';
+import { diagnosticsOf, SOURCE, type DiagnosticData } from './diagnostics';
+import { APPLY_COMMAND, changeCount, formatSummary, isNoOp, plural, PREVIEW_COMMAND, type PlanBinding } from '../../../protocol';
+import { fingerprintConfig } from '../sync/fingerprint';
 
 /** The kind of the "Write matched experience IDs into the file" source action. */
 export const WRITE_IDS_KIND = `${CodeActionKind.Source}.resim.writeExperienceIDs`;
 /** The kind of the fix-all source action (every snake_case key renamed). */
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.resim`;
+/** The kinds of the Preview Sync / Apply Sync actions offered to clients that run commands through the server. */
+export const PREVIEW_KIND = `${CodeActionKind.Source}.resim.preview`;
+export const APPLY_KIND = `${CodeActionKind.Source}.resim.apply`;
 /** Loader codes whose fixes the fix-all applies together (each edits one key, so they never overlap). */
 const FIX_ALL_CODES = new Set(['snake-case-key']);
 
@@ -61,29 +74,92 @@ export function scalarAt(doc: TextDocument, range: Range): string {
   return raw;
 }
 
-export function codeActionsFor(a: Analysis, doc: TextDocument, params: CodeActionParams): CodeAction[] {
-  const only = params.context.only;
+/** How the client sends diagnostics back and runs commands (clientCaps.ts). */
+export interface CodeActionOptions {
+  /** The client declared `codeAction.dataSupport`: a diagnostic's `data` is trusted as sent. */
+  dataSupport: boolean;
+  /** The server runs `resim.previewSync`/`resim.applySync` (not the VS Code client): offer them as source actions. */
+  commands?: boolean;
+}
+
+/** Positions compare as (line, character). */
+function before(a: Position, b: Position): boolean {
+  return a.line < b.line || (a.line === b.line && a.character < b.character);
+}
+
+/** Ranges meet when they share a position, ends included (a cursor at a diagnostic's end meets it). */
+export function rangesMeet(a: Range, b: Range): boolean {
+  return !before(a.end, b.start) && !before(b.end, a.start);
+}
+
+/**
+ * The server's own diagnostic that `d` (as the client sent it back) stands for: with `dataSupport`
+ * and `data`, `d` itself; else the diagnostic of `ours` with the same code on the same line, the
+ * one starting closest to `d` (clients that rebuild diagnostics from code, message and range,
+ * like ALE, send no `data` and may round the columns).
+ */
+export function resolveDiagnostic(d: Diagnostic, ours: readonly Diagnostic[], dataSupport: boolean): Diagnostic | undefined {
+  if (d.source !== undefined && d.source !== SOURCE) return undefined;
+  if (dataSupport && d.data && typeof d.data === 'object' && d.source === SOURCE) return d;
+  const code = String(d.code ?? '');
+  let best: Diagnostic | undefined;
+  for (const o of ours) {
+    if (String(o.code) !== code || o.range.start.line !== d.range.start.line) continue;
+    const dist = Math.abs(o.range.start.character - d.range.start.character);
+    if (!best || dist < Math.abs(best.range.start.character - d.range.start.character)) best = o;
+  }
+  return best;
+}
+
+/**
+ * The code actions for `params` (docs/diagnostics.md, "Code actions"): quick fixes only for the
+ * diagnostics of `context` whose range meets `params.range`, the fix of the diagnostic under the
+ * cursor (`params.range.start`) first and the only `isPreferred` one (eglot's and VS Code's
+ * default action); then the source actions.
+ */
+export function codeActionsFor(
+  a: Analysis,
+  doc: TextDocument,
+  params: CodeActionParams,
+  opts: CodeActionOptions = { dataSupport: true },
+): CodeAction[] {
+  const only = params.context?.only;
   const uri = doc.uri;
   const out: CodeAction[] = [];
   const edit = (edits: TextEdit[]) => ({ changes: { [uri]: edits } });
   if (wanted(only, CodeActionKind.QuickFix)) {
-    for (const d of params.context.diagnostics) {
-      if (d.source !== SOURCE) continue;
+    const ours = a.version === doc.version ? diagnosticsOf(a) : [];
+    const cursor = params.range.start;
+    const contains = (r: Range) => !before(cursor, r.start) && !before(r.end, cursor);
+    const sent = Array.isArray(params.context?.diagnostics) ? params.context.diagnostics : [];
+    // A client that sends no diagnostics (Flymake not yet told, a bare client): ours at the range.
+    const asked = (sent.length ? sent.map((d) => resolveDiagnostic(d, ours, opts.dataSupport)) : ours)
+      .filter((d): d is Diagnostic => !!d && rangesMeet(d.range, params.range))
+      // Stable: the diagnostics under the cursor first, in the client's order.
+      .sort((x, y) => Number(!contains(x.range)) - Number(!contains(y.range)));
+    const fixes: CodeAction[] = [];
+    for (const d of asked) {
       const data = (d.data ?? {}) as DiagnosticData;
       if (data.version !== undefined && data.version !== doc.version) continue; // stale: edits would not fit
       const code = String(d.code ?? '');
       if (data.fix?.edits?.length) {
-        out.push({ title: data.fix.title, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: true, edit: edit(data.fix.edits) });
+        fixes.push({
+          title: data.fix.title,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [d],
+          isPreferred: true,
+          edit: edit(data.fix.edits),
+        });
         if (FIX_ALL_CODES.has(code)) {
           const all = fixAllAction(a, doc, CodeActionKind.QuickFix);
-          if (all) out.push({ ...all, diagnostics: [d] });
+          if (all) fixes.push({ ...all, diagnostics: [d] });
         }
         continue;
       }
       if (code === 'unknown-key') {
         const suggestion = data.loader?.suggestion;
         if (typeof suggestion === 'string' && suggestion)
-          out.push({
+          fixes.push({
             title: `Change to "${suggestion}"`,
             kind: CodeActionKind.QuickFix,
             diagnostics: [d],
@@ -95,23 +171,30 @@ export function codeActionsFor(a: Analysis, doc: TextDocument, params: CodeActio
       const kind = DID_YOU_MEAN[code];
       if (kind) {
         const fix = didYouMean(a, doc, d, kind);
-        if (fix) out.push(fix);
+        if (fix) fixes.push(fix);
         continue;
       }
       if (code === 'unmanaged-tag') {
         const fix = addManagedTag(a, doc, d);
-        if (fix) out.push(fix);
+        if (fix) fixes.push(fix);
       } else if (code === 'unknown-experience-in-suite') {
         const fix = suiteMemberDidYouMean(a, doc, d);
-        if (fix) out.push(fix);
+        if (fix) fixes.push(fix);
       } else if (code === 'duplicate-experience-name') {
         const fix = renameDuplicate(a, doc, d);
-        if (fix) out.push(fix);
+        if (fix) fixes.push(fix);
       } else if (code === 'will-archive') {
         const fix = addUnlisted(a, doc, d);
-        if (fix) out.push(fix);
+        if (fix) fixes.push(fix);
       }
     }
+    // One preferred action: the first fix, when it is of the diagnostic under the cursor.
+    fixes.forEach((f, i) => {
+      const preferred = i === 0 && f.isPreferred === true && !!f.diagnostics?.some((d) => contains(d.range));
+      if (preferred) f.isPreferred = true;
+      else delete f.isPreferred;
+    });
+    out.push(...fixes);
     if (touchesUnwrittenID(a, params.range)) {
       const w = writeIDsAction(a, doc);
       if (w) out.push({ ...w, kind: CodeActionKind.QuickFix });
@@ -124,6 +207,30 @@ export function codeActionsFor(a: Analysis, doc: TextDocument, params: CodeActio
   if (only?.length && wanted(only, FIX_ALL_KIND)) {
     const all = fixAllAction(a, doc, FIX_ALL_KIND);
     if (all) out.push(all);
+  }
+  // Clients without code lens (ALE, eglot) reach preview and apply here; the server runs the commands.
+  if (opts.commands && wanted(only, PREVIEW_KIND))
+    out.push({
+      title: 'ReSim: Preview Sync',
+      kind: PREVIEW_KIND,
+      command: { title: 'Preview Sync', command: PREVIEW_COMMAND, arguments: [uri] },
+    });
+  if (opts.commands && wanted(only, APPLY_KIND)) {
+    const plan = a.plan;
+    if (plan && a.version === doc.version && a.loaded.ok && !plan.errors.length && !isNoOp(plan.summary)) {
+      // The title states what is applied and the arguments bind it (both fingerprints): choosing
+      // it is the confirmation, for clients that cannot ask (ALE answers no showMessageRequest).
+      const binding: PlanBinding = {
+        stateFingerprint: plan.stateFingerprint,
+        configFingerprint: fingerprintConfig(a.loaded.config, plan.archiveUnlisted),
+      };
+      const n = changeCount(plan.summary);
+      out.push({
+        title: `ReSim: Apply ${plural(n, 'change')} to project "${plan.project.name}" (${formatSummary(plan.summary)})`,
+        kind: APPLY_KIND,
+        command: { title: 'Apply Sync', command: APPLY_COMMAND, arguments: [uri, binding] },
+      });
+    }
   }
   // One action per title: a file-wide fix (tabs) is carried by each of its diagnostics.
   const seen = new Map<string, CodeAction>();

@@ -5,18 +5,17 @@
  * command `resim.previewSync`, plus `Apply` (`resim.applySync`) when there is something to
  * apply and nothing blocks it. Rendered from the plan only; no lenses without state.
  *
- * Commands get one argument, the document URI; the extension client registers them (other
- * clients may map them to the `resim/preview` and `resim/apply` requests).
+ * Commands get one argument, the document URI; the extension client registers them, and for
+ * every other client the server runs them (`workspace/executeCommand`, commands.ts).
  */
 import type { CodeLens, Position, Range } from 'vscode-languageserver';
 import { itemStarts } from '../config/index';
 import type { Plan, PlannedExperience } from '../sync/model';
-import { ACTION_SYMBOL } from '../../../protocol';
+import { ACTION_SYMBOL, APPLY_COMMAND, PREVIEW_COMMAND } from '../../../protocol';
 import { planHasChanges } from '../sync/plan';
 import type { Analysis } from './analysis';
 
-export const PREVIEW_COMMAND = 'resim.previewSync';
-export const APPLY_COMMAND = 'resim.applySync';
+export { APPLY_COMMAND, PREVIEW_COMMAND };
 
 /** The title of one experience's lens. */
 export function experienceLensTitle(p: PlannedExperience): string {

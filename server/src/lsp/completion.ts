@@ -346,8 +346,10 @@ export function completionsAt(
   }
   const items: CompletionItem[] = [];
   const quoted = /^["']/.test(ctx.prefix);
+  // The word being typed is never a candidate (the last analysis already holds the half-typed name).
+  const typed = typedWord(linesOf(text, index).at(pos.line), ctx.start);
   for (const [name, from] of candidates(a, ctx.names)) {
-    if (present.has(name)) continue;
+    if (present.has(name) || name === typed) continue;
     const newText = lead + (quoted ? JSON.stringify(name) : yamlScalar(name, ctx.flow));
     items.push({
       label: name,
@@ -371,6 +373,14 @@ function linesOf(text: string, index: LineIndex): { length: number; at(line: num
       return text.slice(start, end).replace(/\r$/, '');
     },
   };
+}
+
+/** The name written at `start` of `line` (through the cursor and on to the item's end), unquoted. */
+function typedWord(line: string, start: number): string {
+  const rest = line.slice(start);
+  const quote = rest[0] === '"' || rest[0] === "'" ? rest[0] : '';
+  const end = quote ? rest.indexOf(quote, 1) + 1 || rest.length : /^[^,\]#]*/.exec(rest)![0].length;
+  return unquote(rest.slice(0, end));
 }
 
 /** A scalar as written in a list or after a key, unquoted (best effort). */

@@ -13,7 +13,7 @@ import type { ConfigPath } from '../config/model';
 import type { PlannedExperience, ProjectState } from '../sync/model';
 import type { Analysis } from './analysis';
 import { keySchemaAt } from './completion';
-import { experienceUrl, md, mdCode, mdLink, mdValue } from './markdown';
+import { experienceUrl, md, mdCode, mdLink, mdValue, plainText } from './markdown';
 
 const ACTION_TITLE: Record<PlannedExperience['action'], string> = {
   create: '+ create',
@@ -23,8 +23,11 @@ const ACTION_TITLE: Record<PlannedExperience['action'], string> = {
   unchanged: '✓ unchanged',
 };
 
-/** The hover at `pos`, or null when there is nothing to say. */
-export function hoverAt(a: Analysis, pos: Position): Hover | null {
+/**
+ * The hover at `pos`, or null when there is nothing to say: Markdown, or the same text as plain
+ * text (`plainText`) when `markdown` is false (the client's `hover.contentFormat` lacks it).
+ */
+export function hoverAt(a: Analysis, pos: Position, markdown = true): Hover | null {
   let path: ConfigPath | undefined;
   try {
     path = a.loaded.pathAt(pos);
@@ -42,7 +45,8 @@ export function hoverAt(a: Analysis, pos: Position): Hover | null {
   } catch {
     range = undefined;
   }
-  return { contents: { kind: MarkupKind.Markdown, value }, ...(range ? { range } : {}) };
+  const contents = markdown ? { kind: MarkupKind.Markdown, value } : { kind: MarkupKind.PlainText, value: plainText(value) };
+  return { contents, ...(range ? { range } : {}) };
 }
 
 /** On a key: the field's documentation from the schema (null when `pos` is not on a key the schema knows). */

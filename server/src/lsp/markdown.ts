@@ -12,6 +12,7 @@
  * `md`, `mdCode` and `mdValue` live in security/markdown.ts (shared with the plan's Markdown,
  * sync/markdown.ts) and are re-exported here.
  */
+import MarkdownIt from 'markdown-it';
 
 export { md, mdCode, mdValue } from '../security/markdown';
 import { md } from '../security/markdown';
@@ -43,4 +44,43 @@ export function appUrlFor(apiUrl: string): string | undefined {
 export function experienceUrl(apiUrl: string, projectID: string, experienceID: string): string | undefined {
   const app = appUrlFor(apiUrl);
   return app && `${app}/projects/${encodeURIComponent(projectID)}/experiences/${encodeURIComponent(experienceID)}`;
+}
+
+const parser = new MarkdownIt('commonmark');
+
+/**
+ * Markdown as the plain text a person reads, for clients whose `contentFormat` lacks Markdown
+ * (ALE, a bare client): parsed by markdown-it (CommonMark), so escapes are undone (`\;` → `;`),
+ * code spans keep their content verbatim, emphasis marks go, a link reads `label <url>`, list items
+ * start with "- ", and paragraphs are separated by a blank line.
+ */
+export function plainText(markdown: string): string {
+  const out: string[] = [];
+  let list = 0;
+  for (const t of parser.parse(markdown, {})) {
+    if (t.type === 'bullet_list_open' || t.type === 'ordered_list_open') list++;
+    else if (t.type === 'bullet_list_close' || t.type === 'ordered_list_close') {
+      list--;
+      if (!list) out.push('\n');
+    } else if (t.type === 'list_item_open') out.push('- ');
+    else if (t.type === 'paragraph_close' || t.type === 'heading_close') out.push(list ? '\n' : '\n\n');
+    else if (t.type === 'fence' || t.type === 'code_block') out.push(t.content, '\n');
+    else if (t.type === 'hr') out.push('---\n\n');
+    else if (t.type === 'inline') {
+      let href: string | undefined;
+      for (const c of t.children ?? []) {
+        if (c.type === 'text' || c.type === 'code_inline' || c.type === 'html_inline') out.push(c.content);
+        else if (c.type === 'softbreak' || c.type === 'hardbreak') out.push('\n');
+        else if (c.type === 'link_open') href = c.attrGet('href') ?? undefined;
+        else if (c.type === 'link_close' && href) {
+          out.push(` <${href}>`);
+          href = undefined;
+        }
+      }
+    }
+  }
+  return out
+    .join('')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }

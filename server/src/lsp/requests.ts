@@ -51,7 +51,7 @@ import { assertBound, guardedApply, readProject, resolveProject, type GuardOptio
 import type { Analysis, Analyzer } from './analysis';
 import type { SettingsStore } from './settings';
 import { describeApiError, type StateCache, type StateProblemReason } from './state';
-import { apiProblem, withoutCliAdvice } from '../resim/problems';
+import { apiProblem, PROJECT_ADVICE, withoutCliAdvice } from '../resim/problems';
 
 export interface RequestDeps {
   connection: Connection;
@@ -157,8 +157,7 @@ export async function apply(deps: RequestDeps, params: unknown, token: Cancellat
   if (!a.loaded.ok) {
     throw refused(configErrorsRefusal(a.loaded.diagnostics.filter((d) => d.severity === 'error').length), 'config-errors');
   }
-  if (!a.project)
-    throw unavailable('No ReSim project is set for this file; its first line can name one: "# resim-project: <name or ID>".', 'no-project');
+  if (!a.project) throw unavailable(`No ReSim project is set for this file. ${PROJECT_ADVICE}`, 'no-project');
   const made = deps.states.apiFor(a.settings.apiUrl);
   if (!made.api) throw unavailable(made.problem.message, made.problem.reason);
   const api = made.api;

@@ -13,7 +13,7 @@ import { tokenIdentity } from '../resim/login';
 import type { ProjectState } from '../sync/model';
 import type { ResimApi } from '../sync/port';
 import { createResimClient, type AuthProvider } from '../resim/index';
-import { apiProblem, notSignedIn, type ProblemCode } from '../resim/problems';
+import { apiProblem, notSignedIn, PROJECT_ADVICE, type ProblemCode } from '../resim/problems';
 import { readProject } from '../sync/service';
 import type { CredentialStore } from './credentials';
 import { apiUrlKey as normalizeApiUrl } from '../resim/url';
@@ -234,8 +234,7 @@ export class StateCache {
           loading: false,
           problem: {
             reason: 'no-project',
-            message:
-              'Live checks are off: no ReSim project is set. Add "# resim-project: <name or ID>" as the first line of the file, or set "resim.project" in the settings.',
+            message: `Live checks are off: no ReSim project is set. ${PROJECT_ADVICE}`,
           },
         };
       } else {

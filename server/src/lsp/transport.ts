@@ -22,8 +22,10 @@ import {
   IPCMessageReader,
   IPCMessageWriter,
   ProposedFeatures,
+  StreamMessageReader,
   StreamMessageWriter,
   type Connection,
+  type DataCallback,
   type Message,
   type MessageReader,
   type MessageWriter,
@@ -72,6 +74,38 @@ export function redactingWriter(inner: MessageWriter): MessageWriter {
   };
 }
 
+/**
+ * `msg` as the library may read it: an `initialize` whose params or `capabilities` are missing
+ * or not objects gets `{}` there (a client that offers nothing), because vscode-languageserver
+ * reads `params.capabilities.workspace` before the server's handler runs (a TypeError answered
+ * to the client otherwise).
+ */
+export function lenientIncoming(msg: Message): Message {
+  const m = msg as Message & { method?: string; params?: unknown };
+  if (m.method !== 'initialize') return msg;
+  const params = m.params && typeof m.params === 'object' && !Array.isArray(m.params) ? (m.params as Record<string, unknown>) : {};
+  if (params.capabilities && typeof params.capabilities === 'object' && params === m.params) return msg;
+  return {
+    ...m,
+    params: { ...params, capabilities: params.capabilities && typeof params.capabilities === 'object' ? params.capabilities : {} },
+  } as Message;
+}
+
+/** A `MessageReader` that hands `lenientIncoming(msg)` on; `onShutdown` is called when `shutdown` arrives. */
+export function lenientReader(inner: MessageReader, onShutdown?: () => void): MessageReader {
+  return {
+    onError: inner.onError,
+    onClose: inner.onClose,
+    onPartialMessage: inner.onPartialMessage,
+    listen: (callback: DataCallback) =>
+      inner.listen((msg) => {
+        if ((msg as { method?: string }).method === 'shutdown') onShutdown?.();
+        callback(lenientIncoming(msg));
+      }),
+    dispose: () => inner.dispose(),
+  };
+}
+
 /** The transport named on the command line, as `vscode-languageserver/node` reads it. */
 function transportOf(argv: string[]): { input: MessageReader | NodeJS.ReadableStream; output: MessageWriter; stdio: boolean } | undefined {
   for (let i = 0; i < argv.length; i++) {
@@ -98,8 +132,13 @@ function transportOf(argv: string[]): { input: MessageReader | NodeJS.ReadableSt
 export function createRedactingConnection(argv: string[] = process.argv.slice(2)): Connection {
   const t = transportOf(argv);
   if (!t) return createConnection(ProposedFeatures.all); // the library explains the missing transport
-  // The input stays a stream for stdio, so that the library ends the process when it closes.
-  const connection = createConnection(ProposedFeatures.all, t.input as MessageReader, redactingWriter(t.output));
+  let shutdown = false;
+  const reader = lenientReader(t.stdio ? new StreamMessageReader(process.stdin) : (t.input as MessageReader), () => (shutdown = true));
+  if (t.stdio) {
+    // What the library does for a stream input: the client went away, so does the server.
+    for (const event of ['end', 'close'] as const) process.stdin.on(event, () => process.exit(shutdown ? 0 : 1));
+  }
+  const connection = createConnection(ProposedFeatures.all, reader, redactingWriter(t.output));
   if (t.stdio) {
     const toLog =
       (send: (m: string) => void) =>

@@ -1,7 +1,9 @@
 /**
- * Stable codes for what stops a call to the ReSim API, with messages that name no command-line
- * flag, environment variable or editor command: the language server sends them as they are, and
- * each client words the fix for its own users (VS Code: buttons; the CLI: its flags).
+ * Stable codes for what stops a call to the ReSim API, with one-sentence messages that name no
+ * command-line flag; each client words the fix for its own users (VS Code: buttons; the CLI: its
+ * flags). `not-signed-in` and the missing project carry what fixes them in any LSP client
+ * (`SIGN_IN_ADVICE`, `PROJECT_ADVICE`: the command, the environment variables, the setting),
+ * since the language server's messages are all that Neovim, Emacs or Vim users see.
  *
  * Codes:
  * - `not-signed-in`: no credentials for the API;
@@ -70,9 +72,21 @@ export function apiProblem(err: unknown, apiUrl: string): Problem {
   return { code: 'api-error', message: `The ReSim API at ${at} answered ${err.status ?? 'an error'} to ${err.operation}${said}.` };
 }
 
-/** The problem when there are no credentials for `apiUrl`. */
+/**
+ * What signs the language server in, in any client (docs/editors.md, "Connection"): the command,
+ * the environment variables (read as the CLI reads them, resim/connection.ts) and, for the API
+ * itself, the setting.
+ */
+export const SIGN_IN_ADVICE =
+  'Sign in with `resim-sync login`, or start the editor with RESIM_TOKEN, or RESIM_CLIENT_ID and RESIM_CLIENT_SECRET, in its environment; the API is the setting resim.apiUrl or RESIM_URL.';
+
+/** What names the project of a file, in any client (docs/editors.md, "Connection"). */
+export const PROJECT_ADVICE =
+  'Add "# resim-project: <name or ID>" as the first line of the file, set resim.project in the editor\'s settings, or start the editor with RESIM_PROJECT in its environment.';
+
+/** The problem when there are no credentials for `apiUrl`: the message ends with `SIGN_IN_ADVICE`. */
 export function notSignedIn(apiUrl: string): Problem {
-  return { code: 'not-signed-in', message: `Not signed in to the ReSim API at ${origin(apiUrl)}.` };
+  return { code: 'not-signed-in', message: `Not signed in to the ReSim API at ${origin(apiUrl)}. ${SIGN_IN_ADVICE}` };
 }
 
 /**

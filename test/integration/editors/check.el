@@ -13,6 +13,21 @@
 (defvar resim-steps nil)
 (defvar resim-diags (make-hash-table :test 'equal) "URI → the last publishDiagnostics params.")
 (defvar resim-server-logs nil "window/logMessage of type Error or Warning.")
+(defvar resim-shown nil "window/showMessage messages, newest first.")
+(defvar resim-picked nil "What the person chose in the last menu (its default: RET).")
+
+(cl-defmethod eglot-handle-notification :after
+  (_server (_method (eql window/showMessage)) &key message &allow-other-keys)
+  (push message resim-shown))
+
+(defmacro resim-as-person (&rest body)
+  "Run BODY as a person who answers every menu with RET (its default); a keyboard event, so
+that eglot asks with completing-read rather than a popup menu."
+  `(let ((last-nonmenu-event ?\r))
+     (cl-letf (((symbol-function 'completing-read)
+                (lambda (_prompt _coll &optional _pred _req _init _hist def &rest _)
+                  (setq resim-picked (if (consp def) (car def) def)))))
+       ,@body)))
 (defconst resim-timeout 20.0)
 
 (cl-defmethod eglot-handle-notification :after
@@ -55,14 +70,13 @@
     (let* ((ds (resim-wait (lambda () (let ((l (resim-diags-of seed))) (and (resim-find l "tab-indent") l))) "tab-indent"))
            (tab (resim-find ds "tab-indent")))
       (push "seed diagnostics" resim-steps)
-      (let* ((actions (append (jsonrpc-request server :textDocument/codeAction
-                                                (list :textDocument (eglot--TextDocumentIdentifier)
-                                                      :range (plist-get tab :range)
-                                                      :context (list :diagnostics (vector tab))))
-                              nil))
-             (fix (cl-find-if (lambda (a) (and (plist-get a :edit) (string-match-p "tab" (downcase (plist-get a :title))))) actions)))
-        (unless fix (error "No tab quick fix in %S" actions))
-        (eglot--apply-workspace-edit (plist-get fix :edit))
+      ;; M-x eglot-code-actions at column 0 of the first tab line, RET: the default action.
+      (goto-char (point-min))
+      (forward-line (plist-get (plist-get (plist-get tab :range) :start) :line))
+      (setq resim-picked nil)
+      (resim-as-person (apply #'eglot-code-actions (append (eglot--region-bounds) (list nil t))))
+      (let ((fix (list :title resim-picked)))
+        (unless resim-picked (error "No code action chosen"))
         ;; eglot sends didChange from an idle timer, and idle timers never fire in batch mode.
         (eglot--signal-textDocument/didChange)
         (let ((tabs (cl-count ?\t (buffer-string))))
@@ -76,7 +90,7 @@
     ;; 2. A live config against the sandbox.
     (find-file live)
     (resim-wait (lambda () (eglot-current-server)) "eglot to manage the live file")
-    (let ((ds (resim-wait (lambda () (let ((l (resim-diags-of live))) (and (or (resim-find l "will-archive") (resim-find l "state-unavailable")) l))) "live diagnostics"))
+    (let ((ds (resim-wait (lambda () (let ((l (resim-diags-of live))) (and (or (resim-find l "will-restore") (resim-find l "will-archive") (resim-find l "state-unavailable")) l))) "live diagnostics"))
           live-out)
       (push "live diagnostics" resim-steps)
       (push (cons 'diagnostics (vconcat (mapcar (lambda (d) (list (cons 'line (plist-get (plist-get (plist-get d :range) :start) :line)) (cons 'code (plist-get d :code)) (cons 'message (plist-get d :message)))) ds))) live-out)
@@ -96,6 +110,16 @@
                                    (cons 'project (plist-get plan :project))))
               live-out))
       (push "resim/preview" resim-steps)
+      ;; Preview and apply as docs/editors.md says: the code actions of those kinds, run by the server.
+      (let ((n (length resim-shown)))
+        (resim-as-person (eglot--read-execute-code-action (eglot-code-actions (point) (point) "source.resim.preview") server "source.resim.preview"))
+        (resim-wait (lambda () (> (length resim-shown) n)) "the preview's message")
+        (push (cons 'previewMessage (car resim-shown)) live-out))
+      (let ((n (length resim-shown)))
+        (resim-as-person (eglot--read-execute-code-action (eglot-code-actions (point) (point) "source.resim.apply") server "source.resim.apply"))
+        (resim-wait (lambda () (and (> (length resim-shown) n) (string-match-p "applied" (car resim-shown)))) "the apply's message")
+        (push (cons 'applied (car resim-shown)) live-out))
+      (push "apply" resim-steps)
       (push (cons 'live live-out) out))
     (eglot-shutdown server)
     (let ((messages (with-current-buffer (messages-buffer) (buffer-string))))

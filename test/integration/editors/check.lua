@@ -1,7 +1,9 @@
 -- Headless Neovim (0.7+ API: buf_request_sync, vim.diagnostic) driving resim-language-server
 -- with the setup of docs/editors.md, run as written. Run by neovim.test.ts:
 --   nvim --headless --clean -u NONE -c "luafile check.lua"
--- Env: RESIM_NVIM_SETUP (a Lua file: the documented setup and code lens commands),
+-- The person's choices are the only stand-ins: vim.ui.select (code action and lens menus) picks
+-- the first item or the one titled as asked, vim.fn.inputlist (the server's question) answers 1.
+-- Env: RESIM_NVIM_SETUP (a Lua file: the documented setup),
 -- RESIM_SEED_FILE and RESIM_LIVE_FILE (files to open), RESIM_OUT (where to write the JSON
 -- results). The server inherits Neovim's environment (RESIM_URL, RESIM_TOKEN for the live file).
 local out = { steps = {} }
@@ -63,25 +65,37 @@ local ok, err = pcall(function()
     return r.result
   end
 
-  -- 1. The seed example: tab-indent and snake-case diagnostics, then the tab quick fix.
+  -- What a person picks in a menu: the item whose title is `want`, else the first (the default).
+  local want
+  vim.ui.select = function(items, opts, on_choice)
+    local pick = items[1]
+    for _, item in ipairs(items) do
+      if want and opts.format_item(item) == want then pick = item end
+    end
+    out.picked = pick and opts.format_item(pick)
+    on_choice(pick)
+  end
+  vim.fn.inputlist = function() return 1 end -- "1. Apply" of the server's question
+  local messages = {}
+  local show = vim.lsp.handlers['window/showMessage']
+  vim.lsp.handlers['window/showMessage'] = function(err, result, ctx, config)
+    table.insert(messages, result.message)
+    return show(err, result, ctx, config)
+  end
+
+  -- 1. The seed example: tab-indent and snake-case diagnostics, then the quick fix at the cursor
+  -- (column 0 of the first tab line), the default (first) action of vim.lsp.buf.code_action().
   local seed = open(vim.env.RESIM_SEED_FILE)
   local ds = wait_for(seed, function(l) return has(l, 'tab-indent') end, 'tab-indent')
   step('seed diagnostics')
   out.seed = { diagnostics = {} }
   for _, d in ipairs(ds) do table.insert(out.seed.diagnostics, { line = d.line, code = d.code }) end
   local tab = has(ds, 'tab-indent')
-  local actions = request(seed, 'textDocument/codeAction', {
-    textDocument = { uri = vim.uri_from_bufnr(seed) },
-    range = tab.lsp.range,
-    context = { diagnostics = { tab.lsp } },
-  })
-  local fix
-  for _, a in ipairs(actions or {}) do
-    if a.edit and a.title:lower():find('tab') then fix = a end
-  end
-  assert(fix, 'no tab quick fix in ' .. vim.inspect(actions))
-  out.seed.fixTitle = fix.title
-  vim.lsp.util.apply_workspace_edit(fix.edit, 'utf-16')
+  vim.api.nvim_win_set_cursor(0, { tab.line + 1, 0 })
+  out.picked = nil
+  vim.lsp.buf.code_action()
+  assert(vim.wait(TIMEOUT, function() return out.picked ~= nil end, 20), 'no code action at the cursor')
+  out.seed.fixTitle = out.picked
   local text = table.concat(vim.api.nvim_buf_get_lines(seed, 0, -1, false), '\n')
   out.seed.tabsAfterFix = select(2, text:gsub('\t', ''))
   ds = wait_for(seed, function(l) return not has(l, 'tab-indent') end, 'no tab-indent after the fix')
@@ -91,7 +105,7 @@ local ok, err = pcall(function()
 
   -- 2. A live config against the sandbox: diagnostics, hover, completion, resim/preview.
   local live = open(vim.env.RESIM_LIVE_FILE)
-  ds = wait_for(live, function(l) return has(l, 'will-archive') or has(l, 'state-unavailable') end, 'live diagnostics')
+  ds = wait_for(live, function(l) return has(l, 'will-restore') or has(l, 'will-archive') or has(l, 'state-unavailable') end, 'live diagnostics')
   out.live = { diagnostics = {} }
   for _, d in ipairs(ds) do table.insert(out.live.diagnostics, { line = d.line, code = d.code, message = d.message }) end
   step('live diagnostics')
@@ -115,19 +129,31 @@ local ok, err = pcall(function()
   for _, item in ipairs(completion.items or completion) do table.insert(out.live.completion, item.label) end
   step('completion')
 
-  -- The summary lens's Preview command, run by the documented vim.lsp.commands handler (as
-  -- vim.lsp.codelens.run() would run it), which asks the server for resim/preview.
-  local lenses = request(live, 'textDocument/codeLens', { textDocument = { uri = vim.uri_from_bufnr(live) } })
-  local lens
-  for _, l in ipairs(lenses) do
-    if l.command and l.command.command == 'resim.previewSync' then lens = l end
-  end
-  assert(lens, 'no resim.previewSync lens in ' .. vim.inspect(lenses))
-  vim.lsp.commands['resim.previewSync'](lens.command, { client_id = client_id, bufnr = live })
-  assert(vim.wait(TIMEOUT, function() return vim.b[live].resim_plan ~= nil end, 20), 'the preview command stored no plan')
-  local plan = vim.b[live].resim_plan
-  out.live.preview = { summary = plan.summary, project = plan.project }
-  step('resim/preview')
+  -- The lenses, refreshed by the setup's autocommands; then each run as vim.lsp.codelens.run()
+  -- runs it (the server runs the command): an experience's lens previews, line 1's Apply applies.
+  assert(vim.wait(TIMEOUT, function()
+    vim.api.nvim_exec_autocmds('CursorHold', { buffer = live })
+    return #vim.lsp.codelens.get(live) > 0
+  end, 500), 'no code lens after the setup refreshed them')
+  step('code lens')
+  vim.api.nvim_win_set_cursor(0, { pos_of('scenario-survey-alpha').line + 1, 0 })
+  local before = #messages
+  vim.lsp.codelens.run()
+  assert(vim.wait(TIMEOUT, function() return #messages > before end, 20), 'the preview lens showed nothing')
+  out.live.previewMessage = messages[#messages]
+  local res = request(live, 'resim/preview', { uri = vim.uri_from_bufnr(live) })
+  out.live.preview = { summary = res.plan.summary, project = res.plan.project }
+  step('preview')
+
+  vim.api.nvim_win_set_cursor(0, { 1, 0 })
+  want = 'Apply'
+  before = #messages
+  vim.lsp.codelens.run()
+  assert(vim.wait(TIMEOUT, function()
+    for i = before + 1, #messages do if messages[i]:find('applied') then return true end end
+  end, 20), 'the Apply lens said nothing: ' .. vim.inspect(messages))
+  for i = before + 1, #messages do if messages[i]:find('applied') then out.live.applied = messages[i] end end
+  step('apply')
 
   vim.lsp.stop_client(client_id)
   vim.wait(2000, function() return vim.lsp.get_client_by_id(client_id) == nil end, 50)

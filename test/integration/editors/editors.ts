@@ -9,6 +9,7 @@ import { execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import type { Sandbox } from '../../../sandbox/server';
 import { ROOT, SERVER } from '../lsp-helpers';
 
 /**
@@ -40,15 +41,30 @@ export function serverOnPath(dir: string): string {
 /** The ID the sandbox's `demo` seed gives `scenario-survey-alpha`. */
 export const ALPHA_ID = 'e0000000-0000-4000-8000-000000000001';
 
-export const LIVE = `# resim-project: demo
-experiences:
+/**
+ * The live config: no `# resim-project:` line, so the project comes only from the documented
+ * settings (`project = 'demo'`), and `archiveUnlisted = false` there (not the default), so that a
+ * setting the server does not read fails the checks (`state-unavailable`, or `will-archive` for
+ * the three demo experiences the file leaves out). It restores the archived
+ * `new-scenario-system-check` (`will-restore`, a live check) and creates `NEW_NAME`.
+ */
+export const LIVE = `experiences:
   - name: scenario-survey-alpha
     description: Aerial survey over test zone
     locations:
       - s3://drone-missions/surveys/alpha-test-zone
     tags: [regression]
     systems: [ ]
+  - name: new-scenario-system-check
+    description: Regression validation run
+    locations: [s3://drone-missions/system-checks/regression-1]
+  - name: made-in-the-editor
+    description: New
+    locations: [s3://new]
 `;
+
+/** The experience the live config creates (the apply step). */
+export const NEW_NAME = 'made-in-the-editor';
 
 /** Installs the editors when missing (apt-get; a no-op when present). */
 export function ensureEditors(): void {
@@ -84,6 +100,8 @@ export interface EditorResults {
     hover: string;
     completion: string[];
     preview: { summary?: Record<string, number>; project?: { id: string; name: string }; errors?: unknown };
+    /** What the editor showed after the apply command ran (its message). */
+    applied?: string;
   };
   /** Warnings and errors the editor logged about the server (its LSP log, its messages). */
   warnings?: string[];
@@ -97,7 +115,7 @@ export function readResults(file: string, editorOutput: string): EditorResults {
 }
 
 /** The checks of both editors (seed example, tab quick fix, live diagnostics, hover, completion, preview). */
-export function assertEditorResults(r: EditorResults): void {
+export function assertEditorResults(r: EditorResults, opts: { preview?: boolean } = {}): void {
   const seed = r.seed!;
   const tabLines = fs
     .readFileSync(path.join(ROOT, 'test/fixtures/seed-example.yaml'), 'utf8')
@@ -121,18 +139,44 @@ export function assertEditorResults(r: EditorResults): void {
 
   const live = r.live!;
   const codes = live.diagnostics.map((d) => d.code);
-  assert.ok(!codes.includes('state-unavailable'), JSON.stringify(live.diagnostics));
-  assert.ok(codes.includes('will-archive'), JSON.stringify(live.diagnostics));
+  assert.ok(!codes.includes('state-unavailable'), `the project setting reached the server: ${JSON.stringify(live.diagnostics)}`);
+  assert.ok(codes.includes('will-restore'), JSON.stringify(live.diagnostics));
+  assert.ok(!codes.includes('will-archive'), `archiveUnlisted = false reached the server: ${JSON.stringify(live.diagnostics)}`);
   // Shown verbatim: no markdown escapes in the ID or the name (a copied ID must be right).
   assert.ok(live.hover.includes(ALPHA_ID), live.hover);
   assert.ok(live.hover.includes('scenario-survey-alpha'), live.hover);
   assert.ok(!/\\[-_]/.test(live.hover), `markdown escapes in the hover:\n${live.hover}`);
   assert.deepEqual([...live.completion].sort(), ['mbauer_tmp_hil_repro', 'sil_cluster']);
+  if (opts.preview === false) {
+    // A client that cannot send custom requests (ALE): the preview command's message says it.
+    assert.match(
+      String((live as { previewMessage?: string }).previewMessage),
+      /ReSim plan for project "demo" from live\.experiences\.yaml: 1 to create, 1 to update, 1 to restore/,
+    );
+    assert.deepEqual(r.warnings ?? [], [], 'no warning or error logged about the server');
+    return;
+  }
   assert.equal(live.preview.project?.name, 'demo');
-  assert.ok(live.preview.summary && live.preview.summary.archive >= 1, JSON.stringify(live.preview));
-  assert.equal((live.preview.summary!.update ?? 0) + (live.preview.summary!.unchanged ?? 0), 1, JSON.stringify(live.preview.summary));
+  assert.ok(live.preview.summary, JSON.stringify(live.preview));
+  assert.equal(live.preview.summary.archive, 0, JSON.stringify(live.preview.summary));
+  assert.equal(live.preview.summary.restore, 1, JSON.stringify(live.preview.summary));
+  assert.equal(live.preview.summary.create, 1, JSON.stringify(live.preview.summary));
 
   assert.deepEqual(r.warnings ?? [], [], 'no warning or error logged about the server');
+}
+
+/** After the editor's apply: the sandbox has the new experience, archived none, and the editor said so. */
+export function assertApplied(r: EditorResults, sb: Sandbox): void {
+  assert.match(r.live?.applied ?? '', /applied to project "demo": \d+ calls, 0 failed/, JSON.stringify(r.live?.applied));
+  const exps = Object.values(sb.store.experiences).flat();
+  assert.ok(
+    exps.some((e) => e.name === NEW_NAME && !e.archived),
+    'the apply created the new experience',
+  );
+  assert.ok(
+    exps.some((e) => e.name === 'legacy-night-flight' && !e.archived),
+    'archiveUnlisted = false: nothing archived',
+  );
 }
 
 /** Runs an editor to its end (killed after `timeoutMs`); resolves with its exit code and output. */

@@ -11,6 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { startSandbox, type Sandbox } from '../../../sandbox/server';
 import {
+  assertApplied,
   assertEditorResults,
   docBlock,
   ensureEditors,
@@ -38,7 +39,7 @@ describe('Emacs (batch, eglot) with the language server', function () {
     if (ws && !process.env.KEEP_EDITOR_WS) fs.rmSync(ws.dir, { recursive: true, force: true });
   });
 
-  it('diagnostics, tab quick fix, hover, completion in systems:, resim/preview', async () => {
+  it('as docs/editors.md sets it up: live diagnostics with its settings, the fix at point as the default, hover, completion, preview and apply', async () => {
     // docs/editors.md's eglot setup, as written.
     const setup = path.join(ws.dir, 'setup.el');
     fs.writeFileSync(setup, docBlock('eglot-setup'));
@@ -54,7 +55,12 @@ describe('Emacs (batch, eglot) with the language server', function () {
     };
     const r = await runEditor('emacs', ['--batch', '-q', '-l', path.join(__dirname, 'check.el')], { cwd: ws.dir, env, timeoutMs: 150_000 });
     const results = readResults(ws.out, r.output);
-    assert.ok(results.steps.includes('resim/preview'), JSON.stringify(results.steps));
+    assert.ok(results.steps.includes('apply'), JSON.stringify(results.steps));
     assertEditorResults(results);
+    assert.match(
+      String((results.live as { previewMessage?: string }).previewMessage),
+      /ReSim plan for project "demo" from live\.experiences\.yaml: 1 to create/,
+    );
+    assertApplied(results, sb);
   });
 });

@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { startSandbox, type Sandbox } from '../../../sandbox/server';
 import {
+  assertApplied,
   assertEditorResults,
   docBlock,
   ensureEditors,
@@ -37,11 +38,11 @@ describe('Neovim (headless) with the language server', function () {
     if (ws && !process.env.KEEP_EDITOR_WS) fs.rmSync(ws.dir, { recursive: true, force: true });
   });
 
-  it('diagnostics, tab quick fix, hover, completion in systems:, resim/preview', async () => {
+  it('as docs/editors.md sets it up: live diagnostics with its settings, the fix at the cursor, hover, completion, lens preview and apply', async () => {
     const state = path.join(ws.dir, 'xdg');
     // docs/editors.md's setup and code lens commands, as written.
     const setup = path.join(ws.dir, 'setup.lua');
-    fs.writeFileSync(setup, `${docBlock('nvim-setup')}\n${docBlock('nvim-commands')}`);
+    fs.writeFileSync(setup, docBlock('nvim-setup'));
     const env: NodeJS.ProcessEnv = {
       PATH: serverOnPath(ws.dir),
       HOME: ws.dir,
@@ -66,7 +67,12 @@ describe('Neovim (headless) with the language server', function () {
     const log = (results as { lsp_log?: string }).lsp_log;
     const logText = log && fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : '';
     results.warnings = logText.split('\n').filter((l) => /^\[(WARN|ERROR)\]/.test(l));
-    assert.ok(results.steps.includes('resim/preview'), JSON.stringify(results.steps));
+    assert.ok(results.steps.includes('apply'), JSON.stringify(results.steps));
     assertEditorResults(results);
+    assert.match(
+      String((results.live as { previewMessage?: string }).previewMessage),
+      /ReSim plan for project "demo" from live\.experiences\.yaml: 1 to create/,
+    );
+    assertApplied(results, sb);
   });
 });
