@@ -8,3 +8,4 @@ export * from './diagnostics';
 export * from './messages';
 export * from './plan';
 export * from './projectView';
+export * from './history';

@@ -24,6 +24,8 @@ export interface PlanSummary {
   tagAdditions: number;
   tagRemovals: number;
   systemAdditions: number;
+  /** Undo plans only (docs/undo.md): sync never removes a system. */
+  systemRemovals?: number;
   testSuiteRevisions: number;
 }
 
@@ -33,6 +35,22 @@ export interface MassArchive {
   archiveCount: number;
   activeCount: number;
   threshold: number;
+}
+
+/**
+ * Something an undo leaves alone because the project changed there since the sync it undoes
+ * (docs/undo.md, "Conflicts"); `message` names what to look at.
+ */
+export interface UndoConflict {
+  kind: 'experience' | 'tag' | 'system' | 'testSuite';
+  name: string;
+  message: string;
+}
+
+/** What makes a plan an undo plan: the sync record it undoes (`resim-sync history`) and its conflicts. */
+export interface UndoOf {
+  recordID: string;
+  conflicts: UndoConflict[];
 }
 
 /** One experience of the plan JSON. */
@@ -55,10 +73,13 @@ export interface PlanJson {
   /** sha-256 of the config (and archiveUnlisted) the plan was computed from; `apply --plan` and `resim/apply` need it back. */
   configFingerprint?: string;
   archiveUnlisted: boolean;
+  /** Present on an undo plan only (`resim-sync undo`, docs/undo.md). */
+  undo?: UndoOf;
   summary: PlanSummary;
   experiences: PlanJsonExperience[];
   tags: { name: string; add: string[]; remove: string[] }[];
-  systems: { name: string; add: string[] }[];
+  /** `remove`: undo plans only. */
+  systems: { name: string; add: string[]; remove?: string[] }[];
   testSuites: { name: string; before: string[]; after: string[]; changed: boolean }[];
   warnings: string[];
   massArchive: MassArchive;
@@ -85,6 +106,7 @@ export function changeCount(summary: PlanSummary): number {
     summary.tagAdditions +
     summary.tagRemovals +
     summary.systemAdditions +
+    (summary.systemRemovals ?? 0) +
     summary.testSuiteRevisions
   );
 }
@@ -112,9 +134,14 @@ export function formatSummary(summary: PlanSummary): string {
   add(summary.tagAdditions, plural(summary.tagAdditions, 'tag addition'));
   add(summary.tagRemovals, plural(summary.tagRemovals, 'tag removal'));
   add(summary.systemAdditions, plural(summary.systemAdditions, 'system addition'));
+  add(summary.systemRemovals ?? 0, plural(summary.systemRemovals ?? 0, 'system removal'));
   add(summary.testSuiteRevisions, plural(summary.testSuiteRevisions, 'test suite revision'));
   return parts.length ? parts.join(', ') : 'no changes';
 }
+
+/** The line that says an undo plan changes nothing (docs/undo.md). */
+export const NOTHING_TO_UNDO_LINE =
+  'Nothing to undo: the project shows none of the changes of this sync, or only conflicts (listed below).';
 
 /** The line that says a plan changes nothing. */
 export const NO_CHANGES_LINE = 'No changes. The project matches the config.';
@@ -129,6 +156,7 @@ export function summaryLine(s: PlanSummary): string {
   if (s.tagAdditions) extra.push(plural(s.tagAdditions, 'tag addition'));
   if (s.tagRemovals) extra.push(plural(s.tagRemovals, 'tag removal'));
   if (s.systemAdditions) extra.push(plural(s.systemAdditions, 'system addition'));
+  if (s.systemRemovals) extra.push(plural(s.systemRemovals, 'system removal'));
   if (s.testSuiteRevisions) extra.push(plural(s.testSuiteRevisions, 'test suite revision'));
   return `Plan: ${parts.join(', ')}${extra.length ? `; ${extra.join(', ')}` : ''}. ${s.unchanged} unchanged.`;
 }

@@ -19,6 +19,7 @@ import { languageClientModule } from './lazy';
 import { Logger } from './log';
 import { Redactor } from './redact';
 import { PlanView } from './planView';
+import { applyUndo, previewUndo, recordIDOf } from './commands/undo';
 import { Sandbox, startSandbox } from './sandbox';
 import { askToLeaveSandbox, sandboxAfterReload, stopSandbox } from './sandboxMode';
 import { PROVIDER_ID, PROVIDER_LABEL, ResimAuthProvider } from './auth/provider';
@@ -99,11 +100,18 @@ export function activate(ext: vscode.ExtensionContext): TestApi | undefined {
   };
   const planView = new PlanView(ext.extensionUri, {
     apply: (uri, shown) => {
-      void guarded(ctx, 'Apply Sync', () => applySync(ctx, uri, shown))();
+      const undoOf = recordIDOf(uri);
+      if (undoOf) void guarded(ctx, 'Undo', () => applyUndo(ctx, undoOf, shown.stateFingerprint))();
+      else void guarded(ctx, 'Apply Sync', () => applySync(ctx, uri, shown))();
     },
-    refresh: (uri) => guarded(ctx, 'Preview Sync', () => previewSync(ctx, uri))(),
+    refresh: (uri) => {
+      const undoOf = recordIDOf(uri);
+      return undoOf
+        ? guarded(ctx, 'Preview Undo', () => previewUndo(ctx, undoOf))()
+        : guarded(ctx, 'Preview Sync', () => previewSync(ctx, uri))();
+    },
     reveal: (uri, where) => {
-      void guarded(ctx, 'Reveal', () => revealInConfig(uri, where))();
+      if (!recordIDOf(uri)) void guarded(ctx, 'Reveal', () => revealInConfig(uri, where))();
     },
   });
   (ctx as { planView: PlanView }).planView = planView;
@@ -117,6 +125,7 @@ export function activate(ext: vscode.ExtensionContext): TestApi | undefined {
   command('resim.previewSync', 'Preview Sync', (arg) => previewSync(ctx, arg));
   command('resim.applySync', 'Apply Sync', (arg) => applySync(ctx, arg));
   command('resim.cloneProject', 'Clone Project', () => cloneProject(ctx));
+  command('resim.syncHistory.previewUndo', 'Preview Undo', (arg) => previewUndo(ctx, arg));
   const leaveSandboxToSignIn = () => askToLeaveSandbox(ctx, sandbox, 'Signing in leaves sandbox mode and stops the sandbox.', true);
   auth.signInUi = () => runSignIn({ logger, leaveSandbox: leaveSandboxToSignIn });
   command('resim.signIn', 'Sign In', () => signIn(ctx, leaveSandboxToSignIn));

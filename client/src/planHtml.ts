@@ -13,7 +13,7 @@ import { escapeVisible } from '../../server/src/security/text';
 import { itemText, valueText } from '../../server/src/sync/valueText';
 import { formatAge } from './format';
 import type { ApplyResult, PlanJson, PlanJsonExperience, PreviewError, PreviewResult } from '../../protocol';
-import { cancelledApplyLine, configErrors, formatSummary, isNoOp } from '../../protocol';
+import { cancelledApplyLine, configErrors, formatSummary, isNoOp, NOTHING_TO_UNDO_LINE } from '../../protocol';
 
 export { itemText, valueText };
 
@@ -96,20 +96,21 @@ export function archiveReason(e: PlanJsonExperience): string {
   return e.matchedBy ? 'archived: true in the file' : 'not listed in the file';
 }
 
-function renderExperience(e: PlanJsonExperience): string {
+/** One experience row; `undo`: of an undo plan (docs/undo.md), which has no config entry to name or reveal. */
+function renderExperience(e: PlanJsonExperience, undo = false): string {
   const a = ACTION_LABEL[e.action] ?? { sign: '?', label: String(e.action) };
   const id = e.experienceID ? ` <span class="muted id">${escapeHtml(e.experienceID)}</span>` : '';
-  const matched = e.matchedBy ? ` <span class="muted">matched by ${escapeHtml(e.matchedBy)}</span>` : '';
+  const matched = e.matchedBy && !undo ? ` <span class="muted">matched by ${escapeHtml(e.matchedBy)}</span>` : '';
   const renamed = e.previousName ? ` <span class="muted">was “${escapeHtml(e.previousName)}”</span>` : '';
   const why =
-    e.action === 'archive'
+    e.action === 'archive' && !undo
       ? ` <span class="muted why"${e.matchedBy ? '' : ' title="Unlisted experiences are archived (resim.archiveUnlisted; --no-archive turns it off)"'}>${escapeHtml(archiveReason(e))}</span>`
       : '';
   const changes =
-    e.changes?.length && e.action !== 'archive' ? `<ul class="changes">${e.changes.map(renderFieldChange).join('')}</ul>` : '';
+    e.changes?.length && (e.action !== 'archive' || undo) ? `<ul class="changes">${e.changes.map(renderFieldChange).join('')}</ul>` : '';
   // An unlisted experience has no entry in the file to reveal.
   const name =
-    e.action === 'archive' && !e.matchedBy ? `<span class="name">${escapeHtml(e.name)}</span>` : revealLink(e.name, 'experience');
+    undo || (e.action === 'archive' && !e.matchedBy) ? `<span class="name">${escapeHtml(e.name)}</span>` : revealLink(e.name, 'experience');
   return (
     `<li class="experience action-${escapeHtml(e.action)}"><span class="badge badge-${escapeHtml(e.action)}" ` +
     `title="${escapeHtml(a.label)}">${escapeHtml(a.sign)} ${escapeHtml(a.label)}</span> ` +
@@ -142,19 +143,19 @@ export function virtualLists(result: PreviewResult): Record<string, PlanJsonExpe
 }
 
 /** Rows of a virtualised list as escaped HTML (`<li class="experience …">`). */
-export function renderRows(list: readonly PlanJsonExperience[]): string[] {
-  return list.map(renderExperience);
+export function renderRows(list: readonly PlanJsonExperience[], undo = false): string[] {
+  return list.map((e) => renderExperience(e, undo));
 }
 
 /** `virtualLists`, rendered. */
 export function virtualRows(result: PreviewResult): Record<string, string[]> {
-  return Object.fromEntries(Object.entries(virtualLists(result)).map(([k, v]) => [k, renderRows(v)]));
+  return Object.fromEntries(Object.entries(virtualLists(result)).map(([k, v]) => [k, renderRows(v, !!result.plan?.undo)]));
 }
 
-function experienceList(list: readonly PlanJsonExperience[], key: string): string {
+function experienceList(list: readonly PlanJsonExperience[], key: string, undo = false): string {
   return list.length > VIRTUAL_MIN
     ? `<ul class="virtual" data-virtual="${escapeHtml(key)}" data-count="${list.length}"></ul>`
-    : `<ul>${list.map(renderExperience).join('')}</ul>`;
+    : `<ul>${renderRows(list, undo).join('')}</ul>`;
 }
 
 /**
@@ -242,7 +243,9 @@ export function renderPlanBody(result: PreviewResult, opts: RenderPlanOptions): 
   const plan = result.plan ?? undefined;
   const errors = result.errors ?? [];
   const out: string[] = [];
-  out.push(`<header><h1>Sync plan <span class="muted">for</span> <span class="file">${escapeHtml(opts.fileLabel)}</span></h1>`);
+  out.push(
+    `<header><h1>${plan?.undo ? 'Undo plan' : 'Sync plan'} <span class="muted">for</span> <span class="file">${escapeHtml(opts.fileLabel)}</span></h1>`,
+  );
   if (plan) {
     out.push(
       `<p class="meta">Project <span class="project">${escapeHtml(plan.project.name)}</span> ` +
@@ -282,14 +285,16 @@ export function renderPlanBody(result: PreviewResult, opts: RenderPlanOptions): 
   }
   if (noop && !errors.length) {
     out.push(
-      '<section class="nochanges"><h2>✓ No changes</h2><p>The project already matches this file. Apply would make no API call.</p></section>',
+      plan.undo
+        ? `<section class="nochanges"><h2>✓ Nothing to undo</h2><p>${escapeHtml(NOTHING_TO_UNDO_LINE)}</p></section>`
+        : '<section class="nochanges"><h2>✓ No changes</h2><p>The project already matches this file. Apply would make no API call.</p></section>',
     );
   }
   const changed = plan.experiences.filter((e) => e.action !== 'unchanged');
   const unchanged = plan.experiences.filter((e) => e.action === 'unchanged');
   const limits = opts.limits ?? {};
   if (changed.length) {
-    out.push(`<section class="experiences"><h2>Experiences</h2>${experienceList(changed, 'changed')}</section>`);
+    out.push(`<section class="experiences"><h2>Experiences</h2>${experienceList(changed, 'changed', !!plan.undo)}</section>`);
   }
   if (unchanged.length) {
     out.push(
@@ -317,14 +322,14 @@ export function renderPlanBody(result: PreviewResult, opts: RenderPlanOptions): 
         '</ul></section>',
     );
   }
-  const systems = plan.systems.filter((s) => s.add.length);
+  const systems = plan.systems.filter((s) => s.add.length || s.remove?.length);
   if (systems.length) {
     out.push(
       '<section class="systems"><h2>Systems</h2><ul>' +
         systems
           .map(
             (s) =>
-              `<li class="system"><span class="name">${escapeHtml(s.name)}</span><ul class="listdiff">${nameList(s.add, 'added', '+')}</ul></li>`,
+              `<li class="system"><span class="name">${escapeHtml(s.name)}</span><ul class="listdiff">${nameList(s.add, 'added', '+')}${nameList(s.remove ?? [], 'removed', '-')}</ul></li>`,
           )
           .join('') +
         '</ul></section>',

@@ -213,7 +213,12 @@ export class PlanView implements vscode.Disposable {
     if (!items) return;
     const from = Math.max(0, Math.floor(start));
     const to = Math.min(items.length, Math.floor(end), from + 500);
-    void this.panel?.webview.postMessage({ type: 'rows', list, start: from, rows: renderRows(items.slice(from, to)) });
+    void this.panel?.webview.postMessage({
+      type: 'rows',
+      list,
+      start: from,
+      rows: renderRows(items.slice(from, to), !!c.result.plan?.undo),
+    });
   }
 
   private render(reveal: boolean): void {

@@ -7,6 +7,8 @@
  *   resim-sync clone    --project P --experience-config F
  *   resim-sync validate --experience-config F [--project P] [--fix] [--format text|json|sarif|github]
  *   resim-sync sandbox  [--port N] [--data FILE] [--seed demo|empty] [--latency-ms N] [--fail-rate R] [--token-file F]
+ *   resim-sync history [--project P] [--json] | history show ID [--json]   (cli/history.ts, docs/undo.md)
+ *   resim-sync undo ID [--format text|json|markdown] [--out F] [--plan F] [--yes] [--allow-mass-archive]
  *   resim-sync login [--no-browser] | logout | whoami   (cli/login.ts)
  *   resim-sync gitlab-ci plan|apply|drift --experience-config F [--project P]   (the GitLab CI template's step: ci/gitlab.ts)
  *
@@ -30,6 +32,7 @@ import { escapeVisible } from './security/text';
 import { UserError } from './util/userError';
 import { registerApply } from './cli/apply';
 import { registerClone } from './cli/clone';
+import { registerHistory } from './cli/history';
 import { CliError, env, EXIT, makeAuth, makeClient, progressDone, type GlobalOpts } from './cli/common';
 import { failureJson, wantsJson } from './cli/output';
 import { EXIT_CANCELLED, loginErrorText, registerLoginCommands } from './cli/login';
@@ -50,12 +53,14 @@ function build(): Command {
     .option('--client-id <id>', 'OAuth client ID for client credentials (env RESIM_CLIENT_ID), or the client login signs in with')
     .option('--client-secret <secret>', 'OAuth client secret (env RESIM_CLIENT_SECRET)')
     .option('--timeout <seconds>', 'limit of each network call, the token fetch included (default 60)')
+    .option('--history-dir <dir>', 'the sync history folder (env RESIM_HISTORY_DIR; default $XDG_STATE_HOME/resim-sync/history)')
     .showHelpAfterError()
     .exitOverride();
   registerPreview(program);
   registerApply(program);
   registerClone(program);
   registerValidate(program);
+  registerHistory(program);
   const g = () => program.opts<GlobalOpts>();
   registerLoginCommands(program, {
     globals: g,

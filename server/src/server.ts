@@ -8,7 +8,8 @@
  * cache, analysis, diagnostics, hover, completion, code actions, code lens, symbols, custom
  * requests). `initializationOptions` (all optional):
  *   `{settings?: {resim…} | resim settings, resim?: {…}, workspaceTrusted?: boolean,
- *     trusted?: boolean, diagnosticsDebounceMs?: number, freshPreviewMaxAgeMs?: number}`
+ *     trusted?: boolean, diagnosticsDebounceMs?: number, freshPreviewMaxAgeMs?: number,
+ *     historyDir?: string}` (historyDir: the sync history folder, docs/undo.md)
  */
 import {
   CodeActionKind,
@@ -40,6 +41,8 @@ import { plainText } from './lsp/markdown';
 import { CLIENT_COMMANDS_OPTION, HANDLER_FAILURE_PREFIX, SetCredentialsNotification } from '../../protocol';
 import { registerProjectView } from './lsp/projectView';
 import { FRESH_PREVIEW_MAX_AGE_MS, registerRequests } from './lsp/requests';
+import { registerHistoryRequests } from './lsp/history';
+import { historyDir } from './sync/history';
 import { MIN_STATE_REFRESH_SECONDS, resimSection, SettingsStore, type ResimSettings } from './lsp/settings';
 import { StateCache } from './lsp/state';
 import { definitionAt, documentSymbolsFor } from './lsp/symbols';
@@ -145,6 +148,7 @@ connection.onInitialize((raw: InitializeParams): InitializeResult => {
   codeLensRefresh = caps.codeLensRefresh;
   configRegistration = caps.configurationRegistration;
   serverRunsCommands = opts[CLIENT_COMMANDS_OPTION] !== true;
+  if (typeof opts.historyDir === 'string' && opts.historyDir) historyDirOption = opts.historyDir;
   if (typeof opts.freshPreviewMaxAgeMs === 'number' && opts.freshPreviewMaxAgeMs >= 0) freshPreviewMaxAgeMs = opts.freshPreviewMaxAgeMs;
   const debounce =
     typeof opts.diagnosticsDebounceMs === 'number' && opts.diagnosticsDebounceMs >= 0 ? opts.diagnosticsDebounceMs : undefined;
@@ -320,6 +324,7 @@ connection.onExecuteCommand((params, token) =>
       states,
       settings,
       freshPreviewMaxAgeMs,
+      historyDir: historyDir(historyDirOption, process.env),
       log,
       logFailure,
       offers,
@@ -342,8 +347,10 @@ registerProjectView({
 });
 
 let freshPreviewMaxAgeMs = FRESH_PREVIEW_MAX_AGE_MS;
+/** `initializationOptions.historyDir`: the sync history folder (else RESIM_HISTORY_DIR, else the XDG state folder). */
+let historyDirOption: string | undefined;
 
-registerRequests({
+const requestDeps = {
   connection,
   documents,
   get analyzer() {
@@ -356,9 +363,14 @@ registerRequests({
   get freshPreviewMaxAgeMs() {
     return freshPreviewMaxAgeMs;
   },
+  get historyDir() {
+    return historyDir(historyDirOption, process.env);
+  },
   log,
   logFailure,
-});
+};
+registerRequests(requestDeps);
+registerHistoryRequests(requestDeps);
 
 connection.onShutdown(() => states.dispose());
 

@@ -28,17 +28,21 @@ describe('resim-sync: a plan is a contract, and nothing the user wrote is lost',
   this.timeout(120_000);
   let sb: Sandbox;
   let dir: string;
+  let history: string;
   let env: NodeJS.ProcessEnv;
 
   before(() => assert.ok(fs.existsSync(cliPath), 'dist/cli.js is missing: run `node esbuild.mjs` first'));
   beforeEach(async () => {
     sb = await startSandbox({ port: 0, seed: 'demo' });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'resim-trust-'));
-    env = { PATH: process.env.PATH, HOME: dir, NO_COLOR: '1', RESIM_URL: sb.url, RESIM_TOKEN: 'test-token' };
+    // The sync history (docs/undo.md) outside `dir`, whose files the tests count.
+    history = fs.mkdtempSync(path.join(os.tmpdir(), 'resim-trust-history-'));
+    env = { PATH: process.env.PATH, HOME: dir, NO_COLOR: '1', RESIM_URL: sb.url, RESIM_TOKEN: 'test-token', RESIM_HISTORY_DIR: history };
   });
   afterEach(async () => {
     await sb.close();
     fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(history, { recursive: true, force: true });
   });
 
   const cli = (args: string[], extra: NodeJS.ProcessEnv = {}, timeoutMs = 60_000): Promise<ChildRun> =>

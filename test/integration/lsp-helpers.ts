@@ -37,6 +37,19 @@ import type {
 
 import { HANDLER_FAILURE_PREFIX } from '../../protocol';
 import { REDACTED } from '../../server/src/security/redact';
+import * as fs from 'fs';
+import * as os from 'os';
+
+let historyFolder: string | undefined;
+/** One sync history folder per test process, removed when it exits. */
+export function historyDir(): string {
+  if (!historyFolder) {
+    const made = fs.mkdtempSync(path.join(os.tmpdir(), 'resim-lsp-history-'));
+    historyFolder = made;
+    process.on('exit', () => fs.rmSync(made, { recursive: true, force: true }));
+  }
+  return historyFolder;
+}
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const SERVER = path.join(ROOT, 'dist', 'server.js');
@@ -100,7 +113,13 @@ export class LspClient {
     const proc = spawn(cmd, args, {
       stdio: ['pipe', 'pipe', 'pipe'],
       // No credentials or CLI cache from the machine running the tests.
-      env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent-home-for-tests', ...opts.env } as NodeJS.ProcessEnv,
+      // The sync history (docs/undo.md) in a folder of this test run, not under the missing HOME.
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: '/nonexistent-home-for-tests',
+        RESIM_HISTORY_DIR: historyDir(),
+        ...opts.env,
+      } as NodeJS.ProcessEnv,
     });
     const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
     const client = new LspClient(proc, conn, opts.settings === undefined ? {} : opts.settings);

@@ -78,7 +78,7 @@ function confirmationText(plan: PlanJson, uri: vscode.Uri): string {
  * Asks for the typed project name when the mass-archive guard trips. Resolves true only when
  * the user typed it exactly.
  */
-async function confirmMassArchive(plan: PlanJson): Promise<boolean> {
+export async function confirmMassArchive(plan: PlanJson): Promise<boolean> {
   const m = plan.massArchive;
   const typed = await ui.showInputBox({
     title: 'ReSim: confirm mass archive',

@@ -12,6 +12,7 @@ import { isSyncConfig } from '../documents';
 import { currentConfig, trackActiveConfig } from '../target';
 import { ProjectDocuments } from './compare';
 import { ProjectTree } from './projectTree';
+import { SyncHistoryTree } from './historyTree';
 
 interface SymbolLike {
   name: string;
@@ -48,6 +49,7 @@ export async function revealInConfig(uri: vscode.Uri, where: RevealTarget): Prom
 /** Registers the project view, Compare with Project and the plan panel's serializer. */
 export function registerViews(ctx: ClientContext, planView: PlanView): void {
   const tree = new ProjectTree(ctx);
+  const history = new SyncHistoryTree(ctx);
   const docs = new ProjectDocuments(ctx);
   const isCurrent = (uris: readonly vscode.Uri[]) => {
     const cur = currentConfig(ctx.planView.currentUri)?.toString();
@@ -60,6 +62,7 @@ export function registerViews(ctx: ClientContext, planView: PlanView): void {
   noteOpened(vscode.window.activeTextEditor);
   ctx.ext.subscriptions.push(
     tree,
+    history,
     docs,
     trackActiveConfig(),
     vscode.window.onDidChangeActiveTextEditor(noteOpened),
@@ -75,6 +78,7 @@ export function registerViews(ctx: ClientContext, planView: PlanView): void {
       if (!isCurrent(e.uris)) return;
       ctx.statusBar.refreshSoon();
       tree.refresh();
+      history.refresh(); // an apply reads the state again: the current config's diagnostics follow
     }),
     vscode.window.onDidChangeActiveTextEditor(() => tree.refresh()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {

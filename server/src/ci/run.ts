@@ -5,7 +5,8 @@
  * - `plan` (a pull or merge request): the config's problems and the plan against the project;
  * - `apply` (a push to the default branch): plans again against the project as it is now, checks
  *   the guards of `assertApplicable` (sync/service.ts: config errors, mass archive without
- *   `allowMassArchive`), then applies exactly that plan (sync/apply.ts);
+ *   `allowMassArchive`), then applies exactly that plan, recorded in the sync history
+ *   (`recordedApply`, docs/undo.md);
  * - `drift` (a schedule): whether the project differs from the config (the plan has changes).
  *
  * Never throws: every failure (a config error, an API error, a refusal) is an outcome with a
@@ -19,17 +20,23 @@ import { decodeConfigBytes, loadConfig, withDiagnostics } from '../config';
 import { createResimClient, ApiError } from '../resim';
 import { NO_CREDENTIALS_HINT, resolveApiUrl, resolveCredentials, resolveProjectRef } from '../resim/connection';
 import { apiProblem } from '../resim/problems';
-import { applyPlan, PlanRefusedError } from '../sync/apply';
+import { PlanRefusedError } from '../sync/apply';
+import { historyDir } from '../sync/history';
 import { fingerprintConfig } from '../sync/fingerprint';
 import { mdCode } from '../security/markdown';
 import { MAX_MESSAGE_CHARS, planMarker, renderPlanMarkdown } from '../sync/markdown';
 import { computePlan, planHasChanges } from '../sync/plan';
 import { collectProblems, type Problem } from '../sync/problems';
 import { planToJson } from '../sync/render';
-import { readProject, assertApplicable } from '../sync/service';
+import { readProject, assertApplicable, recordedApply } from '../sync/service';
 import { escapeVisible } from '../security/text';
 import { MAX_CONFIG_BYTES, readFileBounded } from '../util/files';
 import { UserError } from '../util/userError';
+
+/** Who runs the job, for the sync history: the CI's user (`GITHUB_ACTOR`, `GITLAB_USER_LOGIN`), when set. */
+function ciActor(env: NodeJS.ProcessEnv): string | undefined {
+  return env.GITHUB_ACTOR || env.GITLAB_USER_LOGIN || undefined;
+}
 
 /** The CI commands. */
 export const CI_COMMANDS = ['plan', 'apply', 'drift'] as const;
@@ -218,7 +225,17 @@ export async function runCi(o: CiOptions): Promise<CiOutcome> {
         };
       throw err;
     }
-    const result = await applyPlan(api, plan);
+    // Recorded in the sync history (docs/undo.md; RESIM_HISTORY_DIR, which a job keeps as an artifact).
+    const who = ciActor(o.env);
+    const result = await recordedApply(api, plan, state, {
+      history: {
+        dir: historyDir(undefined, o.env),
+        frontEnd: 'ci',
+        ...(who ? { who } : {}),
+        source: label,
+        configFingerprint: fingerprintConfig(loaded.config, plan.archiveUnlisted),
+      },
+    });
     const failed = result.calls.filter((c) => !c.ok);
     const okCount = result.calls.length - failed.length;
     const notes = failed.length

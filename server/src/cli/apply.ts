@@ -3,14 +3,14 @@
  */
 import type { Command } from 'commander';
 import type { ApplyResult } from '../../../protocol';
-import { applyPlan } from '../sync/apply';
 import { fingerprintConfig } from '../sync/fingerprint';
 import { planHasChanges } from '../sync/plan';
 import { planToJson, renderPlanText } from '../sync/render';
-import { assertApplicable, assertSavedPlanMatches } from '../sync/service';
+import { assertApplicable, assertSavedPlanMatches, recordedApply } from '../sync/service';
 import { escapeVisible, quote } from '../security/text';
 import { MAX_CONFIG_BYTES, readFileBounded } from '../util/files';
 import {
+  cliHistory,
   CliError,
   configOpt,
   confirm,
@@ -29,7 +29,8 @@ import {
 } from './common';
 import { writeExperienceIDs } from './updateConfig';
 
-function printApplyResult(result: ApplyResult): void {
+/** The apply's outcome, and how to undo it (`recordID`: its sync history record). */
+export function printApplyResult(result: ApplyResult, recordID?: string): void {
   const failed = result.calls.filter((c) => !c.ok);
   const ok = result.calls.length - failed.length;
   if (failed.length) {
@@ -39,6 +40,7 @@ function printApplyResult(result: ApplyResult): void {
   } else {
     process.stdout.write(`\nApply complete: ${ok} call${ok === 1 ? '' : 's'} succeeded.\n`);
   }
+  if (recordID) process.stdout.write(`Recorded as ${recordID}: \`resim-sync undo ${recordID}\` previews undoing it.\n`);
 }
 
 /** Adds the `apply` command to the program. */
@@ -84,7 +86,7 @@ export function registerApply(program: Command): void {
         const first = await loadAndPlan(globals, file, text, o.project, o.archive, false, bytes);
         const loaded = first.loaded;
         const ref = projectRef(o.project, loaded);
-        let { api, plan } = first;
+        let { api, plan, state } = first;
         failOnPlanErrors(file, loaded, plan, false);
         if (saved?.project?.id && saved.project.id !== plan.project.id)
           throw new CliError(
@@ -113,11 +115,18 @@ export function registerApply(program: Command): void {
           // The state may have moved while the user read the plan: re-read, and refuse if it did.
           const fresh = await livePlan(globals, ref, loaded, o.archive);
           assertApplicable(fresh.plan, { ...guards, expectedStateFingerprint: plan.stateFingerprint }, loaded.config);
-          ({ api, plan } = fresh);
+          ({ api, plan, state } = fresh);
         }
-        const result = await applyPlan(api, plan, { onProgress: (done, total, what) => progress(`Applying ${done}/${total}: ${what}`) });
+        const history = await cliHistory(globals, {
+          source: file,
+          configFingerprint: fingerprintConfig(loaded.config, plan.archiveUnlisted),
+        });
+        const result = await recordedApply(api, plan, state, {
+          onProgress: (done, total, what) => progress(`Applying ${done}/${total}: ${what}`),
+          history,
+        });
         progressDone();
-        printApplyResult(result);
+        printApplyResult(result, result.recordID);
         if (o.updateConfig) {
           const ids: { name: string; id: string; index: number }[] = [];
           loaded.config.experiences.forEach((e, index) => {

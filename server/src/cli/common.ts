@@ -17,7 +17,9 @@ import { NO_CREDENTIALS_HINT, resolveApiUrl, resolveCredentials, resolveProjectR
 import type { Plan, ProjectState } from '../sync/model';
 import { computePlan } from '../sync/plan';
 import { collectProblems } from '../sync/problems';
-import { readProject } from '../sync/service';
+import { historyDir } from '../sync/history';
+import { readProject, type HistoryOptions } from '../sync/service';
+import { tokenIdentity } from '../resim/login';
 import { credentialUrlProblem } from '../security/loopback';
 import { escapeVisible } from '../security/text';
 import { sanitizeUrl } from '../resim/errors';
@@ -46,6 +48,8 @@ export class CliError extends UserError {
 
 export interface GlobalOpts {
   url?: string;
+  /** The sync history folder (`historyDir`: else RESIM_HISTORY_DIR, else the XDG state folder). */
+  historyDir?: string;
   authUrl?: string;
   clientId?: string;
   clientSecret?: string;
@@ -94,10 +98,28 @@ export function makeAuth(g: GlobalOpts): AuthProvider {
   return auth;
 }
 
+let lastAuth: AuthProvider | undefined;
+
 export function makeClient(g: GlobalOpts, auth?: AuthProvider): ResimClient {
   const url = g.url || env.RESIM_URL;
   if (url) assertHttpUrl(url, '--url (RESIM_URL) takes the API base URL, e.g. ' + DEFAULT_API_URL, true);
-  return createResimClient({ apiUrl: resolveApiUrl(g.url, env), auth: auth ?? makeAuth(g), timeoutMs: timeoutMs(g) });
+  lastAuth = auth ?? makeAuth(g);
+  return createResimClient({ apiUrl: resolveApiUrl(g.url, env), auth: lastAuth, timeoutMs: timeoutMs(g) });
+}
+
+/** Who is applying, for the sync history: the account the last client's token names (its claims), if any. Never the token. */
+export async function whoApplies(): Promise<string | undefined> {
+  try {
+    return lastAuth ? tokenIdentity(await lastAuth.getToken()).account : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** How the CLI records an apply in the sync history (docs/undo.md). */
+export async function cliHistory(g: GlobalOpts, extra: Partial<HistoryOptions> = {}): Promise<HistoryOptions> {
+  const who = await whoApplies();
+  return { dir: historyDir(g.historyDir, env), frontEnd: 'cli', ...(who ? { who } : {}), ...extra };
 }
 
 /**
@@ -172,9 +194,9 @@ export async function livePlan(
   ref: string,
   loaded: LoadedConfig,
   archiveUnlisted: boolean,
-): Promise<{ api: ResimClient; plan: Plan }> {
+): Promise<{ api: ResimClient; plan: Plan; state: ProjectState }> {
   const { api, state } = await readState(g, ref);
-  return { api, plan: computePlan(loaded.config, state, { archiveUnlisted }) };
+  return { api, state, plan: computePlan(loaded.config, state, { archiveUnlisted }) };
 }
 
 /** Files at least this big are parsed on a worker thread while the project's state is read. */
@@ -193,12 +215,12 @@ export async function loadAndPlan(
   archiveUnlisted: boolean,
   json: boolean,
   bytes: ConfigDiagnostic[],
-): Promise<{ loaded: LoadedConfig; api: ResimClient; plan: Plan }> {
+): Promise<{ loaded: LoadedConfig; api: ResimClient; plan: Plan; state: ProjectState }> {
   const early = resolveProjectRef(projectOpt, env, projectCommentOf(text));
   if (text.length < PARALLEL_PARSE_BYTES || !early) {
     const loaded = loadOrFail(file, text, json, bytes);
-    const { api, plan } = await livePlan(g, projectRef(projectOpt, loaded), loaded, archiveUnlisted);
-    return { loaded, api, plan };
+    const { api, plan, state } = await livePlan(g, projectRef(projectOpt, loaded), loaded, archiveUnlisted);
+    return { loaded, api, plan, state };
   }
   const reading = new AbortController();
   const stateP = readState(g, early, reading.signal);
@@ -211,7 +233,7 @@ export async function loadAndPlan(
     throw err;
   }
   const { api, state } = await stateP;
-  return { loaded, api, plan: computePlan(loaded.config, state, { archiveUnlisted }) };
+  return { loaded, api, state, plan: computePlan(loaded.config, state, { archiveUnlisted }) };
 }
 
 /** `loadConfig(text, {fast: true})` on a worker thread; ranges are computed on the main thread when first asked for. */

@@ -42,6 +42,7 @@ import {
   type PreviewResult,
 } from '../../../protocol';
 import { PlanRefusedError } from '../sync/apply';
+import { HistoryError } from '../sync/history';
 import { fingerprintConfig } from '../sync/fingerprint';
 import { cloneConfig } from '../sync/clone';
 import { collectProblems } from '../sync/problems';
@@ -60,6 +61,8 @@ export interface RequestDeps {
   settings: SettingsStore;
   /** Default FRESH_PREVIEW_MAX_AGE_MS; `initializationOptions.freshPreviewMaxAgeMs` (tests) changes it. */
   freshPreviewMaxAgeMs?: number;
+  /** The sync history folder (`historyDir()`: RESIM_HISTORY_DIR, else the XDG state folder). */
+  historyDir: string;
   log: (message: string) => void;
   /** Logs a failure of ours (an exception that is not a `ResponseError`); default `log`. */
   logFailure?: (message: string) => void;
@@ -180,10 +183,12 @@ export async function apply(deps: RequestDeps, params: unknown, token: Cancellat
         signal: controller.signal,
         ...bound,
         allowMassArchive: p.allowMassArchive === true,
+        history: { dir: deps.historyDir, frontEnd: 'language-server', who: await deps.states.whoFor(a.settings.apiUrl), source: uri },
         onProgress: (done, total, message) =>
           progress?.report(total ? Math.round((done / total) * 100) : 100, `${done}/${total} ${message}`),
       });
     } catch (err) {
+      if (err instanceof HistoryError) throw new ResponseError(LSPErrorCodes.RequestFailed, err.message);
       if (err instanceof PlanRefusedError) {
         if (err.code === 'stale-plan') void deps.states.load(a.settings.apiUrl, a.project, { force: true });
         throw refused(err.message, err.code);
@@ -268,7 +273,7 @@ export async function listProjects(deps: RequestDeps, token: CancellationToken):
  * A request handler whose unexpected exceptions (not a `ResponseError`: a bug of ours) are logged
  * as failures and answered as `InternalError`; refusals and API errors pass unchanged.
  */
-function guarded<R>(deps: RequestDeps, method: string, f: (params: unknown, token: CancellationToken) => Promise<R>) {
+export function guarded<R>(deps: RequestDeps, method: string, f: (params: unknown, token: CancellationToken) => Promise<R>) {
   return async (params: unknown, token: CancellationToken): Promise<R> => {
     try {
       return await f(params, token);

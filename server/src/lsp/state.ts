@@ -9,6 +9,7 @@
  * - A failure becomes a `StateProblem` with a message saying what to do; the diagnostics show
  *   it as `state-unavailable` (docs/diagnostics.md, "Diagnostics").
  */
+import { tokenIdentity } from '../resim/login';
 import type { ProjectState } from '../sync/model';
 import type { ResimApi } from '../sync/port';
 import { createResimClient, type AuthProvider } from '../resim/index';
@@ -112,6 +113,19 @@ export class StateCache {
           message: `Live checks are off: the API URL ${url} is not usable (${err instanceof Error ? err.message.replace(/ Check the API URL.*$/, '') : String(err)}).`,
         },
       };
+    }
+  }
+
+  /**
+   * Who is signed in for `apiUrl`, for the sync history: the account the token's claims name
+   * (`tokenIdentity`), or undefined (opaque token, no credentials). Never the token itself.
+   */
+  async whoFor(apiUrl: string): Promise<string | undefined> {
+    const creds = this.opts.credentials.forApi(normalizeApiUrl(apiUrl));
+    try {
+      return creds.auth ? tokenIdentity(await creds.auth.getToken()).account : undefined;
+    } catch {
+      return undefined;
     }
   }
 

@@ -61,8 +61,6 @@ export interface ResimClientOptions {
 
 /** `ResimApi` plus what only the owner of the client needs. */
 export interface ResimClient extends ResimApi {
-  /** RemoveSystemsFromExperiences (docs/api.md): POST `/projects/{projectID}/systems/removeExperiences`, 204. */
-  removeSystemsFromExperiences(projectID: string, systemIDs: string[], experienceIDs: string[], signal?: AbortSignal): Promise<void>;
   /** Closes idle keep-alive connections. The client stays usable (new connections are opened). */
   close(): void;
 }

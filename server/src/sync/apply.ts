@@ -34,6 +34,12 @@ export interface ApplyOptions {
   cancelGraceMs?: number;
   /** `done` of `total` calls finished, with the last one's description. */
   onProgress?: (done: number, total: number, message: string) => void;
+  /**
+   * Observer of each call's outcome, told as soon as the call settles (the sync history,
+   * server/src/sync/history.ts, writes it down). `experienceID`: what a successful
+   * CreateExperience created. Must not throw.
+   */
+  onCall?: (call: ApplyCall, detail: { experienceID?: string }) => void;
 }
 
 /** A plan that must not be applied; `code` says why (protocol `PlanRefusal`). Nothing was written. */
@@ -67,7 +73,7 @@ export function countWriteCalls(plan: Plan): number {
   n += plan.experiences.filter((e) => e.action === 'restore' || e.action === 'archive' || e.thenArchive).length;
   n += Object.keys(plan.suiteMembers).length;
   n += plan.tags.reduce((k, t) => k + (t.addIDs.length ? 1 : 0) + t.removeIDs.length, 0);
-  n += plan.systems.filter((s) => s.addIDs.length).length;
+  n += plan.systems.filter((s) => s.addIDs.length).length + plan.systems.filter((s) => s.removeIDs?.length).length;
   return n;
 }
 
@@ -92,6 +98,7 @@ export async function applyPlan(api: ResimApi, plan: Plan, opts: ApplyOptions = 
 
   const record = (job: Job, call: Omit<ApplyCall, 'operation' | 'target'>): void => {
     calls.push({ operation: job.operation, target: job.target, ...call });
+    opts.onCall?.(calls[calls.length - 1], { experienceID: job.operation === 'CreateExperience' ? experienceIDs[job.target] : undefined });
     done += 1;
     opts.onProgress?.(done, total, `${job.operation} ${job.target}`);
   };
@@ -263,6 +270,19 @@ export async function applyPlan(api: ResimApi, plan: Plan, opts: ApplyOptions = 
         settle: async () => {
           const has = new Set(await api.listExperienceIDsForSystem(pid, s.systemID, false));
           return s.addIDs.every((x) => has.has(x));
+        },
+      });
+    if (s.removeIDs?.length)
+      memberJobs.push({
+        operation: 'RemoveSystemsFromExperiences',
+        target: `${s.name} (-${s.removeIDs.length})`,
+        run: (sig) => api.removeSystemsFromExperiences(pid, [s.systemID], s.removeIDs!, sig),
+        settle: async () => {
+          const has = new Set([
+            ...(await api.listExperienceIDsForSystem(pid, s.systemID, false)),
+            ...(await api.listExperienceIDsForSystem(pid, s.systemID, true)),
+          ]);
+          return s.removeIDs!.every((x) => !has.has(x));
         },
       });
   }

@@ -126,7 +126,9 @@ function sectionsOf(plan: PlanJson): Section[] {
   );
   sections.push(
     ...section('Systems', ['system', 'systems'], systems, (i) =>
-      [`- system ${mdCode(systems[i]!.name)}`, ...memberLines('\\+', systems[i]!.add)].join('\n'),
+      [`- system ${mdCode(systems[i]!.name)}`, ...memberLines('\\+', systems[i]!.add), ...memberLines('−', systems[i]!.remove ?? [])].join(
+        '\n',
+      ),
     ),
   );
   const suites = plan.testSuites.filter((s) => s.changed);

@@ -4,7 +4,7 @@
  * server/src/config/model.ts, the plan's JSON form in protocol/plan.ts. Plain data: no functions,
  * no classes, safe to `JSON.stringify`.
  */
-import type { DiagnosticCode, ExperienceAction, FieldChange, PlanSummary } from '../../../protocol';
+import type { DiagnosticCode, ExperienceAction, FieldChange, PlanSummary, UndoOf } from '../../../protocol';
 import type { ConfigPath } from '../config/model';
 import type { CreateExperienceInput, Experience, ExperienceField, TestSuite, UpdateExperienceFields } from '../resim/model';
 
@@ -69,6 +69,9 @@ export interface PlannedSystem {
   systemID: string;
   add: string[];
   addIDs: string[];
+  /** Only in an undo plan (docs/undo.md): names and IDs of experiences the system is removed from. */
+  remove?: string[];
+  removeIDs?: string[];
 }
 
 export interface PlannedTestSuite {
@@ -109,6 +112,8 @@ export interface Plan {
   stateFingerprint: string;
   /** Whether unlisted experiences are archived (`--no-archive` turns it off). */
   archiveUnlisted: boolean;
+  /** An undo plan's record and conflicts (server/src/sync/undo.ts); absent on a sync plan. */
+  undo?: UndoOf;
   summary: PlanSummary;
   experiences: PlannedExperience[];
   tags: PlannedTag[];

@@ -69,7 +69,7 @@ const isStr = (v: unknown): v is string => typeof v === 'string';
 const strList = (v: unknown): string[] => (Array.isArray(v) ? v.filter(isStr) : []);
 
 /** Config values as the API holds them, for comparing: absent optional values read as their zero. */
-function norm(field: ExperienceField, value: unknown): unknown {
+export function normalizeFieldValue(field: ExperienceField, value: unknown): unknown {
   switch (field) {
     case 'profile':
     case 'description':
@@ -97,21 +97,21 @@ function sameJson(a: unknown, b: unknown): boolean {
 }
 
 /** Whether the config's value of `field` equals the live one (absent optional values as their zero). */
-function sameValue(field: ExperienceField, want: unknown, have: unknown): boolean {
+export function sameFieldValue(field: ExperienceField, want: unknown, have: unknown): boolean {
   switch (field) {
     case 'name':
     case 'description':
     case 'profile':
     case 'cacheExempt':
     case 'containerTimeoutSeconds':
-      return norm(field, want) === norm(field, have);
+      return normalizeFieldValue(field, want) === normalizeFieldValue(field, have);
     case 'locations': {
       const a = (want ?? []) as unknown[];
       const b = (have ?? []) as unknown[];
       return a.length === b.length && a.every((x, i) => x === b[i]);
     }
     default:
-      return sameJson(norm(field, want), norm(field, have));
+      return sameJson(normalizeFieldValue(field, want), normalizeFieldValue(field, have));
   }
 }
 
@@ -138,7 +138,7 @@ function fieldDiff(
     const want = (cfg as unknown as Record<string, unknown>)[field];
     if (want === undefined) continue;
     const have = (live as unknown as Record<string, unknown>)[field];
-    if (sameValue(field, want, have)) continue;
+    if (sameFieldValue(field, want, have)) continue;
     changes.push({ field, before: have ?? null, after: want });
     (update ??= {})[field] = want;
     (mask ??= []).push(field);

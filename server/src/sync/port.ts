@@ -46,6 +46,11 @@ export interface ResimApi {
   listSystems(projectID: string, signal?: AbortSignal): Promise<System[]>;
   listExperienceIDsForSystem(projectID: string, systemID: string, archived: boolean, signal?: AbortSignal): Promise<string[]>;
   addSystemsToExperiences(projectID: string, systemIDs: string[], experienceIDs: string[], signal?: AbortSignal): Promise<void>;
+  /**
+   * RemoveSystemsFromExperiences (POST `systems/removeExperiences`, 204): only an undo removes a
+   * system membership (sync only adds systems: docs/sync-rules.md).
+   */
+  removeSystemsFromExperiences(projectID: string, systemIDs: string[], experienceIDs: string[], signal?: AbortSignal): Promise<void>;
   /** All unarchived test suites with their current members, all pages. */
   listTestSuites(projectID: string, signal?: AbortSignal): Promise<TestSuite[]>;
   reviseTestSuite(projectID: string, testSuiteID: string, experienceIDs: string[], signal?: AbortSignal): Promise<TestSuite>;

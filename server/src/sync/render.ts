@@ -9,7 +9,7 @@
  */
 import type { ConfigPath, SyncConfig } from '../config/model';
 import type { Plan } from './model';
-import { ACTION_SYMBOL, isNoOp, summaryLine, type PlanJson } from '../../../protocol';
+import { ACTION_SYMBOL, isNoOp, NOTHING_TO_UNDO_LINE, summaryLine, type PlanJson } from '../../../protocol';
 import { escapeVisible, quote } from '../security/text';
 
 /**
@@ -22,6 +22,7 @@ export function planToJson(plan: Plan, extra: { configFingerprint?: string } = {
     stateFingerprint: plan.stateFingerprint,
     ...(extra.configFingerprint ? { configFingerprint: extra.configFingerprint } : {}),
     archiveUnlisted: plan.archiveUnlisted,
+    ...(plan.undo ? { undo: plan.undo } : {}),
     summary: plan.summary,
     experiences: plan.experiences.map((e) => ({
       name: e.name,
@@ -33,7 +34,7 @@ export function planToJson(plan: Plan, extra: { configFingerprint?: string } = {
       ...(e.thenArchive ? { thenArchive: true } : {}),
     })),
     tags: plan.tags.map((t) => ({ name: t.name, add: t.add, remove: t.remove })),
-    systems: plan.systems.map((s) => ({ name: s.name, add: s.add })),
+    systems: plan.systems.map((s) => ({ name: s.name, add: s.add, ...(s.remove?.length ? { remove: s.remove } : {}) })),
     testSuites: plan.testSuites.map((s) => ({ name: s.name, before: s.before, after: s.after, changed: s.changed })),
     warnings: [...plan.warnings, ...plan.notices.filter((n) => n.severity === 'warning').map((n) => n.message)],
     massArchive: plan.massArchive,
@@ -62,11 +63,11 @@ export function renderPlanText(plan: Plan, style: Style = {}): string {
   const c = style.paint ?? ((_role: TextRole, s: string) => s);
   const out: string[] = [`ReSim project ${quote(plan.project.name)} (${escapeVisible(plan.project.id)})`, ''];
   if (isNoOp(plan.summary)) {
-    out.push(c('create', summaryLine(plan.summary)));
+    out.push(c('create', plan.undo ? NOTHING_TO_UNDO_LINE : summaryLine(plan.summary)));
     for (const w of plan.warnings) out.push(c('warning', `Warning: ${escapeVisible(w)}`));
     return out.join('\n') + '\n';
   }
-  out.push('Sync will perform these actions:', '');
+  out.push(plan.undo ? `Undo of ${escapeVisible(plan.undo.recordID)} will perform these actions:` : 'Sync will perform these actions:', '');
   for (const e of plan.experiences) {
     if (e.action === 'unchanged') continue;
     const label = `${ACTION_SYMBOL[e.action]} ${e.action.padEnd(7)} ${escapeVisible(e.name)}`;
@@ -105,6 +106,7 @@ export function renderPlanText(plan: Plan, style: Style = {}): string {
   for (const s of plan.systems) {
     out.push(`  ${c('update', `~ system ${quote(s.name)}`)}`);
     for (const n of s.add) out.push(`      ${c('create', `+ ${escapeVisible(n)}`)}`);
+    for (const n of s.remove ?? []) out.push(`      ${c('archive', `- ${escapeVisible(n)}`)}`);
   }
   out.push('', c('heading', summaryLine(plan.summary)));
   for (const w of plan.warnings) out.push(c('warning', `Warning: ${escapeVisible(w)}`));

@@ -7,12 +7,17 @@
 import { isDeepStrictEqual } from 'util';
 import { configErrorsRefusal, type PlanJson } from '../../../protocol';
 import type { ResimApi } from './port';
-import { applyPlan, ApplyResult, PlanRefusedError } from './apply';
+import { applyPlan, ApplyResult, PlanRefusedError, type ApplyOptions } from './apply';
 import { fingerprintConfig } from './fingerprint';
+import { HistoryError, recordedChanges, RecordWriter, type SyncRecord } from './history';
+import { computeUndoPlan } from './undo';
+import { normalizeApiUrl } from '../resim/url';
+import { planToJson } from './render';
+import { VERSION } from '../version';
 import { ingest, IngestOptions } from './ingest';
 import type { SyncConfig } from '../config/model';
 import type { Plan, ProjectState } from './model';
-import { computePlan } from './plan';
+import { computePlan, planHasChanges } from './plan';
 
 /** A project name or ID as the resim CLI resolves it (`ResimApi.resolveProject`), as `{id, name}`. */
 export async function resolveProject(api: ResimApi, nameOrID: string, signal?: AbortSignal): Promise<{ id: string; name: string }> {
@@ -135,8 +140,68 @@ function knownFields(saved: unknown, shape: unknown): unknown {
 }
 
 /**
- * Re-reads the state, re-plans, checks the guards against what was previewed, and applies.
- * @throws PlanRefusedError (nothing written), or the API client's ApiError while reading state.
+ * Where and how an apply is recorded in the sync history (docs/undo.md). `null` only in tests of
+ * the engine itself: every front end records.
+ */
+export interface HistoryOptions {
+  /** The history folder (`historyDir()`: --history-dir, RESIM_HISTORY_DIR, XDG state). */
+  dir: string;
+  /** `cli` or `language-server`. */
+  frontEnd: string;
+  /** The signed-in account when known; never a credential. */
+  who?: string;
+  /** The config file (path or URI). */
+  source?: string;
+  configFingerprint?: string;
+  /** The record an undo undoes. */
+  undoOf?: string;
+}
+
+/**
+ * Applies `plan` (computed from `state`) and records it in the sync history: the record's begin
+ * entry (plan, fingerprints, before values) is on disk before the first API write, each call's
+ * outcome as it settles, the result at the end. The one apply path of every front end. A plan
+ * that changes nothing makes no call and is not recorded (no `recordID`).
+ * @returns the apply's result and the record's ID.
+ * @throws HistoryError (the record cannot be written: nothing was applied), PlanRefusedError.
+ */
+export async function recordedApply(
+  api: ResimApi,
+  plan: Plan,
+  state: ProjectState,
+  opts: Omit<ApplyOptions, 'onCall'> & { history: HistoryOptions | null },
+): Promise<ApplyResult & { recordID?: string }> {
+  if (plan.errors.length) throw new PlanRefusedError(configErrorsRefusal(plan.errors.length), 'config-errors');
+  const h = planHasChanges(plan) ? opts.history : null; // a no-op makes no call: nothing to record
+  const writer = h
+    ? RecordWriter.create(h.dir, {
+        kind: h.undoOf ? 'undo' : 'sync',
+        ...(h.undoOf ? { undoOf: h.undoOf } : {}),
+        tool: `resim-sync ${VERSION}`,
+        frontEnd: h.frontEnd,
+        ...(h.who ? { who: h.who } : {}),
+        apiUrl: api.baseUrl,
+        project: plan.project,
+        ...(h.source ? { source: h.source } : {}),
+        stateFingerprint: plan.stateFingerprint,
+        ...(h.configFingerprint ? { configFingerprint: h.configFingerprint } : {}),
+        plan: planToJson(plan, h.configFingerprint ? { configFingerprint: h.configFingerprint } : {}),
+        changes: recordedChanges(plan, state),
+      })
+    : undefined;
+  try {
+    const result = await applyPlan(api, plan, { ...opts, onCall: (call, d) => writer?.call(call, d.experienceID) });
+    writer?.end(result);
+    return { ...result, ...(writer ? { recordID: writer.recordID } : {}) };
+  } finally {
+    writer?.close();
+  }
+}
+
+/**
+ * Re-reads the state, re-plans, checks the guards against what was previewed, and applies
+ * (recorded: `recordedApply`).
+ * @throws PlanRefusedError (nothing written), HistoryError, or the API client's ApiError while reading state.
  */
 export async function guardedApply(
   api: ResimApi,
@@ -146,10 +211,25 @@ export async function guardedApply(
     archiveUnlisted: boolean;
     signal?: AbortSignal;
     onProgress?: (done: number, total: number, message: string) => void;
+    history: HistoryOptions | null;
   } & GuardOptions,
-): Promise<{ plan: Plan; result: ApplyResult }> {
-  const { plan } = await planAgainstProject(api, project, config, { archiveUnlisted: opts.archiveUnlisted, signal: opts.signal });
+): Promise<{ plan: Plan; result: ApplyResult & { recordID?: string } }> {
+  const { plan, state } = await planAgainstProject(api, project, config, { archiveUnlisted: opts.archiveUnlisted, signal: opts.signal });
   assertApplicable(plan, opts, config);
-  const result = await applyPlan(api, plan, { signal: opts.signal, onProgress: opts.onProgress });
+  const history = opts.history && { ...opts.history, configFingerprint: fingerprintConfig(config, plan.archiveUnlisted) };
+  const result = await recordedApply(api, plan, state, { signal: opts.signal, onProgress: opts.onProgress, history });
   return { plan, result };
+}
+
+/**
+ * Reads the project of `record` as it is now and computes the undo plan (server/src/sync/undo.ts).
+ * @throws HistoryError when the record was made against another API URL; the API's errors.
+ */
+export async function planUndo(api: ResimApi, record: SyncRecord, opts: IngestOptions = {}): Promise<{ plan: Plan; state: ProjectState }> {
+  if (normalizeApiUrl(record.begin.apiUrl) !== normalizeApiUrl(api.baseUrl))
+    throw new HistoryError(
+      `Sync record ${record.begin.recordID} was made against ${record.begin.apiUrl}, not ${api.baseUrl}; undo it against the API it changed.`,
+    );
+  const state = await ingest(api, record.begin.project, opts);
+  return { plan: computeUndoPlan(record, state), state };
 }
