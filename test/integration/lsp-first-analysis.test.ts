@@ -65,8 +65,11 @@ describe('language server: first analysis on the fast path, then the incremental
       ds.some((d) => d.code === 'duplicate-experience-name'),
       'a cross-entry diagnostic, located',
     );
-    const hover = await lsp.hover(uri, posOf(text, 'cacheExempt', 1500, 2));
+    // On a value: the matched experience; on a key: what the field means (from the schema).
+    const hover = await lsp.hover(uri, posOf(text, 'cacheExempt: ', 1500, 'cacheExempt: '.length + 1));
     assert.ok(hover && JSON.stringify(hover.contents).includes('`exp-1500`'), JSON.stringify(hover));
+    const keyHover = await lsp.hover(uri, posOf(text, 'cacheExempt', 1500, 2));
+    assert.ok(keyHover && JSON.stringify(keyHover.contents).includes('boolean'), JSON.stringify(keyHover));
     const edits: [string, string][] = [
       ['cacheExempt: false\n', 'cacheExempt: maybe\n'],
       ['description: "Experience 1200"', 'description: ""'],
@@ -101,7 +104,7 @@ describe('language server: first analysis on the fast path, then the incremental
     lsp.open(uri, text);
     let ds = await lsp.diagnosticsFor(uri, () => true, 60_000);
     assert.deepEqual(published(ds), expected(text));
-    const hover = await lsp.hover(uri, posOf(text, 'description', 1000, 2));
+    const hover = await lsp.hover(uri, posOf(text, 'description: ', 1000, 'description: '.length + 2));
     assert.ok(hover && JSON.stringify(hover.contents).includes('`exp-1000`'), JSON.stringify(hover));
     const last = await lsp.hover(uri, posOf(text, 'name: exp-10150,', 0, 8));
     assert.ok(last && JSON.stringify(last.contents).includes('`exp-10150`'), JSON.stringify(last));
