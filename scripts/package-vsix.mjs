@@ -15,21 +15,8 @@ import { fileURLToPath } from 'url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** What the .vsix holds: the extension and its client bundles, the server, and the contributions' files. */
-export const VSIX_FILES = [
-  'dist/extension.js',
-  'dist/languageClient.js',
-  'dist/signInFlows.js',
-  'dist/server.js',
-  'dist/loadWorker.js',
-  'media/**',
-  'syntaxes/**',
-  'schema/*.json',
-  'language-configuration.json',
-  'README.md',
-  'CHANGELOG.md',
-  'LICENSE',
-];
+/** What the .vsix holds (scripts/vsix-files.json; test/unit/vsix-files.test.ts checks it holds every file the extension starts). */
+const VSIX_FILES = JSON.parse(fs.readFileSync(path.join(ROOT, 'scripts', 'vsix-files.json'), 'utf8'));
 
 const stage = path.join(ROOT, '.work', 'vsix');
 fs.rmSync(stage, { recursive: true, force: true });
