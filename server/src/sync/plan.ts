@@ -31,7 +31,14 @@ import { uuidKey } from '../util/uuid';
 import { fingerprintState } from './fingerprint';
 import { isNoOp, type FieldChange } from '../../../protocol';
 import type { ConfigExperience, SyncConfig } from '../config/model';
-import type { CreateExperienceInput, Experience, ExperienceField, UpdateExperienceFields } from '../resim/model';
+import type {
+  CreateExperienceInput,
+  CustomField,
+  EnvironmentVariable,
+  Experience,
+  ExperienceField,
+  UpdateExperienceFields,
+} from '../resim/model';
 import type {
   MemberSet,
   Plan,
@@ -68,59 +75,85 @@ export const NEW_ID_PREFIX = 'new:';
 const isStr = (v: unknown): v is string => typeof v === 'string';
 const strList = (v: unknown): string[] => (Array.isArray(v) ? v.filter(isStr) : []);
 
-/** Config values as the API holds them, for comparing: absent optional values read as their zero. */
-function norm(field: ExperienceField, value: unknown): unknown {
-  switch (field) {
-    case 'profile':
-    case 'description':
-    case 'name':
-      return value ?? '';
-    case 'locations':
-      return value ?? [];
-    case 'environmentVariables':
-      return ((value as { name: string; value: string }[] | undefined) ?? []).map((e) => ({ name: e?.name, value: e?.value }));
-    case 'cacheExempt':
-      return value ?? false;
-    case 'containerTimeoutSeconds':
-      return value ?? 0;
-    case 'customFields':
-      return [...((value as { name: string; type: string; values: string[] }[] | undefined) ?? [])]
-        .map((f) => ({ name: String(f?.name ?? '').toLowerCase(), type: f?.type, values: f?.values ?? [] }))
-        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    default:
-      return value;
-  }
+/**
+ * Whether two lists hold equal items in the same order (`same` compares one pair of items).
+ * Order is significant for locations, environment variables and custom-field values (docs/api.md).
+ */
+function sameList<T>(a: readonly T[], b: readonly T[], same: (x: T, y: T) => boolean): boolean {
+  return a.length === b.length && a.every((x, i) => same(x, b[i]));
 }
 
-function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+const sameString = (a: string, b: string) => a === b;
+
+/** An environment variable as compared: name and value only (the API may add nothing else). */
+const sameEnv = (a: EnvironmentVariable, b: EnvironmentVariable) => a?.name === b?.name && a?.value === b?.value;
+
+/** Custom fields keyed by lower-cased name (names are case-insensitive, docs/api.md), sorted by that key. */
+function customFieldsByName(fields: readonly CustomField[]): { key: string; field: CustomField }[] {
+  return fields
+    .map((field) => ({ key: String(field?.name ?? '').toLowerCase(), field }))
+    .sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
 }
 
-/** Whether the config's value of `field` equals the live one (absent optional values as their zero). */
-function sameValue(field: ExperienceField, want: unknown, have: unknown): boolean {
-  switch (field) {
-    case 'name':
-    case 'description':
-    case 'profile':
-    case 'cacheExempt':
-    case 'containerTimeoutSeconds':
-      return norm(field, want) === norm(field, have);
-    case 'locations': {
-      const a = (want ?? []) as unknown[];
-      const b = (have ?? []) as unknown[];
-      return a.length === b.length && a.every((x, i) => x === b[i]);
-    }
-    default:
-      return sameJson(norm(field, want), norm(field, have));
-  }
+const sameCustomFields = (a: readonly CustomField[], b: readonly CustomField[]) =>
+  sameList(
+    customFieldsByName(a),
+    customFieldsByName(b),
+    (x, y) => x.key === y.key && x.field?.type === y.field?.type && sameList(x.field?.values ?? [], y.field?.values ?? [], sameString),
+  );
+
+/**
+ * One updatable experience field: whether the config must set it (`required`: the schema's
+ * `description` and `locations`; the others are optional and left alone when omitted, and `name`
+ * is compared only for a rename), and `same`, whether the config's value equals the live one, an
+ * absent live value reading as the API's zero ('' / [] / false / 0).
+ */
+interface FieldRule<F extends ExperienceField> {
+  required: boolean;
+  same(want: NonNullable<ConfigExperience[F]>, have: Experience[F] | undefined): boolean;
 }
 
-/** The API fields a config entry sets: required ones always, optional ones only when present. */
-const REQUIRED_FIELDS: ExperienceField[] = ['description', 'locations'];
-const OPTIONAL_FIELDS: ExperienceField[] = ['profile', 'environmentVariables', 'cacheExempt', 'containerTimeoutSeconds', 'customFields'];
+/**
+ * The experience fields sync updates, in update-mask order (docs/sync-rules.md, "Fields"): the
+ * one table that `fieldDiff`, `createInput` and `createChanges` read. Tag and system membership
+ * are not `UpdateExperience` fields: `planExperiences` diffs them against the state's memberships.
+ */
+export const EXPERIENCE_FIELDS: { readonly [F in ExperienceField]: FieldRule<F> } = {
+  name: { required: true, same: (want, have) => want === (have ?? '') },
+  description: { required: true, same: (want, have) => want === (have ?? '') },
+  locations: { required: true, same: (want, have) => sameList(want, have ?? [], sameString) },
+  profile: { required: false, same: (want, have) => want === (have ?? '') },
+  environmentVariables: { required: false, same: (want, have) => sameList(want, have ?? [], sameEnv) },
+  cacheExempt: { required: false, same: (want, have) => want === (have ?? false) },
+  containerTimeoutSeconds: { required: false, same: (want, have) => want === (have ?? 0) },
+  customFields: { required: false, same: (want, have) => sameCustomFields(want, have ?? []) },
+};
 
-const DIFF_FIELDS: ExperienceField[] = [...REQUIRED_FIELDS, ...OPTIONAL_FIELDS];
-const DIFF_FIELDS_RENAMED: ExperienceField[] = ['name', ...DIFF_FIELDS];
+/** The fields in update-mask order; those a config entry always sets; the optional ones. */
+const FIELD_ORDER = Object.keys(EXPERIENCE_FIELDS) as ExperienceField[];
+const DIFF_FIELDS = FIELD_ORDER.filter((f) => f !== 'name');
+const OPTIONAL_FIELDS = FIELD_ORDER.filter((f) => !EXPERIENCE_FIELDS[f].required);
+
+/**
+ * Compares one field of an entry with the live experience: when the entry sets it and it differs,
+ * records the change and puts the config's value in `update` and the field in `mask`.
+ */
+function diffField<F extends ExperienceField>(
+  field: F,
+  cfg: ConfigExperience,
+  live: Experience,
+  changes: FieldChange[],
+  update: UpdateExperienceFields,
+  mask: ExperienceField[],
+): void {
+  const want = cfg[field];
+  if (want === undefined) return;
+  const have = live[field];
+  if (EXPERIENCE_FIELDS[field].same(want, have)) return;
+  changes.push({ field, before: have ?? null, after: want });
+  update[field] = want;
+  mask.push(field);
+}
 
 /**
  * Appends the config's changes to `live` to `changes` (omitted optional fields are left alone);
@@ -132,26 +165,21 @@ function fieldDiff(
   renamed: boolean,
   changes: FieldChange[],
 ): Plan['updateInputs'][string] | undefined {
-  let update: Record<string, unknown> | undefined;
-  let mask: ExperienceField[] | undefined;
-  for (const field of renamed ? DIFF_FIELDS_RENAMED : DIFF_FIELDS) {
-    const want = (cfg as unknown as Record<string, unknown>)[field];
-    if (want === undefined) continue;
-    const have = (live as unknown as Record<string, unknown>)[field];
-    if (sameValue(field, want, have)) continue;
-    changes.push({ field, before: have ?? null, after: want });
-    (update ??= {})[field] = want;
-    (mask ??= []).push(field);
-  }
-  return update && mask ? { experience: update as UpdateExperienceFields, updateMask: mask } : undefined;
+  const update: UpdateExperienceFields = {};
+  const updateMask: ExperienceField[] = [];
+  for (const field of renamed ? FIELD_ORDER : DIFF_FIELDS) diffField(field, cfg, live, changes, update, updateMask);
+  return updateMask.length ? { experience: update, updateMask } : undefined;
+}
+
+/** Copies an optional field the entry sets into a create's input. */
+function copyField<F extends ExperienceField>(field: F, cfg: ConfigExperience, input: UpdateExperienceFields): void {
+  const v = cfg[field];
+  if (v !== undefined) input[field] = v;
 }
 
 function createInput(cfg: ConfigExperience, tagIDs: string[], systemIDs: string[]): CreateExperienceInput {
   const input: CreateExperienceInput = { name: cfg.name, description: cfg.description ?? '', locations: cfg.locations ?? [] };
-  for (const f of OPTIONAL_FIELDS) {
-    const v = (cfg as unknown as Record<string, unknown>)[f];
-    if (v !== undefined) (input as unknown as Record<string, unknown>)[f] = v;
-  }
+  for (const f of OPTIONAL_FIELDS) copyField(f, cfg, input);
   if (tagIDs.length) input.experienceTagIDs = tagIDs;
   if (systemIDs.length) input.systemIDs = systemIDs;
   return input;
@@ -159,8 +187,8 @@ function createInput(cfg: ConfigExperience, tagIDs: string[], systemIDs: string[
 
 function createChanges(cfg: ConfigExperience): FieldChange[] {
   const changes: FieldChange[] = [];
-  for (const f of ['description', 'locations', ...OPTIONAL_FIELDS] as const) {
-    const v = (cfg as unknown as Record<string, unknown>)[f];
+  for (const f of DIFF_FIELDS) {
+    const v = cfg[f];
     if (v !== undefined) changes.push({ field: f, before: null, after: v });
   }
   const tags = strList(cfg.tags);
