@@ -3,7 +3,7 @@
  * applying LSP-style text edits.
  */
 import { stringify } from 'yaml';
-import type { ConfigDiagnostic, Position, Range, TextEdit } from './types';
+import type { ConfigDiagnostic, Position, TextEdit } from './types';
 
 /** Offsets at which each line starts (`\n` ends a line; a `\r` before it stays in the line). */
 export function lineStarts(text: string): number[] {
@@ -46,10 +46,6 @@ export function offsetAt(starts: readonly number[], text: string, pos: Position)
 
 export function comparePositions(a: Position, b: Position): number {
   return a.line - b.line || a.character - b.character;
-}
-
-export function rangeContains(r: Range, p: Position): boolean {
-  return comparePositions(r.start, p) <= 0 && comparePositions(p, r.end) <= 0;
 }
 
 /**

@@ -15,7 +15,7 @@ import type { ResimApi } from './port';
 import type { Plan } from './model';
 import { NEW_ID_PREFIX } from './plan';
 
-export type { ApplyCall, ApplyResult } from '../../../protocol';
+export type { ApplyResult } from '../../../protocol';
 
 export interface ApplyOptions {
   signal?: AbortSignal;

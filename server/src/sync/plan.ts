@@ -103,36 +103,32 @@ const sameCustomFields = (a: readonly CustomField[], b: readonly CustomField[]) 
   );
 
 /**
- * One updatable experience field: whether the config must set it (`required`: the schema's
- * `description` and `locations`; the others are optional and left alone when omitted, and `name`
- * is compared only for a rename), and `same`, whether the config's value equals the live one, an
- * absent live value reading as the API's zero ('' / [] / false / 0).
+ * Whether an entry's value of one updatable field equals the live one: `want` is the config's
+ * value (the entry sets the field; an omitted optional field is left alone and never compared),
+ * `have` the live one, an absent live value reading as the API's zero ('' / [] / false / 0).
  */
-interface FieldRule<F extends ExperienceField> {
-  required: boolean;
-  same(want: NonNullable<ConfigExperience[F]>, have: Experience[F] | undefined): boolean;
-}
+type SameValue<F extends ExperienceField> = (want: NonNullable<ConfigExperience[F]>, have: Experience[F] | undefined) => boolean;
 
 /**
- * The experience fields sync updates, in update-mask order (docs/sync-rules.md, "Fields"): the
- * one table that `fieldDiff`, `createInput` and `createChanges` read. Tag and system membership
- * are not `UpdateExperience` fields: `planExperiences` diffs them against the state's memberships.
+ * The experience fields sync updates, in update-mask order (docs/sync-rules.md, "Fields"), each
+ * with its comparison: the one table that `fieldDiff`, `createInput` and `createChanges` read.
+ * The name is compared too: equal for an entry matched by name, different for a rename.
+ * Tag and system membership are not `UpdateExperience` fields: `planExperiences` diffs them.
  */
-export const EXPERIENCE_FIELDS: { readonly [F in ExperienceField]: FieldRule<F> } = {
-  name: { required: true, same: (want, have) => want === (have ?? '') },
-  description: { required: true, same: (want, have) => want === (have ?? '') },
-  locations: { required: true, same: (want, have) => sameList(want, have ?? [], sameString) },
-  profile: { required: false, same: (want, have) => want === (have ?? '') },
-  environmentVariables: { required: false, same: (want, have) => sameList(want, have ?? [], sameEnv) },
-  cacheExempt: { required: false, same: (want, have) => want === (have ?? false) },
-  containerTimeoutSeconds: { required: false, same: (want, have) => want === (have ?? 0) },
-  customFields: { required: false, same: (want, have) => sameCustomFields(want, have ?? []) },
+export const EXPERIENCE_FIELDS: { readonly [F in ExperienceField]: SameValue<F> } = {
+  name: (want, have) => want === have,
+  description: (want, have) => want === (have ?? ''),
+  locations: (want, have) => sameList(want, have ?? [], sameString),
+  profile: (want, have) => want === (have ?? ''),
+  environmentVariables: (want, have) => sameList(want, have ?? [], sameEnv),
+  cacheExempt: (want, have) => want === (have ?? false),
+  containerTimeoutSeconds: (want, have) => want === (have ?? 0),
+  customFields: (want, have) => sameCustomFields(want, have ?? []),
 };
 
-/** The fields in update-mask order; those a config entry always sets; the optional ones. */
+/** The fields in update-mask order; those a create sets besides the name. */
 const FIELD_ORDER = Object.keys(EXPERIENCE_FIELDS) as ExperienceField[];
-const DIFF_FIELDS = FIELD_ORDER.filter((f) => f !== 'name');
-const OPTIONAL_FIELDS = FIELD_ORDER.filter((f) => !EXPERIENCE_FIELDS[f].required);
+const CREATE_FIELDS = FIELD_ORDER.filter((f) => f !== 'name');
 
 /**
  * Compares one field of an entry with the live experience: when the entry sets it and it differs,
@@ -149,7 +145,7 @@ function diffField<F extends ExperienceField>(
   const want = cfg[field];
   if (want === undefined) return;
   const have = live[field];
-  if (EXPERIENCE_FIELDS[field].same(want, have)) return;
+  if (EXPERIENCE_FIELDS[field](want, have)) return;
   changes.push({ field, before: have ?? null, after: want });
   update[field] = want;
   mask.push(field);
@@ -159,15 +155,10 @@ function diffField<F extends ExperienceField>(
  * Appends the config's changes to `live` to `changes` (omitted optional fields are left alone);
  * returns the UpdateExperience body, or undefined when no API field changes.
  */
-function fieldDiff(
-  cfg: ConfigExperience,
-  live: Experience,
-  renamed: boolean,
-  changes: FieldChange[],
-): Plan['updateInputs'][string] | undefined {
+function fieldDiff(cfg: ConfigExperience, live: Experience, changes: FieldChange[]): Plan['updateInputs'][string] | undefined {
   const update: UpdateExperienceFields = {};
   const updateMask: ExperienceField[] = [];
-  for (const field of renamed ? FIELD_ORDER : DIFF_FIELDS) diffField(field, cfg, live, changes, update, updateMask);
+  for (const field of FIELD_ORDER) diffField(field, cfg, live, changes, update, updateMask);
   return updateMask.length ? { experience: update, updateMask } : undefined;
 }
 
@@ -179,7 +170,7 @@ function copyField<F extends ExperienceField>(field: F, cfg: ConfigExperience, i
 
 function createInput(cfg: ConfigExperience, tagIDs: string[], systemIDs: string[]): CreateExperienceInput {
   const input: CreateExperienceInput = { name: cfg.name, description: cfg.description ?? '', locations: cfg.locations ?? [] };
-  for (const f of OPTIONAL_FIELDS) copyField(f, cfg, input);
+  for (const f of CREATE_FIELDS) copyField(f, cfg, input);
   if (tagIDs.length) input.experienceTagIDs = tagIDs;
   if (systemIDs.length) input.systemIDs = systemIDs;
   return input;
@@ -187,7 +178,7 @@ function createInput(cfg: ConfigExperience, tagIDs: string[], systemIDs: string[
 
 function createChanges(cfg: ConfigExperience): FieldChange[] {
   const changes: FieldChange[] = [];
-  for (const f of DIFF_FIELDS) {
+  for (const f of CREATE_FIELDS) {
     const v = cfg[f];
     if (v !== undefined) changes.push({ field: f, before: null, after: v });
   }
@@ -207,6 +198,7 @@ const namesOf = (ids: readonly string[], names: Map<string, string>): string[] =
 
 function didYouMean(name: string, candidates: Iterable<string>): string {
   const c = closestName(name, candidates);
+  // Stryker disable next-line StringLiteral: message text
   return c ? ` Did you mean ${quote(c)}?` : '';
 }
 
@@ -322,11 +314,13 @@ function matchExperiences(ctx: PlanContext): Matching {
         const owner = byID.get(wantID);
         errors.push({
           code: 'name-taken',
+          // Stryker disable StringLiteral: message text
           message:
             `Experience ${quote(cfg.name)} has experienceID ${wantID}` +
             (owner ? ` (now named ${quote(owner.name)})` : '') +
             `, but the name ${quote(cfg.name)} belongs to another experience (${named.experienceID}${named.archived ? ', archived' : ''}). ` +
             `Names are unique in a project, archived experiences included: choose another name, or remove the experienceID to update ${named.experienceID}.`,
+          // Stryker restore StringLiteral
           path: ['experiences', index, 'name'],
         });
         matchByName.set(cfg.name, { index, cfg, live: null, matchedBy: null, failed: true });
@@ -336,6 +330,7 @@ function matchExperiences(ctx: PlanContext): Matching {
       if (prior !== undefined) {
         errors.push({
           code: 'ambiguous-match',
+          // Stryker disable next-line StringLiteral: message text
           message: `Experience ${quote(cfg.name)} matches ${named.experienceID} by name, but that experience is already matched by entry ${quote(experiencesCfg[prior].name)} (by experienceID). One live experience cannot be two entries: rename one of them.`,
           path: ['experiences', index, 'name'],
           related: [{ path: ['experiences', prior, 'experienceID'], message: 'already matched here' }],
@@ -351,6 +346,7 @@ function matchExperiences(ctx: PlanContext): Matching {
       if (!live) {
         errors.push({
           code: 'unknown-experience-id',
+          // Stryker disable next-line StringLiteral: message text
           message: `No experience with ID ${wantID} in project ${quote(state.project.name)}. Remove the experienceID to create ${quote(cfg.name)} as a new experience, or correct the ID.`,
           path: ['experiences', index, 'experienceID'],
         });
@@ -361,6 +357,7 @@ function matchExperiences(ctx: PlanContext): Matching {
       if (prior !== undefined) {
         errors.push({
           code: 'ambiguous-match',
+          // Stryker disable next-line StringLiteral: message text
           message: `experienceID ${wantID} (${quote(live.name)}) is already matched by entry ${quote(experiencesCfg[prior].name)}. One live experience cannot be two entries.`,
           path: ['experiences', index, 'experienceID'],
           related: [{ path: ['experiences', prior, 'name'], message: 'already matched here' }],
@@ -399,6 +396,7 @@ function referencedIDs(ctx: PlanContext, m: Match, kind: 'tags' | 'systems'): st
     const what = kind === 'tags' ? 'Tag' : 'System';
     errors.push({
       code: kind === 'tags' ? 'unknown-tag' : 'unknown-system',
+      // Stryker disable next-line StringLiteral: message text
       message: `${what} ${quote(n)} does not exist in project ${quote(state.project.name)}.${didYouMean(n, known.keys())} Sync does not create ${kind}: create it in ReSim first.`,
       path: ['experiences', m.index, kind, j],
     });
@@ -417,6 +415,7 @@ function managedTagIDsOf(ctx: PlanContext): Set<string> {
     else
       errors.push({
         code: 'unknown-managed-tag',
+        // Stryker disable next-line StringLiteral: message text
         message: `Managed tag ${quote(t)} does not exist in project ${quote(state.project.name)}.${didYouMean(t, tagByName.keys())}`,
         path: ['managedExperienceTags', k],
       });
@@ -501,7 +500,7 @@ function planExperiences(ctx: PlanContext, { matches }: Matching, managedTagIDs:
     const tagIDs = referencedIDs(ctx, m, 'tags');
     const systemIDs = referencedIDs(ctx, m, 'systems');
     const changes: FieldChange[] = [];
-    const update = fieldDiff(m.cfg, live, live.name !== m.cfg.name, changes);
+    const update = fieldDiff(m.cfg, live, changes);
     if (update) updateInputs[live.experienceID] = update;
 
     // Tags: add listed ones, remove managed ones not listed. Names are only built for a change.
@@ -542,6 +541,7 @@ function planExperiences(ctx: PlanContext, { matches }: Matching, managedTagIDs:
       action = 'restore';
       notices.push({
         code: 'will-restore',
+        // Stryker disable next-line StringLiteral: message text
         message: `Experience ${quote(live.name)} (${live.experienceID}) is archived; sync will restore it.`,
         path: ['experiences', m.index, 'name'],
         severity: 'information',
@@ -571,14 +571,17 @@ function planUnlisted(ctx: PlanContext, { matchOfLive }: Matching, options: Plan
     if (unlisted.length)
       notices.push({
         code: 'will-archive',
+        // Stryker disable StringLiteral: message text
         message: `Sync will archive ${unlisted.length} experience${unlisted.length === 1 ? '' : 's'} of project ${quote(state.project.name)} that this file does not list: ${unlisted
           .slice(0, 5)
           .map((e) => quote(e.name))
           .join(', ')}${unlisted.length > 5 ? ', …' : ''}. Add them to the file, or turn archiving of unlisted experiences off.`,
+        // Stryker restore StringLiteral
         path: ['experiences'],
         severity: 'warning',
       });
   } else if (unlisted.length) {
+    // Stryker disable next-line StringLiteral: message text
     warnings.push(`${unlisted.length} experience${unlisted.length === 1 ? '' : 's'} not in the config kept (archiving is off).`);
   }
 }
@@ -614,6 +617,7 @@ function planTestSuites(
     if (!live) {
       errors.push({
         code: 'unknown-test-suite',
+        // Stryker disable next-line StringLiteral: message text
         message: `Test suite ${quote(s.name)} does not exist in project ${quote(state.project.name)}.${didYouMean(s.name, suiteByName.keys())} Sync revises existing test suites; it does not create them.`,
         path: ['managedTestSuites', k, 'name'],
       });
@@ -627,6 +631,7 @@ function planTestSuites(
       if (m?.cfg.archived === true) {
         errors.push({
           code: 'archived-experience-in-suite',
+          // Stryker disable next-line StringLiteral: message text
           message: `Test suite ${quote(s.name)} lists ${quote(n)}, which the config marks archived: true. A test suite can only hold unarchived experiences.`,
           path: ['managedTestSuites', k, 'experiences', j],
         });
@@ -648,11 +653,13 @@ function planTestSuites(
       ok = false;
       errors.push({
         code: 'suite-experience-not-found',
+        // Stryker disable StringLiteral: message text
         message:
           `Test suite ${quote(s.name)} lists ${quote(n)}, which is not under experiences in this file` +
           (kept && !kept.archived && !matchOfLive.has(kept)
             ? ` and which sync archives (archiving is on). Add ${quote(n)} under experiences, or turn archiving off (--no-archive / resim.archiveUnlisted) to keep it.`
             : ` nor an unarchived experience of project ${quote(state.project.name)}.${didYouMean(n, matchByName.keys())} Add it under experiences, or remove it from the suite.`),
+        // Stryker restore StringLiteral
         path: ['managedTestSuites', k, 'experiences', j],
       });
     });
