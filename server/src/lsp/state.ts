@@ -15,7 +15,7 @@ import { createResimClient, type AuthProvider } from '../resim/index';
 import { apiProblem, notSignedIn, type ProblemCode } from '../resim/problems';
 import { readProject } from '../sync/service';
 import type { CredentialStore } from './credentials';
-import { apiUrlKey as normalizeApiUrl } from '../resim/url';
+import { apiUrlKey } from '../resim/url';
 
 /** Why live checks are off: no project, an untrusted workspace, or a `ProblemCode` of the API (resim/problems.ts). */
 export type StateProblemReason = 'no-project' | 'untrusted' | ProblemCode;
@@ -60,7 +60,7 @@ interface Entry {
 }
 
 export function stateKey(apiUrl: string, project: string): string {
-  return `${normalizeApiUrl(apiUrl)}\u0000${project}`;
+  return `${apiUrlKey(apiUrl)}\u0000${project}`;
 }
 
 /** The client-neutral sentence for a failed API call (resim/problems.ts); the code is `apiProblem(err).code`. */
@@ -91,7 +91,7 @@ export class StateCache {
    * credentials). Used by the cache and by the custom requests (clone, list projects, apply).
    */
   apiFor(apiUrl: string): { api: ResimApi; problem?: undefined } | { api?: undefined; problem: StateProblem } {
-    const url = normalizeApiUrl(apiUrl);
+    const url = apiUrlKey(apiUrl);
     if (!this.trusted)
       return {
         problem: {
@@ -147,7 +147,7 @@ export class StateCache {
 
   /** Forces a new read of every cached key matching `apiUrl` (all when omitted). */
   refreshAll(apiUrl?: string): Promise<StateSnapshot[]> {
-    const url = apiUrl ? normalizeApiUrl(apiUrl) : undefined;
+    const url = apiUrl ? apiUrlKey(apiUrl) : undefined;
     const jobs: Promise<StateSnapshot>[] = [];
     for (const e of this.entries.values()) {
       if (url && e.snapshot.apiUrl !== url) continue;
@@ -190,7 +190,7 @@ export class StateCache {
   }
 
   private entry(apiUrl: string, project: string): Entry {
-    const url = normalizeApiUrl(apiUrl);
+    const url = apiUrlKey(apiUrl);
     const key = stateKey(url, project);
     let e = this.entries.get(key);
     if (!e) {
