@@ -13,7 +13,18 @@ const common = {
   legalComments: 'none',
 };
 
+// The GitHub Action (action.yml, server/src/ci/github.ts). `--action` builds only its committed
+// bundle, action/dist/index.js (`npm run build:action`; `--action-outfile=F` writes it elsewhere, for
+// the test that the committed bundle is up to date); a plain build puts a copy in dist/ for the tests.
+const action = { ...common, entryPoints: ['server/src/ci/github.ts'] };
+const actionOut = process.argv.find((a) => a.startsWith('--action-outfile='))?.slice('--action-outfile='.length);
+if (process.argv.includes('--action')) {
+  await esbuild.build({ ...action, outfile: actionOut ?? 'action/dist/index.js', minify: true, sourcemap: false });
+  process.exit(0);
+}
+
 await Promise.all([
+  esbuild.build({ ...action, outfile: 'dist/action.js' }),
   // The language client is a bundle of its own, loaded after activation (client/src/lazy.ts).
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
   esbuild.build({ ...common, entryPoints: ['client/src/languageClient.ts'], outfile: 'dist/languageClient.js', external: ['vscode'] }),

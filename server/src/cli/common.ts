@@ -27,8 +27,20 @@ import { paint } from './style';
 /** Exit codes (README "Command line"): 0 done / no changes, 1 error, 2 changes (`--detailed-exitcode`), 3 refused by a guard. */
 export const EXIT = { ok: 0, error: 1, changes: 2, refused: 3 } as const;
 
-/** An error the CLI reports as one clear message and an exit code (no stack trace). */
-export class CliError extends UserError {}
+/**
+ * An error the CLI reports as one clear message and an exit code (no stack trace); `code` names
+ * it in the `--json` output (`{"errors": [{code, message}]}`), default `bad-input`. An empty
+ * message means the problems were already printed.
+ */
+export class CliError extends UserError {
+  constructor(
+    message: string,
+    exitCode: number = EXIT.error,
+    readonly code: string = 'bad-input',
+  ) {
+    super(message, exitCode);
+  }
+}
 
 export interface GlobalOpts {
   url?: string;
@@ -74,6 +86,8 @@ export function makeAuth(g: GlobalOpts): AuthProvider {
   if (!auth)
     throw new CliError(
       `No ReSim credentials. Run \`resim-sync login\`, or: ${NO_CREDENTIALS_HINT} Client credentials may also be given as --client-id/--client-secret.`,
+      EXIT.error,
+      'not-signed-in',
     );
   return auth;
 }

@@ -24,3 +24,20 @@ export function problemsJson(problems: Problem[]): string {
   const warnings = of('warning');
   return JSON.stringify({ errors: of('error'), ...(warnings.length ? { warnings } : {}) }, null, 2);
 }
+
+/**
+ * The JSON of a failure that is not a config problem (an API failure, bad input, a refusal), in
+ * the shape of `problemsJson` so that stdout is always parseable with `--json`:
+ * `{"errors": [{code, message, line: null, column: null}]}`. `code` is the API problem's code
+ * (server/src/resim/problems.ts), a guard's refusal code, or `usage` / `bad-input` / `internal-error`.
+ */
+export function failureJson(code: string, message: string): string {
+  return JSON.stringify({ errors: [{ code, message, line: null, column: null }] }, null, 2);
+}
+
+/** Whether the command line asks for JSON on stdout (`--json`, `--format json`, `--format=json`; before `--`). */
+export function wantsJson(argv: string[]): boolean {
+  const end = argv.indexOf('--');
+  const args = end === -1 ? argv : argv.slice(0, end);
+  return args.some((a, i) => a === '--json' || a === '--format=json' || (a === '--format' && args[i + 1] === 'json'));
+}

@@ -1,7 +1,10 @@
 /**
  * `resim-sync validate`: check a config statically, and against the project with `--project`; `--fix` repairs tabs and snake_case keys.
+ * `--format` prints the problems as compiler-style lines (`text`, default), JSON (`json`, alias
+ * `--json`), SARIF 2.1.0 (`sarif`) or GitHub workflow commands (`github`): cli/annotations.ts.
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { problemsSarif, writeGithubAnnotations } from './annotations';
 import { fixConfig, loadConfig, withDiagnostics } from '../config';
 import { resolveProjectRef } from '../resim/connection';
 import type { Plan } from '../sync/model';
@@ -19,8 +22,10 @@ export function registerValidate(program: Command): void {
     .addOption(projectOpt())
     .option('--fix', 'apply the safe fixes (tabs → spaces, snake_case → camelCase), keeping comments')
     .option('--no-archive', 'with --project: do not count unlisted experiences as archived')
-    .option('--json', 'print errors as JSON')
-    .action(async (o: { config?: string; project?: string; fix?: boolean; archive: boolean; json?: boolean }) => {
+    .addOption(new Option('--format <format>', 'how problems are printed').choices(['text', 'json', 'sarif', 'github']).default('text'))
+    .option('--json', 'print errors as JSON (same as --format json)')
+    .action(async (o: { config?: string; project?: string; fix?: boolean; archive: boolean; format: string; json?: boolean }) => {
+      const format = o.json ? 'json' : o.format;
       const read = readConfigFile(o.config);
       const { file, bytes } = read;
       let text = read.text;
@@ -41,9 +46,11 @@ export function registerValidate(program: Command): void {
       if (ref && loaded.ok) plan = (await livePlan(program.opts<GlobalOpts>(), ref, loaded, o.archive)).plan;
       const problems = collectProblems(loaded, plan?.errors, plan?.notices);
       const errors = problems.filter((p) => p.severity === 'error').length;
-      if (o.json) process.stdout.write(problemsJson(problems) + '\n');
+      if (format === 'json') process.stdout.write(problemsJson(problems) + '\n');
+      else if (format === 'sarif') process.stdout.write(JSON.stringify(problemsSarif(file, problems), null, 2) + '\n');
+      else if (format === 'github') writeGithubAnnotations(file, problems);
       else if (problems.length) process.stdout.write(formatProblems(file, problems, style) + '\n');
-      if (!o.json) {
+      if (format === 'text') {
         const n = loaded.config.experiences.length;
         process.stdout.write(
           errors

@@ -8,45 +8,13 @@
  * IDs, names and values go into code spans instead (`mdCode`): CommonMark shows a code span's
  * content literally (no escapes are processed inside it), so a client that renders little or no
  * markdown (eglot, Neovim's floating window) still shows and copies them verbatim.
+ *
+ * `md`, `mdCode` and `mdValue` live in security/markdown.ts (shared with the plan's Markdown,
+ * sync/markdown.ts) and are re-exported here.
  */
-import { escapeVisible } from '../security/text';
-import { itemText } from '../sync/valueText';
 
-const PUNCTUATION = /[!-/:-@[-`{-~]/g;
-
-/** `s` as literal Markdown text, single line, at most `max` characters (then "…"). */
-export function md(s: unknown, max = 300): string {
-  let t = typeof s === 'string' ? s : s === undefined ? 'undefined' : (JSON.stringify(s) ?? String(s));
-  t = t.replace(/[\r\n\t\u2028\u2029]+/g, ' ');
-  if (t.length > max) t = t.slice(0, max) + '…';
-  t = escapeVisible(t); // control, bidi and invisible characters as visible escapes (security/text.ts)
-  return t.replace(PUNCTUATION, '\\$&');
-}
-
-/**
- * `s` as a CommonMark code span, single line, at most `max` characters (then "…"): fenced by one
- * more backtick than the longest backtick run inside, padded with a space when it starts or ends
- * with a backtick or a space (CommonMark strips one such space on each side).
- */
-export function mdCode(s: unknown, max = 300): string {
-  let t = typeof s === 'string' ? s : s === undefined ? 'undefined' : (JSON.stringify(s) ?? String(s));
-  t = t.replace(/[\r\n\t\u2028\u2029]+/g, ' ');
-  if (t.length > max) t = t.slice(0, max) + '…';
-  const longest = Math.max(0, ...(t.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = '`'.repeat(longest + 1);
-  const pad = /^[` ]|[` ]$/.test(t) ? ' ' : '';
-  return `${fence}${pad}${t}${pad}${fence}`;
-}
-
-/**
- * A JSON value (a field's before/after) as a code span; a list of objects (environment
- * variables, custom fields) item by item as a person reads it (`NAME=value, …`; sync/valueText.ts).
- */
-export function mdValue(v: unknown, max = 200): string {
-  if (v === null || v === undefined) return '*(unset)*';
-  if (Array.isArray(v) && v.length && v.every((x) => x && typeof x === 'object')) return mdCode(v.map(itemText).join(', '), max);
-  return mdCode(JSON.stringify(v), max);
-}
+export { md, mdCode, mdValue } from '../security/markdown';
+import { md } from '../security/markdown';
 
 /** A link whose URL is built only from IDs (percent-encoded); the label is escaped. */
 export function mdLink(label: string, url: string): string {
