@@ -47,7 +47,7 @@ export function blockDocument(n: number): string {
   return `${lines.join('\n')}\n`;
 }
 
-async function validate(file: string, dir: string): Promise<{ ms: number; rss: number; ok: boolean; detail: string }> {
+export async function validate(file: string, dir: string): Promise<{ ms: number; rss: number; ok: boolean; detail: string }> {
   const r = await runNode(cli, ['validate', '--experience-config', file, '--json'], {
     env: { PATH: process.env.PATH, HOME: dir, NO_COLOR: '1' },
     timeoutMs: 120_000,
@@ -60,7 +60,7 @@ async function validate(file: string, dir: string): Promise<{ ms: number; rss: n
   };
 }
 
-async function serverWhileParsing(
+export async function serverWhileParsing(
   text: string,
   dir: string,
 ): Promise<{ diagnosticsMs: number; hovers: number[]; peakRss: number; errors: number }> {

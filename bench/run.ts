@@ -15,7 +15,7 @@ import * as path from 'path';
 import { renderMarkdown } from './lib/report';
 import { machine, type Section } from './lib/results';
 
-const SECTIONS = ['plan', 'ingest', 'apply', 'preview', 'editor', 'flow', 'activation', 'webview'];
+const SECTIONS = ['plan', 'ingest', 'apply', 'preview', 'editor', 'flow', 'shapes', 'activation', 'webview'];
 const SECTION_TIMEOUT_MS = Number(process.env.BENCH_SECTION_TIMEOUT_MS ?? 180_000);
 const benchDir = __dirname;
 
@@ -45,7 +45,7 @@ function runSectionProcess(name: string): Promise<Section> {
     const timeoutMs =
       name === 'activation'
         ? Math.max(SECTION_TIMEOUT_MS, 480_000)
-        : name === 'editor'
+        : name === 'editor' || name === 'shapes' || name === 'editor-e2e'
           ? Math.max(SECTION_TIMEOUT_MS, 900_000)
           : SECTION_TIMEOUT_MS;
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
@@ -65,7 +65,7 @@ function runSectionProcess(name: string): Promise<Section> {
         const why = signal === 'SIGKILL' ? `timed out after ${timeoutMs / 1000} s` : `exited ${code ?? signal} without a result`;
         section = { name, title: name, rows: [], details: { stderr: stderr.slice(-2000) }, notes: [], skipped: why };
       }
-      section.details = { ...section.details, sectionSeconds: secs };
+      section.details = { ...section.details, sectionSeconds: secs, measuredAt: new Date().toISOString() };
       process.stderr.write(`bench: ${name} ${section.skipped ? `skipped (${section.skipped})` : 'done'} in ${secs} s\n`);
       if (section.skipped && stderr) process.stderr.write(stderr.split('\n').slice(-15).join('\n') + '\n');
       resolve(section);
@@ -104,8 +104,26 @@ async function main(): Promise<void> {
     sections.push(await runSectionProcess(name));
   }
   const totalSeconds = Math.round((Date.now() - started) / 1000);
+  // `npm run bench -- shapes editor`: the sections run now replace theirs in the last results;
+  // the others keep their figures (each section's details.measuredAt says when).
+  const file = path.join(benchDir, 'results.json');
+  if (process.argv.slice(2).some((a) => !a.startsWith('-')) && fs.existsSync(file)) {
+    const last = JSON.parse(fs.readFileSync(file, 'utf8')) as { sections: Section[] };
+    const fresh = new Map(sections.map((s) => [s.name, s]));
+    // A section that could not run this time keeps its last figures, with the failure noted.
+    const merged = last.sections.map((s) => {
+      const f = fresh.get(s.name);
+      if (!f) return s;
+      if (f.skipped && !s.skipped && s.rows.length)
+        return { ...s, details: { ...s.details, lastAttempt: { skipped: f.skipped, at: new Date().toISOString() } } };
+      return f;
+    });
+    for (const s of sections) if (!last.sections.some((x) => x.name === s.name)) merged.push(s);
+    const order = (n: string) => (SECTIONS.includes(n) ? SECTIONS.indexOf(n) : SECTIONS.length);
+    sections.splice(0, sections.length, ...merged.sort((a, b) => order(a.name) - order(b.name)));
+  }
   const results = { machine: m, totalSeconds, sections };
-  fs.writeFileSync(path.join(benchDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   const md = renderMarkdown(results);
   fs.writeFileSync(path.join(benchDir, 'results.md'), md);
   updateReadme(md);

@@ -12,6 +12,19 @@ export const DEFAULT_API_URL = 'https://api.resim.ai/v1/';
 export const LANGUAGE_ID = 'resim-experiences';
 
 /**
+ * URI schemes of the documents that are sync configs: files on disk and new untitled files. Any
+ * other document (Compare's read-only `resim-project:` side, a git or diff view, a plan) is never a
+ * config, whatever its language or first line: it drives no diagnostics, status bar or project view.
+ */
+export const CONFIG_SCHEMES: readonly string[] = ['file', 'untitled'];
+
+/** True when a document of this URI may be a sync config (its scheme is one of `CONFIG_SCHEMES`). */
+export function isConfigScheme(uri: string): boolean {
+  const m = /^([a-zA-Z][\w+.-]*):/.exec(uri);
+  return m !== null && CONFIG_SCHEMES.includes(m[1].toLowerCase());
+}
+
+/**
  * The first line that links a file to a ReSim project: `# resim-project: <name or ID>`. A byte
  * order mark before it and spaces around the value are allowed, and the space after `#` is
  * optional (`#resim-project: demo`). Group 1 is the value (may be empty).
@@ -26,8 +39,10 @@ const MAX_FIRST_LINE = 4096;
  * first line is not such a comment or names nothing. Reads at most the first 4096 characters.
  */
 export function projectCommentOf(text: string): string | undefined {
-  const nl = text.indexOf('\n');
-  const first = text.slice(0, Math.min(nl < 0 ? text.length : nl, MAX_FIRST_LINE));
+  // The first line ends at `\n`, `\r\n` or a lone `\r` (YAML 1.2's line breaks).
+  const head = text.slice(0, MAX_FIRST_LINE + 1);
+  const nl = head.search(/\r|\n/);
+  const first = head.slice(0, Math.min(nl < 0 ? head.length : nl, MAX_FIRST_LINE));
   const m = PROJECT_COMMENT_RE.exec(first);
   return m && m[1] ? m[1] : undefined;
 }

@@ -5,7 +5,7 @@
  * from here; other editors send the same methods (docs/editors.md, docs/api.md).
  */
 import type { PlanJson } from './plan';
-import type { DiagnosticCode } from './diagnostics';
+import { DIAGNOSTIC_SEVERITY, type DiagnosticCode } from './diagnostics';
 
 /**
  * The prefix of the server's Error-level `window/logMessage` for a failure of its own (a handler
@@ -21,6 +21,15 @@ export interface PreviewError {
   message: string;
   line: number;
   column: number;
+}
+
+/**
+ * The errors of a preview that Problems lists as errors (severity `error` in `DIAGNOSTIC_SEVERITY`):
+ * the one count the plan view, the status bar and messages give. `state-unavailable` (a warning
+ * there) says why there is no plan; it is not one of the file's errors.
+ */
+export function configErrors(errors: readonly PreviewError[] | undefined): PreviewError[] {
+  return (errors ?? []).filter((e) => DIAGNOSTIC_SEVERITY[e.code] === 'error');
 }
 
 /**
@@ -59,6 +68,32 @@ export interface ApplyResult {
   experienceIDs: Record<string, string>;
   /** True when the apply was cancelled before every call ran. */
   cancelled: boolean;
+}
+
+/** `error` of an apply call not made because the apply was cancelled before it was sent. */
+export const CANCELLED_CALL = 'cancelled';
+
+/**
+ * How a cancelled apply ended, as the notification, the plan view and the CLI say it:
+ * "80 made, 5920 not made (cancelled)", plus ", 2 failed" when calls that were made failed and
+ * ", 1 not made (…)" for calls left out for another reason. Counts come from `result.calls`.
+ */
+export function cancelledApplyLine(result: Pick<ApplyResult, 'calls'>): string {
+  let made = 0;
+  let notMade = 0;
+  let failed = 0;
+  let other = 0;
+  for (const c of result.calls) {
+    if (c.ok) made++;
+    else if (c.skipped && c.error === CANCELLED_CALL) notMade++;
+    else if (c.skipped) other++;
+    else failed++;
+  }
+  return (
+    `${made} made, ${notMade} not made (cancelled)` +
+    (failed ? `, ${failed} failed` : '') +
+    (other ? `, ${other} not made (a call they depend on failed)` : '')
+  );
 }
 
 /**

@@ -55,8 +55,13 @@ export interface ProjectItemsResult {
   project: { id: string; name: string } | null;
   /** ISO time the state was read. */
   fetchedAt: string | null;
-  /** Why there is no state (or no plan), if so. */
+  /** Why there is no state (or no plan), if so; with `stale`, that the markers are out of date. */
   problem: string | null;
+  /**
+   * True when the config does not plan now (it does not parse, or has errors) and the statuses
+   * are those of its last version that did: kept, marked as out of date, rather than dropped.
+   */
+  stale?: boolean;
   groups: ProjectGroup[];
   /** The page of `kind` asked for (empty without `kind`); `total` of that group says how many there are. */
   items: ProjectItem[];

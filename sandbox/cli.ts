@@ -10,10 +10,13 @@
  * (docs/security.md, "The local sandbox").
  */
 import { randomBytes } from 'crypto';
-import * as fs from 'fs';
 import { startSandbox, type Sandbox } from './server';
 import type { SeedKind } from './seed';
+import { readFileBounded } from '../server/src/util/files';
 import { UserError } from '../server/src/util/userError';
+
+/** Longest `--token-file` read (bytes). */
+const MAX_TOKEN_FILE_BYTES = 64 * 1024;
 
 /** Options as the command line gives them (strings are parsed and checked here). */
 export interface SandboxCommandOptions {
@@ -62,11 +65,13 @@ function tokenOf(opts: SandboxCommandOptions): { value: string; source: string }
   if (opts.tokenFile !== undefined) {
     let text: string;
     try {
-      text = fs.readFileSync(opts.tokenFile, 'utf8');
+      // Bounded: a FIFO or /dev/zero is refused before a byte is read (no hang, no memory blow-up).
+      text = readFileBounded(opts.tokenFile, {
+        maxBytes: MAX_TOKEN_FILE_BYTES,
+        expects: '--token-file takes a file whose first line is the token',
+      }).toString('utf8');
     } catch (e) {
-      throw new SandboxUsageError(
-        `--token-file ${opts.tokenFile} cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-      );
+      throw new SandboxUsageError(`--token-file: ${(e as Error).message}`);
     }
     return check(text.split(/\r?\n/)[0].trim(), '--token-file');
   }

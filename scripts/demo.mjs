@@ -13,9 +13,10 @@ const cli = path.join(root, 'dist', 'cli.js');
 const work = path.join(root, '.work', 'demo');
 fs.rmSync(work, { recursive: true, force: true });
 fs.mkdirSync(work, { recursive: true });
-const seedExample = path.resolve(root, '..', 'shared', 'examples', 'seed-example.yaml');
+// The design doc's example as the repository carries it (nothing outside the repository is read),
+// written as a new file of ours: the working copy is always writable, whatever the source's mode.
 const config = path.join(work, 'seed.experiences.yaml');
-fs.copyFileSync(fs.existsSync(seedExample) ? seedExample : path.join(root, 'test', 'fixtures', 'seed-example.yaml'), config);
+fs.writeFileSync(config, fs.readFileSync(path.join(root, 'test', 'fixtures', 'seed-example.yaml')), { mode: 0o644 });
 const clone = path.join(work, 'clone.experiences.yaml');
 
 // The sandbox's token goes through the environment, never the command line (docs/security.md).

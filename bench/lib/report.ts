@@ -26,16 +26,20 @@ export function renderMarkdown(results: { machine: Machine; totalSeconds: number
     "Anchors: the resim CLI's call pattern (ingest.go, apply.go of resim-ai/api-client, replayed on the same sandbox) for ingest and apply; Red Hat's yaml-language-server with our JSON schema for the editor.",
   );
   out.push('');
-  out.push('| Benchmark | Measure | Ours | Anchor | Ratio | Target | Met |');
-  out.push('|---|---|---|---|---|---|---|');
+  out.push(
+    'Load: the 1-minute load average when the figure was measured (the machine may be shared with other jobs; compare ratios within one run).',
+  );
+  out.push('');
+  out.push('| Benchmark | Measure | Ours | Anchor | Ratio | Target | Met | Load |');
+  out.push('|---|---|---|---|---|---|---|---|');
   for (const s of results.sections) {
     if (s.skipped) {
-      out.push(`| **${cell(s.title)}** | not run: ${cell(s.skipped)} | | | | | |`);
+      out.push(`| **${cell(s.title)}** | not run: ${cell(s.skipped)} | | | | | | |`);
       continue;
     }
     for (const r of s.rows)
       out.push(
-        `| ${cell(r.benchmark)} | ${cell(r.metric)} | ${cell(r.ours)} | ${cell(r.anchor)} | ${r.ratio === undefined ? '–' : `${cell(r.ratio)} ×`} | ${cell(r.target)} | ${met(r)} |`,
+        `| ${cell(r.benchmark)} | ${cell(r.metric)} | ${cell(r.ours)} | ${cell(r.anchor)} | ${r.ratio === undefined ? '–' : `${cell(r.ratio)} ×`} | ${cell(r.target)} | ${met(r)} | ${cell(r.load)} |`,
       );
   }
   const missed = results.sections.flatMap((s) => s.rows.filter((r) => r.met === false).map((r) => ({ s, r })));
@@ -44,7 +48,9 @@ export function renderMarkdown(results: { machine: Machine; totalSeconds: number
     out.push('## Targets not met');
     out.push('');
     for (const { r } of missed)
-      out.push(`- **${r.benchmark}**, ${r.metric}: ${cell(r.ours)} against ${cell(r.target)}${r.note ? `. ${r.note}` : ''}`);
+      out.push(
+        `- **${r.benchmark}**, ${r.metric}: ${cell(r.ours)} against ${cell(r.target)}${r.load !== undefined ? ` (load ${cell(r.load)})` : ''}${r.note ? `. ${r.note}` : ''}`,
+      );
     out.push('');
   } else {
     out.push('Every target is met.');

@@ -22,6 +22,12 @@ export interface Row {
   met: boolean | null;
   /** Why a target is missed, or what the number means. */
   note?: string;
+  /**
+   * The 1-minute load average when the figure was measured (`loadNow()`): the machine may be
+   * shared, so a figure is read next to it, and figures are compared as ratios within one run.
+   * Rows that do not set it get the load at the end of their section (`emit`).
+   */
+  load?: number;
 }
 
 export interface Section {
@@ -62,8 +68,15 @@ export function ratioOf(ours: number, anchor: number): number | undefined {
   return anchor > 0 ? Math.round((ours / anchor) * 1000) / 1000 : undefined;
 }
 
+/** The 1-minute load average now, to 2 decimals (os.loadavg). */
+export function loadNow(): number {
+  return Math.round(os.loadavg()[0] * 100) / 100;
+}
+
 /** Writes a section as the last stdout line (the protocol of bench/run.ts) and to `--out FILE` if given. */
 export function emit(section: Section): void {
+  const load = loadNow();
+  for (const r of section.rows) r.load ??= load;
   const i = process.argv.indexOf('--out');
   const text = JSON.stringify(section);
   if (i > 0 && process.argv[i + 1]) fs.writeFileSync(process.argv[i + 1], text);

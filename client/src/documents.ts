@@ -4,7 +4,7 @@
  * language client so that activation does not load vscode-languageclient.
  */
 import * as vscode from 'vscode';
-import { LANGUAGE_ID } from '../../protocol';
+import { CONFIG_SCHEMES, LANGUAGE_ID } from '../../protocol';
 
 /**
  * A `resim.configFiles` glob as a document filter pattern. VS Code matches a filter's pattern
@@ -16,9 +16,16 @@ function selectorPattern(glob: string): string {
   return glob.startsWith('/') || glob.startsWith('**') ? glob : `**/${glob.replace(/^\.\//, '')}`;
 }
 
-/** The documents the server handles, for the current `resim.configFiles`. */
-export function documentSelector(configFiles: string[]): { language: string; pattern?: string }[] {
-  return [{ language: LANGUAGE_ID }, ...configFiles.map((glob) => ({ language: 'yaml', pattern: selectorPattern(glob) }))];
+/**
+ * The documents the server handles, for the current `resim.configFiles`: only of the config
+ * schemes (`CONFIG_SCHEMES`), so a read-only or virtual document (Compare's project side) is
+ * never one, even with a `# resim-project:` first line.
+ */
+export function documentSelector(configFiles: string[]): { language: string; scheme: string; pattern?: string }[] {
+  return CONFIG_SCHEMES.flatMap((scheme) => [
+    { language: LANGUAGE_ID, scheme },
+    ...configFiles.map((glob) => ({ language: 'yaml', scheme, pattern: selectorPattern(glob) })),
+  ]);
 }
 
 /** True when `doc` is a sync config the server handles. */

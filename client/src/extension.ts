@@ -12,6 +12,7 @@ import { refreshState, selectProject, signIn, signOut } from './commands/account
 import { cloneProject } from './commands/clone';
 import { applySync, previewSync, requestPreview } from './commands/sync';
 import { ClientContext, guarded } from './context';
+import { closePassingProblems } from './problems';
 import { isSyncConfig } from './documents';
 import { LANGUAGE_ID, hasProjectComment } from '../../protocol';
 import { languageClientModule } from './lazy';
@@ -108,6 +109,7 @@ export function activate(ext: vscode.ExtensionContext): TestApi | undefined {
   (ctx as { planView: PlanView }).planView = planView;
   ext.subscriptions.push(planView);
   statusBar.previewer = (uri) => requestPreview(ctx, uri);
+  statusBar.onNotSignedIn = () => requestSignInEntry();
   registerViews(ctx, planView);
 
   const command = (id: string, title: string, fn: (...args: unknown[]) => Promise<unknown>) =>
@@ -127,6 +129,9 @@ export function activate(ext: vscode.ExtensionContext): TestApi | undefined {
 
   ext.subscriptions.push(
     session.onDidChange(() => {
+      // A notification of a missing project or sign-in closes: its cause may be gone (a new
+      // preview says so again if it is not).
+      closePassingProblems();
       planView.markStale('The project or the sign-in changed since this plan was computed');
       statusBar.render();
       if (client?.isRunning())
@@ -169,11 +174,12 @@ export function activate(ext: vscode.ExtensionContext): TestApi | undefined {
         () => undefined,
       );
     void sandboxAfterReload(ctx);
-    requestSignInEntry();
   });
-  // No session: VS Code lists "Sign in with ReSim" in the Accounts menu (again after a sign-out).
+  // No session: VS Code lists "Sign in with ReSim" in the Accounts menu, with a badge, once a
+  // preview says the file needs one (and again after a sign-out). Never in sandbox mode or
+  // Restricted Mode, where signing in is not what is missing (VS Code cannot withdraw a request).
   function requestSignInEntry(): void {
-    if (!vscode.workspace.isTrusted) return;
+    if (!vscode.workspace.isTrusted || session.usingSandbox) return;
     void auth
       .session()
       .then((s) => (s ? undefined : vscode.authentication.getSession(PROVIDER_ID, [], { createIfNone: false })))

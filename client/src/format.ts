@@ -35,3 +35,11 @@ export function applyCounts(result: ApplyResult): { made: number; failed: number
   }
   return { made, failed, skipped, ran: made + failed };
 }
+
+/**
+ * How a config file is named to a person (plan tab, Apply button, modal, messages): its file
+ * name, e.g. "demo.experiences.yaml"; the whole URI when the path has no file name.
+ */
+export function configLabel(uri: { path: string; toString(): string }): string {
+  return uri.path.split('/').pop() || uri.toString();
+}

@@ -13,7 +13,7 @@ import { escapeVisible } from '../../server/src/security/text';
 import { itemText, valueText } from '../../server/src/sync/valueText';
 import { formatAge } from './format';
 import type { ApplyResult, PlanJson, PlanJsonExperience, PreviewError, PreviewResult } from '../../protocol';
-import { formatSummary, isNoOp } from '../../protocol';
+import { cancelledApplyLine, configErrors, formatSummary, isNoOp } from '../../protocol';
 
 export { itemText, valueText };
 
@@ -252,13 +252,15 @@ export function renderPlanBody(result: PreviewResult, opts: RenderPlanOptions): 
   out.push('</header>');
   if (opts.stale) {
     out.push(
-      `<section class="stale" role="alert"><h2>⚠ Stale plan</h2><p>${escapeHtml(opts.stale)}; this plan is no longer what Apply would do. ` +
+      `<section class="stale" role="alert"><h2>⚠ Stale plan</h2><p>${escapeHtml(opts.stale)}${plan ? '; this plan is no longer what Apply would do' : ''}. ` +
         'Preview again to see the current plan.</p></section>',
     );
   }
-  out.push(renderErrors(errors));
+  out.push(renderErrors(configErrors(errors)));
   if (!plan) {
-    if (!errors.length) out.push('<p class="muted">No plan: the project state could not be read.</p>');
+    const unavailable = errors.find((e) => e.code === 'state-unavailable');
+    if (!opts.stale)
+      out.push(`<p class="muted no-plan">No plan: ${escapeHtml(unavailable?.message ?? 'the project state could not be read.')}</p>`);
     out.push(renderToolbar(false, true));
     return out.join('');
   }
@@ -338,14 +340,21 @@ export function renderPlanBody(result: PreviewResult, opts: RenderPlanOptions): 
       `<section class="warnings"><h2>Warnings</h2><ul>${plan.warnings.map((w) => `<li>⚠ ${escapeHtml(w)}</li>`).join('')}</ul></section>`,
     );
   }
-  out.push(renderToolbar(!noop && !errors.length && !opts.applyDisabled && !opts.stale, Boolean(opts.stale)));
+  out.push(
+    renderToolbar(
+      !noop && !configErrors(errors).length && !opts.applyDisabled && !opts.stale,
+      Boolean(opts.stale),
+      `Apply ${opts.fileLabel} to ${plan.project.name}`,
+    ),
+  );
   return out.join('');
 }
 
-function renderToolbar(canApply: boolean, planMissing: boolean): string {
+/** The toolbar; `applyLabel` names the file and the project ("Apply demo.experiences.yaml to demo"). */
+function renderToolbar(canApply: boolean, planMissing: boolean, applyLabel = 'Apply'): string {
   return (
     '<footer class="toolbar">' +
-    `<button id="apply" class="primary" data-can-apply="${canApply}" ${canApply ? '' : 'disabled'}>Apply</button>` +
+    `<button id="apply" class="primary" data-can-apply="${canApply}" ${canApply ? '' : 'disabled'}>${escapeHtml(applyLabel)}</button>` +
     `<button id="refresh" class="secondary">${planMissing ? 'Preview again' : 'Refresh'}</button>` +
     '</footer>'
   );
@@ -366,7 +375,7 @@ export function renderApplyResultBody(
     `<header><h1>Apply result <span class="muted">for</span> <span class="file">${escapeHtml(opts.fileLabel)}</span></h1>` +
     `<p class="meta">Project <span class="project">${escapeHtml(opts.projectName)}</span></p></header>`;
   const status = result.cancelled
-    ? `<section class="mass-archive" role="alert"><h2>Cancelled</h2><p>${okCount} call${okCount === 1 ? '' : 's'} made before the cancel; preview again to see what is left.</p>${skippedNote}` +
+    ? `<section class="mass-archive" role="alert"><h2>Cancelled</h2><p class="cancelled-line">${escapeHtml(cancelledApplyLine(result))}. Calls made stay made; preview again to see what is left.</p>` +
       (failed.length
         ? `<ul class="failures">${failed
             .map(

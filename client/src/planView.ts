@@ -8,6 +8,7 @@
  */
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
+import { configLabel } from './format';
 import { PAGE_SIZE, renderApplyResultBody, renderDocument, renderPlanBody, renderRows, virtualLists } from './planHtml';
 import type { ApplyResult, PlanBinding, PlanJsonExperience, PreviewResult } from '../../protocol';
 
@@ -36,6 +37,14 @@ export interface PlanViewState {
 export type PlanViewContent =
   | { kind: 'plan'; uri: vscode.Uri; result: PreviewResult; stale?: string }
   | { kind: 'applyResult'; uri: vscode.Uri; result: ApplyResult; projectName: string };
+
+/** Why a plan tab restored after a reload shows no plan (it is stale until previewed again). */
+export const RESTORED_STALE = 'This tab was restored after a reload and shows no current plan';
+
+/** The tab's title: what it shows, the config file and the project ("ReSim Plan: demo.experiences.yaml → demo"). */
+export function planTabTitle(kind: PlanViewContent['kind'], fileLabel: string, projectName: string | undefined): string {
+  return `ReSim ${kind === 'plan' ? 'Plan' : 'Apply'}: ${fileLabel}${projectName ? ` → ${projectName}` : ''}`;
+}
 
 export class PlanView implements vscode.Disposable {
   static readonly viewType = 'resim.plan';
@@ -99,8 +108,9 @@ export class PlanView implements vscode.Disposable {
 
   /**
    * Adopts a panel VS Code restored after a reload (`WebviewPanelSerializer`): `state` is what
-   * media/plan.js saved; the plan of its document is previewed again (a restored plan is never
-   * applied as it was: the project may have changed meanwhile).
+   * media/plan.js saved. The tab is stale until its file is previewed again (Preview again):
+   * nothing is previewed or applied on its own, since another config may be the one worked on now
+   * and the project may have changed meanwhile.
    */
   restore(panel: vscode.WebviewPanel, state: PlanViewState | undefined): void {
     const m = /^(?:plan|applyResult):(.+)$/.exec(state?.docId ?? '');
@@ -109,17 +119,9 @@ export class PlanView implements vscode.Disposable {
       return;
     }
     this.adopt(panel);
-    this.content = undefined;
-    const uri = vscode.Uri.parse(m[1]);
-    panel.webview.html = renderDocument({
-      cspSource: panel.webview.cspSource,
-      nonce: randomBytes(16).toString('base64'),
-      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'plan.js')).toString(),
-      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'plan.css')).toString(),
-      title: panel.title,
-      body: '<p class="muted" aria-busy="true">Previewing again…</p>',
-    });
-    void Promise.resolve(this.handlers.refresh(uri)).catch(() => undefined);
+    this.limits = {};
+    this.content = { kind: 'plan', uri: vscode.Uri.parse(m[1]), result: { plan: null }, stale: RESTORED_STALE };
+    this.render(false);
   }
 
   private options(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
@@ -219,7 +221,7 @@ export class PlanView implements vscode.Disposable {
     if (!c) return;
     const panel = this.ensurePanel();
     const webview = panel.webview;
-    const fileLabel = c.uri.path.split('/').pop() || c.uri.toString();
+    const fileLabel = configLabel(c.uri);
     const body =
       c.kind === 'plan'
         ? renderPlanBody(c.result, {
@@ -230,7 +232,7 @@ export class PlanView implements vscode.Disposable {
             limits: this.limits,
           })
         : renderApplyResultBody(c.result, { fileLabel, projectName: c.projectName, limits: this.limits });
-    panel.title = c.kind === 'plan' ? `ReSim Plan: ${fileLabel}` : `ReSim Apply: ${fileLabel}`;
+    panel.title = planTabTitle(c.kind, fileLabel, c.kind === 'plan' ? (c.result.plan?.project.name ?? undefined) : c.projectName);
     const media = vscode.Uri.joinPath(this.extensionUri, 'media');
     webview.html = renderDocument({
       cspSource: webview.cspSource,

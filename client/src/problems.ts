@@ -47,9 +47,51 @@ function firstSentence(text: string): string {
   return m ? m[1] : text;
 }
 
-/** Shows the problem as a warning with its fixing buttons and runs the one chosen. */
+/**
+ * Reasons whose cause a person removes elsewhere (Select Project, Sign In, the settings): their
+ * notification stays only while the cause may still be there (`closePassingProblems`).
+ */
+const PASSING = new Set(['no-project', 'not-signed-in', 'credentials-refused', 'forbidden', 'project-not-found']);
+/** Closers of the passing-problem notifications on screen, by their text (one notification per text). */
+const openProblems = new Map<string, () => void>();
+
+/** Closes every passing-problem notification (the project or the sign-in changed: the cause may be gone). */
+export function closePassingProblems(): void {
+  for (const close of [...openProblems.values()]) close();
+}
+
+/** A fix as a link in a notification's text (`command:` URI, arguments as JSON). */
+function fixLink(action: FixAction): string {
+  const [command, ...args] = COMMAND[action];
+  return `[${action}](command:${command}${args.length ? `?${encodeURIComponent(JSON.stringify(args))}` : ''})`;
+}
+
+/**
+ * Shows the problem as a warning with its fixing buttons and runs the one chosen. A problem whose
+ * cause goes away elsewhere (PASSING) is a notification that closes when it does, with its fixes
+ * as links; the same text is not shown twice at once. Resolves once shown (the person's choice
+ * is awaited only for the other problems).
+ */
 export async function showProblem(reason: string | undefined, detail: string, apiUrl?: string): Promise<void> {
   const { text, actions } = wordProblem(reason, detail, apiUrl);
+  if (reason && PASSING.has(reason)) {
+    if (openProblems.has(text)) return;
+    const title = [text, ...actions.map(fixLink)].join(' ');
+    // Not awaited: the command that met the problem ends now; the notification stays until closed.
+    void ui.withProgress(
+      { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+      (_progress, token) =>
+        new Promise<void>((resolve) => {
+          const close = () => {
+            openProblems.delete(text);
+            resolve();
+          };
+          openProblems.set(text, close);
+          token.onCancellationRequested(close);
+        }),
+    );
+    return;
+  }
   const choice = await ui.showWarningMessage(text, ...actions);
   if (choice) {
     const [command, ...args] = COMMAND[choice];

@@ -34,10 +34,16 @@ export async function markSandboxProject(ctx: ClientContext): Promise<void> {
   if (st) await ctx.ext.workspaceState.update(STATE, { ...st, selectedDemo: true });
 }
 
+/**
+ * Leaves the mode: the workspace's project selection goes back to the one before the sandbox,
+ * whichever way a sandbox project was selected meanwhile (its "Select demo" or Select Project).
+ */
 async function leaveMode(ctx: ClientContext): Promise<void> {
   const st = ctx.ext.workspaceState.get<ModeState>(STATE);
   await ctx.ext.workspaceState.update(STATE, undefined);
-  if (st?.selectedDemo) await ctx.session.selectProject(st.previousProject || undefined);
+  if (!st) return;
+  const now = ctx.ext.workspaceState.get<string>(STATE_PROJECT) ?? '';
+  if (st.selectedDemo || now !== st.previousProject) await ctx.session.selectProject(st.previousProject || undefined);
 }
 
 /** "ReSim: Stop Local Sandbox". */
@@ -50,9 +56,20 @@ export async function stopSandbox(ctx: ClientContext, sandbox: Sandbox): Promise
   ctx.session.clearSandbox();
   await leaveMode(ctx);
   ctx.logger.info('Sandbox mode left: the sandbox is stopped.');
-  void ui.showInformationMessage(
-    `ReSim: the local sandbox stopped; this window uses ${ctx.session.settings.apiUrl ?? 'the ReSim API'} again (${ctx.session.describeAuth()}).`,
-  );
+  // Back to the API, the sign-in and the project used before the sandbox; offer what is missing.
+  const project = ctx.session.project;
+  const offers = [...(project ? [] : ['Select Project']), ...(ctx.session.describeAuth() === 'not signed in' ? ['Sign In'] : [])];
+  // Not awaited: leaving the mode (e.g. to sign in) goes on while the message shows.
+  void Promise.resolve(
+    ui.showInformationMessage(
+      `ReSim: the local sandbox stopped; this window uses ${ctx.session.settings.apiUrl ?? 'the ReSim API'} again (${ctx.session.describeAuth()}), ` +
+        (project ? `project "${project}".` : 'with no project selected.'),
+      ...offers,
+    ),
+  ).then((choice) => {
+    if (choice === 'Select Project') void vscode.commands.executeCommand('resim.selectProject');
+    else if (choice === 'Sign In') void vscode.commands.executeCommand('resim.signIn');
+  });
 }
 
 /**

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { formatAge } from './format';
 import { currentConfig } from './target';
 import type { PreviewResult } from '../../protocol';
-import { changeCount, formatSummary } from '../../protocol';
+import { changeCount, configErrors, formatSummary } from '../../protocol';
 import type { Session } from './session';
 import { wordProblem } from './problems';
 
@@ -27,9 +27,17 @@ export class StatusBar implements vscode.Disposable {
     this.render();
   }
 
+  /**
+   * Set by the extension: a preview said "not signed in" (reason `not-signed-in`), so the Accounts
+   * menu may offer Sign In; not called in sandbox mode, which needs no sign-in.
+   */
+  onNotSignedIn?: () => void;
+
   /** Records a preview result for `uri` and redraws. */
   update(uri: vscode.Uri, result: PreviewResult): void {
     this.latest = { uri: uri.toString(), result };
+    if (!this.session.usingSandbox && result.errors?.some((e) => e.code === 'state-unavailable' && e.reason === 'not-signed-in'))
+      this.onNotSignedIn?.();
     this.render();
   }
 
@@ -64,9 +72,11 @@ export class StatusBar implements vscode.Disposable {
         ? this.latest.result.errors?.find((e) => e.code === 'state-unavailable')
         : undefined;
     this.item.backgroundColor = undefined;
+    // In Restricted Mode a click opens Manage Workspace Trust: Preview Sync cannot run there.
+    this.item.command = vscode.workspace.isTrusted ? 'resim.previewSync' : 'workbench.trust.manage';
     if (!vscode.workspace.isTrusted) {
       this.item.text = `$(shield) ReSim: ${project ?? 'no project'} (restricted)`;
-      tip.appendText('Restricted Mode: no API calls until the workspace is trusted.');
+      tip.appendText('Restricted Mode: no API calls until the workspace is trusted. Click to manage workspace trust.');
     } else if (unavailable) {
       // The project cannot be read: a warning state until a preview succeeds.
       this.item.text = `${mode}$(warning) ReSim: ${project ?? 'no project'}`;
@@ -77,7 +87,7 @@ export class StatusBar implements vscode.Disposable {
     } else if (active && this.latest?.uri === active && this.latest.result.plan) {
       const plan = this.latest.result.plan;
       const n = changeCount(plan.summary);
-      const errors = this.latest.result.errors?.length ?? 0;
+      const errors = configErrors(this.latest.result.errors).length;
       const age = formatAge(plan.stateFetchedAt, new Date());
       // One text in every state: "ReSim: <project>", then what the plan says when there is one.
       this.item.text = `${mode || '$(cloud) '}ReSim: ${plan.project.name} · ${errors ? `$(error) ${errors} error${errors === 1 ? '' : 's'}` : n ? `${n} change${n === 1 ? '' : 's'}` : 'no changes'} · ${age}`;

@@ -90,10 +90,10 @@ export async function main(argv: string[]): Promise<number> {
       return err.exitCode;
     }
     if (err instanceof LoginError) {
-      process.stderr.write(err.code === 'cancelled' ? 'Sign-in cancelled.\n' : `Error: ${loginErrorText(err)}\n`);
+      process.stderr.write(err.code === 'cancelled' ? 'Sign-in cancelled.\n' : `Error: ${escapeVisible(loginErrorText(err))}\n`);
       jsonFailure(
         err.code === 'cancelled' ? 'cancelled' : 'not-signed-in',
-        err.code === 'cancelled' ? 'Sign-in cancelled.' : loginErrorText(err),
+        err.code === 'cancelled' ? 'Sign-in cancelled.' : escapeVisible(loginErrorText(err)),
       );
       return err.code === 'cancelled' ? EXIT_CANCELLED : EXIT.error;
     }

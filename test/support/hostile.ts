@@ -57,6 +57,16 @@ export function hostileCorpus(opts: { big?: boolean } = {}): HostileFile[] {
       '\r\n',
     ),
   ]);
+  // Classic Mac OS line ends: a lone CR is a line break (YAML 1.2, the resim CLI's yaml.v3, LSP).
+  files.push([
+    'cr-only.yaml',
+    `# resim-project: demo\nexperiences:\n${exp('a')}${exp('a', '    tagz: [x]\n')}managedTestSuites:\n  - name: S\n`.replace(/\n/g, '\r'),
+  ]);
+  // A one-line flow list under a block key, with a duplicate name (its range needs the full loader).
+  files.push([
+    'flow-list-duplicate.yaml',
+    `experiences: [{name: a, description: d, locations: [l]}, {name: a, description: d, locations: [l]}]\n`,
+  ]);
   files.push([
     'numbers-as-names.yaml',
     `experiences:\n${['123', '1e3', '0x1F', 'true', '-.5', '1_000', '0o17', '.inf', 'null', '~', '"123"'].map((n, i) => exp(n, i % 2 ? `    tags: [${n}]\n` : '')).join('')}managedTestSuites:\n  - name: 7\n    experiences: [123, 1e3]\n`,

@@ -1,4 +1,5 @@
 import { strict as assert } from 'assert';
+import { CANCELLED_CALL, cancelledApplyLine } from '../../protocol';
 import { applyPlan, countWriteCalls, PlanRefusedError } from '../../server/src/sync/apply';
 import type { ConfigExperience, SyncConfig } from '../../server/src/config/model';
 import type { Experience } from '../../server/src/resim/model';
@@ -140,37 +141,66 @@ describe('apply', () => {
     assert.deepEqual(log, []);
   });
 
-  it('a cancel in the middle of a phase: the calls it stopped are skipped, not failed, and the made ones are counted', async () => {
-    const plan = computePlan(cfg(Array.from({ length: 6 }, (_, i) => entry(`n${i}`))), state([]), { archiveUnlisted: false });
-    const ac = new AbortController();
-    let made = 0;
-    const api = {
+  /**
+   * Creates that cancel the apply when `n2` is sent; `n2` answers after `answerMs` (never when
+   * undefined) and, unanswered, reaches the project when `lands`. `held` is what the project holds.
+   */
+  function cancellingApi(ac: AbortController, answerMs: number | undefined, held: string[], lands = false) {
+    return {
       ...fakeApi().api,
+      writeConcurrency: 1,
       createExperience: (_p: string, input: { name: string }, signal?: AbortSignal) =>
         new Promise((resolve, reject) => {
-          // Two creates complete; the third cancels; every call still waiting sees the abort.
-          if (made < 2) {
-            made++;
-            resolve(exp(200 + made, input.name));
+          if (input.name !== 'n2') {
+            held.push(input.name);
+            resolve(exp(200 + held.length, input.name));
             return;
           }
-          if (made === 2) {
-            made++;
-            ac.abort();
-          }
-          if (signal?.aborted) reject(new Error('This operation was aborted'));
-          else signal?.addEventListener('abort', () => reject(new Error('This operation was aborted')));
+          ac.abort();
+          if (lands) held.push(input.name);
+          signal?.addEventListener('abort', () => reject(new Error('This operation was aborted')));
+          if (answerMs !== undefined)
+            setTimeout(() => {
+              held.push(input.name);
+              resolve(exp(300, input.name));
+            }, answerMs);
         }),
+      findExperiencesByName: async (_p: string, name: string) => (held.includes(name) ? [exp(300, name)] : []),
     } as unknown as ResimApi;
-    const result = await applyPlan(api, plan, { signal: ac.signal });
+  }
+
+  it('a cancel in the middle of a phase: the call in flight is awaited and counted, the ones not sent are not made', async () => {
+    const plan = computePlan(cfg(Array.from({ length: 6 }, (_, i) => entry(`n${i}`))), state([]), { archiveUnlisted: false });
+    const ac = new AbortController();
+    const held: string[] = [];
+    const result = await applyPlan(cancellingApi(ac, 30, held), plan, { signal: ac.signal, cancelGraceMs: 5000 });
     assert.equal(result.cancelled, true);
-    assert.equal(result.calls.filter((c) => c.ok).length, 2);
+    assert.deepEqual(
+      result.calls.filter((c) => c.ok).map((c) => c.target),
+      ['n0', 'n1', 'n2'],
+    );
+    assert.deepEqual(held, ['n0', 'n1', 'n2']);
     const notOk = result.calls.filter((c) => !c.ok);
-    assert.equal(notOk.length, 4);
+    assert.equal(notOk.length, 3);
     assert.ok(
-      notOk.every((c) => c.skipped && c.error === 'cancelled'),
+      notOk.every((c) => c.skipped && c.error === CANCELLED_CALL),
       JSON.stringify(notOk),
     );
+    assert.equal(cancelledApplyLine(result), '3 made, 3 not made (cancelled)');
+  });
+
+  it('a call still unanswered after the grace is settled by reading the project', async () => {
+    const plan = computePlan(cfg(Array.from({ length: 4 }, (_, i) => entry(`n${i}`))), state([]), { archiveUnlisted: false });
+    for (const landed of [true, false]) {
+      const ac = new AbortController();
+      const held: string[] = [];
+      // The create reached the project although its answer never came (or it did not).
+      const result = await applyPlan(cancellingApi(ac, undefined, held, landed), plan, { signal: ac.signal, cancelGraceMs: 10 });
+      const n2 = result.calls.find((c) => c.target === 'n2')!;
+      assert.equal(n2.ok, landed, JSON.stringify(n2));
+      if (!landed) assert.equal(n2.error, CANCELLED_CALL);
+      assert.equal(result.experienceIDs.n2 !== undefined, landed);
+    }
   });
 
   it('guards: stale state, changed config, mass archive', () => {

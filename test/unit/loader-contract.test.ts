@@ -5,7 +5,16 @@
  */
 import { strict as assert } from 'assert';
 import fc from 'fast-check';
-import { decodeConfigBytes, loadConfig, type LoadedConfig } from '../../server/src/config';
+import { SHAPES, shapeConfig, writeShape, type ShapeEntry } from '../../bench/lib/shapes';
+import {
+  decodeConfigBytes,
+  fromFastSnapshot,
+  itemStarts,
+  loadConfig,
+  loadFastSnapshot,
+  loadStats,
+  type LoadedConfig,
+} from '../../server/src/config';
 import { fingerprintConfig } from '../../server/src/sync/fingerprint';
 import { hostileCorpus } from '../support/hostile';
 
@@ -213,6 +222,126 @@ describe('loader contract: clean configs with empty values and suites (fast-chec
       ),
       { numRuns: 300, seed: 11 },
     );
+  });
+});
+
+describe('loader contract: every shape a person or a generator writes', () => {
+  // Names from a small set (duplicates happen), values with problems the cross-entry checks and
+  // the schema report: both paths must agree on the codes, ranges and values in every shape.
+  const entry: fc.Arbitrary<ShapeEntry> = fc.record({
+    name: fc.constantFrom('a', 'b', 'c', 'd', 'e', '123', 'x-y'),
+    description: fc.constantFrom('d', 'a text', '""', 'true'),
+    locations: fc.constantFrom<string[]>(['s3://b/l'], ['s3://b/l', 's3://b/m'], []),
+    tags: fc.option(fc.constantFrom<string[]>(['t'], ['t', 't'], ['t', 'u']), { nil: undefined }),
+    extra: fc.option(fc.constantFrom<Record<string, string>>({ tagz: '[x]' }, { systems: '[s]' }, { archived: 'true' }), {
+      nil: undefined,
+    }),
+  });
+  const cfg = fc.record({
+    experiences: fc.array(entry, { minLength: 1, maxLength: 5 }),
+    managedExperienceTags: fc.option(fc.constantFrom<string[]>(['t'], ['t', 'u']), { nil: undefined }),
+  });
+
+  for (const shape of SHAPES) {
+    it(`${shape}: the fast path agrees with the full loader (fast-check)`, () => {
+      fc.assert(
+        fc.property(cfg, (c) => {
+          const text = writeShape(c, shape);
+          assertSame(text, JSON.stringify(text));
+        }),
+        { numRuns: 150, seed: 23 },
+      );
+    });
+  }
+
+  it('itemStarts (where code lenses go, from piece offsets) ≡ the full loader rangeOf, fast and incremental', () => {
+    let checked = 0;
+    fc.assert(
+      fc.property(cfg, fc.constantFrom(...SHAPES), (c, shape) => {
+        const text = writeShape(c, shape);
+        const full = loadConfig(text);
+        const fast = loadConfig(text, { fast: true });
+        // An edit of the first experience's description: the next load reuses the other pieces.
+        const edited = text.replace(/description: /, 'description: x');
+        const next = loadConfig(edited, { previous: fast });
+        const nextFull = loadConfig(edited);
+        for (const [l, ref] of [
+          [fast, full],
+          [next, nextFull],
+        ] as const) {
+          const starts = itemStarts(l, 'experiences');
+          if (!starts) continue;
+          assert.equal(starts.length, ref.config.experiences.length);
+          starts.forEach((p, i) => {
+            if (p) {
+              checked++;
+              assert.deepEqual(p, ref.rangeOf(['experiences', i])!.start, `${JSON.stringify(text)} item ${i}`);
+            }
+          });
+        }
+      }),
+      { numRuns: 200, seed: 5 },
+    );
+    assert.ok(checked > 100, `${checked} item starts compared`);
+  });
+
+  it('a clean config takes the fast path in every shape, and every shape reads the same config', () => {
+    const c = shapeConfig(40);
+    const block = loadConfig(writeShape(c, 'block'));
+    assert.deepEqual(block.diagnostics, []);
+    assert.equal(block.config.experiences.length, 40);
+    for (const shape of SHAPES) {
+      const text = writeShape(c, shape);
+      const fast = loadConfig(text, { fast: true });
+      assert.equal(loadStats(fast)?.mode, 'fast', `${shape}: the fast path takes it`);
+      assert.ok(loadFastSnapshot(text), `${shape}: the language server's parsing thread takes the fast path too`);
+      assert.deepEqual(fast.config, block.config, `${shape}: the same config as block style`);
+      assert.deepEqual(loadConfig(text).config, block.config, `${shape}: the full loader reads the same config`);
+      // The server's LoadedConfig of a fast snapshot locates nodes as the full loader does.
+      const served = fromFastSnapshot(text, loadFastSnapshot(text)!);
+      assert.deepEqual(served.rangeOf(['experiences', 39, 'name']), loadConfig(text).rangeOf(['experiences', 39, 'name']), shape);
+    }
+  });
+
+  it('CR-only line ends are line breaks on both paths (YAML 1.2, as the resim CLI reads them), at LSP positions', () => {
+    const text =
+      '# resim-project: demo\rexperiences:\r  - name: a\r    description: d\r    locations: [l]\r  - name: a\r    description: d\r    locations: [l]\r';
+    for (const l of [loadConfig(text, { fast: true }), loadConfig(text)]) {
+      assert.equal(l.projectComment, 'demo');
+      assert.deepEqual(
+        l.config.experiences.map((e) => e.name),
+        ['a', 'a'],
+      );
+      const dup = l.diagnostics.find((d) => d.code === 'duplicate-experience-name');
+      assert.ok(dup, l.diagnostics.map((d) => d.code).join(', '));
+      // Line 5 (0-based) is the second `  - name: a`: a lone CR ends a line, as in LSP.
+      assert.deepEqual(dup.range.start.line, 5);
+      assert.equal(l.text, text, 'the text itself is kept (a fix writes CR line ends back)');
+    }
+  });
+});
+
+describe('an empty description: one rule for every spelling (docs/sync-rules.md)', () => {
+  const entry = (d: string) => `experiences:\n  - name: a\n    ${d}\n    locations: [l]\n`;
+  for (const spelling of ['description: ""', "description: ''", 'description:', 'description: ~', 'description: null']) {
+    it(`${spelling} is the empty description, without a diagnostic, on both paths`, () => {
+      for (const fast of [true, false]) {
+        const l = loadConfig(entry(spelling), { fast });
+        assert.deepEqual(l.diagnostics, [], `fast=${fast}`);
+        assert.equal(l.config.experiences[0].description, '', `fast=${fast}`);
+      }
+    });
+  }
+  it('a missing description key is still a schema error (the key is required)', () => {
+    for (const fast of [true, false]) {
+      const l = loadConfig('experiences:\n  - name: a\n    locations: [l]\n', { fast });
+      assert.deepEqual(
+        l.diagnostics.map((d) => d.code),
+        ['schema'],
+        `fast=${fast}`,
+      );
+      assert.match(l.diagnostics[0].message, /description/);
+    }
   });
 });
 

@@ -6,6 +6,7 @@
 import * as assert from 'assert';
 import Module from 'module';
 import type { ApplyResult, DiagnosticCode, PlanJson, PreviewResult } from '../../protocol';
+import { configErrors } from '../../protocol';
 import {
   contentSecurityPolicy,
   escapeHtml,
@@ -187,6 +188,18 @@ describe('plan webview HTML', () => {
     assert.match(visibleText(bad), /1 error: this plan cannot be applied.*unknown-tag tag "x" does not exist \[Ln 4, Col 9\]/s);
   });
 
+  it('counts errors as Problems does: state-unavailable (a warning) says why there is no plan, it is not an error', () => {
+    const errors: PreviewResult['errors'] = [
+      { code: 'state-unavailable', reason: 'not-signed-in', message: 'Not signed in to the ReSim API.', line: 1, column: 1 },
+      ...Array.from({ length: 5 }, (_, i) => ({ code: 'schema' as const, message: `bad ${i}`, line: i + 2, column: 1 })),
+    ];
+    const text = visibleText(renderPlanBody({ plan: null, errors }, { now: NOW, fileLabel: 'f' }));
+    assert.match(text, /5 errors: this plan cannot be applied/);
+    assert.doesNotMatch(text, /6 errors/);
+    assert.match(text, /No plan: Not signed in to the ReSim API\./);
+    assert.equal(configErrors(errors).length, 5, 'the status bar and the messages count with the same rule');
+  });
+
   it('lists test suites with their members before and after, and the mass-archive warning', () => {
     const html = renderPlanBody(
       {
@@ -290,8 +303,8 @@ describe('plan webview HTML', () => {
       { fileLabel: 'f', projectName: 'demo' },
     );
     const text = visibleText(html);
-    assert.match(text, /3 calls made before the cancel/);
-    assert.match(text, /40 calls were not made \(cancelled\)/);
+    assert.match(text, /3 made, 40 not made \(cancelled\), 1 failed\./);
+    assert.doesNotMatch(text, /40 calls were not made/, 'the count is said once');
     assert.match(text, /boom: 500/);
     assert.doesNotMatch(text, /s12/, 'skipped calls are not listed one by one');
     assert.match(text, /All 4 calls made/);
@@ -466,7 +479,12 @@ describe('PlanView (stub vscode)', () => {
     assert.strictEqual(panels.length, 1);
     const p = panels[0];
     assert.strictEqual(p.viewType, 'resim.plan');
-    assert.strictEqual(p.title, 'ReSim Plan: demo.experiences.yaml');
+    assert.strictEqual(p.title, 'ReSim Plan: demo.experiences.yaml → demo');
+    assert.match(
+      p.webview.html,
+      /<button id="apply"[^>]*>Apply demo\.experiences\.yaml to demo<\/button>/,
+      'the Apply button names the file and the project',
+    );
     assert.strictEqual(p.options.enableScripts, true);
     assert.strictEqual(p.options.retainContextWhenHidden, false);
     assert.deepStrictEqual(
@@ -537,8 +555,9 @@ describe('PlanView (stub vscode)', () => {
 
   it('renders the rows the page asks for (at most 500); "Show more" renders the next page; a restored panel (after a reload) previews again', () => {
     const refreshed: string[] = [];
+    const applied: string[] = [];
     const view = new PlanViewClass(stub.Uri.file('/ext') as never, {
-      apply: () => undefined,
+      apply: (uri) => applied.push(uri.toString()),
       refresh: (uri) => {
         refreshed.push(uri.toString());
       },
@@ -579,9 +598,15 @@ describe('PlanView (stub vscode)', () => {
 
     const restored = stubVscode([]).window.createWebviewPanel('resim.plan', 'ReSim Plan: big.experiences.yaml', undefined, {});
     view.restore(restored as never, { docId: `plan:${uri.toString()}` });
-    assert.deepStrictEqual(refreshed, [uri.toString()]);
-    assert.match(restored.webview.html, /Previewing again/);
-    assert.strictEqual(view.currentUri, undefined, 'nothing is shown until the new plan arrives');
+    assert.deepStrictEqual(refreshed, [], 'a restored tab previews nothing on its own');
+    assert.match(restored.webview.html, /Stale plan/);
+    assert.match(restored.webview.html, /<button id="apply"[^>]*disabled[^>]*>/, 'a restored tab cannot apply');
+    assert.match(restored.webview.html, /restored after a reload/);
+    assert.match(restored.webview.html, /<span class="file">big\.experiences\.yaml<\/span>/, 'the restored tab names its file');
+    restored.webview.listener?.({ type: 'apply' });
+    assert.deepStrictEqual(applied, [], 'Apply on a restored tab applies nothing');
+    restored.webview.listener?.({ type: 'refresh' });
+    assert.deepStrictEqual(refreshed, [uri.toString()], 'Preview again previews its file');
     view.showPlan(uri as never, { plan: plan() });
     assert.strictEqual(panels.at(-1), p, 'no new panel was created');
     assert.match(restored.webview.html, /Sync plan/, 'the new plan goes into the restored panel');

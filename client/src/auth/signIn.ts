@@ -116,8 +116,14 @@ async function runMethod(method: SignInMethod, deps: SignInDeps): Promise<Outcom
               async (p) => {
                 await vscode.env.clipboard.writeText(p.userCode).then(undefined, () => undefined);
                 progress.report({ message: `Confirm the code ${p.userCode} in the browser (copied to the clipboard).` });
-                deps.logger.info(`Browser sign-in: confirm the code ${p.userCode} at ${p.verificationUri}`);
-                await vscode.env.openExternal(vscode.Uri.parse(p.verificationUriComplete ?? p.verificationUri));
+                // The prompt's text is safe to show (login.ts serverText); only `openUrl` is opened
+                // (https on the auth server's host: never file:, javascript:, vscode: or another host).
+                deps.logger.info(`Browser sign-in: confirm the code ${p.userCode} at ${p.verificationUriComplete ?? p.verificationUri}`);
+                if (p.notOpened) {
+                  deps.logger.warn(`Browser sign-in: ${p.notOpened}`);
+                  void ui.showWarningMessage(`ReSim: ${p.notOpened} The auth server's sign-in page: ${p.verificationUri}`);
+                }
+                if (p.openUrl) await vscode.env.openExternal(vscode.Uri.parse(p.openUrl, true));
               },
               ac.signal,
             );

@@ -13,9 +13,18 @@ import * as vscode from 'vscode';
 import type { WorkDoneProgressBegin, WorkDoneProgressEnd, WorkDoneProgressReport } from 'vscode-languageclient/node';
 import { languageClientModule } from '../lazy';
 import { ClientContext, UserError, requireTrust } from '../context';
-import { applyCounts } from '../format';
+import { applyCounts, configLabel } from '../format';
 import type { ApplyResult, PlanBinding, PlanJson, PreviewResult } from '../../../protocol';
-import { ApplyRequest, PreviewRequest, RefreshStateRequest, formatSummary, isNoOp, plural } from '../../../protocol';
+import {
+  ApplyRequest,
+  PreviewRequest,
+  RefreshStateRequest,
+  cancelledApplyLine,
+  configErrors,
+  formatSummary,
+  isNoOp,
+  plural,
+} from '../../../protocol';
 import { resolveTarget } from '../target';
 import { ui } from '../ui';
 import { showProblem } from '../problems';
@@ -57,10 +66,10 @@ export async function previewSync(ctx: ClientContext, arg?: unknown): Promise<Pr
   return result;
 }
 
-/** The modal text listing what the apply will do. */
-function confirmationText(plan: PlanJson): string {
+/** The modal text naming the config file and the project, and listing what the apply will do. */
+function confirmationText(plan: PlanJson, uri: vscode.Uri): string {
   return (
-    `Apply sync to project "${plan.project.name}"?\n\n${formatSummary(plan.summary)}.` +
+    `Apply "${configLabel(uri)}" to project "${plan.project.name}"?\n\n${formatSummary(plan.summary)}.` +
     (plan.summary.archive ? `\n\n${plural(plan.summary.archive, 'experience')} will be archived.` : '')
   );
 }
@@ -97,10 +106,20 @@ export async function applySync(ctx: ClientContext, arg?: unknown, shown?: PlanB
     requestPreview(ctx, uri, { fresh: true }),
   );
   const plan = preview.plan;
-  if (preview.errors?.length || !plan) {
+  const errors = configErrors(preview.errors);
+  if (errors.length || !plan) {
     ctx.planView.showPlan(uri, preview);
+    if (!errors.length) {
+      const unavailable = preview.errors?.find((e) => e.code === 'state-unavailable');
+      void showProblem(
+        unavailable?.reason,
+        unavailable?.message ?? 'No plan: the project state could not be read.',
+        ctx.session.settings.apiUrl ?? undefined,
+      );
+      return undefined;
+    }
     const choice = await ui.showErrorMessage(
-      `ReSim: the config has ${plural(preview.errors?.length ?? 0, 'error')}; nothing was applied. Fix them and apply again.`,
+      `ReSim: "${configLabel(uri)}" has ${plural(errors.length, 'error')}; nothing was applied. Fix them and apply again.`,
       'Show Problems',
     );
     if (choice) await vscode.commands.executeCommand('workbench.actions.view.problems');
@@ -120,7 +139,7 @@ export async function applySync(ctx: ClientContext, arg?: unknown, shown?: PlanB
     void ui.showInformationMessage(`ReSim: no changes. Project "${plan.project.name}" already matches this file.`);
     return undefined;
   }
-  const ok = await ui.showWarningMessage(confirmationText(plan), { modal: true }, 'Apply');
+  const ok = await ui.showWarningMessage(confirmationText(plan, uri), { modal: true }, 'Apply');
   if (ok !== 'Apply') return undefined;
   let allowMassArchive = false;
   if (plan.massArchive?.tripped) {
@@ -159,7 +178,11 @@ async function runApply(
   let cancelled = false;
   try {
     const result = await ui.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `ReSim: applying sync to ${plan.project.name}`, cancellable: true },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `ReSim: applying ${configLabel(uri)} to ${plan.project.name}`,
+        cancellable: true,
+      },
       async (progress, token) => {
         token.onCancellationRequested(() => {
           cancelled = true;
@@ -188,10 +211,12 @@ async function runApply(
     for (const c of result.calls.filter((x) => !x.ok && !x.skipped))
       ctx.logger.warn(`Failed: ${c.operation} ${c.target}: ${c.error ?? ''}`);
     const n = applyCounts(result);
-    if (result.cancelled || cancelled) {
-      const text = `apply cancelled: ${plural(n.made, 'call')} made${n.failed ? `, ${n.failed} failed` : ''}, ${n.skipped} skipped.`;
-      ctx.logger.warn(`Apply ${text}`);
-      void ui.showWarningMessage(`ReSim: ${text} Calls already made stay made; preview again to see what is left.`);
+    if (result.cancelled) {
+      const line = `${cancelledApplyLine(result)}.`;
+      ctx.logger.warn(`Apply cancelled: ${line}`);
+      void ui.showWarningMessage(
+        `ReSim: apply of "${configLabel(uri)}" to ${plan.project.name} cancelled: ${line} Calls made stay made; preview again to see what is left.`,
+      );
     } else if (n.failed > 0 || !result.ok) {
       const choice = await ui.showErrorMessage(
         `ReSim: apply finished with ${n.failed} of ${plural(n.ran, 'call')} failed${n.skipped ? ` (${n.skipped} skipped)` : ''}. Apply again to retry what is left.`,
@@ -199,7 +224,9 @@ async function runApply(
       );
       if (choice) ctx.logger.show();
     } else {
-      ctx.logger.info(`Applied: ${plural(n.made, 'call')}, no failure.`);
+      ctx.logger.info(
+        `Applied: ${plural(n.made, 'call')}, no failure${cancelled ? ' (every call was made before the cancel took effect)' : ''}.`,
+      );
       void ui.showInformationMessage(`ReSim: applied to ${plan.project.name}: ${formatSummary(plan.summary)}.`);
     }
     // Read the state as the apply left it, then preview again for the status bar's counts.

@@ -18,6 +18,7 @@ import {
 } from '../../../protocol';
 import type { ClientContext } from '../context';
 import { plural } from '../../../protocol';
+import { configLabel } from '../format';
 import { currentConfig } from '../target';
 import { ui } from '../ui';
 
@@ -64,6 +65,8 @@ export class ProjectTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
   private readonly disposables: vscode.Disposable[] = [];
   private pending?: ReturnType<typeof setTimeout>;
   private config?: string;
+  /** The markers shown are those of the config's last version that planned (it does not now). */
+  private stale = false;
 
   constructor(private readonly ctx: ClientContext) {
     this.view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: this, showCollapseAll: true });
@@ -71,6 +74,7 @@ export class ProjectTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
       this.view,
       this.changed,
       vscode.commands.registerCommand('resim.projectView.filter', () => this.askFilter()),
+      vscode.commands.registerCommand('resim.projectView.clearFilter', () => this.setFilter('')),
       vscode.commands.registerCommand('resim.projectView.more', (kind: ProjectItemKind) => this.more(kind)),
       vscode.commands.registerCommand('resim.projectView.reveal', (n: Node | undefined) => this.reveal(n)),
       vscode.commands.registerCommand('resim.projectView.openInResim', (n: Node | undefined) => this.openInResim(n)),
@@ -118,9 +122,16 @@ export class ProjectTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
         this.view.message = `The project could not be listed: ${err instanceof Error ? err.message : String(err)}`;
         return [];
       }
-      const file = config.path.split('/').pop() ?? '';
-      this.view.description = r.project ? `${r.project.name} · ${file}${this.filter ? ` · filter: ${this.filter}` : ''}` : file;
-      this.view.message = r.problem ?? undefined;
+      const file = configLabel(config);
+      this.view.description = r.project ? `${r.project.name} · ${file}` : file;
+      this.stale = r.stale === true;
+      // The filter shows in the view itself (a single view's description is not shown in its
+      // container's title), with Clear Filter in the title bar while it is on.
+      const matched = r.groups.reduce((n, g) => n + g.total, 0);
+      const filterLine = this.filter
+        ? `Filter "${this.filter}": ${plural(matched, 'match', 'matches')}. Clear Filter shows all.`
+        : undefined;
+      this.view.message = [r.problem, filterLine].filter(Boolean).join(' ') || undefined;
       return r.groups.map((group) => ({ type: 'group' as const, group, config }));
     }
     if (node.type !== 'group') return [];
@@ -146,7 +157,8 @@ export class ProjectTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
         `${many} (${node.group.total})`,
         node.group.total ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
       );
-      t.id = `group:${node.config.toString()}:${node.group.kind}:${this.filter}`;
+      // The same ID with and without a filter: the group stays expanded as the filter changes.
+      t.id = `group:${node.config.toString()}:${node.group.kind}`;
       t.description = countsText(node.group);
       t.tooltip = `${plural(node.group.total, one)}${this.filter ? ` matching "${this.filter}"` : ''}`;
       t.contextValue = 'resim.group';
@@ -163,7 +175,7 @@ export class ProjectTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
     const st = STATUS[item.status];
     const t = new vscode.TreeItem(item.name, vscode.TreeItemCollapsibleState.None);
     t.id = `${item.kind}:${item.id ?? `new:${item.name}`}`;
-    t.description = st.label;
+    t.description = this.stale ? `${st.label} (out of date)` : st.label;
     t.iconPath = new vscode.ThemeIcon(st.icon, st.color ? new vscode.ThemeColor(st.color) : undefined);
     const tip = new vscode.MarkdownString(undefined, false);
     tip.appendText(`${GROUP_LABEL[item.kind][0]} ${item.name}\n\n${item.id ?? '(new)'}\n\nThis config: ${st.label}`);
@@ -185,8 +197,13 @@ export class ProjectTree implements vscode.TreeDataProvider<Node>, vscode.Dispos
       value: this.filter,
     });
     if (v === undefined) return;
-    this.filter = v.trim();
+    this.setFilter(v.trim());
+  }
+
+  private setFilter(filter: string): void {
+    this.filter = filter;
     this.limits.clear();
+    void vscode.commands.executeCommand('setContext', 'resim.projectView.filtered', filter !== '');
     this.changed.fire(undefined);
   }
 

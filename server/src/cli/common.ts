@@ -18,7 +18,9 @@ import type { Plan, ProjectState } from '../sync/model';
 import { computePlan } from '../sync/plan';
 import { collectProblems } from '../sync/problems';
 import { readProject } from '../sync/service';
+import { credentialUrlProblem } from '../security/loopback';
 import { escapeVisible } from '../security/text';
+import { sanitizeUrl } from '../resim/errors';
 import { MAX_CONFIG_BYTES, readFileBounded } from '../util/files';
 import { UserError } from '../util/userError';
 import { formatProblems, problemsJson } from './output';
@@ -94,12 +96,15 @@ export function makeAuth(g: GlobalOpts): AuthProvider {
 
 export function makeClient(g: GlobalOpts, auth?: AuthProvider): ResimClient {
   const url = g.url || env.RESIM_URL;
-  if (url) assertHttpUrl(url, '--url (RESIM_URL) takes the API base URL, e.g. ' + DEFAULT_API_URL);
+  if (url) assertHttpUrl(url, '--url (RESIM_URL) takes the API base URL, e.g. ' + DEFAULT_API_URL, true);
   return createResimClient({ apiUrl: resolveApiUrl(g.url, env), auth: auth ?? makeAuth(g), timeoutMs: timeoutMs(g) });
 }
 
-/** Refuses (one line, exit 1) a value that is not an http: or https: URL. */
-function assertHttpUrl(value: string, expects: string): void {
+/**
+ * Refuses (one line, exit 1) a value that is not an http: or https: URL, or that would carry a
+ * credential in clear (plain http off loopback: `credentialUrlProblem`, docs/security.md).
+ */
+function assertHttpUrl(value: string, expects: string, carriesToken = false): void {
   let url: URL | undefined;
   try {
     url = new URL(value);
@@ -107,7 +112,11 @@ function assertHttpUrl(value: string, expects: string): void {
     url = undefined;
   }
   if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:'))
-    throw new CliError(`${JSON.stringify(value)} is not an http(s) URL: ${expects}.`);
+    throw new CliError(`${JSON.stringify(sanitizeUrl(value))} is not an http(s) URL: ${expects}.`);
+  // The auth URL is checked where each endpoint is known (auth.ts insecureTokenUrl, login.ts).
+  const insecure = carriesToken ? credentialUrlProblem(url) : undefined;
+  if (insecure)
+    throw new CliError(`${JSON.stringify(sanitizeUrl(value))} is refused: ${insecure}; no credential is sent there. ${expects}.`);
 }
 
 /** `--timeout` (seconds) in ms: the limit of every network call, the token fetch included. */

@@ -15,9 +15,11 @@
 import type { Command } from 'commander';
 import open from 'open';
 import type { AuthProvider, ResimClient } from '../resim';
-import { deviceLogin, LoginError, revokeRefreshToken, tokenIdentity, type OAuthServer } from '../resim/login';
+import { deviceLogin, LoginError, revokeRefreshToken, serverText, tokenIdentity, type OAuthServer } from '../resim/login';
 import { CLI_INTERACTIVE_CLIENT_ID, DEFAULT_AUTH_URL } from '../resim/oauthConstants';
-import { cachedToken, cliCachePath, removeCachedToken, writeCachedToken } from '../resim/tokenCache';
+import { cachedToken, checkCacheDir, cliCachePath, removeCachedToken, writeCachedToken } from '../resim/tokenCache';
+import { escapeVisible } from '../security/text';
+import { timeoutMs } from './common';
 
 /** Exit code of a login cancelled with Ctrl-C (128 + SIGINT). */
 export const EXIT_CANCELLED = 130;
@@ -26,6 +28,8 @@ interface AuthGlobals {
   url?: string;
   authUrl?: string;
   clientId?: string;
+  /** `--timeout` (seconds): the limit of each request to the auth server too. */
+  timeout?: string;
 }
 
 export interface LoginCommandDeps {
@@ -54,11 +58,12 @@ export function loginErrorText(err: LoginError): string {
   return [err.message, fix[err.code]].filter(Boolean).join(' ');
 }
 
-function when(ms: number): string {
+/** "expires 2026-… (in 5 min)", "expired 2026-… (3 min ago)" or "does not expire", after "it" or "Token:". */
+export function expiryText(ms: number): string {
   if (!Number.isFinite(ms)) return 'does not expire';
   const left = Math.round((ms - Date.now()) / 60000);
   const at = new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
-  return left >= 0 ? `${at} (in ${left} min)` : `${at} (expired ${-left} min ago)`;
+  return left >= 0 ? `expires ${at} (in ${left} min)` : `expired ${at} (${-left} min ago)`;
 }
 
 function server(d: LoginCommandDeps): OAuthServer {
@@ -66,6 +71,7 @@ function server(d: LoginCommandDeps): OAuthServer {
   return {
     authUrl: g.authUrl || d.env.RESIM_AUTH_URL || DEFAULT_AUTH_URL,
     clientId: g.clientId || CLI_INTERACTIVE_CLIENT_ID,
+    timeoutS: timeoutMs({ timeout: g.timeout }) / 1000,
   };
 }
 
@@ -80,6 +86,8 @@ export function registerLoginCommands(program: Command, d: LoginCommandDeps): vo
     .action(async (o: { browser: boolean }) => {
       const s = server(d);
       const file = cliCachePath();
+      // Before the person approves anything: a cache folder that cannot be used is refused now.
+      checkCacheDir(file, { create: true });
       const cancel = new AbortController();
       const onSigint = () => cancel.abort();
       process.once('SIGINT', onSigint);
@@ -88,17 +96,21 @@ export function registerLoginCommands(program: Command, d: LoginCommandDeps): vo
           server: s,
           signal: cancel.signal,
           onCode: async (p) => {
-            const url = p.verificationUriComplete ?? p.verificationUri;
+            // The prompt's text is already safe to print (login.ts: serverText); only openUrl may be opened.
+            const url = p.openUrl ? escapeVisible(p.openUrl) : p.verificationUri;
             err.write(
               `To sign in, open\n  ${url}\nand check that it shows the code\n  ${p.userCode}\n(valid ${Math.round(p.expiresIn / 60)} min; Ctrl-C cancels)\n`,
             );
-            if (o.browser && process.stdout.isTTY) await open(url).catch(() => undefined);
+            if (p.notOpened) err.write(`${p.notOpened}\n`);
+            if (p.openUrl && o.browser && process.stdout.isTTY) await open(p.openUrl).catch(() => undefined);
           },
         });
-        writeCachedToken(file, s.clientId, token);
+        const { setAside } = writeCachedToken(file, s.clientId, token);
+        if (setAside) err.write(`Warning: ${file} could not be used; it was kept as ${setAside} and a new one written.\n`);
         const who = tokenIdentity(token.accessToken);
+        const refreshed = token.refreshToken ? (Number.isFinite(token.expiresAt) ? ' and is refreshed automatically' : '') : '';
         out.write(
-          `Signed in${who.account ? ` as ${who.account}` : ''} (OAuth client ${s.clientId}). Token saved to ${file}; it expires ${when(token.expiresAt)}${token.refreshToken ? ' and is refreshed automatically' : ''}.\n`,
+          `Signed in${who.account ? ` as ${who.account}` : ''} (OAuth client ${s.clientId}). Token saved to ${file}; it ${expiryText(token.expiresAt)}${refreshed}.\n`,
         );
       } finally {
         process.off('SIGINT', onSigint);
@@ -119,7 +131,7 @@ export function registerLoginCommands(program: Command, d: LoginCommandDeps): vo
       let revoked = false;
       if (token.refreshToken) {
         revoked = await revokeRefreshToken(s, token.refreshToken).catch((e: unknown) => {
-          err.write(`Warning: the refresh token could not be revoked: ${e instanceof LoginError ? e.message : String(e)}\n`);
+          err.write(`Warning: the refresh token could not be revoked: ${e instanceof LoginError ? e.message : serverText(String(e))}\n`);
           return false;
         });
       }
@@ -142,7 +154,7 @@ export function registerLoginCommands(program: Command, d: LoginCommandDeps): vo
         `API:          ${d.apiUrl()} (answered: ${projects.length} project${projects.length === 1 ? '' : 's'} visible)`,
         `Signed in as: ${who.account ?? 'unknown (the token carries no identity)'}${who.clientId ? ` (OAuth client ${who.clientId})` : ''}`,
         `Credentials:  ${auth.describe()}`,
-        `Token:        ${who.expiresAt !== undefined ? `expires ${when(who.expiresAt)}` : 'expiry unknown'}`,
+        `Token:        ${who.expiresAt !== undefined ? expiryText(who.expiresAt) : 'expiry unknown'}`,
       ];
       out.write(lines.join('\n') + '\n');
     });

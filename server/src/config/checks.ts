@@ -109,7 +109,8 @@ export function crossChecks(config: SyncConfig, hasManagedTagsKey: boolean, loca
       }
     }
     suite.experiences.forEach((name, j) => {
-      if (firstByName.has(name)) return;
+      // An empty entry (`- ` or `- ""`) has the schema's "must not be empty" error at the same place: one diagnostic.
+      if (name === '' || firstByName.has(name)) return;
       out.push({
         code: 'unknown-experience-in-suite',
         severity: 'warning',

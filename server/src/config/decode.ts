@@ -76,12 +76,12 @@ function firstInvalidByte(buf: Uint8Array): number {
   return hi - 1;
 }
 
-/** The LSP position of byte `offset` of UTF-8 bytes `buf`. */
+/** The LSP position of byte `offset` of UTF-8 bytes `buf` (lines end as `lineStarts` says: LF, CRLF or a lone CR). */
 function positionOfByte(buf: Uint8Array, offset: number): { line: number; character: number } {
   let line = 0;
   let lineStart = 0;
   for (let i = 0; i < offset; i++) {
-    if (buf[i] === 0x0a) {
+    if (buf[i] === 0x0a || (buf[i] === 0x0d && buf[i + 1] !== 0x0a)) {
       line++;
       lineStart = i + 1;
     }

@@ -14,7 +14,11 @@
  *
  * Ranges (for the cross-entry diagnostics, and `rangeOf` afterwards) come from the full loader
  * run on just the piece of text that holds the node (chunks.ts splits a file into one piece
- * per top-level key and per experience), so one lookup costs one small parse.
+ * per top-level key and per experience), so one lookup costs one small parse. A text the
+ * splitter does not cut into items (a whole-document flow map, JSON, a flow list under a block
+ * key) takes the fast path when no diagnostic needs a range, and its ranges come from one
+ * whole-document parse, when first asked for. Every shape a person or a generator writes
+ * (bench/lib/shapes.ts) takes this path when it is clean.
  */
 import { hasSuspiciousCharacters } from './suspicious';
 import { FAILSAFE_SCHEMA, Type, load as loadYamlFast, type Schema as FastSchema } from 'js-yaml';
@@ -24,7 +28,7 @@ import { crossChecks } from './checks';
 import { splitPieces, type Piece } from './chunks';
 import { toExperience, toTagList, toTestSuite } from './coerce';
 import { validateWholeConfig } from './schema';
-import { compareDiagnostics, lineOf, lineStarts, offsetAt } from './text';
+import { compareDiagnostics, lineOf, lineStarts, offsetAt, withLfBreaks } from './text';
 import type { ConfigDiagnostic, LoadedConfig, Position, Range } from './types';
 
 type FullLoad = (text: string) => LoadedConfig;
@@ -41,7 +45,9 @@ export interface FastRead {
 }
 
 /** The fast read of a clean text; undefined when the text needs the full loader (see the file's docstring). */
-export function fastRead(text: string): FastRead | undefined {
+export function fastRead(original: string): FastRead | undefined {
+  // A lone CR is a line break (text.ts, `withLfBreaks`): read as LF, at the same offsets.
+  const text = withLfBreaks(original);
   if (text.includes('\t')) return undefined; // tab-indent and its fix belong to the full loader
   if (/[\u0000\uFFFD]/.test(text) || hasSuspiciousCharacters(text)) return undefined; // nul-character, replacement-character, suspicious-characters
   let value: unknown;
@@ -62,11 +68,13 @@ export function fastRead(text: string): FastRead | undefined {
     managedTestSuites: list(o.managedTestSuites).map(toTestSuite),
     managedExperienceTags: toTagList(o.managedExperienceTags),
   };
-  const pieces = splitPieces(text, lineStarts(text)) ?? null;
+  let pieces = splitPieces(text, lineStarts(text)) ?? null;
   if (pieces) {
     const items = itemsOf(pieces);
+    // A list the splitter did not cut into items (a flow list `experiences: [{…}, …]` under a
+    // block key, on one line or several): the text has no pieces, as a whole-document flow map.
     if (items.experiences.length !== config.experiences.length || items.managedTestSuites.length !== config.managedTestSuites.length)
-      return undefined;
+      pieces = null;
   }
   return { config, hasManagedTags: 'managedExperienceTags' in o, pieces };
 }
@@ -272,6 +280,6 @@ function pieceLocator(
 
 /** The top-level key a piece defines, in its camelCase spelling (a piece holds one top-level key). */
 function pieceKey(mini: LoadedConfig): string {
-  const m = /^(?:\uFEFF)?(?:[ \t]*(?:#[^\n]*)?\r?\n)*([A-Za-z_][A-Za-z0-9_]*)[ ]*:/.exec(mini.text);
+  const m = /^(?:\uFEFF)?(?:[ \t]*(?:#[^\r\n]*)?(?:\r\n?|\n))*([A-Za-z_][A-Za-z0-9_]*)[ ]*:/.exec(mini.text);
   return m ? m[1].replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase()) : '';
 }

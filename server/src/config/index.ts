@@ -7,6 +7,7 @@ export * from './types';
 export {
   fromFastSnapshot,
   fromSnapshot,
+  itemStarts,
   loadConfig,
   loadFastSnapshot,
   loadStats,

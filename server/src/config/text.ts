@@ -5,15 +5,39 @@
 import { stringify } from 'yaml';
 import type { ConfigDiagnostic, Position, TextEdit } from './types';
 
-/** Offsets at which each line starts (`\n` ends a line; a `\r` before it stays in the line). */
+/**
+ * Offsets at which each line starts. A line ends at `\n`, `\r\n` or a lone `\r`: the line breaks of
+ * YAML 1.2 (§5.4, which the resim CLI's yaml.v3 follows) and of LSP positions. A `\r` before `\n`
+ * stays in its line.
+ */
 export function lineStarts(text: string): number[] {
   const starts = [0];
   let i = text.indexOf('\n');
-  while (i !== -1) {
-    starts.push(i + 1);
-    i = text.indexOf('\n', i + 1);
+  if (!text.includes('\r') || !/\r(?!\n)/.test(text)) {
+    // LF or CRLF only: one native search per line.
+    while (i !== -1) {
+      starts.push(i + 1);
+      i = text.indexOf('\n', i + 1);
+    }
+    return starts;
+  }
+  for (let k = 0; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 10 || (c === 13 && text.charCodeAt(k + 1) !== 10)) starts.push(k + 1);
   }
   return starts;
+}
+
+/** A lone `\r` (not before `\n`): a line break of its own (see `lineStarts`). */
+const LONE_CR = /\r(?!\n)/g;
+
+/**
+ * `text` with every lone `\r` read as `\n` (same length, so offsets and `lineStarts` are
+ * unchanged): what both parsers read, so that a file with CR-only line ends (classic Mac OS) is
+ * read as YAML 1.2 and the resim CLI read it, on every path. The text itself is never rewritten.
+ */
+export function withLfBreaks(text: string): string {
+  return text.includes('\r') ? text.replace(LONE_CR, '\n') : text;
 }
 
 /** The index of the line holding `offset` (binary search over `starts`). */

@@ -8,7 +8,8 @@
  * Commands get one argument, the document URI; the extension client registers them (other
  * clients may map them to the `resim/preview` and `resim/apply` requests).
  */
-import type { CodeLens, Range } from 'vscode-languageserver';
+import type { CodeLens, Position, Range } from 'vscode-languageserver';
+import { itemStarts } from '../config/index';
 import type { Plan, PlannedExperience } from '../sync/model';
 import { ACTION_SYMBOL } from '../../../protocol';
 import { planHasChanges } from '../sync/plan';
@@ -59,15 +60,19 @@ export function codeLensesFor(a: Analysis): CodeLens[] {
   const title = errors ? `${summaryLensTitle(plan)} (${errors} error${errors === 1 ? '' : 's'} to fix first)` : summaryLensTitle(plan);
   lenses.push({ range: top, command: { title, command: PREVIEW_COMMAND, arguments: [uri] } });
   if (!errors && planHasChanges(plan)) lenses.push({ range: top, command: { title: 'Apply', command: APPLY_COMMAND, arguments: [uri] } });
+  // Each item's start from the piece offsets when known: rangeOf would parse every experience.
+  const starts = itemStarts(a.loaded, 'experiences');
   for (const [index, p] of a.byIndex) {
-    let range: Range | undefined;
-    try {
-      range = a.loaded.rangeOf(['experiences', index]);
-    } catch {
-      range = undefined;
+    let start: Position | undefined = starts?.[index];
+    if (!start) {
+      try {
+        start = a.loaded.rangeOf(['experiences', index])?.start;
+      } catch {
+        start = undefined;
+      }
     }
-    if (!range) continue;
-    const at: Range = { start: range.start, end: range.start };
+    if (!start) continue;
+    const at: Range = { start, end: start };
     lenses.push({ range: at, command: { title: experienceLensTitle(p), command: PREVIEW_COMMAND, arguments: [uri] } });
   }
   return lenses;

@@ -57,6 +57,20 @@ function mapSchema(kind: MapKind): JsonSchema | undefined {
   }
 }
 
+/**
+ * The schema of the key at the end of a config path (e.g. `['experiences', 0, 'profile']`, keys
+ * canonical), or undefined when the schema has no such key. Hover shows its `description`.
+ */
+export function keySchemaAt(path: readonly (string | number)[]): { type?: string; description?: string } | undefined {
+  const key = path[path.length - 1];
+  if (typeof key !== 'string') return undefined;
+  const map = mapKindOf(path.slice(0, -1).map((p) => (typeof p === 'number' ? '-' : p)));
+  const prop = map ? mapSchema(map)?.properties?.[key] : undefined;
+  if (!prop) return undefined;
+  const d = deref(prop);
+  return { type: typeof d?.type === 'string' ? d.type : undefined, description: prop.description ?? d?.description };
+}
+
 /** Where the cursor is, in terms of the config's structure. */
 export type CompletionContext =
   | { kind: 'key'; map: MapKind; prefix: string; start: number }
@@ -304,6 +318,10 @@ export function completionsAt(
   const ctx = completionContext(text, pos, index);
   if (!ctx) return null;
   const range = { start: { line: pos.line, character: ctx.start }, end: pos };
+  // Right after a `-` (the trigger character): the item brings the space, and its filter text
+  // starts with it, so that typing the space keeps the list open (VS Code filters by the text
+  // from the range's start to the cursor).
+  const lead = ctx.prefix === '' && text.charCodeAt(index.lineStart(pos.line) + pos.character - 1) === 45 ? ' ' : '';
   // What the list or map already holds is not offered again (a tag twice, `name` twice).
   const present = siblings(text, pos, ctx, index);
   if (ctx.kind === 'key') {
@@ -319,7 +337,8 @@ export function completionsAt(
           detail: typeof d?.type === 'string' ? d.type : undefined,
           documentation: d?.description ? { kind: MarkupKind.Markdown, value: d.description } : undefined,
           sortText: String(i).padStart(3, '0'),
-          textEdit: { range, newText: isList ? `${key}:` : `${key}: ` },
+          filterText: lead ? lead + key : undefined,
+          textEdit: { range, newText: lead + (isList ? `${key}:` : `${key}: `) },
           insertTextFormat: InsertTextFormat.PlainText,
         };
       });
@@ -329,7 +348,7 @@ export function completionsAt(
   const quoted = /^["']/.test(ctx.prefix);
   for (const [name, from] of candidates(a, ctx.names)) {
     if (present.has(name)) continue;
-    const newText = quoted ? JSON.stringify(name) : yamlScalar(name, ctx.flow);
+    const newText = lead + (quoted ? JSON.stringify(name) : yamlScalar(name, ctx.flow));
     items.push({
       label: name,
       kind: ctx.names === 'experience' ? CompletionItemKind.Reference : CompletionItemKind.Value,

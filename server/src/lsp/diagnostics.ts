@@ -34,8 +34,8 @@ const ZERO: Range = { start: { line: 0, character: 0 }, end: { line: 0, characte
 
 /** The range of the first line (where file-level diagnostics go). */
 export function firstLineRange(text: string): Range {
-  const nl = text.indexOf('\n');
-  const len = (nl < 0 ? text.length : nl) - (nl > 0 && text[nl - 1] === '\r' ? 1 : 0);
+  const nl = text.slice(0, 10_001).search(/\r|\n/); // a line ends at LF, CRLF or a lone CR (config/text.ts)
+  const len = nl < 0 ? text.length : nl;
   return { start: { line: 0, character: 0 }, end: { line: 0, character: Math.max(0, Math.min(len, 10_000)) } };
 }
 

@@ -4,10 +4,10 @@
  * / `*.experiences.yml`, matching a glob of `resim.configFiles`, or whose first line is
  * `# resim-project: …`. Every other document is ignored (no diagnostics, no features).
  */
-import { minimatch } from 'minimatch';
+import { compileGlob, type CompiledGlob } from '../util/glob';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
-import { LANGUAGE_ID, projectCommentOf } from '../../../protocol';
+import { isConfigScheme, LANGUAGE_ID, projectCommentOf } from '../../../protocol';
 import type { ResimSettings } from './settings';
 const YAML_LANGUAGES = new Set(['yaml', 'yml']);
 const BUILTIN_NAME = /\.experiences\.ya?ml$/i;
@@ -36,20 +36,29 @@ export function matchesGlobs(uri: string, globs: readonly string[], workspaceFol
     .map((f) => abs.slice(f.length + 1));
   const base = abs.slice(abs.lastIndexOf('/') + 1);
   for (const glob of globs) {
-    try {
-      if (!glob.includes('/')) {
-        if (minimatch(base, glob, { dot: true, nocase: process.platform === 'win32' })) return true;
-        continue;
-      }
-      const g = glob.replace(/^\.\//, '');
-      if (minimatch(abs, g, { dot: true })) return true;
-      if (rels.some((r) => minimatch(r, g, { dot: true }))) return true;
-      if (!g.startsWith('/') && !g.startsWith('**') && minimatch(abs, '**/' + g, { dot: true })) return true;
-    } catch {
-      /* a malformed glob matches nothing */
+    if (!glob.includes('/')) {
+      if (compiled(glob, process.platform === 'win32').match(base)) return true;
+      continue;
     }
+    const g = glob.replace(/^\.\//, '');
+    if (compiled(g).match(abs)) return true;
+    if (rels.some((r) => compiled(g).match(r))) return true;
+    if (!g.startsWith('/') && !g.startsWith('**') && compiled('**/' + g).match(abs)) return true;
   }
   return false;
+}
+
+/** Compiled globs (util/glob.ts: no backtracking, so no workspace glob can stall the server). */
+const globCache = new Map<string, CompiledGlob>();
+function compiled(glob: string, nocase = false): CompiledGlob {
+  const key = `${nocase ? 'i' : ''}:${glob}`;
+  let c = globCache.get(key);
+  if (!c) {
+    if (globCache.size > 256) globCache.clear();
+    c = compileGlob(glob, { nocase });
+    globCache.set(key, c);
+  }
+  return c;
 }
 
 /** Whether the document is an experience sync config the server should handle. */
@@ -58,6 +67,7 @@ export function isHandledDocument(
   settings: ResimSettings,
   workspaceFolders: readonly string[] = [],
 ): boolean {
+  if (!isConfigScheme(doc.uri)) return false; // a read-only or virtual document is never a config
   if (doc.languageId === LANGUAGE_ID) return true;
   if (!YAML_LANGUAGES.has(doc.languageId)) return false;
   if (BUILTIN_NAME.test(uriPath(doc.uri))) return true;

@@ -1,12 +1,15 @@
 /**
  * Formatting of a sync config (`textDocument/formatting`, `textDocument/rangeFormatting`).
  *
- * The text is parsed with the `yaml` library's document model and printed back in the clone's
- * style (sync/clone.ts: 2-space indentation, sequences indented under their key, no line
- * wrapping). The document model keeps comments, blank lines between entries, key order and each
- * scalar's quoting style; only whitespace and indentation change. A text that does not parse
- * cleanly (a YAML error, a tab in the indentation, several documents) is left alone: formatting
- * returns no edit rather than guess.
+ * The text is parsed with the `yaml` library's document model and printed back with the
+ * `FormattingOptions` the editor sends (LSP `textDocument/formatting`): `tabSize` spaces per level
+ * (1–8; a clone writes 2, the default when no options come), sequences indented under their key,
+ * no line wrapping; `insertSpaces: false` still indents with spaces (YAML forbids tabs in
+ * indentation); `insertFinalNewline` adds the final newline a text lacks (trailing whitespace and
+ * final blank lines are always trimmed by the printer). The document model keeps comments, blank lines
+ * between entries, key order and each scalar's quoting style; only whitespace and indentation
+ * change. A text that does not parse cleanly (a YAML error, a tab in the indentation, several
+ * documents) is left alone: formatting returns no edit rather than guess.
  *
  * Range formatting formats the whole text and keeps only the changed hunks (a line diff,
  * `diff.diffLines`) that touch the requested lines, so the rest of the file stays as it is.
@@ -15,16 +18,25 @@ import { diffLines } from 'diff';
 import type { FormattingOptions, Range, TextEdit } from 'vscode-languageserver';
 import { parseAllDocuments } from 'yaml';
 
+/** The options formatting reads (LSP `FormattingOptions`); absent: 2 spaces, no final newline added. */
+export type FormatOptions = Partial<Pick<FormattingOptions, 'tabSize' | 'insertFinalNewline'>>;
+
+/** The indentation a clone writes, and formatting's when the editor sends no (valid) `tabSize`. */
+export const DEFAULT_INDENT = 2;
+
 /** The formatted text, or undefined when `text` does not parse as exactly one YAML document. */
-export function formatConfigText(text: string, options?: Pick<FormattingOptions, 'tabSize'>): string | undefined {
+export function formatConfigText(text: string, options?: FormatOptions): string | undefined {
   if (/^[ ]*\t/m.test(text)) return undefined; // YAML forbids tabs in indentation; the tab-indent quick fix handles them
   const docs = parseAllDocuments(text);
   if (!Array.isArray(docs) || docs.length !== 1) return undefined;
   const doc = docs[0];
   if (doc.errors.length) return undefined;
-  const indent = options?.tabSize && options.tabSize >= 2 && options.tabSize <= 8 ? options.tabSize : 2;
+  const tab = options?.tabSize;
+  const indent = typeof tab === 'number' && Number.isInteger(tab) && tab >= 1 && tab <= 8 ? tab : DEFAULT_INDENT;
   let out = doc.toString({ indent, indentSeq: true, lineWidth: 0, flowCollectionPadding: false });
-  if (!text.endsWith('\n')) out = out.replace(/\n$/, '');
+  // The printer ends with one newline (trailing blank lines trimmed): none when the text had none,
+  // unless the editor asks for a final newline.
+  if (!text.endsWith('\n') && !options?.insertFinalNewline) out = out.replace(/\n$/, '');
   return out;
 }
 
@@ -73,14 +85,14 @@ function toEdit(text: string, h: Hunk): TextEdit {
 }
 
 /** `textDocument/formatting`: the edits that format the whole text (none when it is formatted or unparsable). */
-export function formatEdits(text: string, options?: Pick<FormattingOptions, 'tabSize'>): TextEdit[] {
+export function formatEdits(text: string, options?: FormatOptions): TextEdit[] {
   const formatted = formatConfigText(text, options);
   if (formatted === undefined || formatted === text) return [];
   return hunks(text, formatted).map((h) => toEdit(text, h));
 }
 
 /** `textDocument/rangeFormatting`: the hunks of `formatEdits` that touch the lines of `range`. */
-export function formatRangeEdits(text: string, range: Range, options?: Pick<FormattingOptions, 'tabSize'>): TextEdit[] {
+export function formatRangeEdits(text: string, range: Range, options?: FormatOptions): TextEdit[] {
   const formatted = formatConfigText(text, options);
   if (formatted === undefined || formatted === text) return [];
   const last = range.end.character === 0 && range.end.line > range.start.line ? range.end.line - 1 : range.end.line;

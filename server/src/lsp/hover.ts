@@ -1,15 +1,18 @@
 /**
  * Hover (docs/architecture.md, "Hover"): on an experience entry, what sync will do with it (matched
  * experience ID, matched by name / ID / new, the action, the changed fields before → after,
- * a link to it in the ReSim app); on a tag, system or test suite name, its ID and members.
+ * a link to it in the ReSim app); on a tag, system or test suite name, its ID and members; on a
+ * key (`profile:`, `managedTestSuites:`…), what the field means: its type and description from
+ * the schema (`schema/experience-sync.schema.json`).
  *
  * Reads only the cached analysis (the last `LoadedConfig` and `Plan`): it never parses or
  * plans, so it answers at once even while a large file is being validated.
  */
-import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
+import { MarkupKind, type Hover, type Position, type Range } from 'vscode-languageserver';
 import type { ConfigPath } from '../config/model';
 import type { PlannedExperience, ProjectState } from '../sync/model';
 import type { Analysis } from './analysis';
+import { keySchemaAt } from './completion';
 import { experienceUrl, md, mdCode, mdLink, mdValue } from './markdown';
 
 const ACTION_TITLE: Record<PlannedExperience['action'], string> = {
@@ -29,6 +32,8 @@ export function hoverAt(a: Analysis, pos: Position): Hover | null {
     return null;
   }
   if (!path || !path.length) return null;
+  const onKey = keyHover(a, path, pos);
+  if (onKey) return onKey;
   const value = contentOf(a, path);
   if (value === null) return null;
   let range;
@@ -38,6 +43,29 @@ export function hoverAt(a: Analysis, pos: Position): Hover | null {
     range = undefined;
   }
   return { contents: { kind: MarkupKind.Markdown, value }, ...(range ? { range } : {}) };
+}
+
+/** On a key: the field's documentation from the schema (null when `pos` is not on a key the schema knows). */
+function keyHover(a: Analysis, path: ConfigPath, pos: Position): Hover | null {
+  const field = path[path.length - 1];
+  if (typeof field !== 'string') return null;
+  let range;
+  try {
+    range = a.loaded.rangeOf(path, 'key');
+  } catch {
+    return null;
+  }
+  if (!range || !within(range, pos)) return null;
+  const s = keySchemaAt(path);
+  if (!s?.description) return null;
+  const value = `**${mdCode(field)}**${s.type ? ` · ${s.type}` : ''}\n\n${s.description}`;
+  return { contents: { kind: MarkupKind.Markdown, value }, range };
+}
+
+function within(r: Range, p: Position): boolean {
+  const after = p.line > r.start.line || (p.line === r.start.line && p.character >= r.start.character);
+  const before = p.line < r.end.line || (p.line === r.end.line && p.character <= r.end.character);
+  return after && before;
 }
 
 function contentOf(a: Analysis, path: ConfigPath): string | null {

@@ -17,7 +17,7 @@
  */
 import { LSPErrorCodes, ResponseError, type Connection, type TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { cloneConfig } from '../sync/clone';
+import { projectTextLike } from '../sync/compare';
 import type { Analysis, Analyzer } from './analysis';
 import { experienceUrl } from './markdown';
 import {
@@ -134,8 +134,29 @@ function matches(item: ProjectItem, filter: string): boolean {
   return !filter || item.name.toLowerCase().includes(filter) || (item.id ?? '').toLowerCase().includes(filter);
 }
 
-/** `resim/projectItems` for an analysis (pure: no I/O). */
-export function listProjectItems(a: Analysis, params: ProjectItemsParams): ProjectItemsResult {
+/**
+ * The last analysis of each document that had a plan, for the same project: its markers stand in
+ * (marked out of date) while the document does not plan.
+ */
+const lastPlanned = new Map<string, Analysis>();
+
+/** Forgets a closed document's last planned analysis. */
+export function forgetProjectItems(uri: string): void {
+  lastPlanned.delete(uri);
+}
+
+/** `resim/projectItems` for an analysis (no I/O). */
+export function listProjectItems(current: Analysis, params: ProjectItemsParams): ProjectItemsResult {
+  let a = current;
+  let stale = false;
+  if (current.plan) lastPlanned.set(current.uri, current);
+  else {
+    const last = lastPlanned.get(current.uri);
+    if (last && current.snapshot?.state && last.snapshot?.key === current.snapshot.key) {
+      a = last;
+      stale = true;
+    }
+  }
   const all = projectItems(a);
   const state = a.snapshot?.state;
   const problem =
@@ -157,19 +178,33 @@ export function listProjectItems(a: Analysis, params: ProjectItemsParams): Proje
       items = list.slice(offset, offset + limit);
     }
   }
+  if (stale) {
+    const why = current.loaded.diagnostics.some((d) => d.code === 'yaml-syntax' || d.code === 'tab-indent')
+      ? 'The config does not parse'
+      : 'The config has errors';
+    return {
+      project: state.project,
+      fetchedAt: state.fetchedAt,
+      problem: `${why}: the markers are from its last version that did (out of date).`,
+      stale: true,
+      groups,
+      items,
+    };
+  }
   return { project: state.project, fetchedAt: state.fetchedAt, problem: a.plan ? null : problem, groups, items };
 }
 
 /**
- * `resim/projectText` for an analysis: the clone of the cached state, with the experiences the
- * file lists in the file's order (matched by the plan), then the others by name.
+ * `resim/projectText` for an analysis: the cached state written as a config laid out like the
+ * file (`projectTextLike`: its order of entries and of keys, its spelling, flow lists and
+ * indentation; experiences matched by the plan), so that Compare reads line by line.
  */
 export function projectText(a: Analysis): ProjectTextResult | undefined {
   const state = a.snapshot?.state;
   if (!state) return undefined;
-  const order: string[] = [];
-  for (const [, p] of [...a.byIndex].sort((x, y) => x[0] - y[0])) if (p.experienceID) order.push(p.experienceID);
-  return { project: state.project, fetchedAt: state.fetchedAt, text: cloneConfig(state, { order }) };
+  const matched = new Map<number, string>();
+  for (const [i, p] of a.byIndex) if (p.experienceID) matched.set(i, p.experienceID);
+  return { project: state.project, fetchedAt: state.fetchedAt, text: projectTextLike(state, a.loaded.text, matched) };
 }
 
 export interface ProjectViewDeps {
@@ -189,6 +224,7 @@ async function analysisOf(deps: ProjectViewDeps, params: unknown): Promise<Analy
 
 /** Registers `resim/projectItems` and `resim/projectText`. */
 export function registerProjectView(deps: ProjectViewDeps): void {
+  deps.documents.onDidClose((e) => forgetProjectItems(e.document.uri));
   deps.connection.onRequest(ProjectViewMethods.items, async (params: ProjectItemsParams) =>
     listProjectItems(await analysisOf(deps, params), params ?? { uri: '' }),
   );

@@ -31,6 +31,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   ApplyRequest,
   CloneRequest,
+  cancelledApplyLine,
   configErrorsRefusal,
   ListProjectsRequest,
   PreviewRequest,
@@ -195,7 +196,9 @@ export async function apply(deps: RequestDeps, params: unknown, token: Cancellat
     }
     const { result } = outcome;
     deps.log(
-      `Applied to ${project.name}: ${result.calls.length} calls, ${result.failures} failed${result.cancelled ? ', cancelled' : ''}.`,
+      result.cancelled
+        ? `Apply to ${project.name} cancelled: ${cancelledApplyLine(result)}.`
+        : `Applied to ${project.name}: ${result.calls.length} calls, ${result.failures} failed.`,
     );
     return { ...result, calls: result.calls.map((c) => (c.error ? { ...c, error: withoutCliAdvice(c.error) } : c)) };
   } finally {

@@ -28,9 +28,18 @@ export interface ResimSettings {
   archiveUnlisted: boolean;
   /** Extra globs of files handled as experience sync configs (besides `*.experiences.yaml`). */
   configFiles: string[];
-  /** Seconds between background state refreshes; 0 turns the refresh off. */
+  /** Seconds between background state refreshes; 0 turns the refresh off; at least `MIN_STATE_REFRESH_SECONDS` otherwise. */
   stateRefreshSeconds: number;
+  /** The `resim.stateRefreshSeconds` asked for when it was below the floor and raised to it (the server warns). */
+  stateRefreshRaisedFrom?: number;
 }
+
+/**
+ * Floor of `resim.stateRefreshSeconds` (seconds, above 0): a workspace's setting may not make the
+ * server read the whole project from the API more often than this (docs/security.md, "A malicious
+ * workspace"). A lower value is raised to it, with a warning.
+ */
+export const MIN_STATE_REFRESH_SECONDS = 10;
 
 export const DEFAULT_SETTINGS: Readonly<ResimSettings> = Object.freeze({
   apiUrl: DEFAULT_API_URL,
@@ -57,12 +66,14 @@ export function normalizeSettings(raw: unknown, env: NodeJS.ProcessEnv = process
     typeof r.stateRefreshSeconds === 'number' && Number.isFinite(r.stateRefreshSeconds) && r.stateRefreshSeconds >= 0
       ? r.stateRefreshSeconds
       : DEFAULT_SETTINGS.stateRefreshSeconds;
+  const raised = refresh > 0 && refresh < MIN_STATE_REFRESH_SECONDS;
   return {
     apiUrl: apiUrlKey(apiUrl),
     project: resolveProjectRef(str(r.project), env) ?? '',
     archiveUnlisted: typeof r.archiveUnlisted === 'boolean' ? r.archiveUnlisted : true,
     configFiles,
-    stateRefreshSeconds: refresh,
+    stateRefreshSeconds: raised ? MIN_STATE_REFRESH_SECONDS : refresh,
+    ...(raised ? { stateRefreshRaisedFrom: refresh } : {}),
   };
 }
 

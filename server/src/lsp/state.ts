@@ -96,7 +96,8 @@ export class StateCache {
       return {
         problem: {
           reason: 'untrusted',
-          message: 'Live checks are off: the workspace is not trusted. Trust the workspace to let the ReSim extension read the project.',
+          message:
+            'Live checks are off in Restricted Mode: the workspace is not trusted, so no ReSim API call is made. Trust the workspace to let the ReSim extension read the project.',
         },
       };
     const creds = this.opts.credentials.forApi(url);
@@ -208,7 +209,10 @@ export class StateCache {
     entry.controller = controller;
     const run = async (): Promise<StateSnapshot> => {
       let next: StateSnapshot;
-      if (!project) {
+      // Restricted Mode first: it is why nothing is read, whatever else is missing.
+      const untrusted = this.trusted ? undefined : this.apiFor(apiUrl).problem;
+      if (untrusted) next = { key, apiUrl, project, loading: false, problem: untrusted };
+      else if (!project) {
         next = {
           key,
           apiUrl,

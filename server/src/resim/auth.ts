@@ -11,11 +11,11 @@ import * as os from 'os';
 import * as path from 'path';
 import fetch from 'node-fetch';
 import { ApiError, extractApiMessage, redact } from './errors';
-import { isLoopbackHost } from '../security/loopback';
+import { credentialUrlProblem } from '../security/loopback';
 import { registerSecret } from '../security/redact';
-import { refreshAccessToken } from './login';
+import { MAX_AUTH_RESPONSE_BYTES, refreshAccessToken } from './login';
 import { CLI_INTERACTIVE_CLIENT_ID, CLI_NON_INTERACTIVE_CLIENT_ID, DEFAULT_AUTH_URL, RESIM_AUDIENCE } from './oauthConstants';
-import { entryExpiresAt, readTokenCache, writeCachedToken, type CliCacheEntry, type OAuthToken } from './tokenCache';
+import { entryExpiresAt, readTokenCache, TokenCacheError, writeCachedToken, type CliCacheEntry, type OAuthToken } from './tokenCache';
 
 export { CLI_INTERACTIVE_CLIENT_ID, CLI_NON_INTERACTIVE_CLIENT_ID, DEFAULT_AUTH_URL, RESIM_AUDIENCE };
 
@@ -79,7 +79,13 @@ export function resolveAuth(opts: ResolveAuthOptions = {}): AuthProvider | undef
 
   const cacheFile = path.join(opts.homeDir ?? os.homedir(), '.resim', 'cache.json');
   if (!fs.existsSync(cacheFile)) return undefined;
-  const cache = new CliCacheAuth(cacheFile, clientId, Date.now, nonEmpty(opts.authUrl) ?? nonEmpty(env.RESIM_AUTH_URL) ?? DEFAULT_AUTH_URL);
+  const cache = new CliCacheAuth(
+    cacheFile,
+    clientId,
+    Date.now,
+    nonEmpty(opts.authUrl) ?? nonEmpty(env.RESIM_AUTH_URL) ?? DEFAULT_AUTH_URL,
+    opts.timeoutMs,
+  );
   return cache.hasAnyToken() ? cache : undefined;
 }
 
@@ -118,15 +124,16 @@ function withSignal<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<
  * loopback (`localhost`, 127.0.0.0/8, `::1`), where `http:` is accepted for local servers.
  */
 export function insecureTokenUrl(tokenUrl: string): string | undefined {
-  let u: URL;
+  const problem = credentialUrlProblem(tokenUrl);
+  if (!problem) return undefined;
+  let where = 'an unparsable URL';
   try {
-    u = new URL(tokenUrl);
+    const u = new URL(tokenUrl);
+    where = `${u.protocol}//${u.host}`;
   } catch {
     return `the token endpoint is not a URL`;
   }
-  if (u.protocol === 'https:') return undefined;
-  if (u.protocol === 'http:' && isLoopbackHost(u.hostname)) return undefined;
-  return `the token endpoint must use https (plain http only on loopback), got ${u.protocol}//${u.host}; the client secret was not sent`;
+  return `the token endpoint must use https (plain http only on loopback), got ${where}; the client secret was not sent`;
 }
 
 /**
@@ -263,6 +270,8 @@ export class ClientCredentialsAuth implements AuthProvider {
         // A redirect is never followed: it would re-send the client secret to wherever it points.
         redirect: 'manual',
         timeout: timeoutMs,
+        // The answer is bounded like every auth answer (login.ts): a huge one is refused unread.
+        size: MAX_AUTH_RESPONSE_BYTES,
         signal,
       });
     } catch (e) {
@@ -289,6 +298,12 @@ export class ClientCredentialsAuth implements AuthProvider {
           detail: `the token endpoint did not finish its answer within ${timeoutMs / 1000} s`,
           retriable: false,
           code: 'ETIMEDOUT',
+        });
+      if (e.type === 'max-size')
+        throw fail({
+          status: res.status,
+          detail: `the token endpoint sent an answer larger than ${MAX_AUTH_RESPONSE_BYTES / 1024 / 1024} MB; it was not read`,
+          retriable: false,
         });
       return '';
     });
@@ -342,6 +357,8 @@ export class CliCacheAuth implements AuthProvider {
     private readonly preferredClientId?: string,
     private readonly now: () => number = Date.now,
     private readonly authUrl?: string,
+    /** Limit of each request of a refresh, in ms; default login.ts's. */
+    private readonly timeoutMs?: number,
   ) {}
 
   describe(): string {
@@ -382,7 +399,8 @@ export class CliCacheAuth implements AuthProvider {
       if (!stale || !this.authUrl) throw e;
       let t: OAuthToken;
       try {
-        t = await refreshAccessToken({ authUrl: this.authUrl, clientId: stale.clientId }, stale.refreshToken);
+        const timeoutS = this.timeoutMs === undefined ? undefined : this.timeoutMs / 1000;
+        t = await refreshAccessToken({ authUrl: this.authUrl, clientId: stale.clientId, timeoutS }, stale.refreshToken);
       } catch (err) {
         throw this.fail(
           `the token for OAuth client ${stale.clientId} in ${this.file} has expired and could not be refreshed: ${(err as Error).message}`,
@@ -412,8 +430,8 @@ export class CliCacheAuth implements AuthProvider {
     try {
       entries = this.read();
     } catch (e) {
-      const why = e instanceof SyntaxError ? 'not valid JSON' : (e as Error).message;
-      throw this.fail(`cannot read the resim CLI's token cache ${this.file}: ${why}`);
+      if (e instanceof TokenCacheError) throw this.fail(`cannot read the resim CLI's token cache (${e.message.replace(/\.$/, '')})`);
+      throw this.fail(`cannot read the resim CLI's token cache ${this.file}: ${(e as Error).message}`);
     }
     const order = [this.preferredClientId, CLI_INTERACTIVE_CLIENT_ID, CLI_NON_INTERACTIVE_CLIENT_ID];
     const rank = (id: string) => {

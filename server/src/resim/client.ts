@@ -197,6 +197,7 @@ export function createResimClient(opts: ResimClientOptions): ResimClient {
 
   const client: ResimClient = {
     baseUrl,
+    writeConcurrency,
 
     /** ListProjects (docs/api.md): GET `/projects`, all pages. */
     listProjects(signal) {

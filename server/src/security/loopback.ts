@@ -28,3 +28,24 @@ export function isLoopbackHostHeader(host: string | undefined): boolean {
   }
   return isLoopbackHost(hostname);
 }
+
+/**
+ * Why a credential (a bearer token, a refresh token, a client secret, a device code) may not be
+ * sent to `url`, or undefined when it may: only `https:`, or plain `http:` to a loopback host
+ * (`isLoopbackHost`; local servers and tests). One rule for the API URL (CLI, language server,
+ * VS Code), the token endpoint of client credentials and every endpoint of the sign-in, those
+ * that OIDC discovery names included (docs/security.md, "The auth server as an attacker").
+ * The reason names the scheme and host only (never a path, query or user info).
+ */
+export function credentialUrlProblem(url: string | URL): string | undefined {
+  let u: URL;
+  try {
+    u = typeof url === 'string' ? new URL(url) : url;
+  } catch {
+    return 'it is not a URL';
+  }
+  if (u.protocol === 'https:') return undefined;
+  if (u.protocol === 'http:')
+    return isLoopbackHost(u.hostname) ? undefined : `it uses plain http to ${u.host} (https is required; plain http only to this machine)`;
+  return `it is not an https URL (${u.protocol})`;
+}

@@ -4,13 +4,20 @@
  *
  * Order (as the reference): experiences (updates and restores, then creates, so a rename frees
  * its old name before a create reuses it) → test suite revisions → tag additions and removals →
- * system additions → archives. Calls within a phase run concurrently (bounded by the API
- * client); a failed call does not stop independent ones; a suite whose new member failed to be
- * created is not revised (that would drop the member). Running sync again converges.
+ * system additions → archives. Calls within a phase run concurrently (at most the API client's
+ * `writeConcurrency` at once); a failed call does not stop independent ones; a suite whose new
+ * member failed to be created is not revised (that would drop the member). Running sync again
+ * converges.
+ *
+ * Cancel (`signal`): no call is started after it. A call already sent is awaited for at most
+ * `cancelGraceMs` and counted by its outcome; one still unanswered then is aborted and settled by
+ * reading the project (did the create, archive, tag… happen?). So the result's made calls are
+ * exactly what the project holds, and every call not made is `skipped` with error
+ * `CANCELLED_CALL` (protocol), never a failure.
  *
  * The caller must not pass a plan with `errors` (apply throws `PlanRefusedError` for one).
  */
-import { configErrorsRefusal, type ApplyCall, type ApplyResult, type PlanRefusal } from '../../../protocol';
+import { CANCELLED_CALL, configErrorsRefusal, type ApplyCall, type ApplyResult, type PlanRefusal } from '../../../protocol';
 import type { ResimApi } from './port';
 import type { Plan } from './model';
 import { NEW_ID_PREFIX } from './plan';
@@ -18,7 +25,13 @@ import { NEW_ID_PREFIX } from './plan';
 export type { ApplyResult } from '../../../protocol';
 
 export interface ApplyOptions {
+  /** Cancel: stops starting calls; see the module comment for the calls already sent. */
   signal?: AbortSignal;
+  /**
+   * After Cancel, how long (ms) the calls already sent may take to answer before they are aborted
+   * and settled by reading the project. Default `CANCEL_GRACE_MS`.
+   */
+  cancelGraceMs?: number;
   /** `done` of `total` calls finished, with the last one's description. */
   onProgress?: (done: number, total: number, message: string) => void;
 }
@@ -34,7 +47,19 @@ export class PlanRefusedError extends Error {
   }
 }
 
-type Job = { operation: string; target: string; run: () => Promise<unknown> };
+/** Default of `ApplyOptions.cancelGraceMs`: the calls in flight at a Cancel get 15 s to answer. */
+export const CANCEL_GRACE_MS = 15_000;
+
+/**
+ * One call of the plan. `run` gets the signal that aborts it once sent (only when the grace after a
+ * Cancel is over); `settle` reads the project to tell whether an aborted call took effect.
+ */
+type Job = {
+  operation: string;
+  target: string;
+  run: (signal: AbortSignal) => Promise<unknown>;
+  settle?: () => Promise<boolean>;
+};
 
 /** Counts the write calls `applyPlan` would make for this plan (for confirmations and tests). */
 export function countWriteCalls(plan: Plan): number {
@@ -55,33 +80,72 @@ export async function applyPlan(api: ResimApi, plan: Plan, opts: ApplyOptions = 
   let done = 0;
   let cancelled = false;
 
-  const runPhase = async (jobs: Job[]): Promise<boolean[]> =>
-    Promise.all(
-      jobs.map(async (job) => {
-        if (signal?.aborted) {
-          cancelled = true;
-          calls.push({ operation: job.operation, target: job.target, ok: false, skipped: true, error: 'cancelled' });
-          return false;
-        }
-        try {
-          await job.run();
-          calls.push({ operation: job.operation, target: job.target, ok: true });
-          return true;
-        } catch (err) {
-          // A call the cancel stopped is skipped, not failed: it was not made, or its outcome is unknown.
-          if (signal?.aborted) {
-            cancelled = true;
-            calls.push({ operation: job.operation, target: job.target, ok: false, skipped: true, error: 'cancelled' });
-            return false;
-          }
-          calls.push({ operation: job.operation, target: job.target, ok: false, error: err instanceof Error ? err.message : String(err) });
-          return false;
-        } finally {
-          done += 1;
-          opts.onProgress?.(done, total, `${job.operation} ${job.target}`);
-        }
-      }),
-    );
+  // Aborts the calls in flight, `cancelGraceMs` after the user's Cancel.
+  const inFlight = new AbortController();
+  let graceTimer: NodeJS.Timeout | undefined;
+  const onCancel = () => {
+    graceTimer = setTimeout(() => inFlight.abort(), Math.max(0, opts.cancelGraceMs ?? CANCEL_GRACE_MS));
+  };
+  if (signal?.aborted) onCancel();
+  else signal?.addEventListener('abort', onCancel, { once: true });
+  const width = Math.max(1, api.writeConcurrency ?? 1);
+
+  const record = (job: Job, call: Omit<ApplyCall, 'operation' | 'target'>): void => {
+    calls.push({ operation: job.operation, target: job.target, ...call });
+    done += 1;
+    opts.onProgress?.(done, total, `${job.operation} ${job.target}`);
+  };
+  const notMade = (job: Job) => {
+    cancelled = true;
+    record(job, { ok: false, skipped: true, error: CANCELLED_CALL });
+    return false;
+  };
+
+  const runJob = async (job: Job): Promise<boolean> => {
+    if (signal?.aborted) return notMade(job);
+    try {
+      await job.run(inFlight.signal);
+      record(job, { ok: true });
+      return true;
+    } catch (err) {
+      if (!inFlight.signal.aborted) {
+        record(job, { ok: false, error: err instanceof Error ? err.message : String(err) });
+        return false;
+      }
+      // Sent, then aborted after the grace: read the project to know whether it took effect.
+      let made: boolean | undefined;
+      try {
+        made = job.settle ? await job.settle() : undefined;
+      } catch {
+        made = undefined;
+      }
+      if (made === true) {
+        record(job, { ok: true });
+        return true;
+      }
+      if (made === false) return notMade(job);
+      record(job, { ok: false, error: 'cancelled while in flight; its outcome is unknown (preview again to see it)' });
+      return false;
+    }
+  };
+
+  /** Runs a phase's jobs, at most `width` at once; resolves with each job's success, in order. */
+  const runPhase = async (jobs: Job[]): Promise<boolean[]> => {
+    const results: boolean[] = new Array<boolean>(jobs.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < jobs.length) {
+        const i = next++;
+        results[i] = await runJob(jobs[i]);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(width, jobs.length) }, worker));
+    return results;
+  };
+
+  /** Settles by the experience's state: `archived` as wanted when found by name. */
+  const hasState = (name: string, archived: boolean) => async () =>
+    (await api.findExperiencesByName(pid, name)).some((x) => x.archived === archived);
 
   const experienceIDs: Record<string, string> = {};
   // Every experience the config lists (an `archived: true` entry too), not the unlisted ones archived.
@@ -92,7 +156,12 @@ export async function applyPlan(api: ResimApi, plan: Plan, opts: ApplyOptions = 
   await runPhase(
     plan.experiences
       .filter((e) => e.action === 'restore' && e.experienceID)
-      .map((e) => ({ operation: 'RestoreExperience', target: e.name, run: () => api.restoreExperience(pid, e.experienceID!, signal) })),
+      .map((e) => ({
+        operation: 'RestoreExperience',
+        target: e.name,
+        run: (sig) => api.restoreExperience(pid, e.experienceID!, sig),
+        settle: hasState(e.name, false),
+      })),
   );
   await runPhase(
     plan.experiences
@@ -102,7 +171,7 @@ export async function applyPlan(api: ResimApi, plan: Plan, opts: ApplyOptions = 
         return {
           operation: 'UpdateExperience',
           target: e.name,
-          run: () => api.updateExperience(pid, e.experienceID!, upd.experience, upd.updateMask, signal),
+          run: (sig) => api.updateExperience(pid, e.experienceID!, upd.experience, upd.updateMask, sig),
         };
       }),
   );
@@ -113,14 +182,21 @@ export async function applyPlan(api: ResimApi, plan: Plan, opts: ApplyOptions = 
     Object.entries(plan.createInputs).map(([name, input]) => ({
       operation: 'CreateExperience',
       target: name,
-      run: async () => {
+      run: async (sig: AbortSignal) => {
         try {
-          const created = await api.createExperience(pid, input, signal);
+          const created = await api.createExperience(pid, input, sig);
           experienceIDs[name] = created.experienceID;
         } catch (err) {
           failedCreates.add(name);
           throw err;
         }
+      },
+      settle: async () => {
+        const found = (await api.findExperiencesByName(pid, name)).find((x) => !x.archived);
+        if (!found) return false;
+        experienceIDs[name] = found.experienceID;
+        failedCreates.delete(name);
+        return true;
       },
     })),
   );
@@ -131,7 +207,8 @@ export async function applyPlan(api: ResimApi, plan: Plan, opts: ApplyOptions = 
     const members = plan.suiteMembers[s.testSuiteID];
     if (!members) continue;
     const missing = members.filter((id) => id.startsWith(NEW_ID_PREFIX) && failedCreates.has(id.slice(NEW_ID_PREFIX.length)));
-    if (missing.length) {
+    // After a Cancel the revision is simply not made (below): a create that was not sent did not fail.
+    if (missing.length && !signal?.aborted) {
       calls.push({
         operation: 'ReviseTestSuite',
         target: s.name,
@@ -143,7 +220,15 @@ export async function applyPlan(api: ResimApi, plan: Plan, opts: ApplyOptions = 
       continue;
     }
     const ids = members.map((id) => (id.startsWith(NEW_ID_PREFIX) ? experienceIDs[id.slice(NEW_ID_PREFIX.length)] : id));
-    suiteJobs.push({ operation: 'ReviseTestSuite', target: s.name, run: () => api.reviseTestSuite(pid, s.testSuiteID, ids, signal) });
+    suiteJobs.push({
+      operation: 'ReviseTestSuite',
+      target: s.name,
+      run: (sig) => api.reviseTestSuite(pid, s.testSuiteID, ids, sig),
+      settle: async () => {
+        const now = (await api.listTestSuites(pid)).find((x) => x.testSuiteID === s.testSuiteID)?.experiences ?? [];
+        return now.length === ids.length && ids.every((x) => now.includes(x));
+      },
+    });
   }
   await runPhase(suiteJobs);
 
@@ -154,13 +239,18 @@ export async function applyPlan(api: ResimApi, plan: Plan, opts: ApplyOptions = 
       memberJobs.push({
         operation: 'AddTagsToExperiences',
         target: `${t.name} (+${t.addIDs.length})`,
-        run: () => api.addTagsToExperiences(pid, [t.tagID], t.addIDs, signal),
+        run: (sig) => api.addTagsToExperiences(pid, [t.tagID], t.addIDs, sig),
+        settle: async () => {
+          const has = new Set(await api.listExperienceIDsWithTag(pid, t.tagID, false));
+          return t.addIDs.every((x) => has.has(x));
+        },
       });
     t.removeIDs.forEach((id, i) =>
       memberJobs.push({
         operation: 'RemoveExperienceTagFromExperience',
         target: `${t.name} from ${t.remove[i]}`,
-        run: () => api.removeTagFromExperience(pid, t.tagID, id, signal),
+        run: (sig) => api.removeTagFromExperience(pid, t.tagID, id, sig),
+        settle: async () => !(await api.listExperienceIDsWithTag(pid, t.tagID, false)).includes(id),
       }),
     );
   }
@@ -169,7 +259,11 @@ export async function applyPlan(api: ResimApi, plan: Plan, opts: ApplyOptions = 
       memberJobs.push({
         operation: 'AddSystemsToExperiences',
         target: `${s.name} (+${s.addIDs.length})`,
-        run: () => api.addSystemsToExperiences(pid, [s.systemID], s.addIDs, signal),
+        run: (sig) => api.addSystemsToExperiences(pid, [s.systemID], s.addIDs, sig),
+        settle: async () => {
+          const has = new Set(await api.listExperienceIDsForSystem(pid, s.systemID, false));
+          return s.addIDs.every((x) => has.has(x));
+        },
       });
   }
   await runPhase(memberJobs);
@@ -179,9 +273,16 @@ export async function applyPlan(api: ResimApi, plan: Plan, opts: ApplyOptions = 
     plan.experiences
       .map((e) => ({ e, id: e.action === 'archive' ? e.experienceID : e.thenArchive ? experienceIDs[e.name] : null }))
       .filter(({ id }) => id)
-      .map(({ e, id }) => ({ operation: 'ArchiveExperience', target: e.name, run: () => api.archiveExperience(pid, id!, signal) })),
+      .map(({ e, id }) => ({
+        operation: 'ArchiveExperience',
+        target: e.name,
+        run: (sig: AbortSignal) => api.archiveExperience(pid, id!, sig),
+        settle: hasState(e.name, true),
+      })),
   );
 
+  clearTimeout(graceTimer);
+  signal?.removeEventListener('abort', onCancel);
   const failures = calls.filter((c) => !c.ok).length;
   return { ok: failures === 0, calls, failures, experienceIDs, cancelled };
 }

@@ -627,6 +627,10 @@ function planTestSuites(
     const after: string[] = [];
     let ok = true;
     names.forEach((n, j) => {
+      if (n === '') {
+        ok = false; // an empty entry: the loader's "must not be empty" error is its one diagnostic
+        return;
+      }
       const m = matchByName.get(n);
       if (m?.cfg.archived === true) {
         errors.push({

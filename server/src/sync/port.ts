@@ -17,6 +17,8 @@ import type {
  */
 export interface ResimApi {
   readonly baseUrl: string;
+  /** Most write calls the client sends at once (apply starts no more than this; a call started is sent). */
+  readonly writeConcurrency?: number;
   listProjects(signal?: AbortSignal): Promise<Project[]>;
   getProject(projectID: string, signal?: AbortSignal): Promise<Project>;
   /** A project by name (exact, then case-insensitive) or by ID; ApiError 404-like when none. */

@@ -112,18 +112,32 @@ export function assertApplicable(plan: Plan, guards: GuardOptions, config?: Sync
 }
 
 /**
- * Refuses ('plan-mismatch') a saved plan (`preview --out`) whose JSON is not exactly the plan
- * that its project state and config give now (`current`: `planToJson` with the config
- * fingerprint): its actions were edited, so applying the recomputed plan would not apply it.
+ * Refuses ('plan-mismatch') a saved plan (`preview --out`) whose JSON is not the plan that its
+ * project state and config give now (`current`: `planToJson` with the config fingerprint): its
+ * actions were edited, so applying the recomputed plan would not apply it. Fields of the saved
+ * plan that this version does not write are ignored, at any depth (docs/plan-format.md,
+ * "Compatibility": readers ignore unknown fields); every field it writes must be there, equal.
  * Call after `assertApplicable` has matched both fingerprints.
  */
 export function assertSavedPlanMatches(saved: unknown, current: PlanJson): void {
-  if (!isDeepStrictEqual(saved, current))
+  if (!isDeepStrictEqual(knownFields(saved, current), current))
     throw new PlanRefusedError(
       // Stryker disable next-line StringLiteral: message text
       'Refused: the saved plan is not the plan its project and config give (was it edited?). Save a new one with `resim-sync preview --out`, review it, then apply it.',
       'plan-mismatch',
     );
+}
+
+/** `saved` with only the object keys that `shape` has (recursively; arrays element by element). */
+function knownFields(saved: unknown, shape: unknown): unknown {
+  if (Array.isArray(saved) && Array.isArray(shape)) return saved.map((v, i) => (i < shape.length ? knownFields(v, shape[i]) : v));
+  if (saved && shape && typeof saved === 'object' && typeof shape === 'object' && !Array.isArray(saved) && !Array.isArray(shape)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(saved as Record<string, unknown>))
+      if (Object.prototype.hasOwnProperty.call(shape, k)) out[k] = knownFields(v, (shape as Record<string, unknown>)[k]);
+    return out;
+  }
+  return saved;
 }
 
 /**

@@ -24,24 +24,35 @@ export interface ReadBoundedOptions {
   maxBytes: number;
   /** What the file is for, in the user's terms (e.g. `--experience-config takes a YAML file`). */
   expects: string;
+  /** Refuse a symlink instead of following it (`O_NOFOLLOW`): files holding secrets (the token cache). */
+  noFollow?: boolean;
+  /** Refuse a file that another user owns (POSIX): someone else could have planted or may read it. */
+  ownedByUser?: boolean;
 }
 
 /**
- * The bytes of `file` (symlinks followed), at most `opts.maxBytes`.
- * @throws UserError when the file is missing, unreadable, not a regular file, or too long.
+ * The bytes of `file` (symlinks followed unless `opts.noFollow`), at most `opts.maxBytes`.
+ * @throws UserError when the file is missing, unreadable, not a regular file, too long, a
+ *   symlink (`noFollow`) or another user's (`ownedByUser`); the error's `code` is the errno
+ *   (`ENOENT`…) when opening failed.
  */
 export function readFileBounded(file: string, opts: ReadBoundedOptions): Buffer {
   let fd: number;
   try {
     // O_NONBLOCK: opening a FIFO must not wait for a writer (it is refused just below).
-    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    const noFollow = opts.noFollow ? (fs.constants.O_NOFOLLOW ?? 0) : 0;
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | noFollow);
   } catch (err) {
-    throw new UserError(describeReadError(file, err as NodeJS.ErrnoException, opts));
+    const e = err as NodeJS.ErrnoException;
+    throw Object.assign(new UserError(describeReadError(file, e, opts)), { code: e.code });
   }
   try {
     const st = fs.fstatSync(fd);
     if (st.isDirectory()) throw new UserError(`${file} is a directory; ${opts.expects}.`);
     if (!st.isFile()) throw new UserError(`${file} is not a regular file (a device, FIFO or socket); ${opts.expects}.`);
+    const uid = process.getuid?.();
+    if (opts.ownedByUser && uid !== undefined && st.uid !== uid)
+      throw new UserError(`${file} belongs to another user (uid ${st.uid}); it is not read. Remove it, or ${opts.expects}.`);
     const tooBig = () =>
       new UserError(`${file} is larger than ${opts.maxBytes / MiB} MB, the most that is read; ${opts.expects}. Is this the right file?`);
     if (st.size > opts.maxBytes) throw tooBig();
@@ -75,6 +86,8 @@ function describeReadError(file: string, err: NodeJS.ErrnoException, opts: ReadB
       return `${file} is a directory; ${opts.expects}.`;
     case 'ENOTDIR':
       return `${file} not found: a part of the path is not a folder.`;
+    case 'ELOOP':
+      return `${file} is a symbolic link, which is not followed for this file; replace it with the file itself (${opts.expects}).`;
     default:
       return `${file} cannot be read (${err.code ?? err.message}).`;
   }

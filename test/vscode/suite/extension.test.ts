@@ -6,6 +6,7 @@
  * workspace, and the Cancel button of an apply. The workspace is made by test/vscode/workspace.ts.
  */
 import * as assert from 'assert';
+import { diffLines } from 'diff';
 import * as vscode from 'vscode';
 import type { TestApi } from '../../../client/src/extension';
 import { HANDLER_FAILURE_PREFIX } from '../../../protocol';
@@ -41,6 +42,8 @@ const codes = (uri: vscode.Uri) =>
 
 describe('ReSim Experience Sync in the extension host', function () {
   let api: TestApi;
+  /** The workspace's project before Start Local Sandbox (Stop Local Sandbox returns to it). */
+  let projectBeforeSandbox: string | undefined;
 
   before(async () => {
     const ext = vscode.extensions.getExtension<TestApi | undefined>(EXTENSION_ID);
@@ -102,6 +105,7 @@ describe('ReSim Experience Sync in the extension host', function () {
   });
 
   it('Start Local Sandbox points the session at a sandbox on 127.0.0.1 and selects its "demo" project', async () => {
+    projectBeforeSandbox = api.session.project;
     api.ui.showInformationMessage = (async (_m: string, ...items: unknown[]) =>
       items.find((i) => i === 'Select "demo"')) as unknown as typeof api.ui.showInformationMessage;
     await vscode.commands.executeCommand('resim.startSandbox');
@@ -191,7 +195,8 @@ describe('ReSim Experience Sync in the extension host', function () {
       options: vscode.ProgressOptions,
       task: (p: vscode.Progress<{ message?: string; increment?: number }>, t: vscode.CancellationToken) => Thenable<unknown>,
     ) => {
-      if (!options.cancellable) return real(options, task);
+      // Only the apply's notification (a problem's closable notification is cancellable too).
+      if (!options.cancellable || !/applying/.test(options.title ?? '')) return real(options, task);
       const source = new vscode.CancellationTokenSource();
       const cancel = () => {
         if (cancelledByButton) return;
@@ -205,7 +210,23 @@ describe('ReSim Experience Sync in the extension host', function () {
         clearTimeout(timer);
       }
     }) as unknown as typeof api.ui.withProgress;
-    await vscode.commands.executeCommand('resim.applySync', uri);
+    // Each answer of the sandbox takes 300 ms, so that later phases are still to come when Cancel
+    // reaches the server (calls already sent finish and are counted).
+    const setLatency = (latencyMs: number) => {
+      const sb = (api.session as unknown as { sandbox?: { apiUrl: string; token: string } }).sandbox;
+      assert.ok(sb, 'the local sandbox runs');
+      return fetch(new URL('/_sandbox/faults', sb.apiUrl), {
+        method: 'PUT',
+        headers: { Authorization: `Bearer ${sb.token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ latencyMs }),
+      }).then((r) => assert.equal(r.status, 200));
+    };
+    await setLatency(300);
+    try {
+      await vscode.commands.executeCommand('resim.applySync', uri);
+    } finally {
+      await setLatency(0);
+    }
     assert.ok(cancelledByButton);
     assert.ok(
       since().some((l) => /Apply cancelled/.test(l)),
@@ -236,6 +257,41 @@ describe('ReSim Experience Sync in the extension host', function () {
     shown = api.planView.current;
     assert.ok(shown && shown.kind === 'plan' && shown.result.plan);
     assert.equal(shown.result.plan.summary.archive, 0, JSON.stringify(shown.result.plan.summary));
+  });
+
+  it('Compare with Project: the project side drives no diagnostics, and keeps every line of the applied config but its tag lists', async () => {
+    const uri = fileIn(0, 'demo.experiences.yaml');
+    const doc = await open(uri);
+    await vscode.commands.executeCommand('resim.compareWithProject', uri);
+    const project = await waitFor('the project document', () =>
+      vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'resim-project' && d.getText().length > 0),
+    );
+    await new Promise((r) => setTimeout(r, 2500));
+    assert.deepEqual(codes(project.uri), [], 'no diagnostics on the project document');
+    // The config was applied above: every line of it is a line of the project side, in its place,
+    // but the tag lists (the project keeps tags the file does not manage). Fields the file omits
+    // are added lines after its keys.
+    const removed = diffLines(doc.getText(), project.getText())
+      .filter((p) => p.removed)
+      .flatMap((p) => p.value.split('\n').filter(Boolean));
+    assert.ok(
+      removed.every((l) => /^\s*tags: /.test(l)),
+      removed.join('\n'),
+    );
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('Stop Local Sandbox returns to the project selected before it, and says which', async () => {
+    let said = '';
+    api.ui.showInformationMessage = (async (m: string) => {
+      said = m;
+      return undefined;
+    }) as unknown as typeof api.ui.showInformationMessage;
+    await vscode.commands.executeCommand('resim.stopSandbox');
+    assert.equal(api.session.usingSandbox, false);
+    assert.equal(api.session.project, projectBeforeSandbox);
+    await waitFor('the message', () => said);
+    assert.match(said, projectBeforeSandbox ? new RegExp(`project "${projectBeforeSandbox}"`) : /no project selected/);
   });
 
   it('logged no error, no server failure and no credential', () => {
