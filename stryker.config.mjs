@@ -13,6 +13,7 @@ export default {
       'test/unit/plan-rules.test.ts',
       'test/unit/apply.test.ts',
       'test/unit/service.test.ts',
+      'test/unit/glob-and-plan-fields.test.ts',
       'test/unit/checks.test.ts',
       'test/unit/problems.test.ts',
       'test/unit/fidelity.test.ts',

@@ -6,7 +6,7 @@
  */
 import { strict as assert } from 'assert';
 import { SEED_IDS, startSandbox, type Sandbox } from '../../sandbox/server';
-import { configErrorsRefusal, type PlanRefusal } from '../../protocol';
+import { configErrorsRefusal, type PlanJson, type PlanRefusal } from '../../protocol';
 import { StaticTokenAuth } from '../../server/src/resim/auth';
 import { createResimClient } from '../../server/src/resim/client';
 import type { ResimApi } from '../../server/src/sync/port';
@@ -224,5 +224,41 @@ describe('sync service (against the sandbox)', () => {
     const edited = JSON.parse(JSON.stringify(current));
     edited.experiences[0].action = 'unchanged';
     await refused(() => assertSavedPlanMatches(edited, current), 'plan-mismatch');
+  });
+  it('a saved plan: unknown fields are ignored at any depth, known ones must all be there and equal', () => {
+    const current = { a: 1, list: [{ x: 1, y: [1, 2] }, { x: 2 }], obj: { k: 'v' }, nil: null } as unknown as PlanJson;
+    const ok = (saved: unknown) => assert.doesNotThrow(() => assertSavedPlanMatches(saved, current), JSON.stringify(saved));
+    const mismatch = (saved: unknown) =>
+      assert.throws(
+        () => assertSavedPlanMatches(saved, current),
+        (e: unknown) => e instanceof PlanRefusedError && e.code === 'plan-mismatch',
+        JSON.stringify(saved),
+      );
+    ok({
+      a: 1,
+      list: [
+        { x: 1, y: [1, 2], extra: true },
+        { x: 2, more: {} },
+      ],
+      obj: { k: 'v', new: 1 },
+      nil: null,
+      top: 'new',
+    });
+    mismatch({ list: [{ x: 1, y: [1, 2] }, { x: 2 }], obj: { k: 'v' }, nil: null }); // a known field dropped
+    mismatch({ a: 1, list: [{ x: 1, y: [1, 2] }, { x: 2 }, { x: 3 }], obj: { k: 'v' }, nil: null }); // an extra entry
+    mismatch({ a: 1, list: [{ x: 1, y: [1, 2, 3] }, { x: 2 }], obj: { k: 'v' }, nil: null }); // an extra nested element
+    mismatch({ a: 1, list: [{ x: 1, y: [1, 2] }], obj: { k: 'v' }, nil: null }); // an entry dropped
+    mismatch({ a: 1, list: { 0: { x: 1, y: [1, 2] }, 1: { x: 2 } }, obj: { k: 'v' }, nil: null }); // an object for a list
+    mismatch({ a: 1, list: [{ x: 1, y: [1, 2] }, { x: 2 }], obj: [{ k: 'v' }], nil: null }); // a list for an object
+    mismatch({ a: 1, list: [{ x: 1, y: [1, 2] }, { x: 2 }], obj: 'k', nil: null }); // a string for an object
+    mismatch({ a: 1, list: [{ x: 1, y: [1, 2] }, { x: 2 }], obj: { k: 'v' }, nil: { x: 1 } }); // an object for null
+    mismatch({ a: { v: 1 }, list: [{ x: 1, y: [1, 2] }, { x: 2 }], obj: { k: 'v' }, nil: null }); // an object for a number
+    mismatch(null);
+    mismatch([current]);
+  });
+
+  it('readProject without options reads the state', async () => {
+    const state = await readProject(api, 'demo');
+    assert.deepEqual(state.project, DEMO);
   });
 });
