@@ -49,6 +49,3 @@ export const DIAGNOSTIC_SEVERITY = {
 
 /** A stable diagnostic code (docs/diagnostics.md). */
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_SEVERITY;
-
-/** Every code, in the order of the table. */
-export const DIAGNOSTIC_CODES = Object.keys(DIAGNOSTIC_SEVERITY) as DiagnosticCode[];

@@ -425,8 +425,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 }
 
 export { generateStore, seedStore, SEED_IDS, GENERATED_PROJECT_ID, fixedID } from './seed';
-export type { GenerateOptions, SeedKind } from './seed';
-export type { SandboxStore, StoredExperience, StoredTestSuite } from './store';
+export type { SeedKind } from './seed';
+export type { SandboxStore } from './store';
 export type { FaultKind, FaultSettings, FaultSpec } from './faults';
 
 /**

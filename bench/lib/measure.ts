@@ -132,15 +132,3 @@ export function runNode(
     });
   });
 }
-
-/** Runs `fn` once after a forced GC and returns its wall time and the heap growth it caused. */
-export async function timed<T>(fn: () => T | Promise<T>): Promise<{ value: T; ms: number; heapDelta: number }> {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  gc?.();
-  const h0 = process.memoryUsage().heapUsed;
-  const t0 = now();
-  const value = await fn();
-  const ms = now() - t0;
-  const heapDelta = process.memoryUsage().heapUsed - h0;
-  return { value, ms, heapDelta };
-}

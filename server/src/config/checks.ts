@@ -32,6 +32,7 @@ export function crossChecks(config: SyncConfig, hasManagedTagsKey: boolean, loca
         out.push({
           code: 'duplicate-experience-name',
           severity: 'error',
+          // Stryker disable next-line StringLiteral: message text
           message: `Experience "${exp.name}" is listed twice (first at line ${line(firstRange)}). Experience names are unique in a ReSim project: rename or remove one.`,
           range: at(['experiences', i, 'name']),
           related: [{ range: firstRange, message: `First "${exp.name}" is here.` }],
@@ -48,6 +49,7 @@ export function crossChecks(config: SyncConfig, hasManagedTagsKey: boolean, loca
         out.push({
           code: 'duplicate-experience-id',
           severity: 'error',
+          // Stryker disable next-line StringLiteral: message text
           message: `Experience ID ${exp.experienceID} is given twice (first on "${config.experiences[first].name}" at line ${line(firstRange)}). An ID stands for one experience: remove it from the entry it does not belong to.`,
           range: at(['experiences', i, 'experienceID']),
           related: [{ range: firstRange, message: `First use of ${exp.experienceID}.` }],
@@ -76,6 +78,7 @@ export function crossChecks(config: SyncConfig, hasManagedTagsKey: boolean, loca
       out.push({
         code: 'duplicate-tag',
         severity: 'warning',
+        // Stryker disable next-line StringLiteral: message text
         message: `Tag "${tag}" is listed ${r.count === 2 ? 'twice' : `${r.count} times`} ${where} (first at line ${line(firstRange)}): keep one.`,
         range: at([...path, r.second]),
         related: [{ range: firstRange, message: `First "${tag}" is here.` }],
@@ -97,6 +100,7 @@ export function crossChecks(config: SyncConfig, hasManagedTagsKey: boolean, loca
         out.push({
           code: 'duplicate-test-suite',
           severity: 'error',
+          // Stryker disable next-line StringLiteral: message text
           message: `Test suite "${suite.name}" is listed twice (first at line ${line(firstRange)}). Sync revises a test suite to exactly one list of experiences: merge the two entries.`,
           range: at(['managedTestSuites', i, 'name']),
           related: [{ range: firstRange, message: `First "${suite.name}" is here.` }],
@@ -110,6 +114,7 @@ export function crossChecks(config: SyncConfig, hasManagedTagsKey: boolean, loca
       out.push({
         code: 'unknown-experience-in-suite',
         severity: 'warning',
+        // Stryker disable next-line StringLiteral: message text
         message: `Test suite "${suite.name}" lists experience "${name}", which is not under experiences in this file. Sync accepts that only with archiving off (--no-archive) and "${name}" an unarchived experience of the project; otherwise it fails. Add "${name}" under experiences, or remove it from the suite.`,
         range: at(['managedTestSuites', i, 'experiences', j]),
         data: { testSuite: suite.name, experience: name },
@@ -134,9 +139,11 @@ export function crossChecks(config: SyncConfig, hasManagedTagsKey: boolean, loca
       out.push({
         code: 'unmanaged-tag',
         severity: 'information',
+        // Stryker disable StringLiteral: message text
         message:
           `Tag "${tag}" is not in managedExperienceTags: sync adds this tag but never removes it` +
           ` (used by ${u.count} experience${u.count === 1 ? '' : 's'}). Add it to managedExperienceTags if this file should own it.`,
+        // Stryker restore StringLiteral
         range: at(['experiences', u.i, 'tags', u.j]),
         data: { tag, count: u.count },
       });

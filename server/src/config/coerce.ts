@@ -5,8 +5,7 @@
  * strings (`value: 120` → "120", as the resim CLI's YAML decoder does). The `schema` diagnostics
  * still report every such problem.
  */
-import type { ConfigExperience, ConfigTestSuite } from './model';
-import type { CustomField, EnvironmentVariable } from '../resim/model';
+import type { ConfigExperience, ConfigTestSuite, CustomField, EnvironmentVariable } from './model';
 
 function isObj(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

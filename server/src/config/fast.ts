@@ -79,15 +79,6 @@ export function fastRead(original: string): FastRead | undefined {
   return { config, hasManagedTags: 'managedExperienceTags' in o, pieces };
 }
 
-/**
- * A clean-parsing text's LoadedConfig (diagnostics only from the cross-entry checks); undefined
- * when the text needs the full loader. `fullLoad` is the full loader (load.ts).
- */
-export function fastLoad(text: string, fullLoad: FullLoad, projectComment: string | undefined): LoadedConfig | undefined {
-  const read = fastRead(text);
-  return read && fastLoaded(text, read, undefined, fullLoad, projectComment);
-}
-
 const NEEDS_RANGES = new Error('needs ranges');
 
 /**

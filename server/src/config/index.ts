@@ -10,15 +10,11 @@ export {
   itemStarts,
   loadConfig,
   loadFastSnapshot,
-  loadSnapshot,
   loadStats,
-  piecesSnapshotOf,
-  snapshotOf,
   withDiagnostics,
   type FastSnapshot,
   type LoadSnapshot,
-  type LoadStats,
 } from './load';
-export { decodeConfigBytes, type DecodedConfig } from './decode';
-export { fixConfig, setExperienceIDs, type FixKind } from './edit';
+export { decodeConfigBytes } from './decode';
+export { fixConfig, setExperienceIDs } from './edit';
 export { applyTextEdits } from './text';

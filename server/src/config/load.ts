@@ -215,11 +215,6 @@ export interface LoadSnapshot {
   stats: LoadStats;
 }
 
-/** `loadConfig(text)` (the full loader, no previous) as a `LoadSnapshot`. */
-export function loadSnapshot(text: string): LoadSnapshot {
-  return snapshotOf(loadConfig(text));
-}
-
 /** A loaded config (of the full loader, or the fast path's) as a `LoadSnapshot`. */
 export function snapshotOf(loaded: LoadedConfig): LoadSnapshot {
   if (fastReads.has(loaded) && !internals.has(loaded)) return snapshotOf(load(loaded.text, {}));

@@ -3,7 +3,19 @@
  * loader (load.ts) produces and the engine plans. The file format: docs/sync-rules.md and
  * schema/experience-sync.schema.json.
  */
-import type { CustomField, EnvironmentVariable } from '../resim/model';
+
+/** `{name, value}` of an experience's environment, as the config lists it; order is significant. */
+export interface EnvironmentVariable {
+  name: string;
+  value: string;
+}
+
+/** A custom field as the config lists it (names are case-insensitive; the API's model, docs/api.md). */
+export interface CustomField {
+  name: string;
+  type: 'text' | 'number' | 'timestamp' | 'json';
+  values: string[];
+}
 
 /**
  * One entry of `experiences:`. `name`, `description` and `locations` are required by the schema;

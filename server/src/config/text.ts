@@ -3,7 +3,7 @@
  * applying LSP-style text edits.
  */
 import { stringify } from 'yaml';
-import type { ConfigDiagnostic, Position, Range, TextEdit } from './types';
+import type { ConfigDiagnostic, Position, TextEdit } from './types';
 
 /**
  * Offsets at which each line starts. A line ends at `\n`, `\r\n` or a lone `\r`: the line breaks of
@@ -70,10 +70,6 @@ export function offsetAt(starts: readonly number[], text: string, pos: Position)
 
 export function comparePositions(a: Position, b: Position): number {
   return a.line - b.line || a.character - b.character;
-}
-
-export function rangeContains(r: Range, p: Position): boolean {
-  return comparePositions(r.start, p) <= 0 && comparePositions(p, r.end) <= 0;
 }
 
 /**

@@ -16,7 +16,7 @@
  */
 import type { AuthProvider } from '../resim/index';
 import { resolveApiUrl, resolveCredentials } from '../resim/connection';
-import { apiUrlKey as normalizeApiUrl } from '../resim/url';
+import { apiUrlKey } from '../resim/url';
 
 /** Params of the `resim/setCredentials` notification. */
 export interface SetCredentialsParams {
@@ -49,7 +49,7 @@ export class CredentialStore {
     if (!params || typeof params !== 'object') return;
     const p = params as Partial<SetCredentialsParams>;
     const rawUrl = resolveApiUrl(typeof p.apiUrl === 'string' ? p.apiUrl : undefined, this.env);
-    const apiUrl = normalizeApiUrl(rawUrl);
+    const apiUrl = apiUrlKey(rawUrl);
     const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
     const next: ClientGiven = { token: str(p.token), clientId: str(p.clientId), clientSecret: str(p.clientSecret) };
     if (next.token || (next.clientId && next.clientSecret)) this.given.set(apiUrl, next);
@@ -68,7 +68,7 @@ export class CredentialStore {
    * kept (a client-credentials provider caches its access token in memory).
    */
   forApi(apiUrl: string): CredentialLookup {
-    const url = normalizeApiUrl(apiUrl);
+    const url = apiUrlKey(apiUrl);
     const cached = this.providers.get(url);
     if (cached?.auth) return cached;
     let found: CredentialLookup;

@@ -15,7 +15,6 @@
  * `RESIM_URL`, `project` to `RESIM_PROJECT` (a file's `# resim-project:` line still wins).
  */
 import type { Connection } from 'vscode-languageserver';
-import { projectCommentOf } from '../../../protocol';
 import { apiUrlKey, DEFAULT_API_URL } from '../resim/url';
 import { resolveApiUrl, resolveProjectRef } from '../resim/connection';
 
@@ -85,11 +84,6 @@ export function resimSection(payload: unknown): unknown {
   if (p.resim && typeof p.resim === 'object') return p.resim;
   if (p.settings && typeof p.settings === 'object') return resimSection(p.settings);
   return undefined;
-}
-
-/** The project a document syncs to: its first-line comment, else `resim.project`; '' when neither. */
-export function projectFor(text: string, settings: ResimSettings): string {
-  return projectCommentOf(text) ?? settings.project;
 }
 
 /**

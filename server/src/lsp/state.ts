@@ -16,7 +16,7 @@ import { createResimClient, type AuthProvider } from '../resim/index';
 import { apiProblem, notSignedIn, PROJECT_ADVICE, type ProblemCode } from '../resim/problems';
 import { readProject } from '../sync/service';
 import type { CredentialStore } from './credentials';
-import { apiUrlKey as normalizeApiUrl } from '../resim/url';
+import { apiUrlKey } from '../resim/url';
 
 /** Why live checks are off: no project, an untrusted workspace, or a `ProblemCode` of the API (resim/problems.ts). */
 export type StateProblemReason = 'no-project' | 'untrusted' | ProblemCode;
@@ -61,7 +61,7 @@ interface Entry {
 }
 
 export function stateKey(apiUrl: string, project: string): string {
-  return `${normalizeApiUrl(apiUrl)}\u0000${project}`;
+  return `${apiUrlKey(apiUrl)}\u0000${project}`;
 }
 
 /** The client-neutral sentence for a failed API call (resim/problems.ts); the code is `apiProblem(err).code`. */
@@ -92,7 +92,7 @@ export class StateCache {
    * credentials). Used by the cache and by the custom requests (clone, list projects, apply).
    */
   apiFor(apiUrl: string): { api: ResimApi; problem?: undefined } | { api?: undefined; problem: StateProblem } {
-    const url = normalizeApiUrl(apiUrl);
+    const url = apiUrlKey(apiUrl);
     if (!this.trusted)
       return {
         problem: {
@@ -121,7 +121,7 @@ export class StateCache {
    * (`tokenIdentity`), or undefined (opaque token, no credentials). Never the token itself.
    */
   async whoFor(apiUrl: string): Promise<string | undefined> {
-    const creds = this.opts.credentials.forApi(normalizeApiUrl(apiUrl));
+    const creds = this.opts.credentials.forApi(apiUrlKey(apiUrl));
     try {
       return creds.auth ? tokenIdentity(await creds.auth.getToken()).account : undefined;
     } catch {
@@ -162,7 +162,7 @@ export class StateCache {
 
   /** Forces a new read of every cached key matching `apiUrl` (all when omitted). */
   refreshAll(apiUrl?: string): Promise<StateSnapshot[]> {
-    const url = apiUrl ? normalizeApiUrl(apiUrl) : undefined;
+    const url = apiUrl ? apiUrlKey(apiUrl) : undefined;
     const jobs: Promise<StateSnapshot>[] = [];
     for (const e of this.entries.values()) {
       if (url && e.snapshot.apiUrl !== url) continue;
@@ -205,7 +205,7 @@ export class StateCache {
   }
 
   private entry(apiUrl: string, project: string): Entry {
-    const url = normalizeApiUrl(apiUrl);
+    const url = apiUrlKey(apiUrl);
     const key = stateKey(url, project);
     let e = this.entries.get(key);
     if (!e) {

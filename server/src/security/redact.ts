@@ -34,11 +34,6 @@ export function registerSecret(secret: string | undefined | null): void {
   if (typeof secret === 'string' && secret.length >= MIN_SECRET_LENGTH) registered.add(secret);
 }
 
-/** Forgets every registered secret (tests). */
-export function clearRegisteredSecrets(): void {
-  registered.clear();
-}
-
 /** Parameter names whose values are credentials (OAuth 2, RFC 6749 §4-5; basic auth forms). */
 const SECRET_PARAMS = 'access_token|refresh_token|id_token|client_secret|password|token';
 

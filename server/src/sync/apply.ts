@@ -22,7 +22,7 @@ import type { ResimApi } from './port';
 import type { Plan } from './model';
 import { NEW_ID_PREFIX } from './plan';
 
-export type { ApplyCall, ApplyResult } from '../../../protocol';
+export type { ApplyResult } from '../../../protocol';
 
 export interface ApplyOptions {
   /** Cancel: stops starting calls; see the module comment for the calls already sent. */

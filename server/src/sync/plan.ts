@@ -31,7 +31,14 @@ import { uuidKey } from '../util/uuid';
 import { fingerprintState } from './fingerprint';
 import { isNoOp, type FieldChange } from '../../../protocol';
 import type { ConfigExperience, SyncConfig } from '../config/model';
-import type { CreateExperienceInput, Experience, ExperienceField, UpdateExperienceFields } from '../resim/model';
+import type {
+  CreateExperienceInput,
+  CustomField,
+  EnvironmentVariable,
+  Experience,
+  ExperienceField,
+  UpdateExperienceFields,
+} from '../resim/model';
 import type {
   MemberSet,
   Plan,
@@ -68,6 +75,57 @@ export const NEW_ID_PREFIX = 'new:';
 const isStr = (v: unknown): v is string => typeof v === 'string';
 const strList = (v: unknown): string[] => (Array.isArray(v) ? v.filter(isStr) : []);
 
+/**
+ * Whether two lists hold equal items in the same order (`same` compares one pair of items).
+ * Order is significant for locations, environment variables and custom-field values (docs/api.md).
+ */
+function sameList<T>(a: readonly T[], b: readonly T[], same: (x: T, y: T) => boolean): boolean {
+  return a.length === b.length && a.every((x, i) => same(x, b[i]));
+}
+
+const sameString = (a: string, b: string) => a === b;
+
+/** An environment variable as compared: name and value only (the API may add nothing else). */
+const sameEnv = (a: EnvironmentVariable, b: EnvironmentVariable) => a?.name === b?.name && a?.value === b?.value;
+
+/** Custom fields keyed by lower-cased name (names are case-insensitive, docs/api.md), sorted by that key. */
+function customFieldsByName(fields: readonly CustomField[]): { key: string; field: CustomField }[] {
+  return fields
+    .map((field) => ({ key: String(field?.name ?? '').toLowerCase(), field }))
+    .sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+}
+
+const sameCustomFields = (a: readonly CustomField[], b: readonly CustomField[]) =>
+  sameList(
+    customFieldsByName(a),
+    customFieldsByName(b),
+    (x, y) => x.key === y.key && x.field?.type === y.field?.type && sameList(x.field?.values ?? [], y.field?.values ?? [], sameString),
+  );
+
+/**
+ * Whether an entry's value of one updatable field equals the live one: `want` is the config's
+ * value (the entry sets the field; an omitted optional field is left alone and never compared),
+ * `have` the live one, an absent live value reading as the API's zero ('' / [] / false / 0).
+ */
+type SameValue<F extends ExperienceField> = (want: NonNullable<ConfigExperience[F]>, have: Experience[F] | undefined) => boolean;
+
+/**
+ * The experience fields sync updates, in update-mask order (docs/sync-rules.md, "Fields"), each
+ * with its comparison: the one table that `fieldDiff`, `createInput` and `createChanges` read.
+ * The name is compared too: equal for an entry matched by name, different for a rename.
+ * Tag and system membership are not `UpdateExperience` fields: `planExperiences` diffs them.
+ */
+export const EXPERIENCE_FIELDS: { readonly [F in ExperienceField]: SameValue<F> } = {
+  name: (want, have) => want === have,
+  description: (want, have) => want === (have ?? ''),
+  locations: (want, have) => sameList(want, have ?? [], sameString),
+  profile: (want, have) => want === (have ?? ''),
+  environmentVariables: (want, have) => sameList(want, have ?? [], sameEnv),
+  cacheExempt: (want, have) => want === (have ?? false),
+  containerTimeoutSeconds: (want, have) => want === (have ?? 0),
+  customFields: (want, have) => sameCustomFields(want, have ?? []),
+};
+
 /** Config values as the API holds them, for comparing: absent optional values read as their zero. */
 export function normalizeFieldValue(field: ExperienceField, value: unknown): unknown {
   switch (field) {
@@ -92,66 +150,61 @@ export function normalizeFieldValue(field: ExperienceField, value: unknown): unk
   }
 }
 
-function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
-/** Whether the config's value of `field` equals the live one (absent optional values as their zero). */
+/**
+ * Whether a recorded or config value of `field` equals the live one (either may be absent, read
+ * as the API's zero): the table's comparison, for the history record and undo (sync/history.ts,
+ * sync/undo.ts), so that undo's conflict rule and the plan compare values alike.
+ */
 export function sameFieldValue(field: ExperienceField, want: unknown, have: unknown): boolean {
-  switch (field) {
-    case 'name':
-    case 'description':
-    case 'profile':
-    case 'cacheExempt':
-    case 'containerTimeoutSeconds':
-      return normalizeFieldValue(field, want) === normalizeFieldValue(field, have);
-    case 'locations': {
-      const a = (want ?? []) as unknown[];
-      const b = (have ?? []) as unknown[];
-      return a.length === b.length && a.every((x, i) => x === b[i]);
-    }
-    default:
-      return sameJson(normalizeFieldValue(field, want), normalizeFieldValue(field, have));
-  }
+  const same = EXPERIENCE_FIELDS[field] as (w: unknown, h: unknown) => boolean;
+  return same(normalizeFieldValue(field, want), have);
 }
 
-/** The API fields a config entry sets: required ones always, optional ones only when present. */
-const REQUIRED_FIELDS: ExperienceField[] = ['description', 'locations'];
-const OPTIONAL_FIELDS: ExperienceField[] = ['profile', 'environmentVariables', 'cacheExempt', 'containerTimeoutSeconds', 'customFields'];
+/** The fields in update-mask order; those a create sets besides the name. */
+const FIELD_ORDER = Object.keys(EXPERIENCE_FIELDS) as ExperienceField[];
+const CREATE_FIELDS = FIELD_ORDER.filter((f) => f !== 'name');
 
-const DIFF_FIELDS: ExperienceField[] = [...REQUIRED_FIELDS, ...OPTIONAL_FIELDS];
-const DIFF_FIELDS_RENAMED: ExperienceField[] = ['name', ...DIFF_FIELDS];
+/**
+ * Compares one field of an entry with the live experience: when the entry sets it and it differs,
+ * records the change and puts the config's value in `update` and the field in `mask`.
+ */
+function diffField<F extends ExperienceField>(
+  field: F,
+  cfg: ConfigExperience,
+  live: Experience,
+  changes: FieldChange[],
+  update: UpdateExperienceFields,
+  mask: ExperienceField[],
+): void {
+  const want = cfg[field];
+  if (want === undefined) return;
+  const have = live[field];
+  if (EXPERIENCE_FIELDS[field](want, have)) return;
+  changes.push({ field, before: have ?? null, after: want });
+  update[field] = want;
+  mask.push(field);
+}
 
 /**
  * Appends the config's changes to `live` to `changes` (omitted optional fields are left alone);
  * returns the UpdateExperience body, or undefined when no API field changes.
  */
-function fieldDiff(
-  cfg: ConfigExperience,
-  live: Experience,
-  renamed: boolean,
-  changes: FieldChange[],
-): Plan['updateInputs'][string] | undefined {
-  let update: Record<string, unknown> | undefined;
-  let mask: ExperienceField[] | undefined;
-  for (const field of renamed ? DIFF_FIELDS_RENAMED : DIFF_FIELDS) {
-    const want = (cfg as unknown as Record<string, unknown>)[field];
-    if (want === undefined) continue;
-    const have = (live as unknown as Record<string, unknown>)[field];
-    if (sameFieldValue(field, want, have)) continue;
-    changes.push({ field, before: have ?? null, after: want });
-    (update ??= {})[field] = want;
-    (mask ??= []).push(field);
-  }
-  return update && mask ? { experience: update as UpdateExperienceFields, updateMask: mask } : undefined;
+function fieldDiff(cfg: ConfigExperience, live: Experience, changes: FieldChange[]): Plan['updateInputs'][string] | undefined {
+  const update: UpdateExperienceFields = {};
+  const updateMask: ExperienceField[] = [];
+  for (const field of FIELD_ORDER) diffField(field, cfg, live, changes, update, updateMask);
+  return updateMask.length ? { experience: update, updateMask } : undefined;
+}
+
+/** Copies an optional field the entry sets into a create's input. */
+function copyField<F extends ExperienceField>(field: F, cfg: ConfigExperience, input: UpdateExperienceFields): void {
+  const v = cfg[field];
+  if (v !== undefined) input[field] = v;
 }
 
 function createInput(cfg: ConfigExperience, tagIDs: string[], systemIDs: string[]): CreateExperienceInput {
   const input: CreateExperienceInput = { name: cfg.name, description: cfg.description ?? '', locations: cfg.locations ?? [] };
-  for (const f of OPTIONAL_FIELDS) {
-    const v = (cfg as unknown as Record<string, unknown>)[f];
-    if (v !== undefined) (input as unknown as Record<string, unknown>)[f] = v;
-  }
+  for (const f of CREATE_FIELDS) copyField(f, cfg, input);
   if (tagIDs.length) input.experienceTagIDs = tagIDs;
   if (systemIDs.length) input.systemIDs = systemIDs;
   return input;
@@ -159,8 +212,8 @@ function createInput(cfg: ConfigExperience, tagIDs: string[], systemIDs: string[
 
 function createChanges(cfg: ConfigExperience): FieldChange[] {
   const changes: FieldChange[] = [];
-  for (const f of ['description', 'locations', ...OPTIONAL_FIELDS] as const) {
-    const v = (cfg as unknown as Record<string, unknown>)[f];
+  for (const f of CREATE_FIELDS) {
+    const v = cfg[f];
     if (v !== undefined) changes.push({ field: f, before: null, after: v });
   }
   const tags = strList(cfg.tags);
@@ -179,6 +232,7 @@ const namesOf = (ids: readonly string[], names: Map<string, string>): string[] =
 
 function didYouMean(name: string, candidates: Iterable<string>): string {
   const c = closestName(name, candidates);
+  // Stryker disable next-line StringLiteral: message text
   return c ? ` Did you mean ${quote(c)}?` : '';
 }
 
@@ -294,11 +348,13 @@ function matchExperiences(ctx: PlanContext): Matching {
         const owner = byID.get(wantID);
         errors.push({
           code: 'name-taken',
+          // Stryker disable StringLiteral: message text
           message:
             `Experience ${quote(cfg.name)} has experienceID ${wantID}` +
             (owner ? ` (now named ${quote(owner.name)})` : '') +
             `, but the name ${quote(cfg.name)} belongs to another experience (${named.experienceID}${named.archived ? ', archived' : ''}). ` +
             `Names are unique in a project, archived experiences included: choose another name, or remove the experienceID to update ${named.experienceID}.`,
+          // Stryker restore StringLiteral
           path: ['experiences', index, 'name'],
         });
         matchByName.set(cfg.name, { index, cfg, live: null, matchedBy: null, failed: true });
@@ -308,6 +364,7 @@ function matchExperiences(ctx: PlanContext): Matching {
       if (prior !== undefined) {
         errors.push({
           code: 'ambiguous-match',
+          // Stryker disable next-line StringLiteral: message text
           message: `Experience ${quote(cfg.name)} matches ${named.experienceID} by name, but that experience is already matched by entry ${quote(experiencesCfg[prior].name)} (by experienceID). One live experience cannot be two entries: rename one of them.`,
           path: ['experiences', index, 'name'],
           related: [{ path: ['experiences', prior, 'experienceID'], message: 'already matched here' }],
@@ -323,6 +380,7 @@ function matchExperiences(ctx: PlanContext): Matching {
       if (!live) {
         errors.push({
           code: 'unknown-experience-id',
+          // Stryker disable next-line StringLiteral: message text
           message: `No experience with ID ${wantID} in project ${quote(state.project.name)}. Remove the experienceID to create ${quote(cfg.name)} as a new experience, or correct the ID.`,
           path: ['experiences', index, 'experienceID'],
         });
@@ -333,6 +391,7 @@ function matchExperiences(ctx: PlanContext): Matching {
       if (prior !== undefined) {
         errors.push({
           code: 'ambiguous-match',
+          // Stryker disable next-line StringLiteral: message text
           message: `experienceID ${wantID} (${quote(live.name)}) is already matched by entry ${quote(experiencesCfg[prior].name)}. One live experience cannot be two entries.`,
           path: ['experiences', index, 'experienceID'],
           related: [{ path: ['experiences', prior, 'name'], message: 'already matched here' }],
@@ -371,6 +430,7 @@ function referencedIDs(ctx: PlanContext, m: Match, kind: 'tags' | 'systems'): st
     const what = kind === 'tags' ? 'Tag' : 'System';
     errors.push({
       code: kind === 'tags' ? 'unknown-tag' : 'unknown-system',
+      // Stryker disable next-line StringLiteral: message text
       message: `${what} ${quote(n)} does not exist in project ${quote(state.project.name)}.${didYouMean(n, known.keys())} Sync does not create ${kind}: create it in ReSim first.`,
       path: ['experiences', m.index, kind, j],
     });
@@ -389,6 +449,7 @@ function managedTagIDsOf(ctx: PlanContext): Set<string> {
     else
       errors.push({
         code: 'unknown-managed-tag',
+        // Stryker disable next-line StringLiteral: message text
         message: `Managed tag ${quote(t)} does not exist in project ${quote(state.project.name)}.${didYouMean(t, tagByName.keys())}`,
         path: ['managedExperienceTags', k],
       });
@@ -473,7 +534,7 @@ function planExperiences(ctx: PlanContext, { matches }: Matching, managedTagIDs:
     const tagIDs = referencedIDs(ctx, m, 'tags');
     const systemIDs = referencedIDs(ctx, m, 'systems');
     const changes: FieldChange[] = [];
-    const update = fieldDiff(m.cfg, live, live.name !== m.cfg.name, changes);
+    const update = fieldDiff(m.cfg, live, changes);
     if (update) updateInputs[live.experienceID] = update;
 
     // Tags: add listed ones, remove managed ones not listed. Names are only built for a change.
@@ -514,6 +575,7 @@ function planExperiences(ctx: PlanContext, { matches }: Matching, managedTagIDs:
       action = 'restore';
       notices.push({
         code: 'will-restore',
+        // Stryker disable next-line StringLiteral: message text
         message: `Experience ${quote(live.name)} (${live.experienceID}) is archived; sync will restore it.`,
         path: ['experiences', m.index, 'name'],
         severity: 'information',
@@ -543,14 +605,17 @@ function planUnlisted(ctx: PlanContext, { matchOfLive }: Matching, options: Plan
     if (unlisted.length)
       notices.push({
         code: 'will-archive',
+        // Stryker disable StringLiteral: message text
         message: `Sync will archive ${unlisted.length} experience${unlisted.length === 1 ? '' : 's'} of project ${quote(state.project.name)} that this file does not list: ${unlisted
           .slice(0, 5)
           .map((e) => quote(e.name))
           .join(', ')}${unlisted.length > 5 ? ', …' : ''}. Add them to the file, or turn archiving of unlisted experiences off.`,
+        // Stryker restore StringLiteral
         path: ['experiences'],
         severity: 'warning',
       });
   } else if (unlisted.length) {
+    // Stryker disable next-line StringLiteral: message text
     warnings.push(`${unlisted.length} experience${unlisted.length === 1 ? '' : 's'} not in the config kept (archiving is off).`);
   }
 }
@@ -586,6 +651,7 @@ function planTestSuites(
     if (!live) {
       errors.push({
         code: 'unknown-test-suite',
+        // Stryker disable next-line StringLiteral: message text
         message: `Test suite ${quote(s.name)} does not exist in project ${quote(state.project.name)}.${didYouMean(s.name, suiteByName.keys())} Sync revises existing test suites; it does not create them.`,
         path: ['managedTestSuites', k, 'name'],
       });
@@ -603,6 +669,7 @@ function planTestSuites(
       if (m?.cfg.archived === true) {
         errors.push({
           code: 'archived-experience-in-suite',
+          // Stryker disable next-line StringLiteral: message text
           message: `Test suite ${quote(s.name)} lists ${quote(n)}, which the config marks archived: true. A test suite can only hold unarchived experiences.`,
           path: ['managedTestSuites', k, 'experiences', j],
         });
@@ -624,11 +691,13 @@ function planTestSuites(
       ok = false;
       errors.push({
         code: 'suite-experience-not-found',
+        // Stryker disable StringLiteral: message text
         message:
           `Test suite ${quote(s.name)} lists ${quote(n)}, which is not under experiences in this file` +
           (kept && !kept.archived && !matchOfLive.has(kept)
             ? ` and which sync archives (archiving is on). Add ${quote(n)} under experiences, or turn archiving off (--no-archive / resim.archiveUnlisted) to keep it.`
             : ` nor an unarchived experience of project ${quote(state.project.name)}.${didYouMean(n, matchByName.keys())} Add it under experiences, or remove it from the suite.`),
+        // Stryker restore StringLiteral
         path: ['managedTestSuites', k, 'experiences', j],
       });
     });

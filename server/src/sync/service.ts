@@ -78,6 +78,7 @@ export function assertBound(guards: GuardOptions): void {
   ];
   if (missing.length)
     throw new PlanRefusedError(
+      // Stryker disable next-line StringLiteral: message text
       `Refused: the plan to apply has no ${missing.join(' and ')}, so nothing ties it to what was previewed. Preview again, then apply that plan.`,
       'incomplete-plan',
     );
@@ -94,19 +95,23 @@ export function assertApplicable(plan: Plan, guards: GuardOptions, config?: Sync
   if (plan.errors.length) throw new PlanRefusedError(configErrorsRefusal(plan.errors.length), 'config-errors');
   if (guards.expectedConfigFingerprint && (!config || guards.expectedConfigFingerprint !== fingerprintConfig(config, plan.archiveUnlisted)))
     throw new PlanRefusedError(
+      // Stryker disable next-line StringLiteral: message text
       'Stale plan: the config changed since the plan was made (its entries, or whether unlisted experiences are archived). Preview again, then apply.',
       'stale-plan',
     );
   if (guards.expectedStateFingerprint && guards.expectedStateFingerprint !== plan.stateFingerprint)
     throw new PlanRefusedError(
+      // Stryker disable next-line StringLiteral: message text
       `Stale plan: project "${plan.project.name}" changed since the plan was made (someone else synced or edited it). Preview again, then apply.`,
       'stale-plan',
     );
   const m = plan.massArchive;
   if (m.tripped && !guards.allowMassArchive)
     throw new PlanRefusedError(
+      // Stryker disable StringLiteral: message text
       `Refused: this plan archives ${m.archiveCount} of ${m.activeCount} active experiences (the guard trips at ${m.threshold}, or when every active experience would be archived). ` +
         'If that is intended, allow it explicitly (--allow-mass-archive, or type the project name when asked); otherwise add the experiences to the config or turn archiving off (--no-archive).',
+      // Stryker restore StringLiteral
       'mass-archive',
     );
 }
@@ -122,6 +127,7 @@ export function assertApplicable(plan: Plan, guards: GuardOptions, config?: Sync
 export function assertSavedPlanMatches(saved: unknown, current: PlanJson): void {
   if (!isDeepStrictEqual(knownFields(saved, current), current))
     throw new PlanRefusedError(
+      // Stryker disable next-line StringLiteral: message text
       'Refused: the saved plan is not the plan its project and config give (was it edited?). Save a new one with `resim-sync preview --out`, review it, then apply it.',
       'plan-mismatch',
     );
