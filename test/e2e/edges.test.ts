@@ -102,7 +102,8 @@ describe('Notifications that close and the project view filter in VS Code (code-
     await openFile(page, 'demo.experiences.yaml');
     await runCommand(page, 'ReSim: Focus on Project View');
     const sidebar = page.locator('.part.sidebar');
-    const view = sidebar.locator('.tree-explorer-viewlet-tree-view');
+    // The Project view is the container's first (Sync History follows it).
+    const view = sidebar.locator('.tree-explorer-viewlet-tree-view').first();
     const row = (text: string): Locator => view.locator('.monaco-list-row', { hasText: text }).first();
     const experiences = row('Experiences (');
     await experiences.waitFor({ state: 'visible', timeout: 60000 });

@@ -144,11 +144,13 @@ describe('ReSim editor experience in VS Code (code-server + Chromium)', function
     const diff = page.locator('.monaco-diff-editor').first();
     await diff.waitFor({ state: 'visible', timeout: 60000 });
     const right = diff.locator('.editor.modified .lines-content > .view-lines').first();
-    await right.filter({ hasText: 'resim-project: demo' }).waitFor({ state: 'visible', timeout: 30000 });
+    await right.filter({ hasText: 'scenario-survey-alpha' }).waitFor({ state: 'visible', timeout: 30000 });
     const text = (await right.innerText()).replace(/\u00a0/g, ' ');
-    assert.match(text, /# Cloned from ReSim project "demo"/);
+    // Laid out like the config (issue 22: drift reads line by line): no header the config lacks.
+    assert.doesNotMatch(text, /Cloned from/);
     // The file's first experience comes first, with the ID the project gives it.
-    assert.match(text, /experiences:\s+- name: scenario-survey-alpha\s+experienceID: e0000000-0000-4000-8000-000000000001/);
+    assert.match(text, /^experiences:\s+- name: scenario-survey-alpha\s+description:/);
+    assert.match(text, /experienceID: e0000000-0000-4000-8000-000000000001/);
     assert.match(text, /description: Aerial survey over the old test zone/, "the project's description, not the file's");
     const tab = page.locator('.tab', { hasText: /↔ project demo/ }).first();
     await tab.waitFor({ state: 'visible', timeout: 10000 });
@@ -212,7 +214,23 @@ describe('ReSim editor experience in VS Code (code-server + Chromium)', function
       `      plan of ${BIG}: rendered ${Math.round(openMs)} ms after the page started, ${nodes} nodes; scrolling ${result.height} px: at most ${result.maxNodes} nodes, long tasks ${JSON.stringify(result.longTasks)}`,
     );
     // Render time and long tasks are figures for `npm run bench` (webview row), never a test's assertion.
-    assert.ok(result.last, 'the last entry was reached');
+    // On a loaded machine the last page can paint a few frames after the scroll: wait for it (bounded).
+    const last =
+      result.last ||
+      (await frame
+        .waitForFunction(
+          () => {
+            const d = (globalThis as unknown as { document: { body: { innerText: string } } }).document;
+            return d.body.innerText.includes('exp-50000');
+          },
+          undefined,
+          { timeout: 30_000 },
+        )
+        .then(
+          () => true,
+          () => false,
+        ));
+    assert.ok(last, 'the last entry was reached');
     assert.ok(result.maxNodes < 20_000, `${result.maxNodes} DOM nodes at most`);
   });
 
