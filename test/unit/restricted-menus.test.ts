@@ -44,7 +44,8 @@ function refusingCommands(): Set<string> {
   return out;
 }
 
-const trusted = (when: string | undefined) => /(^|&&\s*)isWorkspaceTrusted(\s*&&|$)/.test(when ?? '');
+// Hidden unless trusted: needs isWorkspaceTrusted, or is never shown ("false").
+const trusted = (when: string | undefined) => when === 'false' || /(^|&&\s*)isWorkspaceTrusted(\s*&&|$)/.test(when ?? '');
 
 describe('Restricted Mode: a command that cannot run is not offered', () => {
   const refusing = refusingCommands();

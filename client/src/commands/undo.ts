@@ -64,7 +64,7 @@ export async function applyUndo(
   recordID: string,
   stateFingerprint: string,
 ): Promise<UndoApplyRequest.Result | undefined> {
-  await requireTrust('Undo');
+  await requireTrust('Preview Undo'); // the Apply of Preview Undo's webview
   const uri = undoUri(recordID);
   const fresh = await requestUndoPreview(ctx, recordID);
   const plan = fresh.plan;
