@@ -5,6 +5,9 @@
  * recorded; an unknown record is one line.
  */
 import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { ResponseError } from 'vscode-jsonrpc/node';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
 import type { HistoryRequest, PlanJson, UndoApplyRequest, UndoPreviewRequest } from '../../protocol';
@@ -20,7 +23,10 @@ describe('language server: sync history and undo', function () {
 
   beforeEach(async () => {
     sb = await startSandbox({ seed: 'demo' });
-    c = await LspClient.startSignedIn(sb.url, 'any');
+    // A history folder of this test's own: other suites' applies to "demo" are recorded in the shared one.
+    const own = fs.mkdtempSync(path.join(os.tmpdir(), 'resim-lsp-undo-history-'));
+    c = await LspClient.start({ settings: { apiUrl: sb.url }, env: { RESIM_HISTORY_DIR: own } });
+    c.notify('resim/setCredentials', { apiUrl: sb.url, token: 'any' });
   });
   afterEach(async () => {
     await c?.stop();
