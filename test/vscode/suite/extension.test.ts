@@ -210,8 +210,8 @@ describe('ReSim Experience Sync in the extension host', function () {
         clearTimeout(timer);
       }
     }) as unknown as typeof api.ui.withProgress;
-    // Each answer of the sandbox takes 300 ms, so that later phases are still to come when Cancel
-    // reaches the server (calls already sent finish and are counted).
+    // Each answer of the sandbox takes 1.5 s, so that later phases are still to come when Cancel
+    // reaches the server, even on a loaded machine (calls already sent finish and are counted).
     const setLatency = (latencyMs: number) => {
       const sb = (api.session as unknown as { sandbox?: { apiUrl: string; token: string } }).sandbox;
       assert.ok(sb, 'the local sandbox runs');
@@ -221,7 +221,7 @@ describe('ReSim Experience Sync in the extension host', function () {
         body: JSON.stringify({ latencyMs }),
       }).then((r) => assert.equal(r.status, 200));
     };
-    await setLatency(300);
+    await setLatency(1500);
     try {
       await vscode.commands.executeCommand('resim.applySync', uri);
     } finally {
