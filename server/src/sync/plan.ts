@@ -161,7 +161,7 @@ export function sameFieldValue(field: ExperienceField, want: unknown, have: unkn
 }
 
 /** The fields in update-mask order; those a create sets besides the name. */
-const FIELD_ORDER = Object.keys(EXPERIENCE_FIELDS) as ExperienceField[];
+export const FIELD_ORDER = Object.keys(EXPERIENCE_FIELDS) as ExperienceField[];
 const CREATE_FIELDS = FIELD_ORDER.filter((f) => f !== 'name');
 
 /**
