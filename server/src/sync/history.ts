@@ -26,19 +26,10 @@ import type { ApplyCall, ApplyResult, PlanJson, RefusedRecord, SyncRecordSummary
 import type { Experience, ExperienceField } from '../resim/model';
 import { UserError } from '../util/userError';
 import type { Plan, ProjectState } from './model';
-import { normalizeFieldValue } from './plan';
+import { FIELD_ORDER, normalizeFieldValue } from './plan';
 
 /** The experience fields a record keeps for every experience a plan touches (all the sync can set). */
-export const RECORDED_FIELDS: readonly ExperienceField[] = [
-  'name',
-  'description',
-  'locations',
-  'profile',
-  'environmentVariables',
-  'cacheExempt',
-  'containerTimeoutSeconds',
-  'customFields',
-];
+export const RECORDED_FIELDS: readonly ExperienceField[] = FIELD_ORDER;
 
 /** An experience's recorded values: every `RECORDED_FIELDS` value (normalised as the plan compares them) and `archived`. */
 export type ExperienceValues = { archived: boolean } & Partial<Record<ExperienceField, unknown>>;
@@ -332,7 +323,10 @@ export function listRecords(dir: string, projectID?: string): (RecordSummary | R
         out.push({ recordID: f.slice(0, -6), problem: (err as Error).message });
       }
     }
-  return out.sort((a, b) => (a.recordID < b.recordID ? 1 : a.recordID > b.recordID ? -1 : 0));
+  // Newest first by the begin entry's time (milliseconds; a record ID has whole seconds, so a sync
+  // and its undo in one second would sort by their random suffix), then by ID.
+  const key = (r: (typeof out)[number]) => `${'time' in r ? r.time : ''}\u0000${r.recordID}`;
+  return out.sort((a, b) => (key(a) < key(b) ? 1 : key(a) > key(b) ? -1 : 0));
 }
 
 function safeList(dir: string): string[] {
